@@ -1,0 +1,192 @@
+#include "smedx/load.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "rule_reader.h"
+#include "smedx/errors.h"
+#include "validate.h"
+#include "yaml_tree.h"
+
+namespace smedx {
+
+namespace fs = std::filesystem;
+
+RuleSetError::RuleSetError(std::vector<Issue> issues)
+    : Error([&] {
+        std::string text = "rule set has errors:\n" + format_issues(issues);
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        return text;
+      }()),
+      issues_(std::move(issues)) {
+  for (const auto& i : issues_) {
+    if (i.severity != Severity::error) continue;
+    path_ = i.path;
+    file_ = i.where.file;
+    line_ = i.where.line;
+    column_ = i.where.column;
+    break;
+  }
+}
+
+const RuleSet& LoadResult::rules() const {
+  if (!ok()) throw RuleSetError(issues_);
+  return rules_;
+}
+
+std::optional<SourceEntry> LoadResult::source_of(std::string_view structural_path) const {
+  auto it = sources_.find(structural_path);
+  if (it == sources_.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+
+std::string line_of(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int l = 1; l < line; ++l) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  std::size_t end = text.find('\n', start);
+  std::string_view out = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+  if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
+  return std::string(out);
+}
+
+// Reads a file within the size limit; appends an issue and returns nothing otherwise.
+std::optional<std::string> read_file(const fs::path& path, const std::string& shown,
+                                     const LoadLimits& limits, std::vector<Issue>& issues) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) {
+    issues.push_back(Issue{Severity::error, fmt::format("cannot read file: {}", ec.message()), "",
+                           Location{shown, 0, 0}, ""});
+    return std::nullopt;
+  }
+  if (size > limits.max_file_bytes) {
+    issues.push_back(Issue{Severity::error,
+                           fmt::format("file too large: {} bytes (the limit is {})", size,
+                                       limits.max_file_bytes),
+                           "", Location{shown, 0, 0}, ""});
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (!in && !in.eof()) {
+    issues.push_back(Issue{Severity::error, "cannot read file", "", Location{shown, 0, 0}, ""});
+    return std::nullopt;
+  }
+  return std::move(buf).str();
+}
+
+}  // namespace
+
+namespace detail {
+struct LoadAccess {
+  static LoadResult load(const std::vector<std::pair<std::string, std::string>>& files,
+                         std::string origin, const LoadLimits& limits, std::vector<Issue> early);
+};
+
+LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string>>& files,
+                            std::string origin, const LoadLimits& limits,
+                            std::vector<Issue> early) {
+  LoadResult result;
+  result.origin_ = std::move(origin);
+  auto& issues = result.issues_;
+  issues = std::move(early);
+
+  const detail::YamlLimits yaml_limits{limits.max_depth, limits.max_nodes};
+  std::vector<detail::YamlNode> roots;
+  roots.reserve(files.size());  // TopLevel keeps pointers into these
+  std::vector<detail::TopLevel> tops;
+  for (const auto& [name, text] : files) {
+    if (text.size() > limits.max_file_bytes) {
+      issues.push_back(Issue{Severity::error,
+                             fmt::format("file too large: {} bytes (the limit is {})",
+                                         text.size(), limits.max_file_bytes),
+                             "", Location{name, 0, 0}, ""});
+      continue;
+    }
+    auto root = detail::parse_yaml(text, name, yaml_limits, issues);
+    if (!root) continue;
+    if (root->kind == detail::YamlNode::Kind::null) continue;  // an empty file adds nothing
+    if (root->kind != detail::YamlNode::Kind::map) {
+      issues.push_back(Issue{Severity::error,
+                             fmt::format("expected a mapping of top-level keys, got {}",
+                                         root->kind_name()),
+                             "", Location{name, root->line, root->column}, ""});
+      continue;
+    }
+    roots.push_back(std::move(*root));
+    for (const auto& [k, v] : roots.back().entries) tops.push_back({&k, &v, name});
+  }
+  if (!has_errors(issues)) {
+    detail::read_rule_set(tops, result.origin_, limits, result.rules_, result.sources_, issues);
+  }
+  // Meaning is checked only on a rule set whose shape is right: a missing or mistyped value
+  // would otherwise show up again as a wrong sum or a failed reference.
+  if (!has_errors(issues)) detail::validate(result.rules_, result.sources_, issues);
+
+  for (auto& issue : issues) {
+    if (!issue.where.known()) continue;
+    for (const auto& [name, text] : files) {
+      if (name == issue.where.file) issue.source_line = line_of(text, issue.where.line);
+    }
+  }
+  std::stable_sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {
+    if (a.where.known() != b.where.known()) return a.where.known();
+    return std::tie(a.where.file, a.where.line, a.where.column) <
+           std::tie(b.where.file, b.where.line, b.where.column);
+  });
+  return result;
+}
+}  // namespace detail
+
+LoadResult load_rules_from_sources(std::vector<std::pair<std::string, std::string>> files,
+                                   std::string origin, const LoadLimits& limits) {
+  return detail::LoadAccess::load(files, std::move(origin), limits, {});
+}
+
+LoadResult load_rules_from_string(std::string_view yaml, std::string_view name,
+                                  const LoadLimits& limits) {
+  return load_rules_from_sources({{std::string(name), std::string(yaml)}}, std::string(name),
+                                 limits);
+}
+
+LoadResult load_rules(const fs::path& folder_or_file, const LoadLimits& limits) {
+  const std::string origin = folder_or_file.generic_string();
+  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<Issue> early;
+  std::error_code ec;
+  if (fs::is_directory(folder_or_file, ec)) {
+    std::vector<fs::path> names;
+    for (const auto& entry : fs::directory_iterator(folder_or_file, ec)) {
+      const fs::path& p = entry.path();
+      if (entry.is_regular_file() && p.extension() == ".yaml" && p.filename() != "tests.yaml")
+        names.push_back(p);
+    }
+    std::sort(names.begin(), names.end());
+    if (names.empty()) {
+      early.push_back(Issue{Severity::error, "no rule-set files (*.yaml) in this folder", "",
+                            Location{origin, 0, 0}, ""});
+    }
+    for (const auto& p : names) {
+      const std::string shown = p.generic_string();
+      if (auto text = read_file(p, shown, limits, early)) files.emplace_back(shown, std::move(*text));
+    }
+  } else if (fs::exists(folder_or_file, ec)) {
+    if (auto text = read_file(folder_or_file, origin, limits, early))
+      files.emplace_back(origin, std::move(*text));
+  } else {
+    early.push_back(Issue{Severity::error, "no such file or folder", "", Location{origin, 0, 0}, ""});
+  }
+  return detail::LoadAccess::load(files, origin, limits, std::move(early));
+}
+
+}  // namespace smedx

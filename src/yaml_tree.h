@@ -1,0 +1,42 @@
+// A parsed YAML document as a plain tree with 1-based positions.
+// This is the only bridge to yaml-cpp: src/yaml_tree.cpp is the one file that includes it, and
+// everything else (the rule-set reader, the conformance reader) walks this tree.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "smedx/diagnostics.h"
+
+namespace smedx::detail {
+
+struct YamlNode {
+  enum class Kind { null, scalar, sequence, map };
+  Kind kind = Kind::null;
+  std::string value;    // scalar text, exactly as written (quotes removed)
+  bool quoted = false;  // a quoted scalar is always a string
+  int line = 0;         // 1-based
+  int column = 0;       // 1-based
+  std::vector<YamlNode> items;                           // sequence
+  std::vector<std::pair<YamlNode, YamlNode>> entries;  // map: key node, value node
+
+  const YamlNode* find(std::string_view key) const noexcept;
+  std::string_view kind_name() const noexcept;  // "a mapping", "a sequence", "a scalar", "null"
+};
+
+struct YamlLimits {
+  std::size_t max_depth = 32;
+  std::size_t max_nodes = 200'000;  // after expanding aliases
+};
+
+// Parses one YAML document from `text`. On a syntax error or an exceeded limit, appends an
+// error naming `file` to `issues` and returns nothing. Duplicate keys in a mapping are reported
+// as errors but the document is still returned (the first occurrence wins).
+std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& file,
+                                   const YamlLimits& limits, std::vector<Issue>& issues);
+
+}  // namespace smedx::detail
