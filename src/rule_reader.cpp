@@ -222,7 +222,7 @@ class Reader {
   void read_dimension(const YamlNode& n, const Path& p, Dimension& d);
   void read_sub_indicator(const YamlNode& n, const Path& p, SubIndicator& s);
   void read_item(const YamlNode& n, const Path& p, Item& item);
-  void read_option(const YamlNode& n, const Path& p, ItemKind kind, Option& o);
+  void read_option(const YamlNode& n, const Path& p, std::optional<ItemKind> kind, Option& o);
   void read_scenario(const YamlNode& n, const Path& p, Scenario& s);
   void read_level_rule(const YamlNode& n, const Path& p, LevelRule& r);
   void read_consistency(const YamlNode& n, const Path& p, ConsistencyRule& r);
@@ -429,14 +429,17 @@ void Reader::read_item(const YamlNode& n, const Path& p, Item& item) {
 
   const std::string kind = text(n, "kind", p);
   static const Keys kinds = {"single", "multi", "band", "trend"};
+  // With an unknown kind, the kind-specific keys cannot be judged: skip them rather than
+  // report each as misplaced.
+  std::optional<ItemKind> known;
   if (kind == "single") {
-    item.kind = ItemKind::single;
+    known = ItemKind::single;
   } else if (kind == "multi") {
-    item.kind = ItemKind::multi;
+    known = ItemKind::multi;
   } else if (kind == "band") {
-    item.kind = ItemKind::band;
+    known = ItemKind::band;
   } else if (kind == "trend") {
-    item.kind = ItemKind::trend;
+    known = ItemKind::trend;
   } else if (const YamlNode* k = n.find("kind"); k && k->kind == Kind::scalar) {
     const std::string hint = nearest(kind, kinds);
     error(*k, p.key("kind"),
@@ -444,7 +447,9 @@ void Reader::read_item(const YamlNode& n, const Path& p, Item& item) {
                       hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
   }
 
-  if (item.kind == ItemKind::trend && n.find("kind")) {
+  if (!known) return;
+  item.kind = *known;
+  if (item.kind == ItemKind::trend) {
     if (!n.find("better")) error(n, p, "missing required key 'better' in a trend item");
     if (!n.find("tolerance")) error(n, p, "missing required key 'tolerance' in a trend item");
   }
@@ -476,12 +481,13 @@ void Reader::read_item(const YamlNode& n, const Path& p, Item& item) {
   }
   for (std::size_t i = 0; i < opts->items.size(); ++i) {
     Option o;
-    read_option(opts->items[i], p.element("options", i), item.kind, o);
+    read_option(opts->items[i], p.element("options", i), known, o);
     item.options.push_back(std::move(o));
   }
 }
 
-void Reader::read_option(const YamlNode& n, const Path& p, ItemKind kind, Option& o) {
+void Reader::read_option(const YamlNode& n, const Path& p, std::optional<ItemKind> kind,
+                         Option& o) {
   Keys required = {"letter", "zh", "points"};
   if (kind == ItemKind::band) required.push_back("range");
   if (kind == ItemKind::trend) required.push_back("trend");
@@ -496,7 +502,7 @@ void Reader::read_option(const YamlNode& n, const Path& p, ItemKind kind, Option
 
   auto only_for = [&](std::string_view key, ItemKind k, std::string_view kinds) {
     const YamlNode* v = n.find(key);
-    if (v && kind != k)
+    if (v && kind && *kind != k)
       error(*v, p.key(key), fmt::format("key '{}' is only for options of {} items", key, kinds));
     return v && kind == k ? v : nullptr;
   };

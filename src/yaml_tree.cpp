@@ -12,7 +12,9 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <algorithm>
 #include <sstream>
+#include <tuple>
 #include <unordered_set>
 
 namespace smedx::detail {
@@ -52,10 +54,37 @@ std::size_t count_nodes(const YamlNode& n) {
   return c;
 }
 
+// yaml-cpp counts columns in bytes; people and editors count characters. Converts a mark to
+// 1-based line and character column.
+class Columns {
+ public:
+  explicit Columns(std::string_view text) : text_(text) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') starts_.push_back(i + 1);
+  }
+  std::pair<int, int> operator()(const YAML::Mark& m) const {
+    int column = m.column + 1;
+    if (m.line >= 0 && static_cast<std::size_t>(m.line) < starts_.size()) {
+      const std::size_t start = starts_[static_cast<std::size_t>(m.line)];
+      const std::size_t end = std::min(text_.size(), start + static_cast<std::size_t>(m.column));
+      column = 1;
+      for (std::size_t i = start; i < end; ++i)
+        column += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
+    }
+    return {m.line + 1, column};
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> starts_;
+};
+
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const YamlLimits& limits, const std::string& file, std::vector<Issue>& issues)
-      : limits_(limits), file_(file), issues_(issues) {}
+  TreeBuilder(const YamlLimits& limits, const std::string& file, const Columns& columns,
+              std::vector<Issue>& issues)
+      : limits_(limits), file_(file), columns_(columns), issues_(issues) {}
 
   std::optional<YamlNode> root;
 
@@ -70,7 +99,8 @@ class TreeBuilder : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) {
-      throw LimitExceeded{"unknown alias", mark.line + 1, mark.column + 1};
+      const auto [line, column] = columns_(mark);
+      throw LimitExceeded{"unknown alias", line, column};
     }
     add_nodes(it->second.second, mark);
     YamlNode copy = it->second.first;
@@ -110,25 +140,26 @@ class TreeBuilder : public YAML::EventHandler {
     add_nodes(1, mark);
     YamlNode n;
     n.kind = kind;
-    n.line = mark.line + 1;
-    n.column = mark.column + 1;
+    std::tie(n.line, n.column) = columns_(mark);
     return n;
   }
 
   void add_nodes(std::size_t n, const YAML::Mark& mark) {
     nodes_ += n;
     if (nodes_ > limits_.max_nodes) {
+      const auto [line, column] = columns_(mark);
       throw LimitExceeded{fmt::format("document too large: more than {} nodes after expanding "
                                       "aliases",
                                       limits_.max_nodes),
-                          mark.line + 1, mark.column + 1};
+                          line, column};
     }
   }
 
   void open(YamlNode n, YAML::anchor_t anchor, const YAML::Mark& mark) {
     if (stack_.size() >= limits_.max_depth) {
-      throw LimitExceeded{fmt::format("nesting deeper than {} levels", limits_.max_depth),
-                          mark.line + 1, mark.column + 1};
+      const auto [line, column] = columns_(mark);
+      throw LimitExceeded{fmt::format("nesting deeper than {} levels", limits_.max_depth), line,
+                          column};
     }
     stack_.push_back(Frame{std::move(n), anchor, nodes_ - 1, std::nullopt, {}});
   }
@@ -174,6 +205,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   const YamlLimits& limits_;
   const std::string& file_;
+  const Columns& columns_;
   std::vector<Issue>& issues_;
   std::vector<Frame> stack_;
   std::map<YAML::anchor_t, std::pair<YamlNode, std::size_t>> anchors_;
@@ -185,11 +217,12 @@ class TreeBuilder : public YAML::EventHandler {
 std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& file,
                                    const YamlLimits& limits, std::vector<Issue>& issues) {
   std::istringstream in{std::string(text)};
-  TreeBuilder builder(limits, file, issues);
+  const Columns columns(text);
+  TreeBuilder builder(limits, file, columns, issues);
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(builder)) return YamlNode{};  // empty file: null document
-    TreeBuilder rest(limits, file, issues);
+    TreeBuilder rest(limits, file, columns, issues);
     if (parser.HandleNextDocument(rest)) {
       const int line = rest.root ? rest.root->line : 0;
       issues.push_back(Issue{Severity::error, "expected one YAML document, found several", "",
@@ -197,13 +230,15 @@ std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& fil
       return std::nullopt;
     }
   } catch (const YAML::DeepRecursion& e) {
+    const auto [line, column] = columns(e.mark);
     issues.push_back(Issue{Severity::error,
                            fmt::format("nesting deeper than {} levels", limits.max_depth), "",
-                           Location{file, e.mark.line + 1, e.mark.column + 1}, ""});
+                           Location{file, line, column}, ""});
     return std::nullopt;
   } catch (const YAML::Exception& e) {
+    const auto [line, column] = columns(e.mark);
     issues.push_back(Issue{Severity::error, fmt::format("invalid YAML: {}", e.msg), "",
-                           Location{file, e.mark.line + 1, e.mark.column + 1}, ""});
+                           Location{file, line, column}, ""});
     return std::nullopt;
   } catch (const LimitExceeded& e) {
     issues.push_back(

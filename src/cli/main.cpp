@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "smedx/load.h"
@@ -12,6 +13,10 @@
 namespace {
 
 int lint(const std::string& path, bool quiet) {
+  if (!std::filesystem::exists(path)) {
+    std::fprintf(stderr, "error: %s: no such file or folder\n", path.c_str());
+    return 2;
+  }
   const smedx::LoadResult result = smedx::load_rules(path);
   if (!result.issues().empty()) std::fputs(smedx::format_issues(result.issues()).c_str(), stderr);
   if (!result.ok()) return 1;
