@@ -53,7 +53,8 @@ std::string line_of(std::string_view text, int line) {
     ++start;
   }
   std::size_t end = text.find('\n', start);
-  std::string_view out = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+  std::string_view out =
+      text.substr(start, end == std::string_view::npos ? text.npos : end - start);
   if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
   return std::string(out);
 }
@@ -69,10 +70,10 @@ std::optional<std::string> read_file(const fs::path& path, const std::string& sh
     return std::nullopt;
   }
   if (size > limits.max_file_bytes) {
-    issues.push_back(Issue{Severity::error,
-                           fmt::format("file too large: {} bytes (the limit is {})", size,
-                                       limits.max_file_bytes),
-                           "", Location{shown, 0, 0}, ""});
+    issues.push_back(Issue{
+        Severity::error,
+        fmt::format("file too large: {} bytes (the limit is {})", size, limits.max_file_bytes), "",
+        Location{shown, 0, 0}, ""});
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
@@ -108,8 +109,8 @@ LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string
   for (const auto& [name, text] : files) {
     if (text.size() > limits.max_file_bytes) {
       issues.push_back(Issue{Severity::error,
-                             fmt::format("file too large: {} bytes (the limit is {})",
-                                         text.size(), limits.max_file_bytes),
+                             fmt::format("file too large: {} bytes (the limit is {})", text.size(),
+                                         limits.max_file_bytes),
                              "", Location{name, 0, 0}, ""});
       continue;
     }
@@ -117,10 +118,10 @@ LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string
     if (!root) continue;
     if (root->kind == detail::YamlNode::Kind::null) continue;  // an empty file adds nothing
     if (root->kind != detail::YamlNode::Kind::map) {
-      issues.push_back(Issue{Severity::error,
-                             fmt::format("expected a mapping of top-level keys, got {}",
-                                         root->kind_name()),
-                             "", Location{name, root->line, root->column}, ""});
+      issues.push_back(
+          Issue{Severity::error,
+                fmt::format("expected a mapping of top-level keys, got {}", root->kind_name()), "",
+                Location{name, root->line, root->column}, ""});
       continue;
     }
     roots.push_back(std::move(*root));
@@ -178,13 +179,15 @@ LoadResult load_rules(const fs::path& folder_or_file, const LoadLimits& limits) 
     }
     for (const auto& p : names) {
       const std::string shown = p.generic_string();
-      if (auto text = read_file(p, shown, limits, early)) files.emplace_back(shown, std::move(*text));
+      if (auto text = read_file(p, shown, limits, early))
+        files.emplace_back(shown, std::move(*text));
     }
   } else if (fs::exists(folder_or_file, ec)) {
     if (auto text = read_file(folder_or_file, origin, limits, early))
       files.emplace_back(origin, std::move(*text));
   } else {
-    early.push_back(Issue{Severity::error, "no such file or folder", "", Location{origin, 0, 0}, ""});
+    early.push_back(
+        Issue{Severity::error, "no such file or folder", "", Location{origin, 0, 0}, ""});
   }
   return detail::LoadAccess::load(files, origin, limits, std::move(early));
 }

@@ -52,8 +52,8 @@ class Reader {
  private:
   // --- diagnostics and the side table ---
   void error(const YamlNode& at, const Path& p, std::string message) {
-    issues_.push_back(
-        Issue{Severity::error, std::move(message), p.display, Location{file_, at.line, at.column}, ""});
+    issues_.push_back(Issue{Severity::error, std::move(message), p.display,
+                            Location{file_, at.line, at.column}, ""});
   }
   void record(const Path& p, const YamlNode& n) {
     sources_[p.structural] = SourceEntry{Location{file_, n.line, n.column}, p.display};
@@ -143,7 +143,8 @@ class Reader {
     if (!v) return false;
     if (v->kind == Kind::scalar && !v->quoted && (v->value == "true" || v->value == "false"))
       return v->value == "true";
-    error(*v, p.key(key), fmt::format("expected true or false for '{}', got {}", key, describe(*v)));
+    error(*v, p.key(key),
+          fmt::format("expected true or false for '{}', got {}", key, describe(*v)));
     return false;
   }
 
@@ -191,9 +192,9 @@ class Reader {
     if (!v || v->kind != Kind::scalar) return {};
     static const std::regex id_re(R"([a-z][a-z0-9_]*)");
     if (!std::regex_match(v->value, id_re)) {
-      error(*v, index_path.key("id"),
-            fmt::format("invalid {} id '{}': use lowercase letters, digits and '_'", what,
-                        v->value));
+      error(
+          *v, index_path.key("id"),
+          fmt::format("invalid {} id '{}': use lowercase letters, digits and '_'", what, v->value));
       return {};
     }
     auto [it, fresh] = seen.emplace(v->value, Location{file_, v->line, v->column});
@@ -271,10 +272,10 @@ class Reader {
 };
 
 void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, RuleSet& out) {
-  static const Keys top_keys = {"ruleset",   "dimensions",  "operations", "scenario_groups",
+  static const Keys top_keys = {"ruleset",   "dimensions", "operations", "scenario_groups",
                                 "scenarios", "level_rule", "consistency"};
-  static const Keys required = {"ruleset",   "dimensions", "operations", "scenario_groups",
-                                "scenarios", "level_rule"};
+  static const Keys required = {"ruleset",         "dimensions", "operations",
+                                "scenario_groups", "scenarios",  "level_rule"};
   std::map<std::string, Location> seen;
   // Scenarios are read before items' cross references matter; order of reading does not
   // affect the model, which is checked as a whole by the validator.
@@ -309,8 +310,8 @@ void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, 
       }
     } else if (key == "scenario_groups") {
       out.groups = read_sequence<ScenarioGroup>(
-          v, "scenario_groups", root, "scenario_groups", "scenario group",
-          &group_ids_, [&](const YamlNode& e, const Path& p, ScenarioGroup& g) {
+          v, "scenario_groups", root, "scenario_groups", "scenario group", &group_ids_,
+          [&](const YamlNode& e, const Path& p, ScenarioGroup& g) {
             if (!check_map(e, p, "a scenario group", {"id", "zh", "en"}, {"id", "zh"})) return;
             g.id = text(e, "id", p);
             g.zh = text(e, "zh", p);
@@ -330,16 +331,15 @@ void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, 
     } else {
       const std::string hint = nearest(key, top_keys);
       error(k, root.key(key),
-            hint.empty() ? fmt::format("unknown top-level key '{}'", key)
-                         : fmt::format("unknown top-level key '{}' (did you mean '{}'?)", key,
-                                       hint));
+            hint.empty()
+                ? fmt::format("unknown top-level key '{}'", key)
+                : fmt::format("unknown top-level key '{}' (did you mean '{}'?)", key, hint));
     }
   }
   for (auto r : required) {
     if (seen.count(std::string(r))) continue;
-    issues_.push_back(Issue{Severity::error,
-                            fmt::format("missing required top-level key '{}'", r), "",
-                            Location{origin, 0, 0}, ""});
+    issues_.push_back(Issue{Severity::error, fmt::format("missing required top-level key '{}'", r),
+                            "", Location{origin, 0, 0}, ""});
   }
 }
 
@@ -350,7 +350,8 @@ void Reader::read_metadata(const YamlNode& n, const Path& p, Metadata& m) {
     return;
   m.id = text(n, "id", p);
   static const std::regex ruleset_id_re(R"([a-z0-9][a-z0-9-]*)");
-  if (const YamlNode* v = n.find("id"); v && !m.id.empty() && !std::regex_match(m.id, ruleset_id_re)) {
+  if (const YamlNode* v = n.find("id");
+      v && !m.id.empty() && !std::regex_match(m.id, ruleset_id_re)) {
     error(*v, p.key("id"),
           fmt::format("invalid rule set id '{}': use lowercase letters, digits and '-'", m.id));
   }
@@ -360,10 +361,10 @@ void Reader::read_metadata(const YamlNode& n, const Path& p, Metadata& m) {
   m.issued_by = text(n, "issued_by", p);
   m.issued = text(n, "issued", p);
   static const std::regex date_re(R"(\d{4}-\d{2}-\d{2})");
-  if (const YamlNode* d = n.find("issued"); d && !m.issued.empty() &&
-                                             !std::regex_match(m.issued, date_re)) {
-    error(*d, p.key("issued"), fmt::format("expected a date YYYY-MM-DD for 'issued', got '{}'",
-                                           m.issued));
+  if (const YamlNode* d = n.find("issued");
+      d && !m.issued.empty() && !std::regex_match(m.issued, date_re)) {
+    error(*d, p.key("issued"),
+          fmt::format("expected a date YYYY-MM-DD for 'issued', got '{}'", m.issued));
   }
   m.source = text(n, "source", p);
   m.notes = read_list<Note>(n, "notes", p, "", "note", &note_ids_,
@@ -400,15 +401,14 @@ void Reader::read_sub_indicator(const YamlNode& n, const Path& p, SubIndicator& 
   s.zh = text(n, "zh", p);
   s.en = text(n, "en", p);
   s.max = number(n, "max", p).value_or(Decimal{});
-  s.items = read_list<Item>(n, "items", p, "items", "item", &element_ids_,
-                            [&](const YamlNode& e, const Path& ep, Item& item) {
-                              if (++item_count_ == limits_.max_items + 1) {
-                                error(e, ep,
-                                      fmt::format("too many items (the limit is {})",
-                                                  limits_.max_items));
-                              }
-                              read_item(e, ep, item);
-                            });
+  s.items = read_list<Item>(
+      n, "items", p, "items", "item", &element_ids_,
+      [&](const YamlNode& e, const Path& ep, Item& item) {
+        if (++item_count_ == limits_.max_items + 1) {
+          error(e, ep, fmt::format("too many items (the limit is {})", limits_.max_items));
+        }
+        read_item(e, ep, item);
+      });
 }
 
 void Reader::read_item(const YamlNode& n, const Path& p, Item& item) {
@@ -494,7 +494,8 @@ void Reader::read_option(const YamlNode& n, const Path& p, std::optional<ItemKin
   if (!check_map(n, p, "an option",
                  {"letter", "zh", "en", "points", "none", "range", "trend", "scenario"}, required))
     return;
-  if (const YamlNode* v = field(n, "letter", p)) o.letter = letter_of(*v, "letter", p.key("letter")).value_or('?');
+  if (const YamlNode* v = field(n, "letter", p))
+    o.letter = letter_of(*v, "letter", p.key("letter")).value_or('?');
   o.zh = text(n, "zh", p);
   o.en = text(n, "en", p);
   o.points = number(n, "points", p).value_or(Decimal{});
@@ -510,10 +511,10 @@ void Reader::read_option(const YamlNode& n, const Path& p, std::optional<ItemKin
   if (const YamlNode* r = only_for("range", ItemKind::band, "band")) {
     record(p.key("range"), *r);
     if (r->kind != Kind::sequence || r->items.size() != 2) {
-      error(*r, p.key("range"), fmt::format("expected [lower, upper] for 'range', got {}",
-                                            r->kind == Kind::sequence
-                                                ? fmt::format("{} values", r->items.size())
-                                                : std::string(r->kind_name())));
+      error(*r, p.key("range"),
+            fmt::format("expected [lower, upper] for 'range', got {}",
+                        r->kind == Kind::sequence ? fmt::format("{} values", r->items.size())
+                                                  : std::string(r->kind_name())));
     } else {
       const Path rp = p.key("range");
       record(rp.element("", 0), r->items[0]);
@@ -620,8 +621,9 @@ void Reader::read_consistency(const YamlNode& n, const Path& p, ConsistencyRule&
 }
 
 Condition Reader::read_condition(const YamlNode& n, const Path& p) {
-  static const Keys keys = {"item", "has",  "has_all", "has_any", "scenario", "at_least",
-                            "any_scenario_at_least", "all", "any", "not"};
+  static const Keys keys = {
+      "item", "has", "has_all", "has_any", "scenario", "at_least", "any_scenario_at_least",
+      "all",  "any", "not"};
   Condition c;
   if (!check_map(n, p, "a condition", keys, {})) return c;
   auto letters = [&](std::string_view key) {

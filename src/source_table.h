@@ -19,9 +19,7 @@ struct Path {
   std::string structural;
   std::string display;
 
-  Path key(std::string_view k) const {
-    return {join(structural, k), join(display, k)};
-  }
+  Path key(std::string_view k) const { return {join(structural, k), join(display, k)}; }
   // Element i of a list named `list` below this path. With an id, the display path restarts
   // at the element's own name (`items.network`), which is unique across the rule set.
   Path element(std::string_view list, std::size_t i, std::string_view display_list = {},

@@ -35,7 +35,8 @@ class Validator {
     std::string p(structural);
     while (!p.empty()) {
       if (auto it = sources_.find(p); it != sources_.end()) {
-        issues_.push_back(Issue{severity, std::move(message), it->second.path, it->second.where, ""});
+        issues_.push_back(
+            Issue{severity, std::move(message), it->second.path, it->second.where, ""});
         return;
       }
       const auto cut = p.find_last_of(".[");
@@ -63,8 +64,9 @@ class Validator {
       sum += sub.max;
     }
     if (sum != dim.max) {
-      report(dp + ".max", fmt::format("dimension '{}' has max {}, but its sub-indicators add up to {}",
-                                      dim.id, dim.max.to_string(), sum.to_string()));
+      report(dp + ".max",
+             fmt::format("dimension '{}' has max {}, but its sub-indicators add up to {}", dim.id,
+                         dim.max.to_string(), sum.to_string()));
     }
   }
 
@@ -80,12 +82,12 @@ class Validator {
       const std::string op = fmt::format("{}.options[{}]", ip, o);
       const char expected = static_cast<char>('A' + o);
       if (opt.letter != expected && opt.letter != '?') {
-        report(op + ".letter", fmt::format("option letter '{}' out of order: expected '{}'",
-                                           opt.letter, expected));
+        report(op + ".letter",
+               fmt::format("option letter '{}' out of order: expected '{}'", opt.letter, expected));
       }
       if (opt.points < Decimal{}) {
-        report(op + ".points", fmt::format("points must not be negative, got {}",
-                                           opt.points.to_string()));
+        report(op + ".points",
+               fmt::format("points must not be negative, got {}", opt.points.to_string()));
       }
       if (opt.none) {
         ++nones;
@@ -107,8 +109,9 @@ class Validator {
                            it.id, nones));
       }
       if (sum > it.max) {
-        report(ip + ".max", fmt::format("the options of item '{}' add up to {}, more than its max {}",
-                                        it.id, sum.to_string(), it.max.to_string()));
+        report(ip + ".max",
+               fmt::format("the options of item '{}' add up to {}, more than its max {}", it.id,
+                           sum.to_string(), it.max.to_string()));
       } else if (sum < it.max) {
         report(ip + ".max", fmt::format("item '{}' has max {}, but its options add up to only {}",
                                         it.id, it.max.to_string(), sum.to_string()));
@@ -123,8 +126,9 @@ class Validator {
         }
       }
       if (best < it.max) {
-        report(ip + ".max", fmt::format("item '{}' has max {}, but its best option is worth only {}",
-                                        it.id, it.max.to_string(), best.to_string()));
+        report(ip + ".max",
+               fmt::format("item '{}' has max {}, but its best option is worth only {}", it.id,
+                           it.max.to_string(), best.to_string()));
       }
     }
     if (it.kind == ItemKind::band) bands(it, ip);
@@ -180,8 +184,9 @@ class Validator {
     for (std::size_t s = 0; s < rules_.scenarios.size(); ++s) {
       const Scenario& sc = rules_.scenarios[s];
       const std::string sp = fmt::format("scenarios[{}]", s);
-      const bool known_group = std::any_of(rules_.groups.begin(), rules_.groups.end(),
-                                           [&](const ScenarioGroup& g) { return g.id == sc.group; });
+      const bool known_group =
+          std::any_of(rules_.groups.begin(), rules_.groups.end(),
+                      [&](const ScenarioGroup& g) { return g.id == sc.group; });
       if (!known_group && !sc.group.empty()) {
         std::vector<std::string_view> names;
         for (const auto& g : rules_.groups) names.push_back(g.id);
@@ -223,10 +228,10 @@ class Validator {
                                           i + 1, l.level));
       }
       if (l.min_points > max_points) {
-        report(lp + ".min_points", fmt::format("level {} needs {} points, but the rule set has "
-                                               "only {}",
-                                               i + 1, l.min_points.to_string(),
-                                               max_points.to_string()));
+        report(lp + ".min_points",
+               fmt::format("level {} needs {} points, but the rule set has "
+                           "only {}",
+                           i + 1, l.min_points.to_string(), max_points.to_string()));
       }
       if (l.min_scenarios > scenario_count) {
         report(lp + ".min_scenarios", fmt::format("level {} needs {} scenarios, but the rule set "
@@ -299,7 +304,8 @@ class Validator {
       case K::not_: {
         const char* key = c.kind == K::all ? "all" : c.kind == K::any ? "any" : "not";
         for (std::size_t i = 0; i < c.terms.size(); ++i) {
-          condition(c.terms[i], c.kind == K::not_ ? cp + ".not" : fmt::format("{}.{}[{}]", cp, key, i));
+          condition(c.terms[i],
+                    c.kind == K::not_ ? cp + ".not" : fmt::format("{}.{}[{}]", cp, key, i));
         }
         return;
       }

@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include <map>
 #include <algorithm>
+#include <map>
 #include <sstream>
 #include <tuple>
 #include <unordered_set>
@@ -241,8 +241,7 @@ std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& fil
                            Location{file, line, column}, ""});
     return std::nullopt;
   } catch (const LimitExceeded& e) {
-    issues.push_back(
-        Issue{Severity::error, e.message, "", Location{file, e.line, e.column}, ""});
+    issues.push_back(Issue{Severity::error, e.message, "", Location{file, e.line, e.column}, ""});
     return std::nullopt;
   }
   if (!builder.root) return YamlNode{};

@@ -17,11 +17,11 @@ namespace smedx::detail {
 struct YamlNode {
   enum class Kind { null, scalar, sequence, map };
   Kind kind = Kind::null;
-  std::string value;    // scalar text, exactly as written (quotes removed)
-  bool quoted = false;  // a quoted scalar is always a string
-  int line = 0;         // 1-based
-  int column = 0;       // 1-based
-  std::vector<YamlNode> items;                           // sequence
+  std::string value;            // scalar text, exactly as written (quotes removed)
+  bool quoted = false;          // a quoted scalar is always a string
+  int line = 0;                 // 1-based
+  int column = 0;               // 1-based
+  std::vector<YamlNode> items;  // sequence
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // map: key node, value node
 
   const YamlNode* find(std::string_view key) const noexcept;

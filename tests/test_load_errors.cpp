@@ -69,16 +69,16 @@ TEST_SUITE("load errors") {
   }
 
   TEST_CASE("load.unknown key suggests the nearest valid key") {
-    check_errors(with("{letter: B, zh: 工控网络, points: 2}", "{letter: B, zh: 工控网络, pionts: 2}"),
-                 {{"missing required key 'points' in an option", 24, 17,
-                   "items.network.options[1]"},
-                  {"unknown key 'pionts' in an option (did you mean 'points'?)", 24, 39,
-                   "items.network.options[1].pionts"}});
+    check_errors(
+        with("{letter: B, zh: 工控网络, points: 2}", "{letter: B, zh: 工控网络, pionts: 2}"),
+        {{"missing required key 'points' in an option", 24, 17, "items.network.options[1]"},
+         {"unknown key 'pionts' in an option (did you mean 'points'?)", 24, 39,
+          "items.network.options[1].pionts"}});
   }
 
   TEST_CASE("load.missing zh label") {
-    check_errors(with("        zh: 系统\n", ""),
-                 {{"missing required key 'zh' in a sub-indicator", 11, 9, "sub_indicators.systems"}});
+    check_errors(with("        zh: 系统\n", ""), {{"missing required key 'zh' in a sub-indicator",
+                                                   11, 9, "sub_indicators.systems"}});
   }
 
   TEST_CASE("load.wrong type for a number") {
@@ -94,9 +94,10 @@ TEST_SUITE("load errors") {
   }
 
   TEST_CASE("load.points that thousandths cannot hold exactly") {
-    check_errors(with("{letter: C, zh: 5G网络, points: 2}", "{letter: C, zh: 5G网络, points: 2.0005}"),
-                 {{"points 2.0005 cannot be represented exactly (at most 3 decimal places)", 25,
-                   47, "items.network.options[2].points"}});
+    check_errors(
+        with("{letter: C, zh: 5G网络, points: 2}", "{letter: C, zh: 5G网络, points: 2.0005}"),
+        {{"points 2.0005 cannot be represented exactly (at most 3 decimal places)", 25, 47,
+          "items.network.options[2].points"}});
   }
 
   TEST_CASE("load.duplicate item id") {
@@ -143,8 +144,8 @@ TEST_SUITE("load errors") {
 
   TEST_CASE("load.bands must be contiguous") {
     check_errors(with("range: [50, 100]", "range: [60, 100]"),
-                 {{"band B starts at 60, but band A ends at 50: bands must be contiguous", 34,
-                   54, "items.rate.options[1].range"}});
+                 {{"band B starts at 60, but band A ends at 50: bands must be contiguous", 34, 54,
+                   "items.rate.options[1].range"}});
   }
 
   TEST_CASE("load.bands must cover up to 100") {
@@ -160,8 +161,9 @@ TEST_SUITE("load errors") {
   }
 
   TEST_CASE("load.level rule asking for more constraint scenarios than exist") {
-    check_errors(with("min_scenarios: 2, min_constraint: 1}", "min_scenarios: 2, min_constraint: 2}"),
-                 {{"level 2 needs 2 constraint scenarios, but the rule set has only 1", 71, 75}});
+    check_errors(
+        with("min_scenarios: 2, min_constraint: 1}", "min_scenarios: 2, min_constraint: 2}"),
+        {{"level 2 needs 2 constraint scenarios, but the rule set has only 1", 71, 75}});
   }
 
   TEST_CASE("load.consistency rule naming an unknown item") {
@@ -194,9 +196,10 @@ TEST_SUITE("load errors") {
   }
 
   TEST_CASE("load.multi item without its none option") {
-    check_errors(with("{letter: A, zh: 无, points: 0, none: true}", "{letter: A, zh: 无, points: 0}"),
-                 {{"multi item 'network' needs exactly one option with 'none: true', has 0", 23,
-                   15, "items.network.options"}});
+    check_errors(
+        with("{letter: A, zh: 无, points: 0, none: true}", "{letter: A, zh: 无, points: 0}"),
+        {{"multi item 'network' needs exactly one option with 'none: true', has 0", 23, 15,
+          "items.network.options"}});
   }
 
   TEST_CASE("load.trend item missing a direction") {
@@ -222,8 +225,8 @@ TEST_SUITE("load errors") {
   }
 
   TEST_CASE("load.rules() of a broken rule set throws RuleSetError with the first place") {
-    const auto r = smedx::load_rules_from_string(with("            max: 4\n", "            max: x\n"),
-                                                 "bad.yaml");
+    const auto r = smedx::load_rules_from_string(
+        with("            max: 4\n", "            max: x\n"), "bad.yaml");
     try {
       (void)r.rules();
       FAIL("expected RuleSetError");

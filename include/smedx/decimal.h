@@ -32,8 +32,12 @@ class Decimal {
   // Shortest exact text: "10", "57.5", "1.875", "-0.25".
   std::string to_string() const;
 
-  constexpr Decimal operator+(Decimal o) const noexcept { return from_thousandths(milli_ + o.milli_); }
-  constexpr Decimal operator-(Decimal o) const noexcept { return from_thousandths(milli_ - o.milli_); }
+  constexpr Decimal operator+(Decimal o) const noexcept {
+    return from_thousandths(milli_ + o.milli_);
+  }
+  constexpr Decimal operator-(Decimal o) const noexcept {
+    return from_thousandths(milli_ - o.milli_);
+  }
   constexpr Decimal& operator+=(Decimal o) noexcept {
     milli_ += o.milli_;
     return *this;

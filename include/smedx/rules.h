@@ -108,7 +108,16 @@ struct LevelRule {
 
 // A condition on one survey's answers, used by consistency rules.
 struct Condition {
-  enum class Kind { has, has_all, has_any, scenario_at_least, any_scenario_at_least, all, any, not_ };
+  enum class Kind {
+    has,
+    has_all,
+    has_any,
+    scenario_at_least,
+    any_scenario_at_least,
+    all,
+    any,
+    not_
+  };
   Kind kind = Kind::has;
   std::string item;              // has, has_all, has_any: an item id (codes are resolved)
   std::vector<char> letters;     // has: one letter; has_all / has_any: several

@@ -1,7 +1,7 @@
 // The smedx command: lint rule sets (and, as they arrive, score and diagnose surveys).
 // Exit codes: 0 clean, 1 problems found in the input, 2 usage errors.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>

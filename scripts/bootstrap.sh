@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what smedx needs to build and test on a Debian machine. Safe to run again: it asks
+# apt only for what is missing, and does nothing when everything is there.
+set -euo pipefail
+
+packages=(g++ libyaml-cpp-dev libfmt-dev libeigen3-dev doctest-dev libcli11-dev
+          libsimdjson-dev clang-format)
+command -v cmake >/dev/null 2>&1 || packages+=(cmake)
+command -v ninja >/dev/null 2>&1 || packages+=(ninja-build)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi

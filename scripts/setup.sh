@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh Debian machine and runs the main job on the bundled data:
+# installs what is missing, builds smedx, and checks the 2024 national rule set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+cmake --preset default >/dev/null
+cmake --build --preset default
+
+echo
+echo "== smedx lint indicators/miit-2024"
+build/default/smedx lint indicators/miit-2024
