@@ -283,7 +283,7 @@ class Validator {
         for (std::size_t i = 0; i < c.letters.size(); ++i) {
           if (it->find_option(c.letters[i])) continue;
           report(c.kind == K::has ? cp + ".has" : fmt::format("{}.{}[{}]", cp, key, i),
-                 fmt::format("item '{}' has no option '{}' (valid: A-{})", it->id, c.letters[i],
+                 fmt::format("item '{}' has no option '{}' (valid: A–{})", it->id, c.letters[i],
                              it->options.empty() ? 'A' : it->options.back().letter));
         }
         return;

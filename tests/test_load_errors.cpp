@@ -117,7 +117,7 @@ TEST_SUITE("load errors") {
                  {{"option letter 'D' out of order: expected 'C'", 25, 26,
                    "items.network.options[2].letter"},
                   // the consistency rule's reference to C is now dangling too
-                  {"item 'network' has no option 'C' (valid: A-D)", 75, 30,
+                  {"item 'network' has no option 'C' (valid: A–D)", 75, 30,
                    "consistency.c_needs_b.if.has"}});
   }
 
@@ -174,7 +174,7 @@ TEST_SUITE("load errors") {
 
   TEST_CASE("load.consistency rule naming an option the item lacks") {
     check_errors(with("then: {item: F1, has: B}", "then: {item: F1, has: G}"),
-                 {{"item 'network' has no option 'G' (valid: A-C)", 76, 27,
+                 {{"item 'network' has no option 'G' (valid: A–C)", 76, 27,
                    "consistency.c_needs_b.then.has"}});
   }
 

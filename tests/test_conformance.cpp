@@ -1,0 +1,71 @@
+// The conformance runner: walks every indicators/*/tests.yaml and replays its cases against
+// the rule set beside it.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "smedx/conformance.h"
+#include "smedx/load.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<fs::path> rule_set_folders() {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(SMEDX_SOURCE_DIR "/indicators"))
+    if (e.is_directory() && fs::exists(e.path() / "tests.yaml")) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
+TEST_SUITE("conformance") {
+  TEST_CASE("conformance.every rule set ships cases") {
+    const auto folders = rule_set_folders();
+    REQUIRE_FALSE(folders.empty());
+    for (const auto& folder : folders) {
+      const auto suite = smedx::load_conformance(folder / "tests.yaml");
+      INFO(folder.string());
+      CHECK(suite.cases.size() >= 20);
+    }
+  }
+
+  TEST_CASE("conformance.cases parse and reference the rule set's items and scenarios") {
+    for (const auto& folder : rule_set_folders()) {
+      const auto rules = smedx::load_rules(folder);
+      INFO(smedx::format_issues(rules.issues()));
+      REQUIRE(rules.ok());
+      const auto suite = smedx::load_conformance(folder / "tests.yaml");
+      INFO(smedx::format_issues(suite.issues));
+      REQUIRE(suite.issues.empty());
+      for (const auto& c : suite.cases) {
+        CAPTURE(c.name);
+        const auto problems = smedx::check_survey(c.survey, rules.rules());
+        INFO(smedx::format_issues(problems));
+        CHECK(problems.empty());
+        // The expectations themselves must be coherent: known dimensions, a total that is
+        // their sum, a level the rule has, warnings that name consistency rules.
+        smedx::Decimal sum;
+        for (const auto& [id, points] : c.dimensions) {
+          const bool known =
+              std::any_of(rules.rules().dimensions.begin(), rules.rules().dimensions.end(),
+                          [&](const smedx::Dimension& d) { return d.id == id; });
+          CHECK_MESSAGE(known, "unknown dimension " << id);
+          sum += points;
+        }
+        REQUIRE(c.total);
+        CHECK(*c.total == sum);
+        REQUIRE(c.level);
+        CHECK(*c.level >= 0);
+        CHECK(*c.level <= rules.rules().level_rule.top_level());
+        for (const auto& w : c.warnings.value_or(std::vector<std::string>{})) {
+          const bool known =
+              std::any_of(rules.rules().consistency.begin(), rules.rules().consistency.end(),
+                          [&](const smedx::ConsistencyRule& r) { return r.id == w; });
+          CHECK_MESSAGE(known, "unknown consistency rule " << w);
+        }
+      }
+    }
+  }
+}
