@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -86,6 +87,29 @@ std::optional<std::string> read_file(const fs::path& path, const std::string& sh
   return std::move(buf).str();
 }
 
+// FNV-1a 64 over each file's base name and text, in name order, so the same rule set has the
+// same hash wherever it is installed.
+std::string content_hash(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::pair<std::string, const std::string*>> named;
+  for (const auto& [name, text] : files)
+    named.emplace_back(fs::path(name).filename().string(), &text);
+  std::sort(named.begin(), named.end());
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // separator, so ("ab","c") and ("a","bc") differ
+    h *= 1099511628211ull;
+  };
+  for (const auto& [name, text] : named) {
+    mix(name);
+    mix(*text);
+  }
+  return fmt::format("fnv1a64:{:016x}", h);
+}
+
 }  // namespace
 
 namespace detail {
@@ -133,6 +157,7 @@ LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string
   // Meaning is checked only on a rule set whose shape is right: a missing or mistyped value
   // would otherwise show up again as a wrong sum or a failed reference.
   if (!has_errors(issues)) detail::validate(result.rules_, result.sources_, issues);
+  result.rules_.content_hash = content_hash(files);
 
   for (auto& issue : issues) {
     if (!issue.where.known()) continue;

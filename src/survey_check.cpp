@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "exact.h"
 #include "rule_reader.h"
 #include "smedx/survey.h"
 
@@ -129,7 +130,8 @@ std::vector<Issue> check_survey(const Survey& survey, const RuleSet& rules) {
           error(a.where, path,
                 fmt::format("item '{}' takes {}, got before/after figures", item->id,
                             item->kind == ItemKind::multi ? "a list of letters" : "a letter"));
-        } else if (!(a.before > 0) || !(a.after >= 0)) {
+        } else if (const auto b = detail::Exact::parse(a.before), f = detail::Exact::parse(a.after);
+                   !b || !f || b->value <= 0 || f->value < 0) {
           error(a.where, path,
                 fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
                             item->id, a.before, a.after));

@@ -120,8 +120,8 @@ class SurveyReader {
           error(v, ap, fmt::format("expected numbers for 'before' and 'after' of '{}'", k.value));
           continue;
         }
-        a.before = std::strtod(b.value.c_str(), nullptr);
-        a.after = std::strtod(f.value.c_str(), nullptr);
+        a.before = b.value;
+        a.after = f.value;
       } else {
         error(
             v, ap,

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "smedx/conformance.h"
+#include "smedx/engine.h"
 #include "smedx/load.h"
 
 namespace fs = std::filesystem;
@@ -64,6 +65,37 @@ TEST_SUITE("conformance") {
               std::any_of(rules.rules().consistency.begin(), rules.rules().consistency.end(),
                           [&](const smedx::ConsistencyRule& r) { return r.id == w; });
           CHECK_MESSAGE(known, "unknown consistency rule " << w);
+        }
+      }
+    }
+  }
+
+  TEST_CASE("conformance.scoring every case gives the expected points, level and warnings") {
+    for (const auto& folder : rule_set_folders()) {
+      const auto loaded = smedx::load_rules(folder);
+      REQUIRE(loaded.ok());
+      const smedx::Engine engine(loaded.rules());
+      const auto suite = smedx::load_conformance(folder / "tests.yaml");
+      REQUIRE(suite.issues.empty());
+      for (const auto& c : suite.cases) {
+        CAPTURE(c.name);
+        const smedx::Assessment a = engine.score(c.survey);
+        INFO(smedx::format_issues(a.errors));
+        REQUIRE(a.ok());
+        for (const auto& [id, points] : c.dimensions) {
+          const auto it = std::find_if(a.dimensions.begin(), a.dimensions.end(),
+                                       [&](const smedx::PartScore& d) { return d.id == id; });
+          REQUIRE(it != a.dimensions.end());
+          CHECK_MESSAGE(it->points == points, id << ": got " << it->points.to_string()
+                                                 << ", expected " << points.to_string());
+        }
+        CHECK_MESSAGE(a.total == *c.total, "total: got " << a.total.to_string() << ", expected "
+                                                         << c.total->to_string());
+        CHECK(a.level == *c.level);
+        if (c.warnings) {
+          std::vector<std::string> fired;
+          for (const auto& w : a.warnings) fired.push_back(w.path.substr(w.path.find('.') + 1));
+          CHECK(fired == *c.warnings);
         }
       }
     }

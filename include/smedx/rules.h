@@ -159,6 +159,8 @@ struct RuleSet {
   std::vector<Scenario> scenarios;
   LevelRule level_rule;
   std::vector<ConsistencyRule> consistency;
+  // Set by the loader: a hash of the rule-set files' names and text, for provenance.
+  std::string content_hash;
 
   // Lookups by id or code; nullptr when there is none.
   const Item* find_item(std::string_view id_or_code) const noexcept;

@@ -18,8 +18,8 @@ struct Answer {
   bool list = false;          // letters: given as a list (multi) rather than one letter
   std::vector<char> letters;  // letters
   std::string percent;        // percent: the number exactly as written, e.g. "10.01"
-  double before = 0;          // figures
-  double after = 0;
+  std::string before;         // figures: both numbers exactly as written
+  std::string after;
   Location where;
 };
 

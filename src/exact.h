@@ -1,0 +1,27 @@
+// Exact comparison of decimal numbers written as text (survey percentages and figures), so that
+// 10 falls in band [0, 10] and 10.01 in (10, 20], and a change of exactly 1% is within a 1%
+// tolerance, with no binary floating point in between.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "smedx/decimal.h"
+
+namespace smedx::detail {
+
+__extension__ using int128 = __int128;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
+
+// A decimal as mantissa * 10^-18, at most 12 integer digits (revenue in yuan fits); int128 keeps
+// the products of the tolerance check from overflowing.
+struct Exact {
+  int128 value = 0;
+  static constexpr int digits = 18;
+
+  static std::optional<Exact> parse(std::string_view text) noexcept;
+  static Exact of(Decimal d) noexcept;
+  auto operator<=>(const Exact&) const noexcept = default;
+};
+
+}  // namespace smedx::detail
