@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian machine and runs the main job on the bundled data:
-# installs what is missing, builds smedx, and checks the 2024 national rule set.
+# installs what is missing, builds smedx, checks the 2024 national rule set and scores the
+# bundled example cohort of 12 pilot enterprises.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,3 +12,7 @@ cmake --build --preset default
 echo
 echo "== smedx lint indicators/miit-2024"
 build/default/smedx lint indicators/miit-2024
+
+echo
+echo "== smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl --format table"
+build/default/smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl --format table

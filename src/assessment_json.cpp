@@ -1,0 +1,203 @@
+// Assessments as JSON: one object per line, keys in a fixed order so that output is byte for
+// byte reproducible.
+#include <fmt/format.h>
+
+#include "smedx/survey_io.h"
+
+namespace smedx {
+
+namespace {
+
+void escape(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+struct Writer {
+  std::string out;
+  bool first = true;
+  void key(std::string_view k) {
+    if (!first) out += ',';
+    first = false;
+    escape(out, k);
+    out += ':';
+  }
+  void open(char c) {
+    out += c;
+    first = true;
+  }
+  void close(char c) {
+    out += c;
+    first = false;
+  }
+  void str(std::string_view k, std::string_view v) {
+    key(k);
+    escape(out, v);
+  }
+  void raw(std::string_view k, std::string_view v) {
+    key(k);
+    out += v;
+  }
+  void item_sep() {
+    if (!first) out += ',';
+    first = false;
+  }
+};
+
+void issues(Writer& w, std::string_view name, const std::vector<Issue>& list) {
+  w.key(name);
+  w.open('[');
+  for (const auto& i : list) {
+    w.item_sep();
+    w.open('{');
+    w.str("message", i.message);
+    if (!i.path.empty()) w.str("path", i.path);
+    if (i.where.known()) w.raw("line", std::to_string(i.where.line));
+    w.close('}');
+  }
+  w.close(']');
+}
+
+void provenance(Writer& w, const Provenance& p) {
+  w.key("provenance");
+  w.open('{');
+  w.str("rule_set", p.rule_set_id);
+  w.str("version", p.rule_set_version);
+  w.str("hash", p.rule_set_hash);
+  w.str("engine", p.engine_version);
+  w.close('}');
+}
+
+}  // namespace
+
+Assessment failed_assessment(std::string enterprise_id, std::vector<Issue> errors) {
+  Assessment a;
+  a.enterprise_id = std::move(enterprise_id);
+  a.errors = std::move(errors);
+  return a;
+}
+
+std::string to_json(const Assessment& a) {
+  Writer w;
+  w.open('{');
+  w.str("enterprise_id", a.enterprise_id);
+  if (!a.enterprise.empty()) {
+    w.key("enterprise");
+    w.open('{');
+    for (const auto& [k, v] : a.enterprise) w.str(k, v);
+    w.close('}');
+  }
+  if (!a.ok()) {
+    w.key("error");
+    w.open('{');
+    w.str("message", a.errors.front().message);
+    issues(w, "issues", a.errors);
+    w.close('}');
+    if (!a.provenance.rule_set_id.empty()) provenance(w, a.provenance);
+    w.close('}');
+    return std::move(w.out);
+  }
+  w.raw("level", std::to_string(a.level));
+  w.str("level_name", a.level_name);
+  w.raw("total", a.total.to_string());
+  auto parts = [&](std::string_view name, const std::vector<PartScore>& list) {
+    w.key(name);
+    w.open('{');
+    for (const auto& p : list) w.raw(p.id, p.points.to_string());
+    w.close('}');
+  };
+  parts("dimensions", a.dimensions);
+  parts("sub_indicators", a.sub_indicators);
+  w.key("items");
+  w.open('{');
+  for (const auto& i : a.items) {
+    w.key(i.id);
+    w.open('{');
+    w.str("code", i.code);
+    w.key("options");
+    w.open('[');
+    for (char l : i.letters) {
+      w.item_sep();
+      w.out += fmt::format("\"{}\"", l);
+    }
+    w.close(']');
+    w.raw("points", i.points.to_string());
+    w.close('}');
+  }
+  w.close('}');
+  w.key("scenarios");
+  w.open('{');
+  for (const auto& [id, level] : a.scenarios) w.raw(id, std::to_string(level));
+  w.close('}');
+  w.key("scenario_counts");
+  w.open('[');
+  for (const auto& c : a.scenario_counts) {
+    w.item_sep();
+    w.out += fmt::format("{{\"level\":{},\"at_or_above\":{},\"constraint\":{}}}", c.level,
+                         c.at_or_above, c.constraint);
+  }
+  w.close(']');
+  w.key("explanation");
+  w.open('[');
+  for (const auto& check : a.explanation) {
+    w.item_sep();
+    w.open('{');
+    w.raw("level", std::to_string(check.level));
+    w.raw("met", check.met() ? "true" : "false");
+    w.key("conditions");
+    w.open('[');
+    for (const auto& c : check.conditions) {
+      w.item_sep();
+      w.open('{');
+      w.str("what", c.what);
+      w.raw("required", c.required.to_string());
+      w.raw("has", c.has.to_string());
+      w.raw("short", (c.met() ? Decimal{} : c.required - c.has).to_string());
+      w.close('}');
+    }
+    w.close(']');
+    w.close('}');
+  }
+  w.close(']');
+  w.key("warnings");
+  w.open('[');
+  for (const auto& i : a.warnings) {
+    w.item_sep();
+    w.open('{');
+    w.str("rule", i.path.substr(i.path.find('.') + 1));
+    w.str("message", i.message);
+    w.close('}');
+  }
+  w.close(']');
+  provenance(w, a.provenance);
+  w.close('}');
+  return std::move(w.out);
+}
+
+}  // namespace smedx
