@@ -1,32 +1,14 @@
 #include "smedx/engine.h"
 
+#include <Eigen/Core>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <string_view>
-#include <unordered_map>
+#include <cmath>
 
-#include "exact.h"
+#include "survey_coder.h"
 
 namespace smedx {
-
-namespace {
-
-template <typename T>
-struct ByName {  // lookups by id or code
-  std::unordered_map<std::string, std::size_t> index;
-  void add(const std::string& id, const std::string& code, std::size_t i) {
-    index.emplace(id, i);
-    index.emplace(code, i);
-  }
-  std::size_t find(const std::string& key) const {
-    auto it = index.find(key);
-    return it == index.end() ? static_cast<std::size_t>(-1) : it->second;
-  }
-};
-
-}  // namespace
 
 std::string_view version() noexcept { return SMEDX_VERSION; }
 
@@ -35,38 +17,67 @@ bool LevelCheck::met() const noexcept {
                      [](const LevelCondition& c) { return c.met(); });
 }
 
+namespace {
+// Points are integer thousandths (at most 100,000 for a whole rule set), carried in doubles so
+// that Eigen's optimised floating-point products do the batch sums. Every operand and every
+// partial sum is an integer far below 2^53, so each is represented exactly and the products are
+// exact: converting back with llround loses nothing.
+using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+}  // namespace
+
 struct Engine::Compiled {
+  explicit Compiled(const RuleSet& r) : rules(r), index(rules) {}
+
   RuleSet rules;
-  std::vector<const Item*> items;     // document order
-  std::vector<std::size_t> item_sub;  // item -> sub-indicator index (flattened)
-  std::vector<std::size_t> sub_dim;   // sub-indicator -> dimension
+  detail::RuleIndex index;  // views into `rules`: Compiled never moves (held by unique_ptr)
+  std::vector<std::size_t> option_offset;  // item -> its first column in the option matrix
+  std::size_t option_count = 0;
   std::vector<const SubIndicator*> subs;
-  ByName<Item> item_names;
-  ByName<Scenario> scenario_names;
+  // option -> item points (options x items): column i holds item i's option points.
+  Matrix option_points;
+  // item -> sub-indicator (items x subs) and sub-indicator -> dimension (subs x dims), 0/1.
+  Matrix item_to_sub;
+  Matrix sub_to_dim;
+  std::vector<bool> constraint;  // per scenario
   Provenance provenance;
 };
 
-Engine::Engine(const RuleSet& rules)
-    : compiled_([&] {
-        auto c = std::make_unique<Compiled>();
-        c->rules = rules;
-        for (std::size_t d = 0; d < c->rules.dimensions.size(); ++d) {
-          for (const auto& sub : c->rules.dimensions[d].sub_indicators) {
-            c->subs.push_back(&sub);
-            c->sub_dim.push_back(d);
-            for (const auto& item : sub.items) {
-              c->item_names.add(item.id, item.code, c->items.size());
-              c->items.push_back(&item);
-              c->item_sub.push_back(c->subs.size() - 1);
-            }
-          }
+Engine::Engine(const RuleSet& rules) : compiled_([&] {
+  auto c = std::make_unique<Compiled>(rules);
+  const auto& items = c->index.items;
+  for (const Item* item : items) {
+    c->option_offset.push_back(c->option_count);
+    c->option_count += item->options.size();
+  }
+  for (const auto& d : c->rules.dimensions)
+    for (const auto& s : d.sub_indicators) c->subs.push_back(&s);
+  c->option_points = Matrix::Zero(static_cast<Eigen::Index>(c->option_count),
+                                  static_cast<Eigen::Index>(items.size()));
+  c->item_to_sub = Matrix::Zero(static_cast<Eigen::Index>(items.size()),
+                                static_cast<Eigen::Index>(c->subs.size()));
+  c->sub_to_dim = Matrix::Zero(static_cast<Eigen::Index>(c->subs.size()),
+                               static_cast<Eigen::Index>(c->rules.dimensions.size()));
+  std::size_t item = 0, sub = 0;
+  for (std::size_t d = 0; d < c->rules.dimensions.size(); ++d) {
+    for (const auto& s : c->rules.dimensions[d].sub_indicators) {
+      c->sub_to_dim(static_cast<Eigen::Index>(sub), static_cast<Eigen::Index>(d)) = 1;
+      for (std::size_t k = 0; k < s.items.size(); ++k, ++item) {
+        c->item_to_sub(static_cast<Eigen::Index>(item), static_cast<Eigen::Index>(sub)) = 1;
+        for (std::size_t o = 0; o < s.items[k].options.size(); ++o) {
+          c->option_points(static_cast<Eigen::Index>(c->option_offset[item] + o),
+                           static_cast<Eigen::Index>(item)) =
+              static_cast<double>(s.items[k].options[o].points.thousandths());
         }
-        for (std::size_t s = 0; s < c->rules.scenarios.size(); ++s)
-          c->scenario_names.add(c->rules.scenarios[s].id, c->rules.scenarios[s].code, s);
-        c->provenance = Provenance{c->rules.meta.id, c->rules.meta.version, c->rules.content_hash,
-                                   std::string(version())};
-        return std::unique_ptr<const Compiled>(std::move(c));
-      }()) {}
+      }
+      ++sub;
+    }
+  }
+  for (const auto& s : c->rules.scenarios) c->constraint.push_back(s.constraint);
+  c->provenance = Provenance{c->rules.meta.id, c->rules.meta.version, c->rules.content_hash,
+                             std::string(version())};
+  return std::unique_ptr<const Compiled>(std::move(c));
+}()) {}
 
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
@@ -74,159 +85,135 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 
 const RuleSet& Engine::rules() const noexcept { return compiled_->rules; }
 
-namespace {
-
-// The band a written percentage falls in: (lower, upper], the first band closed.
-char band_of(const Item& item, const detail::Exact& v) {
-  for (std::size_t i = 0; i < item.options.size(); ++i) {
-    const Option& o = item.options[i];
-    const auto lower = detail::Exact::of(o.lower), upper = detail::Exact::of(o.upper);
-    const bool above = i == 0 ? v >= lower : v > lower;
-    if (above && v <= upper) return o.letter;
-  }
-  return '?';  // unreachable for a validated rule set and a checked percentage
+CodedSurvey Engine::code(const Survey& survey, MissingPolicy missing) const {
+  CodedSurvey out;
+  detail::code_survey(survey, compiled_->index, missing, out);
+  return out;
 }
 
-// The trend option for two figures: flat within the tolerance (percent of `before`, inclusive).
-char trend_of(const Item& item, const detail::Exact& before, const detail::Exact& after) {
-  const detail::int128 diff = after.value - before.value;
-  const detail::int128 magnitude = diff < 0 ? -diff : diff;
-  // |after - before| / before <= tolerance / 100, with tolerance in thousandths.
-  const bool flat = magnitude * 100 * Decimal::scale <= before.value * item.tolerance.thousandths();
-  const Trend t = flat ? Trend::flat : diff > 0 ? Trend::increase : Trend::decrease;
-  for (const auto& o : item.options)
-    if (o.trend == t) return o.letter;
-  return '?';
-}
-
-bool holds(const Condition& c, const std::map<std::string, std::vector<char>, std::less<>>& letters,
-           const std::map<std::string, int, std::less<>>& levels) {
-  using K = Condition::Kind;
-  auto has = [&](char l) {
-    auto it = letters.find(c.item);
-    return it != letters.end() &&
-           std::find(it->second.begin(), it->second.end(), l) != it->second.end();
-  };
-  switch (c.kind) {
-    case K::has:
-    case K::has_all:
-      return std::all_of(c.letters.begin(), c.letters.end(), has);
-    case K::has_any:
-      return std::any_of(c.letters.begin(), c.letters.end(), has);
-    case K::scenario_at_least: {
-      auto it = levels.find(c.scenario);
-      return it != levels.end() && it->second >= c.level;
-    }
-    case K::any_scenario_at_least:
-      return std::any_of(levels.begin(), levels.end(),
-                         [&](const auto& kv) { return kv.second >= c.level; });
-    case K::all:
-      return std::all_of(c.terms.begin(), c.terms.end(),
-                         [&](const Condition& t) { return holds(t, letters, levels); });
-    case K::any:
-      return std::any_of(c.terms.begin(), c.terms.end(),
-                         [&](const Condition& t) { return holds(t, letters, levels); });
-    case K::not_:
-      return !c.terms.empty() && !holds(c.terms[0], letters, levels);
-  }
-  return false;
-}
-
-}  // namespace
-
-Assessment Engine::score(const Survey& survey) const {
+void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) const {
   const Compiled& c = *compiled_;
-  const RuleSet& rules = c.rules;
-  Assessment a;
-  a.enterprise_id = survey.enterprise_id;
-  a.enterprise = survey.enterprise;
-  a.provenance = c.provenance;
-  a.errors = check_survey(survey, rules);
-  if (!a.errors.empty()) return a;
+  const auto n = static_cast<Eigen::Index>(block.size());
+  const std::size_t dims = c.rules.dimensions.size();
+  const int top = c.rules.level_rule.top_level();
 
-  // Answers in rule-set order, mapped to letters.
-  std::map<std::string, std::vector<char>, std::less<>> letters;
-  a.items.resize(c.items.size());
-  for (const auto& [key, answer] : survey.answers) {
-    const std::size_t i = c.item_names.find(key);
-    const Item& item = *c.items[i];
-    ItemScore& s = a.items[i];
-    switch (answer.kind) {
-      case Answer::Kind::letters:
-        s.letters = answer.letters;
-        break;
-      case Answer::Kind::percent:
-        s.letters = {band_of(item, *detail::Exact::parse(answer.percent))};
-        break;
-      case Answer::Kind::figures:
-        s.letters = {trend_of(item, *detail::Exact::parse(answer.before),
-                              *detail::Exact::parse(answer.after))};
-        break;
+  // The coded answers as a 0/1 matrix, one row per survey and one column per option: the
+  // points of every item of every survey are then one product with option_points. Row-major
+  // because it is filled a survey at a time.
+  RowMatrix chosen = RowMatrix::Zero(n, static_cast<Eigen::Index>(c.option_count));
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const CodedSurvey& s = block[static_cast<std::size_t>(r)];
+    if (!s.ok()) continue;
+    for (std::size_t i = 0; i < s.selected.size(); ++i) {
+      for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1) {
+        const auto o = static_cast<std::size_t>(std::countr_zero(mask));
+        chosen(r, static_cast<Eigen::Index>(c.option_offset[i] + o)) = 1;
+      }
     }
   }
-  std::vector<Decimal> sub_points(c.subs.size());
-  for (std::size_t i = 0; i < c.items.size(); ++i) {
-    const Item& item = *c.items[i];
-    ItemScore& s = a.items[i];
-    s.id = item.id;
-    s.code = item.code;
-    std::sort(s.letters.begin(), s.letters.end());
-    for (char l : s.letters) s.points += item.find_option(l)->points;
-    sub_points[c.item_sub[i]] += s.points;
-    letters[item.id] = s.letters;
-  }
-  a.dimensions.reserve(rules.dimensions.size());
-  for (const auto& d : rules.dimensions) a.dimensions.push_back(PartScore{d.id, {}, d.max});
-  for (std::size_t s = 0; s < c.subs.size(); ++s) {
-    a.sub_indicators.push_back(PartScore{c.subs[s]->id, sub_points[s], c.subs[s]->max});
-    a.dimensions[c.sub_dim[s]].points += sub_points[s];
-  }
-  for (const auto& d : a.dimensions) a.total += d.points;
+  const Matrix item_points = chosen * c.option_points;  // n x items
+  const Matrix sub_points = item_points * c.item_to_sub;  // n x subs
+  const Matrix dim_points = sub_points * c.sub_to_dim;    // n x dims
 
-  // Scenario levels in rule-set order, and the counts at or above each level.
-  std::vector<int> levels(rules.scenarios.size(), 0);
-  for (const auto& [key, level] : survey.scenarios) levels[c.scenario_names.find(key)] = level;
-  std::map<std::string, int, std::less<>> by_id;
-  const int top = rules.level_rule.top_level();
-  a.scenario_counts.resize(static_cast<std::size_t>(top));
-  for (std::size_t s = 0; s < levels.size(); ++s) {
-    a.scenarios.emplace_back(rules.scenarios[s].id, levels[s]);
-    by_id[rules.scenarios[s].id] = levels[s];
-    for (int l = 1; l <= std::min(levels[s], top); ++l) {
-      auto& count = a.scenario_counts[static_cast<std::size_t>(l - 1)];
-      ++count.at_or_above;
-      count.constraint += rules.scenarios[s].constraint;
-    }
-  }
-  for (int l = 1; l <= top; ++l) a.scenario_counts[static_cast<std::size_t>(l - 1)].level = l;
-
-  // The level: the highest whose conditions all hold.
-  auto check = [&](int level) {
-    const LevelRequirement& r = rules.level_rule.levels[static_cast<std::size_t>(level - 1)];
-    const ScenarioCount& n = a.scenario_counts[static_cast<std::size_t>(level - 1)];
-    return LevelCheck{
-        level,
-        {{"points", r.min_points, a.total},
-         {"scenarios", Decimal::from_int(r.min_scenarios), Decimal::from_int(n.at_or_above)},
-         {"constraint", Decimal::from_int(r.min_constraint), Decimal::from_int(n.constraint)}}};
+  out.rows = block.size();
+  auto store = [](const Matrix& m, std::vector<std::int64_t>& v) {
+    v.resize(static_cast<std::size_t>(m.size()));
+    std::size_t k = 0;
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+      for (Eigen::Index col = 0; col < m.cols(); ++col) v[k++] = std::llround(m(r, col));
   };
-  for (int l = top; l >= 1; --l) {
-    if (check(l).met()) {
-      a.level = l;
-      break;
+  store(item_points, out.item_points);
+  store(sub_points, out.sub_points);
+  store(dim_points, out.dim_points);
+  out.total.assign(block.size(), 0);
+  out.level.assign(block.size(), 0);
+  out.at_or_above.assign(block.size() * static_cast<std::size_t>(top), 0);
+  out.constraint.assign(block.size() * static_cast<std::size_t>(top), 0);
+  for (std::size_t r = 0; r < block.size(); ++r) {
+    std::int64_t total = 0;
+    for (std::size_t d = 0; d < dims; ++d) total += out.dim_points[r * dims + d];
+    out.total[r] = total;
+    const CodedSurvey& s = block[r];
+    if (!s.ok()) continue;
+    std::int32_t* at = &out.at_or_above[r * static_cast<std::size_t>(top)];
+    std::int32_t* con = &out.constraint[r * static_cast<std::size_t>(top)];
+    for (std::size_t k = 0; k < s.levels.size(); ++k) {
+      for (int l = 0; l < s.levels[k]; ++l) {
+        ++at[l];
+        con[l] += c.constraint[k];
+      }
+    }
+    for (int l = top; l >= 1; --l) {
+      const LevelRequirement& req = c.rules.level_rule.levels[static_cast<std::size_t>(l - 1)];
+      if (total >= req.min_points.thousandths() && at[l - 1] >= req.min_scenarios &&
+          con[l - 1] >= req.min_constraint) {
+        out.level[r] = l;
+        break;
+      }
     }
   }
-  a.level_name = a.level == 0 ? rules.level_rule.no_level_zh
-                              : rules.level_rule.levels[static_cast<std::size_t>(a.level - 1)].zh;
+}
+
+Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
+                              std::size_t row) const {
+  const Compiled& c = *compiled_;
+  Assessment a;
+  a.enterprise_id = s.enterprise_id;
+  a.enterprise = s.enterprise;
+  a.provenance = c.provenance;
+  a.errors = s.errors;
+  if (!s.ok()) return a;
+  a.warnings = s.warnings;
+  const auto& items = c.index.items;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    ItemScore is{items[i]->id, items[i]->code, {},
+                 Decimal::from_thousandths(scores.item_points[row * items.size() + i])};
+    for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1)
+      is.letters.push_back(static_cast<char>('A' + std::countr_zero(mask)));
+    a.items.push_back(std::move(is));
+  }
+  for (std::size_t k = 0; k < c.subs.size(); ++k) {
+    a.sub_indicators.push_back(PartScore{
+        c.subs[k]->id, Decimal::from_thousandths(scores.sub_points[row * c.subs.size() + k]),
+        c.subs[k]->max});
+  }
+  const auto& dims = c.rules.dimensions;
+  for (std::size_t d = 0; d < dims.size(); ++d) {
+    a.dimensions.push_back(PartScore{
+        dims[d].id, Decimal::from_thousandths(scores.dim_points[row * dims.size() + d]),
+        dims[d].max});
+  }
+  a.total = Decimal::from_thousandths(scores.total[row]);
+  for (std::size_t k = 0; k < c.rules.scenarios.size(); ++k)
+    a.scenarios.emplace_back(c.rules.scenarios[k].id, s.levels[k]);
+  const int top = c.rules.level_rule.top_level();
+  for (int l = 1; l <= top; ++l) {
+    const std::size_t at = row * static_cast<std::size_t>(top) + static_cast<std::size_t>(l - 1);
+    a.scenario_counts.push_back(ScenarioCount{l, scores.at_or_above[at], scores.constraint[at]});
+  }
+  a.level = scores.level[row];
+  a.level_name = a.level == 0 ? c.rules.level_rule.no_level_zh
+                              : c.rules.level_rule.levels[static_cast<std::size_t>(a.level - 1)].zh;
+  auto check = [&](int level) {
+    const LevelRequirement& r = c.rules.level_rule.levels[static_cast<std::size_t>(level - 1)];
+    const ScenarioCount& n = a.scenario_counts[static_cast<std::size_t>(level - 1)];
+    return LevelCheck{level,
+                      {{"points", r.min_points, a.total},
+                       {"scenarios", Decimal::from_int(r.min_scenarios),
+                        Decimal::from_int(n.at_or_above)},
+                       {"constraint", Decimal::from_int(r.min_constraint),
+                        Decimal::from_int(n.constraint)}}};
+  };
   if (a.level > 0) a.explanation.push_back(check(a.level));
   if (a.level < top) a.explanation.push_back(check(a.level + 1));
-
-  for (const auto& rule : rules.consistency) {
-    if (!holds(rule.when, letters, by_id) || holds(rule.then, letters, by_id)) continue;
-    Issue issue{rule.severity, rule.message, "consistency." + rule.id, survey.where, ""};
-    (rule.severity == Severity::error ? a.errors : a.warnings).push_back(std::move(issue));
-  }
   return a;
+}
+
+Assessment Engine::score(const Survey& survey, MissingPolicy missing) const {
+  const CodedSurvey coded = code(survey, missing);
+  BlockScores scores;
+  score_block(std::span<const CodedSurvey>(&coded, 1), scores);
+  return assessment(coded, scores, 0);
 }
 
 }  // namespace smedx

@@ -3,7 +3,10 @@
 // back inside its Assessment, never as exceptions.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +77,39 @@ struct Assessment {
   bool ok() const noexcept { return errors.empty(); }
 };
 
+// What to do with an item or scenario the survey does not answer.
+enum class MissingPolicy {
+  error,  // the survey is not scored; the error names every missing item and scenario
+  zero,   // scored as the lowest option (scenario level 0), with a warning
+};
+
+// A survey resolved against a rule set: each answer as the set of options it selects, each
+// scenario as its level, in rule-set order. What scoring needs and nothing else, so that a
+// block of them scores as plain arithmetic.
+struct CodedSurvey {
+  std::string enterprise_id;
+  std::vector<std::pair<std::string, std::string>> enterprise;
+  Location where;
+  std::vector<Issue> errors;    // when not empty, the survey is not scored
+  std::vector<Issue> warnings;  // consistency rules that fired, missing answers scored as zero
+  std::vector<std::uint32_t> selected;  // per item: bit k set = option k (A + k) chosen
+  std::vector<std::int8_t> levels;      // per scenario
+  bool ok() const noexcept { return errors.empty(); }
+};
+
+// The scores of a block of coded surveys, as columns of exact thousandths. Row r of every
+// table belongs to survey r of the block. Rows of surveys with errors hold zeros.
+struct BlockScores {
+  std::size_t rows = 0;
+  std::vector<std::int64_t> item_points;  // rows x items, row-major
+  std::vector<std::int64_t> sub_points;   // rows x sub-indicators
+  std::vector<std::int64_t> dim_points;   // rows x dimensions
+  std::vector<std::int64_t> total;        // rows
+  std::vector<std::int32_t> level;        // rows
+  std::vector<std::int32_t> at_or_above;  // rows x levels: scenarios rated L or above
+  std::vector<std::int32_t> constraint;   // rows x levels: constraint scenarios among them
+};
+
 class Engine {
  public:
   // Compiles a rule set. The rule set must be valid (from a LoadResult that is ok()).
@@ -82,7 +118,15 @@ class Engine {
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;
 
-  Assessment score(const Survey& survey) const;
+  // One survey, start to end: code it, score it, explain it.
+  Assessment score(const Survey& survey, MissingPolicy missing = MissingPolicy::error) const;
+
+  // The batch path, in three steps that a caller can spread over threads and blocks.
+  CodedSurvey code(const Survey& survey, MissingPolicy missing = MissingPolicy::error) const;
+  void score_block(std::span<const CodedSurvey> block, BlockScores& out) const;
+  Assessment assessment(const CodedSurvey& survey, const BlockScores& scores,
+                        std::size_t row) const;
+
   const RuleSet& rules() const noexcept;
 
  private:

@@ -1,0 +1,289 @@
+#include "survey_coder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "exact.h"
+#include "rule_reader.h"
+
+namespace smedx::detail {
+
+RuleIndex::RuleIndex(const RuleSet& r) : rules(r), items(r.items()) {
+  for (std::uint32_t i = 0; i < items.size(); ++i) {
+    item_by_name.emplace(items[i]->id, i);
+    item_by_name.emplace(items[i]->code, i);
+    item_ids.push_back(items[i]->id);
+  }
+  for (std::uint32_t s = 0; s < r.scenarios.size(); ++s) {
+    scenario_by_name.emplace(r.scenarios[s].id, s);
+    scenario_by_name.emplace(r.scenarios[s].code, s);
+    scenario_ids.push_back(r.scenarios[s].id);
+  }
+}
+
+namespace {
+
+constexpr std::uint32_t bit(std::size_t option) { return std::uint32_t{1} << option; }
+
+std::string letters_text(const std::vector<char>& letters) {
+  std::string out;
+  for (char c : letters) {
+    if (!out.empty()) out += ", ";
+    out += c;
+  }
+  return out;
+}
+
+std::string unknown(std::string_view what, std::string_view key,
+                    const std::vector<std::string_view>& ids) {
+  const std::string hint = nearest(key, ids);
+  return hint.empty() ? fmt::format("unknown {} '{}'", what, key)
+                      : fmt::format("unknown {} '{}' (did you mean '{}'?)", what, key, hint);
+}
+
+// The band a percentage falls in: (lower, upper], the first band closed. -1 when outside 0-100.
+int band_of(const Item& item, const Exact& v) {
+  for (std::size_t i = 0; i < item.options.size(); ++i) {
+    const Option& o = item.options[i];
+    const auto lower = Exact::of(o.lower), upper = Exact::of(o.upper);
+    const bool above = i == 0 ? v >= lower : v > lower;
+    if (above && v <= upper) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// The trend option for two figures: flat within the tolerance (percent of `before`, inclusive).
+int trend_of(const Item& item, const Exact& before, const Exact& after) {
+  const int128 diff = after.value - before.value;
+  const int128 magnitude = diff < 0 ? -diff : diff;
+  const bool flat = magnitude * 100 * Decimal::scale <= before.value * item.tolerance.thousandths();
+  const Trend t = flat ? Trend::flat : diff > 0 ? Trend::increase : Trend::decrease;
+  for (std::size_t i = 0; i < item.options.size(); ++i)
+    if (item.options[i].trend == t) return static_cast<int>(i);
+  return -1;
+}
+
+// The option that scores least: the 'none' option of a multi item, else the lowest-scoring one.
+std::size_t lowest_option(const Item& item) {
+  std::size_t best = 0;
+  for (std::size_t i = 0; i < item.options.size(); ++i) {
+    if (item.kind == ItemKind::multi ? item.options[i].none
+                                     : item.options[i].points < item.options[best].points) {
+      best = i;
+      if (item.kind == ItemKind::multi) break;
+    }
+  }
+  return best;
+}
+
+bool holds(const Condition& c, const RuleIndex& index, const CodedSurvey& s) {
+  using K = Condition::Kind;
+  auto has = [&](char letter) {
+    const auto it = index.item_by_name.find(c.item);
+    return it != index.item_by_name.end() && (s.selected[it->second] & bit(letter - 'A'));
+  };
+  auto terms = [&](auto pred) { return pred(c.terms.begin(), c.terms.end(), [&](const Condition& t) {
+                                  return holds(t, index, s);
+                                }); };
+  switch (c.kind) {
+    case K::has:
+    case K::has_all:
+      return std::all_of(c.letters.begin(), c.letters.end(), has);
+    case K::has_any:
+      return std::any_of(c.letters.begin(), c.letters.end(), has);
+    case K::scenario_at_least: {
+      const auto it = index.scenario_by_name.find(c.scenario);
+      return it != index.scenario_by_name.end() && s.levels[it->second] >= c.level;
+    }
+    case K::any_scenario_at_least:
+      return std::any_of(s.levels.begin(), s.levels.end(),
+                         [&](std::int8_t l) { return l >= c.level; });
+    case K::all:
+      return terms([](auto b, auto e, auto p) { return std::all_of(b, e, p); });
+    case K::any:
+      return terms([](auto b, auto e, auto p) { return std::any_of(b, e, p); });
+    case K::not_:
+      return !c.terms.empty() && !holds(c.terms[0], index, s);
+  }
+  return false;
+}
+
+}  // namespace
+
+void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
+                 CodedSurvey& out) {
+  const RuleSet& rules = index.rules;
+  out.enterprise_id = survey.enterprise_id;
+  out.enterprise = survey.enterprise;
+  out.where = survey.where;
+  out.errors.clear();
+  out.warnings.clear();
+  out.selected.assign(index.items.size(), 0);
+  out.levels.assign(rules.scenarios.size(), 0);
+  auto error = [&](const Location& where, std::string path, std::string message) {
+    out.errors.push_back(Issue{Severity::error, std::move(message), std::move(path), where, ""});
+  };
+  const int top = rules.level_rule.top_level();
+  if (survey.enterprise_id.empty()) error(survey.where, "enterprise.id", "missing enterprise.id");
+
+  std::vector<const std::string*> answered(index.items.size(), nullptr);  // key used, per item
+  for (const auto& [key, a] : survey.answers) {
+    const std::string path = "answers." + key;
+    const auto found = index.item_by_name.find(key);
+    if (found == index.item_by_name.end()) {
+      error(a.where, path, unknown("item", key, index.item_ids));
+      continue;
+    }
+    const std::uint32_t i = found->second;
+    const Item& item = *index.items[i];
+    if (answered[i]) {
+      error(a.where, path,
+            fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, *answered[i], key));
+      continue;
+    }
+    answered[i] = &key;
+    const char last = item.options.back().letter;
+    const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
+    std::uint32_t mask = 0;
+    switch (a.kind) {
+      case Answer::Kind::letters: {
+        if (item.kind == ItemKind::multi && !a.list) {
+          error(a.where, path,
+                fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
+          break;
+        }
+        if (item.kind != ItemKind::multi && a.list) {
+          error(a.where, path, fmt::format("item '{}' takes one letter, got a list", item.id));
+          break;
+        }
+        if (a.list && a.letters.empty()) {
+          error(a.where, path,
+                fmt::format("item '{}' needs at least one letter (tick the 'none' option for none)",
+                            item.id));
+          break;
+        }
+        bool has_none = false;
+        for (char c : a.letters) {
+          const std::size_t k = static_cast<std::size_t>(c - 'A');
+          if (c < 'A' || k >= item.options.size()) {
+            error(a.where, path,
+                  fmt::format("unknown option '{}' for item '{}' (valid: A–{})", c, item.id, last));
+            continue;
+          }
+          if (mask & bit(k)) {
+            error(a.where, path, fmt::format("option '{}' repeated for item '{}'", c, item.id));
+          }
+          mask |= bit(k);
+          has_none = has_none || item.options[k].none;
+        }
+        if (has_none && a.letters.size() > 1) {
+          error(a.where, path,
+                fmt::format("'none' excludes other options for item '{}', got {}", item.id,
+                            letters_text(a.letters)));
+        }
+        break;
+      }
+      case Answer::Kind::percent: {
+        if (item.kind != ItemKind::band) {
+          error(a.where, path, fmt::format("item '{}' takes {}, got a number", item.id, expects));
+          break;
+        }
+        const auto v = Exact::parse(a.percent);
+        const int band = v ? band_of(item, *v) : -1;
+        if (band < 0) {
+          error(a.where, path,
+                fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
+          break;
+        }
+        mask = bit(static_cast<std::size_t>(band));
+        break;
+      }
+      case Answer::Kind::figures: {
+        if (item.kind != ItemKind::trend) {
+          error(a.where, path,
+                fmt::format("item '{}' takes {}, got before/after figures", item.id, expects));
+          break;
+        }
+        const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
+        if (!b || !f || b->value <= 0 || f->value < 0) {
+          error(a.where, path,
+                fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
+                            item.id, a.before, a.after));
+          break;
+        }
+        mask = bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
+        break;
+      }
+    }
+    out.selected[i] = mask;
+  }
+
+  std::vector<const std::string*> rated(rules.scenarios.size(), nullptr);
+  for (std::size_t n = 0; n < survey.scenarios.size(); ++n) {
+    const auto& [key, level] = survey.scenarios[n];
+    const Location where = n < survey.scenario_where.size() ? survey.scenario_where[n] : survey.where;
+    const std::string path = "scenarios." + key;
+    const auto found = index.scenario_by_name.find(key);
+    if (found == index.scenario_by_name.end()) {
+      error(where, path, unknown("scenario", key, index.scenario_ids));
+      continue;
+    }
+    const std::uint32_t s = found->second;
+    const std::string& id = rules.scenarios[s].id;
+    if (rated[s]) {
+      error(where, path,
+            fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, *rated[s], key));
+      continue;
+    }
+    rated[s] = &key;
+    if (level < 0 || level > top) {
+      error(where, path, fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top));
+      continue;
+    }
+    out.levels[s] = static_cast<std::int8_t>(level);
+  }
+
+  std::string missing_items, missing_scenarios;
+  for (std::size_t i = 0; i < index.items.size(); ++i) {
+    if (answered[i]) continue;
+    const Item& item = *index.items[i];
+    if (missing == MissingPolicy::zero) {
+      const std::size_t k = lowest_option(item);
+      out.selected[i] = bit(k);
+      out.warnings.push_back(Issue{Severity::warning,
+                                   fmt::format("missing answer for item '{}' scored as option {} "
+                                               "({} points)",
+                                               item.id, item.options[k].letter,
+                                               item.options[k].points.to_string()),
+                                   "answers." + item.id, survey.where, ""});
+    } else {
+      missing_items += fmt::format("{}{} {}", missing_items.empty() ? "" : ", ", item.code, item.id);
+    }
+  }
+  for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
+    if (rated[s]) continue;
+    const Scenario& sc = rules.scenarios[s];
+    if (missing == MissingPolicy::zero) {
+      out.warnings.push_back(Issue{Severity::warning,
+                                   fmt::format("missing level for scenario '{}' scored as 0", sc.id),
+                                   "scenarios." + sc.id, survey.where, ""});
+    } else {
+      missing_scenarios +=
+          fmt::format("{}{} {}", missing_scenarios.empty() ? "" : ", ", sc.code, sc.id);
+    }
+  }
+  if (!missing_items.empty())
+    error(survey.where, "answers", "missing answers for items: " + missing_items);
+  if (!missing_scenarios.empty())
+    error(survey.where, "scenarios", "missing levels for scenarios: " + missing_scenarios);
+  if (!out.errors.empty()) return;
+
+  for (const auto& rule : rules.consistency) {
+    if (!holds(rule.when, index, out) || holds(rule.then, index, out)) continue;
+    Issue issue{rule.severity, rule.message, "consistency." + rule.id, survey.where, ""};
+    (rule.severity == Severity::error ? out.errors : out.warnings).push_back(std::move(issue));
+  }
+}
+
+}  // namespace smedx::detail
