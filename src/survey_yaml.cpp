@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "smedx/decimal.h"
+#include "smedx/survey_io.h"
 
 namespace smedx::detail {
 
@@ -168,3 +169,18 @@ std::optional<Survey> read_survey(const YamlNode& node, const std::string& file,
 }
 
 }  // namespace smedx::detail
+
+namespace smedx {
+
+SurveyParse parse_survey_yaml(std::string_view yaml, std::string_view source) {
+  SurveyParse out;
+  const std::string file(source);
+  auto root = detail::parse_yaml(yaml, file, {}, out.issues);
+  if (!root) return out;
+  if (const auto* e = root->find("enterprise"))
+    if (const auto* id = e->find("id")) out.enterprise_id = id->value;
+  if (auto s = detail::read_survey(*root, file, "", out.issues)) out.survey = std::move(*s);
+  return out;
+}
+
+}  // namespace smedx

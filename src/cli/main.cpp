@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -12,6 +15,7 @@
 #include <sstream>
 #include <vector>
 
+#include "smedx/batch.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
 #include "smedx/summary.h"
@@ -31,76 +35,57 @@ int lint(const std::string& path, bool quiet) {
   return 0;
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+std::string table_header(const smedx::RuleSet& rules) {
+  std::string dims;
+  for (const auto& d : rules.dimensions) dims += fmt::format(" {:>10}", d.id);
+  return fmt::format("{:<14} {:>5} {:>8}{}  {}", "enterprise", "level", "total", dims, "notes");
 }
 
-// Writes one record per assessment in the chosen format.
-class Output {
- public:
-  Output(std::ostream& out, std::string format, const smedx::RuleSet& rules)
-      : out_(out), format_(std::move(format)), rules_(rules) {}
-
-  void header() {
-    if (format_ == "csv") {
-      out_ << "enterprise_id,level,total";
-      for (const auto& d : rules_.dimensions) out_ << ',' << d.id;
-      for (const auto& s : rules_.scenarios) out_ << ',' << s.id;
-      out_ << ",error\n";
-    } else if (format_ == "table") {
-      out_ << fmt::format("{:<14} {:>5} {:>8} {:>8} {:>8} {:>8}  {}\n", "enterprise", "level",
-                          "total", rules_.dimensions.size() > 0 ? rules_.dimensions[0].id : "",
-                          rules_.dimensions.size() > 1 ? rules_.dimensions[1].id : "",
-                          rules_.dimensions.size() > 2 ? rules_.dimensions[2].id : "", "notes");
-    }
+std::string table_row(const smedx::Assessment& a, const smedx::RuleSet& rules) {
+  if (!a.ok()) {
+    std::string dims;
+    for (std::size_t i = 0; i < rules.dimensions.size(); ++i) dims += fmt::format(" {:>10}", "-");
+    return fmt::format("{:<14} {:>5} {:>8}{}  error: {}", a.enterprise_id, "-", "-", dims,
+                       a.errors.front().message);
   }
+  std::string dims, notes = a.level_name;
+  for (const auto& d : a.dimensions) dims += fmt::format(" {:>10}", d.points.to_string());
+  for (const auto& w : a.warnings) notes += "; warning: " + w.message;
+  return fmt::format("{:<14} {:>5} {:>8}{}  {}", a.enterprise_id, a.level, a.total.to_string(),
+                     dims, notes);
+}
 
-  void record(const smedx::Assessment& a) {
-    if (format_ == "jsonl") {
-      out_ << smedx::to_json(a) << '\n';
-    } else if (format_ == "csv") {
-      out_ << csv_field(a.enterprise_id);
-      if (a.ok()) {
-        out_ << ',' << a.level << ',' << a.total.to_string();
-        for (const auto& d : a.dimensions) out_ << ',' << d.points.to_string();
-        for (const auto& [id, level] : a.scenarios) out_ << ',' << level;
-        out_ << ",\n";
-      } else {
-        out_ << ",,";
-        for (std::size_t i = 0; i < rules_.dimensions.size() + rules_.scenarios.size(); ++i)
-          out_ << ',';
-        out_ << ',' << csv_field(a.errors.front().message) << '\n';
-      }
-    } else {
-      if (!a.ok()) {
-        out_ << fmt::format("{:<14} {:>5} {:>8} {:>8} {:>8} {:>8}  error: {}\n", a.enterprise_id,
-                            "-", "-", "-", "-", "-", a.errors.front().message);
-        return;
-      }
-      std::string notes = a.level_name;
-      for (const auto& w : a.warnings) notes += "; warning: " + w.message;
-      std::string dims[3];
-      for (std::size_t i = 0; i < 3 && i < a.dimensions.size(); ++i)
-        dims[i] = a.dimensions[i].points.to_string();
-      out_ << fmt::format("{:<14} {:>5} {:>8} {:>8} {:>8} {:>8}  {}\n", a.enterprise_id, a.level,
-                          a.total.to_string(), dims[0], dims[1], dims[2], notes);
-    }
+// A progress line on stderr, shown only on a terminal and only once a batch has run a second.
+class Progress {
+ public:
+  Progress() : tty_(isatty(fileno(stderr))), start_(std::chrono::steady_clock::now()) {}
+  ~Progress() {
+    if (shown_) std::fputs("\n", stderr);
+  }
+  void operator()(std::size_t records) {
+    if (!tty_) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (seconds < 1.0) return;
+    shown_ = true;
+    std::fprintf(stderr, "\r%zu surveys scored, %.0f/s", records, records / seconds);
+    std::fflush(stderr);
   }
 
  private:
-  std::ostream& out_;
-  std::string format_;
-  const smedx::RuleSet& rules_;
+  bool tty_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
 };
 
 struct ScoreOptions {
   std::string rules;
   std::vector<std::string> inputs;
   std::string format = "jsonl";
+  std::string input_format;
   std::string output;
+  std::string missing = "error";
+  unsigned threads = 0;
 };
 
 int score(const ScoreOptions& o) {
@@ -114,6 +99,35 @@ int score(const ScoreOptions& o) {
     return 2;
   }
   const smedx::Engine engine(loaded.rules());
+  const smedx::RuleSet& rules = engine.rules();
+
+  // Work out every input's format before writing anything, so a usage error writes nothing.
+  std::vector<std::string> inputs = o.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  std::vector<smedx::InputFormat> formats;
+  for (const auto& input : inputs) {
+    std::optional<smedx::InputFormat> f;
+    if (!o.input_format.empty()) {
+      f = smedx::parse_input_format(o.input_format);
+    } else if (input == "-") {
+      f = smedx::InputFormat::jsonl;
+    } else {
+      f = smedx::input_format_for(input);
+    }
+    if (!f) {
+      std::fprintf(stderr,
+                   "error: %s: cannot tell the input format from the name; use --input-format "
+                   "jsonl|csv|json|yaml\n",
+                   input.c_str());
+      return 2;
+    }
+    if (input != "-" && !std::filesystem::is_regular_file(input)) {
+      std::fprintf(stderr, "error: %s: no such file\n", input.c_str());
+      return 2;
+    }
+    formats.push_back(*f);
+  }
+
   std::ofstream file;
   if (!o.output.empty()) {
     file.open(o.output, std::ios::binary);
@@ -123,50 +137,40 @@ int score(const ScoreOptions& o) {
     }
   }
   std::ostream& out = o.output.empty() ? std::cout : file;
-  Output writer(out, o.format, engine.rules());
-  writer.header();
-  bool any_error = false;
-  auto one = [&](std::string_view json, const std::string& source, int line) {
-    smedx::SurveyParse parsed = smedx::parse_survey_json(json, source, line);
-    smedx::Assessment a =
-        parsed.survey ? engine.score(*parsed.survey)
-                      : smedx::failed_assessment(parsed.enterprise_id, std::move(parsed.issues));
-    for (auto& e : a.errors) {
-      if (!e.where.known()) e.where = smedx::Location{source, line, 1};
-    }
-    any_error = any_error || !a.ok();
-    writer.record(a);
-  };
-  auto lines = [&](std::istream& in, const std::string& source) {
-    std::string line;
-    int n = 0;
-    while (std::getline(in, line)) {
-      ++n;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
-      one(line, source, n);
-    }
-  };
-  std::vector<std::string> inputs = o.inputs;
-  if (inputs.empty()) inputs.push_back("-");
-  for (const auto& input : inputs) {
-    if (input == "-") {
-      lines(std::cin, "<stdin>");
-      continue;
-    }
-    std::ifstream in(input, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "error: %s: cannot open\n", input.c_str());
+  smedx::Formatter formatter;
+  if (o.format == "csv") {
+    out << smedx::csv_header(rules) << '\n';
+    formatter = [&rules](const smedx::Assessment& a) { return smedx::to_csv(a, rules); };
+  } else if (o.format == "table") {
+    out << table_header(rules) << '\n';
+    formatter = [&rules](const smedx::Assessment& a) { return table_row(a, rules); };
+  } else {
+    formatter = [](const smedx::Assessment& a) { return smedx::to_json(a); };
+  }
+
+  smedx::BatchOptions options;
+  options.threads = o.threads;
+  options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
+  Progress progress;
+  std::size_t done = 0, errors = 0;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    std::ifstream in;
+    if (inputs[k] != "-") in.open(inputs[k], std::ios::binary);
+    std::istream& source = inputs[k] == "-" ? std::cin : in;
+    const auto summary = smedx::score_stream(
+        engine, source, inputs[k] == "-" ? "<stdin>" : inputs[k], formats[k], formatter, out,
+        options, [&](std::size_t n) { progress(done + n); });
+    if (!summary.fatal.empty()) {
+      out.flush();
+      std::fputs(smedx::format_issues(summary.fatal).c_str(), stderr);
       return 2;
     }
-    if (std::filesystem::path(input).extension() == ".json") {
-      std::stringstream text;
-      text << in.rdbuf();
-      one(text.str(), input, 1);
-    } else {
-      lines(in, input);
-    }
+    done += summary.records;
+    errors += summary.errors;
   }
-  return any_error ? 1 : 0;
+  out.flush();
+  if (errors) std::fprintf(stderr, "%zu of %zu surveys had errors\n", errors, done);
+  return errors ? 1 : 0;
 }
 
 }  // namespace
@@ -188,10 +192,20 @@ int main(int argc, char** argv) {
   score_cmd->add_option("--rules", score_options.rules, "a rule-set folder or YAML file")
       ->required();
   score_cmd->add_option("inputs", score_options.inputs,
-                        "survey files: *.json (one survey) or *.jsonl; '-' or none for stdin");
-  score_cmd->add_option("--format", score_options.format, "jsonl, csv or table")
+                        "survey files: *.jsonl, *.csv (batches), *.json, *.yaml (one survey); "
+                        "'-' or none for stdin (JSON Lines)");
+  score_cmd->add_option("--format", score_options.format, "output: jsonl (default), csv or table")
       ->check(CLI::IsMember({"jsonl", "csv", "table"}));
+  score_cmd->add_option("--input-format", score_options.input_format,
+                        "jsonl, csv, json or yaml (default: from the file name)")
+      ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml"}));
   score_cmd->add_option("-o,--output", score_options.output, "write here instead of stdout");
+  score_cmd->add_option("--threads", score_options.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+  score_cmd->add_option("--missing", score_options.missing,
+                        "a missing answer is an error (default), or 'zero': the lowest option, "
+                        "with a warning")
+      ->check(CLI::IsMember({"error", "zero"}));
 
   try {
     app.parse(argc, argv);

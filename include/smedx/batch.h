@@ -1,0 +1,49 @@
+// Batch scoring: stream surveys from JSON Lines or CSV through an engine and write one output
+// record per input record, in input order, whatever the number of threads. Memory stays flat:
+// records move through in blocks.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smedx/diagnostics.h"
+#include "smedx/engine.h"
+
+namespace smedx {
+
+enum class InputFormat { jsonl, csv, json, yaml };
+
+// The format a file's extension names (.jsonl/.ndjson, .csv, .json, .yaml/.yml), if any.
+std::optional<InputFormat> input_format_for(const std::filesystem::path& path);
+std::optional<InputFormat> parse_input_format(std::string_view name);
+
+struct BatchOptions {
+  unsigned threads = 0;  // 0: every core
+  MissingPolicy missing = MissingPolicy::error;
+  std::size_t block_size = 4096;
+};
+
+struct BatchSummary {
+  std::size_t records = 0;
+  std::size_t errors = 0;     // records that came out as error records
+  std::vector<Issue> fatal;  // problems with the input as a whole (a bad CSV header)
+};
+
+// Turns an assessment into one output record (without the newline). Called from worker
+// threads: it must not touch shared mutable state.
+using Formatter = std::function<std::string(const Assessment&)>;
+
+// Scores every record of `in` and writes formatted records, each followed by '\n', to `out`.
+// `progress`, when given, is called from the calling thread with the count so far.
+BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
+                          InputFormat format, const Formatter& formatter, std::ostream& out,
+                          const BatchOptions& options = {},
+                          const std::function<void(std::size_t)>& progress = {});
+
+}  // namespace smedx

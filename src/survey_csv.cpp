@@ -1,0 +1,210 @@
+// Surveys from CSV rows, and assessments to CSV rows.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <set>
+
+#include "smedx/survey_io.h"
+
+namespace smedx {
+
+std::optional<std::vector<std::string>> split_csv(std::string_view record) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    const char c = record[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < record.size() && record[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"' && fields.back().empty()) {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c == '\r' && i + 1 == record.size()) {
+      break;
+    } else {
+      fields.back() += c;
+    }
+  }
+  if (quoted) return std::nullopt;
+  return fields;
+}
+
+std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet& rules,
+                                         std::string_view source, std::vector<Issue>& issues) {
+  const Location where{std::string(source), 1, 1};
+  auto names = split_csv(header);
+  if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF") names = split_csv(header.substr(3));
+  if (!names) {
+    issues.push_back(Issue{Severity::error, "malformed CSV header: unclosed quote", "", where, ""});
+    return std::nullopt;
+  }
+  CsvLayout layout;
+  std::set<std::string> seen;
+  bool has_id = false;
+  for (const auto& raw : *names) {
+    std::string name = raw;
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    CsvLayout::Column col{CsvLayout::Column::Kind::field, name};
+    std::string canonical = name;
+    if (name == "enterprise_id") {
+      col.kind = CsvLayout::Column::Kind::enterprise_id;
+      has_id = true;
+    } else if (const Item* item = rules.find_item(name)) {
+      col.kind = CsvLayout::Column::Kind::item;
+      col.multi = item->kind == ItemKind::multi;
+      canonical = item->id;
+    } else if (const Scenario* s = rules.find_scenario(name)) {
+      col.kind = CsvLayout::Column::Kind::scenario;
+      canonical = s->id;
+    }
+    if (!seen.insert(canonical).second) {
+      issues.push_back(Issue{Severity::error,
+                             fmt::format("column '{}' appears twice in the CSV header", name), "",
+                             where, ""});
+    }
+    layout.columns.push_back(std::move(col));
+  }
+  if (!has_id) {
+    issues.push_back(
+        Issue{Severity::error, "the CSV header has no 'enterprise_id' column", "", where, ""});
+  }
+  if (has_errors(issues)) return std::nullopt;
+  return layout;
+}
+
+SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row,
+                             std::string_view source, int line) {
+  SurveyParse out;
+  const Location where{std::string(source), line, 1};
+  auto fields = split_csv(row);
+  if (!fields) {
+    out.issues.push_back(
+        Issue{Severity::error, "malformed CSV row: unclosed quote", "", where, ""});
+    return out;
+  }
+  if (fields->size() != layout.columns.size()) {
+    if (!fields->empty() && !layout.columns.empty() &&
+        layout.columns[0].kind == CsvLayout::Column::Kind::enterprise_id)
+      out.enterprise_id = (*fields)[0];
+    out.issues.push_back(Issue{Severity::error,
+                               fmt::format("malformed CSV row: {} fields, the header has {}",
+                                           fields->size(), layout.columns.size()),
+                               "", where, ""});
+    return out;
+  }
+  Survey s;
+  s.where = where;
+  for (std::size_t i = 0; i < fields->size(); ++i) {
+    const auto& col = layout.columns[i];
+    std::string& cell = (*fields)[i];
+    while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+    while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+    switch (col.kind) {
+      case CsvLayout::Column::Kind::enterprise_id:
+        s.enterprise_id = cell;
+        break;
+      case CsvLayout::Column::Kind::field:
+        s.enterprise.emplace_back(col.name, cell);
+        break;
+      case CsvLayout::Column::Kind::item: {
+        if (cell.empty()) break;  // missing: the missing-answer policy decides
+        Answer a;
+        a.where = where;
+        const char c0 = cell[0];
+        const bool number = (c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.';
+        if (number && !col.multi) {
+          a.kind = Answer::Kind::percent;
+          a.percent = cell;
+        } else {
+          a.list = col.multi;
+          std::size_t start = 0;
+          bool bad = false;
+          while (start <= cell.size()) {
+            const std::size_t bar = std::min(cell.find('|', start), cell.size());
+            std::string_view letter(cell.data() + start, bar - start);
+            while (!letter.empty() && letter.front() == ' ') letter.remove_prefix(1);
+            while (!letter.empty() && letter.back() == ' ') letter.remove_suffix(1);
+            if (letter.size() == 1 && letter[0] >= 'A' && letter[0] <= 'Z') {
+              a.letters.push_back(letter[0]);
+            } else {
+              bad = true;
+            }
+            start = bar + 1;
+          }
+          if (bad || (!col.multi && a.letters.size() != 1)) {
+            out.issues.push_back(Issue{
+                Severity::error,
+                fmt::format("expected {} for '{}', got '{}'",
+                            col.multi ? "option letters joined with '|'" : "an option letter or a "
+                                                                           "percentage",
+                            col.name, cell),
+                "answers." + col.name, where, ""});
+            continue;
+          }
+        }
+        s.answers.emplace_back(col.name, std::move(a));
+        break;
+      }
+      case CsvLayout::Column::Kind::scenario: {
+        if (cell.empty()) break;
+        int level = 0;
+        const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), level);
+        if (ec != std::errc{} || ptr != cell.data() + cell.size()) {
+          out.issues.push_back(Issue{
+              Severity::error,
+              fmt::format("expected a whole-number scenario level for '{}', got '{}'", col.name,
+                          cell),
+              "scenarios." + col.name, where, ""});
+          continue;
+        }
+        s.scenarios.emplace_back(col.name, level);
+        s.scenario_where.push_back(where);
+        break;
+      }
+    }
+  }
+  out.enterprise_id = s.enterprise_id;
+  if (out.issues.empty()) out.survey = std::move(s);
+  return out;
+}
+
+namespace {
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string csv_header(const RuleSet& rules) {
+  std::string out = "enterprise_id,level,total";
+  for (const auto& d : rules.dimensions) out += "," + d.id;
+  for (const auto& s : rules.scenarios) out += "," + s.id;
+  return out + ",error";
+}
+
+std::string to_csv(const Assessment& a, const RuleSet& rules) {
+  std::string out = csv_field(a.enterprise_id);
+  if (a.ok()) {
+    out += fmt::format(",{},{}", a.level, a.total.to_string());
+    for (const auto& d : a.dimensions) out += "," + d.points.to_string();
+    for (const auto& [id, level] : a.scenarios) out += fmt::format(",{}", level);
+    return out + ",";
+  }
+  out += ",,";
+  out.append(rules.dimensions.size() + rules.scenarios.size(), ',');
+  return out + "," + csv_field(a.errors.front().message);
+}
+
+}  // namespace smedx
