@@ -96,6 +96,48 @@ void provenance(Writer& w, const Provenance& p) {
 
 }  // namespace
 
+std::string to_json(const Survey& s) {
+  Writer w;
+  w.open('{');
+  w.key("enterprise");
+  w.open('{');
+  w.str("id", s.enterprise_id);
+  for (const auto& [k, v] : s.enterprise) w.str(k, v);
+  w.close('}');
+  w.key("answers");
+  w.open('{');
+  for (const auto& [key, a] : s.answers) {
+    switch (a.kind) {
+      case Answer::Kind::letters:
+        if (a.list) {
+          w.key(key);
+          w.open('[');
+          for (char l : a.letters) {
+            w.item_sep();
+            w.out += fmt::format("\"{}\"", l);
+          }
+          w.close(']');
+        } else {
+          w.str(key, std::string(1, a.letters.empty() ? '?' : a.letters[0]));
+        }
+        break;
+      case Answer::Kind::percent:
+        w.raw(key, a.percent);
+        break;
+      case Answer::Kind::figures:
+        w.raw(key, fmt::format("{{\"before\":{},\"after\":{}}}", a.before, a.after));
+        break;
+    }
+  }
+  w.close('}');
+  w.key("scenarios");
+  w.open('{');
+  for (const auto& [key, level] : s.scenarios) w.raw(key, std::to_string(level));
+  w.close('}');
+  w.close('}');
+  return std::move(w.out);
+}
+
 Assessment failed_assessment(std::string enterprise_id, std::vector<Issue> errors) {
   Assessment a;
   a.enterprise_id = std::move(enterprise_id);

@@ -52,6 +52,10 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row,
 // Splits one CSV record into fields (RFC 4180 quoting). Returns nothing for a malformed record.
 std::optional<std::vector<std::string>> split_csv(std::string_view record);
 
+// A survey as a single-line JSON object in the survey format (docs/surveys.md): what a
+// platform sends, and what a changed survey (a diagnosis path applied) is written back as.
+std::string to_json(const Survey& s);
+
 // One assessment as a single-line JSON object (the JSON Lines record of `smedx score`).
 std::string to_json(const Assessment& a);
 
