@@ -3,10 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "smedx/conformance.h"
 #include "smedx/engine.h"
+#include "smedx/survey_io.h"
 #include "smedx/load.h"
 
 namespace fs = std::filesystem;
@@ -100,4 +104,50 @@ TEST_SUITE("conformance") {
       }
     }
   }
+
+#ifdef SMEDX_CLI
+  TEST_CASE("conformance.every case passes through smedx score as well") {
+    for (const auto& folder : rule_set_folders()) {
+      const auto loaded = smedx::load_rules(folder);
+      REQUIRE(loaded.ok());
+      const auto suite = smedx::load_conformance(folder / "tests.yaml");
+      const fs::path dir = fs::temp_directory_path() / ("smedx-conformance-" + folder.filename().string());
+      fs::create_directories(dir);
+      {
+        std::ofstream jsonl(dir / "cases.jsonl");
+        for (const auto& c : suite.cases) jsonl << smedx::to_json(c.survey) << '\n';
+      }
+      for (const char* format : {"csv", "jsonl"}) {
+        const std::string cmd = std::string("\"") + SMEDX_CLI + "\" score --rules \"" +
+                                folder.string() + "\" \"" + (dir / "cases.jsonl").string() +
+                                "\" --format " + format + " -o \"" + (dir / "out").string() + "\"";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        std::ifstream out(dir / "out");
+        std::string line;
+        if (std::string(format) == "csv") std::getline(out, line);  // header
+        for (const auto& c : suite.cases) {
+          CAPTURE(c.name);
+          REQUIRE(std::getline(out, line));
+          if (std::string(format) == "jsonl") {
+            for (const auto& w : c.warnings.value_or(std::vector<std::string>{}))
+              CHECK(line.find("\"rule\":\"" + w + "\"") != std::string::npos);
+            if (c.warnings && c.warnings->empty()) CHECK(line.find("\"warnings\":[]") != std::string::npos);
+            continue;
+          }
+          const auto fields = smedx::split_csv(line);
+          REQUIRE(fields);
+          CHECK((*fields)[0] == c.survey.enterprise_id);
+          CHECK((*fields)[1] == std::to_string(*c.level));
+          CHECK((*fields)[2] == c.total->to_string());
+          const auto& dims = loaded.rules().dimensions;
+          for (std::size_t d = 0; d < dims.size(); ++d) {
+            const auto it = c.dimensions.find(dims[d].id);
+            if (it != c.dimensions.end()) CHECK((*fields)[3 + d] == it->second.to_string());
+          }
+        }
+      }
+      fs::remove_all(dir);
+    }
+  }
+#endif
 }
