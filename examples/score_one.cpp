@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
             << a.total.to_string() << " points\n";
   for (const smedx::LevelCheck& check : a.explanation)
     for (const smedx::LevelCondition& c : check.conditions)
-      std::cout << "  level " << check.level << " needs " << c.what << " >= "
-                << c.required.to_string() << ", has " << c.has.to_string() << '\n';
+      std::cout << "  level " << check.level << " needs " << c.what
+                << " >= " << c.required.to_string() << ", has " << c.has.to_string() << '\n';
   std::cout << smedx::to_json(a) << '\n';
 }

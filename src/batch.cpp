@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "csv_row.h"
 #include "smedx/survey_io.h"
 
 namespace smedx {
@@ -48,17 +49,20 @@ class RecordReader {
       r.line = 1;
       return true;
     }
-    std::string line;
-    while (std::getline(in_, line)) {
+    // Lines are read into the slot's own buffer, which keeps its capacity from block to block:
+    // no allocation per record once the first block has been read.
+    while (std::getline(in_, r.text)) {
       ++line_;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
+      if (r.text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
       r.line = line_;
-      r.text = std::move(line);
+      // Room for the JSON parser's padding, so it reads the line in place (kept once grown).
+      if (r.text.capacity() < r.text.size() + 64) r.text.reserve(r.text.size() + 64);
       if (format_ == InputFormat::csv) {
-        while (std::count(r.text.begin(), r.text.end(), '"') % 2 == 1 && std::getline(in_, line)) {
+        std::string more;
+        while (std::count(r.text.begin(), r.text.end(), '"') % 2 == 1 && std::getline(in_, more)) {
           ++line_;
           r.text += '\n';
-          r.text += line;
+          r.text += more;
         }
       }
       return true;
@@ -102,11 +106,16 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
   // so workers share nothing mutable; each scores its own slice as one Eigen block.
   auto work = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
+      if (format == InputFormat::jsonl || format == InputFormat::json) {
+        // JSON goes straight to the coder: no Survey is built on the batch path.
+        engine.code_json(raw[i].text, Location{src, raw[i].line, 1}, options.missing, coded[i],
+                         raw[i].text.capacity());
+        continue;
+      }
       SurveyParse parsed;
       switch (format) {
         case InputFormat::jsonl:
         case InputFormat::json:
-          parsed = parse_survey_json(raw[i].text, source, raw[i].line);
           break;
         case InputFormat::csv:
           parsed = parse_survey_csv(*layout, raw[i].text, source, raw[i].line);
@@ -116,7 +125,7 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
           break;
       }
       if (parsed.survey) {
-        coded[i] = engine.code(*parsed.survey, options.missing);
+        engine.code_into(*parsed.survey, options.missing, coded[i]);
         for (auto& e : coded[i].errors)
           if (!e.where.known()) e.where = Location{src, raw[i].line, 1};
       } else {
@@ -128,7 +137,7 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     BlockScores scores;
     engine.score_block(std::span<const CodedSurvey>(coded.data() + begin, end - begin), scores);
     for (std::size_t i = begin; i < end; ++i)
-      formatted[i] = formatter(engine.assessment(coded[i], scores, i - begin));
+      formatted[i] = formatter(ScoredRecord{engine, coded[i], scores, i - begin});
   };
 
   for (;;) {
@@ -156,6 +165,20 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     if (progress) progress(summary.records);
   }
   return summary;
+}
+
+std::string to_csv(const ScoredRecord& r) {
+  const RuleSet& rules = r.engine.rules();
+  const std::size_t dims = rules.dimensions.size(),
+                    top = static_cast<std::size_t>(rules.level_rule.top_level());
+  (void)top;
+  if (!r.ok())
+    return detail::csv_error_row(r.survey.enterprise_id, r.survey.errors.front().message, rules);
+  std::vector<Decimal> points(dims);
+  for (std::size_t d = 0; d < dims; ++d)
+    points[d] = Decimal::from_thousandths(r.scores.dim_points[r.row * dims + d]);
+  return detail::csv_row(r.survey.enterprise_id, r.scores.level[r.row],
+                         Decimal::from_thousandths(r.scores.total[r.row]), points, r.survey.levels);
 }
 
 }  // namespace smedx

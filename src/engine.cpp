@@ -1,7 +1,7 @@
 #include "smedx/engine.h"
 
-#include <Eigen/Core>
 #include <fmt/format.h>
+#include <Eigen/Core>
 
 #include <algorithm>
 #include <cmath>
@@ -43,47 +43,57 @@ struct Engine::Compiled {
   Provenance provenance;
 };
 
-Engine::Engine(const RuleSet& rules) : compiled_([&] {
-  auto c = std::make_unique<Compiled>(rules);
-  const auto& items = c->index.items;
-  for (const Item* item : items) {
-    c->option_offset.push_back(c->option_count);
-    c->option_count += item->options.size();
-  }
-  for (const auto& d : c->rules.dimensions)
-    for (const auto& s : d.sub_indicators) c->subs.push_back(&s);
-  c->option_points = Matrix::Zero(static_cast<Eigen::Index>(c->option_count),
-                                  static_cast<Eigen::Index>(items.size()));
-  c->item_to_sub = Matrix::Zero(static_cast<Eigen::Index>(items.size()),
-                                static_cast<Eigen::Index>(c->subs.size()));
-  c->sub_to_dim = Matrix::Zero(static_cast<Eigen::Index>(c->subs.size()),
-                               static_cast<Eigen::Index>(c->rules.dimensions.size()));
-  std::size_t item = 0, sub = 0;
-  for (std::size_t d = 0; d < c->rules.dimensions.size(); ++d) {
-    for (const auto& s : c->rules.dimensions[d].sub_indicators) {
-      c->sub_to_dim(static_cast<Eigen::Index>(sub), static_cast<Eigen::Index>(d)) = 1;
-      for (std::size_t k = 0; k < s.items.size(); ++k, ++item) {
-        c->item_to_sub(static_cast<Eigen::Index>(item), static_cast<Eigen::Index>(sub)) = 1;
-        for (std::size_t o = 0; o < s.items[k].options.size(); ++o) {
-          c->option_points(static_cast<Eigen::Index>(c->option_offset[item] + o),
-                           static_cast<Eigen::Index>(item)) =
-              static_cast<double>(s.items[k].options[o].points.thousandths());
+Engine::Engine(const RuleSet& rules)
+    : compiled_([&] {
+        auto c = std::make_unique<Compiled>(rules);
+        const auto& items = c->index.items;
+        for (const Item* item : items) {
+          c->option_offset.push_back(c->option_count);
+          c->option_count += item->options.size();
         }
-      }
-      ++sub;
-    }
-  }
-  for (const auto& s : c->rules.scenarios) c->constraint.push_back(s.constraint);
-  c->provenance = Provenance{c->rules.meta.id, c->rules.meta.version, c->rules.content_hash,
-                             std::string(version())};
-  return std::unique_ptr<const Compiled>(std::move(c));
-}()) {}
+        for (const auto& d : c->rules.dimensions)
+          for (const auto& s : d.sub_indicators) c->subs.push_back(&s);
+        c->option_points = Matrix::Zero(static_cast<Eigen::Index>(c->option_count),
+                                        static_cast<Eigen::Index>(items.size()));
+        c->item_to_sub = Matrix::Zero(static_cast<Eigen::Index>(items.size()),
+                                      static_cast<Eigen::Index>(c->subs.size()));
+        c->sub_to_dim = Matrix::Zero(static_cast<Eigen::Index>(c->subs.size()),
+                                     static_cast<Eigen::Index>(c->rules.dimensions.size()));
+        std::size_t item = 0, sub = 0;
+        for (std::size_t d = 0; d < c->rules.dimensions.size(); ++d) {
+          for (const auto& s : c->rules.dimensions[d].sub_indicators) {
+            c->sub_to_dim(static_cast<Eigen::Index>(sub), static_cast<Eigen::Index>(d)) = 1;
+            for (std::size_t k = 0; k < s.items.size(); ++k, ++item) {
+              c->item_to_sub(static_cast<Eigen::Index>(item), static_cast<Eigen::Index>(sub)) = 1;
+              for (std::size_t o = 0; o < s.items[k].options.size(); ++o) {
+                c->option_points(static_cast<Eigen::Index>(c->option_offset[item] + o),
+                                 static_cast<Eigen::Index>(item)) =
+                    static_cast<double>(s.items[k].options[o].points.thousandths());
+              }
+            }
+            ++sub;
+          }
+        }
+        for (const auto& s : c->rules.scenarios) c->constraint.push_back(s.constraint);
+        c->provenance = Provenance{c->rules.meta.id, c->rules.meta.version, c->rules.content_hash,
+                                   std::string(version())};
+        return std::unique_ptr<const Compiled>(std::move(c));
+      }()) {}
 
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 
 const RuleSet& Engine::rules() const noexcept { return compiled_->rules; }
+
+void Engine::code_into(const Survey& survey, MissingPolicy missing, CodedSurvey& out) const {
+  detail::code_survey(survey, compiled_->index, missing, out);
+}
+
+void Engine::code_json(std::string_view json, const Location& where, MissingPolicy missing,
+                       CodedSurvey& out, std::size_t capacity) const {
+  detail::code_survey_json(json, capacity, where, compiled_->index, missing, out);
+}
 
 CodedSurvey Engine::code(const Survey& survey, MissingPolicy missing) const {
   CodedSurvey out;
@@ -111,7 +121,7 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
       }
     }
   }
-  const Matrix item_points = chosen * c.option_points;  // n x items
+  const Matrix item_points = chosen * c.option_points;    // n x items
   const Matrix sub_points = item_points * c.item_to_sub;  // n x subs
   const Matrix dim_points = sub_points * c.sub_to_dim;    // n x dims
 
@@ -166,7 +176,9 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   a.warnings = s.warnings;
   const auto& items = c.index.items;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    ItemScore is{items[i]->id, items[i]->code, {},
+    ItemScore is{items[i]->id,
+                 items[i]->code,
+                 {},
                  Decimal::from_thousandths(scores.item_points[row * items.size() + i])};
     for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1)
       is.letters.push_back(static_cast<char>('A' + std::countr_zero(mask)));
@@ -179,9 +191,9 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   }
   const auto& dims = c.rules.dimensions;
   for (std::size_t d = 0; d < dims.size(); ++d) {
-    a.dimensions.push_back(PartScore{
-        dims[d].id, Decimal::from_thousandths(scores.dim_points[row * dims.size() + d]),
-        dims[d].max});
+    a.dimensions.push_back(
+        PartScore{dims[d].id, Decimal::from_thousandths(scores.dim_points[row * dims.size() + d]),
+                  dims[d].max});
   }
   a.total = Decimal::from_thousandths(scores.total[row]);
   for (std::size_t k = 0; k < c.rules.scenarios.size(); ++k)
@@ -197,12 +209,11 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   auto check = [&](int level) {
     const LevelRequirement& r = c.rules.level_rule.levels[static_cast<std::size_t>(level - 1)];
     const ScenarioCount& n = a.scenario_counts[static_cast<std::size_t>(level - 1)];
-    return LevelCheck{level,
-                      {{"points", r.min_points, a.total},
-                       {"scenarios", Decimal::from_int(r.min_scenarios),
-                        Decimal::from_int(n.at_or_above)},
-                       {"constraint", Decimal::from_int(r.min_constraint),
-                        Decimal::from_int(n.constraint)}}};
+    return LevelCheck{
+        level,
+        {{"points", r.min_points, a.total},
+         {"scenarios", Decimal::from_int(r.min_scenarios), Decimal::from_int(n.at_or_above)},
+         {"constraint", Decimal::from_int(r.min_constraint), Decimal::from_int(n.constraint)}}};
   };
   if (a.level > 0) a.explanation.push_back(check(a.level));
   if (a.level < top) a.explanation.push_back(check(a.level + 1));

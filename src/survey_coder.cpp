@@ -26,7 +26,7 @@ namespace {
 
 constexpr std::uint32_t bit(std::size_t option) { return std::uint32_t{1} << option; }
 
-std::string letters_text(const std::vector<char>& letters) {
+std::string letters_text(std::span<const char> letters) {
   std::string out;
   for (char c : letters) {
     if (!out.empty()) out += ", ";
@@ -83,9 +83,10 @@ bool holds(const Condition& c, const RuleIndex& index, const CodedSurvey& s) {
     const auto it = index.item_by_name.find(c.item);
     return it != index.item_by_name.end() && (s.selected[it->second] & bit(letter - 'A'));
   };
-  auto terms = [&](auto pred) { return pred(c.terms.begin(), c.terms.end(), [&](const Condition& t) {
-                                  return holds(t, index, s);
-                                }); };
+  auto terms = [&](auto pred) {
+    return pred(c.terms.begin(), c.terms.end(),
+                [&](const Condition& t) { return holds(t, index, s); });
+  };
   switch (c.kind) {
     case K::has:
     case K::has_all:
@@ -111,179 +112,222 @@ bool holds(const Condition& c, const RuleIndex& index, const CodedSurvey& s) {
 
 }  // namespace
 
-void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
-                 CodedSurvey& out) {
-  const RuleSet& rules = index.rules;
-  out.enterprise_id = survey.enterprise_id;
-  out.enterprise = survey.enterprise;
-  out.where = survey.where;
+thread_local std::vector<std::string> SurveyCoder::answered_, SurveyCoder::rated_;
+thread_local std::vector<bool> SurveyCoder::answered_any_, SurveyCoder::rated_any_;
+
+SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
+                         const Location& where)
+    : index_(index), missing_(missing), out_(out), where_(where) {
+  out.enterprise_id.clear();
+  out.enterprise.clear();
+  out.where = where;
   out.errors.clear();
   out.warnings.clear();
   out.selected.assign(index.items.size(), 0);
-  out.levels.assign(rules.scenarios.size(), 0);
-  auto error = [&](const Location& where, std::string path, std::string message) {
-    out.errors.push_back(Issue{Severity::error, std::move(message), std::move(path), where, ""});
-  };
-  const int top = rules.level_rule.top_level();
-  if (survey.enterprise_id.empty()) error(survey.where, "enterprise.id", "missing enterprise.id");
+  out.levels.assign(index.rules.scenarios.size(), 0);
+  answered_.assign(index.items.size(), {});
+  rated_.assign(index.rules.scenarios.size(), {});
+  answered_any_.assign(index.items.size(), false);
+  rated_any_.assign(index.rules.scenarios.size(), false);
+}
 
-  std::vector<const std::string*> answered(index.items.size(), nullptr);  // key used, per item
-  for (const auto& [key, a] : survey.answers) {
-    const std::string path = "answers." + key;
-    const auto found = index.item_by_name.find(key);
-    if (found == index.item_by_name.end()) {
-      error(a.where, path, unknown("item", key, index.item_ids));
-      continue;
-    }
-    const std::uint32_t i = found->second;
-    const Item& item = *index.items[i];
-    if (answered[i]) {
-      error(a.where, path,
-            fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, *answered[i], key));
-      continue;
-    }
-    answered[i] = &key;
-    const char last = item.options.back().letter;
-    const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
-    std::uint32_t mask = 0;
-    switch (a.kind) {
-      case Answer::Kind::letters: {
-        if (item.kind == ItemKind::multi && !a.list) {
-          error(a.where, path,
-                fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
-          break;
-        }
-        if (item.kind != ItemKind::multi && a.list) {
-          error(a.where, path, fmt::format("item '{}' takes one letter, got a list", item.id));
-          break;
-        }
-        if (a.list && a.letters.empty()) {
-          error(a.where, path,
-                fmt::format("item '{}' needs at least one letter (tick the 'none' option for none)",
-                            item.id));
-          break;
-        }
-        bool has_none = false;
-        for (char c : a.letters) {
-          const std::size_t k = static_cast<std::size_t>(c - 'A');
-          if (c < 'A' || k >= item.options.size()) {
-            error(a.where, path,
-                  fmt::format("unknown option '{}' for item '{}' (valid: A–{})", c, item.id, last));
-            continue;
-          }
-          if (mask & bit(k)) {
-            error(a.where, path, fmt::format("option '{}' repeated for item '{}'", c, item.id));
-          }
-          mask |= bit(k);
-          has_none = has_none || item.options[k].none;
-        }
-        if (has_none && a.letters.size() > 1) {
-          error(a.where, path,
-                fmt::format("'none' excludes other options for item '{}', got {}", item.id,
-                            letters_text(a.letters)));
-        }
-        break;
-      }
-      case Answer::Kind::percent: {
-        if (item.kind != ItemKind::band) {
-          error(a.where, path, fmt::format("item '{}' takes {}, got a number", item.id, expects));
-          break;
-        }
-        const auto v = Exact::parse(a.percent);
-        const int band = v ? band_of(item, *v) : -1;
-        if (band < 0) {
-          error(a.where, path,
-                fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
-          break;
-        }
-        mask = bit(static_cast<std::size_t>(band));
-        break;
-      }
-      case Answer::Kind::figures: {
-        if (item.kind != ItemKind::trend) {
-          error(a.where, path,
-                fmt::format("item '{}' takes {}, got before/after figures", item.id, expects));
-          break;
-        }
-        const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
-        if (!b || !f || b->value <= 0 || f->value < 0) {
-          error(a.where, path,
-                fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
-                            item.id, a.before, a.after));
-          break;
-        }
-        mask = bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
-        break;
-      }
-    }
-    out.selected[i] = mask;
+void SurveyCoder::error(const Location* where, std::string path, std::string message) {
+  out_.errors.push_back(
+      Issue{Severity::error, std::move(message), std::move(path), where ? *where : where_, ""});
+}
+
+void SurveyCoder::enterprise_id(std::string_view id) { out_.enterprise_id.assign(id); }
+
+void SurveyCoder::enterprise_field(std::string_view key, std::string_view value) {
+  out_.enterprise.emplace_back(std::string(key), std::string(value));
+}
+
+void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
+  auto path = [key] { return "answers." + std::string(key); };  // built only for an error
+  const auto found = index_.item_by_name.find(key);
+  if (found == index_.item_by_name.end()) {
+    error(a.where, path(), unknown("item", key, index_.item_ids));
+    return;
   }
-
-  std::vector<const std::string*> rated(rules.scenarios.size(), nullptr);
-  for (std::size_t n = 0; n < survey.scenarios.size(); ++n) {
-    const auto& [key, level] = survey.scenarios[n];
-    const Location where = n < survey.scenario_where.size() ? survey.scenario_where[n] : survey.where;
-    const std::string path = "scenarios." + key;
-    const auto found = index.scenario_by_name.find(key);
-    if (found == index.scenario_by_name.end()) {
-      error(where, path, unknown("scenario", key, index.scenario_ids));
-      continue;
-    }
-    const std::uint32_t s = found->second;
-    const std::string& id = rules.scenarios[s].id;
-    if (rated[s]) {
-      error(where, path,
-            fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, *rated[s], key));
-      continue;
-    }
-    rated[s] = &key;
-    if (level < 0 || level > top) {
-      error(where, path, fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top));
-      continue;
-    }
-    out.levels[s] = static_cast<std::int8_t>(level);
+  const std::uint32_t i = found->second;
+  const Item& item = *index_.items[i];
+  if (answered_any_[i]) {
+    error(a.where, path(),
+          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, answered_[i], key));
+    return;
   }
+  answered_any_[i] = true;
+  answered_[i].assign(key);
+  const char last = item.options.back().letter;
+  const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
+  std::uint32_t mask = 0;
+  switch (a.kind) {
+    case Answer::Kind::letters: {
+      if (item.kind == ItemKind::multi && !a.list) {
+        error(a.where, path(),
+              fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
+        return;
+      }
+      if (item.kind != ItemKind::multi && a.list) {
+        error(a.where, path(), fmt::format("item '{}' takes one letter, got a list", item.id));
+        return;
+      }
+      if (a.list && a.letters.empty()) {
+        error(a.where, path(),
+              fmt::format("item '{}' needs at least one letter (tick the 'none' option for none)",
+                          item.id));
+        return;
+      }
+      bool has_none = false;
+      for (char c : a.letters) {
+        const std::size_t k = static_cast<std::size_t>(c - 'A');
+        if (c < 'A' || k >= item.options.size()) {
+          error(a.where, path(),
+                fmt::format("unknown option '{}' for item '{}' (valid: A–{})", c, item.id, last));
+          continue;
+        }
+        if (mask & bit(k)) {
+          error(a.where, path(), fmt::format("option '{}' repeated for item '{}'", c, item.id));
+        }
+        mask |= bit(k);
+        has_none = has_none || item.options[k].none;
+      }
+      if (has_none && a.letters.size() > 1) {
+        error(a.where, path(),
+              fmt::format("'none' excludes other options for item '{}', got {}", item.id,
+                          letters_text(a.letters)));
+      }
+      break;
+    }
+    case Answer::Kind::percent: {
+      if (item.kind != ItemKind::band) {
+        error(a.where, path(), fmt::format("item '{}' takes {}, got a number", item.id, expects));
+        return;
+      }
+      const auto v = Exact::parse(a.percent);
+      const int band = v ? band_of(item, *v) : -1;
+      if (band < 0) {
+        error(a.where, path(),
+              fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
+        return;
+      }
+      mask = bit(static_cast<std::size_t>(band));
+      break;
+    }
+    case Answer::Kind::figures: {
+      if (item.kind != ItemKind::trend) {
+        error(a.where, path(),
+              fmt::format("item '{}' takes {}, got before/after figures", item.id, expects));
+        return;
+      }
+      const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
+      if (!b || !f || b->value <= 0 || f->value < 0) {
+        error(a.where, path(),
+              fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
+                          item.id, a.before, a.after));
+        return;
+      }
+      mask = bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
+      break;
+    }
+  }
+  out_.selected[i] = mask;
+}
 
+void SurveyCoder::scenario(std::string_view key, int level, const Location* where) {
+  auto path = [key] { return "scenarios." + std::string(key); };
+  const auto found = index_.scenario_by_name.find(key);
+  if (found == index_.scenario_by_name.end()) {
+    error(where, path(), unknown("scenario", key, index_.scenario_ids));
+    return;
+  }
+  const std::uint32_t s = found->second;
+  const std::string& id = index_.rules.scenarios[s].id;
+  if (rated_any_[s]) {
+    error(where, path(),
+          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, rated_[s], key));
+    return;
+  }
+  rated_any_[s] = true;
+  rated_[s].assign(key);
+  const int top = index_.rules.level_rule.top_level();
+  if (level < 0 || level > top) {
+    error(where, path(), fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top));
+    return;
+  }
+  out_.levels[s] = static_cast<std::int8_t>(level);
+}
+
+void SurveyCoder::finish() {
+  const RuleSet& rules = index_.rules;
+  if (out_.enterprise_id.empty()) {
+    out_.errors.insert(out_.errors.begin(), Issue{Severity::error, "missing enterprise.id",
+                                                  "enterprise.id", where_, ""});
+  }
   std::string missing_items, missing_scenarios;
-  for (std::size_t i = 0; i < index.items.size(); ++i) {
-    if (answered[i]) continue;
-    const Item& item = *index.items[i];
-    if (missing == MissingPolicy::zero) {
+  for (std::size_t i = 0; i < index_.items.size(); ++i) {
+    if (answered_any_[i]) continue;
+    const Item& item = *index_.items[i];
+    if (missing_ == MissingPolicy::zero) {
       const std::size_t k = lowest_option(item);
-      out.selected[i] = bit(k);
-      out.warnings.push_back(Issue{Severity::warning,
-                                   fmt::format("missing answer for item '{}' scored as option {} "
-                                               "({} points)",
-                                               item.id, item.options[k].letter,
-                                               item.options[k].points.to_string()),
-                                   "answers." + item.id, survey.where, ""});
+      out_.selected[i] = bit(k);
+      out_.warnings.push_back(
+          Issue{Severity::warning,
+                fmt::format("missing answer for item '{}' scored as option {} "
+                            "({} points)",
+                            item.id, item.options[k].letter, item.options[k].points.to_string()),
+                "answers." + item.id, where_, ""});
     } else {
-      missing_items += fmt::format("{}{} {}", missing_items.empty() ? "" : ", ", item.code, item.id);
+      missing_items +=
+          fmt::format("{}{} {}", missing_items.empty() ? "" : ", ", item.code, item.id);
     }
   }
   for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
-    if (rated[s]) continue;
+    if (rated_any_[s]) continue;
     const Scenario& sc = rules.scenarios[s];
-    if (missing == MissingPolicy::zero) {
-      out.warnings.push_back(Issue{Severity::warning,
-                                   fmt::format("missing level for scenario '{}' scored as 0", sc.id),
-                                   "scenarios." + sc.id, survey.where, ""});
+    if (missing_ == MissingPolicy::zero) {
+      out_.warnings.push_back(Issue{
+          Severity::warning, fmt::format("missing level for scenario '{}' scored as 0", sc.id),
+          "scenarios." + sc.id, where_, ""});
     } else {
       missing_scenarios +=
           fmt::format("{}{} {}", missing_scenarios.empty() ? "" : ", ", sc.code, sc.id);
     }
   }
   if (!missing_items.empty())
-    error(survey.where, "answers", "missing answers for items: " + missing_items);
+    error(nullptr, "answers", "missing answers for items: " + missing_items);
   if (!missing_scenarios.empty())
-    error(survey.where, "scenarios", "missing levels for scenarios: " + missing_scenarios);
-  if (!out.errors.empty()) return;
+    error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
+  if (!out_.errors.empty()) return;
 
   for (const auto& rule : rules.consistency) {
-    if (!holds(rule.when, index, out) || holds(rule.then, index, out)) continue;
-    Issue issue{rule.severity, rule.message, "consistency." + rule.id, survey.where, ""};
-    (rule.severity == Severity::error ? out.errors : out.warnings).push_back(std::move(issue));
+    if (!holds(rule.when, index_, out_) || holds(rule.then, index_, out_)) continue;
+    Issue issue{rule.severity, rule.message, "consistency." + rule.id, where_, ""};
+    (rule.severity == Severity::error ? out_.errors : out_.warnings).push_back(std::move(issue));
   }
+}
+
+void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
+                 CodedSurvey& out) {
+  SurveyCoder coder(index, missing, out, survey.where);
+  coder.enterprise_id(survey.enterprise_id);
+  for (const auto& [k, v] : survey.enterprise) coder.enterprise_field(k, v);
+  for (const auto& [key, a] : survey.answers) {
+    AnswerView view;
+    view.kind = a.kind;
+    view.list = a.list;
+    view.letters = a.letters;
+    view.percent = a.percent;
+    view.before = a.before;
+    view.after = a.after;
+    view.where = &a.where;
+    coder.answer(key, view);
+  }
+  for (std::size_t n = 0; n < survey.scenarios.size(); ++n) {
+    coder.scenario(survey.scenarios[n].first, survey.scenarios[n].second,
+                   n < survey.scenario_where.size() ? &survey.scenario_where[n] : nullptr);
+  }
+  coder.finish();
 }
 
 }  // namespace smedx::detail

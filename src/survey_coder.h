@@ -2,6 +2,8 @@
 // references and values happens here, once, and scoring only does arithmetic afterwards.
 #pragma once
 
+#include <span>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -23,7 +25,48 @@ struct RuleIndex {
   std::vector<std::string_view> item_ids, scenario_ids;                  // for suggestions
 };
 
+// One answer as a reader sees it, without owning anything: the JSON reader hands these over
+// straight from the parser's buffer, the Survey path from a Survey.
+struct AnswerView {
+  Answer::Kind kind = Answer::Kind::letters;
+  bool list = false;
+  std::span<const char> letters;
+  std::string_view percent;
+  std::string_view before, after;
+  const Location* where = nullptr;  // nullptr: the survey's own location
+};
+
+// Receives a survey piece by piece and codes it as it comes: the checks of code_survey for
+// readers that do not build a Survey first. Call finish() after the last piece.
+class SurveyCoder {
+ public:
+  SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
+              const Location& where);
+  void enterprise_id(std::string_view id);
+  void enterprise_field(std::string_view key, std::string_view value);
+  void answer(std::string_view key, const AnswerView& answer);
+  void scenario(std::string_view key, int level, const Location* where = nullptr);
+  void finish();
+
+ private:
+  void error(const Location* where, std::string path, std::string message);
+
+  const RuleIndex& index_;
+  MissingPolicy missing_;
+  CodedSurvey& out_;
+  Location where_;
+  // Which key answered each item and rated each scenario, for "answered twice" messages.
+  // thread_local buffers keep their capacity from survey to survey.
+  static thread_local std::vector<std::string> answered_, rated_;
+  static thread_local std::vector<bool> answered_any_, rated_any_;
+};
+
 void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
                  CodedSurvey& out);
+
+// Codes a survey straight from JSON text: the same checks and messages as parsing it into a
+// Survey and coding that, without building the Survey.
+void code_survey_json(std::string_view json, std::size_t capacity, const Location& where,
+                      const RuleIndex& index, MissingPolicy missing, CodedSurvey& out);
 
 }  // namespace smedx::detail

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "csv_row.h"
 #include "smedx/survey_io.h"
 
 namespace smedx {
@@ -40,7 +41,8 @@ std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet&
                                          std::string_view source, std::vector<Issue>& issues) {
   const Location where{std::string(source), 1, 1};
   auto names = split_csv(header);
-  if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF") names = split_csv(header.substr(3));
+  if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF")
+    names = split_csv(header.substr(3));
   if (!names) {
     issues.push_back(Issue{Severity::error, "malformed CSV header: unclosed quote", "", where, ""});
     return std::nullopt;
@@ -79,8 +81,8 @@ std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet&
   return layout;
 }
 
-SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row,
-                             std::string_view source, int line) {
+SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std::string_view source,
+                             int line) {
   SurveyParse out;
   const Location where{std::string(source), line, 1};
   auto fields = split_csv(row);
@@ -139,13 +141,13 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row,
             start = bar + 1;
           }
           if (bad || (!col.multi && a.letters.size() != 1)) {
-            out.issues.push_back(Issue{
-                Severity::error,
-                fmt::format("expected {} for '{}', got '{}'",
-                            col.multi ? "option letters joined with '|'" : "an option letter or a "
-                                                                           "percentage",
-                            col.name, cell),
-                "answers." + col.name, where, ""});
+            out.issues.push_back(Issue{Severity::error,
+                                       fmt::format("expected {} for '{}', got '{}'",
+                                                   col.multi ? "option letters joined with '|'"
+                                                             : "an option letter or a "
+                                                               "percentage",
+                                                   col.name, cell),
+                                       "answers." + col.name, where, ""});
             continue;
           }
         }
@@ -157,11 +159,11 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row,
         int level = 0;
         const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), level);
         if (ec != std::errc{} || ptr != cell.data() + cell.size()) {
-          out.issues.push_back(Issue{
-              Severity::error,
-              fmt::format("expected a whole-number scenario level for '{}', got '{}'", col.name,
-                          cell),
-              "scenarios." + col.name, where, ""});
+          out.issues.push_back(
+              Issue{Severity::error,
+                    fmt::format("expected a whole-number scenario level for '{}', got '{}'",
+                                col.name, cell),
+                    "scenarios." + col.name, where, ""});
           continue;
         }
         s.scenarios.emplace_back(col.name, level);
@@ -194,17 +196,33 @@ std::string csv_header(const RuleSet& rules) {
   return out + ",error";
 }
 
-std::string to_csv(const Assessment& a, const RuleSet& rules) {
-  std::string out = csv_field(a.enterprise_id);
-  if (a.ok()) {
-    out += fmt::format(",{},{}", a.level, a.total.to_string());
-    for (const auto& d : a.dimensions) out += "," + d.points.to_string();
-    for (const auto& [id, level] : a.scenarios) out += fmt::format(",{}", level);
-    return out + ",";
-  }
-  out += ",,";
+namespace detail {
+
+std::string csv_row(std::string_view id, int level, Decimal total,
+                    const std::vector<Decimal>& dimensions,
+                    const std::vector<std::int8_t>& levels) {
+  std::string out = csv_field(id);
+  out += fmt::format(",{},{}", level, total.to_string());
+  for (const auto& d : dimensions) out += "," + d.to_string();
+  for (auto l : levels) out += fmt::format(",{}", l);
+  return out + ",";
+}
+
+std::string csv_error_row(std::string_view id, std::string_view message, const RuleSet& rules) {
+  std::string out = csv_field(id) + ",,";
   out.append(rules.dimensions.size() + rules.scenarios.size(), ',');
-  return out + "," + csv_field(a.errors.front().message);
+  return out + "," + csv_field(message);
+}
+
+}  // namespace detail
+
+std::string to_csv(const Assessment& a, const RuleSet& rules) {
+  if (!a.ok()) return detail::csv_error_row(a.enterprise_id, a.errors.front().message, rules);
+  std::vector<Decimal> dims;
+  for (const auto& d : a.dimensions) dims.push_back(d.points);
+  std::vector<std::int8_t> levels;
+  for (const auto& [id, level] : a.scenarios) levels.push_back(static_cast<std::int8_t>(level));
+  return detail::csv_row(a.enterprise_id, a.level, a.total, dims, levels);
 }
 
 }  // namespace smedx

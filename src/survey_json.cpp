@@ -1,11 +1,17 @@
 // Surveys from JSON, through simdjson's DOM parser (Debian's libsimdjson-dev): fast and
-// strict, which beats writing a parser by hand. Numbers are kept as their shortest round-trip
-// text, so "10.01" stays 10.01 when compared exactly with band bounds.
+// strict, which beats writing a parser by hand. One walker reads the survey object and hands
+// its pieces to a sink: a builder that makes a Survey (the API path), or the coder that checks
+// and codes answers straight from the parser's buffer (the batch path, no Survey in between).
+// Numbers are kept as their shortest round-trip text, so "10.01" stays 10.01 when compared
+// exactly with band bounds.
 #include <fmt/format.h>
 
 #include <simdjson.h>
 
+#include <array>
+
 #include "smedx/survey_io.h"
+#include "survey_coder.h"
 
 namespace smedx {
 
@@ -14,15 +20,20 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-std::string number_text(element e) {
+// Writes a number's text into `buf` (no allocation for any number a survey holds).
+std::string_view number_text(element e, std::array<char, 64>& buf) {
+  fmt::format_to_n_result<char*> r{};
   switch (e.type()) {
     case element_type::INT64:
-      return std::to_string(int64_t(e));
+      r = fmt::format_to_n(buf.data(), buf.size(), "{}", int64_t(e));
+      break;
     case element_type::UINT64:
-      return std::to_string(uint64_t(e));
+      r = fmt::format_to_n(buf.data(), buf.size(), "{}", uint64_t(e));
+      break;
     default:
-      return fmt::format("{}", double(e));
+      r = fmt::format_to_n(buf.data(), buf.size(), "{}", double(e));
   }
+  return {buf.data(), std::min(r.size, buf.size())};
 }
 
 bool is_number(element e) {
@@ -53,27 +64,52 @@ std::optional<char> letter(element e) {
   return s[0];
 }
 
-}  // namespace
+// Builds a Survey from the walker's pieces.
+struct SurveyBuilder {
+  Survey survey;
+  void enterprise_id(std::string_view id) { survey.enterprise_id.assign(id); }
+  void enterprise_field(std::string_view k, std::string_view v) {
+    survey.enterprise.emplace_back(std::string(k), std::string(v));
+  }
+  void answer(std::string_view key, const detail::AnswerView& v) {
+    Answer a;
+    a.kind = v.kind;
+    a.list = v.list;
+    a.letters.assign(v.letters.begin(), v.letters.end());
+    a.percent = v.percent;
+    a.before = v.before;
+    a.after = v.after;
+    a.where = survey.where;
+    survey.answers.emplace_back(std::string(key), std::move(a));
+  }
+  void scenario(std::string_view key, int level) {
+    survey.scenarios.emplace_back(std::string(key), level);
+    survey.scenario_where.push_back(survey.where);
+  }
+};
 
-SurveyParse parse_survey_json(std::string_view json, std::string_view source, int line) {
-  SurveyParse out;
-  const Location where{std::string(source), line, 1};
+// Walks one survey object. Shape problems (malformed JSON, wrong types, unknown top-level keys)
+// go to `issues`; what the sink receives is well-formed.
+template <typename Sink>
+void walk(std::string_view json, std::size_t capacity, const Location& where, Sink& sink,
+          std::vector<Issue>& issues) {
   auto error = [&](std::string path, std::string message) {
-    out.issues.push_back(Issue{Severity::error, std::move(message), std::move(path), where, ""});
+    issues.push_back(Issue{Severity::error, std::move(message), std::move(path), where, ""});
   };
   thread_local simdjson::dom::parser parser;
   element root;
-  if (auto err = parser.parse(json.data(), json.size()).get(root)) {
+  const bool padded = capacity >= json.size() + simdjson::SIMDJSON_PADDING;
+  if (auto err = parser.parse(json.data(), json.size(), /*realloc_if_needed=*/!padded).get(root)) {
     error("", fmt::format("malformed JSON: {}", simdjson::error_message(err)));
-    return out;
+    return;
   }
   simdjson::dom::object obj;
   if (root.get_object().get(obj)) {
     error("", fmt::format("expected a survey object, got {}", type_name(root)));
-    return out;
+    return;
   }
-  Survey s;
-  s.where = where;
+  std::array<char, 64> num{}, before{}, after{};
+  std::array<char, 32> letters{};
   bool seen_enterprise = false, seen_answers = false, seen_scenarios = false;
   for (auto [key, value] : obj) {
     if (key == "enterprise") {
@@ -85,11 +121,11 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
         continue;
       }
       for (auto [k, v] : ent) {
-        std::string text;
+        std::string_view text;
         if (std::string_view sv; !v.get_string().get(sv)) {
-          text = std::string(sv);
+          text = sv;
         } else if (is_number(v)) {
-          text = number_text(v);
+          text = number_text(v, num);
         } else if (!v.is_null()) {
           error(fmt::format("enterprise.{}", k),
                 fmt::format("expected a text value for enterprise field '{}', got {}", k,
@@ -97,9 +133,9 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
           continue;
         }
         if (k == "id") {
-          s.enterprise_id = text;
+          sink.enterprise_id(text);
         } else {
-          s.enterprise.emplace_back(std::string(k), std::move(text));
+          sink.enterprise_field(k, text);
         }
       }
     } else if (key == "answers") {
@@ -110,45 +146,50 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
         continue;
       }
       for (auto [k, v] : answers) {
-        const std::string path = fmt::format("answers.{}", k);
-        Answer a;
-        a.where = where;
+        auto path = [k = k] { return fmt::format("answers.{}", k); };
+        detail::AnswerView a;
         simdjson::dom::array list;
         simdjson::dom::object figures;
         if (auto l = letter(v)) {
-          a.letters = {*l};
+          letters[0] = *l;
+          a.letters = std::span<const char>(letters.data(), 1);
         } else if (is_number(v)) {
           a.kind = Answer::Kind::percent;
-          a.percent = number_text(v);
+          a.percent = number_text(v, num);
         } else if (!v.get_array().get(list)) {
           a.list = true;
+          std::size_t n = 0;
+          bool bad = false;
           for (element e : list) {
-            if (auto l2 = letter(e)) {
-              a.letters.push_back(*l2);
+            if (auto l2 = letter(e); l2 && n < letters.size()) {
+              letters[n++] = *l2;
             } else {
-              error(path, fmt::format("expected option letters in the list for '{}', got {}", k,
-                                      type_name(e)));
+              error(path(), fmt::format("expected option letters in the list for '{}', got {}", k,
+                                        type_name(e)));
+              bad = true;
             }
           }
+          if (bad) continue;
+          a.letters = std::span<const char>(letters.data(), n);
         } else if (!v.get_object().get(figures) && figures.size() == 2 &&
                    !figures["before"].error() && !figures["after"].error()) {
           a.kind = Answer::Kind::figures;
           element b = figures["before"].value_unsafe(), f = figures["after"].value_unsafe();
           if (!is_number(b) || !is_number(f)) {
-            error(path, fmt::format("expected numbers for 'before' and 'after' of '{}'", k));
+            error(path(), fmt::format("expected numbers for 'before' and 'after' of '{}'", k));
             continue;
           }
-          a.before = number_text(b);
-          a.after = number_text(f);
+          a.before = number_text(b, before);
+          a.after = number_text(f, after);
         } else {
           std::string got(type_name(v));
           if (std::string_view sv; !v.get_string().get(sv)) got = fmt::format("'{}'", sv);
-          error(path, fmt::format("expected an option letter, a list of letters, a percentage or "
-                                  "{{before, after}} for '{}', got {}",
-                                  k, got));
+          error(path(), fmt::format("expected an option letter, a list of letters, a percentage "
+                                    "or {{before, after}} for '{}', got {}",
+                                    k, got));
           continue;
         }
-        s.answers.emplace_back(std::string(k), std::move(a));
+        sink.answer(k, a);
       }
     } else if (key == "scenarios") {
       seen_scenarios = true;
@@ -166,8 +207,7 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
                             type_name(v)));
           continue;
         }
-        s.scenarios.emplace_back(std::string(k), static_cast<int>(level));
-        s.scenario_where.push_back(where);
+        sink.scenario(k, static_cast<int>(level));
       }
     } else {
       error("", fmt::format("unknown key '{}' in a survey (expected enterprise, answers, "
@@ -178,10 +218,39 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
   if (!seen_enterprise) error("", "missing required key 'enterprise' in a survey");
   if (!seen_answers) error("", "missing required key 'answers' in a survey");
   if (!seen_scenarios) error("", "missing required key 'scenarios' in a survey");
-  if (seen_enterprise && s.enterprise_id.empty()) error("enterprise.id", "missing enterprise.id");
-  out.enterprise_id = s.enterprise_id;
-  if (out.issues.empty()) out.survey = std::move(s);
+}
+
+}  // namespace
+
+SurveyParse parse_survey_json(std::string_view json, std::string_view source, int line,
+                              std::size_t capacity) {
+  SurveyParse out;
+  SurveyBuilder builder;
+  builder.survey.where = Location{std::string(source), line, 1};
+  walk(json, capacity, builder.survey.where, builder, out.issues);
+  out.enterprise_id = builder.survey.enterprise_id;
+  if (out.issues.empty()) out.survey = std::move(builder.survey);
   return out;
 }
+
+namespace detail {
+
+void code_survey_json(std::string_view json, std::size_t capacity, const Location& where,
+                      const RuleIndex& index, MissingPolicy missing, CodedSurvey& out) {
+  SurveyCoder coder(index, missing, out, where);
+  thread_local std::vector<Issue> shape;
+  shape.clear();
+  walk(json, capacity, where, coder, shape);
+  if (shape.empty()) {
+    coder.finish();
+    return;
+  }
+  // A survey whose shape is wrong reports only that, as the Survey path does.
+  out.enterprise.clear();
+  out.warnings.clear();
+  out.errors = shape;
+}
+
+}  // namespace detail
 
 }  // namespace smedx

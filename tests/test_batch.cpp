@@ -46,7 +46,7 @@ std::string run(const std::string& input, smedx::InputFormat format, unsigned th
   options.block_size = block;
   const auto s = smedx::score_stream(
       engine(), in, "batch.jsonl", format,
-      [](const smedx::Assessment& a) { return smedx::to_json(a); }, out, options);
+      [](const smedx::ScoredRecord& r) { return smedx::to_json(r.assessment()); }, out, options);
   if (summary) *summary = s;
   return out.str();
 }
@@ -83,8 +83,13 @@ TEST_SUITE("batch") {
     std::istringstream csv_in(read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv"));
     std::istringstream jsonl_in(read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl"));
     std::ostringstream a, b;
+    // The batch CSV writer and the Assessment one must agree too.
     const auto& rules = engine().rules();
-    auto csv_row = [&rules](const smedx::Assessment& x) { return smedx::to_csv(x, rules); };
+    auto csv_row = [&rules](const smedx::ScoredRecord& r) {
+      const std::string row = smedx::to_csv(r);
+      CHECK(row == smedx::to_csv(r.assessment(), rules));
+      return row;
+    };
     smedx::score_stream(engine(), csv_in, "cohort.csv", smedx::InputFormat::csv, csv_row, a);
     smedx::score_stream(engine(), jsonl_in, "cohort.jsonl", smedx::InputFormat::jsonl, csv_row, b);
     CHECK(a.str() == b.str());
@@ -95,8 +100,9 @@ TEST_SUITE("batch") {
   TEST_CASE("batch.a CSV header without enterprise_id stops before any record") {
     std::istringstream in("name,network\nx,B\n");
     std::ostringstream out;
-    const auto s = smedx::score_stream(engine(), in, "bad.csv", smedx::InputFormat::csv,
-                                       [](const smedx::Assessment&) { return std::string(); }, out);
+    const auto s = smedx::score_stream(
+        engine(), in, "bad.csv", smedx::InputFormat::csv,
+        [](const smedx::ScoredRecord&) { return std::string(); }, out);
     REQUIRE(s.fatal.size() == 1);
     CHECK(s.fatal[0].message == "the CSV header has no 'enterprise_id' column");
     CHECK(s.records == 0);

@@ -10,8 +10,8 @@
 
 #include "smedx/conformance.h"
 #include "smedx/engine.h"
-#include "smedx/survey_io.h"
 #include "smedx/load.h"
+#include "smedx/survey_io.h"
 
 namespace fs = std::filesystem;
 
@@ -111,7 +111,8 @@ TEST_SUITE("conformance") {
       const auto loaded = smedx::load_rules(folder);
       REQUIRE(loaded.ok());
       const auto suite = smedx::load_conformance(folder / "tests.yaml");
-      const fs::path dir = fs::temp_directory_path() / ("smedx-conformance-" + folder.filename().string());
+      const fs::path dir =
+          fs::temp_directory_path() / ("smedx-conformance-" + folder.filename().string());
       fs::create_directories(dir);
       {
         std::ofstream jsonl(dir / "cases.jsonl");
@@ -131,7 +132,8 @@ TEST_SUITE("conformance") {
           if (std::string(format) == "jsonl") {
             for (const auto& w : c.warnings.value_or(std::vector<std::string>{}))
               CHECK(line.find("\"rule\":\"" + w + "\"") != std::string::npos);
-            if (c.warnings && c.warnings->empty()) CHECK(line.find("\"warnings\":[]") != std::string::npos);
+            if (c.warnings && c.warnings->empty())
+              CHECK(line.find("\"warnings\":[]") != std::string::npos);
             continue;
           }
           const auto fields = smedx::split_csv(line);

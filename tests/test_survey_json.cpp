@@ -11,7 +11,8 @@
 namespace {
 
 const smedx::Engine& engine() {
-  static const smedx::Engine e(smedx::load_rules(SMEDX_SOURCE_DIR "/tests/data/minimal.yaml").rules());
+  static const smedx::Engine e(
+      smedx::load_rules(SMEDX_SOURCE_DIR "/tests/data/minimal.yaml").rules());
   return e;
 }
 
@@ -28,9 +29,19 @@ std::string with(std::string_view from, std::string_view to) {
   return text;
 }
 
-// The first error scoring this JSON text gives, parse or survey error alike.
+// The first error scoring this JSON text gives, parse or survey error alike. Checks on the way
+// that coding straight from JSON (the batch path) reports exactly the same errors.
 std::string first_error(const std::string& json) {
+  smedx::CodedSurvey direct;
+  engine().code_json(json, smedx::Location{"in.jsonl", 7, 1}, smedx::MissingPolicy::error, direct);
   const auto parsed = smedx::parse_survey_json(json, "in.jsonl", 7);
+  const auto& via_survey = parsed.survey ? engine().code(*parsed.survey).errors : parsed.issues;
+  REQUIRE(direct.errors.size() == via_survey.size());
+  for (std::size_t i = 0; i < via_survey.size(); ++i) {
+    CHECK(direct.errors[i].message == via_survey[i].message);
+    CHECK(direct.errors[i].path == via_survey[i].path);
+    CHECK(direct.errors[i].where.line == via_survey[i].where.line);
+  }
   if (!parsed.survey) {
     REQUIRE_FALSE(parsed.issues.empty());
     CHECK(parsed.issues[0].where.line == 7);
@@ -69,7 +80,8 @@ TEST_SUITE("survey json") {
     CHECK(first_error(with(R"(["B", "C"])", R"("B")")) ==
           "item 'network' takes a list of letters, got a single letter");
     CHECK(first_error(with("37.5", R"(["A"])")) == "item 'rate' takes one letter, got a list");
-    CHECK(first_error(with("37.5", "100.01")) == "percentage 100.01 for item 'rate' is outside 0–100");
+    CHECK(first_error(with("37.5", "100.01")) ==
+          "percentage 100.01 for item 'rate' is outside 0–100");
     CHECK(first_error(with(R"("energy_use": 2)", R"("energy_use": 3)")) ==
           "scenario level 3 for 'energy_use' is outside 0–2");
     CHECK(first_error(with(R"("id": "E1", )", "")) == "missing enterprise.id");

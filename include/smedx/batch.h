@@ -31,13 +31,28 @@ struct BatchOptions {
 
 struct BatchSummary {
   std::size_t records = 0;
-  std::size_t errors = 0;     // records that came out as error records
+  std::size_t errors = 0;    // records that came out as error records
   std::vector<Issue> fatal;  // problems with the input as a whole (a bad CSV header)
 };
 
-// Turns an assessment into one output record (without the newline). Called from worker
-// threads: it must not touch shared mutable state.
-using Formatter = std::function<std::string(const Assessment&)>;
+// One scored record as the batch holds it: the coded survey and its row of the block's scores.
+// Reading level or points from here costs nothing; assessment() builds the full result.
+struct ScoredRecord {
+  const Engine& engine;
+  const CodedSurvey& survey;
+  const BlockScores& scores;
+  std::size_t row;
+
+  bool ok() const noexcept { return survey.ok(); }
+  Assessment assessment() const { return engine.assessment(survey, scores, row); }
+};
+
+// Turns a record into one output line (without the newline). Called from worker threads: it
+// must not touch shared mutable state.
+using Formatter = std::function<std::string(const ScoredRecord&)>;
+
+// The CSV output row of a record (see csv_header), straight from the block's columns.
+std::string to_csv(const ScoredRecord& r);
 
 // Scores every record of `in` and writes formatted records, each followed by '\n', to `out`.
 // `progress`, when given, is called from the calling thread with the count so far.

@@ -123,6 +123,13 @@ class Engine {
 
   // The batch path, in three steps that a caller can spread over threads and blocks.
   CodedSurvey code(const Survey& survey, MissingPolicy missing = MissingPolicy::error) const;
+  // The same into an existing CodedSurvey, reusing its buffers (the batch path).
+  void code_into(const Survey& survey, MissingPolicy missing, CodedSurvey& out) const;
+  // Codes one survey straight from its JSON text (same checks and messages as parsing it with
+  // parse_survey_json and coding the Survey). `where` names the record in messages; a
+  // `capacity` of at least json.size() + 64 lets the parser read the text in place.
+  void code_json(std::string_view json, const Location& where, MissingPolicy missing,
+                 CodedSurvey& out, std::size_t capacity = 0) const;
   void score_block(std::span<const CodedSurvey> block, BlockScores& out) const;
   Assessment assessment(const CodedSurvey& survey, const BlockScores& scores,
                         std::size_t row) const;

@@ -23,8 +23,10 @@ struct SurveyParse {
 Assessment failed_assessment(std::string enterprise_id, std::vector<Issue> errors);
 
 // Parses one survey JSON object. `source` and `line` name the record in diagnostics.
+// When the text's buffer has at least 64 bytes of capacity past its end, pass that capacity:
+// the parser then reads in place instead of copying.
 SurveyParse parse_survey_json(std::string_view json, std::string_view source = "<string>",
-                              int line = 1);
+                              int line = 1, std::size_t capacity = 0);
 
 // Parses one survey from YAML text (single survey files may be YAML).
 SurveyParse parse_survey_yaml(std::string_view yaml, std::string_view source = "<string>");
@@ -35,7 +37,7 @@ SurveyParse parse_survey_yaml(std::string_view yaml, std::string_view source = "
 struct CsvLayout {
   struct Column {
     enum class Kind { enterprise_id, field, item, scenario } kind;
-    std::string name;  // as written in the header
+    std::string name;    // as written in the header
     bool multi = false;  // item columns: letters joined with '|'
   };
   std::vector<Column> columns;

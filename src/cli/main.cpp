@@ -140,12 +140,12 @@ int score(const ScoreOptions& o) {
   smedx::Formatter formatter;
   if (o.format == "csv") {
     out << smedx::csv_header(rules) << '\n';
-    formatter = [&rules](const smedx::Assessment& a) { return smedx::to_csv(a, rules); };
+    formatter = [](const smedx::ScoredRecord& r) { return smedx::to_csv(r); };
   } else if (o.format == "table") {
     out << table_header(rules) << '\n';
-    formatter = [&rules](const smedx::Assessment& a) { return table_row(a, rules); };
+    formatter = [&rules](const smedx::ScoredRecord& r) { return table_row(r.assessment(), rules); };
   } else {
-    formatter = [](const smedx::Assessment& a) { return smedx::to_json(a); };
+    formatter = [](const smedx::ScoredRecord& r) { return smedx::to_json(r.assessment()); };
   }
 
   smedx::BatchOptions options;
@@ -157,9 +157,9 @@ int score(const ScoreOptions& o) {
     std::ifstream in;
     if (inputs[k] != "-") in.open(inputs[k], std::ios::binary);
     std::istream& source = inputs[k] == "-" ? std::cin : in;
-    const auto summary = smedx::score_stream(
-        engine, source, inputs[k] == "-" ? "<stdin>" : inputs[k], formats[k], formatter, out,
-        options, [&](std::size_t n) { progress(done + n); });
+    const auto summary =
+        smedx::score_stream(engine, source, inputs[k] == "-" ? "<stdin>" : inputs[k], formats[k],
+                            formatter, out, options, [&](std::size_t n) { progress(done + n); });
     if (!summary.fatal.empty()) {
       out.flush();
       std::fputs(smedx::format_issues(summary.fatal).c_str(), stderr);
@@ -196,15 +196,17 @@ int main(int argc, char** argv) {
                         "'-' or none for stdin (JSON Lines)");
   score_cmd->add_option("--format", score_options.format, "output: jsonl (default), csv or table")
       ->check(CLI::IsMember({"jsonl", "csv", "table"}));
-  score_cmd->add_option("--input-format", score_options.input_format,
-                        "jsonl, csv, json or yaml (default: from the file name)")
+  score_cmd
+      ->add_option("--input-format", score_options.input_format,
+                   "jsonl, csv, json or yaml (default: from the file name)")
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml"}));
   score_cmd->add_option("-o,--output", score_options.output, "write here instead of stdout");
   score_cmd->add_option("--threads", score_options.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
-  score_cmd->add_option("--missing", score_options.missing,
-                        "a missing answer is an error (default), or 'zero': the lowest option, "
-                        "with a warning")
+  score_cmd
+      ->add_option("--missing", score_options.missing,
+                   "a missing answer is an error (default), or 'zero': the lowest option, "
+                   "with a warning")
       ->check(CLI::IsMember({"error", "zero"}));
 
   try {
