@@ -86,6 +86,10 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 
 const RuleSet& Engine::rules() const noexcept { return compiled_->rules; }
 
+const detail::RuleIndex& detail::EngineAccess::index(const Engine& e) noexcept {
+  return e.compiled_->index;
+}
+
 void Engine::code_into(const Survey& survey, MissingPolicy missing, CodedSurvey& out) const {
   detail::code_survey(survey, compiled_->index, missing, out);
 }

@@ -61,6 +61,11 @@ class SurveyCoder {
   static thread_local std::vector<bool> answered_any_, rated_any_;
 };
 
+// The engine's compiled lookups, for the readers in src/.
+struct EngineAccess {
+  static const RuleIndex& index(const Engine& engine) noexcept;
+};
+
 void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
                  CodedSurvey& out);
 

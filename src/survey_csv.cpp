@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "cell.h"
 #include "csv_row.h"
 #include "smedx/survey_io.h"
 
@@ -118,52 +119,21 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
       case CsvLayout::Column::Kind::item: {
         if (cell.empty()) break;  // missing: the missing-answer policy decides
         Answer a;
-        a.where = where;
-        const char c0 = cell[0];
-        const bool number = (c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.';
-        if (number && !col.multi) {
-          a.kind = Answer::Kind::percent;
-          a.percent = cell;
-        } else {
-          a.list = col.multi;
-          std::size_t start = 0;
-          bool bad = false;
-          while (start <= cell.size()) {
-            const std::size_t bar = std::min(cell.find('|', start), cell.size());
-            std::string_view letter(cell.data() + start, bar - start);
-            while (!letter.empty() && letter.front() == ' ') letter.remove_prefix(1);
-            while (!letter.empty() && letter.back() == ' ') letter.remove_suffix(1);
-            if (letter.size() == 1 && letter[0] >= 'A' && letter[0] <= 'Z') {
-              a.letters.push_back(letter[0]);
-            } else {
-              bad = true;
-            }
-            start = bar + 1;
-          }
-          if (bad || (!col.multi && a.letters.size() != 1)) {
-            out.issues.push_back(Issue{Severity::error,
-                                       fmt::format("expected {} for '{}', got '{}'",
-                                                   col.multi ? "option letters joined with '|'"
-                                                             : "an option letter or a "
-                                                               "percentage",
-                                                   col.name, cell),
-                                       "answers." + col.name, where, ""});
-            continue;
-          }
+        if (auto problem = detail::cell_answer(cell, col.multi, col.name, a)) {
+          out.issues.push_back(
+              Issue{Severity::error, std::move(*problem), "answers." + col.name, where, ""});
+          continue;
         }
+        a.where = where;
         s.answers.emplace_back(col.name, std::move(a));
         break;
       }
       case CsvLayout::Column::Kind::scenario: {
         if (cell.empty()) break;
         int level = 0;
-        const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), level);
-        if (ec != std::errc{} || ptr != cell.data() + cell.size()) {
+        if (auto problem = detail::cell_level(cell, col.name, level)) {
           out.issues.push_back(
-              Issue{Severity::error,
-                    fmt::format("expected a whole-number scenario level for '{}', got '{}'",
-                                col.name, cell),
-                    "scenarios." + col.name, where, ""});
+              Issue{Severity::error, std::move(*problem), "scenarios." + col.name, where, ""});
           continue;
         }
         s.scenarios.emplace_back(col.name, level);

@@ -18,6 +18,10 @@
 
 namespace smedx {
 
+namespace detail {
+struct EngineAccess;
+}
+
 struct ItemScore {
   std::string id;
   std::string code;
@@ -137,6 +141,7 @@ class Engine {
   const RuleSet& rules() const noexcept;
 
  private:
+  friend struct detail::EngineAccess;
   struct Compiled;
   std::unique_ptr<const Compiled> compiled_;
 };

@@ -1,0 +1,23 @@
+// One cell of a survey table (a CSV row, a data-frame column) read as an answer or a scenario
+// level: letters joined with '|' for multi items, a letter or a percentage otherwise, a whole
+// number for a scenario. Shared by the CSV reader and the columnar (data frame) path so both
+// read cells the same way and say the same thing about bad ones.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "smedx/survey.h"
+
+namespace smedx::detail {
+
+// Reads a non-empty cell of item column `column`; returns the error message when it is not an
+// answer of any form.
+std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::string_view column,
+                                       Answer& out);
+
+// Reads a non-empty cell of scenario column `column`.
+std::optional<std::string> cell_level(std::string_view cell, std::string_view column, int& level);
+
+}  // namespace smedx::detail
