@@ -1,0 +1,92 @@
+// Loading rule sets and their diagnostics.
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "smedx/engine.h"
+#include "smedx/errors.h"
+#include "smedx/load.h"
+#include "smedx/summary.h"
+
+namespace py = pybind11;
+
+namespace smedx::python {
+
+void bind_rules(py::module_& m) {
+  py::class_<Issue>(m, "Issue", "One diagnostic: severity, message, place.")
+      .def_property_readonly("severity",
+                             [](const Issue& i) { return std::string(to_string(i.severity)); })
+      .def_readonly("message", &Issue::message)
+      .def_readonly("path", &Issue::path)
+      .def_property_readonly("file", [](const Issue& i) { return i.where.file; })
+      .def_property_readonly("line", [](const Issue& i) { return i.where.line; })
+      .def_property_readonly("column", [](const Issue& i) { return i.where.column; })
+      .def_readonly("source_line", &Issue::source_line)
+      .def("__str__", &Issue::to_string);
+
+  py::class_<Loaded, std::shared_ptr<Loaded>>(m, "Loaded", "A rule set as loaded, with its engine.")
+      .def_property_readonly("ok", [](const Loaded& l) { return l.result.ok(); })
+      .def_property_readonly("issues", [](const Loaded& l) { return l.result.issues(); })
+      .def_property_readonly("origin", [](const Loaded& l) { return l.result.origin(); })
+      .def(
+          "error_message",
+          [](const Loaded& l) { return std::string(RuleSetError(l.result.issues()).what()); },
+          "The message of the C++ RuleSetError for these issues.")
+      .def("summary", [](const Loaded& l) { return summarize(l.result.rules()); })
+      .def_property_readonly("id", [](const Loaded& l) { return l.result.rules().meta.id; })
+      .def_property_readonly("version",
+                             [](const Loaded& l) { return l.result.rules().meta.version; })
+      .def_property_readonly("title", [](const Loaded& l) { return l.result.rules().meta.title; })
+      .def_property_readonly("hash", [](const Loaded& l) { return l.result.rules().content_hash; })
+      .def(
+          "items",
+          [](const Loaded& l) {
+            std::vector<std::tuple<std::string, std::string, std::string, std::string>> out;
+            for (const Item* i : l.result.rules().items())
+              out.emplace_back(i->id, i->code, std::string(to_string(i->kind)), i->zh);
+            return out;
+          },
+          "(id, code, kind, zh) of every item, in rule-set order.")
+      .def(
+          "scenarios",
+          [](const Loaded& l) {
+            std::vector<std::tuple<std::string, std::string, bool, std::string>> out;
+            for (const auto& s : l.result.rules().scenarios)
+              out.emplace_back(s.id, s.code, s.constraint, s.zh);
+            return out;
+          },
+          "(id, code, constraint, zh) of every scenario, in rule-set order.")
+      .def(
+          "dimensions",
+          [](const Loaded& l) {
+            std::vector<std::tuple<std::string, std::string, double>> out;
+            for (const auto& d : l.result.rules().dimensions)
+              out.emplace_back(d.id, d.zh, d.max.to_double());
+            return out;
+          },
+          "(id, zh, max points) of every dimension.")
+      .def(
+          "levels",
+          [](const Loaded& l) {
+            std::vector<std::tuple<int, std::string, double, int, int>> out;
+            for (const auto& r : l.result.rules().level_rule.levels)
+              out.emplace_back(r.level, r.zh, r.min_points.to_double(), r.min_scenarios,
+                               r.min_constraint);
+            return out;
+          },
+          "(level, zh, min points, min scenarios, min constraint) of every level.");
+
+  m.def(
+      "load",
+      [](const std::string& path) {
+        auto loaded = std::make_shared<Loaded>(Loaded{load_rules(path), nullptr});
+        if (loaded->result.ok())
+          loaded->engine = std::make_shared<const Engine>(loaded->result.rules());
+        return loaded;
+      },
+      py::arg("path"),
+      "Loads a rule set from a folder or YAML file; never raises for bad content.");
+  m.def("format_issues", &format_issues, py::arg("issues"),
+        "Every issue in the diagnostic format, then a count line.");
+}
+
+}  // namespace smedx::python

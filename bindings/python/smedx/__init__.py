@@ -1,0 +1,26 @@
+"""smedx: assess the digital maturity of SMEs against China's national indicators.
+
+    >>> import smedx
+    >>> rules = smedx.load_rules("miit-2024")
+    >>> a = rules.score(survey_dict)            # one survey -> Assessment
+    >>> df = smedx.score_frame(frame, rules)    # a pandas DataFrame of surveys -> scores
+"""
+
+from __future__ import annotations
+
+from ._core import __version__
+from ._errors import RuleSetError, SurveyError
+from .assessment import Assessment
+from .frame import read_surveys, score_frame
+from .rules import RuleSet, load_rules
+
+__all__ = [
+    "Assessment",
+    "RuleSet",
+    "RuleSetError",
+    "SurveyError",
+    "__version__",
+    "load_rules",
+    "read_surveys",
+    "score_frame",
+]

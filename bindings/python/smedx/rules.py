@@ -1,0 +1,207 @@
+"""Rule sets: load one by name or path, inspect it, score surveys with it."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union
+
+from . import _core
+from ._errors import RuleSetError, SurveyError
+from .assessment import Assessment
+
+_BATCH = 10_000  # surveys per call into the engine in score_many
+
+
+def bundled_rule_sets() -> List[str]:
+    """Names of the rule sets shipped with the package, e.g. ``['miit-2024']``."""
+    root = resources.files("smedx") / "indicators"
+    return sorted(p.name for p in root.iterdir() if p.is_dir())
+
+
+def _resolve(name_or_path: Union[str, "PathLike[str]"]) -> Path:
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    bundled = resources.files("smedx") / "indicators" / str(name_or_path)
+    if bundled.is_dir():
+        return Path(str(bundled))
+    raise FileNotFoundError(
+        f"no rule set '{name_or_path}': not a file or folder, and not one of the bundled "
+        f"rule sets ({', '.join(bundled_rule_sets())})"
+    )
+
+
+def load_rules(name_or_path: Union[str, "PathLike[str]"]) -> "RuleSet":
+    """Load a rule set by bundled name (``"miit-2024"``) or by path (a folder or YAML file).
+
+    Raises :class:`RuleSetError` (a ``ValueError``) when the rule set has errors; its message
+    is the C++ diagnostic text, and ``path``, ``line`` and ``column`` name the first error.
+
+    >>> rules = smedx.load_rules("miit-2024")
+    >>> rules
+    <RuleSet miit-2024 2024.1 hash=fnv1a64:… items=15 scenarios=16>
+    """
+    path = _resolve(name_or_path)
+    loaded = _core.load(str(path))
+    if not loaded.ok:
+        raise RuleSetError(loaded.error_message(), loaded.issues)
+    return RuleSet(loaded, path)
+
+
+class RuleSet:
+    """A validated, compiled rule set. Scoring is exact and safe from many threads at once.
+
+    Create with :func:`load_rules`. Pickles by path, so it can be shipped to Dask or Spark
+    workers that have smedx installed.
+    """
+
+    def __init__(self, loaded: Any, path: Path) -> None:
+        self._loaded = loaded
+        self._path = path
+        self._items = loaded.items()
+        self._scenarios = loaded.scenarios()
+
+    # --- what it is -------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        """The rule set's id, e.g. ``"miit-2024"``."""
+        return str(self._loaded.id)
+
+    @property
+    def version(self) -> str:
+        return str(self._loaded.version)
+
+    @property
+    def hash(self) -> str:
+        """Content hash of the rule-set files (the provenance of every result)."""
+        return str(self._loaded.hash)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def issues(self) -> list:
+        """Warnings and notes found when loading (errors would have raised)."""
+        return list(self._loaded.issues)
+
+    @property
+    def item_ids(self) -> List[str]:
+        return [i[0] for i in self._items]
+
+    @property
+    def scenario_ids(self) -> List[str]:
+        return [s[0] for s in self._scenarios]
+
+    @property
+    def dimension_ids(self) -> List[str]:
+        return [d[0] for d in self._loaded.dimensions()]
+
+    def items(self) -> List[tuple]:
+        """``(id, code, kind, zh)`` of every item, in rule-set order."""
+        return list(self._items)
+
+    def scenarios(self) -> List[tuple]:
+        """``(id, code, constraint, zh)`` of every scenario, in rule-set order."""
+        return list(self._scenarios)
+
+    def levels(self) -> List[tuple]:
+        """``(level, zh, min_points, min_scenarios, min_constraint)`` of every level."""
+        return list(self._loaded.levels())
+
+    def lint(self) -> str:
+        """What ``smedx lint`` prints: the diagnostics (if any), then the one-screen summary.
+
+        >>> print(rules.lint())
+        miit-2024 2024.1  中小企业数字化水平评测指标（2024年版）
+        ...
+        """
+        text = _core.format_issues(self._loaded.issues) if self._loaded.issues else ""
+        return text + self._loaded.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"<RuleSet {self.id} {self.version} hash={self.hash} "
+            f"items={len(self._items)} scenarios={len(self._scenarios)}>"
+        )
+
+    def __reduce__(self) -> Any:
+        return (load_rules, (str(self._path),))
+
+    # --- scoring ----------------------------------------------------------------------------
+    def score(self, survey: Mapping[str, Any], *, missing: str = "error") -> Assessment:
+        """Score one survey (a dict in the survey format of ``docs/surveys.md``).
+
+        Raises :class:`SurveyError` (a ``ValueError``) when the survey cannot be scored, with
+        the engine's message. ``missing="zero"`` scores a missing answer as its lowest option,
+        with a warning, instead.
+
+        >>> a = rules.score({"enterprise": {"id": "E1"}, "answers": {...}, "scenarios": {...}})
+        >>> a.level, a.level_name, a.total
+        (2, '二级', Decimal('52.475'))
+        """
+        record, errors = _core.score_json(self._loaded, _dumps(survey), missing)
+        if errors:
+            first = errors[0]
+            raise SurveyError(
+                first.message,
+                [{"message": e.message, "path": e.path, "line": e.line or None} for e in errors],
+                path=first.path or None,
+                line=None,
+                column=None,
+                record=None,
+            )
+        return Assessment.from_json(record)
+
+    def score_many(
+        self,
+        surveys: Iterable[Mapping[str, Any]],
+        *,
+        missing: str = "error",
+        threads: Optional[int] = None,
+    ) -> Iterator[Assessment]:
+        """Score many surveys (dicts), in order, on worker threads. Never raises for a bad
+        survey: its Assessment has ``ok == False`` and an ``error``; the others still score.
+
+        >>> [a.level for a in rules.score_many(surveys)]
+        """
+        batch: List[str] = []
+        for survey in surveys:
+            batch.append(_dumps(survey))
+            if len(batch) == _BATCH:
+                yield from self._score_lines(batch, missing, threads)
+                batch = []
+        if batch:
+            yield from self._score_lines(batch, missing, threads)
+
+    def _score_lines(self, lines: List[str], missing: str, threads: Optional[int]) -> Iterator[Assessment]:
+        records = _core.score_jsonl(self._loaded, "\n".join(lines) + "\n", "<surveys>", missing, threads or 0)
+        for record in records:
+            yield Assessment.from_json(record)
+
+
+def _dumps(survey: Mapping[str, Any]) -> str:
+    if not isinstance(survey, Mapping):
+        raise TypeError(f"a survey is a dict, got {type(survey).__name__}")
+    # One survey a line: JSON text has no raw newlines, so the batch reader sees one record.
+    return json.dumps(survey, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    try:
+        import numpy as np
+
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return float(value)
+    except ImportError:  # pragma: no cover
+        pass
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    raise TypeError(f"cannot write {type(value).__name__} in a survey")
