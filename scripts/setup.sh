@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian machine and runs the main job on the bundled data:
 # installs what is missing, builds smedx, checks the 2024 national rule set and scores the
-# bundled example cohort of 12 pilot enterprises.
+# bundled example cohort of 12 pilot enterprises; installs the Python package (import smedx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
 cmake --preset default >/dev/null
 cmake --build --preset default
+echo "== installing the Python package"
+scripts/python.sh
 
 echo
 echo "== smedx lint indicators/miit-2024"
@@ -16,3 +18,7 @@ build/default/smedx lint indicators/miit-2024
 echo
 echo "== smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl --format table"
 build/default/smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl --format table
+
+echo
+echo "== python3 -c \"import smedx; print(smedx.load_rules('miit-2024'))\""
+python3 -c "import smedx; print(smedx.load_rules('miit-2024'))"

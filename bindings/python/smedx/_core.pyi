@@ -1,0 +1,104 @@
+"""
+Compiled core of smedx; use the smedx package instead.
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+__all__: list[str] = ['Issue', 'Loaded', 'format_issues', 'load', 'score_columns', 'score_json', 'score_jsonl']
+class Issue:
+    """
+    One diagnostic: severity, message, place.
+    """
+    def __str__(self) -> str:
+        ...
+    @property
+    def column(self) -> int:
+        ...
+    @property
+    def file(self) -> str:
+        ...
+    @property
+    def line(self) -> int:
+        ...
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def path(self) -> str:
+        ...
+    @property
+    def severity(self) -> str:
+        ...
+    @property
+    def source_line(self) -> str:
+        ...
+class Loaded:
+    """
+    A rule set as loaded, with its engine.
+    """
+    def dimensions(self) -> list[tuple[str, str, float]]:
+        """
+        (id, zh, max points) of every dimension.
+        """
+    def error_message(self) -> str:
+        """
+        The message of the C++ RuleSetError for these issues.
+        """
+    def items(self) -> list[tuple[str, str, str, str]]:
+        """
+        (id, code, kind, zh) of every item, in rule-set order.
+        """
+    def levels(self) -> list[tuple[int, str, float, int, int]]:
+        """
+        (level, zh, min points, min scenarios, min constraint) of every level.
+        """
+    def scenarios(self) -> list[tuple[str, str, bool, str]]:
+        """
+        (id, code, constraint, zh) of every scenario, in rule-set order.
+        """
+    def summary(self) -> str:
+        ...
+    @property
+    def hash(self) -> str:
+        ...
+    @property
+    def id(self) -> str:
+        ...
+    @property
+    def issues(self) -> list[Issue]:
+        ...
+    @property
+    def ok(self) -> bool:
+        ...
+    @property
+    def origin(self) -> str:
+        ...
+    @property
+    def title(self) -> str:
+        ...
+    @property
+    def version(self) -> str:
+        ...
+def format_issues(issues: collections.abc.Sequence[Issue]) -> str:
+    """
+    Every issue in the diagnostic format, then a count line.
+    """
+def load(path: str) -> Loaded:
+    """
+    Loads a rule set from a folder or YAML file; never raises for bad content.
+    """
+def score_columns(rules: Loaded, rows: typing.SupportsInt | typing.SupportsIndex, columns: collections.abc.Sequence[tuple[str, typing.Annotated[numpy.typing.ArrayLike, numpy.int32], collections.abc.Sequence[str]]], has_id: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+    """
+    Scores a table given as (name, codes, distinct values) columns. Points are integer thousandths; levels 0-4; errors and warnings one string per row ('' when none).
+    """
+def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, list[Issue]]:
+    """
+    Scores one survey JSON object; returns (the JSON record, its errors).
+    """
+def score_jsonl(rules: Loaded, jsonl: str, source: str = '<surveys>', missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[str]:
+    """
+    Scores JSON Lines text on worker threads; returns one JSON record per non-blank line.
+    """
+__version__: str = '0.1.0'
