@@ -8,10 +8,37 @@ namespace smedx {
 
 namespace {
 
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80           ? 1
+                  : (c >> 5) == 0x6  ? 2
+                  : (c >> 4) == 0xE  ? 3
+                  : (c >> 3) == 0x1E ? 4
+                                     : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+// Writes a JSON string. Bytes that are not UTF-8 (a Latin-1 name in a CSV file, say) become
+// U+FFFD, so the output is always valid JSON.
 void escape(std::string& out, std::string_view s) {
   out += '"';
-  for (char ch : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      const std::size_t n = utf8_length(s, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";
+      } else {
+        out.append(s.substr(i, n));
+        i += n - 1;
+      }
+      continue;
+    }
     switch (ch) {
       case '"':
         out += "\\\"";
@@ -78,6 +105,7 @@ void issues(Writer& w, std::string_view name, const std::vector<Issue>& list) {
     w.open('{');
     w.str("message", i.message);
     if (!i.path.empty()) w.str("path", i.path);
+    if (!i.where.file.empty()) w.str("file", i.where.file);
     if (i.where.known()) w.raw("line", std::to_string(i.where.line));
     w.close('}');
   }
@@ -95,6 +123,24 @@ void provenance(Writer& w, const Provenance& p) {
 }
 
 }  // namespace
+
+// A number as JSON writes it: YAML and CSV accept "+5", ".5", "5." and "007", JSON does not.
+static std::string json_number(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    if (text[i] == '-') out += '-';
+    ++i;
+  }
+  while (i + 1 < text.size() && text[i] == '0' && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;
+  if (i == text.size() || text[i] == '.') out += '0';
+  for (; i < text.size(); ++i) {
+    if (text[i] == '.' && (i + 1 == text.size() || text[i + 1] < '0' || text[i + 1] > '9'))
+      continue;
+    out += text[i];
+  }
+  return out;
+}
 
 std::string to_json(const Survey& s) {
   Writer w;
@@ -122,10 +168,11 @@ std::string to_json(const Survey& s) {
         }
         break;
       case Answer::Kind::percent:
-        w.raw(key, a.percent);
+        w.raw(key, json_number(a.percent));
         break;
       case Answer::Kind::figures:
-        w.raw(key, fmt::format("{{\"before\":{},\"after\":{}}}", a.before, a.after));
+        w.raw(key, fmt::format("{{\"before\":{},\"after\":{}}}", json_number(a.before),
+                               json_number(a.after)));
         break;
     }
   }
@@ -232,7 +279,11 @@ std::string to_json(const Assessment& a) {
   for (const auto& i : a.warnings) {
     w.item_sep();
     w.open('{');
-    w.str("rule", i.path.substr(i.path.find('.') + 1));
+    if (i.path.rfind("consistency.", 0) == 0) {
+      w.str("rule", i.path.substr(i.path.find('.') + 1));
+    } else {
+      w.str("path", i.path);  // a missing answer scored as zero
+    }
     w.str("message", i.message);
     w.close('}');
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <istream>
 #include <ostream>
 #include <sstream>
@@ -32,49 +33,133 @@ namespace {
 struct RawRecord {
   std::string text;
   int line = 0;
+  std::string problem;  // set when the record could not be read whole
 };
 
-// Reads raw records (lines; CSV records may span lines inside quotes) a block at a time.
+// True when a CSV record ends inside a quoted field, so the next line belongs to it. A quote
+// opens a quoted field only at the start of a field, as split_csv reads it; a stray quote in
+// the middle of a field is a character like any other.
+bool csv_open_quote(std::string_view record) {
+  bool quoted = false, field_start = true;
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    const char c = record[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < record.size() && record[i + 1] == '"') {
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      }
+    } else if (c == '"' && field_start) {
+      quoted = true;
+      field_start = false;
+    } else {
+      field_start = c == ',';
+    }
+  }
+  return quoted;
+}
+
+// Reads raw records (lines; a CSV record may span lines inside a quoted field) a block at a
+// time, with a bound on a record's size so that one huge line cannot exhaust memory.
 class RecordReader {
  public:
+  static constexpr std::size_t max_record = 16u << 20;  // bytes
+  static constexpr int max_csv_lines = 1000;            // physical lines in one CSV record
+
   RecordReader(std::istream& in, InputFormat format) : in_(in), format_(format) {}
 
   bool next(RawRecord& r) {
+    r.problem.clear();
     if (format_ == InputFormat::json || format_ == InputFormat::yaml) {
       if (whole_done_) return false;
       whole_done_ = true;
-      std::stringstream buf;
-      buf << in_.rdbuf();
-      r.text = std::move(buf).str();
+      r.text.clear();
+      bool too_long = false;
+      bool any = false;
+      while (read_line(r.text, too_long)) {
+        any = true;
+        r.text += '\n';
+      }
+      if (!any) return false;
+      strip_bom(r.text);
       r.line = 1;
+      if (too_long) r.problem = "the file is longer than 16 MiB";
       return true;
     }
     // Lines are read into the slot's own buffer, which keeps its capacity from block to block:
     // no allocation per record once the first block has been read.
-    while (std::getline(in_, r.text)) {
+    for (;;) {
+      r.text.clear();
+      bool too_long = false;
+      if (!read_line(r.text, too_long)) return false;
       ++line_;
-      if (r.text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
+      if (line_ == 1) strip_bom(r.text);
+      if (r.text.find_first_not_of(" \t\r") == std::string::npos && !too_long) continue;
       r.line = line_;
-      // Room for the JSON parser's padding, so it reads the line in place (kept once grown).
-      if (r.text.capacity() < r.text.size() + 64) r.text.reserve(r.text.size() + 64);
       if (format_ == InputFormat::csv) {
-        std::string more;
-        while (std::count(r.text.begin(), r.text.end(), '"') % 2 == 1 && std::getline(in_, more)) {
-          ++line_;
+        for (int extra = 0; !too_long && csv_open_quote(r.text); ++extra) {
+          if (extra == max_csv_lines) {
+            r.problem = "malformed CSV row: a quoted field is not closed";
+            break;
+          }
           r.text += '\n';
-          r.text += more;
+          if (!read_line(r.text, too_long)) {
+            r.problem = "malformed CSV row: a quoted field is not closed";
+            break;
+          }
+          ++line_;
         }
       }
+      if (too_long) r.problem = "the record is longer than 16 MiB";
+      // Room for the JSON parser's padding, so it reads the line in place (kept once grown).
+      if (r.text.capacity() < r.text.size() + 64) r.text.reserve(r.text.size() + 64);
       return true;
     }
-    return false;
   }
 
  private:
+  static void strip_bom(std::string& text) {
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  }
+
+  // Appends one physical line (without its newline) to `out`, keeping at most max_record bytes
+  // of it; returns false at the end of the input with nothing read.
+  bool read_line(std::string& out, bool& too_long) {
+    bool any = false;
+    for (;;) {
+      if (pos_ == end_) {
+        if (eof_) return any;
+        end_ = static_cast<std::size_t>(
+            in_.rdbuf()->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size())));
+        pos_ = 0;
+        if (end_ == 0) {
+          eof_ = true;
+          return any;
+        }
+      }
+      any = true;
+      const char* start = buffer_.data() + pos_;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+      const std::size_t n = nl ? static_cast<std::size_t>(nl - start) : end_ - pos_;
+      const std::size_t room = out.size() < max_record ? max_record - out.size() : 0;
+      if (n > room) too_long = true;
+      out.append(start, std::min(n, room));
+      pos_ += n;
+      if (nl) {
+        ++pos_;
+        if (!out.empty() && out.back() == '\r') out.pop_back();
+        return true;
+      }
+    }
+  }
+
   std::istream& in_;
   InputFormat format_;
   int line_ = 0;
   bool whole_done_ = false;
+  std::vector<char> buffer_ = std::vector<char>(1u << 20);
+  std::size_t pos_ = 0, end_ = 0;
+  bool eof_ = false;
 };
 
 }  // namespace
@@ -87,12 +172,19 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
   RecordReader reader(in, format);
   const std::string src(source);
 
+  // A CSV file's records are read with the layout of its header. A header that does not read
+  // makes every record an error record naming the header's problem: nothing is dropped.
   std::optional<CsvLayout> layout;
+  std::vector<Issue> header_problems;
   if (format == InputFormat::csv) {
     RawRecord header;
     if (!reader.next(header)) return summary;  // an empty file has no records
-    layout = read_csv_header(header.text, engine.rules(), source, summary.fatal);
-    if (!layout) return summary;
+    if (!header.problem.empty()) {
+      header_problems.push_back(
+          Issue{Severity::error, header.problem, "", Location{src, 1, 1}, ""});
+    } else {
+      layout = read_csv_header(header.text, engine.rules(), source, header_problems);
+    }
   }
 
   const unsigned threads =
@@ -106,6 +198,14 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
   // so workers share nothing mutable; each scores its own slice as one Eigen block.
   auto work = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
+      if (!raw[i].problem.empty() || !header_problems.empty()) {
+        coded[i] = CodedSurvey{};
+        coded[i].errors = raw[i].problem.empty()
+                              ? header_problems
+                              : std::vector<Issue>{Issue{Severity::error, raw[i].problem, "",
+                                                         Location{src, raw[i].line, 1}, ""}};
+        continue;
+      }
       if (format == InputFormat::jsonl || format == InputFormat::json) {
         // JSON goes straight to the coder: no Survey is built on the batch path.
         engine.code_json(raw[i].text, Location{src, raw[i].line, 1}, options.missing, coded[i],

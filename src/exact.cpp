@@ -1,7 +1,5 @@
 #include "exact.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace smedx::detail {
@@ -12,36 +10,66 @@ constexpr int128 pow10(int n) {
   for (int i = 0; i < n; ++i) p *= 10;
   return p;
 }
+constexpr int max_whole_digits = 12;  // keeps the tolerance products of trend checks in range
 }  // namespace
 
+// Reads [sign] digits [. digits] [e [sign] digits] with every digit kept: the exponent moves
+// the decimal point in the text, not through a double. A value that needs more than 12 digits
+// before the point or 18 after it is refused rather than rounded.
 std::optional<Exact> Exact::parse(std::string_view text) noexcept {
-  if (text.find_first_of("eE") != std::string_view::npos) {
-    // Exponent notation: go through a fixed rendering with every digit a double can hold.
-    const double v = std::strtod(std::string(text).c_str(), nullptr);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17f", v);
-    return parse(buf);
-  }
   std::size_t i = 0;
   bool negative = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  int128 whole = 0, frac = 0;
-  int whole_digits = 0, frac_digits = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++whole_digits) {
-    if (whole_digits >= 12) return std::nullopt;  // keeps tolerance products in range
-    whole = whole * 10 + (text[i] - '0');
-  }
-  if (i < text.size() && text[i] == '.') {
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-      if (frac_digits < digits) {
-        frac = frac * 10 + (text[i] - '0');
-        ++frac_digits;
-      }
+  std::string digits;  // all mantissa digits, the point removed
+  int point = -1;      // digits before the point
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (digits.size() > 64) return std::nullopt;
+      digits += c;
+    } else if (c == '.' && point < 0) {
+      point = static_cast<int>(digits.size());
+    } else {
+      break;
     }
   }
-  if (i != text.size() || (whole_digits == 0 && frac_digits == 0)) return std::nullopt;
+  if (digits.empty()) return std::nullopt;
+  if (point < 0) point = static_cast<int>(digits.size());
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) exp_negative = text[i++] == '-';
+    int exponent = 0;
+    std::size_t exp_digits = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++exp_digits) {
+      if (exponent > 1000) return std::nullopt;
+      exponent = exponent * 10 + (text[i] - '0');
+    }
+    if (exp_digits == 0) return std::nullopt;
+    point += exp_negative ? -exponent : exponent;
+  }
+  if (i != text.size()) return std::nullopt;
+
+  // The value is digits with the point after `point` of them (point may be negative or past the
+  // end). The whole part may have at most 12 significant digits, the fraction at most 18.
+  int128 whole = 0;
+  int whole_digits = 0;
+  for (int k = 0; k < point; ++k) {
+    const char d = k < static_cast<int>(digits.size()) ? digits[static_cast<std::size_t>(k)] : '0';
+    if (whole_digits > 0 || d != '0') ++whole_digits;
+    if (whole_digits > max_whole_digits) return std::nullopt;
+    whole = whole * 10 + (d - '0');
+  }
+  std::string fraction(point < 0 ? static_cast<std::size_t>(-point) : 0, '0');
+  const std::size_t start = point > 0 ? static_cast<std::size_t>(point) : 0;
+  if (start < digits.size()) fraction += digits.substr(start);
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  if (fraction.size() > static_cast<std::size_t>(Exact::digits)) return std::nullopt;
+  int128 frac = 0;
+  for (char d : fraction) frac = frac * 10 + (d - '0');
   Exact e;
-  e.value = whole * pow10(digits) + frac * pow10(digits - frac_digits);
+  e.value = whole * pow10(Exact::digits) +
+            frac * pow10(Exact::digits - static_cast<int>(fraction.size()));
   if (negative) e.value = -e.value;
   return e;
 }

@@ -19,6 +19,8 @@ struct Exact {
   int128 value = 0;
   static constexpr int digits = 18;
 
+  // Plain decimals and exponent notation ("1.5e1"), every digit kept. Nothing for anything
+  // else, or for a value with more than 12 digits before the point or 18 after it.
   static std::optional<Exact> parse(std::string_view text) noexcept;
   static Exact of(Decimal d) noexcept;
   auto operator<=>(const Exact&) const noexcept = default;

@@ -26,7 +26,8 @@ std::string nearest(std::string_view word, const std::vector<std::string_view>& 
     return d[a.size()][b.size()];
   };
   std::string best;
-  std::size_t best_d = 3;  // at most two edits, and fewer than the word's length
+  if (word.size() > 64) return best;  // no name is that long; and the table grows as its square
+  std::size_t best_d = 3;             // at most two edits, and fewer than the word's length
   for (auto c : candidates) {
     const std::size_t dist = distance(word, c);
     if (dist < best_d && dist < word.size()) {
@@ -41,6 +42,7 @@ namespace {
 
 using Keys = std::vector<std::string_view>;
 using Kind = YamlNode::Kind;
+constexpr std::int64_t max_number = 1'000'000 * Decimal::scale;
 
 class Reader {
  public:
@@ -81,7 +83,12 @@ class Reader {
       }
     }
     for (auto r : required) {
-      if (!n.find(r)) error(n, p, fmt::format("missing required key '{}' in {}", r, what));
+      const YamlNode* v = n.find(r);
+      if (!v) {
+        error(n, p, fmt::format("missing required key '{}' in {}", r, what));
+      } else if (v->kind == Kind::null || (v->kind == Kind::scalar && v->value.empty())) {
+        error(*v, p.key(r), fmt::format("'{}' must not be empty", r));
+      }
     }
     return true;
   }
@@ -114,7 +121,15 @@ class Reader {
                         v.kind == Kind::scalar ? "a quoted string" : v.kind_name()));
       return std::nullopt;
     }
-    if (auto d = Decimal::parse(v.value)) return d;
+    if (auto d = Decimal::parse(v.value)) {
+      // Bounded so that no sum over a rule set can overflow, and every sum stays exact in the
+      // engine's double-precision products (below 2^53 thousandths).
+      if (d->thousandths() > max_number || d->thousandths() < -max_number) {
+        error(v, p, fmt::format("{} {} is beyond the limit of 1000000", key, v.value));
+        return std::nullopt;
+      }
+      return d;
+    }
     static const std::regex decimal_like(R"([-+]?[0-9]*\.?[0-9]+)");
     if (std::regex_match(v.value, decimal_like)) {
       error(v, p,

@@ -168,8 +168,10 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
               fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
         return;
       }
-      if (item.kind != ItemKind::multi && a.list) {
-        error(a.where, path(), fmt::format("item '{}' takes one letter, got a list", item.id));
+      if (item.kind != ItemKind::multi && (a.list || a.letters.size() != 1)) {
+        error(a.where, path(),
+              fmt::format("item '{}' takes one letter, got {}", item.id,
+                          a.list ? "a list" : letters_text(a.letters)));
         return;
       }
       if (a.list && a.letters.empty()) {
@@ -205,7 +207,14 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
         return;
       }
       const auto v = Exact::parse(a.percent);
-      const int band = v ? band_of(item, *v) : -1;
+      if (!v) {
+        error(a.where, path(),
+              fmt::format("percentage '{}' for item '{}' is not a plain decimal number (at most 12 "
+                          "digits before the point and 18 after)",
+                          a.percent, item.id));
+        return;
+      }
+      const int band = band_of(item, *v);
       if (band < 0) {
         error(a.where, path(),
               fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
@@ -221,7 +230,14 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
         return;
       }
       const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
-      if (!b || !f || b->value <= 0 || f->value < 0) {
+      if (!b || !f) {
+        error(a.where, path(),
+              fmt::format("figures for item '{}' must be plain decimal numbers (at most 12 digits "
+                          "before the point and 18 after), got {} and {}",
+                          item.id, a.before, a.after));
+        return;
+      }
+      if (b->value <= 0 || f->value < 0) {
         error(a.where, path(),
               fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
                           item.id, a.before, a.after));

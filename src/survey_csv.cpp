@@ -1,11 +1,13 @@
 // Surveys from CSV rows, and assessments to CSV rows.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
 #include "cell.h"
 #include "csv_row.h"
+#include "rule_reader.h"
 #include "smedx/survey_io.h"
 
 namespace smedx {
@@ -51,9 +53,14 @@ std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet&
   CsvLayout layout;
   std::set<std::string> seen;
   bool has_id = false;
+  static const std::vector<std::string_view> fields = {"name", "industry", "district"};
+  std::vector<std::string_view> known = {"enterprise_id", "name", "industry", "district"};
+  for (const Item* item : rules.items()) known.push_back(item->id);
+  for (const auto& s : rules.scenarios) known.push_back(s.id);
   for (const auto& raw : *names) {
     std::string name = raw;
-    while (!name.empty() && name.back() == ' ') name.pop_back();
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.erase(name.begin());
     CsvLayout::Column col{CsvLayout::Column::Kind::field, name};
     std::string canonical = name;
     if (name == "enterprise_id") {
@@ -66,6 +73,17 @@ std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet&
     } else if (const Scenario* s = rules.find_scenario(name)) {
       col.kind = CsvLayout::Column::Kind::scenario;
       canonical = s->id;
+    } else if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
+      // A misspelt item would otherwise pass as an unanswered one: say so.
+      const std::string hint = detail::nearest(name, known);
+      issues.push_back(Issue{Severity::error,
+                             hint.empty()
+                                 ? fmt::format("unknown column '{}' in the CSV header", name)
+                                 : fmt::format("unknown column '{}' in the CSV header (did "
+                                               "you mean '{}'?)",
+                                               name, hint),
+                             "", where, ""});
+      continue;
     }
     if (!seen.insert(canonical).second) {
       issues.push_back(Issue{Severity::error,

@@ -8,7 +8,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 
 #include "smedx/survey_io.h"
 #include "survey_coder.h"
@@ -64,6 +66,58 @@ std::optional<char> letter(element e) {
   return s[0];
 }
 
+// JSON numbers with a fraction or an exponent are read as doubles. With at most 15 significant
+// digits a number survives that
+// exactly (its shortest round-trip text is the number as written); with more it may not, so such
+// a number is refused rather than silently rounded. Returns the first such number.
+std::optional<std::string_view> too_precise(std::string_view json) {
+  // Fast path: no run of 16 digits (points allowed between them) means no such number.
+  int run = 0, longest = 0;
+  for (char c : json) {
+    if (c >= '0' && c <= '9') {
+      longest = std::max(longest, ++run);
+    } else if (c != '.') {
+      run = 0;
+    }
+  }
+  if (longest < 16) return std::nullopt;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    std::size_t end = i;
+    std::string significant;
+    bool exponent = false;
+    for (; end < json.size(); ++end) {
+      const char d = json[end];
+      if (d == 'e' || d == 'E') exponent = true;
+      if (!((d >= '0' && d <= '9') || d == '.' || d == '-' || d == '+' || d == 'e' || d == 'E'))
+        break;
+      if (!exponent && d >= '0' && d <= '9' && (!significant.empty() || d != '0')) significant += d;
+    }
+    while (!significant.empty() && significant.back() == '0') significant.pop_back();
+    const std::string_view token = json.substr(i, end - i);
+    // Integers are read exactly as 64-bit integers; only fractions and exponents go through
+    // a double.
+    const bool fractional = token.find_first_of(".eE") != std::string_view::npos;
+    if (fractional && significant.size() > 15) return token;
+    i = end - 1;
+  }
+  return std::nullopt;
+}
+
 // Builds a Survey from the walker's pieces.
 struct SurveyBuilder {
   Survey survey;
@@ -96,6 +150,12 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
   auto error = [&](std::string path, std::string message) {
     issues.push_back(Issue{Severity::error, std::move(message), std::move(path), where, ""});
   };
+  if (auto number = too_precise(json)) {
+    error("", fmt::format("number {} has more than 15 significant digits, more than a JSON number "
+                          "holds exactly; write it with fewer digits",
+                          *number));
+    return;
+  }
   thread_local simdjson::dom::parser parser;
   element root;
   const bool padded = capacity >= json.size() + simdjson::SIMDJSON_PADDING;
@@ -121,16 +181,17 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
         continue;
       }
       for (auto [k, v] : ent) {
+        // Kept and passed through as text: strings as they are, numbers as written, anything
+        // else (true, a list, an object) as its JSON.
         std::string_view text;
+        std::string other;
         if (std::string_view sv; !v.get_string().get(sv)) {
           text = sv;
         } else if (is_number(v)) {
           text = number_text(v, num);
         } else if (!v.is_null()) {
-          error(fmt::format("enterprise.{}", k),
-                fmt::format("expected a text value for enterprise field '{}', got {}", k,
-                            type_name(v)));
-          continue;
+          other = simdjson::minify(v);
+          text = other;
         }
         if (k == "id") {
           sink.enterprise_id(text);
@@ -161,11 +222,19 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
           std::size_t n = 0;
           bool bad = false;
           for (element e : list) {
-            if (auto l2 = letter(e); l2 && n < letters.size()) {
+            if (n == letters.size()) {
+              error(path(), fmt::format("too many letters in the list for '{}' (at most {})", k,
+                                        letters.size()));
+              bad = true;
+              break;
+            }
+            if (auto l2 = letter(e)) {
               letters[n++] = *l2;
             } else {
-              error(path(), fmt::format("expected option letters in the list for '{}', got {}", k,
-                                        type_name(e)));
+              std::string got(type_name(e));
+              if (std::string_view sv; !e.get_string().get(sv)) got = fmt::format("'{}'", sv);
+              error(path(),
+                    fmt::format("expected option letters in the list for '{}', got {}", k, got));
               bad = true;
             }
           }
@@ -201,13 +270,14 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
       }
       for (auto [k, v] : scenarios) {
         int64_t level = 0;
-        if (v.get_int64().get(level) || level < -1000 || level > 1000) {
+        if (v.get_int64().get(level)) {
           error(fmt::format("scenarios.{}", k),
                 fmt::format("expected a whole-number scenario level for '{}', got {}", k,
                             type_name(v)));
           continue;
         }
-        sink.scenario(k, static_cast<int>(level));
+        // Far out of range stays out of range: the coder reports it against the rule's levels.
+        sink.scenario(k, static_cast<int>(std::clamp<int64_t>(level, -1'000'000, 1'000'000)));
       }
     } else {
       error("", fmt::format("unknown key '{}' in a survey (expected enterprise, answers, "

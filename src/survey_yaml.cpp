@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <regex>
 
 #include "smedx/decimal.h"
 #include "smedx/survey_io.h"
@@ -14,11 +15,11 @@ namespace {
 
 using Kind = YamlNode::Kind;
 
+// A plain decimal number as written (exponents allowed). Not YAML's wider forms (0x1e, .inf):
+// a survey's numbers are percentages and figures.
 bool is_number(const YamlNode& n) {
-  if (n.kind != Kind::scalar || n.quoted || n.value.empty()) return false;
-  char* end = nullptr;
-  std::strtod(n.value.c_str(), &end);
-  return end == n.value.c_str() + n.value.size();
+  static const std::regex number(R"([-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?)");
+  return n.kind == Kind::scalar && !n.quoted && std::regex_match(n.value, number);
 }
 
 bool is_letter(const YamlNode& n) {
@@ -179,7 +180,9 @@ SurveyParse parse_survey_yaml(std::string_view yaml, std::string_view source) {
   if (!root) return out;
   if (const auto* e = root->find("enterprise"))
     if (const auto* id = e->find("id")) out.enterprise_id = id->value;
-  if (auto s = detail::read_survey(*root, file, "", out.issues)) out.survey = std::move(*s);
+  auto s = detail::read_survey(*root, file, "", out.issues);
+  // A duplicate key is an error even though the tree was built: no survey then.
+  if (s && !has_errors(out.issues)) out.survey = std::move(*s);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <string_view>
 
 #include "rule_reader.h"
@@ -17,6 +18,7 @@ class Validator {
       : rules_(rules), sources_(sources), issues_(issues) {}
 
   void run() {
+    names();
     for (std::size_t d = 0; d < rules_.dimensions.size(); ++d) dimension(d);
     scenarios();
     level_rule();
@@ -43,6 +45,35 @@ class Validator {
       p = cut == std::string::npos ? std::string{} : p.substr(0, cut);
     }
     issues_.push_back(Issue{severity, std::move(message), std::string(structural), {}, ""});
+  }
+
+  // Items and scenarios are named by id or code in the same places (survey keys, CSV headers),
+  // so a code may not be another element's id.
+  void names() {
+    std::map<std::string, std::string, std::less<>> ids;  // id -> what it names
+    for (const Item* i : rules_.items()) ids.emplace(i->id, fmt::format("item '{}'", i->id));
+    for (const auto& s : rules_.scenarios) ids.emplace(s.id, fmt::format("scenario '{}'", s.id));
+    std::size_t n = 0;
+    for (std::size_t d = 0; d < rules_.dimensions.size(); ++d) {
+      for (std::size_t k = 0; k < rules_.dimensions[d].sub_indicators.size(); ++k) {
+        const auto& items = rules_.dimensions[d].sub_indicators[k].items;
+        for (std::size_t i = 0; i < items.size(); ++i, ++n) {
+          auto it = ids.find(items[i].code);
+          if (it != ids.end() && items[i].code != items[i].id)
+            report(fmt::format("dimensions[{}].sub_indicators[{}].items[{}].code", d, k, i),
+                   fmt::format("code '{}' of item '{}' is the id of {}", items[i].code, items[i].id,
+                               it->second));
+        }
+      }
+    }
+    for (std::size_t s = 0; s < rules_.scenarios.size(); ++s) {
+      const Scenario& sc = rules_.scenarios[s];
+      auto it = ids.find(sc.code);
+      if (it != ids.end() && sc.code != sc.id)
+        report(
+            fmt::format("scenarios[{}].code", s),
+            fmt::format("code '{}' of scenario '{}' is the id of {}", sc.code, sc.id, it->second));
+    }
   }
 
   void dimension(std::size_t d) {
@@ -172,6 +203,21 @@ class Validator {
                                             it.id, to_string(t), n));
       }
     }
+    // The better direction must be worth at least as much as flat, and flat at least as much
+    // as the worse direction: otherwise 'better' and the points contradict each other.
+    auto points_of = [&](Trend t) {
+      for (const auto& o : it.options)
+        if (o.trend == t) return o.points;
+      return Decimal{};
+    };
+    const Trend good = it.better == Better::lower ? Trend::decrease : Trend::increase;
+    const Trend bad = it.better == Better::lower ? Trend::increase : Trend::decrease;
+    if (points_of(good) < points_of(Trend::flat) || points_of(Trend::flat) < points_of(bad)) {
+      report(ip + ".better",
+             fmt::format("trend item '{}' says {} is better, but its points do not rise from "
+                         "'{}' through 'flat' to '{}'",
+                         it.id, to_string(it.better), to_string(bad), to_string(good)));
+    }
     if (it.tolerance < Decimal{} || it.tolerance >= Decimal::from_int(100)) {
       report(ip + ".tolerance",
              fmt::format("tolerance must be at least 0 and below 100 (percent), got {}",
@@ -280,6 +326,9 @@ class Validator {
         }
         c.item = it->id;
         const char* key = c.kind == K::has ? "has" : c.kind == K::has_all ? "has_all" : "has_any";
+        if (c.letters.empty()) {
+          report(fmt::format("{}.{}", cp, key), fmt::format("'{}' needs at least one letter", key));
+        }
         for (std::size_t i = 0; i < c.letters.size(); ++i) {
           if (it->find_option(c.letters[i])) continue;
           report(c.kind == K::has ? cp + ".has" : fmt::format("{}.{}[{}]", cp, key, i),

@@ -207,6 +207,36 @@ TEST_SUITE("load errors") {
                  {{"missing required key 'better' in a trend item", 35, 13, "items.energy"}});
   }
 
+  TEST_CASE("load.a code that is another element's id") {
+    check_errors(
+        with("    code: F2\n", "    code: energy\n"),
+        {{"code 'energy' of item 'rate' is the id of item 'energy'", 27, 19, "items.rate.code"}});
+  }
+
+  TEST_CASE("load.a trend direction that contradicts the points") {
+    check_errors(with("better: lower", "better: higher"),
+                 {{"trend item 'energy' says higher is better, but its points do not rise from "
+                   "'decrease' through 'flat' to 'increase'",
+                   40, 21, "items.energy.better"}});
+  }
+
+  TEST_CASE("load.an empty zh label") {
+    check_errors(with("        zh: 系统\n", "        zh: \"\"\n"),
+                 {{"'zh' must not be empty", 13, 13, "sub_indicators.systems.zh"}});
+  }
+
+  TEST_CASE("load.numbers beyond the limit") {
+    check_errors(with("range: [50, 100], points: 3}", "range: [50, 100], points: 2000000}"),
+                 {{"points 2000000 is beyond the limit of 1000000", 34, 73,
+                   "items.rate.options[1].points"}});
+  }
+
+  TEST_CASE("load.a condition with no letters") {
+    check_errors(
+        with("then: {item: F1, has: B}", "then: {item: F1, has_all: []}"),
+        {{"'has_all' needs at least one letter", 76, 31, "consistency.c_needs_b.then.has_all"}});
+  }
+
   TEST_CASE("load.every problem is reported, not only the first") {
     std::string text = with("    code: F\n", "    code: F\n    weight: 1\n");
     const auto at = text.find("kind: band");

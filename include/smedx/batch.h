@@ -54,7 +54,10 @@ using Formatter = std::function<std::string(const ScoredRecord&)>;
 // The CSV output row of a record (see csv_header), straight from the block's columns.
 std::string to_csv(const ScoredRecord& r);
 
-// Scores every record of `in` and writes formatted records, each followed by '\n', to `out`.
+// Scores every record of `in` and writes formatted records, each followed by '\n', to `out`:
+// one output record per input record, in input order. A record that cannot be read (a
+// malformed line, a CSV row under a header that does not read, a record over 16 MiB) comes
+// out as an error record; nothing is skipped.
 // `progress`, when given, is called from the calling thread with the count so far.
 BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
                           InputFormat format, const Formatter& formatter, std::ostream& out,

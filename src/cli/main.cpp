@@ -155,20 +155,26 @@ int score(const ScoreOptions& o) {
   std::size_t done = 0, errors = 0;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     std::ifstream in;
-    if (inputs[k] != "-") in.open(inputs[k], std::ios::binary);
+    if (inputs[k] != "-") {
+      in.open(inputs[k], std::ios::binary);
+      if (!in) {
+        std::fprintf(stderr, "error: %s: cannot read\n", inputs[k].c_str());
+        return 2;
+      }
+    }
     std::istream& source = inputs[k] == "-" ? std::cin : in;
     const auto summary =
         smedx::score_stream(engine, source, inputs[k] == "-" ? "<stdin>" : inputs[k], formats[k],
                             formatter, out, options, [&](std::size_t n) { progress(done + n); });
-    if (!summary.fatal.empty()) {
-      out.flush();
-      std::fputs(smedx::format_issues(summary.fatal).c_str(), stderr);
-      return 2;
-    }
     done += summary.records;
     errors += summary.errors;
   }
   out.flush();
+  if (!out) {
+    std::fprintf(stderr, "error: %s: cannot write (disk full?)\n",
+                 o.output.empty() ? "<stdout>" : o.output.c_str());
+    return 2;
+  }
   if (errors) std::fprintf(stderr, "%zu of %zu surveys had errors\n", errors, done);
   return errors ? 1 : 0;
 }
@@ -199,7 +205,7 @@ int main(int argc, char** argv) {
   score_cmd
       ->add_option("--input-format", score_options.input_format,
                    "jsonl, csv, json or yaml (default: from the file name)")
-      ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml"}));
+      ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
   score_cmd->add_option("-o,--output", score_options.output, "write here instead of stdout");
   score_cmd->add_option("--threads", score_options.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
@@ -221,7 +227,12 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
-  if (*lint_cmd) return lint(rules_path, quiet);
-  if (*score_cmd) return score(score_options);
+  try {
+    if (*lint_cmd) return lint(rules_path, quiet);
+    if (*score_cmd) return score(score_options);
+  } catch (const std::exception& e) {  // a file system error, out of memory: say so, exit 2
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
   return 2;
 }
