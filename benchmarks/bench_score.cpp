@@ -132,6 +132,29 @@ int main(int argc, char** argv) {
     std::string line;
     for (std::size_t i = 0; i < m && std::getline(in, line); ++i)
       coded.push_back(engine.code(*smedx::parse_survey_json(line).survey));
+    // Parsed surveys (Survey objects, as a platform holds them) to scores: code + score_block.
+    {
+      std::vector<smedx::Survey> parsed;
+      parsed.reserve(m);
+      std::ifstream again(jsonl_path);
+      for (std::size_t i = 0; i < m && std::getline(again, line); ++i)
+        parsed.push_back(*smedx::parse_survey_json(line).survey);
+      std::vector<smedx::CodedSurvey> block(4096);
+      smedx::BlockScores scores;
+      std::int64_t checksum = 0;
+      const auto t = Clock::now();
+      for (std::size_t b = 0; b < m; b += 4096) {
+        const std::size_t e = std::min(m, b + 4096);
+        for (std::size_t i = b; i < e; ++i)
+          engine.code_into(parsed[i], smedx::MissingPolicy::error, block[i - b]);
+        engine.score_block(std::span<const smedx::CodedSurvey>(block.data(), e - b), scores);
+        checksum += scores.total[0];
+      }
+      const double s = seconds_since(t);
+      std::printf(
+          "Survey -> scores (code + score_block), 1 thread: %7.0f surveys/s  (checksum %lld)\n",
+          static_cast<double>(m) / s, static_cast<long long>(checksum));
+    }
     const std::size_t rounds = std::max<std::size_t>(1, n / m);
     smedx::BlockScores scores;
     std::int64_t checksum = 0;

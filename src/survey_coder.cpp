@@ -11,15 +11,28 @@ namespace smedx::detail {
 
 RuleIndex::RuleIndex(const RuleSet& r) : rules(r), items(r.items()) {
   for (std::uint32_t i = 0; i < items.size(); ++i) {
-    item_by_name.emplace(items[i]->id, i);
-    item_by_name.emplace(items[i]->code, i);
+    item_by_name.add(items[i]->id, i);
+    item_by_name.add(items[i]->code, i);
     item_ids.push_back(items[i]->id);
   }
   for (std::uint32_t s = 0; s < r.scenarios.size(); ++s) {
-    scenario_by_name.emplace(r.scenarios[s].id, s);
-    scenario_by_name.emplace(r.scenarios[s].code, s);
+    scenario_by_name.add(r.scenarios[s].id, s);
+    scenario_by_name.add(r.scenarios[s].code, s);
     scenario_ids.push_back(r.scenarios[s].id);
   }
+  for (const auto& rule : r.consistency)
+    consistency.push_back({&rule, compile(rule.when), compile(rule.then)});
+}
+
+RuleIndex::Check RuleIndex::compile(const Condition& c) const {
+  Check k;
+  k.kind = c.kind;
+  k.level = c.level;
+  if (auto i = item_by_name.find(c.item)) k.target = *i;
+  if (auto s = scenario_by_name.find(c.scenario)) k.target = *s;
+  for (char l : c.letters) k.letters |= std::uint32_t{1} << (l - 'A');
+  for (const auto& t : c.terms) k.terms.push_back(compile(t));
+  return k;
 }
 
 namespace {
@@ -77,26 +90,20 @@ std::size_t lowest_option(const Item& item) {
   return best;
 }
 
-bool holds(const Condition& c, const RuleIndex& index, const CodedSurvey& s) {
+bool holds(const RuleIndex::Check& c, const CodedSurvey& s) {
   using K = Condition::Kind;
-  auto has = [&](char letter) {
-    const auto it = index.item_by_name.find(c.item);
-    return it != index.item_by_name.end() && (s.selected[it->second] & bit(letter - 'A'));
-  };
   auto terms = [&](auto pred) {
     return pred(c.terms.begin(), c.terms.end(),
-                [&](const Condition& t) { return holds(t, index, s); });
+                [&](const RuleIndex::Check& t) { return holds(t, s); });
   };
   switch (c.kind) {
     case K::has:
     case K::has_all:
-      return std::all_of(c.letters.begin(), c.letters.end(), has);
+      return (s.selected[c.target] & c.letters) == c.letters;
     case K::has_any:
-      return std::any_of(c.letters.begin(), c.letters.end(), has);
-    case K::scenario_at_least: {
-      const auto it = index.scenario_by_name.find(c.scenario);
-      return it != index.scenario_by_name.end() && s.levels[it->second] >= c.level;
-    }
+      return (s.selected[c.target] & c.letters) != 0;
+    case K::scenario_at_least:
+      return s.levels[c.target] >= c.level;
     case K::any_scenario_at_least:
       return std::any_of(s.levels.begin(), s.levels.end(),
                          [&](std::int8_t l) { return l >= c.level; });
@@ -105,21 +112,19 @@ bool holds(const Condition& c, const RuleIndex& index, const CodedSurvey& s) {
     case K::any:
       return terms([](auto b, auto e, auto p) { return std::any_of(b, e, p); });
     case K::not_:
-      return !c.terms.empty() && !holds(c.terms[0], index, s);
+      return !c.terms.empty() && !holds(c.terms[0], s);
   }
   return false;
 }
 
 }  // namespace
 
-thread_local std::vector<std::string> SurveyCoder::answered_, SurveyCoder::rated_;
-thread_local std::vector<bool> SurveyCoder::answered_any_, SurveyCoder::rated_any_;
+thread_local std::vector<std::string_view> SurveyCoder::answered_, SurveyCoder::rated_;
 
 SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
                          const Location& where)
     : index_(index), missing_(missing), out_(out), where_(where) {
   out.enterprise_id.clear();
-  out.enterprise.clear();
   out.where = where;
   out.errors.clear();
   out.warnings.clear();
@@ -127,8 +132,6 @@ SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSur
   out.levels.assign(index.rules.scenarios.size(), 0);
   answered_.assign(index.items.size(), {});
   rated_.assign(index.rules.scenarios.size(), {});
-  answered_any_.assign(index.items.size(), false);
-  rated_any_.assign(index.rules.scenarios.size(), false);
 }
 
 void SurveyCoder::error(const Location* where, std::string path, std::string message) {
@@ -139,25 +142,30 @@ void SurveyCoder::error(const Location* where, std::string path, std::string mes
 void SurveyCoder::enterprise_id(std::string_view id) { out_.enterprise_id.assign(id); }
 
 void SurveyCoder::enterprise_field(std::string_view key, std::string_view value) {
-  out_.enterprise.emplace_back(std::string(key), std::string(value));
+  if (fields_ < out_.enterprise.size()) {
+    out_.enterprise[fields_].first.assign(key);
+    out_.enterprise[fields_].second.assign(value);
+  } else {
+    out_.enterprise.emplace_back(std::string(key), std::string(value));
+  }
+  ++fields_;
 }
 
 void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
   auto path = [key] { return "answers." + std::string(key); };  // built only for an error
   const auto found = index_.item_by_name.find(key);
-  if (found == index_.item_by_name.end()) {
+  if (!found) {
     error(a.where, path(), unknown("item", key, index_.item_ids));
     return;
   }
-  const std::uint32_t i = found->second;
+  const std::uint32_t i = *found;
   const Item& item = *index_.items[i];
-  if (answered_any_[i]) {
+  if (answered_[i].data()) {
     error(a.where, path(),
           fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, answered_[i], key));
     return;
   }
-  answered_any_[i] = true;
-  answered_[i].assign(key);
+  answered_[i] = key.data() ? key : std::string_view("", 0);
   const char last = item.options.back().letter;
   const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
   std::uint32_t mask = 0;
@@ -253,19 +261,18 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
 void SurveyCoder::scenario(std::string_view key, int level, const Location* where) {
   auto path = [key] { return "scenarios." + std::string(key); };
   const auto found = index_.scenario_by_name.find(key);
-  if (found == index_.scenario_by_name.end()) {
+  if (!found) {
     error(where, path(), unknown("scenario", key, index_.scenario_ids));
     return;
   }
-  const std::uint32_t s = found->second;
+  const std::uint32_t s = *found;
   const std::string& id = index_.rules.scenarios[s].id;
-  if (rated_any_[s]) {
+  if (rated_[s].data()) {
     error(where, path(),
           fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, rated_[s], key));
     return;
   }
-  rated_any_[s] = true;
-  rated_[s].assign(key);
+  rated_[s] = key.data() ? key : std::string_view("", 0);
   const int top = index_.rules.level_rule.top_level();
   if (level < 0 || level > top) {
     error(where, path(), fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top));
@@ -282,7 +289,7 @@ void SurveyCoder::finish() {
   }
   std::string missing_items, missing_scenarios;
   for (std::size_t i = 0; i < index_.items.size(); ++i) {
-    if (answered_any_[i]) continue;
+    if (answered_[i].data()) continue;
     const Item& item = *index_.items[i];
     if (missing_ == MissingPolicy::zero) {
       const std::size_t k = lowest_option(item);
@@ -299,7 +306,7 @@ void SurveyCoder::finish() {
     }
   }
   for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
-    if (rated_any_[s]) continue;
+    if (rated_[s].data()) continue;
     const Scenario& sc = rules.scenarios[s];
     if (missing_ == MissingPolicy::zero) {
       out_.warnings.push_back(Issue{
@@ -316,10 +323,10 @@ void SurveyCoder::finish() {
     error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
   if (!out_.errors.empty()) return;
 
-  for (const auto& rule : rules.consistency) {
-    if (!holds(rule.when, index_, out_) || holds(rule.then, index_, out_)) continue;
-    Issue issue{rule.severity, rule.message, "consistency." + rule.id, where_, ""};
-    (rule.severity == Severity::error ? out_.errors : out_.warnings).push_back(std::move(issue));
+  for (const auto& [rule, when, then] : index_.consistency) {
+    if (!holds(when, out_) || holds(then, out_)) continue;
+    Issue issue{rule->severity, rule->message, "consistency." + rule->id, where_, ""};
+    (rule->severity == Severity::error ? out_.errors : out_.warnings).push_back(std::move(issue));
   }
 }
 

@@ -5,9 +5,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "name_table.h"
 #include "smedx/engine.h"
 #include "smedx/rules.h"
 #include "smedx/survey.h"
@@ -18,11 +18,29 @@ namespace smedx::detail {
 struct RuleIndex {
   explicit RuleIndex(const RuleSet& rules);
 
+  // A consistency condition with its item or scenario resolved to an index and its letters to a
+  // bit mask, so checking a survey needs no lookups.
+  struct Check {
+    Condition::Kind kind = Condition::Kind::has;
+    std::uint32_t target = 0;   // item or scenario index
+    std::uint32_t letters = 0;  // option bits
+    int level = 0;
+    std::vector<Check> terms;
+  };
+  struct Rule {
+    const ConsistencyRule* rule;
+    Check when, then;
+  };
+
   const RuleSet& rules;
   std::vector<const Item*> items;
-  std::unordered_map<std::string_view, std::uint32_t> item_by_name;      // id and code
-  std::unordered_map<std::string_view, std::uint32_t> scenario_by_name;  // id and code
-  std::vector<std::string_view> item_ids, scenario_ids;                  // for suggestions
+  NameTable item_by_name;                                // id and code -> item index
+  NameTable scenario_by_name;                            // id and code -> scenario index
+  std::vector<std::string_view> item_ids, scenario_ids;  // for suggestions
+  std::vector<Rule> consistency;
+
+ private:
+  Check compile(const Condition& c) const;
 };
 
 // One answer as a reader sees it, without owning anything: the JSON reader hands these over
@@ -55,10 +73,14 @@ class SurveyCoder {
   MissingPolicy missing_;
   CodedSurvey& out_;
   Location where_;
-  // Which key answered each item and rated each scenario, for "answered twice" messages.
-  // thread_local buffers keep their capacity from survey to survey.
-  static thread_local std::vector<std::string> answered_, rated_;
-  static thread_local std::vector<bool> answered_any_, rated_any_;
+  // Which key answered each item and rated each scenario, for "answered twice" messages (views
+  // into the reader's text, alive while the survey is coded). thread_local buffers keep their
+  // capacity from survey to survey.
+  static thread_local std::vector<std::string_view> answered_, rated_;
+  std::size_t fields_ = 0;  // enterprise fields so far; out_.enterprise is reused, not cleared
+
+ public:
+  ~SurveyCoder() { out_.enterprise.resize(fields_); }
 };
 
 // The engine's compiled lookups, for the readers in src/.
