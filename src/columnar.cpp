@@ -1,9 +1,12 @@
 #include "smedx/columnar.h"
 
 #include <algorithm>
+#include <bit>
+#include <optional>
 #include <span>
 #include <thread>
-#include <variant>
+
+#include <fmt/format.h>
 
 #include "cell.h"
 #include "survey_coder.h"
@@ -12,16 +15,19 @@ namespace smedx {
 
 namespace {
 
-// A distinct cell value, read once: an answer or scenario level, or why it is neither.
+// A distinct cell value, read and checked once for all the rows that hold it.
 struct Cell {
-  Answer answer;
-  int level = 0;
-  std::string problem;  // empty when the cell reads
+  std::string unreadable;             // the cell is not an answer of any form (as in CSV)
+  std::uint32_t mask = 0;             // item cells: the options selected
+  std::vector<std::string> problems;  // item cells: what is wrong with the answer
+  int level = 0;                      // scenario cells
+  std::string problem;                // scenario cells: a level outside the rule's range
 };
 
 struct PreparedColumn {
   const ColumnarSurveys::Column* column;
   bool scenario;
+  std::uint32_t index;      // item or scenario index
   std::vector<Cell> cells;  // one per distinct value
 };
 
@@ -32,109 +38,133 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   const detail::RuleIndex& index = detail::EngineAccess::index(engine);
   const RuleSet& rules = engine.rules();
   const std::size_t rows = table.rows;
+  const int top_level = rules.level_rule.top_level();
 
-  // Read each distinct value once, as the CSV reader reads a cell.
+  // Read and check each distinct value once, as the CSV reader and the coder would.
   std::vector<PreparedColumn> columns;
   for (const auto& col : table.columns) {
-    const Item* item = rules.find_item(col.name);
-    const Scenario* scenario = item ? nullptr : rules.find_scenario(col.name);
+    const auto item = index.item_by_name.find(col.name);
+    const auto scenario = item ? std::nullopt : index.scenario_by_name.find(col.name);
     if (!item && !scenario) continue;
-    PreparedColumn p{&col, scenario != nullptr, {}};
+    PreparedColumn p{&col, scenario.has_value(), item ? *item : *scenario, {}};
     p.cells.resize(col.values.size());
     for (std::size_t v = 0; v < col.values.size(); ++v) {
       Cell& cell = p.cells[v];
-      auto problem = scenario ? detail::cell_level(col.values[v], col.name, cell.level)
-                              : detail::cell_answer(col.values[v], item->kind == ItemKind::multi,
-                                                    col.name, cell.answer);
-      if (problem) cell.problem = std::move(*problem);
+      if (scenario) {
+        if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
+          cell.unreadable = std::move(*bad);
+        } else if (cell.level < 0 || cell.level > top_level) {
+          cell.problem = fmt::format("scenario level {} for '{}' is outside 0–{}", cell.level,
+                                     rules.scenarios[p.index].id, top_level);
+        }
+        continue;
+      }
+      const Item& it = *index.items[p.index];
+      Answer answer;
+      if (auto bad =
+              detail::cell_answer(col.values[v], it.kind == ItemKind::multi, col.name, answer)) {
+        cell.unreadable = std::move(*bad);
+        continue;
+      }
+      detail::AnswerView view;
+      view.kind = answer.kind;
+      view.list = answer.list;
+      view.letters = answer.letters;
+      view.percent = answer.percent;
+      cell.mask = detail::code_answer(it, view, cell.problems);
     }
     columns.push_back(std::move(p));
   }
 
-  ColumnarScores out;
+  // Where each item's points go, and each option's points, for summing rows straight from the
+  // coded answers: with one selected option set per item, the product of the one-hot answers
+  // with the points is a gather, which this does without the zeros a dense product would carry.
   const std::size_t items = index.items.size(), scenarios = rules.scenarios.size();
-  const std::size_t subs = [&] {
-    std::size_t n = 0;
-    for (const auto& d : rules.dimensions) n += d.sub_indicators.size();
-    return n;
-  }();
-  const std::size_t dims = rules.dimensions.size();
-  const std::size_t top = static_cast<std::size_t>(rules.level_rule.top_level());
-  BlockScores& s = out.scores;
-  s.rows = rows;
-  s.item_points.assign(rows * items, 0);
-  s.sub_points.assign(rows * subs, 0);
-  s.dim_points.assign(rows * dims, 0);
-  s.total.assign(rows, 0);
-  s.level.assign(rows, 0);
-  s.at_or_above.assign(rows * top, 0);
-  s.constraint.assign(rows * top, 0);
+  std::vector<std::size_t> item_sub, sub_dim;
+  for (std::size_t d = 0; d < rules.dimensions.size(); ++d) {
+    for (const auto& sub : rules.dimensions[d].sub_indicators) {
+      for (std::size_t k = 0; k < sub.items.size(); ++k) item_sub.push_back(sub_dim.size());
+      sub_dim.push_back(d);
+    }
+  }
+  const std::size_t subs = sub_dim.size(), dims = rules.dimensions.size();
+  const std::size_t top = static_cast<std::size_t>(top_level);
+
+  ColumnarScores out;
+  out.total.assign(rows, 0);
+  out.dim_points.assign(rows * dims, 0);
+  out.level.assign(rows, 0);
   out.scenario_levels.assign(rows * scenarios, 0);
   out.errors.assign(rows, {});
   out.warnings.assign(rows, {});
 
-  // Rows [begin, end): code each row into a block, score blocks of 4,096, copy into the output
-  // columns. Slices are disjoint; nothing mutable is shared between threads.
+  // Rows [begin, end) on one thread. Slices are disjoint: nothing mutable is shared.
   auto work = [&](std::size_t begin, std::size_t end) {
-    constexpr std::size_t block = 4096;
-    std::vector<CodedSurvey> coded(std::min(block, end - begin));
-    BlockScores scores;
-    const Location where{"<frame>", 0, 1};
-    for (std::size_t b = begin; b < end; b += block) {
-      const std::size_t e = std::min(end, b + block);
-      for (std::size_t r = b; r < e; ++r) {
-        CodedSurvey& c = coded[r - b];
+    CodedSurvey c;
+    std::string first_unreadable;
+    std::vector<std::int64_t> sub_points(subs);
+    std::vector<std::int32_t> at(top), con(top);
+    for (std::size_t r = begin; r < end; ++r) {
+      first_unreadable.clear();
+      for (const auto& col : columns) {
+        const std::int32_t code = col.column->codes[r];
+        if (code >= 0 && !col.cells[static_cast<std::size_t>(code)].unreadable.empty()) {
+          first_unreadable = col.cells[static_cast<std::size_t>(code)].unreadable;
+          break;
+        }
+      }
+      if (!first_unreadable.empty()) {  // a row that does not read reports only that, as in CSV
+        out.errors[r] = first_unreadable;
+        continue;
+      }
+      {
         detail::SurveyCoder coder(index, missing, c,
                                   Location{"<frame>", static_cast<int>(r + 1), 1});
         coder.enterprise_id(table.has_id && !table.has_id[r] ? "" : "-");
-        std::vector<Issue> bad_cells;
         for (const auto& col : columns) {
           const std::int32_t code = col.column->codes[r];
           if (code < 0) continue;
           const Cell& cell = col.cells[static_cast<std::size_t>(code)];
-          if (!cell.problem.empty()) {
-            bad_cells.push_back(Issue{Severity::error, cell.problem, "", where, ""});
-            continue;
-          }
           if (col.scenario) {
-            coder.scenario(col.column->name, cell.level);
+            coder.coded_scenario(col.index, col.column->name, cell.level, cell.problem);
           } else {
-            detail::AnswerView view;
-            view.kind = cell.answer.kind;
-            view.list = cell.answer.list;
-            view.letters = cell.answer.letters;
-            view.percent = cell.answer.percent;
-            coder.answer(col.column->name, view);
+            coder.coded_answer(col.index, col.column->name, cell.mask, cell.problems);
           }
         }
-        if (bad_cells.empty()) {
-          coder.finish();
-        } else {
-          c.errors = std::move(bad_cells);  // a row that does not read reports only that
+        coder.finish();
+      }
+      if (!c.ok()) {
+        out.errors[r] = c.errors.front().message;
+        continue;
+      }
+      for (const auto& w : c.warnings) {
+        if (!out.warnings[r].empty()) out.warnings[r] += "; ";
+        out.warnings[r] += w.message;
+      }
+      std::fill(sub_points.begin(), sub_points.end(), 0);
+      std::int64_t* dim_points = &out.dim_points[r * dims];
+      for (std::size_t i = 0; i < items; ++i) {
+        std::int64_t p = 0;
+        for (std::uint32_t mask = c.selected[i]; mask; mask &= mask - 1)
+          p += index.items[i]
+                   ->options[static_cast<std::size_t>(std::countr_zero(mask))]
+                   .points.thousandths();
+        sub_points[item_sub[i]] += p;
+      }
+      for (std::size_t k = 0; k < subs; ++k) dim_points[sub_dim[k]] += sub_points[k];
+      std::int64_t total = 0;
+      for (std::size_t d = 0; d < dims; ++d) total += dim_points[d];
+      out.total[r] = total;
+      std::fill(at.begin(), at.end(), 0);
+      std::fill(con.begin(), con.end(), 0);
+      for (std::size_t k = 0; k < scenarios; ++k) {
+        out.scenario_levels[r * scenarios + k] = c.levels[k];
+        for (int l = 0; l < c.levels[k]; ++l) {
+          ++at[static_cast<std::size_t>(l)];
+          con[static_cast<std::size_t>(l)] += rules.scenarios[k].constraint;
         }
       }
-      scores = BlockScores{};
-      engine.score_block(std::span<const CodedSurvey>(coded.data(), e - b), scores);
-      for (std::size_t r = b; r < e; ++r) {
-        const std::size_t k = r - b;
-        const CodedSurvey& c = coded[k];
-        if (!c.ok()) {
-          out.errors[r] = c.errors.front().message;
-          continue;
-        }
-        std::copy_n(&scores.item_points[k * items], items, &s.item_points[r * items]);
-        std::copy_n(&scores.sub_points[k * subs], subs, &s.sub_points[r * subs]);
-        std::copy_n(&scores.dim_points[k * dims], dims, &s.dim_points[r * dims]);
-        std::copy_n(&scores.at_or_above[k * top], top, &s.at_or_above[r * top]);
-        std::copy_n(&scores.constraint[k * top], top, &s.constraint[r * top]);
-        std::copy_n(c.levels.data(), scenarios, &out.scenario_levels[r * scenarios]);
-        s.total[r] = scores.total[k];
-        s.level[r] = scores.level[k];
-        for (const auto& w : c.warnings) {
-          if (!out.warnings[r].empty()) out.warnings[r] += "; ";
-          out.warnings[r] += w.message;
-        }
-      }
+      out.level[r] = detail::level_for(rules.level_rule, total, at.data(), con.data());
     }
   };
 

@@ -12,6 +12,17 @@ namespace smedx {
 
 std::string_view version() noexcept { return SMEDX_VERSION; }
 
+int detail::level_for(const LevelRule& rule, std::int64_t total, const std::int32_t* at,
+                      const std::int32_t* con) noexcept {
+  for (int l = rule.top_level(); l >= 1; --l) {
+    const LevelRequirement& req = rule.levels[static_cast<std::size_t>(l - 1)];
+    if (total >= req.min_points.thousandths() && at[l - 1] >= req.min_scenarios &&
+        con[l - 1] >= req.min_constraint)
+      return l;
+  }
+  return 0;
+}
+
 bool LevelCheck::met() const noexcept {
   return std::all_of(conditions.begin(), conditions.end(),
                      [](const LevelCondition& c) { return c.met(); });
@@ -157,14 +168,7 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
         con[l] += c.constraint[k];
       }
     }
-    for (int l = top; l >= 1; --l) {
-      const LevelRequirement& req = c.rules.level_rule.levels[static_cast<std::size_t>(l - 1)];
-      if (total >= req.min_points.thousandths() && at[l - 1] >= req.min_scenarios &&
-          con[l - 1] >= req.min_constraint) {
-        out.level[r] = l;
-        break;
-      }
-    }
+    out.level[r] = detail::level_for(c.rules.level_rule, total, at, con);
   }
 }
 

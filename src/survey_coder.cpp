@@ -119,11 +119,24 @@ bool holds(const RuleIndex::Check& c, const CodedSurvey& s) {
 
 }  // namespace
 
-thread_local std::vector<std::string_view> SurveyCoder::answered_, SurveyCoder::rated_;
+namespace {
+struct CoderBuffers {
+  std::vector<std::string_view> answered, rated;
+};
+CoderBuffers& coder_buffers() {
+  thread_local CoderBuffers buffers;
+  return buffers;
+}
+}  // namespace
 
 SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
                          const Location& where)
-    : index_(index), missing_(missing), out_(out), where_(where) {
+    : index_(index),
+      missing_(missing),
+      out_(out),
+      where_(where),
+      answered_(coder_buffers().answered),
+      rated_(coder_buffers().rated) {
   out.enterprise_id.clear();
   out.where = where;
   out.errors.clear();
@@ -151,6 +164,97 @@ void SurveyCoder::enterprise_field(std::string_view key, std::string_view value)
   ++fields_;
 }
 
+std::uint32_t code_answer(const Item& item, const AnswerView& a,
+                          std::vector<std::string>& problems) {
+  const char last = item.options.back().letter;
+  const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
+  std::uint32_t mask = 0;
+  switch (a.kind) {
+    case Answer::Kind::letters: {
+      if (item.kind == ItemKind::multi && !a.list) {
+        problems.push_back(
+            fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
+        return 0;
+      }
+      if (item.kind != ItemKind::multi && (a.list || a.letters.size() != 1)) {
+        problems.push_back(fmt::format("item '{}' takes one letter, got {}", item.id,
+                                       a.list ? "a list" : letters_text(a.letters)));
+        return 0;
+      }
+      if (a.list && a.letters.empty()) {
+        problems.push_back(fmt::format(
+            "item '{}' needs at least one letter (tick the 'none' option for none)", item.id));
+        return 0;
+      }
+      bool has_none = false;
+      for (char c : a.letters) {
+        const std::size_t k = static_cast<std::size_t>(c - 'A');
+        if (c < 'A' || k >= item.options.size()) {
+          problems.push_back(
+              fmt::format("unknown option '{}' for item '{}' (valid: A–{})", c, item.id, last));
+          continue;
+        }
+        if (mask & bit(k)) {
+          problems.push_back(fmt::format("option '{}' repeated for item '{}'", c, item.id));
+        }
+        mask |= bit(k);
+        has_none = has_none || item.options[k].none;
+      }
+      if (has_none && a.letters.size() > 1) {
+        problems.push_back(fmt::format("'none' excludes other options for item '{}', got {}",
+                                       item.id, letters_text(a.letters)));
+      }
+      break;
+    }
+    case Answer::Kind::percent: {
+      if (item.kind != ItemKind::band) {
+        problems.push_back(fmt::format("item '{}' takes {}, got a number", item.id, expects));
+        return 0;
+      }
+      const auto v = Exact::parse(a.percent);
+      if (!v) {
+        problems.push_back(
+            fmt::format("percentage '{}' for item '{}' is not a plain decimal number (at most 12 "
+                        "digits before the point and 18 after)",
+                        a.percent, item.id));
+        return 0;
+      }
+      const int band = band_of(item, *v);
+      if (band < 0) {
+        problems.push_back(
+            fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
+        return 0;
+      }
+      mask = bit(static_cast<std::size_t>(band));
+      break;
+    }
+    case Answer::Kind::figures: {
+      if (item.kind != ItemKind::trend) {
+        problems.push_back(
+            fmt::format("item '{}' takes {}, got before/after figures", item.id, expects));
+        return 0;
+      }
+      const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
+      if (!b || !f) {
+        problems.push_back(
+            fmt::format("figures for item '{}' must be plain decimal numbers (at most 12 digits "
+                        "before the point and 18 after), got {} and {}",
+                        item.id, a.before, a.after));
+        return 0;
+      }
+      if (b->value <= 0 || f->value < 0) {
+        problems.push_back(
+            fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
+                        item.id, a.before, a.after));
+        return 0;
+      }
+      mask = bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
+      break;
+    }
+  }
+  return mask;
+}
+
 void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
   auto path = [key] { return "answers." + std::string(key); };  // built only for an error
   const auto found = index_.item_by_name.find(key);
@@ -166,96 +270,11 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
     return;
   }
   answered_[i] = key.data() ? key : std::string_view("", 0);
-  const char last = item.options.back().letter;
-  const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
-  std::uint32_t mask = 0;
-  switch (a.kind) {
-    case Answer::Kind::letters: {
-      if (item.kind == ItemKind::multi && !a.list) {
-        error(a.where, path(),
-              fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
-        return;
-      }
-      if (item.kind != ItemKind::multi && (a.list || a.letters.size() != 1)) {
-        error(a.where, path(),
-              fmt::format("item '{}' takes one letter, got {}", item.id,
-                          a.list ? "a list" : letters_text(a.letters)));
-        return;
-      }
-      if (a.list && a.letters.empty()) {
-        error(a.where, path(),
-              fmt::format("item '{}' needs at least one letter (tick the 'none' option for none)",
-                          item.id));
-        return;
-      }
-      bool has_none = false;
-      for (char c : a.letters) {
-        const std::size_t k = static_cast<std::size_t>(c - 'A');
-        if (c < 'A' || k >= item.options.size()) {
-          error(a.where, path(),
-                fmt::format("unknown option '{}' for item '{}' (valid: A–{})", c, item.id, last));
-          continue;
-        }
-        if (mask & bit(k)) {
-          error(a.where, path(), fmt::format("option '{}' repeated for item '{}'", c, item.id));
-        }
-        mask |= bit(k);
-        has_none = has_none || item.options[k].none;
-      }
-      if (has_none && a.letters.size() > 1) {
-        error(a.where, path(),
-              fmt::format("'none' excludes other options for item '{}', got {}", item.id,
-                          letters_text(a.letters)));
-      }
-      break;
-    }
-    case Answer::Kind::percent: {
-      if (item.kind != ItemKind::band) {
-        error(a.where, path(), fmt::format("item '{}' takes {}, got a number", item.id, expects));
-        return;
-      }
-      const auto v = Exact::parse(a.percent);
-      if (!v) {
-        error(a.where, path(),
-              fmt::format("percentage '{}' for item '{}' is not a plain decimal number (at most 12 "
-                          "digits before the point and 18 after)",
-                          a.percent, item.id));
-        return;
-      }
-      const int band = band_of(item, *v);
-      if (band < 0) {
-        error(a.where, path(),
-              fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
-        return;
-      }
-      mask = bit(static_cast<std::size_t>(band));
-      break;
-    }
-    case Answer::Kind::figures: {
-      if (item.kind != ItemKind::trend) {
-        error(a.where, path(),
-              fmt::format("item '{}' takes {}, got before/after figures", item.id, expects));
-        return;
-      }
-      const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
-      if (!b || !f) {
-        error(a.where, path(),
-              fmt::format("figures for item '{}' must be plain decimal numbers (at most 12 digits "
-                          "before the point and 18 after), got {} and {}",
-                          item.id, a.before, a.after));
-        return;
-      }
-      if (b->value <= 0 || f->value < 0) {
-        error(a.where, path(),
-              fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
-                          item.id, a.before, a.after));
-        return;
-      }
-      mask = bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
-      break;
-    }
-  }
-  out_.selected[i] = mask;
+  thread_local std::vector<std::string> problems;
+  problems.clear();
+  const std::uint32_t mask = code_answer(item, a, problems);
+  for (auto& p : problems) error(a.where, path(), std::move(p));
+  if (problems.empty()) out_.selected[i] = mask;
 }
 
 void SurveyCoder::scenario(std::string_view key, int level, const Location* where) {
@@ -276,6 +295,35 @@ void SurveyCoder::scenario(std::string_view key, int level, const Location* wher
   const int top = index_.rules.level_rule.top_level();
   if (level < 0 || level > top) {
     error(where, path(), fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top));
+    return;
+  }
+  out_.levels[s] = static_cast<std::int8_t>(level);
+}
+
+void SurveyCoder::coded_answer(std::uint32_t i, std::string_view key, std::uint32_t mask,
+                               const std::vector<std::string>& problems) {
+  const Item& item = *index_.items[i];
+  if (answered_[i].data()) {
+    error(nullptr, "answers." + std::string(key),
+          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, answered_[i], key));
+    return;
+  }
+  answered_[i] = key;
+  for (const auto& p : problems) error(nullptr, "answers." + std::string(key), p);
+  if (problems.empty()) out_.selected[i] = mask;
+}
+
+void SurveyCoder::coded_scenario(std::uint32_t s, std::string_view key, int level,
+                                 const std::string& problem) {
+  const std::string& id = index_.rules.scenarios[s].id;
+  if (rated_[s].data()) {
+    error(nullptr, "scenarios." + std::string(key),
+          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, rated_[s], key));
+    return;
+  }
+  rated_[s] = key;
+  if (!problem.empty()) {
+    error(nullptr, "scenarios." + std::string(key), problem);
     return;
   }
   out_.levels[s] = static_cast<std::int8_t>(level);

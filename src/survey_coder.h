@@ -54,6 +54,11 @@ struct AnswerView {
   const Location* where = nullptr;  // nullptr: the survey's own location
 };
 
+// Checks one answer of `item` and returns the options it selects; what is wrong with it goes to
+// `problems` (and the options are then not to be used).
+std::uint32_t code_answer(const Item& item, const AnswerView& answer,
+                          std::vector<std::string>& problems);
+
 // Receives a survey piece by piece and codes it as it comes: the checks of code_survey for
 // readers that do not build a Survey first. Call finish() after the last piece.
 class SurveyCoder {
@@ -64,6 +69,13 @@ class SurveyCoder {
   void enterprise_field(std::string_view key, std::string_view value);
   void answer(std::string_view key, const AnswerView& answer);
   void scenario(std::string_view key, int level, const Location* where = nullptr);
+  // For readers that checked a value already (the columnar path reads each distinct cell once):
+  // an answer to item `item` under `key` that selects `mask`, or has `problems`.
+  void coded_answer(std::uint32_t item, std::string_view key, std::uint32_t mask,
+                    const std::vector<std::string>& problems);
+  // A scenario rating under `key`: its level, or the problem with it.
+  void coded_scenario(std::uint32_t scenario, std::string_view key, int level,
+                      const std::string& problem);
   void finish();
 
  private:
@@ -76,7 +88,10 @@ class SurveyCoder {
   // Which key answered each item and rated each scenario, for "answered twice" messages (views
   // into the reader's text, alive while the survey is coded). thread_local buffers keep their
   // capacity from survey to survey.
-  static thread_local std::vector<std::string_view> answered_, rated_;
+  // References to thread_local buffers, taken once per survey (a thread_local access from a
+  // shared library is a call).
+  std::vector<std::string_view>& answered_;
+  std::vector<std::string_view>& rated_;
   std::size_t fields_ = 0;  // enterprise fields so far; out_.enterprise is reused, not cleared
 
  public:
@@ -90,6 +105,11 @@ struct EngineAccess {
 
 void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
                  CodedSurvey& out);
+
+// The level rule: the highest level whose minima all hold (total in thousandths; counts of
+// scenarios at or above each level 1..N, and of constraint scenarios among them), else 0.
+int level_for(const LevelRule& rule, std::int64_t total, const std::int32_t* at_or_above,
+              const std::int32_t* constraint) noexcept;
 
 // Codes a survey straight from JSON text: the same checks and messages as parsing it into a
 // Survey and coding that, without building the Survey.

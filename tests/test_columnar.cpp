@@ -101,8 +101,8 @@ TEST_SUITE("columnar") {
           continue;
         }
         CHECK(fields.back().empty());
-        CHECK(fields[1] == std::to_string(got.scores.level[r]));
-        CHECK(fields[2] == smedx::Decimal::from_thousandths(got.scores.total[r]).to_string());
+        CHECK(fields[1] == std::to_string(got.level[r]));
+        CHECK(fields[2] == smedx::Decimal::from_thousandths(got.total[r]).to_string());
         for (std::size_t s = 0; s < rules.scenarios.size(); ++s)
           CHECK(fields[6 + s] ==
                 std::to_string(got.scenario_levels[r * rules.scenarios.size() + s]));

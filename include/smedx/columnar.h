@@ -23,8 +23,11 @@ struct ColumnarSurveys {
   const std::uint8_t* has_id = nullptr;  // one per row, 0 = enterprise_id missing; null: all there
 };
 
+// What a data frame's rows come out with: the columns of the CSV output of `smedx score`.
 struct ColumnarScores {
-  BlockScores scores;                        // one row per input row
+  std::vector<std::int64_t> total;           // rows, thousandths
+  std::vector<std::int64_t> dim_points;      // rows x dimensions, thousandths
+  std::vector<std::int32_t> level;           // rows
   std::vector<std::int8_t> scenario_levels;  // rows x scenarios, rule-set order
   std::vector<std::string> errors;           // one per row: the first error, empty when scored
   std::vector<std::string> warnings;         // one per row: warning messages joined with "; "

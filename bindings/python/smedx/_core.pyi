@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'format_issues', 'load', 'score_columns', 'score_json', 'score_jsonl']
+__all__: list[str] = ['Issue', 'Loaded', 'format_issues', 'load', 'score_arrays', 'score_json', 'score_jsonl']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -89,9 +89,9 @@ def load(path: str) -> Loaded:
     """
     Loads a rule set from a folder or YAML file; never raises for bad content.
     """
-def score_columns(rules: Loaded, rows: typing.SupportsInt | typing.SupportsIndex, columns: collections.abc.Sequence[tuple[str, typing.Annotated[numpy.typing.ArrayLike, numpy.int32], collections.abc.Sequence[str]]], has_id: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, numpy.ndarray]], has_id: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
     """
-    Scores a table given as (name, codes, distinct values) columns. Points are integer thousandths; levels 0-4; errors and warnings one string per row ('' when none).
+    Scores a table given as (name, numpy array) columns of cells in the CSV survey layout. Points are integer thousandths; levels 0-4; errors and warnings as (row, message) pairs.
     """
 def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, list[Issue]]:
     """

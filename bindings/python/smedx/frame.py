@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from os import PathLike
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
@@ -33,8 +32,9 @@ def score_frame(
     dimension, one per scenario, and ``error`` (``None`` when the row scored), plus
     ``warnings`` (``None`` when none). Rows with errors have ``<NA>`` scores.
 
-    The frame goes to the engine as factorized columns, not one dict per row, and the GIL is
-    released while rows are scored on ``threads`` threads (default: every core).
+    The frame goes to the engine as numpy columns, not one dict per row: each column's distinct
+    values are read once, and the GIL is released while rows are scored on ``threads`` threads
+    (default: every core).
 
     >>> scores = smedx.score_frame(pd.read_csv("cohort.csv"), rules)
     >>> scores.groupby(frame["industry"])["level"].value_counts()
@@ -44,28 +44,27 @@ def score_frame(
     if "enterprise_id" not in df.columns:
         raise ValueError("the frame has no 'enterprise_id' column")
     rows = len(df)
-    names = {}
+    names: Dict[str, str] = {}
     for item_id, code, _kind, _zh in rules.items():
         names[item_id] = names[code] = "item"
     for scenario_id, code, _c, _zh in rules.scenarios():
         names[scenario_id] = names[code] = "scenario"
 
-    columns = []
-    for name in df.columns:
-        kind = names.get(str(name))
-        if kind is None:
-            continue
-        codes, values = _factorize(df[name], scenario=kind == "scenario")
-        columns.append((str(name), codes, values))
-
+    columns = [(str(name), _cells(df[name])) for name in df.columns if str(name) in names]
     ids = df["enterprise_id"]
-    has_id = (ids.notna() & (ids.astype(str).str.strip() != "")).to_numpy(dtype=np.uint8)
-    result = _core.score_columns(rules._loaded, rows, columns, has_id, missing, threads or 0)
+    has_id = (ids.notna() & (ids != "")).to_numpy(dtype=np.uint8)
+    result = _core.score_arrays(rules._loaded, columns, has_id, missing, threads or 0)
 
-    errors = np.array([e if e else None for e in result["errors"]], dtype=object)
-    ok = np.array([not e for e in result["errors"]], dtype=bool)
+    ok = np.ones(rows, dtype=bool)
+    errors = np.full(rows, None, dtype=object)
+    for row, message in result["errors"]:
+        ok[row] = False
+        errors[row] = message
+    warnings = np.full(rows, None, dtype=object)
+    for row, message in result["warnings"]:
+        warnings[row] = message
     out: Dict[str, Any] = {"enterprise_id": ids.to_numpy()}
-    out["level"] = pd.array(np.where(ok, result["level"], 0), dtype="Int8")
+    out["level"] = pd.array(result["level"], dtype="Int8")
     out["level"][~ok] = pd.NA
     out["total"] = _points(result["total"], ok)
     for d, dim in enumerate(rules.dimension_ids):
@@ -75,7 +74,7 @@ def score_frame(
         col[~ok] = pd.NA
         out[scenario] = col
     out["error"] = errors
-    out["warnings"] = np.array([w if w else None for w in result["warnings"]], dtype=object)
+    out["warnings"] = warnings
     return pd.DataFrame(out, index=df.index)
 
 
@@ -86,40 +85,16 @@ def _points(thousandths: np.ndarray, ok: np.ndarray) -> pd.arrays.FloatingArray:
     return col
 
 
-def _factorize(series: pd.Series, *, scenario: bool) -> tuple:
-    """A column as int32 codes into its distinct cell texts (-1 for a missing cell)."""
+def _cells(series: pd.Series) -> np.ndarray:
+    """A column as a numpy array the engine reads: numbers as they are, anything else as objects
+    (strings, lists of letters, None/NaN for missing). Categories are expanded."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy(dtype=np.int32)
-        values = [_cell_text(v, scenario) for v in series.cat.categories]
-    else:
-        if series.dtype == object and series.map(lambda v: isinstance(v, (list, tuple))).any():
-            series = series.map(lambda v: "|".join(v) if isinstance(v, (list, tuple)) else v)
-        raw_codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        codes = raw_codes.astype(np.int32, copy=False)
-        values = [_cell_text(v, scenario) for v in uniques]
-    # A cell that reads as empty is missing, like an empty CSV cell.
-    empty = [i for i, v in enumerate(values) if v == ""]
-    if empty:
-        codes = codes.copy()
-        codes[np.isin(codes, empty)] = -1
-    return codes, values
-
-
-def _cell_text(value: Any, scenario: bool) -> str:
-    """One distinct value as the text of a CSV cell."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (bool, np.bool_)):
-        return str(value)
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        if math.isnan(value):
-            return ""
-        if scenario and float(value).is_integer():
-            return str(int(value))  # 2.0 from a column with NaN is level 2
-        return repr(float(value))  # the shortest text that reads back as the same number
-    return str(value)
+        series = series.astype(object)
+    if series.dtype.kind in "iuf":
+        return series.to_numpy()
+    if series.dtype.kind == "b":
+        return series.astype(str).to_numpy(dtype=object)
+    return series.to_numpy(dtype=object)  # missing cells stay NaN or NA: the engine reads both
 
 
 def read_surveys(path: Union[str, "PathLike[str]"]) -> Union[pd.DataFrame, List[Dict[str, Any]]]:
