@@ -148,3 +148,16 @@ def test_score_frame_rejects_what_is_not_a_frame(rules: smedx.RuleSet) -> None:
         smedx.score_frame([{"enterprise_id": "x"}], rules)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="enterprise_id"):
         smedx.score_frame(pd.DataFrame({"network": ["B"]}), rules)
+
+
+def test_partitions_scored_in_other_processes_match(rules: smedx.RuleSet) -> None:
+    """What Dask's map_partitions or a Spark UDF does: ship the rules to workers, score parts."""
+    import concurrent.futures
+    import multiprocessing
+
+    frame = random_frame(rules, 3_000, seed=3)
+    parts = [frame.iloc[i : i + 1_000] for i in range(0, 3_000, 1_000)]
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+        scored = list(pool.map(smedx.score_frame, parts, [rules] * len(parts)))
+    pd.testing.assert_frame_equal(pd.concat(scored), smedx.score_frame(frame, rules))
