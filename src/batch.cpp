@@ -7,9 +7,9 @@
 #include <istream>
 #include <ostream>
 #include <sstream>
-#include <thread>
 
 #include "csv_row.h"
+#include "parallel.h"
 #include "smedx/survey_io.h"
 
 namespace smedx {
@@ -187,8 +187,7 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     }
   }
 
-  const unsigned threads =
-      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = detail::thread_count(options.threads);
   const std::size_t block = std::max<std::size_t>(1, options.block_size);
   std::vector<RawRecord> raw(block);
   std::vector<CodedSurvey> coded(block);
@@ -244,19 +243,8 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     std::size_t n = 0;
     while (n < block && reader.next(raw[n])) ++n;
     if (n == 0) break;
-    const std::size_t workers = std::min<std::size_t>(threads, (n + 63) / 64);
-    if (workers <= 1) {
-      work(0, n);
-    } else {
-      std::vector<std::thread> pool;
-      const std::size_t per = (n + workers - 1) / workers;
-      for (std::size_t w = 1; w < workers; ++w) {
-        const std::size_t b = std::min(n, w * per), e = std::min(n, (w + 1) * per);
-        if (b < e) pool.emplace_back(work, b, e);
-      }
-      work(0, std::min(n, per));
-      for (auto& t : pool) t.join();
-    }
+    // At least 64 records a worker: fewer are not worth a thread.
+    detail::parallel_slices(n, std::min<std::size_t>(threads, (n + 63) / 64), work);
     for (std::size_t i = 0; i < n; ++i) {
       out << formatted[i] << '\n';
       summary.errors += !coded[i].ok();

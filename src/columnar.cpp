@@ -4,11 +4,11 @@
 #include <bit>
 #include <optional>
 #include <span>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "cell.h"
+#include "parallel.h"
 #include "survey_coder.h"
 
 namespace smedx {
@@ -169,20 +169,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   };
 
   // Slices of at least 1,024 rows, so small tables are not split across threads for nothing.
-  const std::size_t wanted = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t workers = std::max<std::size_t>(1, std::min(wanted, (rows + 1023) / 1024));
-  if (workers <= 1) {
-    work(0, rows);
-  } else {
-    std::vector<std::thread> pool;
-    const std::size_t per = (rows + workers - 1) / workers;
-    for (std::size_t w = 1; w < workers; ++w) {
-      const std::size_t b = std::min(rows, w * per), e = std::min(rows, (w + 1) * per);
-      if (b < e) pool.emplace_back(work, b, e);
-    }
-    work(0, std::min(rows, per));
-    for (auto& t : pool) t.join();
-  }
+  detail::parallel_slices(rows, std::min(detail::thread_count(threads), (rows + 1023) / 1024),
+                          work);
   return out;
 }
 

@@ -235,6 +235,8 @@ class Reader {
 
   // --- the parts of a rule set ---
   void read_metadata(const YamlNode& n, const Path& p, Metadata& m);
+  template <typename Part>
+  void read_part(const YamlNode& n, const Path& p, Part& part);
   void read_dimension(const YamlNode& n, const Path& p, Dimension& d);
   void read_sub_indicator(const YamlNode& n, const Path& p, SubIndicator& s);
   void read_item(const YamlNode& n, const Path& p, Item& item);
@@ -391,16 +393,22 @@ void Reader::read_metadata(const YamlNode& n, const Path& p, Metadata& m) {
                             });
 }
 
+// The keys a dimension and a sub-indicator share: id, code, labels, maximum.
+template <typename Part>
+void Reader::read_part(const YamlNode& n, const Path& p, Part& part) {
+  check_code(n, p);
+  part.id = text(n, "id", p);
+  part.code = text(n, "code", p);
+  part.zh = text(n, "zh", p);
+  part.en = text(n, "en", p);
+  part.max = number(n, "max", p).value_or(Decimal{});
+}
+
 void Reader::read_dimension(const YamlNode& n, const Path& p, Dimension& d) {
   if (!check_map(n, p, "a dimension", {"id", "code", "zh", "en", "max", "sub_indicators"},
                  {"id", "code", "zh", "max", "sub_indicators"}))
     return;
-  check_code(n, p);
-  d.id = text(n, "id", p);
-  d.code = text(n, "code", p);
-  d.zh = text(n, "zh", p);
-  d.en = text(n, "en", p);
-  d.max = number(n, "max", p).value_or(Decimal{});
+  read_part(n, p, d);
   d.sub_indicators = read_list<SubIndicator>(
       n, "sub_indicators", p, "sub_indicators", "sub-indicator", &sub_ids_,
       [&](const YamlNode& e, const Path& ep, SubIndicator& s) { read_sub_indicator(e, ep, s); });
@@ -410,12 +418,7 @@ void Reader::read_sub_indicator(const YamlNode& n, const Path& p, SubIndicator& 
   if (!check_map(n, p, "a sub-indicator", {"id", "code", "zh", "en", "max", "items"},
                  {"id", "code", "zh", "max", "items"}))
     return;
-  check_code(n, p);
-  s.id = text(n, "id", p);
-  s.code = text(n, "code", p);
-  s.zh = text(n, "zh", p);
-  s.en = text(n, "en", p);
-  s.max = number(n, "max", p).value_or(Decimal{});
+  read_part(n, p, s);
   s.items = read_list<Item>(
       n, "items", p, "items", "item", &element_ids_,
       [&](const YamlNode& e, const Path& ep, Item& item) {
