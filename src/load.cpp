@@ -198,6 +198,18 @@ LoadResult load_rules(const fs::path& folder_or_file, const LoadLimits& limits) 
         names.push_back(p);
     }
     std::sort(names.begin(), names.end());
+    // Industry profiles: one file each in industries/, read after the rule set's own files.
+    const fs::path industries = folder_or_file / "industries";
+    if (fs::is_directory(industries, ec)) {
+      std::vector<fs::path> profiles;
+      for (const auto& entry : fs::directory_iterator(industries, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+          profiles.push_back(entry.path());
+      std::sort(profiles.begin(), profiles.end());
+      const bool had_own_files = !names.empty();
+      names.insert(names.end(), profiles.begin(), profiles.end());
+      if (!had_own_files) names.clear();
+    }
     if (names.empty()) {
       early.push_back(Issue{Severity::error, "no rule-set files (*.yaml) in this folder", "",
                             Location{origin, 0, 0}, ""});

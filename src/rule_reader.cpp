@@ -244,6 +244,8 @@ class Reader {
   void read_scenario(const YamlNode& n, const Path& p, Scenario& s);
   void read_level_rule(const YamlNode& n, const Path& p, LevelRule& r);
   void read_consistency(const YamlNode& n, const Path& p, ConsistencyRule& r);
+  void read_diagnosis(const YamlNode& n, const Path& p, DiagnosisSettings& d);
+  void read_profile(const YamlNode& n, const Path& p, IndustryProfile& profile);
   Condition read_condition(const YamlNode& n, const Path& p);
 
   // Reads the list under `key` of `parent`, one element at a time.
@@ -305,7 +307,7 @@ void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, 
       continue;
     }
     auto [it, fresh] = seen.emplace(k.value, Location{file_, k.line, k.column});
-    if (!fresh) {
+    if (!fresh && k.value != "profile") {  // each industries/*.yaml file holds one profile
       error(k, root.key(k.value),
             fmt::format("top-level key '{}' is defined twice (first at {}:{}:{})", k.value,
                         it->second.file, it->second.line, it->second.column));
@@ -341,6 +343,13 @@ void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, 
           limits_.max_scenarios);
     } else if (key == "level_rule") {
       read_level_rule(v, root.key("level_rule"), out.level_rule);
+    } else if (key == "diagnosis") {
+      read_diagnosis(v, root.key("diagnosis"), out.diagnosis);
+    } else if (key == "profile") {
+      const Path pp = root.element("profiles", out.profiles.size(), "profiles",
+                                   v.kind == Kind::map && v.find("id") ? v.find("id")->value : "");
+      out.profiles.emplace_back();
+      read_profile(v, pp, out.profiles.back());
     } else if (key == "consistency") {
       out.consistency = read_sequence<ConsistencyRule>(
           v, "consistency", root, "consistency", "consistency rule", &rule_ids_,
@@ -617,6 +626,53 @@ void Reader::read_level_rule(const YamlNode& n, const Path& p, LevelRule& r) {
         l.min_scenarios = whole(e, "min_scenarios", ep).value_or(0);
         l.min_constraint = whole(e, "min_constraint", ep).value_or(0);
       });
+}
+
+void Reader::read_diagnosis(const YamlNode& n, const Path& p, DiagnosisSettings& d) {
+  if (!check_map(n, p, "diagnosis", {"target", "common_threshold", "costs"},
+                 {"target", "common_threshold", "costs"}))
+    return;
+  d.present = true;
+  d.target = whole(n, "target", p).value_or(0);
+  d.common_threshold = number(n, "common_threshold", p).value_or(Decimal{});
+  if (const YamlNode* c = field(n, "costs", p)) {
+    const Path cp = p.key("costs");
+    if (check_map(*c, cp, "costs", {"scenario_level_step", "item_point"},
+                  {"scenario_level_step", "item_point"})) {
+      d.scenario_level_step = number(*c, "scenario_level_step", cp).value_or(Decimal{});
+      d.item_point = number(*c, "item_point", cp).value_or(Decimal{});
+    }
+  }
+}
+
+void Reader::read_profile(const YamlNode& n, const Path& p, IndustryProfile& profile) {
+  if (!check_map(n, p, "a profile", {"id", "zh", "en", "target", "emphasis", "costs"},
+                 {"id", "zh"}))
+    return;
+  profile.id = text(n, "id", p);
+  profile.zh = text(n, "zh", p);
+  profile.en = text(n, "en", p);
+  if (n.find("target")) profile.target = whole(n, "target", p).value_or(0);
+  profile.emphasis = texts(n, "emphasis", p);
+  if (const YamlNode* c = field(n, "costs", p)) {
+    const Path cp = p.key("costs");
+    if (check_map(*c, cp, "profile costs", {"scenario_level_step"}, {})) {
+      if (const YamlNode* steps = field(*c, "scenario_level_step", cp)) {
+        const Path sp = cp.key("scenario_level_step");
+        if (steps->kind != Kind::map) {
+          error(*steps, sp,
+                fmt::format("expected a mapping of scenario ids to costs, got {}",
+                            steps->kind_name()));
+        } else {
+          for (const auto& [k, v] : steps->entries) {
+            record(sp.key(k.value), v);
+            if (auto d = number_of(v, "scenario_level_step", sp.key(k.value)))
+              profile.scenario_costs.emplace_back(k.value, *d);
+          }
+        }
+      }
+    }
+  }
 }
 
 void Reader::read_consistency(const YamlNode& n, const Path& p, ConsistencyRule& r) {

@@ -52,6 +52,12 @@ const Scenario* RuleSet::find_scenario(std::string_view id_or_code) const noexce
   return nullptr;
 }
 
+const IndustryProfile* RuleSet::find_profile(std::string_view id) const noexcept {
+  for (const auto& p : profiles)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
 std::vector<const Item*> RuleSet::items() const {
   std::vector<const Item*> out;
   for (const auto& d : dimensions)

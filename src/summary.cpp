@@ -56,6 +56,16 @@ std::string summarize(const RuleSet& r) {
   line(fmt::format("\nconsistency rules: {} ({} error, {} warning); notes: {}",
                    r.consistency.size(), errors, r.consistency.size() - errors,
                    r.meta.notes.size()));
+  if (r.diagnosis.present) {
+    std::string profiles;
+    for (const auto& p : r.profiles) profiles += (profiles.empty() ? "" : ", ") + p.id;
+    line(
+        fmt::format("diagnosis: target level {}, common at {} of a group, costs {} a scenario "
+                    "level step and {} an item point; profiles: {}",
+                    r.diagnosis.target, r.diagnosis.common_threshold.to_string(),
+                    r.diagnosis.scenario_level_step.to_string(), r.diagnosis.item_point.to_string(),
+                    profiles.empty() ? "none" : profiles));
+  }
   return out;
 }
 

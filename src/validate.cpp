@@ -22,6 +22,7 @@ class Validator {
     for (std::size_t d = 0; d < rules_.dimensions.size(); ++d) dimension(d);
     scenarios();
     level_rule();
+    diagnosis();
     for (std::size_t r = 0; r < rules_.consistency.size(); ++r) {
       const std::string base = fmt::format("consistency[{}]", r);
       condition(rules_.consistency[r].when, base + ".if");
@@ -357,6 +358,43 @@ class Validator {
                     c.kind == K::not_ ? cp + ".not" : fmt::format("{}.{}[{}]", cp, key, i));
         }
         return;
+      }
+    }
+  }
+
+  void diagnosis() {
+    const int top = rules_.level_rule.top_level();
+    const DiagnosisSettings& d = rules_.diagnosis;
+    if (d.present) {
+      if (d.target < 1 || d.target > top)
+        report("diagnosis.target", fmt::format("target level {} is outside 1–{}", d.target, top));
+      if (d.common_threshold <= Decimal{} || d.common_threshold > Decimal::from_int(1))
+        report("diagnosis.common_threshold",
+               fmt::format("common_threshold must be above 0 and at most 1, got {}",
+                           d.common_threshold.to_string()));
+      if (d.scenario_level_step < Decimal{} || d.item_point < Decimal{})
+        report("diagnosis.costs", "costs must not be negative");
+    }
+    std::vector<std::string_view> ids;
+    for (std::size_t k = 0; k < rules_.profiles.size(); ++k) {
+      const IndustryProfile& p = rules_.profiles[k];
+      const std::string pp = fmt::format("profiles[{}]", k);
+      if (std::find(ids.begin(), ids.end(), p.id) != ids.end())
+        report(pp + ".id", fmt::format("duplicate profile id '{}'", p.id));
+      ids.push_back(p.id);
+      if (p.target != 0 && (p.target < 1 || p.target > top))
+        report(pp + ".target", fmt::format("target level {} is outside 1–{}", p.target, top));
+      for (std::size_t e = 0; e < p.emphasis.size(); ++e)
+        if (!rules_.find_scenario(p.emphasis[e]))
+          report(fmt::format("{}.emphasis[{}]", pp, e),
+                 unknown("scenario", p.emphasis[e], scenario_names()));
+      for (const auto& [id, cost] : p.scenario_costs) {
+        if (!rules_.find_scenario(id))
+          report(fmt::format("{}.costs.scenario_level_step.{}", pp, id),
+                 unknown("scenario", id, scenario_names()));
+        if (cost < Decimal{})
+          report(fmt::format("{}.costs.scenario_level_step.{}", pp, id),
+                 "costs must not be negative");
       }
     }
   }

@@ -1,6 +1,8 @@
 // The bundled 2024 national rule set: loads clean and has the standard's shape and numbers.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "smedx/load.h"
 #include "smedx/summary.h"
 
@@ -91,11 +93,26 @@ TEST_SUITE("miit-2024") {
     CHECK(miit().rules().level_rule.no_level_zh == "无等级");
   }
 
-  TEST_CASE("miit2024.the F1 consistency rule is a warning") {
+  TEST_CASE("miit2024.consistency: the F1 rule and the plausibility checks are warnings") {
     const auto& rules = miit().rules().consistency;
-    REQUIRE(rules.size() == 1);
-    CHECK(rules[0].severity == smedx::Severity::warning);
+    REQUIRE(rules.size() == 16);  // F1 E needs B-D; 14 F4 areas vs scenarios at 3+; F5 none
+    CHECK(rules[0].id == "network_e_needs_b_c_d");
     CHECK(rules[0].when.item == "network");
+    CHECK(rules.back().id == "systems_for_scenarios");
+    for (const auto& r : rules) CHECK(r.severity == smedx::Severity::warning);
+  }
+
+  TEST_CASE("miit2024.diagnosis settings and industry profiles") {
+    const auto& r = miit().rules();
+    CHECK(r.diagnosis.present);
+    CHECK(r.diagnosis.target == 2);
+    REQUIRE(r.profiles.size() == 3);
+    const auto* chem = r.find_profile("chem_new_materials");
+    REQUIRE(chem);
+    CHECK(chem->zh == "特色化工新材料制造");
+    CHECK(std::find(chem->emphasis.begin(), chem->emphasis.end(), "safety") !=
+          chem->emphasis.end());
+    CHECK(r.find_profile("default"));
   }
 
   TEST_CASE("miit2024.summary names the four thresholds") {

@@ -134,6 +134,26 @@ struct ConsistencyRule {
   std::string message;
 };
 
+// How a diagnosis weighs changes: the default target level, the share that makes a
+// requirement common (共性), and costs per scenario level step and per item point.
+struct DiagnosisSettings {
+  bool present = false;  // the rule set has a `diagnosis` section
+  int target = 0;
+  Decimal common_threshold;
+  Decimal scenario_level_step;
+  Decimal item_point;
+};
+
+// An industry's emphasis: its scenarios to stress, its default target, cheaper scenario steps.
+struct IndustryProfile {
+  std::string id;  // matches enterprise.industry; "default" for everyone else
+  std::string zh;
+  std::string en;
+  int target = 0;                                               // 0: the rule set's default
+  std::vector<std::string> emphasis;                            // scenario ids
+  std::vector<std::pair<std::string, Decimal>> scenario_costs;  // scenario id -> step cost
+};
+
 struct Note {
   std::string id;
   std::string text;
@@ -159,6 +179,8 @@ struct RuleSet {
   std::vector<Scenario> scenarios;
   LevelRule level_rule;
   std::vector<ConsistencyRule> consistency;
+  DiagnosisSettings diagnosis;
+  std::vector<IndustryProfile> profiles;  // from the folder's industries/*.yaml
   // Set by the loader: a hash of the rule-set files' names and text, for provenance.
   std::string content_hash;
 
@@ -167,7 +189,8 @@ struct RuleSet {
   const Scenario* find_scenario(std::string_view id_or_code) const noexcept;
 
   std::vector<const Item*> items() const;  // in document order
-  Decimal max_points() const noexcept;     // sum of the dimensions' maxima
+  const IndustryProfile* find_profile(std::string_view id) const noexcept;
+  Decimal max_points() const noexcept;  // sum of the dimensions' maxima
   int constraint_count() const noexcept;
 };
 
