@@ -164,10 +164,16 @@ class RecordReader {
 
 }  // namespace
 
-BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
-                          InputFormat format, const Formatter& formatter, std::ostream& out,
-                          const BatchOptions& options,
-                          const std::function<void(std::size_t)>& progress) {
+namespace {
+
+// Reads, codes and scores every record, a block at a time: `on_worker` runs on the worker
+// threads for each scored record (its result is kept), `in_order` on the calling thread for
+// each record in input order.
+BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_view source,
+                            InputFormat format, const BatchOptions& options,
+                            const Formatter& on_worker,
+                            const std::function<void(std::string&, const CodedSurvey&)>& in_order,
+                            const std::function<void(std::size_t)>& progress) {
   BatchSummary summary;
   RecordReader reader(in, format);
   const std::string src(source);
@@ -236,7 +242,7 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     BlockScores scores;
     engine.score_block(std::span<const CodedSurvey>(coded.data() + begin, end - begin), scores);
     for (std::size_t i = begin; i < end; ++i)
-      formatted[i] = formatter(ScoredRecord{engine, coded[i], scores, i - begin});
+      formatted[i] = on_worker(ScoredRecord{engine, coded[i], scores, i - begin});
   };
 
   for (;;) {
@@ -246,13 +252,32 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     // At least 64 records a worker: fewer are not worth a thread.
     detail::parallel_slices(n, std::min<std::size_t>(threads, (n + 63) / 64), work);
     for (std::size_t i = 0; i < n; ++i) {
-      out << formatted[i] << '\n';
+      in_order(formatted[i], coded[i]);
       summary.errors += !coded[i].ok();
     }
     summary.records += n;
     if (progress) progress(summary.records);
   }
   return summary;
+}
+
+}  // namespace
+
+BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
+                          InputFormat format, const Formatter& formatter, std::ostream& out,
+                          const BatchOptions& options,
+                          const std::function<void(std::size_t)>& progress) {
+  return stream_records(
+      engine, in, source, format, options, formatter,
+      [&out](std::string& record, const CodedSurvey&) { out << record << '\n'; }, progress);
+}
+
+BatchSummary visit_stream(const Engine& engine, std::istream& in, std::string_view source,
+                          InputFormat format, const std::function<void(const CodedSurvey&)>& visit,
+                          const BatchOptions& options) {
+  return stream_records(
+      engine, in, source, format, options, [](const ScoredRecord&) { return std::string(); },
+      [&visit](std::string&, const CodedSurvey& coded) { visit(coded); }, {});
 }
 
 std::string to_csv(const ScoredRecord& r) {

@@ -64,4 +64,11 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
                           const BatchOptions& options = {},
                           const std::function<void(std::size_t)>& progress = {});
 
+// Reads and codes every record of `in` (on worker threads) and hands each coded survey to
+// `visit` in input order, on the calling thread: for work that needs each survey in turn, such
+// as a diagnosis that aggregates a cohort. A record that cannot be read comes with its errors.
+BatchSummary visit_stream(const Engine& engine, std::istream& in, std::string_view source,
+                          InputFormat format, const std::function<void(const CodedSurvey&)>& visit,
+                          const BatchOptions& options = {});
+
 }  // namespace smedx

@@ -5,9 +5,11 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include <fstream>
@@ -16,8 +18,11 @@
 #include <vector>
 
 #include "smedx/batch.h"
+#include "smedx/cohort.h"
+#include "smedx/diagnosis.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
+#include "smedx/report.h"
 #include "smedx/summary.h"
 #include "smedx/survey_io.h"
 
@@ -179,6 +184,131 @@ int score(const ScoreOptions& o) {
   return errors ? 1 : 0;
 }
 
+struct DiagnoseOptions {
+  std::string rules;
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string input_format;
+  std::string missing = "error";
+  int target = 0;  // 0: the profile's or the rule set's
+  double threshold = -1;
+  bool by_district = false;
+  unsigned threads = 0;
+};
+
+// A file name for an enterprise id: letters, digits, '-', '_' and '.' kept, anything else '_'.
+std::string file_stem(const std::string& id, std::set<std::string>& used) {
+  std::string stem;
+  for (unsigned char c : id)
+    stem += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? static_cast<char>(c) : '_';
+  if (stem.empty() || stem[0] == '.') stem = "enterprise" + stem;
+  std::string name = stem;
+  for (int k = 2; !used.insert(name).second; ++k) name = stem + "-" + std::to_string(k);
+  return name;
+}
+
+int diagnose(const DiagnoseOptions& o) {
+  if (!std::filesystem::exists(o.rules)) {
+    std::fprintf(stderr, "error: %s: no such file or folder\n", o.rules.c_str());
+    return 2;
+  }
+  const smedx::LoadResult loaded = smedx::load_rules(o.rules);
+  if (!loaded.ok()) {
+    std::fputs(smedx::format_issues(loaded.issues()).c_str(), stderr);
+    return 2;
+  }
+  const smedx::Engine engine(loaded.rules());
+  const smedx::RuleSet& rules = engine.rules();
+  if (!rules.diagnosis.present) {
+    std::fprintf(stderr, "error: %s: the rule set has no diagnosis settings\n", o.rules.c_str());
+    return 2;
+  }
+  const smedx::Diagnoser diagnoser(engine);
+  const int top = rules.level_rule.top_level();
+  if (o.target != 0 && (o.target < 1 || o.target > top)) {
+    std::fprintf(stderr, "error: target level %d does not exist: the levels are 1–%d\n", o.target,
+                 top);
+    return 2;
+  }
+  smedx::Decimal threshold = rules.diagnosis.common_threshold;
+  if (o.threshold >= 0) {
+    const auto t = smedx::Decimal::parse(fmt::format("{:.3f}", o.threshold));
+    if (!t || o.threshold <= 0 || o.threshold > 1) {
+      std::fprintf(stderr, "error: --threshold must be above 0 and at most 1\n");
+      return 2;
+    }
+    threshold = *t;
+  }
+  std::vector<std::string> inputs = o.inputs;
+  if (inputs.empty()) {
+    std::fprintf(stderr, "error: diagnose needs input files (it reads them twice)\n");
+    return 2;
+  }
+  std::vector<smedx::InputFormat> formats;
+  for (const auto& input : inputs) {
+    auto f = o.input_format.empty() ? smedx::input_format_for(input)
+                                    : smedx::parse_input_format(o.input_format);
+    if (!f || !std::filesystem::is_regular_file(input)) {
+      std::fprintf(stderr, "error: %s: %s\n", input.c_str(),
+                   f ? "no such file" : "cannot tell the input format from the name");
+      return 2;
+    }
+    formats.push_back(*f);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.output, ec);
+  if (ec) {
+    std::fprintf(stderr, "error: %s: %s\n", o.output.c_str(), ec.message().c_str());
+    return 2;
+  }
+  smedx::BatchOptions options;
+  options.threads = o.threads;
+  options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
+  const std::optional<int> target = o.target ? std::optional<int>(o.target) : std::nullopt;
+
+  // Pass 1 aggregates the cohort; pass 2 writes each enterprise's file with its requirements
+  // tagged 共性 or 个性, which needs the whole cohort first.
+  smedx::Cohort cohort(rules, threshold, o.by_district);
+  auto each = [&](const std::function<void(smedx::Diagnosis&)>& use) {
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+      std::ifstream in(inputs[k], std::ios::binary);
+      if (!in) throw std::runtime_error(inputs[k] + ": cannot read");
+      smedx::visit_stream(
+          engine, in, inputs[k], formats[k],
+          [&](const smedx::CodedSurvey& coded) {
+            smedx::Diagnosis d = diagnoser.diagnose(coded, target);
+            use(d);
+          },
+          options);
+    }
+  };
+  each([&](smedx::Diagnosis& d) { cohort.add(d); });
+  std::set<std::string> used;
+  std::size_t written = 0, errors = 0, reached = 0;
+  auto write = [&](const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error(path.string() + ": cannot write");
+  };
+  each([&](smedx::Diagnosis& d) {
+    cohort.tag(d);
+    const std::string stem = file_stem(d.assessment.enterprise_id, used);
+    write(std::filesystem::path(o.output) / (stem + ".json"), smedx::to_json(d) + "\n");
+    write(std::filesystem::path(o.output) / (stem + ".html"), smedx::enterprise_html(d, rules));
+    ++written;
+    errors += !d.assessment.ok();
+    reached += d.assessment.ok() && d.assessment.level >= d.target;
+  });
+  write(std::filesystem::path(o.output) / "cohort.json", cohort.to_json() + "\n");
+  write(std::filesystem::path(o.output) / "cohort.html",
+        smedx::cohort_html(cohort, rules, o.target ? o.target : rules.diagnosis.target));
+  std::printf(
+      "%zu enterprises diagnosed (%zu with survey errors), %zu already at their target; "
+      "enterprise files, cohort.json and cohort.html in %s\n",
+      written, errors, reached, o.output.c_str());
+  return errors ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -215,6 +345,30 @@ int main(int argc, char** argv) {
                    "with a warning")
       ->check(CLI::IsMember({"error", "zero"}));
 
+  DiagnoseOptions diagnose_options;
+  auto* diagnose_cmd = app.add_subcommand(
+      "diagnose", "diagnose surveys: paths to a target level, 个性/共性 requirements, files");
+  diagnose_cmd->add_option("--rules", diagnose_options.rules, "a rule-set folder")->required();
+  diagnose_cmd
+      ->add_option("inputs", diagnose_options.inputs, "survey files (.jsonl, .csv, .json, .yaml)")
+      ->required();
+  diagnose_cmd->add_option("-o,--output", diagnose_options.output, "folder for the files")
+      ->required();
+  diagnose_cmd->add_option("--target", diagnose_options.target,
+                           "target level (default: the industry profile's, else the rule set's)");
+  diagnose_cmd->add_option("--threshold", diagnose_options.threshold,
+                           "share of a group that makes a requirement common (default: the rule "
+                           "set's)");
+  diagnose_cmd->add_flag("--by-district", diagnose_options.by_district,
+                         "group by industry and district, not industry alone");
+  diagnose_cmd
+      ->add_option("--input-format", diagnose_options.input_format, "jsonl, csv, json or yaml")
+      ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
+  diagnose_cmd->add_option("--missing", diagnose_options.missing, "error (default) or zero")
+      ->check(CLI::IsMember({"error", "zero"}));
+  diagnose_cmd->add_option("--threads", diagnose_options.threads, "worker threads")
+      ->check(CLI::Range(1u, 1024u));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -230,6 +384,7 @@ int main(int argc, char** argv) {
   try {
     if (*lint_cmd) return lint(rules_path, quiet);
     if (*score_cmd) return score(score_options);
+    if (*diagnose_cmd) return diagnose(diagnose_options);
   } catch (const std::exception& e) {  // a file system error, out of memory: say so, exit 2
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

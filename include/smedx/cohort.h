@@ -1,0 +1,59 @@
+// Common requirements (共性) across a cohort: enterprises grouped by industry (optionally also
+// district); a requirement is common in a group when at least a threshold share of the group's
+// scored enterprises have it on their path to the target. Aggregates as diagnoses stream by:
+// memory grows with groups and requirements (and the ids listed under them), not with surveys.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "smedx/decimal.h"
+#include "smedx/diagnosis.h"
+
+namespace smedx {
+
+struct CohortRequirement {
+  std::string kind;  // scenario or item
+  std::string id;
+  std::string code;
+  std::string zh;
+  int count = 0;
+  std::vector<std::string> enterprises;
+};
+
+struct CohortGroup {
+  std::string industry;
+  std::string district;       // empty unless grouping by district
+  std::string zh;             // the industry profile's name
+  int enterprises = 0;        // every survey of the group
+  int scored = 0;             // of which could be scored
+  std::map<int, int> levels;  // level -> enterprises
+  int at_or_above_target = 0;
+  std::map<std::string, CohortRequirement> requirements;    // kind:id -> requirement
+  std::vector<std::pair<std::string, std::string>> errors;  // enterprise id, message
+};
+
+class Cohort {
+ public:
+  Cohort(const RuleSet& rules, Decimal threshold, bool by_district);
+
+  void add(const Diagnosis& d);
+  // Marks each of d's requirements common or individual, after every add.
+  void tag(Diagnosis& d) const;
+  bool is_common(const std::string& group, const Requirement& r) const;
+
+  const std::map<std::string, CohortGroup>& groups() const noexcept { return groups_; }
+  Decimal threshold() const noexcept { return threshold_; }
+  std::string group_of(const Diagnosis& d) const;
+
+  std::string to_json() const;
+
+ private:
+  const RuleSet& rules_;
+  Decimal threshold_;
+  bool by_district_;
+  std::map<std::string, CohortGroup> groups_;
+};
+
+}  // namespace smedx

@@ -1,0 +1,99 @@
+// Diagnosis: from a score to a plan. The cheapest set of changes (scenario level raises, item
+// option upgrades) after which an enterprise reaches a target level, under the rule set's cost
+// model and its industry profile, and the requirements those changes stand for (个性), each
+// with what it means, the evidence to prepare and a priority.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smedx/decimal.h"
+#include "smedx/diagnostics.h"
+#include "smedx/engine.h"
+#include "smedx/rules.h"
+#include "smedx/survey.h"
+
+namespace smedx {
+
+// A cost: the product of a gain and a unit cost, both exact thousandths, so kept in millionths.
+struct Cost {
+  std::int64_t millionths = 0;
+  std::string to_string() const;
+  auto operator<=>(const Cost&) const = default;
+};
+
+struct Change {
+  enum class Kind { scenario, item };
+  Kind kind = Kind::scenario;
+  std::string id;
+  std::string code;
+  int from_level = 0;  // scenario
+  int to_level = 0;
+  std::vector<char> from, to;  // item: the options before and after
+  bool list = false;           // item: a multi item, answered as a list
+  Decimal points;              // item: points gained
+  Cost cost;
+};
+
+enum class PathStatus { reachable, already, unreachable };
+std::string_view to_string(PathStatus s) noexcept;
+
+struct Path {
+  int target = 0;
+  PathStatus status = PathStatus::unreachable;
+  Cost cost;
+  std::vector<Change> changes;
+  std::string reason;  // why unreachable, or already
+};
+
+struct Requirement {
+  Change change;
+  std::string zh;                     // the scenario's or item's name
+  std::string meaning;                // the target level's description, or the better options
+  bool constraint = false;            // a constraint (★) scenario
+  std::string gain;                   // what it brings: points, or the condition it closes
+  std::vector<std::string> evidence;  // to prepare for the on-site assessment
+  std::string priority;               // high, medium or normal
+  bool common = false;                // 共性: shared by the enterprise's cohort (see cohort.h)
+};
+
+struct Diagnosis {
+  Assessment assessment;
+  std::string industry;  // as the survey gives it
+  std::string profile;   // the profile used
+  int target = 0;
+  Path path;
+  std::vector<Requirement> requirements;  // 个性, in priority order
+  std::vector<Issue> warnings;            // about the diagnosis itself (an unknown industry)
+};
+
+class Diagnoser {
+ public:
+  // The engine's rule set must have diagnosis settings; throws std::invalid_argument if not.
+  explicit Diagnoser(const Engine& engine);
+
+  // Target: the given one, else the profile's, else the rule set's. A survey with errors comes
+  // back with its errors in assessment and no path.
+  Diagnosis diagnose(const Survey& survey, std::optional<int> target = {},
+                     MissingPolicy missing = MissingPolicy::error) const;
+  Diagnosis diagnose(const CodedSurvey& coded, std::optional<int> target = {}) const;
+
+  // The cheapest changes to `coded` (which must be ok()) that reach `target`.
+  Path path(const CodedSurvey& coded, int target, const IndustryProfile* profile) const;
+
+  // The survey with a path's changes applied (what re-scoring checks).
+  static CodedSurvey apply(const CodedSurvey& coded, const Path& path, const RuleSet& rules);
+
+  const IndustryProfile* profile_for(std::string_view industry) const noexcept;
+  const Engine& engine() const noexcept { return engine_; }
+
+ private:
+  const Engine& engine_;
+};
+
+// The enterprise file's JSON: the assessment, the profile, the path and the requirements.
+std::string to_json(const Diagnosis& d);
+
+}  // namespace smedx

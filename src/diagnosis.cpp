@@ -1,0 +1,408 @@
+// The path to a target level, exact and minimal under the cost model.
+//
+// The level rule for a target T asks three things: total points >= P, at least S scenarios at
+// T or above, at least C constraint scenarios among them. Points come only from items and the
+// counts only from scenarios, so the cheapest path is the cheapest item part plus the cheapest
+// scenario part, each found exactly:
+// - Items: a covering knapsack. Each option a multi item lacks is a 0/1 choice (gain: its
+//   points); a single, band or trend item offers one choice among its better options (gain:
+//   the difference). Dynamic programming over points gained, in units of the gcd of all gains,
+//   capped at the deficit, gives the least cost of gaining at least the deficit (fewest changes
+//   on ties): exact, since every combination of choices is a path through the table.
+// - Scenarios: raising scenario s to T costs (T - level) x its step cost. For each number k of
+//   constraint scenarios raised (from what C still needs up to all candidates), the cheapest
+//   k constraint candidates plus the cheapest remaining candidates to reach S is optimal for
+//   that k (any other choice of the same sizes costs at least as much); the least over k is
+//   the optimum. At most 16 x 16 cases for the 2024 rules.
+// A path is then checked by applying it and scoring again: it must reach the target.
+#include "smedx/diagnosis.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "survey_coder.h"
+
+namespace smedx {
+
+std::string Cost::to_string() const {
+  const std::int64_t v = millionths < 0 ? -millionths : millionths;
+  std::string out = fmt::format("{}{}", millionths < 0 ? "-" : "", v / 1'000'000);
+  std::string frac = fmt::format("{:06d}", v % 1'000'000);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? out : out + "." + frac;
+}
+
+std::string_view to_string(PathStatus s) noexcept {
+  switch (s) {
+    case PathStatus::reachable:
+      return "reachable";
+    case PathStatus::already:
+      return "already";
+    case PathStatus::unreachable:
+      return "unreachable";
+  }
+  return "unreachable";
+}
+
+namespace {
+
+Cost times(Decimal amount, Decimal unit) { return Cost{amount.thousandths() * unit.thousandths()}; }
+
+Decimal points_of(const Item& item, std::uint32_t mask) {
+  Decimal p;
+  for (std::size_t k = 0; k < item.options.size(); ++k)
+    if (mask & (std::uint32_t{1} << k)) p += item.options[k].points;
+  return p;
+}
+
+std::vector<char> letters_of(std::uint32_t mask) {
+  std::vector<char> out;
+  for (int k = 0; k < 32; ++k)
+    if (mask & (std::uint32_t{1} << k)) out.push_back(static_cast<char>('A' + k));
+  return out;
+}
+
+// One choice of the item knapsack: a new answer for an item.
+struct Upgrade {
+  std::size_t item;
+  std::uint32_t add;  // options added (multi)
+  std::uint32_t to;   // the whole new answer (single kinds); 0 for multi
+  std::int64_t gain;  // thousandths
+  Cost cost;
+};
+
+}  // namespace
+
+Diagnoser::Diagnoser(const Engine& engine) : engine_(engine) {
+  if (!engine.rules().diagnosis.present)
+    throw std::invalid_argument("the rule set has no diagnosis settings (a 'diagnosis' section)");
+}
+
+const IndustryProfile* Diagnoser::profile_for(std::string_view industry) const noexcept {
+  const RuleSet& r = engine_.rules();
+  if (const auto* p = r.find_profile(industry)) return p;
+  return r.find_profile("default");
+}
+
+Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* profile) const {
+  const RuleSet& rules = engine_.rules();
+  const auto& index = detail::EngineAccess::index(engine_);
+  const int top = rules.level_rule.top_level();
+  Path path;
+  path.target = target;
+  if (target < 1 || target > top) {
+    path.reason = fmt::format("level {} does not exist: the levels are 1–{}", target, top);
+    return path;
+  }
+  BlockScores now;
+  engine_.score_block(std::span<const CodedSurvey>(&c, 1), now);
+  if (now.level[0] >= target) {
+    path.status = PathStatus::already;
+    path.reason =
+        fmt::format("already at level {}, at or above the target {}", now.level[0], target);
+    return path;
+  }
+  const LevelRequirement& req = rules.level_rule.levels[static_cast<std::size_t>(target - 1)];
+
+  // --- items: the least cost of gaining at least the deficit ---
+  const std::int64_t deficit =
+      std::max<std::int64_t>(0, req.min_points.thousandths() - now.total[0]);
+  std::vector<std::vector<Upgrade>> groups;  // choose at most one upgrade from each group
+  for (std::size_t i = 0; i < index.items.size(); ++i) {
+    const Item& item = *index.items[i];
+    const std::uint32_t mask = c.selected[i];
+    if (item.kind == ItemKind::multi) {
+      for (std::size_t k = 0; k < item.options.size(); ++k) {
+        const std::uint32_t bit = std::uint32_t{1} << k;
+        if ((mask & bit) || item.options[k].none || item.options[k].points <= Decimal{}) continue;
+        groups.push_back({Upgrade{i, bit, 0, item.options[k].points.thousandths(),
+                                  times(item.options[k].points, rules.diagnosis.item_point)}});
+      }
+    } else {
+      const Decimal current = points_of(item, mask);
+      std::vector<Upgrade> better;
+      for (std::size_t k = 0; k < item.options.size(); ++k) {
+        const Decimal gain = item.options[k].points - current;
+        if (gain <= Decimal{}) continue;
+        better.push_back(Upgrade{i, 0, std::uint32_t{1} << k, gain.thousandths(),
+                                 times(gain, rules.diagnosis.item_point)});
+      }
+      if (!better.empty()) groups.push_back(std::move(better));
+    }
+  }
+  std::vector<const Upgrade*> chosen_upgrades;
+  if (deficit > 0) {
+    std::int64_t unit = deficit;
+    std::int64_t reachable = 0;
+    for (const auto& g : groups) {
+      std::int64_t best = 0;
+      for (const auto& u : g) {
+        unit = std::gcd(unit, u.gain);
+        best = std::max(best, u.gain);
+      }
+      reachable += best;
+    }
+    if (reachable < deficit) {
+      path.reason = fmt::format(
+          "level {} needs {} points; with every item at its best the "
+          "survey reaches only {}",
+          target, req.min_points.to_string(),
+          Decimal::from_thousandths(now.total[0] + reachable).to_string());
+      return path;
+    }
+    const std::size_t states = static_cast<std::size_t>(deficit / unit) + 1;
+    struct Cell {
+      std::int64_t cost = std::numeric_limits<std::int64_t>::max();
+      int changes = 0;
+    };
+    auto better = [](const Cell& a, const Cell& b) {
+      return a.cost < b.cost || (a.cost == b.cost && a.changes < b.changes);
+    };
+    // dp[g][s]: the best way to gain s units (capped at the deficit) with the first g groups;
+    // from[g][s]: the upgrade taken from group g-1 (-1: none) and the state it came from.
+    struct From {
+      int upgrade = -1;
+      std::size_t state = 0;
+    };
+    std::vector<std::vector<Cell>> dp(groups.size() + 1, std::vector<Cell>(states));
+    std::vector<std::vector<From>> from(groups.size() + 1, std::vector<From>(states));
+    dp[0][0] = Cell{0, 0};
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      for (std::size_t s = 0; s < states; ++s) {
+        const Cell& here = dp[g][s];
+        if (here.cost == std::numeric_limits<std::int64_t>::max()) continue;
+        if (better(here, dp[g + 1][s])) {
+          dp[g + 1][s] = here;
+          from[g + 1][s] = From{-1, s};
+        }
+        for (std::size_t u = 0; u < groups[g].size(); ++u) {
+          const Upgrade& up = groups[g][u];
+          const std::size_t to = std::min(states - 1, s + static_cast<std::size_t>(up.gain / unit));
+          const Cell next{here.cost + up.cost.millionths, here.changes + 1};
+          if (better(next, dp[g + 1][to])) {
+            dp[g + 1][to] = next;
+            from[g + 1][to] = From{static_cast<int>(u), s};
+          }
+        }
+      }
+    }
+    for (std::size_t g = groups.size(), s = states - 1; g > 0; --g) {
+      const From f = from[g][s];
+      if (f.upgrade >= 0)
+        chosen_upgrades.push_back(&groups[g - 1][static_cast<std::size_t>(f.upgrade)]);
+      s = f.state;
+    }
+  }
+
+  // --- scenarios: the least cost of S at >= T with C constraint among them ---
+  struct Candidate {
+    std::size_t scenario;
+    Cost cost;
+  };
+  std::vector<Candidate> constraint_c, other_c;
+  int have = 0, have_c = 0;
+  for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
+    const Scenario& sc = rules.scenarios[s];
+    if (c.levels[s] >= target) {
+      ++have;
+      have_c += sc.constraint;
+      continue;
+    }
+    Decimal step = rules.diagnosis.scenario_level_step;
+    if (profile) {
+      for (const auto& [id, cost] : profile->scenario_costs)
+        if (id == sc.id) step = cost;
+    }
+    const Candidate cand{s, times(Decimal::from_int(target - c.levels[s]), step)};
+    (sc.constraint ? constraint_c : other_c).push_back(cand);
+  }
+  auto by_cost = [](const Candidate& a, const Candidate& b) {
+    return a.cost < b.cost || (a.cost == b.cost && a.scenario < b.scenario);
+  };
+  std::sort(constraint_c.begin(), constraint_c.end(), by_cost);
+  std::sort(other_c.begin(), other_c.end(), by_cost);
+  const int need_c = std::max(0, req.min_constraint - have_c);
+  const int need = std::max(0, req.min_scenarios - have);
+  std::optional<std::pair<Cost, int>> best;  // cost, k
+  for (int k = need_c; k <= static_cast<int>(constraint_c.size()); ++k) {
+    const int rest = std::max(0, need - k);
+    // Remaining slots may also be filled by further constraint candidates: merge the tails.
+    std::vector<Candidate> pool(other_c);
+    pool.insert(pool.end(), constraint_c.begin() + k, constraint_c.end());
+    std::sort(pool.begin(), pool.end(), by_cost);
+    if (rest > static_cast<int>(pool.size())) continue;
+    Cost total;
+    for (int j = 0; j < k; ++j)
+      total.millionths += constraint_c[static_cast<std::size_t>(j)].cost.millionths;
+    for (int j = 0; j < rest; ++j)
+      total.millionths += pool[static_cast<std::size_t>(j)].cost.millionths;
+    if (!best || total < best->first) best = std::make_pair(total, k);
+  }
+  if (!best) {
+    path.reason = fmt::format(
+        "level {} needs {} scenarios at level {} or above, {} of them "
+        "constraint scenarios; the rule set has too few",
+        target, req.min_scenarios, target, req.min_constraint);
+    return path;
+  }
+
+  // --- the changes, in rule-set order: scenarios, then items ---
+  std::vector<std::size_t> raise;
+  for (int j = 0; j < best->second; ++j)
+    raise.push_back(constraint_c[static_cast<std::size_t>(j)].scenario);
+  {
+    std::vector<Candidate> pool(other_c);
+    pool.insert(pool.end(), constraint_c.begin() + best->second, constraint_c.end());
+    std::sort(pool.begin(), pool.end(), by_cost);
+    for (int j = 0; j < std::max(0, need - best->second); ++j)
+      raise.push_back(pool[static_cast<std::size_t>(j)].scenario);
+  }
+  std::sort(raise.begin(), raise.end());
+  for (std::size_t s : raise) {
+    const Scenario& sc = rules.scenarios[s];
+    Change ch;
+    ch.kind = Change::Kind::scenario;
+    ch.id = sc.id;
+    ch.code = sc.code;
+    ch.from_level = c.levels[s];
+    ch.to_level = target;
+    Decimal step = rules.diagnosis.scenario_level_step;
+    if (profile)
+      for (const auto& [id, cost] : profile->scenario_costs)
+        if (id == sc.id) step = cost;
+    ch.cost = times(Decimal::from_int(target - c.levels[s]), step);
+    path.changes.push_back(std::move(ch));
+  }
+  // Upgrades of the same multi item are merged into one change of that item.
+  std::sort(chosen_upgrades.begin(), chosen_upgrades.end(),
+            [](const Upgrade* a, const Upgrade* b) { return a->item < b->item; });
+  for (std::size_t u = 0; u < chosen_upgrades.size();) {
+    const std::size_t i = chosen_upgrades[u]->item;
+    const Item& item = *index.items[i];
+    Change ch;
+    ch.kind = Change::Kind::item;
+    ch.id = item.id;
+    ch.code = item.code;
+    ch.list = item.kind == ItemKind::multi;
+    ch.from = letters_of(c.selected[i]);
+    std::uint32_t to = c.selected[i];
+    for (; u < chosen_upgrades.size() && chosen_upgrades[u]->item == i; ++u) {
+      const Upgrade& up = *chosen_upgrades[u];
+      to = up.to ? up.to : to | up.add;
+      ch.points += Decimal::from_thousandths(up.gain);
+      ch.cost.millionths += up.cost.millionths;
+    }
+    if (item.kind == ItemKind::multi) {  // adding an option replaces 'none'
+      for (std::size_t k = 0; k < item.options.size(); ++k)
+        if (item.options[k].none && to != (std::uint32_t{1} << k)) to &= ~(std::uint32_t{1} << k);
+    }
+    ch.to = letters_of(to);
+    path.changes.push_back(std::move(ch));
+  }
+  for (const auto& ch : path.changes) path.cost.millionths += ch.cost.millionths;
+  path.status = PathStatus::reachable;
+
+  // A path must really get there: apply it and score again.
+  const CodedSurvey after = apply(c, path, rules);
+  BlockScores check;
+  engine_.score_block(std::span<const CodedSurvey>(&after, 1), check);
+  if (check.level[0] < target)
+    throw std::logic_error(fmt::format("diagnosis path for '{}' reaches level {}, not {}",
+                                       c.enterprise_id, check.level[0], target));
+  return path;
+}
+
+CodedSurvey Diagnoser::apply(const CodedSurvey& coded, const Path& path, const RuleSet& rules) {
+  CodedSurvey out = coded;
+  const auto items = rules.items();
+  for (const auto& ch : path.changes) {
+    if (ch.kind == Change::Kind::scenario) {
+      for (std::size_t s = 0; s < rules.scenarios.size(); ++s)
+        if (rules.scenarios[s].id == ch.id) out.levels[s] = static_cast<std::int8_t>(ch.to_level);
+    } else {
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (items[i]->id != ch.id) continue;
+        std::uint32_t mask = 0;
+        for (char l : ch.to) mask |= std::uint32_t{1} << (l - 'A');
+        out.selected[i] = mask;
+      }
+    }
+  }
+  return out;
+}
+
+Diagnosis Diagnoser::diagnose(const Survey& survey, std::optional<int> target,
+                              MissingPolicy missing) const {
+  return diagnose(engine_.code(survey, missing), target);
+}
+
+Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target) const {
+  const RuleSet& rules = engine_.rules();
+  Diagnosis d;
+  BlockScores scores;
+  engine_.score_block(std::span<const CodedSurvey>(&c, 1), scores);
+  d.assessment = engine_.assessment(c, scores, 0);
+  for (const auto& [k, v] : c.enterprise)
+    if (k == "industry") d.industry = v;
+  const IndustryProfile* profile = rules.find_profile(d.industry);
+  if (!profile) {
+    profile = rules.find_profile("default");
+    if (!d.industry.empty() || c.ok()) {
+      d.warnings.push_back(
+          Issue{Severity::warning,
+                d.industry.empty()
+                    ? std::string("no industry given: the default profile is used")
+                    : fmt::format("unknown industry '{}': the default profile is used", d.industry),
+                "enterprise.industry", c.where, ""});
+    }
+  }
+  d.profile = profile ? profile->id : "";
+  d.target =
+      target ? *target : (profile && profile->target ? profile->target : rules.diagnosis.target);
+  if (!c.ok()) return d;
+  d.path = path(c, d.target, profile);
+
+  // 个性 requirements: one per change, with what it means and what to prepare.
+  const auto items = rules.items();
+  for (const auto& ch : d.path.changes) {
+    Requirement r;
+    r.change = ch;
+    if (ch.kind == Change::Kind::scenario) {
+      const Scenario* sc = rules.find_scenario(ch.id);
+      r.zh = sc->zh;
+      r.constraint = sc->constraint;
+      const ScenarioLevel& level = sc->levels[static_cast<std::size_t>(ch.to_level - 1)];
+      r.meaning = level.zh;
+      r.evidence = level.evidence;
+      r.gain = fmt::format("场景达到{}级（约束性：{}）", ch.to_level, sc->constraint ? "是" : "否");
+      const bool emphasis = profile && std::find(profile->emphasis.begin(), profile->emphasis.end(),
+                                                 ch.id) != profile->emphasis.end();
+      r.priority = emphasis || sc->constraint ? "high" : "normal";
+    } else {
+      const Item* item = rules.find_item(ch.id);
+      r.zh = item->zh;
+      std::string labels;
+      for (char l : ch.to) {
+        if (std::find(ch.from.begin(), ch.from.end(), l) != ch.from.end()) continue;
+        labels += (labels.empty() ? "" : "；") + std::string(1, l) + " " + item->find_option(l)->zh;
+      }
+      r.meaning = labels;
+      r.evidence = item->evidence;
+      r.gain = fmt::format("+{}分", ch.points.to_string());
+      r.priority = "medium";
+    }
+    d.requirements.push_back(std::move(r));
+  }
+  auto rank = [](const std::string& p) { return p == "high" ? 0 : p == "medium" ? 1 : 2; };
+  std::stable_sort(d.requirements.begin(), d.requirements.end(),
+                   [&](const Requirement& a, const Requirement& b) {
+                     return rank(a.priority) < rank(b.priority);
+                   });
+  return d;
+}
+
+}  // namespace smedx

@@ -1,0 +1,252 @@
+// Diagnosis paths: they reach the target, and no cheaper path exists (brute force on a small
+// rule set); requirements and the enterprise file's shape.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <bit>
+#include <functional>
+#include <random>
+
+#include "smedx/cohort.h"
+#include "smedx/diagnosis.h"
+#include "smedx/load.h"
+#include "smedx/report.h"
+#include "smedx/survey_io.h"
+
+namespace {
+
+const smedx::RuleSet& small() {
+  static const smedx::LoadResult r =
+      smedx::load_rules(SMEDX_SOURCE_DIR "/tests/data/diagnosis.yaml");
+  return r.rules();
+}
+
+// A random valid survey of `rules`.
+smedx::Survey random_survey(const smedx::RuleSet& rules, std::mt19937& rng, int n) {
+  smedx::Survey s;
+  s.enterprise_id = "R" + std::to_string(n);
+  s.enterprise = {{"industry", n % 3 == 0 ? "fast" : "other"}};
+  for (const smedx::Item* item : rules.items()) {
+    smedx::Answer a;
+    const int options = static_cast<int>(item->options.size());
+    if (item->kind == smedx::ItemKind::multi) {
+      a.list = true;
+      for (int k = 1; k < options; ++k)
+        if (rng() % 2) a.letters.push_back(static_cast<char>('A' + k));
+      if (a.letters.empty() || rng() % 6 == 0) a.letters = {'A'};
+    } else {
+      a.letters = {static_cast<char>('A' + rng() % options)};
+    }
+    s.answers.emplace_back(item->id, a);
+  }
+  for (const auto& sc : rules.scenarios)
+    s.scenarios.emplace_back(sc.id, static_cast<int>(rng() % (rules.level_rule.top_level() + 1)));
+  return s;
+}
+
+// The least cost of reaching `target` by trying every combination of raises and upgrades
+// (scenarios raised to any level up to the target; items to any answer at least as good).
+std::optional<std::int64_t> brute_force(const smedx::CodedSurvey& c, int target,
+                                        const smedx::RuleSet& rules,
+                                        const smedx::IndustryProfile* profile) {
+  if (target > rules.level_rule.top_level()) return std::nullopt;  // no such level
+  const auto items = rules.items();
+  // Per item: every reachable answer with its points and cost (millionths).
+  std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> item_choices;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const smedx::Item& it = *items[i];
+    auto points = [&](std::uint32_t mask) {
+      std::int64_t p = 0;
+      for (std::size_t k = 0; k < it.options.size(); ++k)
+        if (mask & (1u << k)) p += it.options[k].points.thousandths();
+      return p;
+    };
+    const std::int64_t now = points(c.selected[i]);
+    std::vector<std::pair<std::int64_t, std::int64_t>> choices;
+    const std::uint32_t all = (1u << it.options.size()) - 1;
+    for (std::uint32_t m = 1; m <= all; ++m) {
+      bool ok;
+      if (it.kind == smedx::ItemKind::multi) {
+        const bool none_only = c.selected[i] == 1u;
+        ok = (m == c.selected[i]) ||
+             (!(m & 1u) && (none_only || (m & c.selected[i]) == c.selected[i]));
+      } else {
+        ok = std::popcount(m) == 1 && points(m) >= now;
+      }
+      if (!ok) continue;
+      const std::int64_t gain = points(m) - now;
+      choices.emplace_back(points(m), gain * rules.diagnosis.item_point.thousandths());
+    }
+    item_choices.push_back(choices);
+  }
+  std::optional<std::int64_t> best;
+  const std::size_t nsc = rules.scenarios.size();
+  std::vector<int> to(nsc);
+  std::function<void(std::size_t, std::int64_t)> scen = [&](std::size_t s, std::int64_t cost) {
+    if (s == nsc) {
+      // Items: every combination.
+      std::function<void(std::size_t, std::int64_t, std::int64_t)> item =
+          [&](std::size_t i, std::int64_t pts, std::int64_t cst) {
+            if (i == items.size()) {
+              int at = 0, con = 0;
+              for (std::size_t k = 0; k < nsc; ++k)
+                if (to[k] >= target) {
+                  ++at;
+                  con += rules.scenarios[k].constraint;
+                }
+              const auto& req = rules.level_rule.levels[static_cast<std::size_t>(target - 1)];
+              if (pts >= req.min_points.thousandths() && at >= req.min_scenarios &&
+                  con >= req.min_constraint)
+                if (!best || cst < *best) best = cst;
+              return;
+            }
+            for (auto [p, k] : item_choices[i]) item(i + 1, pts + p, cst + k);
+          };
+      item(0, 0, cost);
+      return;
+    }
+    for (int l = c.levels[s]; l <= std::max<int>(c.levels[s], target); ++l) {
+      smedx::Decimal step = rules.diagnosis.scenario_level_step;
+      if (profile)
+        for (const auto& [id, v] : profile->scenario_costs)
+          if (id == rules.scenarios[s].id) step = v;
+      to[s] = l;
+      scen(s + 1, cost + (l - c.levels[s]) * step.thousandths() * 1000);
+    }
+  };
+  scen(0, 0);
+  return best;
+}
+
+}  // namespace
+
+TEST_SUITE("diagnosis") {
+  TEST_CASE("diagnosis.no cheaper path exists: brute force over a small rule set") {
+    const smedx::Engine engine(small());
+    const smedx::Diagnoser diagnoser(engine);
+    std::mt19937 rng(20261127);
+    int reachable = 0, already = 0, unreachable = 0;
+    for (int n = 0; n < 600; ++n) {
+      const smedx::CodedSurvey c = engine.code(random_survey(small(), rng, n));
+      REQUIRE(c.ok());
+      const int target = 1 + n % 4;  // 4 is beyond this rule set's levels: unreachable
+      const auto* profile = diagnoser.profile_for(n % 3 == 0 ? "fast" : "other");
+      const smedx::Path path = diagnoser.path(c, target, profile);
+      const auto best = brute_force(c, target, small(), profile);
+      CAPTURE(n);
+      CAPTURE(target);
+      if (path.status == smedx::PathStatus::already) {
+        ++already;
+        CHECK(best == std::int64_t{0});
+        continue;
+      }
+      if (path.status == smedx::PathStatus::unreachable) {
+        ++unreachable;
+        CHECK_FALSE(best);
+        continue;
+      }
+      ++reachable;
+      REQUIRE(best);
+      CHECK(path.cost.millionths == *best);
+      // And it gets there when applied (the diagnoser checks this too).
+      const auto after = smedx::Diagnoser::apply(c, path, small());
+      smedx::BlockScores s;
+      engine.score_block(std::span<const smedx::CodedSurvey>(&after, 1), s);
+      CHECK(s.level[0] >= target);
+    }
+    CHECK(reachable > 100);  // the sample really exercises all three outcomes
+    CHECK(already > 20);
+    CHECK(unreachable > 0);
+  }
+
+  TEST_CASE("diagnosis.applying the path reaches the target, for thousands of 2024 surveys") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::mt19937 rng(7);
+    int reachable = 0;
+    for (int n = 0; n < 3000; ++n) {
+      smedx::Survey s = random_survey(engine.rules(), rng, n);
+      s.enterprise = {{"industry", n % 2 ? "chem_new_materials" : "equipment_parts"}};
+      const int target = 1 + n % 4;
+      const smedx::Diagnosis d = diagnoser.diagnose(s, target);
+      REQUIRE(d.assessment.ok());
+      if (d.path.status != smedx::PathStatus::reachable) continue;
+      ++reachable;
+      const auto after = smedx::Diagnoser::apply(engine.code(s), d.path, engine.rules());
+      smedx::BlockScores scores;
+      engine.score_block(std::span<const smedx::CodedSurvey>(&after, 1), scores);
+      CHECK(scores.level[0] >= target);
+      CHECK(d.requirements.size() == d.path.changes.size());
+    }
+    CHECK(reachable > 1000);
+  }
+
+  TEST_CASE("diagnosis.already at the target, and a target that does not exist") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    const auto parsed = smedx::parse_survey_json(
+        R"({"enterprise":{"id":"X","industry":"steel"},"answers":{"F1":["B","C","D","E"],"F2":"E","F3":"E","F4":["B","C","D","E","F","G","H","I","J","K","L","M","N","O"],"F5":"E","F6":["B","C","D","E"],"F7":["B","C","D","E"],"M1":"F","M2":["B","C","D","E"],"M3":["B","C","D","E","F"],"M4":"E","R1":"C","R2":"C","R3":"C","R4":"C"},"scenarios":{"S01":4,"S02":4,"S03":4,"S04":4,"S05":4,"S06":4,"S07":4,"S08":4,"S09":4,"S10":4,"S11":4,"S12":4,"S13":4,"S14":4,"S15":4,"S16":4}})");
+    REQUIRE(parsed.survey);
+    const auto top = diagnoser.diagnose(*parsed.survey, 4);
+    CHECK(top.path.status == smedx::PathStatus::already);
+    CHECK(top.profile == "default");
+    REQUIRE(top.warnings.size() == 1);
+    CHECK(top.warnings[0].message == "unknown industry 'steel': the default profile is used");
+    const auto five = diagnoser.diagnose(*parsed.survey, 5);
+    CHECK(five.path.status == smedx::PathStatus::unreachable);
+    CHECK(five.path.reason == "level 5 does not exist: the levels are 1–4");
+  }
+
+  TEST_CASE("diagnosis.requirements say what the target means and what to prepare") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::mt19937 rng(3);
+    smedx::Survey s = random_survey(engine.rules(), rng, 1);
+    s.enterprise = {{"industry", "chem_new_materials"}};
+    for (auto& [id, level] : s.scenarios) level = 0;  // nothing reached: scenarios must be raised
+    const auto d = diagnoser.diagnose(s, 2);
+    REQUIRE(d.path.status == smedx::PathStatus::reachable);
+    REQUIRE_FALSE(d.requirements.empty());
+    const auto& first = d.requirements.front();
+    CHECK(first.priority == "high");
+    CHECK(first.change.kind == smedx::Change::Kind::scenario);
+    const auto* sc = engine.rules().find_scenario(first.change.id);
+    CHECK(first.meaning == sc->levels[1].zh);
+    CHECK(first.evidence == sc->levels[1].evidence);
+    // The chemical profile makes its emphasis scenarios cheaper: they are what gets raised.
+    const auto* chem = engine.rules().find_profile("chem_new_materials");
+    int emphasised = 0;
+    for (const auto& ch : d.path.changes)
+      emphasised +=
+          std::find(chem->emphasis.begin(), chem->emphasis.end(), ch.id) != chem->emphasis.end();
+    CHECK(emphasised >= 3);
+    const std::string json = smedx::to_json(d);
+    CHECK(json.find("\"path\":{\"target\":2,\"status\":\"reachable\"") != std::string::npos);
+    const std::string html = smedx::enterprise_html(d, engine.rules());
+    CHECK(html.find("<svg") != std::string::npos);
+    CHECK(html.find("转型需求") != std::string::npos);
+  }
+
+  TEST_CASE("diagnosis.common requirements need the threshold share of the group") {
+    const smedx::Engine engine(small());
+    const smedx::Diagnoser diagnoser(engine);
+    smedx::Cohort cohort(small(), *smedx::Decimal::parse("0.5"), false);
+    std::mt19937 rng(11);
+    std::vector<smedx::Diagnosis> all;
+    for (int n = 0; n < 40; ++n) {
+      smedx::Survey s = random_survey(small(), rng, n);
+      all.push_back(diagnoser.diagnose(s, 3));
+      cohort.add(all.back());
+    }
+    for (auto& d : all) {
+      cohort.tag(d);
+      const auto& g = cohort.groups().at(cohort.group_of(d));
+      for (const auto& r : d.requirements) {
+        const auto key =
+            (r.change.kind == smedx::Change::Kind::scenario ? "scenario:" : "item:") + r.change.id;
+        const int count = g.requirements.at(key).count;
+        CHECK(r.common == (2 * count >= g.scored));
+      }
+    }
+  }
+}
