@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian machine and runs the main job on the bundled data:
 # installs what is missing, builds smedx, checks the 2024 national rule set and scores the
-# bundled example cohort of 12 pilot enterprises; installs the Python package (import smedx).
+# bundled example cohort of 12 pilot enterprises, writes their diagnosis files (一企一档) to
+# out/diagnosis/, and installs the Python package (import smedx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,11 @@ build/default/smedx lint indicators/miit-2024
 echo
 echo "== smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl --format table"
 build/default/smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl --format table
+
+echo
+echo "== smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl -o out/diagnosis"
+build/default/smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl -o out/diagnosis
+echo "   open out/diagnosis/CN-2025-004.html (one enterprise) or out/diagnosis/cohort.html in a browser"
 
 echo
 echo "== python3 -c \"import smedx; print(smedx.load_rules('miit-2024'))\""

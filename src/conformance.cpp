@@ -67,6 +67,43 @@ class CaseReader {
     return std::nullopt;
   }
 
+  // "2", "C" or "B,C": a scenario level or an answer, as text to compare.
+  static std::string canonical(const YamlNode& v) {
+    if (v.kind != Kind::sequence) return v.value;
+    std::string out;
+    for (const auto& e : v.items) out += (out.empty() ? "" : ",") + e.value;
+    return out;
+  }
+
+  ExpectedPath expected_path(const YamlNode& n, const std::string& path) {
+    ExpectedPath e;
+    for (const auto& [k, v] : n.entries) {
+      if (k.value == "target") {
+        if (auto d = number(v, path + ".target"))
+          e.target = static_cast<int>(d->thousandths() / Decimal::scale);
+      } else if (k.value == "status") {
+        e.status = v.value;
+      } else if (k.value == "cost") {
+        e.cost = number(v, path + ".cost");
+      } else if (k.value == "changes" && v.kind == Kind::sequence) {
+        for (const auto& c : v.items) {
+          ExpectedPath::Change ch;
+          if (const auto* x = c.find("kind")) ch.kind = x->value;
+          if (const auto* x = c.find("id")) ch.id = x->value;
+          if (const auto* x = c.find("from")) ch.from = canonical(*x);
+          if (const auto* x = c.find("to")) ch.to = canonical(*x);
+          e.changes.push_back(std::move(ch));
+        }
+      } else {
+        error(k, path,
+              fmt::format("unknown key '{}' in an expected path (expected target, status, "
+                          "cost, changes)",
+                          k.value));
+      }
+    }
+    return e;
+  }
+
   void expect(const YamlNode& n, const std::string& path, ConformanceCase& cc) {
     if (n.kind != Kind::map) {
       error(n, path, fmt::format("expected a mapping for 'expect', got {}", n.kind_name()));
@@ -87,6 +124,8 @@ class CaseReader {
         } else if (d) {
           error(v, p, "expected a whole level number");
         }
+      } else if (k.value == "path" && v.kind == Kind::map) {
+        cc.path = expected_path(v, p);
       } else if (k.value == "warnings" && v.kind == Kind::sequence) {
         cc.warnings.emplace();
         for (const auto& w : v.items) cc.warnings->push_back(w.value);

@@ -41,12 +41,12 @@ const char* kStyle =
     ".warn{color:#a00}@media print{body{margin:8mm}}</style>";
 
 // A radar of the dimensions' shares of their maxima (one axis each).
-std::string radar(const Assessment& a) {
-  const double cx = 150, cy = 140, r = 100;
+std::string radar(const Assessment& a, const RuleSet& rules) {
+  const double cx = 220, cy = 140, r = 95;
   const std::size_t n = a.dimensions.size();
   if (n < 3) return {};
   std::string svg =
-      "<svg xmlns='http://www.w3.org/2000/svg' width='300' height='290' "
+      "<svg xmlns='http://www.w3.org/2000/svg' width='440' height='290' "
       "role='img' aria-label='维度得分雷达图'>";
   auto point = [&](std::size_t i, double share) {
     const double angle = -M_PI / 2 + 2 * M_PI * static_cast<double>(i) / static_cast<double>(n);
@@ -70,7 +70,8 @@ std::string radar(const Assessment& a) {
     svg += fmt::format(
         "<text x='{:.1f}' y='{:.1f}' font-size='12' text-anchor='middle'>{} "
         "{}/{}</text>",
-        lx, ly + 4, esc(d.id), d.points.to_string(), d.max.to_string());
+        lx, ly + 4, esc(i < rules.dimensions.size() ? rules.dimensions[i].zh : d.id),
+        d.points.to_string(), d.max.to_string());
   }
   svg += fmt::format("<polygon points='{}' fill='rgba(31,95,166,0.3)' stroke='#1f5fa6'/>", pts);
   return svg + "</svg>";
@@ -126,10 +127,12 @@ std::string enterprise_html(const Diagnosis& d, const RuleSet& rules) {
     for (const auto& e : a.errors) h += "<li>" + esc(e.message) + "</li>";
     return h + "</ul></body></html>";
   }
-  h += fmt::format("<p>行业：{}（画像 {}）｜当前等级：<b>{}</b>｜总分：<b>{}</b>｜目标：{}级</p>",
-                   esc(d.industry.empty() ? "未填" : d.industry), esc(d.profile), esc(a.level_name),
-                   a.total.to_string(), d.target);
-  h += "<h2>得分</h2><div style='display:flex;flex-wrap:wrap;gap:24px'>" + radar(a) +
+  const IndustryProfile* profile = rules.find_profile(d.profile);
+  h += fmt::format(
+      "<p>行业：{}（行业画像：{}）｜当前等级：<b>{}</b>｜总分：<b>{}</b>｜目标：{}级</p>",
+      esc(d.industry.empty() ? "未填" : d.industry), esc(profile ? profile->zh : d.profile),
+      esc(a.level_name), a.total.to_string(), d.target);
+  h += "<h2>得分</h2><div style='display:flex;flex-wrap:wrap;gap:24px'>" + radar(a, rules) +
        scenario_chart(a, rules, d.target) + "</div>";
   h += "<table><tr><th>维度</th><th>得分</th><th>满分</th></tr>";
   for (std::size_t i = 0; i < a.dimensions.size(); ++i)
@@ -204,7 +207,7 @@ std::string cohort_html(const Cohort& cohort, const RuleSet& rules, int target) 
     // Level distribution as bars.
     int most = 1;
     for (const auto& [level, n] : g.levels) most = std::max(most, n);
-    h += "<svg xmlns='http://www.w3.org/2000/svg' width='320' height='130' role='img' "
+    h += "<svg xmlns='http://www.w3.org/2000/svg' width='320' height='150' role='img' "
          "aria-label='等级分布'>";
     for (int level = 0; level <= top; ++level) {
       auto it = g.levels.find(level);

@@ -9,11 +9,17 @@
 #include <sstream>
 
 #include "smedx/conformance.h"
+#include "smedx/diagnosis.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
 #include "smedx/survey_io.h"
 
 namespace fs = std::filesystem;
+
+static std::string fmt_change(const std::string& kind, const std::string& id,
+                              const std::string& from, const std::string& to) {
+  return kind + " " + id + ": " + from + " -> " + to;
+}
 
 namespace {
 std::vector<fs::path> rule_set_folders() {
@@ -103,6 +109,41 @@ TEST_SUITE("conformance") {
         }
       }
     }
+  }
+
+  TEST_CASE("conformance.expected diagnosis paths are the ones found") {
+    int checked = 0;
+    for (const auto& folder : rule_set_folders()) {
+      const auto loaded = smedx::load_rules(folder);
+      REQUIRE(loaded.ok());
+      if (!loaded.rules().diagnosis.present) continue;
+      const smedx::Engine engine(loaded.rules());
+      const smedx::Diagnoser diagnoser(engine);
+      for (const auto& c : smedx::load_conformance(folder / "tests.yaml").cases) {
+        if (!c.path) continue;
+        CAPTURE(c.name);
+        const smedx::Diagnosis d = diagnoser.diagnose(c.survey, c.path->target);
+        CHECK(std::string(smedx::to_string(d.path.status)) == c.path->status);
+        if (c.path->cost) CHECK(d.path.cost.to_string() == c.path->cost->to_string());
+        std::vector<std::string> got, want;
+        for (const auto& ch : d.path.changes) {
+          auto letters = [](const std::vector<char>& v) {
+            std::string out;
+            for (char l : v) out += (out.empty() ? "" : ",") + std::string(1, l);
+            return out;
+          };
+          const bool scenario = ch.kind == smedx::Change::Kind::scenario;
+          got.push_back(fmt_change(scenario ? "scenario" : "item", ch.id,
+                                   scenario ? std::to_string(ch.from_level) : letters(ch.from),
+                                   scenario ? std::to_string(ch.to_level) : letters(ch.to)));
+        }
+        for (const auto& ch : c.path->changes)
+          want.push_back(fmt_change(ch.kind, ch.id, ch.from, ch.to));
+        CHECK(got == want);
+        ++checked;
+      }
+    }
+    CHECK(checked >= 5);
   }
 
 #ifdef SMEDX_CLI

@@ -24,5 +24,6 @@ MissingPolicy missing_policy(const std::string& name);
 void bind_rules(pybind11::module_& m);
 void bind_scoring(pybind11::module_& m);
 void bind_columnar(pybind11::module_& m);
+void bind_diagnosis(pybind11::module_& m);
 
 }  // namespace smedx::python

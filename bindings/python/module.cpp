@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
   smedx::python::bind_rules(m);
   smedx::python::bind_scoring(m);
   smedx::python::bind_columnar(m);
+  smedx::python::bind_diagnosis(m);
 }

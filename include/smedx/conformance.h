@@ -14,6 +14,19 @@
 
 namespace smedx {
 
+// An expected diagnosis path. Changes are written as in the survey format: scenario levels as
+// numbers, item answers as a letter or a list of letters; here as canonical text ("2", "C",
+// "B,C") for comparison.
+struct ExpectedPath {
+  int target = 0;
+  std::string status;  // reachable, already, unreachable
+  std::optional<Decimal> cost;
+  struct Change {
+    std::string kind, id, from, to;
+  };
+  std::vector<Change> changes;
+};
+
 struct ConformanceCase {
   std::string name;
   Location where;
@@ -22,6 +35,7 @@ struct ConformanceCase {
   std::optional<Decimal> total;                      // expected total points
   std::optional<int> level;                          // expected overall level
   std::optional<std::vector<std::string>> warnings;  // expected consistency rule ids, exactly
+  std::optional<ExpectedPath> path;                  // expected diagnosis path
 };
 
 struct ConformanceSuite {

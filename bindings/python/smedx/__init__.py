@@ -11,15 +11,18 @@ from __future__ import annotations
 from ._core import __version__
 from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
+from .diagnosis import Diagnosis, diagnose_frame
 from .frame import read_surveys, score_frame
 from .rules import RuleSet, load_rules
 
 __all__ = [
     "Assessment",
+    "Diagnosis",
     "RuleSet",
     "RuleSetError",
     "SurveyError",
     "__version__",
+    "diagnose_frame",
     "load_rules",
     "read_surveys",
     "score_frame",

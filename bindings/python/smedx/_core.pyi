@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'format_issues', 'load', 'score_arrays', 'score_json', 'score_jsonl']
+__all__: list[str] = ['Issue', 'Loaded', 'diagnose_text', 'format_issues', 'load', 'score_arrays', 'score_json', 'score_jsonl']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -81,6 +81,10 @@ class Loaded:
     @property
     def version(self) -> str:
         ...
+def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: typing.SupportsFloat | typing.SupportsIndex | None = None, by_district: bool = False, missing: str = 'error', html: bool = False) -> tuple[list[tuple[str, str]], str]:
+    """
+    Diagnoses every survey of a JSON Lines or CSV text: ([(diagnosis JSON, HTML)], cohort JSON).
+    """
 def format_issues(issues: collections.abc.Sequence[Issue]) -> str:
     """
     Every issue in the diagnostic format, then a count line.

@@ -12,6 +12,9 @@ from . import _core
 from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
 
+if False:  # pragma: no cover - for type checkers only
+    from .diagnosis import Diagnosis
+
 _BATCH = 10_000  # surveys per call into the engine in score_many
 
 
@@ -155,6 +158,19 @@ class RuleSet:
                 record=None,
             )
         return Assessment.from_json(record)
+
+    def diagnose(self, survey: Mapping[str, Any], target: Optional[int] = None, *,
+                 missing: str = "error") -> "Diagnosis":
+        """Diagnose one survey: the cheapest path to ``target`` (default: the industry profile's,
+        else the rule set's; 2 for the 2024 rules) and its requirements.
+
+        >>> d = rules.diagnose(survey, target=2)
+        >>> d.path["status"], d.path["cost"]
+        ('reachable', Decimal('6'))
+        """
+        from .diagnosis import diagnose
+
+        return diagnose(self, survey, target, missing)
 
     def score_many(
         self,
