@@ -302,6 +302,10 @@ int diagnose(const DiagnoseOptions& o) {
   write(std::filesystem::path(o.output) / "cohort.json", cohort.to_json() + "\n");
   write(std::filesystem::path(o.output) / "cohort.html",
         smedx::cohort_html(cohort, rules, o.target ? o.target : rules.diagnosis.target));
+  if (written == 0) {
+    std::fprintf(stderr, "error: the inputs hold no surveys: the cohort is empty\n");
+    return 1;
+  }
   std::printf(
       "%zu enterprises diagnosed (%zu with survey errors), %zu already at their target; "
       "enterprise files, cohort.json and cohort.html in %s\n",
