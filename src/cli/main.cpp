@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -38,6 +39,18 @@ int lint(const std::string& path, bool quiet) {
   if (!result.ok()) return 1;
   if (!quiet) std::fputs(smedx::summarize(result.rules()).c_str(), stdout);
   return 0;
+}
+
+// Loads a rule set for a command, printing its diagnostics; nothing when it cannot be used.
+std::optional<smedx::LoadResult> load_or_report(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    std::fprintf(stderr, "error: %s: no such file or folder\n", path.c_str());
+    return std::nullopt;
+  }
+  smedx::LoadResult loaded = smedx::load_rules(path);
+  if (!loaded.issues().empty()) std::fputs(smedx::format_issues(loaded.issues()).c_str(), stderr);
+  if (!loaded.ok()) return std::nullopt;
+  return loaded;
 }
 
 std::string table_header(const smedx::RuleSet& rules) {
@@ -94,16 +107,9 @@ struct ScoreOptions {
 };
 
 int score(const ScoreOptions& o) {
-  if (!std::filesystem::exists(o.rules)) {
-    std::fprintf(stderr, "error: %s: no such file or folder\n", o.rules.c_str());
-    return 2;
-  }
-  const smedx::LoadResult loaded = smedx::load_rules(o.rules);
-  if (!loaded.ok()) {
-    std::fputs(smedx::format_issues(loaded.issues()).c_str(), stderr);
-    return 2;
-  }
-  const smedx::Engine engine(loaded.rules());
+  const auto loaded = load_or_report(o.rules);
+  if (!loaded) return 2;
+  const smedx::Engine engine(loaded->rules());
   const smedx::RuleSet& rules = engine.rules();
 
   // Work out every input's format before writing anything, so a usage error writes nothing.
@@ -208,16 +214,9 @@ std::string file_stem(const std::string& id, std::set<std::string>& used) {
 }
 
 int diagnose(const DiagnoseOptions& o) {
-  if (!std::filesystem::exists(o.rules)) {
-    std::fprintf(stderr, "error: %s: no such file or folder\n", o.rules.c_str());
-    return 2;
-  }
-  const smedx::LoadResult loaded = smedx::load_rules(o.rules);
-  if (!loaded.ok()) {
-    std::fputs(smedx::format_issues(loaded.issues()).c_str(), stderr);
-    return 2;
-  }
-  const smedx::Engine engine(loaded.rules());
+  const auto loaded = load_or_report(o.rules);
+  if (!loaded) return 2;
+  const smedx::Engine engine(loaded->rules());
   const smedx::RuleSet& rules = engine.rules();
   if (!rules.diagnosis.present) {
     std::fprintf(stderr, "error: %s: the rule set has no diagnosis settings\n", o.rules.c_str());
