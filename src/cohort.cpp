@@ -24,7 +24,15 @@ std::string Cohort::group_of(const Diagnosis& d) const {
   return by_district_ ? d.industry + " / " + field(d, "district") : d.industry;
 }
 
+std::string Cohort::label(const Diagnosis& d) {
+  if (!d.assessment.enterprise_id.empty()) return d.assessment.enterprise_id;
+  const auto& where = d.assessment.errors.empty() ? Location{} : d.assessment.errors.front().where;
+  return where.known() ? fmt::format("{}:{}", where.file, where.line) : "unknown";
+}
+
 void Cohort::add(const Diagnosis& d) {
+  const std::string id = label(d);
+  if (!seen_.insert(id).second) duplicates_.push_back(id);
   CohortGroup& g = groups_[group_of(d)];
   if (g.enterprises == 0) {
     g.industry = d.industry;
@@ -34,7 +42,7 @@ void Cohort::add(const Diagnosis& d) {
   }
   ++g.enterprises;
   if (!d.assessment.ok()) {
-    g.errors.emplace_back(d.assessment.enterprise_id, d.assessment.errors.front().message);
+    g.errors.emplace_back(id, d.assessment.errors.front().message);
     return;
   }
   ++g.scored;
@@ -58,9 +66,10 @@ bool Cohort::is_common(const std::string& group, const Requirement& r) const {
   if (g == groups_.end() || g->second.scored == 0) return false;
   auto it = g->second.requirements.find(key_of(r));
   if (it == g->second.requirements.end()) return false;
-  // count / scored >= threshold, exactly: count * 1000 >= threshold_thousandths * scored
-  return static_cast<std::int64_t>(it->second.count) * Decimal::scale >=
-         threshold_.thousandths() * g->second.scored;
+  // count / scored >= threshold, exactly: count * 1000 >= threshold_thousandths * scored; and
+  // shared by at least two enterprises.
+  return it->second.count >= 2 && static_cast<std::int64_t>(it->second.count) * Decimal::scale >=
+                                      threshold_.thousandths() * g->second.scored;
 }
 
 void Cohort::tag(Diagnosis& d) const {
@@ -72,6 +81,13 @@ std::string Cohort::to_json() const {
   detail::Writer w;
   w.open('{');
   w.raw("threshold", threshold_.to_string());
+  w.key("duplicate_ids");
+  w.open('[');
+  for (const auto& id : duplicates_) {
+    w.item_sep();
+    detail::escape(w.out, id);
+  }
+  w.close(']');
   w.key("groups");
   w.open('[');
   for (const auto& [key, g] : groups_) {

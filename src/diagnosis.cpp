@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -172,13 +173,15 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     std::vector<std::vector<From>> from(groups.size() + 1, std::vector<From>(states));
     dp[0][0] = Cell{0, 0};
     for (std::size_t g = 0; g < groups.size(); ++g) {
+      // Not taking group g first, for every state, so that on a tie the earlier choice (an
+      // earlier item, a lower option letter) stays: plans prefer B before E.
+      for (std::size_t s = 0; s < states; ++s) {
+        dp[g + 1][s] = dp[g][s];
+        from[g + 1][s] = From{-1, s};
+      }
       for (std::size_t s = 0; s < states; ++s) {
         const Cell& here = dp[g][s];
         if (here.cost == std::numeric_limits<std::int64_t>::max()) continue;
-        if (better(here, dp[g + 1][s])) {
-          dp[g + 1][s] = here;
-          from[g + 1][s] = From{-1, s};
-        }
         for (std::size_t u = 0; u < groups[g].size(); ++u) {
           const Upgrade& up = groups[g][u];
           const std::size_t to = std::min(states - 1, s + static_cast<std::size_t>(up.gain / unit));
@@ -313,6 +316,14 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
   if (check.level[0] < target)
     throw std::logic_error(fmt::format("diagnosis path for '{}' reaches level {}, not {}",
                                        c.enterprise_id, check.level[0], target));
+  // Plausibility checks the changed survey would newly fail: said with the path, so a plan is
+  // not taken up blindly (raising a scenario to level 3 without collecting its data, say).
+  const auto before = detail::failing_rules(index, c);
+  for (const ConsistencyRule* rule : detail::failing_rules(index, after)) {
+    if (std::find(before.begin(), before.end(), rule) == before.end())
+      path.warnings.push_back(
+          Issue{Severity::warning, rule->message, "consistency." + rule->id, c.where, ""});
+  }
   return path;
 }
 
@@ -361,8 +372,24 @@ Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target) c
     }
   }
   d.profile = profile ? profile->id : "";
-  d.target =
-      target ? *target : (profile && profile->target ? profile->target : rules.diagnosis.target);
+  // The target: given by the caller; else the survey's own (enterprise.target); else the
+  // industry profile's; else the rule set's.
+  std::optional<int> own;
+  for (const auto& [k, v] : c.enterprise) {
+    if (k != "target") continue;
+    int t = 0;
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
+    if (ec == std::errc{} && ptr == v.data() + v.size()) {
+      own = t;
+    } else {
+      d.warnings.push_back(Issue{Severity::warning,
+                                 fmt::format("enterprise.target '{}' is not a level: ignored", v),
+                                 "enterprise.target", c.where, ""});
+    }
+  }
+  d.target = target ? *target
+             : own  ? *own
+                    : (profile && profile->target ? profile->target : rules.diagnosis.target);
   if (!c.ok()) return d;
   d.path = path(c, d.target, profile);
 

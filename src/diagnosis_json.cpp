@@ -64,6 +64,16 @@ std::string to_json(const Diagnosis& d) {
       change(w, c);
     }
     w.close(']');
+    w.key("warnings");
+    w.open('[');
+    for (const auto& i : d.path.warnings) {
+      w.item_sep();
+      w.open('{');
+      w.str("rule", i.path.substr(i.path.find('.') + 1));
+      w.str("message", i.message);
+      w.close('}');
+    }
+    w.close(']');
     w.close('}');
     w.key("requirements");
     w.open('[');

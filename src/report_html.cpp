@@ -178,6 +178,11 @@ std::string enterprise_html(const Diagnosis& d, const RuleSet& rules) {
           esc(r.meaning), esc(r.gain), evidence);
     }
     h += "</table>";
+    if (!d.path.warnings.empty()) {
+      h += "<p class='warn'>按此路径改造后，以下合理性检查将提示，请一并考虑：</p><ul>";
+      for (const auto& w : d.path.warnings) h += "<li class='warn'>" + esc(w.message) + "</li>";
+      h += "</ul>";
+    }
   }
   std::vector<std::string> warnings;
   for (const auto& w : a.warnings) warnings.push_back(w.message);

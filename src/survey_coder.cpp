@@ -371,11 +371,17 @@ void SurveyCoder::finish() {
     error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
   if (!out_.errors.empty()) return;
 
-  for (const auto& [rule, when, then] : index_.consistency) {
-    if (!holds(when, out_) || holds(then, out_)) continue;
+  for (const ConsistencyRule* rule : failing_rules(index_, out_)) {
     Issue issue{rule->severity, rule->message, "consistency." + rule->id, where_, ""};
     (rule->severity == Severity::error ? out_.errors : out_.warnings).push_back(std::move(issue));
   }
+}
+
+std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index, const CodedSurvey& s) {
+  std::vector<const ConsistencyRule*> out;
+  for (const auto& [rule, when, then] : index.consistency)
+    if (holds(when, s) && !holds(then, s)) out.push_back(rule);
+  return out;
 }
 
 void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,

@@ -98,6 +98,10 @@ class SurveyCoder {
   ~SurveyCoder() { out_.enterprise.resize(fields_); }
 };
 
+// The consistency rules a coded survey fails (its `if` holds and its `then` does not).
+std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index,
+                                                  const CodedSurvey& survey);
+
 // The engine's compiled lookups, for the readers in src/.
 struct EngineAccess {
   static const RuleIndex& index(const Engine& engine) noexcept;

@@ -109,7 +109,9 @@ std::pair<std::vector<std::int32_t>, std::vector<std::string>> factorize(const p
       lo = std::min(lo, v[i]);
       hi = std::max(hi, v[i]);
     }
-    if (n && hi - lo < 4096) {  // small whole numbers (scenario levels): the offset is the code
+    // Small whole numbers (scenario levels): the offset is the code. Unsigned arithmetic: the
+    // span of int64 extremes overflows a signed difference.
+    if (n && static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) < 4096) {
       for (std::int64_t k = lo; k <= hi; ++k) f.values.push_back(std::to_string(k));
       for (std::size_t i = 0; i < n; ++i) f.codes[i] = static_cast<std::int32_t>(v[i] - lo);
     } else {

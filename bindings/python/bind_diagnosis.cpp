@@ -18,8 +18,8 @@ void bind_diagnosis(py::module_& m) {
   m.def(
       "diagnose_text",
       [](const Loaded& rules, const std::string& text, const std::string& format,
-         std::optional<int> target, std::optional<double> threshold, bool by_district,
-         const std::string& missing, bool html) {
+         std::optional<int> target, std::optional<std::string> threshold, bool by_district,
+         const std::string& missing, bool html, bool cohort_tags) {
         const Engine& engine = rules.checked_engine();
         if (!engine.rules().diagnosis.present)
           throw py::value_error("the rule set has no diagnosis settings");
@@ -27,11 +27,18 @@ void bind_diagnosis(py::module_& m) {
         if (!input) throw py::value_error("format must be jsonl or csv, got '" + format + "'");
         Decimal share = engine.rules().diagnosis.common_threshold;
         if (threshold) {
-          const auto t = Decimal::parse(std::to_string(*threshold).substr(0, 8));
-          if (!t || *threshold <= 0 || *threshold > 1)
-            throw py::value_error("threshold must be above 0 and at most 1");
+          const auto t = Decimal::parse(*threshold);
+          if (!t || *t <= Decimal{} || *t > Decimal::from_int(1))
+            throw py::value_error(
+                "threshold takes a share above 0 and at most 1 with at most 3 "
+                "decimals (0.5, 0.667), got " +
+                *threshold);
           share = *t;
         }
+        const int top = engine.rules().level_rule.top_level();
+        if (target && (*target < 1 || *target > top))
+          throw py::value_error("target level " + std::to_string(*target) +
+                                " does not exist: the levels are 1–" + std::to_string(top));
         BatchOptions options;
         options.missing = missing_policy(missing);
         std::vector<std::pair<std::string, std::string>> out;
@@ -50,9 +57,9 @@ void bind_diagnosis(py::module_& m) {
                 },
                 options);
           };
-          pass([&](Diagnosis& d) { cohort.add(d); });
+          if (cohort_tags) pass([&](Diagnosis& d) { cohort.add(d); });
           pass([&](Diagnosis& d) {
-            cohort.tag(d);
+            if (cohort_tags) cohort.tag(d);
             out.emplace_back(to_json(d), html ? enterprise_html(d, engine.rules()) : std::string());
           });
           cohort_json = cohort.to_json();
@@ -62,6 +69,7 @@ void bind_diagnosis(py::module_& m) {
       py::arg("rules"), py::arg("text"), py::arg("format") = "jsonl",
       py::arg("target") = py::none(), py::arg("threshold") = py::none(),
       py::arg("by_district") = false, py::arg("missing") = "error", py::arg("html") = false,
+      py::arg("cohort") = true,
       "Diagnoses every survey of a JSON Lines or CSV text: ([(diagnosis JSON, HTML)], cohort "
       "JSON).");
 }

@@ -1,10 +1,13 @@
 // Common requirements (共性) across a cohort: enterprises grouped by industry (optionally also
 // district); a requirement is common in a group when at least a threshold share of the group's
-// scored enterprises have it on their path to the target. Aggregates as diagnoses stream by:
-// memory grows with groups and requirements (and the ids listed under them), not with surveys.
+// scored enterprises, and at least two of them, have it on their path to the target (a
+// requirement of one enterprise alone is its own, 个性, however small its group). Aggregates as
+// diagnoses stream by: memory grows with groups and requirements (and the ids listed under them),
+// not with surveys.
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +49,10 @@ class Cohort {
   const std::map<std::string, CohortGroup>& groups() const noexcept { return groups_; }
   Decimal threshold() const noexcept { return threshold_; }
   std::string group_of(const Diagnosis& d) const;
+  // The enterprise id, or "<file>:<line>" for a record that has none (a malformed line).
+  static std::string label(const Diagnosis& d);
+  // Ids seen more than once (each occurrence is counted, so say so).
+  const std::vector<std::string>& duplicate_ids() const noexcept { return duplicates_; }
 
   std::string to_json() const;
 
@@ -54,6 +61,8 @@ class Cohort {
   Decimal threshold_;
   bool by_district_;
   std::map<std::string, CohortGroup> groups_;
+  std::set<std::string> seen_;
+  std::vector<std::string> duplicates_;
 };
 
 }  // namespace smedx

@@ -46,6 +46,8 @@ struct Path {
   Cost cost;
   std::vector<Change> changes;
   std::string reason;  // why unreachable, or already
+  // Consistency (plausibility) rules the survey would newly fail with these changes applied.
+  std::vector<Issue> warnings;
 };
 
 struct Requirement {

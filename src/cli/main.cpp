@@ -8,6 +8,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -197,16 +198,25 @@ struct DiagnoseOptions {
   std::string input_format;
   std::string missing = "error";
   int target = 0;  // 0: the profile's or the rule set's
-  double threshold = -1;
+  std::string threshold;
   bool by_district = false;
   unsigned threads = 0;
 };
 
-// A file name for an enterprise id: letters, digits, '-', '_' and '.' kept, anything else '_'.
+// A file name for an enterprise id: the id itself where a file system allows it (Chinese ids
+// stay readable), '/', '\\', control and reserved characters made '_', at most 120 bytes, never
+// one of the cohort files' names and never twice. index.tsv maps ids to files.
 std::string file_stem(const std::string& id, std::set<std::string>& used) {
   std::string stem;
-  for (unsigned char c : id)
-    stem += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? static_cast<char>(c) : '_';
+  for (unsigned char c : id) {
+    const bool bad = c < 0x20 || c == 0x7f || std::strchr("/\\<>:\"|?*", c) != nullptr;
+    stem += bad ? '_' : static_cast<char>(c);
+  }
+  if (stem.size() > 120) {
+    std::size_t cut = 120;
+    while (cut > 0 && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80) --cut;  // whole chars
+    stem.resize(cut);
+  }
   if (stem.empty() || stem[0] == '.') stem = "enterprise" + stem;
   std::string name = stem;
   for (int k = 2; !used.insert(name).second; ++k) name = stem + "-" + std::to_string(k);
@@ -230,10 +240,13 @@ int diagnose(const DiagnoseOptions& o) {
     return 2;
   }
   smedx::Decimal threshold = rules.diagnosis.common_threshold;
-  if (o.threshold >= 0) {
-    const auto t = smedx::Decimal::parse(fmt::format("{:.3f}", o.threshold));
-    if (!t || o.threshold <= 0 || o.threshold > 1) {
-      std::fprintf(stderr, "error: --threshold must be above 0 and at most 1\n");
+  if (!o.threshold.empty()) {
+    const auto t = smedx::Decimal::parse(o.threshold);
+    if (!t || *t <= smedx::Decimal{} || *t > smedx::Decimal::from_int(1)) {
+      std::fprintf(stderr,
+                   "error: --threshold takes a share above 0 and at most 1 with at most 3 "
+                   "decimals (0.5, 0.667), got '%s'\n",
+                   o.threshold.c_str());
       return 2;
     }
     threshold = *t;
@@ -282,7 +295,8 @@ int diagnose(const DiagnoseOptions& o) {
     }
   };
   each([&](smedx::Diagnosis& d) { cohort.add(d); });
-  std::set<std::string> used;
+  std::set<std::string> used = {"cohort", "index"};
+  std::string index = "enterprise_id\tfile\n";
   std::size_t written = 0, errors = 0, reached = 0;
   auto write = [&](const std::filesystem::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
@@ -291,13 +305,15 @@ int diagnose(const DiagnoseOptions& o) {
   };
   each([&](smedx::Diagnosis& d) {
     cohort.tag(d);
-    const std::string stem = file_stem(d.assessment.enterprise_id, used);
+    const std::string stem = file_stem(smedx::Cohort::label(d), used);
+    index += smedx::Cohort::label(d) + "\t" + stem + "\n";
     write(std::filesystem::path(o.output) / (stem + ".json"), smedx::to_json(d) + "\n");
     write(std::filesystem::path(o.output) / (stem + ".html"), smedx::enterprise_html(d, rules));
     ++written;
     errors += !d.assessment.ok();
     reached += d.assessment.ok() && d.assessment.level >= d.target;
   });
+  write(std::filesystem::path(o.output) / "index.tsv", index);
   write(std::filesystem::path(o.output) / "cohort.json", cohort.to_json() + "\n");
   write(std::filesystem::path(o.output) / "cohort.html",
         smedx::cohort_html(cohort, rules, o.target ? o.target : rules.diagnosis.target));

@@ -61,3 +61,47 @@ def test_the_enterprise_file_renders(rules: smedx.RuleSet, cohort_jsonl: Path) -
     assert d.target == 2 and d.profile == "chem_new_materials"
     page = d._repr_html_()
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "转型需求" in page
+
+
+def test_targets_are_checked(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
+    survey = smedx.read_surveys(cohort_jsonl)[0]
+    with pytest.raises(ValueError, match="target level 5 does not exist: the levels are 1–4"):
+        rules.diagnose(survey, target=5)
+    with pytest.raises(ValueError, match="target level 0"):
+        rules.diagnose(survey, target=0)
+    with pytest.raises(TypeError):
+        rules.diagnose(survey, target=True)
+
+
+def test_a_bad_survey_raises_survey_error(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
+    survey = smedx.read_surveys(cohort_jsonl)[0]
+    survey["answers"]["network"] = ["Q"]
+    with pytest.raises(smedx.SurveyError, match="unknown option 'Q'") as info:
+        rules.diagnose(survey)
+    assert info.value.item == "network"
+
+
+def test_one_survey_alone_has_only_its_own_requirements(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
+    d = rules.diagnose(smedx.read_surveys(cohort_jsonl)[5], target=2)
+    assert d.requirements and all(r["tag"] == "个性" for r in d.requirements)
+
+
+def test_diagnose_frame_reads_cells_as_score_frame_does(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+    frame = smedx.read_surveys(cohort_csv)
+    plain = smedx.diagnose_frame(frame, rules)
+    typed = frame.copy()
+    typed["quality"] = typed["quality"].astype(float)
+    typed.loc[0, "quality"] = None  # a NaN makes the column float: 2.0 must still read as 2
+    typed["network"] = typed["network"].str.split("|")
+    typed["notes"] = "extra column, left out"
+    out = smedx.diagnose_frame(typed, rules, missing="zero")
+    assert len(out.attrs["diagnoses"]) == len(frame)
+    assert all(d.assessment.ok for d in out.attrs["diagnoses"])
+    assert len(out) >= len(plain)
+
+
+def test_thresholds_are_checked(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+    frame = smedx.read_surveys(cohort_csv)
+    for bad in (0, -0.5, 1.5, 1 / 3, float("nan")):
+        with pytest.raises(ValueError, match="threshold"):
+            smedx.diagnose_frame(frame, rules, threshold=bad)

@@ -161,3 +161,29 @@ def test_partitions_scored_in_other_processes_match(rules: smedx.RuleSet) -> Non
     with concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
         scored = list(pool.map(smedx.score_frame, parts, [rules] * len(parts)))
     pd.testing.assert_frame_equal(pd.concat(scored), smedx.score_frame(frame, rules))
+
+
+def test_column_mistakes_are_errors(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+    frame = smedx.read_surveys(cohort_csv)
+    with pytest.raises(ValueError, match="unknown column 'netwrok' \\(did you mean 'network'\\?\\)"):
+        smedx.score_frame(frame.rename(columns={"network": "netwrok"}), rules)
+    doubled = pd.concat([frame, frame[["network"]]], axis=1)
+    with pytest.raises(ValueError, match="column 'network' appears twice"):
+        smedx.score_frame(doubled, rules)
+    out = smedx.score_frame(frame.assign(notes="anything"), rules)  # other columns are left alone
+    assert out["error"].isna().all()
+
+
+def test_error_and_warning_cells_are_none_when_fine(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+    out = smedx.score_frame(smedx.read_surveys(cohort_csv), rules)
+    assert out.loc[0, "error"] is None
+    assert out.loc[0, "warnings"] is None or isinstance(out.loc[0, "warnings"], str)
+
+
+def test_extreme_integers_are_errors_not_a_crash(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+    frame = smedx.read_surveys(cohort_csv)
+    frame["quality"] = frame["quality"].astype("int64")
+    frame.loc[0, "quality"] = -(2**63)
+    out = smedx.score_frame(frame, rules)
+    assert "scenario level" in out.loc[0, "error"]
+    assert out["error"].notna().sum() == 1

@@ -81,7 +81,7 @@ class Loaded:
     @property
     def version(self) -> str:
         ...
-def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: typing.SupportsFloat | typing.SupportsIndex | None = None, by_district: bool = False, missing: str = 'error', html: bool = False) -> tuple[list[tuple[str, str]], str]:
+def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, cohort: bool = True) -> tuple[list[tuple[str, str]], str]:
     """
     Diagnoses every survey of a JSON Lines or CSV text: ([(diagnosis JSON, HTML)], cohort JSON).
     """

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import html as _html
 import json
+import math
 from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -44,8 +46,9 @@ class Diagnosis:
         return cls(json.loads(text, parse_float=Decimal), html)
 
     def to_dict(self) -> Dict[str, Any]:
-        """The enterprise file's JSON as a dict (what ``smedx diagnose`` writes as <id>.json)."""
-        return json.loads(json.dumps(self._record, default=str), parse_float=Decimal)
+        """The enterprise file's JSON as a dict (what ``smedx diagnose`` writes as <id>.json);
+        fractional numbers as :class:`decimal.Decimal`."""
+        return copy.deepcopy(self._record)
 
     def __repr__(self) -> str:
         status = self.path.get("status", "error")
@@ -56,14 +59,44 @@ class Diagnosis:
         return self._html or f"<pre>{_html.escape(repr(self))}</pre>"
 
 
+def _check_target(rules: Any, target: Optional[int]) -> Optional[int]:
+    if target is None:
+        return None
+    if isinstance(target, bool) or not isinstance(target, int):
+        raise TypeError(f"target is a whole level number, got {target!r}")
+    top = len(rules.levels())
+    if not 1 <= target <= top:
+        raise ValueError(f"target level {target} does not exist: the levels are 1–{top}")
+    return target
+
+
+def _threshold_text(threshold: Optional[float]) -> Optional[str]:
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, Decimal)) or (
+        isinstance(threshold, float) and not math.isfinite(threshold)
+    ):
+        raise ValueError(f"threshold takes a share above 0 and at most 1, got {threshold!r}")
+    return repr(float(threshold)) if not isinstance(threshold, Decimal) else str(threshold)
+
+
 def diagnose(rules: Any, survey: Mapping[str, Any], target: Optional[int] = None,
              missing: str = "error") -> Diagnosis:
+    from ._errors import SurveyError
     from .rules import _dumps
 
-    results, _cohort = _core.diagnose_text(rules._loaded, _dumps(survey), "jsonl", target, None,
-                                           False, missing, True)
+    results, _cohort = _core.diagnose_text(rules._loaded, _dumps(survey), "jsonl",
+                                           _check_target(rules, target), None, False, missing,
+                                           True, False)
     (record, html), = results
-    return Diagnosis.from_json(record, html)
+    d = Diagnosis.from_json(record, html)
+    if not d.assessment.ok:
+        error = d.assessment.error or {}
+        issues = error.get("issues", [])
+        first = issues[0] if issues else {}
+        raise SurveyError(error.get("message", "the survey cannot be scored"), issues,
+                          path=first.get("path"))
+    return d
 
 
 def diagnose_frame(
@@ -82,13 +115,16 @@ def diagnose_frame(
     group — its industry, and district with ``by_district`` — has it; else 个性), ``constraint``,
     ``meaning``. ``df.attrs["cohort"]`` holds the cohort summary (level distribution per group,
     share at or above the target, common requirements with their enterprises, errors) and
-    ``df.attrs["diagnoses"]`` each enterprise's :class:`Diagnosis`, in input order.
+    ``df.attrs["diagnoses"]`` each enterprise's :class:`Diagnosis`, in input order. Cells read
+    as in :func:`smedx.score_frame`; columns other than the enterprise fields, items and
+    scenarios are left out.
 
     >>> reqs = smedx.diagnose_frame(frame, rules, target=2)
     >>> reqs[reqs["tag"] == "共性"].groupby("id").size()
     """
-    results, cohort = _core.diagnose_text(rules._loaded, df.to_csv(index=False), "csv", target,
-                                          threshold, by_district, missing, False)
+    results, cohort = _core.diagnose_text(rules._loaded, _csv_text(df, rules), "csv",
+                                          _check_target(rules, target), _threshold_text(threshold),
+                                          by_district, missing, False, True)
     diagnoses = [Diagnosis.from_json(record) for record, _ in results]
     rows = [
         {
@@ -114,3 +150,27 @@ def diagnose_frame(
     out.attrs["cohort"] = json.loads(cohort, parse_float=Decimal)
     out.attrs["diagnoses"] = diagnoses
     return out
+
+
+def _csv_text(df: pd.DataFrame, rules: Any) -> str:
+    """The frame in the CSV survey layout: known columns only, cells as a CSV file holds them
+    (letters joined with '|', whole-number floats as integers, missing as empty)."""
+    from .frame import _check_columns
+
+    names = _check_columns(df, rules)
+    keep = [c for c in df.columns if str(c) in ("enterprise_id", "name", "industry", "district")
+            or str(c) in names]
+    out = pd.DataFrame(index=df.index)
+    for column in keep:
+        out[str(column)] = df[column].map(_cell)
+    return out.to_csv(index=False)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "|".join(str(v) for v in value)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

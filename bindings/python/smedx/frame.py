@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from os import PathLike
 from pathlib import Path
@@ -44,11 +45,7 @@ def score_frame(
     if "enterprise_id" not in df.columns:
         raise ValueError("the frame has no 'enterprise_id' column")
     rows = len(df)
-    names: Dict[str, str] = {}
-    for item_id, code, _kind, _zh in rules.items():
-        names[item_id] = names[code] = "item"
-    for scenario_id, code, _c, _zh in rules.scenarios():
-        names[scenario_id] = names[code] = "scenario"
+    names = _check_columns(df, rules)
 
     columns = [(str(name), _cells(df[name])) for name in df.columns if str(name) in names]
     ids = df["enterprise_id"]
@@ -56,13 +53,13 @@ def score_frame(
     result = _core.score_arrays(rules._loaded, columns, has_id, missing, threads or 0)
 
     ok = np.ones(rows, dtype=bool)
-    errors = np.full(rows, None, dtype=object)
+    errors = pd.Series([None] * rows, dtype=object, index=df.index)
     for row, message in result["errors"]:
         ok[row] = False
-        errors[row] = message
-    warnings = np.full(rows, None, dtype=object)
+        errors.iloc[row] = message
+    warnings = pd.Series([None] * rows, dtype=object, index=df.index)
     for row, message in result["warnings"]:
-        warnings[row] = message
+        warnings.iloc[row] = message
     out: Dict[str, Any] = {"enterprise_id": ids.to_numpy()}
     out["level"] = pd.array(result["level"], dtype="Int8")
     out["level"][~ok] = pd.NA
@@ -76,6 +73,29 @@ def score_frame(
     out["error"] = errors
     out["warnings"] = warnings
     return pd.DataFrame(out, index=df.index)
+
+
+def _check_columns(df: pd.DataFrame, rules: RuleSet) -> Dict[str, str]:
+    """The frame's item and scenario columns by name (id or code). A column named twice, or one
+    a letter or two away from an item or scenario name, is an error: a misspelt item would
+    otherwise pass as an unanswered one. Other columns are left alone."""
+    names: Dict[str, str] = {}
+    for item_id, code, _kind, _zh in rules.items():
+        names[item_id] = names[code] = "item"
+    for scenario_id, code, _c, _zh in rules.scenarios():
+        names[scenario_id] = names[code] = "scenario"
+    seen = set()
+    for column in df.columns:
+        name = str(column)
+        if name in seen:
+            raise ValueError(f"column '{name}' appears twice in the frame")
+        seen.add(name)
+        if name in names or name in ("enterprise_id", "name", "industry", "district"):
+            continue
+        close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.8)
+        if close:
+            raise ValueError(f"unknown column '{name}' (did you mean '{close[0]}'?)")
+    return names
 
 
 def _points(thousandths: np.ndarray, ok: np.ndarray) -> pd.arrays.FloatingArray:
