@@ -8,7 +8,6 @@
 #include <ostream>
 #include <sstream>
 
-#include "csv_row.h"
 #include "parallel.h"
 #include "smedx/survey_io.h"
 
@@ -278,20 +277,6 @@ BatchSummary visit_stream(const Engine& engine, std::istream& in, std::string_vi
   return stream_records(
       engine, in, source, format, options, [](const ScoredRecord&) { return std::string(); },
       [&visit](std::string&, const CodedSurvey& coded) { visit(coded); }, {});
-}
-
-std::string to_csv(const ScoredRecord& r) {
-  const RuleSet& rules = r.engine.rules();
-  const std::size_t dims = rules.dimensions.size(),
-                    top = static_cast<std::size_t>(rules.level_rule.top_level());
-  (void)top;
-  if (!r.ok())
-    return detail::csv_error_row(r.survey.enterprise_id, r.survey.errors.front().message, rules);
-  std::vector<Decimal> points(dims);
-  for (std::size_t d = 0; d < dims; ++d)
-    points[d] = Decimal::from_thousandths(r.scores.dim_points[r.row * dims + d]);
-  return detail::csv_row(r.survey.enterprise_id, r.scores.level[r.row],
-                         Decimal::from_thousandths(r.scores.total[r.row]), points, r.survey.levels);
 }
 
 }  // namespace smedx

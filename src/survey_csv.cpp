@@ -8,6 +8,7 @@
 #include "cell.h"
 #include "csv_row.h"
 #include "rule_reader.h"
+#include "smedx/batch.h"
 #include "smedx/survey_io.h"
 
 namespace smedx {
@@ -211,6 +212,18 @@ std::string to_csv(const Assessment& a, const RuleSet& rules) {
   std::vector<std::int8_t> levels;
   for (const auto& [id, level] : a.scenarios) levels.push_back(static_cast<std::int8_t>(level));
   return detail::csv_row(a.enterprise_id, a.level, a.total, dims, levels);
+}
+
+std::string to_csv(const ScoredRecord& r) {
+  const RuleSet& rules = r.engine.rules();
+  if (!r.ok())
+    return detail::csv_error_row(r.survey.enterprise_id, r.survey.errors.front().message, rules);
+  const std::size_t dims = rules.dimensions.size();
+  std::vector<Decimal> points(dims);
+  for (std::size_t d = 0; d < dims; ++d)
+    points[d] = Decimal::from_thousandths(r.scores.dim_points[r.row * dims + d]);
+  return detail::csv_row(r.survey.enterprise_id, r.scores.level[r.row],
+                         Decimal::from_thousandths(r.scores.total[r.row]), points, r.survey.levels);
 }
 
 }  // namespace smedx
