@@ -141,6 +141,10 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         if (!out.warnings[r].empty()) out.warnings[r] += "; ";
         out.warnings[r] += w.message;
       }
+      for (std::uint16_t k : c.fired) {
+        if (!out.warnings[r].empty()) out.warnings[r] += "; ";
+        out.warnings[r] += rules.consistency[k].message;
+      }
       std::fill(sub_points.begin(), sub_points.end(), 0);
       std::int64_t* dim_points = &out.dim_points[r * dims];
       for (std::size_t i = 0; i < items; ++i) {

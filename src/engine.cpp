@@ -182,6 +182,10 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   a.errors = s.errors;
   if (!s.ok()) return a;
   a.warnings = s.warnings;
+  for (std::uint16_t k : s.fired) {
+    const ConsistencyRule& rule = c.rules.consistency[k];
+    a.warnings.push_back(Issue{rule.severity, rule.message, "consistency." + rule.id, s.where, ""});
+  }
   const auto& items = c.index.items;
   for (std::size_t i = 0; i < items.size(); ++i) {
     ItemScore is{items[i]->id,

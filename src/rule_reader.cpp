@@ -353,7 +353,8 @@ void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, 
     } else if (key == "consistency") {
       out.consistency = read_sequence<ConsistencyRule>(
           v, "consistency", root, "consistency", "consistency rule", &rule_ids_,
-          [&](const YamlNode& e, const Path& p, ConsistencyRule& r) { read_consistency(e, p, r); });
+          [&](const YamlNode& e, const Path& p, ConsistencyRule& r) { read_consistency(e, p, r); },
+          limits_.max_rules);
     } else {
       const std::string hint = nearest(key, top_keys);
       error(k, root.key(key),

@@ -141,6 +141,7 @@ SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSur
   out.where = where;
   out.errors.clear();
   out.warnings.clear();
+  out.fired.clear();
   out.selected.assign(index.items.size(), 0);
   out.levels.assign(index.rules.scenarios.size(), 0);
   answered_.assign(index.items.size(), {});
@@ -371,9 +372,15 @@ void SurveyCoder::finish() {
     error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
   if (!out_.errors.empty()) return;
 
-  for (const ConsistencyRule* rule : failing_rules(index_, out_)) {
-    Issue issue{rule->severity, rule->message, "consistency." + rule->id, where_, ""};
-    (rule->severity == Severity::error ? out_.errors : out_.warnings).push_back(std::move(issue));
+  for (std::size_t k = 0; k < index_.consistency.size(); ++k) {
+    const auto& [rule, when, then] = index_.consistency[k];
+    if (!holds(when, out_) || holds(then, out_)) continue;
+    if (rule->severity == Severity::error) {
+      out_.errors.push_back(
+          Issue{rule->severity, rule->message, "consistency." + rule->id, where_, ""});
+    } else {
+      out_.fired.push_back(static_cast<std::uint16_t>(k));
+    }
   }
 }
 

@@ -95,7 +95,11 @@ struct CodedSurvey {
   std::vector<std::pair<std::string, std::string>> enterprise;
   Location where;
   std::vector<Issue> errors;    // when not empty, the survey is not scored
-  std::vector<Issue> warnings;  // consistency rules that fired, missing answers scored as zero
+  std::vector<Issue> warnings;  // missing answers scored as zero
+  // Warning-severity consistency rules that fired, as indices into RuleSet::consistency: kept
+  // as numbers so scoring a batch builds no message text; Engine::assessment turns them into
+  // warnings.
+  std::vector<std::uint16_t> fired;
   std::vector<std::uint32_t> selected;  // per item: bit k set = option k (A + k) chosen
   std::vector<std::int8_t> levels;      // per scenario
   bool ok() const noexcept { return errors.empty(); }

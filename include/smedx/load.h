@@ -26,6 +26,7 @@ struct LoadLimits {
   std::size_t max_nodes = 200'000;        // YAML nodes per file, after expanding aliases
   std::size_t max_items = 1000;
   std::size_t max_scenarios = 1000;
+  std::size_t max_rules = 10'000;  // consistency rules
 };
 
 // Where one element of the rule set came from, and its logical path for messages.
