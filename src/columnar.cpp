@@ -137,13 +137,15 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         out.errors[r] = c.errors.front().message;
         continue;
       }
-      for (const auto& w : c.warnings) {
-        if (!out.warnings[r].empty()) out.warnings[r] += "; ";
-        out.warnings[r] += w.message;
-      }
-      for (std::uint16_t k : c.fired) {
-        if (!out.warnings[r].empty()) out.warnings[r] += "; ";
-        out.warnings[r] += rules.consistency[k].message;
+      if (table.warnings) {
+        for (const auto& w : c.warnings) {
+          if (!out.warnings[r].empty()) out.warnings[r] += "; ";
+          out.warnings[r] += w.message;
+        }
+        for (std::uint16_t k : c.fired) {
+          if (!out.warnings[r].empty()) out.warnings[r] += "; ";
+          out.warnings[r] += rules.consistency[k].message;
+        }
       }
       std::fill(sub_points.begin(), sub_points.end(), 0);
       std::int64_t* dim_points = &out.dim_points[r * dims];

@@ -182,7 +182,7 @@ void bind_columnar(py::module_& m) {
       "score_arrays",
       [](const Loaded& rules, const std::vector<std::pair<std::string, py::array>>& columns,
          py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> has_id,
-         const std::string& missing, unsigned threads) {
+         const std::string& missing, unsigned threads, bool warnings) {
         const Engine& engine = rules.checked_engine();
         const auto rows = static_cast<std::size_t>(has_id.size());
         std::vector<std::vector<std::int32_t>> codes;
@@ -198,6 +198,7 @@ void bind_columnar(py::module_& m) {
           table.columns.push_back({name, codes.back().data(), std::move(values)});
         }
         table.has_id = has_id.data();
+        table.warnings = warnings;
         const MissingPolicy policy = missing_policy(missing);
         ColumnarScores scores;
         {
@@ -208,25 +209,31 @@ void bind_columnar(py::module_& m) {
         const auto& r = engine.rules();
         const auto dims = static_cast<py::ssize_t>(r.dimensions.size());
         const auto scen = static_cast<py::ssize_t>(r.scenarios.size());
-        // Errors and warnings are few: (row, message) pairs, not a string per row.
-        std::vector<std::pair<std::size_t, std::string>> errors, warnings;
-        for (std::size_t i = 0; i < rows; ++i) {
-          if (!scores.errors[i].empty()) errors.emplace_back(i, std::move(scores.errors[i]));
-          if (!scores.warnings[i].empty()) warnings.emplace_back(i, std::move(scores.warnings[i]));
-        }
+        // One entry per row, None where there is nothing to say, built straight as a list.
+        auto texts = [rows](std::vector<std::string>& v) {
+          py::list out(rows);
+          for (std::size_t i = 0; i < rows; ++i) {
+            if (v[i].empty()) {
+              out[i] = py::none();
+            } else {
+              out[i] = py::str(v[i]);
+            }
+          }
+          return out;
+        };
         py::dict out;
         out["level"] = to_numpy(std::move(scores.level), {n});
         out["total"] = to_numpy(std::move(scores.total), {n});
         out["dimensions"] = to_numpy(std::move(scores.dim_points), {n, dims});
         out["scenarios"] = to_numpy(std::move(scores.scenario_levels), {n, scen});
-        out["errors"] = std::move(errors);
-        out["warnings"] = std::move(warnings);
+        out["errors"] = texts(scores.errors);
+        out["warnings"] = texts(scores.warnings);
         return out;
       },
       py::arg("rules"), py::arg("columns"), py::arg("has_id"), py::arg("missing") = "error",
-      py::arg("threads") = 0,
+      py::arg("threads") = 0, py::arg("warnings") = false,
       "Scores a table given as (name, numpy array) columns of cells in the CSV survey layout. "
-      "Points are integer thousandths; levels 0-4; errors and warnings as (row, message) pairs.");
+      "Points are integer thousandths; levels 0-4; errors and warnings one per row (None: none).");
 }
 
 }  // namespace smedx::python

@@ -21,6 +21,7 @@ struct ColumnarSurveys {
   std::size_t rows = 0;
   std::vector<Column> columns;           // columns that are neither items nor scenarios are ignored
   const std::uint8_t* has_id = nullptr;  // one per row, 0 = enterprise_id missing; null: all there
+  bool warnings = true;                  // build the warnings text of each row
 };
 
 // What a data frame's rows come out with: the columns of the CSV output of `smedx score`.

@@ -93,9 +93,9 @@ def load(path: str) -> Loaded:
     """
     Loads a rule set from a folder or YAML file; never raises for bad content.
     """
-def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, numpy.ndarray]], has_id: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, numpy.ndarray]], has_id: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0, warnings: bool = False) -> dict:
     """
-    Scores a table given as (name, numpy array) columns of cells in the CSV survey layout. Points are integer thousandths; levels 0-4; errors and warnings as (row, message) pairs.
+    Scores a table given as (name, numpy array) columns of cells in the CSV survey layout. Points are integer thousandths; levels 0-4; errors and warnings one per row (None: none).
     """
 def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, list[Issue]]:
     """

@@ -21,6 +21,7 @@ def score_frame(
     *,
     missing: str = "error",
     threads: Optional[int] = None,
+    warnings: bool = False,
 ) -> pd.DataFrame:
     """Score a DataFrame of surveys in the CSV survey layout (``docs/surveys.md``): an
     ``enterprise_id`` column, one column per item and per scenario, named by id or code; other
@@ -30,8 +31,9 @@ def score_frame(
 
     Returns one row per input row, in the same order and with the same index, with the columns
     of ``smedx score --format csv``: ``enterprise_id``, ``level``, ``total``, one column per
-    dimension, one per scenario, and ``error`` (``None`` when the row scored), plus
-    ``warnings`` (``None`` when none). Rows with errors have ``<NA>`` scores.
+    dimension, one per scenario, and ``error`` (``None`` when the row scored); with
+    ``warnings=True`` also ``warnings``: the consistency and plausibility messages of the row,
+    joined with "; " (``None`` when none). Rows with errors have ``<NA>`` scores.
 
     The frame goes to the engine as numpy columns, not one dict per row: each column's distinct
     values are read once, and the GIL is released while rows are scored on ``threads`` threads
@@ -50,16 +52,11 @@ def score_frame(
     columns = [(str(name), _cells(df[name])) for name in df.columns if str(name) in names]
     ids = df["enterprise_id"]
     has_id = (ids.notna() & (ids != "")).to_numpy(dtype=np.uint8)
-    result = _core.score_arrays(rules._loaded, columns, has_id, missing, threads or 0)
+    result = _core.score_arrays(rules._loaded, columns, has_id, missing, threads or 0, warnings)
 
-    ok = np.ones(rows, dtype=bool)
-    errors = pd.Series([None] * rows, dtype=object, index=df.index)
-    for row, message in result["errors"]:
-        ok[row] = False
-        errors.iloc[row] = message
-    warnings = pd.Series([None] * rows, dtype=object, index=df.index)
-    for row, message in result["warnings"]:
-        warnings.iloc[row] = message
+    errors = pd.Series(result["errors"], dtype=object, index=df.index)
+    notes = pd.Series(result["warnings"], dtype=object, index=df.index) if warnings else None
+    ok = errors.isna().to_numpy()
     out: Dict[str, Any] = {"enterprise_id": ids.to_numpy()}
     out["level"] = pd.array(result["level"], dtype="Int8")
     out["level"][~ok] = pd.NA
@@ -71,7 +68,8 @@ def score_frame(
         col[~ok] = pd.NA
         out[scenario] = col
     out["error"] = errors
-    out["warnings"] = warnings
+    if warnings:
+        out["warnings"] = notes
     return pd.DataFrame(out, index=df.index)
 
 
