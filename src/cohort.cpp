@@ -81,13 +81,7 @@ std::string Cohort::to_json() const {
   detail::Writer w;
   w.open('{');
   w.raw("threshold", threshold_.to_string());
-  w.key("duplicate_ids");
-  w.open('[');
-  for (const auto& id : duplicates_) {
-    w.item_sep();
-    detail::escape(w.out, id);
-  }
-  w.close(']');
+  w.strings("duplicate_ids", duplicates_);
   w.key("groups");
   w.open('[');
   for (const auto& [key, g] : groups_) {
@@ -122,13 +116,7 @@ std::string Cohort::to_json() const {
       w.str("zh", r.zh);
       w.raw("count", std::to_string(r.count));
       w.raw("share", fmt::format("{:.4f}", static_cast<double>(r.count) / g.scored));
-      w.key("enterprises");
-      w.open('[');
-      for (const auto& id : r.enterprises) {
-        w.item_sep();
-        detail::escape(w.out, id);
-      }
-      w.close(']');
+      w.strings("enterprises", r.enterprises);
       w.close('}');
     }
     w.close(']');

@@ -202,6 +202,9 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
   }
 
   // --- scenarios: the least cost of S at >= T with C constraint among them ---
+  // What raising each scenario to the target costs: its steps times its step cost (the
+  // profile's for that scenario, else the rule set's).
+  std::vector<Cost> raise_cost(rules.scenarios.size());
   struct Candidate {
     std::size_t scenario;
     Cost cost;
@@ -220,8 +223,8 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       for (const auto& [id, cost] : profile->scenario_costs)
         if (id == sc.id) step = cost;
     }
-    const Candidate cand{s, times(Decimal::from_int(target - c.levels[s]), step)};
-    (sc.constraint ? constraint_c : other_c).push_back(cand);
+    raise_cost[s] = times(Decimal::from_int(target - c.levels[s]), step);
+    (sc.constraint ? constraint_c : other_c).push_back(Candidate{s, raise_cost[s]});
   }
   auto by_cost = [](const Candidate& a, const Candidate& b) {
     return a.cost < b.cost || (a.cost == b.cost && a.scenario < b.scenario);
@@ -230,20 +233,27 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
   std::sort(other_c.begin(), other_c.end(), by_cost);
   const int need_c = std::max(0, req.min_constraint - have_c);
   const int need = std::max(0, req.min_scenarios - have);
-  std::optional<std::pair<Cost, int>> best;  // cost, k
-  for (int k = need_c; k <= static_cast<int>(constraint_c.size()); ++k) {
-    const int rest = std::max(0, need - k);
-    // Remaining slots may also be filled by further constraint candidates: merge the tails.
+  // The cheapest choice raising exactly the k cheapest constraint candidates, the remaining
+  // slots filled from the other candidates and the further constraint ones; nothing if too few.
+  auto choose = [&](int k) -> std::optional<std::pair<Cost, std::vector<std::size_t>>> {
     std::vector<Candidate> pool(other_c);
     pool.insert(pool.end(), constraint_c.begin() + k, constraint_c.end());
     std::sort(pool.begin(), pool.end(), by_cost);
-    if (rest > static_cast<int>(pool.size())) continue;
-    Cost total;
-    for (int j = 0; j < k; ++j)
-      total.millionths += constraint_c[static_cast<std::size_t>(j)].cost.millionths;
-    for (int j = 0; j < rest; ++j)
-      total.millionths += pool[static_cast<std::size_t>(j)].cost.millionths;
-    if (!best || total < best->first) best = std::make_pair(total, k);
+    const int rest = std::max(0, need - k);
+    if (rest > static_cast<int>(pool.size())) return std::nullopt;
+    std::pair<Cost, std::vector<std::size_t>> out;
+    auto take = [&out](const Candidate& cand) {
+      out.first.millionths += cand.cost.millionths;
+      out.second.push_back(cand.scenario);
+    };
+    for (int j = 0; j < k; ++j) take(constraint_c[static_cast<std::size_t>(j)]);
+    for (int j = 0; j < rest; ++j) take(pool[static_cast<std::size_t>(j)]);
+    return out;
+  };
+  std::optional<std::pair<Cost, std::vector<std::size_t>>> best;
+  for (int k = need_c; k <= static_cast<int>(constraint_c.size()); ++k) {
+    auto option = choose(k);
+    if (option && (!best || option->first < best->first)) best = std::move(option);
   }
   if (!best) {
     path.reason = fmt::format(
@@ -254,16 +264,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
   }
 
   // --- the changes, in rule-set order: scenarios, then items ---
-  std::vector<std::size_t> raise;
-  for (int j = 0; j < best->second; ++j)
-    raise.push_back(constraint_c[static_cast<std::size_t>(j)].scenario);
-  {
-    std::vector<Candidate> pool(other_c);
-    pool.insert(pool.end(), constraint_c.begin() + best->second, constraint_c.end());
-    std::sort(pool.begin(), pool.end(), by_cost);
-    for (int j = 0; j < std::max(0, need - best->second); ++j)
-      raise.push_back(pool[static_cast<std::size_t>(j)].scenario);
-  }
+  std::vector<std::size_t> raise = std::move(best->second);
   std::sort(raise.begin(), raise.end());
   for (std::size_t s : raise) {
     const Scenario& sc = rules.scenarios[s];
@@ -273,11 +274,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     ch.code = sc.code;
     ch.from_level = c.levels[s];
     ch.to_level = target;
-    Decimal step = rules.diagnosis.scenario_level_step;
-    if (profile)
-      for (const auto& [id, cost] : profile->scenario_costs)
-        if (id == sc.id) step = cost;
-    ch.cost = times(Decimal::from_int(target - c.levels[s]), step);
+    ch.cost = raise_cost[s];
     path.changes.push_back(std::move(ch));
   }
   // Upgrades of the same multi item are merged into one change of that item.

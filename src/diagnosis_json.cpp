@@ -96,13 +96,7 @@ std::string to_json(const Diagnosis& d) {
       w.str("gain", r.gain);
       w.str("priority", r.priority);
       w.str("tag", r.common ? "共性" : "个性");
-      w.key("evidence");
-      w.open('[');
-      for (const auto& e : r.evidence) {
-        w.item_sep();
-        detail::escape(w.out, e);
-      }
-      w.close(']');
+      w.strings("evidence", r.evidence);
       w.close('}');
     }
     w.close(']');

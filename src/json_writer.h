@@ -96,6 +96,17 @@ struct Writer {
     if (!first) out += ',';
     first = false;
   }
+  // "key":["a","b"]
+  template <typename Strings>
+  void strings(std::string_view k, const Strings& values) {
+    key(k);
+    open('[');
+    for (const auto& v : values) {
+      item_sep();
+      escape(out, v);
+    }
+    close(']');
+  }
 };
 
 }  // namespace smedx::detail
