@@ -1,0 +1,27 @@
+// What the smedx subcommands share: each file in src/cli/ adds one subcommand to the app and
+// returns how to run it once the command line has been parsed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "smedx/load.h"
+
+namespace smedx::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // the exit code: 0 clean, 1 problems in the input, 2 usage errors
+};
+
+Command add_lint(CLI::App& app);
+Command add_score(CLI::App& app);
+Command add_diagnose(CLI::App& app);
+
+// Loads a rule set for a command, printing its diagnostics; nothing when it cannot be used.
+std::optional<LoadResult> load_or_report(const std::string& path);
+
+}  // namespace smedx::cli
