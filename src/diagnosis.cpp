@@ -76,6 +76,17 @@ struct Upgrade {
   Cost cost;
 };
 
+constexpr std::int64_t unreached = std::numeric_limits<std::int64_t>::max();
+
+// A state of the item knapsack: the least cost found so far, and in how many changes.
+struct Cell {
+  std::int64_t cost = unreached;
+  int changes = 0;
+  bool better_than(const Cell& o) const noexcept {
+    return cost < o.cost || (cost == o.cost && changes < o.changes);
+  }
+};
+
 }  // namespace
 
 Diagnoser::Diagnoser(const Engine& engine) : engine_(engine) {
@@ -156,48 +167,46 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       return path;
     }
     const std::size_t states = static_cast<std::size_t>(deficit / unit) + 1;
-    struct Cell {
-      std::int64_t cost = std::numeric_limits<std::int64_t>::max();
-      int changes = 0;
-    };
-    auto better = [](const Cell& a, const Cell& b) {
-      return a.cost < b.cost || (a.cost == b.cost && a.changes < b.changes);
-    };
-    // dp[g][s]: the best way to gain s units (capped at the deficit) with the first g groups;
-    // from[g][s]: the upgrade taken from group g-1 (-1: none) and the state it came from.
-    struct From {
-      int upgrade = -1;
-      std::size_t state = 0;
-    };
-    std::vector<std::vector<Cell>> dp(groups.size() + 1, std::vector<Cell>(states));
-    std::vector<std::vector<From>> from(groups.size() + 1, std::vector<From>(states));
-    dp[0][0] = Cell{0, 0};
+    // best[s]: the best way to gain s units (capped at the deficit) with the groups so far, in
+    // two rows (before and after group g). taken[g][s]: the upgrade of group g that the best
+    // way to s after group g takes (-1: none); it came from s - gain, except at the cap (the
+    // deficit reached), whose source state is kept per group. The tables live per thread and
+    // are reused: allocating them per survey was most of a diagnosis's cost.
+    thread_local std::vector<Cell> rows;
+    thread_local std::vector<std::int8_t> taken;
+    rows.assign(2 * states, Cell{});
+    taken.assign(groups.size() * states, -1);
+    std::vector<std::size_t> cap_from(groups.size(), 0);
+    Cell* before = rows.data();
+    Cell* after = rows.data() + states;
+    before[0] = Cell{0, 0};
     for (std::size_t g = 0; g < groups.size(); ++g) {
       // Not taking group g first, for every state, so that on a tie the earlier choice (an
       // earlier item, a lower option letter) stays: plans prefer B before E.
+      std::copy(before, before + states, after);
+      std::int8_t* took = taken.data() + g * states;
       for (std::size_t s = 0; s < states; ++s) {
-        dp[g + 1][s] = dp[g][s];
-        from[g + 1][s] = From{-1, s};
-      }
-      for (std::size_t s = 0; s < states; ++s) {
-        const Cell& here = dp[g][s];
-        if (here.cost == std::numeric_limits<std::int64_t>::max()) continue;
+        const Cell& here = before[s];
+        if (here.cost == unreached) continue;
         for (std::size_t u = 0; u < groups[g].size(); ++u) {
           const Upgrade& up = groups[g][u];
           const std::size_t to = std::min(states - 1, s + static_cast<std::size_t>(up.gain / unit));
           const Cell next{here.cost + up.cost.millionths, here.changes + 1};
-          if (better(next, dp[g + 1][to])) {
-            dp[g + 1][to] = next;
-            from[g + 1][to] = From{static_cast<int>(u), s};
+          if (next.better_than(after[to])) {
+            after[to] = next;
+            took[to] = static_cast<std::int8_t>(u);
+            if (to == states - 1) cap_from[g] = s;
           }
         }
       }
+      std::swap(before, after);
     }
     for (std::size_t g = groups.size(), s = states - 1; g > 0; --g) {
-      const From f = from[g][s];
-      if (f.upgrade >= 0)
-        chosen_upgrades.push_back(&groups[g - 1][static_cast<std::size_t>(f.upgrade)]);
-      s = f.state;
+      const int u = taken[(g - 1) * states + s];
+      if (u < 0) continue;
+      const Upgrade& up = groups[g - 1][static_cast<std::size_t>(u)];
+      chosen_upgrades.push_back(&up);
+      s = s == states - 1 ? cap_from[g - 1] : s - static_cast<std::size_t>(up.gain / unit);
     }
   }
 

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <fstream>
 #include <functional>
 #include <random>
+#include <sstream>
 
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
@@ -246,6 +248,47 @@ TEST_SUITE("diagnosis") {
             (r.change.kind == smedx::Change::Kind::scenario ? "scenario:" : "item:") + r.change.id;
         const int count = g.requirements.at(key).count;
         CHECK(r.common == (count >= 2 && 2 * count >= g.scored));
+      }
+    }
+  }
+
+  TEST_CASE("diagnosis.a stream diagnosed on worker threads equals one diagnosed in turn") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::ifstream file(SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl");
+    std::stringstream text;
+    text << file.rdbuf() << "{not json\n" << file.rdbuf();
+    std::string input = text.str();
+    for (int k = 0; k < 3; ++k) input += input;  // 8 copies: blocks of several sizes fill up
+    std::vector<std::string> expected;
+    {
+      std::istringstream in(input);
+      smedx::visit_stream(engine, in, "cohort", smedx::InputFormat::jsonl,
+                          [&](const smedx::CodedSurvey& c) {
+                            expected.push_back(smedx::to_json(diagnoser.diagnose(c, 2)));
+                          });
+    }
+    REQUIRE(expected.size() == 8 * 13);
+    for (unsigned threads : {1u, 2u, 3u}) {
+      for (std::size_t block : {1u, 7u, 4096u}) {
+        CAPTURE(threads);
+        CAPTURE(block);
+        std::istringstream in(input);
+        std::vector<std::string> prepared(256), got;
+        smedx::BatchOptions options;
+        options.threads = threads;
+        options.block_size = block;
+        const auto summary = smedx::diagnose_stream(
+            diagnoser, in, "cohort", smedx::InputFormat::jsonl, 2,
+            [&](std::size_t slot, smedx::Diagnosis& d) { prepared[slot] = smedx::to_json(d); },
+            [&](std::size_t slot, smedx::Diagnosis& d) {
+              CHECK(prepared[slot] == smedx::to_json(d));
+              got.push_back(prepared[slot]);
+            },
+            options);
+        CHECK(summary.records == expected.size());
+        CHECK(summary.errors == 8);
+        CHECK(got == expected);
       }
     }
   }

@@ -5,10 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "smedx/batch.h"
 #include "smedx/decimal.h"
 #include "smedx/diagnostics.h"
 #include "smedx/engine.h"
@@ -97,5 +100,19 @@ class Diagnoser {
 
 // The enterprise file's JSON: the assessment, the profile, the path and the requirements.
 std::string to_json(const Diagnosis& d);
+
+// Per-record work of diagnose_stream. `slot` is the record's place in its block (below 256 and
+// below BatchOptions::block_size), for storage the caller keeps per slot.
+using DiagnosisVisitor = std::function<void(std::size_t slot, Diagnosis& diagnosis)>;
+
+// Diagnoses every record of `in` (read and coded as visit_stream does) a block at a time: the
+// diagnoses, and `prepare` for each (when given), run on worker threads; then `visit` runs on
+// the calling thread for each record in input order. `prepare` is for per-record work such as
+// formatting an enterprise's files: it must not touch shared mutable state. A record that
+// cannot be read comes as a diagnosis whose assessment holds its errors.
+BatchSummary diagnose_stream(const Diagnoser& diagnoser, std::istream& in, std::string_view source,
+                             InputFormat format, std::optional<int> target,
+                             const DiagnosisVisitor& prepare, const DiagnosisVisitor& visit,
+                             const BatchOptions& options = {});
 
 }  // namespace smedx

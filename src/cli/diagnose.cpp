@@ -6,9 +6,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common.h"
@@ -37,7 +38,14 @@ struct DiagnoseOptions {
 // A file name for an enterprise id: the id itself where a file system allows it (Chinese ids
 // stay readable), '/', '\\', control and reserved characters made '_', at most 120 bytes, never
 // one of the cohort files' names and never twice. index.tsv maps ids to files.
-std::string file_stem(const std::string& id, std::set<std::string>& used) {
+// Names already given, and for each stem the next suffix to try: a cohort with one id repeated
+// n times is named in O(n), not O(n²).
+struct FileNames {
+  std::unordered_set<std::string> used = {"cohort", "index"};
+  std::unordered_map<std::string, int> next_suffix;
+};
+
+std::string file_stem(const std::string& id, FileNames& names) {
   std::string stem;
   for (unsigned char c : id) {
     const bool bad = c < 0x20 || c == 0x7f || std::strchr("/\\<>:\"|?*", c) != nullptr;
@@ -50,7 +58,11 @@ std::string file_stem(const std::string& id, std::set<std::string>& used) {
   }
   if (stem.empty() || stem[0] == '.') stem = "enterprise" + stem;
   std::string name = stem;
-  for (int k = 2; !used.insert(name).second; ++k) name = stem + "-" + std::to_string(k);
+  if (names.used.insert(name).second) return name;
+  int& k = names.next_suffix.try_emplace(stem, 2).first->second;
+  do {
+    name = stem + "-" + std::to_string(k++);
+  } while (!names.used.insert(name).second);
   return name;
 }
 
@@ -112,21 +124,17 @@ int diagnose(const DiagnoseOptions& o) {
   // Pass 1 aggregates the cohort; pass 2 writes each enterprise's file with its requirements
   // tagged 共性 or 个性, which needs the whole cohort first.
   smedx::Cohort cohort(rules, threshold, o.by_district);
-  auto each = [&](const std::function<void(smedx::Diagnosis&)>& use) {
+  // Diagnoses (and, in pass 2, each enterprise's files) are made on every core; `use` sees
+  // them in input order on this thread.
+  auto each = [&](const smedx::DiagnosisVisitor& prepare, const smedx::DiagnosisVisitor& use) {
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       std::ifstream in(inputs[k], std::ios::binary);
       if (!in) throw std::runtime_error(inputs[k] + ": cannot read");
-      smedx::visit_stream(
-          engine, in, inputs[k], formats[k],
-          [&](const smedx::CodedSurvey& coded) {
-            smedx::Diagnosis d = diagnoser.diagnose(coded, target);
-            use(d);
-          },
-          options);
+      smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], target, prepare, use, options);
     }
   };
-  each([&](smedx::Diagnosis& d) { cohort.add(d); });
-  std::set<std::string> used = {"cohort", "index"};
+  each({}, [&](std::size_t, smedx::Diagnosis& d) { cohort.add(d); });
+  FileNames used;
   std::string index = "enterprise_id\tfile\n";
   std::size_t written = 0, errors = 0, reached = 0;
   auto write = [&](const std::filesystem::path& path, const std::string& text) {
@@ -134,16 +142,25 @@ int diagnose(const DiagnoseOptions& o) {
     out << text;
     if (!out) throw std::runtime_error(path.string() + ": cannot write");
   };
-  each([&](smedx::Diagnosis& d) {
-    cohort.tag(d);
-    const std::string stem = file_stem(smedx::Cohort::label(d), used);
-    index += smedx::Cohort::label(d) + "\t" + stem + "\n";
-    write(std::filesystem::path(o.output) / (stem + ".json"), smedx::to_json(d) + "\n");
-    write(std::filesystem::path(o.output) / (stem + ".html"), smedx::enterprise_html(d, rules));
-    ++written;
-    errors += !d.assessment.ok();
-    reached += d.assessment.ok() && d.assessment.level >= d.target;
-  });
+  struct Files {
+    std::string json, html;
+  };
+  std::vector<Files> files(std::max<std::size_t>(1, options.block_size));
+  each(
+      [&](std::size_t slot, smedx::Diagnosis& d) {
+        cohort.tag(d);  // reads the cohort only: safe on every worker
+        files[slot].json = smedx::to_json(d) + "\n";
+        files[slot].html = smedx::enterprise_html(d, rules);
+      },
+      [&](std::size_t slot, smedx::Diagnosis& d) {
+        const std::string stem = file_stem(smedx::Cohort::label(d), used);
+        index += smedx::Cohort::label(d) + "\t" + stem + "\n";
+        write(std::filesystem::path(o.output) / (stem + ".json"), files[slot].json);
+        write(std::filesystem::path(o.output) / (stem + ".html"), files[slot].html);
+        ++written;
+        errors += !d.assessment.ok();
+        reached += d.assessment.ok() && d.assessment.level >= d.target;
+      });
   write(std::filesystem::path(o.output) / "index.tsv", index);
   write(std::filesystem::path(o.output) / "cohort.json", cohort.to_json() + "\n");
   write(std::filesystem::path(o.output) / "cohort.html",
