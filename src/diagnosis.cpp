@@ -177,6 +177,11 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     rows.assign(2 * states, Cell{});
     taken.assign(groups.size() * states, -1);
     std::vector<std::size_t> cap_from(groups.size(), 0);
+    // Each upgrade's gain in units, worked out once rather than in the inner loop.
+    std::vector<std::vector<std::size_t>> steps(groups.size());
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      for (const Upgrade& up : groups[g])
+        steps[g].push_back(static_cast<std::size_t>(up.gain / unit));
     Cell* before = rows.data();
     Cell* after = rows.data() + states;
     before[0] = Cell{0, 0};
@@ -190,7 +195,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
         if (here.cost == unreached) continue;
         for (std::size_t u = 0; u < groups[g].size(); ++u) {
           const Upgrade& up = groups[g][u];
-          const std::size_t to = std::min(states - 1, s + static_cast<std::size_t>(up.gain / unit));
+          const std::size_t to = std::min(states - 1, s + steps[g][u]);
           const Cell next{here.cost + up.cost.millionths, here.changes + 1};
           if (next.better_than(after[to])) {
             after[to] = next;
