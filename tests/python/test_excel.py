@@ -60,6 +60,8 @@ def test_template_headers_drop_downs_and_explanation(template: Path, rules: smed
     assert labels[:5] == ["企业编号", "企业名称", "所属行业", "所在区县", "F1 网络建设（多选）"]
     assert "S01 产品设计 ★" in labels and "S02 工艺设计" in labels
     assert "F2 设备数字化（区间）" in labels
+    empty = smedx.read_surveys(template)  # nothing filled in yet: no rows, every column
+    assert len(empty) == 0 and list(empty.columns) == ids
 
     column = {name: openpyxl.utils.get_column_letter(i) for i, name in enumerate(ids, start=1)}
     by_range = {str(v.sqref): v for v in form.data_validations.dataValidation}
@@ -122,11 +124,15 @@ def test_plain_export_numbers_empty_rows_and_a_title(tmp_path: Path) -> None:
     sheet.append([])
     sheet.append([None, "  ", None, None])
     sheet.append(["E-2", 1e20, 0, True])
+    sheet.append(["E-3", 0.1 + 0.2, 2, None])  # a computed number is read as Excel shows it
+    sheet.append(["E-4", 20.000000000000004, 1, None])
     book.save(tmp_path / "export.xlsx")
     frame = smedx.read_surveys(tmp_path / "export.xlsx")
-    assert frame.to_dict("records") == [
+    assert frame.fillna("").to_dict("records") == [
         {"enterprise_id": "20250001", "F2": "45", "S01": "3", "name": "甲公司"},
         {"enterprise_id": "E-2", "F2": "100000000000000000000", "S01": "0", "name": "true"},
+        {"enterprise_id": "E-3", "F2": "0.3", "S01": "2", "name": ""},
+        {"enterprise_id": "E-4", "F2": "20", "S01": "1", "name": ""},
     ]
 
 

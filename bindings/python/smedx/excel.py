@@ -10,6 +10,7 @@ reads the same way. Needs openpyxl (``pip install 'smedx[excel]'``).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from decimal import Decimal
 from os import PathLike
@@ -46,7 +47,8 @@ def _openpyxl() -> Any:
 
 def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
     """Read the first sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
-    as text (numbers as their decimal digits, ``3.0`` as ``3``), empty cells as NaN, empty rows
+    as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
+    cells as NaN, empty rows
     skipped, ready for :func:`smedx.score_frame`. ``smedx.read_surveys`` calls this for
     ``.xlsx`` and ``.xlsm`` files.
 
@@ -146,9 +148,11 @@ def _cell_text(cell: Any, column: str) -> Tuple[Optional[str], Optional[str]]:
                           f"turned what was typed into a date; format the cell as text and retype it")
         return _shown(value), None
     if isinstance(value, (int, float)):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if not number.is_finite():
+        if isinstance(value, float) and not math.isfinite(value):
             return None, f"a number that is not finite ({value}) in column '{column}'"
+        # A float as Excel shows it, to 15 significant digits: a computed 20.000000000000004 is
+        # the 20 the person sees (and its band), not a hair above it.
+        number = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
         if _is_percent(cell.number_format):
             number = number.scaleb(2)  # 0.725 shown as 72.5% is 72.5 per cent
         return _plain(number), None
