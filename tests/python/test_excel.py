@@ -167,12 +167,16 @@ def test_merged_header_twice_named_column_and_no_header(tmp_path: Path) -> None:
     sheet.append(["enterprise_id", "network", "", "network"])
     sheet.merge_cells("B1:C1")
     sheet.append(["E1", "B", None, "C"])
+    sheet.append(["E2", "B", None, "C"])
+    sheet.append(["E3", "B", None, "C"])
+    sheet.merge_cells("B2:B3")
     book.save(tmp_path / "merged.xlsx")
     with pytest.raises(smedx.SurveyError) as e:
         smedx.read_surveys(tmp_path / "merged.xlsx")
     assert [i["message"] for i in e.value.issues] == [
         "'企业 问卷'!B1:C1: merged header cells: give each column its own cell",
         "'企业 问卷'!D1: column 'network' appears twice (also '企业 问卷'!B1)",
+        "'企业 问卷'!B2:B3: merged cells: give each cell its own value",
     ]
 
     book = openpyxl.Workbook()

@@ -48,9 +48,8 @@ def _openpyxl() -> Any:
 def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
     """Read the first sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
     as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
-    cells as NaN, empty rows
-    skipped, ready for :func:`smedx.score_frame`. ``smedx.read_surveys`` calls this for
-    ``.xlsx`` and ``.xlsm`` files.
+    cells as NaN, empty rows skipped, ready for :func:`smedx.score_frame`.
+    ``smedx.read_surveys`` calls this for ``.xlsx`` and ``.xlsm`` files.
 
     A number in a cell whose number format shows it as a percentage (``0.725`` shown as
     ``72.5%``) is read as that percentage, ``72.5``. Formulas are read by their saved value.
@@ -70,8 +69,10 @@ def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
     for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         if merged.max_row < header_row:
             continue  # a merged title or label above the header is fine
-        what = "merged header cells" if merged.min_row <= header_row else "merged cells"
-        problems.append((f"{_ref(title, merged.coord)}", f"{what}: give each column its own cell"))
+        if merged.min_row <= header_row:
+            problems.append((_ref(title, merged.coord), "merged header cells: give each column its own cell"))
+        else:  # openpyxl reads all but the first cell of a merged range as empty
+            problems.append((_ref(title, merged.coord), "merged cells: give each cell its own value"))
 
     columns: List[Tuple[int, str]] = []  # (1-based column, name)
     seen: Dict[str, str] = {}
