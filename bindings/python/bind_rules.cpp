@@ -56,6 +56,33 @@ void bind_rules(py::module_& m) {
           },
           "(id, code, constraint, zh) of every scenario, in rule-set order.")
       .def(
+          "item_details",
+          [](const Loaded& l) {
+            using Opt = std::tuple<std::string, std::string, std::string, bool>;
+            std::vector<std::tuple<std::string, std::string, std::vector<Opt>>> out;
+            for (const Item* i : l.result.rules().items()) {
+              std::vector<Opt> options;
+              for (const auto& o : i->options)
+                options.emplace_back(std::string(1, o.letter), o.zh, o.points.to_string(), o.none);
+              out.emplace_back(i->id, i->question, std::move(options));
+            }
+            return out;
+          },
+          "(id, question, [(letter, zh, exact points text, none)]) of every item, in rule-set "
+          "order.")
+      .def(
+          "scenario_levels",
+          [](const Loaded& l) {
+            std::vector<std::tuple<std::string, std::vector<std::string>>> out;
+            for (const auto& s : l.result.rules().scenarios) {
+              std::vector<std::string> texts;
+              for (const auto& level : s.levels) texts.push_back(level.zh);
+              out.emplace_back(s.id, std::move(texts));
+            }
+            return out;
+          },
+          "(id, [zh text of level 1, 2, ...]) of every scenario, in rule-set order.")
+      .def(
           "dimensions",
           [](const Loaded& l) {
             std::vector<std::tuple<std::string, std::string, double>> out;

@@ -12,6 +12,7 @@ from ._core import __version__
 from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
 from .diagnosis import Diagnosis, diagnose_frame
+from .excel import read_xlsx, write_template
 from .frame import read_surveys, score_frame
 from .rules import RuleSet, load_rules
 
@@ -25,5 +26,7 @@ __all__ = [
     "diagnose_frame",
     "load_rules",
     "read_surveys",
+    "read_xlsx",
     "score_frame",
+    "write_template",
 ]

@@ -46,6 +46,10 @@ class Loaded:
         """
         The message of the C++ RuleSetError for these issues.
         """
+    def item_details(self) -> list[tuple[str, str, list[tuple[str, str, str, bool]]]]:
+        """
+        (id, question, [(letter, zh, exact points text, none)]) of every item, in rule-set order.
+        """
     def items(self) -> list[tuple[str, str, str, str]]:
         """
         (id, code, kind, zh) of every item, in rule-set order.
@@ -53,6 +57,10 @@ class Loaded:
     def levels(self) -> list[tuple[int, str, float, int, int]]:
         """
         (level, zh, min points, min scenarios, min constraint) of every level.
+        """
+    def scenario_levels(self) -> list[tuple[str, list[str]]]:
+        """
+        (id, [zh text of level 1, 2, ...]) of every scenario, in rule-set order.
         """
     def scenarios(self) -> list[tuple[str, str, bool, str]]:
         """

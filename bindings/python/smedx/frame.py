@@ -134,4 +134,8 @@ def read_surveys(path: Union[str, "PathLike[str]"]) -> Union[pd.DataFrame, List[
     if suffix == ".json":
         data = json.loads(path.read_text(encoding="utf-8"))
         return data if isinstance(data, list) else [data]
+    if suffix in (".xlsx", ".xlsm"):  # the first sheet, as a .csv file's frame (smedx.excel)
+        from .excel import read_xlsx
+
+        return read_xlsx(path)
     raise ValueError(f"{path}: cannot tell the format from the name (expected .csv, .jsonl or .json)")

@@ -57,13 +57,15 @@ def load_rules(name_or_path: Union[str, "PathLike[str]"]) -> "RuleSet":
 class RuleSet:
     """A validated, compiled rule set. Scoring is exact and safe from many threads at once.
 
-    Create with :func:`load_rules`. Pickles by path, so it can be shipped to Dask or Spark
-    workers that have smedx installed.
+    Create with :func:`load_rules`. Pickles by absolute path and content hash, so it can be
+    shipped to Dask or Spark workers that have smedx installed and see the same files (bundled
+    rule sets go by name); unpickling a rule set whose files changed raises RuleSetError.
     """
 
     def __init__(self, loaded: Any, path: Path) -> None:
         self._loaded = loaded
         self._path = path
+        self._origin = path.resolve()  # for pickling: now, before the working folder changes
         self._items = loaded.items()
         self._scenarios = loaded.scenarios()
 
@@ -132,7 +134,13 @@ class RuleSet:
         )
 
     def __reduce__(self) -> Any:
-        return (load_rules, (str(self._path),))
+        # By absolute path, so a worker started in another folder finds the files, and with the
+        # content hash, so a worker that finds different files fails instead of scoring with
+        # other rules. A bundled rule set also goes by name: a worker on another machine has
+        # smedx installed elsewhere.
+        bundled = Path(str(resources.files("smedx") / "indicators")).resolve()
+        name = self._origin.name if self._origin.parent == bundled else None
+        return (_unpickle, (str(self._origin), self.hash, name))
 
     # --- scoring ----------------------------------------------------------------------------
     def score(self, survey: Mapping[str, Any], *, missing: str = "error") -> Assessment:
@@ -197,6 +205,19 @@ class RuleSet:
         records = _core.score_jsonl(self._loaded, "\n".join(lines) + "\n", "<surveys>", missing, threads or 0)
         for record in records:
             yield Assessment.from_json(record)
+
+
+def _unpickle(path: str, content_hash: str, bundled: Optional[str] = None) -> RuleSet:
+    """Load a pickled rule set again and check that it is the same rule set."""
+    if bundled is not None and not Path(path).exists():
+        path = str(resources.files("smedx") / "indicators" / bundled)
+    rules = load_rules(path)
+    if rules.hash != content_hash:
+        raise RuleSetError(
+            f"rule set '{rules.path}' changed since it was pickled: its hash was {content_hash}, "
+            f"now {rules.hash}; load it again and pickle it anew"
+        )
+    return rules
 
 
 def _dumps(survey: Mapping[str, Any]) -> str:

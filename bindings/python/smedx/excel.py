@@ -1,0 +1,392 @@
+"""Excel: read surveys from an .xlsx workbook, write the questionnaire template a city hands out.
+
+The layout is the CSV survey layout (``docs/surveys.md``) on the first sheet. The header row is
+the first row, among the first 20, that has an ``enterprise_id`` cell: it holds the ids or codes
+of the columns. Rows above it are ignored, which is where the template puts its Chinese labels
+(row 1 labels, row 2 ids, enterprises from row 3), and a plain export with one header row of ids
+reads the same way. Needs openpyxl (``pip install 'smedx[excel]'``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from decimal import Decimal
+from os import PathLike
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+import pandas as pd
+
+from ._errors import SurveyError
+from .rules import RuleSet
+
+# The enterprise fields of the CSV layout; every other column is an answer or is ignored.
+_ENTERPRISE = ("enterprise_id", "name", "industry", "district")
+_ENTERPRISE_ZH = {"enterprise_id": "企业编号", "name": "企业名称", "industry": "所属行业", "district": "所在区县"}
+_KIND_ZH = {"single": "单选", "multi": "多选", "band": "区间（字母或百分数）", "trend": "趋势"}
+_HEADER_SEARCH = 20  # rows searched for the header row
+_TEMPLATE_ROWS = 1000  # rows of the template that carry the drop-downs
+_MAX_LISTED = 20  # cell problems listed in the message of one SurveyError
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError as e:  # an optional dependency, as in pandas: the core needs no Excel
+        raise ImportError(
+            "reading and writing .xlsx files needs openpyxl: pip install 'smedx[excel]' "
+            "(or pip install openpyxl)"
+        ) from e
+    return openpyxl
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
+    """Read the first sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
+    as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
+    cells as NaN, empty rows skipped, ready for :func:`smedx.score_frame`.
+    ``smedx.read_surveys`` calls this for ``.xlsx`` and ``.xlsm`` files.
+
+    A number in a cell whose number format shows it as a percentage (``0.725`` shown as
+    ``72.5%``) is read as that percentage, ``72.5``. Formulas are read by their saved value.
+    Raises :class:`smedx.SurveyError` naming the cells (``问卷!D7``) for what cannot be read:
+    a formula with no saved value, a date, a true/false or an error value (``#DIV/0!``) in an
+    answer column, merged cells in or below the header row, a header given twice, values under
+    no header, or no header row at all. ``issues`` lists every such cell.
+    """
+    openpyxl = _openpyxl()
+    path = Path(path)
+    book = openpyxl.load_workbook(path, data_only=True)
+    sheet = book.worksheets[0]
+    title = sheet.title
+    header_row = _header_row(sheet)
+    problems: List[Tuple[str, str]] = []  # (cell, message)
+
+    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if merged.max_row < header_row:
+            continue  # a merged title or label above the header is fine
+        if merged.min_row <= header_row:
+            problems.append((_ref(title, merged.coord), "merged header cells: give each column its own cell"))
+        else:  # openpyxl reads all but the first cell of a merged range as empty
+            problems.append((_ref(title, merged.coord), "merged cells: give each cell its own value"))
+
+    columns: List[Tuple[int, str]] = []  # (1-based column, name)
+    seen: Dict[str, str] = {}
+    named = set()  # columns with a header
+    for cell in sheet[header_row]:
+        name = _text(cell.value).strip() if cell.value is not None else ""
+        if not name:
+            continue
+        where = _ref(title, cell.coordinate)
+        named.add(cell.column)
+        if name in seen:
+            problems.append((where, f"column '{name}' appears twice (also {seen[name]})"))
+            continue
+        seen[name] = where
+        columns.append((cell.column, name))
+
+    records: List[List[Any]] = []
+    blanks: List[Tuple[int, int, str]] = []  # cells read as empty: a formula may hide there
+    for row in sheet.iter_rows(min_row=header_row + 1):
+        if all(_empty(c.value) for c in row):
+            continue
+        values: List[Any] = []
+        by_column = {c.column: c for c in row}
+        for column, name in columns:
+            cell = by_column.get(column)
+            value = cell.value if cell is not None else None
+            if _empty(value):
+                values.append(float("nan"))
+                blanks.append((row[0].row, column, name))
+                continue
+            text, problem = _cell_text(cell, name)
+            if problem:
+                problems.append((_ref(title, cell.coordinate), problem))
+            values.append(text)
+        for cell in row:
+            if cell.column not in named and not _empty(cell.value):
+                problems.append((_ref(title, cell.coordinate),
+                                 f"a value ({_shown(cell.value)}) under no header: give the column a header or clear it"))
+        records.append(values)
+    if blanks:
+        problems.extend(_unsaved_formulas(openpyxl, path, title, blanks))
+    if problems:
+        problems.sort(key=lambda p: _order(p[0]))
+        _raise(str(path), problems)
+    # dtype=str as read_csv(dtype=str) in read_surveys: the same frame whichever the file
+    return pd.DataFrame(records, columns=[name for _, name in columns], dtype=str)
+
+
+def _header_row(sheet: Any) -> int:
+    for row in sheet.iter_rows(min_row=1, max_row=_HEADER_SEARCH):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.strip() == "enterprise_id":
+                return int(cell.row)
+    raise SurveyError(
+        f"{sheet.title}: no header row: expected a row with an 'enterprise_id' cell in rows "
+        f"1-{_HEADER_SEARCH} (the ids or codes of the columns, as in the CSV survey layout)",
+        path=sheet.title,
+    )
+
+
+def _cell_text(cell: Any, column: str) -> Tuple[Optional[str], Optional[str]]:
+    """(the cell as the text the CSV layout holds, or a problem with it)."""
+    value = cell.value
+    answer = column not in _ENTERPRISE[1:]  # enterprise_id must be text or a number too
+    if cell.data_type == "e":
+        return None, f"an error value ({value}) in column '{column}': correct the formula or enter the value"
+    if isinstance(value, bool):
+        if answer:
+            return None, f"a true/false value in column '{column}'"
+        return ("true" if value else "false"), None
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
+        if answer:
+            return None, (f"a date or time ({_shown(value)}) in column '{column}': Excel may have "
+                          f"turned what was typed into a date; format the cell as text and retype it")
+        return _shown(value), None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, f"a number that is not finite ({value}) in column '{column}'"
+        # A float as Excel shows it, to 15 significant digits: a computed 20.000000000000004 is
+        # the 20 the person sees (and its band), not a hair above it.
+        number = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+        if _is_percent(cell.number_format):
+            number = number.scaleb(2)  # 0.725 shown as 72.5% is 72.5 per cent
+        return _plain(number), None
+    return str(value).strip(), None
+
+
+def _plain(number: Decimal) -> str:
+    """72.500 -> '72.5', 3.0 -> '3', 1E+2 -> '100': the digits as a person would type them."""
+    text = format(number.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _is_percent(number_format: Optional[str]) -> bool:
+    """A '%' in a number format scales the number by 100, except as quoted or escaped text
+    ('0.0"%"', '0\\%') or inside a [colour] or [condition]."""
+    return bool(number_format) and "%" in _QUOTED.sub("", str(number_format))
+
+
+def _unsaved_formulas(openpyxl: Any, path: Path, title: str,
+                      blanks: List[Tuple[int, int, str]]) -> List[Tuple[str, str]]:
+    """Cells that read as empty but hold a formula: the workbook was written by a program that
+    saves formulas without their values. Only then is the workbook read a second time."""
+    book = openpyxl.load_workbook(path, data_only=False)
+    sheet = book.worksheets[0]
+    out = []
+    for row, column, name in blanks:
+        cell = sheet.cell(row=row, column=column)
+        formula = cell.value
+        if cell.data_type == "f" or (isinstance(formula, str) and formula.startswith("=")):
+            text = getattr(formula, "text", formula)  # an array formula keeps its text apart
+            out.append((_ref(title, cell.coordinate),
+                        f"a formula with no saved value ({text}) in column '{name}': open and save "
+                        f"the workbook in Excel or LibreOffice, or enter the value"))
+    return out
+
+
+def _raise(source: str, problems: List[Tuple[str, str]]) -> None:
+    lines = [f"{cell}: {message}" for cell, message in problems]
+    shown = lines[:_MAX_LISTED]
+    more = len(lines) - len(shown)
+    text = "\n".join(shown) + (f"\n... and {more} more" if more else "")
+    first_cell = problems[0][0]
+    raise SurveyError(
+        f"{source}: {len(problems)} cell{'s' if len(problems) > 1 else ''} cannot be read:\n{text}",
+        [{"message": f"{cell}: {message}", "path": cell, "line": _row_of(cell)} for cell, message in problems],
+        path=first_cell,
+        line=_row_of(first_cell),
+    )
+
+
+def _ref(sheet: str, coordinate: str) -> str:
+    """Excel's own way to name a cell: Sheet1!D7, or 'My sheet'!D7 when the name needs quotes."""
+    if re.fullmatch(r"[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff.]*", sheet):
+        return f"{sheet}!{coordinate}"
+    return "'" + sheet.replace("'", "''") + f"'!{coordinate}"
+
+
+def _row_of(ref: str) -> Optional[int]:
+    m = re.search(r"!\$?[A-Z]+\$?(\d+)", ref)
+    return int(m.group(1)) if m else None
+
+
+def _order(ref: str) -> Tuple[int, int]:
+    m = re.search(r"!([A-Z]+)(\d+)", ref)
+    if not m:
+        return (0, 0)
+    column = 0
+    for ch in m.group(1):
+        column = column * 26 + ord(ch) - 64
+    return (int(m.group(2)), column)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds") if value.time() != _dt.time() else value.date().isoformat()
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+# --- the template -----------------------------------------------------------------------------
+
+
+def write_template(rules: RuleSet, path: Union[str, "PathLike[str]"], *, rows: int = _TEMPLATE_ROWS) -> Path:
+    """Write the questionnaire template of ``rules`` to ``path`` (.xlsx) and return the path.
+
+    Sheet ``问卷``: row 1 the Chinese label of each column (``F1 网络建设（多选）``,
+    ``S01 产品设计 ★``), row 2 the ids that :func:`read_xlsx` reads (keep it), one enterprise a
+    row from row 3. Single and trend items get a drop-down of their letters, band items a
+    drop-down of their letters that also takes a percentage 0-100, scenarios a drop-down of the
+    levels 0-4. A multi item has no drop-down (a list cannot offer combinations): its cells take
+    letters joined with ``|`` (``B|C|E``), and Excel refuses any other character. The first
+    ``rows`` enterprise rows carry the checks. Sheet ``说明``: how to fill in the form, then
+    every item's code, question, type, options with letters, labels and points, every
+    scenario's level descriptions, and the level rule.
+
+    >>> smedx.write_template(rules, "问卷模板.xlsx")
+    """
+    openpyxl = _openpyxl()
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = Path(path)
+    book = openpyxl.Workbook()
+    form = book.active
+    form.title = "问卷"
+    details = {d[0]: d for d in rules._loaded.item_details()}
+    levels_of = dict(rules._loaded.scenario_levels())
+
+    header: List[Tuple[str, str]] = [(_ENTERPRISE_ZH[f], f) for f in _ENTERPRISE]
+    for item_id, code, kind, zh in rules.items():
+        header.append((f"{code} {zh}（{_KIND_ZH.get(kind, kind).split('（')[0]}）", item_id))
+    for scenario_id, code, constraint, zh in rules.scenarios():
+        header.append((f"{code} {zh}{' ★' if constraint else ''}", scenario_id))
+    bold = Font(bold=True)
+    grey = Font(color="808080", size=9)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for column, (label, name) in enumerate(header, start=1):
+        top = form.cell(row=1, column=column, value=label)
+        top.font, top.fill = bold, fill
+        top.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        form.cell(row=2, column=column, value=name).font = grey
+        form.column_dimensions[get_column_letter(column)].width = 24 if column <= 2 else 14
+    form.row_dimensions[1].height = 48
+    form.freeze_panes = "C3"
+
+    first, last = 3, 2 + rows
+    column_of = {name: get_column_letter(i) for i, (_label, name) in enumerate(header, start=1)}
+
+    def check(name: str, validation: Any) -> None:
+        # openpyxl's defaults show neither the prompt nor the error: a check Excel never applies
+        validation.showInputMessage = True
+        validation.showErrorMessage = validation.error is not None
+        form.add_data_validation(validation)
+        validation.add(f"{column_of[name]}{first}:{column_of[name]}{last}")
+
+    for item_id, code, kind, zh in rules.items():
+        letters = [o[0] for o in details[item_id][2]]
+        span = f"{letters[0]}–{letters[-1]}"
+        if kind == "multi":
+            cell = f"{column_of[item_id]}{first}"
+            stripped = cell
+            for letter in letters + ["|"]:
+                stripped = f'SUBSTITUTE({stripped},"{letter}","")'
+            v = DataValidation(type="custom", formula1=f"LEN({stripped})=0", allow_blank=True)
+            v.error = f"{code} {zh}：只能填写字母 {span}，多个字母用 | 连接，如 B|C"
+            v.prompt = f"多选：字母 {span} 用 | 连接，如 B|C；无则只填 A。选项见“说明”表"
+        else:
+            v = DataValidation(type="list", formula1='"' + ",".join(letters) + '"', allow_blank=True)
+            if kind == "band":
+                # no error message, so Excel takes a percentage as well as a listed letter
+                v.prompt = f"选择字母 {span}，或填写百分数 0–100（如 37.5）。区间见“说明”表"
+            else:
+                v.error = f"{code} {zh}：请选择 {span} 中的一个字母"
+                v.prompt = f"选择字母 {span}。选项见“说明”表"
+        v.errorTitle = "答案不符合要求"
+        v.promptTitle = f"{code} {zh}"[:32]
+        check(item_id, v)
+    for scenario_id, code, _constraint, zh in rules.scenarios():
+        top = len(levels_of.get(scenario_id, [])) or 4
+        v = DataValidation(type="list", formula1='"' + ",".join(str(n) for n in range(top + 1)) + '"',
+                           allow_blank=True)
+        v.errorTitle = "等级不符合要求"
+        v.error = f"{code} {zh}：请选择等级 0–{top}（0 为未达到一级）"
+        v.promptTitle = f"{code} {zh}"[:32]
+        v.prompt = f"等级 0–{top}，0 为未达到一级。各级描述见“说明”表"
+        check(scenario_id, v)
+
+    _explanation(book.create_sheet("说明"), rules, details, levels_of)
+    book.save(path)
+    return path
+
+
+def _explanation(sheet: Any, rules: RuleSet, details: Dict[str, tuple], levels_of: Dict[str, List[str]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
+    rows: List[List[Any]] = [
+        [f"{rules._loaded.title}（{rules.id} {rules.version}，{rules.hash}）"],
+        ["填写方法：在“问卷”表中每家企业填一行，从第 3 行起；第 2 行是程序读取的列名，请勿修改或删除。"],
+        ["单选、趋势：填一个字母。多选：字母用 | 连接，如 B|C|E；“无”（A）只能单独填写。"],
+        ["区间：填字母，或填百分数 0–100（37.5 表示 37.5%；设为百分比格式的单元格填 37.5% 亦可）。"],
+        ["场景：填等级 0–4，0 为未达到一级；★ 为约束性场景。企业编号必填。"],
+        [],
+        ["代码", "标识", "名称", "题目", "类型", "字母/等级", "内容", "分值"],
+    ]
+    heads = {len(rows)}
+    for item_id, code, kind, zh in rules.items():
+        _id, question, options = details[item_id]
+        for k, (letter, label, points, none) in enumerate(options):
+            lead = [code, item_id, zh, question, _KIND_ZH.get(kind, kind)] if k == 0 else [None] * 5
+            rows.append(lead + [letter, label + ("（只能单独选择）" if none and kind == "multi" else ""),
+                                _number(points)])
+    rows.append([])
+    rows.append(["代码", "标识", "场景", "约束性", None, "等级", "描述"])
+    heads.add(len(rows))
+    for scenario_id, code, constraint, zh in rules.scenarios():
+        rows.append([code, scenario_id, zh, "★" if constraint else None, None, 0, "未达到一级"])
+        for level, text in enumerate(levels_of.get(scenario_id, []), start=1):
+            rows.append([None] * 5 + [level, text])
+    rows.append([])
+    rows.append(["等级", "名称", "总分不低于", "达到该级的场景数不少于", "其中约束性场景不少于"])
+    heads.add(len(rows))
+    for level, zh, points, scenarios, constraint in rules.levels():
+        rows.append([level, zh, _number(Decimal(repr(points))), scenarios, constraint])
+    for row in rows:
+        sheet.append(row)
+    for r in heads:
+        for cell in sheet[r]:
+            cell.font = bold
+    sheet["A1"].font = Font(bold=True, size=13)
+    for letter, width in zip("ABCDEFGH", (8, 22, 14, 36, 18, 10, 60, 8)):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=8):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _number(points: Union[str, Decimal]) -> Union[int, float]:
+    """Exact points text ('0.7', '2') as the number Excel shows: an int when whole."""
+    value = Decimal(points)
+    return int(value) if value == value.to_integral_value() else float(value)
