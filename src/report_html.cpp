@@ -98,12 +98,45 @@ std::string scenario_chart(const Assessment& a, const RuleSet& rules, int target
     const int y = static_cast<int>(s) * row + 4;
     svg += fmt::format("<text x='{}' y='{}' font-size='12' text-anchor='end'>{}{}</text>", left - 6,
                        y + 13, esc(sc.zh), sc.constraint ? "★" : "");
-    svg += fmt::format("<rect x='{}' y='{}' width='{}' height='14' fill='{}'/>", left, y,
-                       width * level / top, level >= target ? "#3a8f3a" : "#c9a227");
+    // The bar's tooltip names what the level reached means, in the short label a chart has
+    // room for; the scenario table below gives the full text.
+    const std::string tip =
+        level >= 1 && static_cast<std::size_t>(level) <= sc.levels.size()
+            ? fmt::format("{} {}级：{}", sc.zh, level, sc.levels[level - 1].short_zh())
+            : fmt::format("{} 未达到1级", sc.zh);
+    svg += fmt::format(
+        "<rect x='{}' y='{}' width='{}' height='14' fill='{}'><title>{}</title></rect>", left, y,
+        width * level / top, level >= target ? "#3a8f3a" : "#c9a227", esc(tip));
     svg += fmt::format("<text x='{}' y='{}' font-size='11'>{}</text>",
                        left + width * level / top + 4, y + 12, level);
   }
   return svg + "</svg>";
+}
+
+// What a scenario's level means, in full: the text an enterprise reads to know where it stands.
+std::string level_meaning(const Scenario& sc, int level) {
+  if (level >= 1 && static_cast<std::size_t>(level) <= sc.levels.size())
+    return sc.levels[static_cast<std::size_t>(level - 1)].zh;
+  return {};
+}
+
+// One row per scenario: its level and, in full, what that level and the target level mean.
+std::string scenario_table(const Assessment& a, const RuleSet& rules, int target) {
+  std::string h = fmt::format(
+      "<h2>场景现状</h2><table><tr><th>编号</th><th>场景</th><th>等级</th><th>当前等级含义</"
+      "th><th>{}级要求</th></tr>",
+      target);
+  for (std::size_t s = 0; s < a.scenarios.size() && s < rules.scenarios.size(); ++s) {
+    const Scenario& sc = rules.scenarios[s];
+    const int level = a.scenarios[s].second;
+    const std::string now = level_meaning(sc, level);
+    const std::string goal = level_meaning(sc, target);
+    h += fmt::format("<tr><td>{}</td><td>{}{}</td><td>{}级</td><td>{}</td><td>{}</td></tr>",
+                     esc(sc.code), esc(sc.zh), sc.constraint ? "★" : "", level,
+                     now.empty() ? "<span class='muted'>未达到1级</span>" : esc(now),
+                     level >= target ? "<span class='muted'>已达到</span>" : esc(goal));
+  }
+  return h + "</table>";
 }
 
 std::string answer_text(const std::vector<char>& letters) {
@@ -149,6 +182,7 @@ std::string enterprise_html(const Diagnosis& d, const RuleSet& rules) {
                                                : "其中约束性场景数",
                        c.required.to_string(), c.has.to_string());
   h += "</table>";
+  h += scenario_table(a, rules, d.target);
   h += fmt::format("<h2>转型需求（目标{}级）</h2>", d.target);
   if (d.path.status == PathStatus::already) {
     h += "<p>已达到或超过目标等级。</p>";
@@ -226,14 +260,22 @@ std::string cohort_html(const Cohort& cohort, const RuleSet& rules, int target) 
           96 - bar, n, 30 + level * 60, level);
     }
     h += "</svg>";
-    h += "<table><tr><th>共性需求</th><th>编号</th><th>企业数</th><th>占比</th></tr>";
+    h += fmt::format(
+        "<table><tr><th>共性需求</th><th>编号</th><th>企业数</th><th>占比</th><th>{}级要求</th></"
+        "tr>",
+        target);
     for (const auto& [rk, r] : g.requirements) {
       Requirement probe;
       probe.change.kind = r.kind == "scenario" ? Change::Kind::scenario : Change::Kind::item;
       probe.change.id = r.id;
       if (!cohort.is_common(key, probe)) continue;
-      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0f}%</td></tr>", esc(r.zh),
-                       esc(r.code), r.count, 100.0 * r.count / g.scored);
+      // A scenario's requirement is its level at the target, in full; an item's depends on
+      // each enterprise's answers, so the enterprise files give it.
+      const Scenario* sc = r.kind == "scenario" ? rules.find_scenario(r.id) : nullptr;
+      const std::string meaning = sc ? level_meaning(*sc, target) : std::string{};
+      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0f}%</td><td>{}</td></tr>",
+                       esc(r.zh), esc(r.code), r.count, 100.0 * r.count / g.scored,
+                       meaning.empty() ? "—" : esc(meaning));
     }
     h += "</table>";
     if (!g.errors.empty()) {

@@ -597,8 +597,17 @@ void Reader::read_scenario(const YamlNode& n, const Path& p, Scenario& s) {
     const Path lp = p.key("levels").key(k.value);
     if (s.levels.size() < level) s.levels.resize(level);
     ScenarioLevel& l = s.levels[level - 1];
-    if (!check_map(v, lp, "a scenario level", {"zh", "en", "evidence"}, {"zh"})) continue;
+    if (!check_map(v, lp, "a scenario level", {"zh", "zh_short", "en", "evidence"}, {"zh"}))
+      continue;
     l.zh = text(v, "zh", lp);
+    // Optional, but when written it must say something: an empty label would blank a chart.
+    if (const YamlNode* z = v.find("zh_short");
+        z && (z->kind == Kind::null || (z->kind == Kind::scalar && z->value.empty()))) {
+      record(lp.key("zh_short"), *z);
+      error(*z, lp.key("zh_short"), "'zh_short' must not be empty");
+    } else {
+      l.zh_short = text(v, "zh_short", lp);
+    }
     l.en = text(v, "en", lp);
     l.evidence = texts(v, "evidence", lp);
   }

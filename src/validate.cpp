@@ -12,6 +12,12 @@ namespace smedx::detail {
 
 namespace {
 
+std::size_t characters(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 class Validator {
  public:
   Validator(RuleSet& rules, const SourceTable& sources, std::vector<Issue>& issues)
@@ -238,6 +244,18 @@ class Validator {
         std::vector<std::string_view> names;
         for (const auto& g : rules_.groups) names.push_back(g.id);
         report(sp + ".group", unknown("scenario group", sc.group, names));
+      }
+      for (std::size_t l = 0; l < sc.levels.size(); ++l) {
+        const ScenarioLevel& lv = sc.levels[l];
+        if (lv.zh_short.empty() || lv.zh.empty()) continue;
+        // Counted in characters, not bytes: the texts are Chinese.
+        const std::size_t label = characters(lv.zh_short), full = characters(lv.zh);
+        if (label > full) {
+          report(fmt::format("{}.levels.{}.zh_short", sp, l + 1),
+                 fmt::format("'zh_short' of scenario '{}' level {} is longer than its 'zh' ({} "
+                             "characters, 'zh' has {})",
+                             sc.id, l + 1, label, full));
+        }
       }
       if (top == 0) continue;
       for (std::size_t l = 1; l <= top; ++l) {

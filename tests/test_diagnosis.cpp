@@ -229,6 +229,57 @@ TEST_SUITE("diagnosis") {
     CHECK(html.find("转型需求") != std::string::npos);
   }
 
+  TEST_CASE("diagnosis.reports give a level's full text; the chart its short label") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    const auto& rules = engine.rules();
+    const auto* energy = rules.find_scenario("energy");
+    std::mt19937 rng(5);
+    smedx::Cohort cohort(rules, *smedx::Decimal::parse("0.5"), false);
+    std::vector<smedx::Diagnosis> all;
+    for (int n = 0; n < 2; ++n) {
+      smedx::Survey s = random_survey(rules, rng, n);
+      s.enterprise = {{"industry", "chem_new_materials"}};
+      for (auto& [id, level] : s.scenarios) level = id == "energy" ? 1 : 0;
+      all.push_back(diagnoser.diagnose(s, 2));
+      cohort.add(all.back());
+    }
+    for (auto& d : all) cohort.tag(d);
+    const smedx::Diagnosis& d = all.front();
+    REQUIRE(d.path.status == smedx::PathStatus::reachable);
+    const std::string html = smedx::enterprise_html(d, rules);
+    // The scenario table: what energy's level 1 means now, and what level 2 asks, in full.
+    CHECK(html.find("<h2>场景现状</h2>") != std::string::npos);
+    CHECK(html.find("<td>" + energy->levels[0].zh + "</td>") != std::string::npos);
+    CHECK(html.find("<td>" + energy->levels[1].zh + "</td>") != std::string::npos);
+    CHECK(html.find("<td>S01</td><td>产品设计★</td><td>0级</td><td><span class='muted'>未达到1级"
+                    "</span></td><td>" +
+                    rules.find_scenario("product_design")->levels[1].zh + "</td></tr>") !=
+          std::string::npos);
+    // Each requirement's meaning is the full text of its target level.
+    for (const auto& r : d.requirements) {
+      if (r.change.kind != smedx::Change::Kind::scenario) continue;
+      const auto* sc = rules.find_scenario(r.change.id);
+      CHECK(r.meaning == sc->levels[1].zh);
+      CHECK(html.find("<td>" + r.meaning + "</td>") != std::string::npos);
+    }
+    // The chart's tooltip uses the short label, never the full text.
+    CHECK(html.find("<title>能耗管理 1级：" + energy->levels[0].zh_short + "</title>") !=
+          std::string::npos);
+    CHECK(html.find("<title>产品设计 未达到1级</title>") != std::string::npos);
+    CHECK(html.find("1级：" + energy->levels[0].zh + "</title>") == std::string::npos);
+    // The cohort file: a common scenario requirement with the full text of the target level.
+    const std::string cohort_html = smedx::cohort_html(cohort, rules, 2);
+    CHECK(cohort_html.find("<th>2级要求</th>") != std::string::npos);
+    bool any_scenario = false;
+    for (const auto& r : d.requirements) {
+      if (r.change.kind != smedx::Change::Kind::scenario || !r.common) continue;
+      any_scenario = true;
+      CHECK(cohort_html.find("<td>" + r.meaning + "</td></tr>") != std::string::npos);
+    }
+    CHECK(any_scenario);
+  }
+
   TEST_CASE("diagnosis.common requirements need the threshold share of the group") {
     const smedx::Engine engine(small());
     const smedx::Diagnoser diagnoser(engine);

@@ -225,6 +225,52 @@ TEST_SUITE("load errors") {
                  {{"'zh' must not be empty", 13, 13, "sub_indicators.systems.zh"}});
   }
 
+  TEST_CASE("load.a scenario level's short label longer than its full text") {
+    check_errors(with("1: {zh: 人工记录}", "1: {zh: 人工记录, zh_short: 人工记录能耗}"),
+                 {{"'zh_short' of scenario 'energy_use' level 1 is longer than its 'zh' (6 "
+                   "characters, 'zh' has 4)",
+                   65, 31, "scenarios.energy_use.levels.1.zh_short"}});
+  }
+
+  TEST_CASE("load.an empty or null short label") {
+    check_errors(
+        with("1: {zh: 人工记录}", "1: {zh: 人工记录, zh_short: \"\"}"),
+        {{"'zh_short' must not be empty", 65, 31, "scenarios.energy_use.levels.1.zh_short"}});
+    check_errors(
+        with("1: {zh: 人工记录}", "1: {zh: 人工记录, zh_short: }"),
+        {{"'zh_short' must not be empty", 65, 31, "scenarios.energy_use.levels.1.zh_short"}});
+  }
+
+  TEST_CASE("load.a short label that is not a string") {
+    check_errors(with("1: {zh: 人工记录}", "1: {zh: 人工记录, zh_short: [人工]}"),
+                 {{"expected a string for 'zh_short', got a sequence", 65, 31,
+                   "scenarios.energy_use.levels.1.zh_short"}});
+  }
+
+  TEST_CASE("load.a misspelt short label key suggests zh_short") {
+    check_errors(with("1: {zh: 人工记录}", "1: {zh: 人工记录, zh_shrot: 人工}"),
+                 {{"unknown key 'zh_shrot' in a scenario level (did you mean 'zh_short'?)", 65, 21,
+                   "scenarios.energy_use.levels.1.zh_shrot"}});
+  }
+
+  TEST_CASE("load.a short label is optional; charts fall back to the full text") {
+    const auto r = smedx::load_rules_from_string(
+        with("1: {zh: 人工记录}", "1: {zh: 人工记录, zh_short: 人工记}"), "ok.yaml");
+    INFO(smedx::format_issues(r.issues()));
+    REQUIRE(r.ok());
+    const smedx::Scenario* s = r.rules().find_scenario("energy_use");
+    REQUIRE(s);
+    CHECK(s->levels[0].zh == "人工记录");
+    CHECK(s->levels[0].zh_short == "人工记");
+    CHECK(s->levels[0].short_zh() == "人工记");
+    CHECK(s->levels[1].zh_short.empty());
+    CHECK(s->levels[1].short_zh() == "系统采集");
+    // As long as the full text is allowed.
+    CHECK(smedx::load_rules_from_string(
+              with("1: {zh: 人工记录}", "1: {zh: 人工记录, zh_short: 手工记录}"), "ok.yaml")
+              .ok());
+  }
+
   TEST_CASE("load.numbers beyond the limit") {
     check_errors(with("range: [50, 100], points: 3}", "range: [50, 100], points: 2000000}"),
                  {{"points 2000000 is beyond the limit of 1000000", 34, 73,

@@ -68,9 +68,13 @@ struct Dimension {
 };
 
 struct ScenarioLevel {
-  std::string zh;
+  std::string zh;        // the full text: what an enterprise reads to know what the level means
+  std::string zh_short;  // optional: a condensed label for charts; empty when not given
   std::string en;
   std::vector<std::string> evidence;
+
+  // The label for charts and axes: zh_short, or the full text when there is none.
+  const std::string& short_zh() const noexcept { return zh_short.empty() ? zh : zh_short; }
 };
 
 struct ScenarioGroup {

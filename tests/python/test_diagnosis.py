@@ -105,3 +105,18 @@ def test_thresholds_are_checked(rules: smedx.RuleSet, cohort_csv: Path) -> None:
     for bad in (0, -0.5, 1.5, 1 / 3, float("nan")):
         with pytest.raises(ValueError, match="threshold"):
             smedx.diagnose_frame(frame, rules, threshold=bad)
+
+
+def test_a_scenario_requirement_means_the_full_text_of_its_level(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
+    scenarios = yaml.safe_load((ROOT / "indicators" / "miit-2024" / "scenarios.yaml").read_text("utf-8"))
+    levels = {s["id"]: s["levels"] for s in scenarios["scenarios"]}
+    survey = smedx.read_surveys(cohort_jsonl)[0]
+    survey["scenarios"] = {k: 0 for k in survey["scenarios"]}
+    d = rules.diagnose(survey, target=2)
+    raised = [r for r in d.requirements if r["kind"] == "scenario"]
+    assert raised
+    for r in raised:
+        assert r["meaning"] == levels[r["id"]][2]["zh"]
+        assert r["meaning"] != levels[r["id"]][2]["zh_short"]
+    page = d._repr_html_()
+    assert "<h2>场景现状</h2>" in page and raised[0]["meaning"] in page
