@@ -167,9 +167,11 @@ int diagnose(const DiagnoseOptions& o) {
   }
   folder->commit();
   std::printf(
-      "%zu records in, %zu records out: %zu enterprises diagnosed (%zu with survey errors), %zu "
-      "already at their target; enterprise files, index.tsv, cohort.json and cohort.html in %s\n",
-      records, written, written, errors, reached, shown(o.output).c_str());
+      "%zu record%s in, %zu record%s out: %zu enterprise%s diagnosed (%zu with survey errors), "
+      "%zu already at their target; enterprise files, index.tsv, cohort.json and cohort.html in "
+      "%s\n",
+      records, records == 1 ? "" : "s", written, written == 1 ? "" : "s", written,
+      written == 1 ? "" : "s", errors, reached, shown(o.output).c_str());
   return errors ? 1 : 0;
 }
 

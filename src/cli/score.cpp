@@ -183,8 +183,8 @@ int score(const ScoreOptions& o) {
     }
   }
   // On stderr, so that stdout stays pure data.
-  std::fprintf(stderr, "%zu records in, %zu records out, %zu with errors\n", done, made.load(),
-               errors);
+  std::fprintf(stderr, "%zu record%s in, %zu record%s out, %zu with errors\n", done,
+               done == 1 ? "" : "s", made.load(), made.load() == 1 ? "" : "s", errors);
   if (made.load() != done) {
     std::fprintf(stderr, "error: records in and out differ: this is a bug in smedx\n");
     return 2;
