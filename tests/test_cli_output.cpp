@@ -263,6 +263,15 @@ TEST_SUITE("cli output") {
     CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
     CHECK(r.out.find('\x1b') == std::string::npos);
 
+    // A key in a rule set, read from a YAML escape: the message shows it escaped.
+    std::string yaml = read(SMEDX_SOURCE_DIR "/tests/data/broken.yaml");
+    yaml.replace(yaml.find("pionts"), 6, "\"pi\\e[2Jnts\"");
+    write(s.work / "esc.yaml", yaml);
+    r = s.run("lint esc.yaml");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("unknown key 'pi\\x1b[2Jnts' in an option\n") != std::string::npos);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+
     r = s.run("diagnose --rules '" + rules + "' esc.jsonl -o d");
     CHECK(r.code == 0);
     CHECK(read(s.work / "d" / "index.tsv") ==
