@@ -183,7 +183,9 @@ Command add_diagnose(CLI::App& app) {
       "diagnose", "diagnose surveys: paths to a target level, 个性/共性 requirements, files");
   cmd->add_option("--rules", o->rules, "a rule-set folder")->required();
   cmd->add_option("inputs", o->inputs, "survey files (.jsonl, .csv, .json, .yaml)")->required();
-  cmd->add_option("-o,--output", o->output, "folder for the files")->required();
+  cmd->add_option("-o,--output", o->output,
+                  "folder for the files: new, empty, or written by smedx before")
+      ->required();
   cmd->add_option("--target", o->target,
                   "target level (default: the industry profile's, else the rule set's)");
   cmd->add_option("--threshold", o->threshold,

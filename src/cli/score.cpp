@@ -206,7 +206,8 @@ Command add_score(CLI::App& app) {
   cmd->add_option("--input-format", o->input_format,
                   "jsonl, csv, json or yaml (default: from the file name)")
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
-  cmd->add_option("-o,--output", o->output, "write here instead of stdout");
+  cmd->add_option("-o,--output", o->output,
+                  "write here instead of stdout (whole or not at all; never an input)");
   cmd->add_option("--threads", o->threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--missing", o->missing,
