@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "text_escape.h"
+
 namespace smedx {
 
 std::string_view to_string(Severity s) noexcept {
@@ -19,13 +21,22 @@ std::string_view to_string(Severity s) noexcept {
 }
 
 namespace {
-// Display width of the line's text before a 1-based column, counting code points (a CJK
-// character takes two terminal cells) so the caret lands under the right character.
-std::string caret_padding(std::string_view line, int column) {
-  std::string pad;
-  int col = 1;
-  for (std::size_t i = 0; i < line.size() && col < column; ++col) {
+// The bytes of the line's text before a 1-based column counted in code points.
+std::size_t column_offset(std::string_view line, int column) {
+  std::size_t i = 0;
+  for (int col = 1; i < line.size() && col < column; ++col) {
     const auto c = static_cast<unsigned char>(line[i]);
+    i += c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+  }
+  return std::min(i, line.size());
+}
+
+// The padding that puts a caret under the end of `shown` (the escaped text before the column):
+// a CJK character takes two terminal cells, a tab stays a tab.
+std::string caret_padding(std::string_view shown) {
+  std::string pad;
+  for (std::size_t i = 0; i < shown.size();) {
+    const auto c = static_cast<unsigned char>(shown[i]);
     if (c == '\t') {
       pad += '\t';
       ++i;
@@ -39,20 +50,25 @@ std::string caret_padding(std::string_view line, int column) {
 }
 }  // namespace
 
+// Every field may hold input text (an id, a key, a line of a survey): control characters are
+// escaped so that a message cannot drive the terminal or break into lines.
 std::string Issue::to_string() const {
   std::string out = fmt::format("{}: ", smedx::to_string(severity));
   if (!where.file.empty()) {
-    out += where.file;
+    out += detail::escape_control(where.file);
     if (where.known()) out += fmt::format(":{}:{}", where.line, where.column);
     out += ": ";
   }
-  out += message;
+  out += detail::escape_control(message);
   out += '\n';
-  if (!path.empty()) out += fmt::format("  at {}\n", path);
+  if (!path.empty()) out += fmt::format("  at {}\n", detail::escape_control(path));
   if (where.known() && !source_line.empty()) {
     const std::string number = std::to_string(where.line);
-    out += fmt::format(" {:>4} | {}\n", number, source_line);
-    out += fmt::format(" {:>4} | {}^\n", "", caret_padding(source_line, where.column));
+    const std::string line = detail::escape_control(source_line, true);
+    const std::string before = detail::escape_control(
+        source_line.substr(0, column_offset(source_line, where.column)), true);
+    out += fmt::format(" {:>4} | {}\n", number, line);
+    out += fmt::format(" {:>4} | {}^\n", "", caret_padding(before));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 #include "common.h"
+#include "output.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -7,7 +8,7 @@ namespace smedx::cli {
 
 std::optional<smedx::LoadResult> load_or_report(const std::string& path) {
   if (!std::filesystem::exists(path)) {
-    std::fprintf(stderr, "error: %s: no such file or folder\n", path.c_str());
+    std::fprintf(stderr, "error: %s: no such file or folder\n", shown(path).c_str());
     return std::nullopt;
   }
   smedx::LoadResult loaded = smedx::load_rules(path);

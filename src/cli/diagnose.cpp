@@ -12,7 +12,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include "../text_escape.h"
 #include "common.h"
+#include "output.h"
 #include "smedx/batch.h"
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
@@ -29,9 +31,10 @@ struct DiagnoseOptions {
   std::string output;
   std::string input_format;
   std::string missing = "error";
-  int target = 0;  // 0: the profile's or the rule set's
+  std::optional<int> target;  // none: the survey's, the profile's or the rule set's
   std::string threshold;
   bool by_district = false;
+  bool force = false;
   unsigned threads = 0;
 };
 
@@ -72,13 +75,14 @@ int diagnose(const DiagnoseOptions& o) {
   const smedx::Engine engine(loaded->rules());
   const smedx::RuleSet& rules = engine.rules();
   if (!rules.diagnosis.present) {
-    std::fprintf(stderr, "error: %s: the rule set has no diagnosis settings\n", o.rules.c_str());
+    std::fprintf(stderr, "error: %s: the rule set has no diagnosis settings\n",
+                 shown(o.rules).c_str());
     return 2;
   }
   const smedx::Diagnoser diagnoser(engine);
   const int top = rules.level_rule.top_level();
-  if (o.target != 0 && (o.target < 1 || o.target > top)) {
-    std::fprintf(stderr, "error: target level %d does not exist: the levels are 1–%d\n", o.target,
+  if (o.target && (*o.target < 1 || *o.target > top)) {
+    std::fprintf(stderr, "error: target level %d does not exist: the levels are 1–%d\n", *o.target,
                  top);
     return 2;
   }
@@ -89,7 +93,7 @@ int diagnose(const DiagnoseOptions& o) {
       std::fprintf(stderr,
                    "error: --threshold takes a share above 0 and at most 1 with at most 3 "
                    "decimals (0.5, 0.667), got '%s'\n",
-                   o.threshold.c_str());
+                   shown(o.threshold).c_str());
       return 2;
     }
     threshold = *t;
@@ -100,26 +104,30 @@ int diagnose(const DiagnoseOptions& o) {
     return 2;
   }
   std::vector<smedx::InputFormat> formats;
+  Inputs read;
+  read.add(o.rules);
   for (const auto& input : inputs) {
     auto f = o.input_format.empty() ? smedx::input_format_for(input)
                                     : smedx::parse_input_format(o.input_format);
     if (!f || !std::filesystem::is_regular_file(input)) {
-      std::fprintf(stderr, "error: %s: %s\n", input.c_str(),
+      std::fprintf(stderr, "error: %s: %s\n", shown(input).c_str(),
                    f ? "no such file" : "cannot tell the input format from the name");
       return 2;
     }
     formats.push_back(*f);
+    read.add(input);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(o.output, ec);
-  if (ec) {
-    std::fprintf(stderr, "error: %s: %s\n", o.output.c_str(), ec.message().c_str());
+  // Files are written into a fresh folder inside the output folder and moved into place only
+  // when the whole diagnosis is written: a run that fails leaves the earlier files as they were.
+  std::string problem;
+  const auto folder = OutputFolder::open(o.output, o.force, read, problem);
+  if (!folder) {
+    std::fprintf(stderr, "error: %s\n", problem.c_str());
     return 2;
   }
   smedx::BatchOptions options;
   options.threads = o.threads;
   options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
-  const std::optional<int> target = o.target ? std::optional<int>(o.target) : std::nullopt;
 
   // Pass 1 aggregates the cohort; pass 2 writes each enterprise's file with its requirements
   // tagged 共性 or 个性, which needs the whole cohort first.
@@ -127,52 +135,61 @@ int diagnose(const DiagnoseOptions& o) {
   // Diagnoses (and, in pass 2, each enterprise's files) are made on every core; `use` sees
   // them in input order on this thread.
   auto each = [&](const smedx::DiagnosisVisitor& prepare, const smedx::DiagnosisVisitor& use) {
+    std::size_t records = 0;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       std::ifstream in(inputs[k], std::ios::binary);
       if (!in) throw std::runtime_error(inputs[k] + ": cannot read");
-      smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], target, prepare, use, options);
+      records += smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], o.target, prepare,
+                                        use, options)
+                     .records;
     }
+    return records;
   };
   each({}, [&](std::size_t, smedx::Diagnosis& d) { cohort.add(d); });
   FileNames used;
   std::string index = "enterprise_id\tfile\n";
   std::size_t written = 0, errors = 0, reached = 0;
-  auto write = [&](const std::filesystem::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error(path.string() + ": cannot write");
-  };
   struct Files {
     std::string json, html;
   };
   std::vector<Files> files(std::max<std::size_t>(1, options.block_size));
-  each(
+  const std::size_t records = each(
       [&](std::size_t slot, smedx::Diagnosis& d) {
         cohort.tag(d);  // reads the cohort only: safe on every worker
         files[slot].json = smedx::to_json(d) + "\n";
         files[slot].html = smedx::enterprise_html(d, rules);
       },
       [&](std::size_t slot, smedx::Diagnosis& d) {
-        const std::string stem = file_stem(smedx::Cohort::label(d), used);
-        index += smedx::Cohort::label(d) + "\t" + stem + "\n";
-        write(std::filesystem::path(o.output) / (stem + ".json"), files[slot].json);
-        write(std::filesystem::path(o.output) / (stem + ".html"), files[slot].html);
+        const std::string id = smedx::Cohort::label(d);
+        const std::string stem = file_stem(id, used);
+        // An id may hold a tab or a newline: escaped, index.tsv keeps one line per enterprise.
+        index += detail::escape_tsv_field(id) + "\t" + stem + "\n";
+        folder->write(stem + ".json", files[slot].json);
+        folder->write(stem + ".html", files[slot].html);
         ++written;
         errors += !d.assessment.ok();
         reached += d.assessment.ok() && d.assessment.level >= d.target;
       });
-  write(std::filesystem::path(o.output) / "index.tsv", index);
-  write(std::filesystem::path(o.output) / "cohort.json", cohort.to_json() + "\n");
-  write(std::filesystem::path(o.output) / "cohort.html",
-        smedx::cohort_html(cohort, rules, o.target ? o.target : rules.diagnosis.target));
+  folder->write("index.tsv", index);
+  folder->write("cohort.json", cohort.to_json() + "\n");
+  folder->write("cohort.html",
+                smedx::cohort_html(cohort, rules, o.target.value_or(rules.diagnosis.target)));
+  if (records != written) {
+    std::fprintf(stderr, "error: %zu records in but %zu out: this is a bug in smedx\n", records,
+                 written);
+    return 2;
+  }
   if (written == 0) {
     std::fprintf(stderr, "error: the inputs hold no surveys: the cohort is empty\n");
     return 1;
   }
+  folder->commit();
   std::printf(
-      "%zu enterprises diagnosed (%zu with survey errors), %zu already at their target; "
-      "enterprise files, cohort.json and cohort.html in %s\n",
-      written, errors, reached, o.output.c_str());
+      "%zu record%s in, %zu record%s out: %zu enterprise%s diagnosed (%zu with survey errors), "
+      "%zu already at their target; enterprise files, index.tsv, cohort.json and cohort.html in "
+      "%s\n",
+      records, records == 1 ? "" : "s", written, written == 1 ? "" : "s", written,
+      written == 1 ? "" : "s", errors, reached, shown(o.output).c_str());
   return errors ? 1 : 0;
 }
 
@@ -184,7 +201,9 @@ Command add_diagnose(CLI::App& app) {
       "diagnose", "diagnose surveys: paths to a target level, 个性/共性 requirements, files");
   cmd->add_option("--rules", o->rules, "a rule-set folder")->required();
   cmd->add_option("inputs", o->inputs, "survey files (.jsonl, .csv, .json, .yaml)")->required();
-  cmd->add_option("-o,--output", o->output, "folder for the files")->required();
+  cmd->add_option("-o,--output", o->output,
+                  "folder for the files: new, empty, or written by smedx before")
+      ->required();
   cmd->add_option("--target", o->target,
                   "target level (default: the industry profile's, else the rule set's)");
   cmd->add_option("--threshold", o->threshold,
@@ -192,6 +211,9 @@ Command add_diagnose(CLI::App& app) {
                   "set's)");
   cmd->add_flag("--by-district", o->by_district,
                 "group by industry and district, not industry alone");
+  cmd->add_flag("--force", o->force,
+                "write into a folder that holds files smedx did not write (they are kept; "
+                "same-named files are replaced)");
   cmd->add_option("--input-format", o->input_format, "jsonl, csv, json or yaml")
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
   cmd->add_option("--missing", o->missing, "error (default) or zero")

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common.h"
+#include "output.h"
 #include "smedx/load.h"
 #include "smedx/summary.h"
 
@@ -14,7 +15,7 @@ namespace {
 
 int lint(const std::string& path, bool quiet) {
   if (!std::filesystem::exists(path)) {
-    std::fprintf(stderr, "error: %s: no such file or folder\n", path.c_str());
+    std::fprintf(stderr, "error: %s: no such file or folder\n", shown(path).c_str());
     return 2;
   }
   const smedx::LoadResult result = smedx::load_rules(path);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../text_escape.h"
 #include "common.h"
 
 int main(int argc, char** argv) {
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
     for (const auto& c : commands)
       if (*c.app) return c.run();
   } catch (const std::exception& e) {  // a file system error, out of memory: say so, exit 2
-    std::fprintf(stderr, "error: %s\n", e.what());
+    std::fprintf(stderr, "error: %s\n", smedx::detail::escape_control(e.what()).c_str());
     return 2;
   }
   return 2;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "../text_escape.h"
 #include "common.h"
+#include "output.h"
 #include "smedx/batch.h"
 #include "smedx/engine.h"
 #include "smedx/survey_io.h"
@@ -21,24 +24,28 @@ namespace smedx::cli {
 
 namespace {
 
+using detail::escape_control;
+
 std::string table_header(const smedx::RuleSet& rules) {
   std::string dims;
   for (const auto& d : rules.dimensions) dims += fmt::format(" {:>10}", d.id);
   return fmt::format("{:<14} {:>5} {:>8}{}  {}", "enterprise", "level", "total", dims, "notes");
 }
 
+// A table is for a terminal: ids and messages from the input have their control characters
+// escaped.
 std::string table_row(const smedx::Assessment& a, const smedx::RuleSet& rules) {
   if (!a.ok()) {
     std::string dims;
     for (std::size_t i = 0; i < rules.dimensions.size(); ++i) dims += fmt::format(" {:>10}", "-");
-    return fmt::format("{:<14} {:>5} {:>8}{}  error: {}", a.enterprise_id, "-", "-", dims,
-                       a.errors.front().message);
+    return fmt::format("{:<14} {:>5} {:>8}{}  error: {}", escape_control(a.enterprise_id), "-", "-",
+                       dims, escape_control(a.errors.front().message));
   }
   std::string dims, notes = a.level_name;
   for (const auto& d : a.dimensions) dims += fmt::format(" {:>10}", d.points.to_string());
   for (const auto& w : a.warnings) notes += "; warning: " + w.message;
-  return fmt::format("{:<14} {:>5} {:>8}{}  {}", a.enterprise_id, a.level, a.total.to_string(),
-                     dims, notes);
+  return fmt::format("{:<14} {:>5} {:>8}{}  {}", escape_control(a.enterprise_id), a.level,
+                     a.total.to_string(), dims, escape_control(notes));
 }
 
 // A progress line on stderr, shown only on a terminal and only once a batch has run a second.
@@ -75,15 +82,13 @@ struct ScoreOptions {
 };
 
 int score(const ScoreOptions& o) {
-  const auto loaded = load_or_report(o.rules);
-  if (!loaded) return 2;
-  const smedx::Engine engine(loaded->rules());
-  const smedx::RuleSet& rules = engine.rules();
-
-  // Work out every input's format before writing anything, so a usage error writes nothing.
+  // Work out every input before anything is opened for writing, so a usage error writes
+  // nothing and an output that is an input is refused before it could be emptied.
   std::vector<std::string> inputs = o.inputs;
   if (inputs.empty()) inputs.push_back("-");
   std::vector<smedx::InputFormat> formats;
+  Inputs read;
+  read.add(o.rules);
   for (const auto& input : inputs) {
     std::optional<smedx::InputFormat> f;
     if (!o.input_format.empty()) {
@@ -97,34 +102,54 @@ int score(const ScoreOptions& o) {
       std::fprintf(stderr,
                    "error: %s: cannot tell the input format from the name; use --input-format "
                    "jsonl|csv|json|yaml\n",
-                   input.c_str());
+                   shown(input).c_str());
       return 2;
     }
     if (input != "-" && !std::filesystem::is_regular_file(input)) {
-      std::fprintf(stderr, "error: %s: no such file\n", input.c_str());
+      std::fprintf(stderr, "error: %s: no such file\n", shown(input).c_str());
       return 2;
     }
     formats.push_back(*f);
+    if (input == "-")
+      read.add_stdin();
+    else
+      read.add(input);
+  }
+  if (const auto problem = same_file_problem(o.output, read)) {
+    std::fprintf(stderr, "error: %s\n", problem->c_str());
+    return 2;
   }
 
-  std::ofstream file;
-  if (!o.output.empty()) {
-    file.open(o.output, std::ios::binary);
-    if (!file) {
-      std::fprintf(stderr, "error: %s: cannot write\n", o.output.c_str());
-      return 2;
-    }
-  }
-  std::ostream& out = o.output.empty() ? std::cout : file;
+  const auto loaded = load_or_report(o.rules);
+  if (!loaded) return 2;
+  const smedx::Engine engine(loaded->rules());
+  const smedx::RuleSet& rules = engine.rules();
+
+  // A file is written whole or not at all (see output.h); stdout as it comes.
+  std::optional<AtomicFile> file;
+  if (!o.output.empty()) file.emplace(o.output);
+  std::ostream& out = file ? file->stream() : std::cout;
+  // Records out are counted where they are made, records in where they are read: the two
+  // counts printed at the end are independent.
+  std::atomic<std::size_t> made{0};
   smedx::Formatter formatter;
   if (o.format == "csv") {
     out << smedx::csv_header(rules) << '\n';
-    formatter = [](const smedx::ScoredRecord& r) { return smedx::to_csv(r); };
+    formatter = [&made](const smedx::ScoredRecord& r) {
+      ++made;
+      return smedx::to_csv(r);
+    };
   } else if (o.format == "table") {
     out << table_header(rules) << '\n';
-    formatter = [&rules](const smedx::ScoredRecord& r) { return table_row(r.assessment(), rules); };
+    formatter = [&made, &rules](const smedx::ScoredRecord& r) {
+      ++made;
+      return table_row(r.assessment(), rules);
+    };
   } else {
-    formatter = [](const smedx::ScoredRecord& r) { return smedx::to_json(r.assessment()); };
+    formatter = [&made](const smedx::ScoredRecord& r) {
+      ++made;
+      return smedx::to_json(r.assessment());
+    };
   }
 
   smedx::BatchOptions options;
@@ -137,7 +162,7 @@ int score(const ScoreOptions& o) {
     if (inputs[k] != "-") {
       in.open(inputs[k], std::ios::binary);
       if (!in) {
-        std::fprintf(stderr, "error: %s: cannot read\n", inputs[k].c_str());
+        std::fprintf(stderr, "error: %s: cannot read\n", shown(inputs[k]).c_str());
         return 2;
       }
     }
@@ -148,13 +173,22 @@ int score(const ScoreOptions& o) {
     done += summary.records;
     errors += summary.errors;
   }
-  out.flush();
-  if (!out) {
-    std::fprintf(stderr, "error: %s: cannot write (disk full?)\n",
-                 o.output.empty() ? "<stdout>" : o.output.c_str());
+  if (file) {
+    file->commit();  // throws, naming the file and the reason, when it cannot be written whole
+  } else {
+    out.flush();
+    if (!out) {
+      std::fprintf(stderr, "error: <stdout>: cannot write\n");
+      return 2;
+    }
+  }
+  // On stderr, so that stdout stays pure data.
+  std::fprintf(stderr, "%zu record%s in, %zu record%s out, %zu with errors\n", done,
+               done == 1 ? "" : "s", made.load(), made.load() == 1 ? "" : "s", errors);
+  if (made.load() != done) {
+    std::fprintf(stderr, "error: records in and out differ: this is a bug in smedx\n");
     return 2;
   }
-  if (errors) std::fprintf(stderr, "%zu of %zu surveys had errors\n", errors, done);
   return errors ? 1 : 0;
 }
 
@@ -172,7 +206,8 @@ Command add_score(CLI::App& app) {
   cmd->add_option("--input-format", o->input_format,
                   "jsonl, csv, json or yaml (default: from the file name)")
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
-  cmd->add_option("-o,--output", o->output, "write here instead of stdout");
+  cmd->add_option("-o,--output", o->output,
+                  "write here instead of stdout (whole or not at all; never an input)");
   cmd->add_option("--threads", o->threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--missing", o->missing,

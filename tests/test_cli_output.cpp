@@ -1,0 +1,281 @@
+// Trust at the edges: the command never destroys an input, writes an output whole or not at all,
+// writes into a diagnosis folder only what the run creates, and escapes control characters from
+// the input before they reach a terminal or a line-based file.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "smedx/diagnostics.h"
+#include "text_escape.h"
+
+namespace fs = std::filesystem;
+
+TEST_SUITE("text escape") {
+  TEST_CASE("text escape.control characters become visible, Chinese stays") {
+    using smedx::detail::escape_control;
+    CHECK(escape_control("a\x1b[31mb\tc\nd\re\x7f") == "a\\x1b[31mb\\tc\\nd\\re\\x7f");
+    CHECK(escape_control("华信\\") == "华信\\");
+    CHECK(escape_control("x\xc2\x9b"
+                         "2J") == "x\\u009b2J");  // C1 CSI
+    CHECK(escape_control("ab\xe2\x80\xae"
+                         "cd") == "ab\\u202ecd");  // right-to-left override
+    CHECK(escape_control("\xff"
+                         "ok") == "\\xffok");  // not UTF-8
+    CHECK(escape_control("a\tb", true) == "a\tb");
+    CHECK(smedx::detail::escape_tsv_field("a\\t\tb") == "a\\\\t\\tb");
+  }
+
+  TEST_CASE("text escape.a message shows an id's control characters escaped") {
+    const smedx::Issue issue{smedx::Severity::error, "unknown item 'a\x1b[2Jb'", "answers.a\nb",
+                             smedx::Location{"in\x1b.jsonl", 3, 5}, "x\x1by\tz"};
+    CHECK(issue.to_string() ==
+          "error: in\\x1b.jsonl:3:5: unknown item 'a\\x1b[2Jb'\n"
+          "  at answers.a\\nb\n"
+          "    3 | x\\x1by\tz\n"
+          "      |       \t^\n");
+  }
+}
+
+#ifdef SMEDX_CLI
+namespace {
+
+const std::string rules = SMEDX_SOURCE_DIR "/indicators/miit-2024";
+const std::string cohort = SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl";
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// The first `n` records of the example cohort.
+std::string first_records(int n) {
+  std::istringstream in(read(cohort));
+  std::string out, line;
+  for (int k = 0; k < n && std::getline(in, line); ++k) out += line + '\n';
+  return out;
+}
+
+std::set<std::string> listing(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+// A scratch folder: `work` is where the command runs, its stdout and stderr go beside it.
+struct Scratch {
+  fs::path base, work;
+  explicit Scratch(const std::string& name)
+      : base(fs::temp_directory_path() / ("smedx-cli-" + name + "-" + std::to_string(::getpid()))),
+        work(base / "work") {
+    fs::remove_all(base);
+    fs::create_directories(work);
+  }
+  ~Scratch() { fs::remove_all(base); }
+
+  struct Result {
+    int code;
+    std::string out, err;
+  };
+  // Runs `smedx <args>` in `work` under bash, after `before` (ulimit, trap); stdout goes to
+  // `stdout_to` unless the arguments redirect it.
+  Result run(const std::string& args, const std::string& before = "",
+             const std::string& stdout_to = "../stdout") const {
+    write(base / "run.sh", "cd '" + work.string() + "' || exit 99\n" + before + "\nexec '" +
+                               SMEDX_CLI + "' " + args + " >" + stdout_to + " 2>../stderr\n");
+    const int status =
+        std::system(("bash '" + (base / "run.sh").string() + "' 2>/dev/null").c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read(base / "stdout"),
+            read(base / "stderr")};
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("cli output") {
+  TEST_CASE("cli output.an output that is an input is refused and the input kept, via any link") {
+    const Scratch s("same-file");
+    const std::string original = read(cohort);
+    write(s.work / "in.jsonl", original);
+    fs::create_symlink("in.jsonl", s.work / "link.jsonl");
+    fs::create_hard_link(s.work / "in.jsonl", s.work / "hard.jsonl");
+    const std::string score = "score --rules '" + rules + "' ";
+    struct Case {
+      std::string args, err;
+    };
+    const std::string tail = "; write to another file\n";
+    for (const Case& c : {
+             Case{"in.jsonl -o in.jsonl",
+                  "error: in.jsonl: the output is the same file as the input in.jsonl" + tail},
+             Case{"in.jsonl -o link.jsonl",
+                  "error: link.jsonl: the output is the same file as the input in.jsonl" + tail},
+             Case{"in.jsonl -o hard.jsonl",
+                  "error: hard.jsonl: the output is the same file as the input in.jsonl" + tail},
+             Case{"in.jsonl -o ./in.jsonl",
+                  "error: ./in.jsonl: the output is the same file as the input in.jsonl" + tail},
+             Case{"link.jsonl -o in.jsonl",
+                  "error: in.jsonl: the output is the same file as the input link.jsonl" + tail},
+             Case{"-o in.jsonl <in.jsonl",
+                  "error: in.jsonl: the output is the same file as the input <stdin>" + tail},
+         }) {
+      CAPTURE(c.args);
+      const auto r = s.run(score + c.args);
+      CHECK(r.code == 2);
+      CHECK(r.err == c.err);
+      CHECK(read(s.work / "in.jsonl") == original);
+    }
+    // stdout appended to the input would read the records it writes.
+    const auto r = s.run(score + "in.jsonl", "", ">in.jsonl");
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: stdout is the same file as the input in.jsonl" + tail);
+    CHECK(read(s.work / "in.jsonl") == original);
+    CHECK(listing(s.work) == std::set<std::string>{"in.jsonl", "link.jsonl", "hard.jsonl"});
+  }
+
+  TEST_CASE("cli output.a failed write leaves the earlier file and no partial or temporary file") {
+    const Scratch s("atomic");
+    write(s.work / "in.jsonl", read(cohort));
+    const std::string score = "score --rules '" + rules + "' in.jsonl ";
+
+    auto r = s.run(score + "-o /dev/full");
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: /dev/full: cannot write: no space left on device\n");
+
+    // A disk that fills up: writes past 4 KiB fail (the signal ignored, the write errors).
+    write(s.work / "out.jsonl", "old\n");
+    r = s.run(score + "-o out.jsonl", "trap '' XFSZ; ulimit -f 4");
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: out.jsonl: cannot write: file too large\n");
+    CHECK(read(s.work / "out.jsonl") == "old\n");
+    CHECK(listing(s.work) == std::set<std::string>{"in.jsonl", "out.jsonl"});
+
+    // Killed midway (SIGXFSZ): the earlier file is untouched, never half overwritten.
+    r = s.run(score + "-o out.jsonl", "ulimit -f 4");
+    CHECK(r.code != 0);
+    CHECK(read(s.work / "out.jsonl") == "old\n");
+
+    r = s.run(score + "-o out.jsonl");
+    CHECK(r.code == 0);
+    CHECK(r.err == "12 records in, 12 records out, 0 with errors\n");
+    CHECK(read(s.work / "out.jsonl").starts_with("{\"enterprise_id\":\"CN-2025-001\""));
+  }
+
+  TEST_CASE("cli output.score counts records in and out on stderr, stdout stays data") {
+    const Scratch s("counts");
+    const auto r = s.run("score --rules '" + rules + "' '" + SMEDX_SOURCE_DIR +
+                         "/tests/data/mixed.jsonl' --format csv");
+    CHECK(r.code == 1);
+    CHECK(r.err == "5 records in, 5 records out, 3 with errors\n");
+    CHECK(r.out.starts_with("enterprise_id,"));
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 6);
+  }
+
+  TEST_CASE("cli output.diagnose refuses a folder it did not write unless --force") {
+    const Scratch s("foreign");
+    write(s.work / "three.jsonl", first_records(3));
+    fs::create_directories(s.work / "d");
+    fs::create_directories(s.work / "outside");
+    write(s.work / "d" / "notes.txt", "mine\n");
+    write(s.work / "outside" / "target", "secret\n");
+    fs::create_symlink("../outside/target", s.work / "d" / "CN-2025-001.json");
+    const std::string diagnose = "diagnose --rules '" + rules + "' three.jsonl -o d";
+
+    auto r = s.run(diagnose);
+    CHECK(r.code == 2);
+    CHECK(r.err ==
+          "error: d: the folder holds files smedx did not write (CN-2025-001.json, notes.txt); "
+          "give a new or empty folder, or --force to write beside them\n");
+    CHECK(listing(s.work / "d") == std::set<std::string>{"CN-2025-001.json", "notes.txt"});
+
+    r = s.run(diagnose + " --force");
+    CHECK(r.code == 0);
+    CHECK(r.out ==
+          "3 records in, 3 records out: 3 enterprises diagnosed (0 with survey errors), 3 "
+          "already at their target; enterprise files, index.tsv, cohort.json and cohort.html "
+          "in d\n");
+    CHECK(read(s.work / "outside" / "target") == "secret\n");  // the link was not followed
+    CHECK(fs::is_regular_file(fs::symlink_status(s.work / "d" / "CN-2025-001.json")));
+    CHECK(read(s.work / "d" / "notes.txt") == "mine\n");
+
+    // An input inside the folder, named like a file the run writes, is never replaced.
+    write(s.work / "d" / "cohort.json",
+          read(SMEDX_SOURCE_DIR "/examples/surveys/chem-03-runze.json"));
+    const std::string before = read(s.work / "d" / "cohort.json");
+    r = s.run("diagnose --rules '" + rules + "' d/cohort.json -o d --force");
+    CHECK(r.code == 2);
+    CHECK(r.err ==
+          "error: d/cohort.json: the output is the same file as the input d/cohort.json; write "
+          "to another folder\n");
+    CHECK(read(s.work / "d" / "cohort.json") == before);
+  }
+
+  TEST_CASE("cli output.a new diagnosis replaces the earlier one, stale files go") {
+    const Scratch s("rerun");
+    write(s.work / "all.jsonl", read(cohort));
+    write(s.work / "three.jsonl", first_records(3));
+    auto r = s.run("diagnose --rules '" + rules + "' all.jsonl -o d");
+    CHECK(r.code == 0);
+    CHECK(listing(s.work / "d").size() == 12 * 2 + 4);
+    r = s.run("diagnose --rules '" + rules + "' three.jsonl -o d");
+    CHECK(r.code == 0);
+    const std::set<std::string> three = {".smedx-manifest",  "CN-2025-001.html", "CN-2025-001.json",
+                                         "CN-2025-002.html", "CN-2025-002.json", "CN-2025-003.html",
+                                         "CN-2025-003.json", "cohort.html",      "cohort.json",
+                                         "index.tsv"};
+    CHECK(listing(s.work / "d") == three);
+
+    // Failing midway (a file over the size limit) leaves the earlier folder as it was.
+    const std::string cohort_html = read(s.work / "d" / "cohort.html");
+    r = s.run("diagnose --rules '" + rules + "' all.jsonl -o d", "trap '' XFSZ; ulimit -f 2");
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: d/CN-2025-001.json: cannot write: file too large\n");
+    CHECK(listing(s.work / "d") == three);
+    CHECK(read(s.work / "d" / "cohort.html") == cohort_html);
+
+    // A run that cannot finish leaves no new folder behind.
+    write(s.work / "empty.jsonl", "");
+    r = s.run("diagnose --rules '" + rules + "' empty.jsonl -o new");
+    CHECK(r.code == 1);
+    CHECK_FALSE(fs::exists(s.work / "new"));
+  }
+
+  TEST_CASE("cli output.control characters in an id are escaped in the table and index.tsv") {
+    const Scratch s("escape");
+    std::string record = first_records(1);
+    record.replace(record.find("CN-2025-001"), 11, "X\\u001b[31mY\\tZ\\nW");
+    write(s.work / "esc.jsonl", record);
+    auto r = s.run("score --rules '" + rules + "' esc.jsonl --format table");
+    CHECK(r.code == 0);
+    const std::string row = r.out.substr(r.out.find('\n') + 1);
+    CHECK(row.starts_with("X\\x1b[31mY\\tZ\\nW     4    91.85"));
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+
+    // A key in a rule set, read from a YAML escape: the message shows it escaped.
+    std::string yaml = read(SMEDX_SOURCE_DIR "/tests/data/broken.yaml");
+    yaml.replace(yaml.find("pionts"), 6, "\"pi\\e[2Jnts\"");
+    write(s.work / "esc.yaml", yaml);
+    r = s.run("lint esc.yaml");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("unknown key 'pi\\x1b[2Jnts' in an option\n") != std::string::npos);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+
+    r = s.run("diagnose --rules '" + rules + "' esc.jsonl -o d");
+    CHECK(r.code == 0);
+    CHECK(read(s.work / "d" / "index.tsv") ==
+          "enterprise_id\tfile\nX\\x1b[31mY\\tZ\\nW\tX_[31mY_Z_W\n");
+  }
+}
+#endif
