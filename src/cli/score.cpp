@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -72,6 +73,7 @@ struct ScoreOptions {
   std::string output;
   std::string missing = "error";
   unsigned threads = 0;
+  std::vector<std::string> fields;
 };
 
 int score(const ScoreOptions& o) {
@@ -79,6 +81,20 @@ int score(const ScoreOptions& o) {
   if (!loaded) return 2;
   const smedx::Engine engine(loaded->rules());
   const smedx::RuleSet& rules = engine.rules();
+
+  const auto keys = smedx::json_record_keys();
+  for (const auto& f : o.fields) {
+    if (std::find(keys.begin(), keys.end(), f) != keys.end()) continue;
+    std::string valid;
+    for (auto k : keys) valid += (valid.empty() ? "" : ", ") + std::string(k);
+    std::fprintf(stderr, "error: --fields: unknown field '%s' (valid: %s)\n", f.c_str(),
+                 valid.c_str());
+    return 2;
+  }
+  if (!o.fields.empty() && o.format != "jsonl") {
+    std::fprintf(stderr, "error: --fields: only for --format jsonl\n");
+    return 2;
+  }
 
   // Work out every input's format before writing anything, so a usage error writes nothing.
   std::vector<std::string> inputs = o.inputs;
@@ -116,15 +132,18 @@ int score(const ScoreOptions& o) {
     }
   }
   std::ostream& out = o.output.empty() ? std::cout : file;
+  // JSON Lines and CSV take the fast path (records written from the score columns on the
+  // workers); the table goes through a Formatter.
+  smedx::OutputFormat output;
   smedx::Formatter formatter;
   if (o.format == "csv") {
     out << smedx::csv_header(rules) << '\n';
-    formatter = [](const smedx::ScoredRecord& r) { return smedx::to_csv(r); };
+    output.kind = smedx::OutputFormat::Kind::csv;
   } else if (o.format == "table") {
     out << table_header(rules) << '\n';
     formatter = [&rules](const smedx::ScoredRecord& r) { return table_row(r.assessment(), rules); };
   } else {
-    formatter = [](const smedx::ScoredRecord& r) { return smedx::to_json(r.assessment()); };
+    output.fields = o.fields;
   }
 
   smedx::BatchOptions options;
@@ -142,9 +161,12 @@ int score(const ScoreOptions& o) {
       }
     }
     std::istream& source = inputs[k] == "-" ? std::cin : in;
+    const std::string name = inputs[k] == "-" ? "<stdin>" : inputs[k];
+    auto shown = [&](std::size_t n) { progress(done + n); };
     const auto summary =
-        smedx::score_stream(engine, source, inputs[k] == "-" ? "<stdin>" : inputs[k], formats[k],
-                            formatter, out, options, [&](std::size_t n) { progress(done + n); });
+        formatter
+            ? smedx::score_stream(engine, source, name, formats[k], formatter, out, options, shown)
+            : smedx::score_stream(engine, source, name, formats[k], output, out, options, shown);
     done += summary.records;
     errors += summary.errors;
   }
@@ -169,6 +191,11 @@ Command add_score(CLI::App& app) {
                   "'-' or none for stdin (JSON Lines)");
   cmd->add_option("--format", o->format, "output: jsonl (default), csv or table")
       ->check(CLI::IsMember({"jsonl", "csv", "table"}));
+  cmd->add_option("--fields", o->fields,
+                  "JSON record keys to write, comma-separated (default: all): enterprise_id, "
+                  "enterprise, level, level_name, total, dimensions, sub_indicators, items, "
+                  "scenarios, scenario_counts, explanation, warnings, provenance")
+      ->delimiter(',');
   cmd->add_option("--input-format", o->input_format,
                   "jsonl, csv, json or yaml (default: from the file name)")
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));

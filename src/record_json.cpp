@@ -1,0 +1,330 @@
+#include "record_json.h"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <charconv>
+
+#include "json_writer.h"
+
+namespace smedx::detail {
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t n = utf8_length(s, i);
+      if (n != 0) {  // valid UTF-8 stays in the run
+        i += n;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      out += "\xEF\xBF\xBD";
+      run = ++i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += fmt::format("\\u{:04x}", c);
+    }
+    run = ++i;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  out.append(buf, static_cast<std::size_t>(end - buf));
+}
+
+void append_thousandths(std::string& out, std::int64_t t) {
+  char buf[32];
+  char* p = buf;
+  std::uint64_t v = static_cast<std::uint64_t>(t);
+  if (t < 0) {
+    *p++ = '-';
+    v = 0 - v;
+  }
+  p = std::to_chars(p, buf + 24, v / 1000).ptr;
+  if (const auto frac = static_cast<unsigned>(v % 1000)) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + frac / 100);
+    if (frac % 100) {
+      *p++ = static_cast<char>('0' + frac / 10 % 10);
+      if (frac % 10) *p++ = static_cast<char>('0' + frac % 10);
+    }
+  }
+  out.append(buf, static_cast<std::size_t>(p - buf));
+}
+
+namespace {
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+// `,"key":` with the comma left off for the first of a list.
+std::string member_key(std::size_t k, std::string_view key) {
+  return (k ? "," : "") + quoted(key) + ":";
+}
+
+}  // namespace
+
+JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
+    : rules_(engine.rules()), fields_(fields) {
+  const RuleSet& r = rules_;
+  const LevelRule& rule = r.level_rule;
+  level_names_.push_back("\"level_name\":" + quoted(rule.no_level_zh));
+  for (const auto& l : rule.levels) level_names_.push_back("\"level_name\":" + quoted(l.zh));
+  for (std::size_t d = 0; d < r.dimensions.size(); ++d) {
+    dim_keys_.push_back(member_key(d, r.dimensions[d].id));
+    for (const auto& s : r.dimensions[d].sub_indicators)
+      sub_keys_.push_back(member_key(sub_keys_.size(), s.id));
+  }
+  const auto items = r.items();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    item_open_.push_back(member_key(i, items[i]->id) + "{\"code\":" + quoted(items[i]->code) +
+                         ",\"options\":[");
+  }
+  for (std::size_t k = 0; k < r.scenarios.size(); ++k)
+    scenario_keys_.push_back(member_key(k, r.scenarios[k].id));
+  for (int l = 1; l <= rule.top_level(); ++l) {
+    count_open_.push_back(fmt::format("{}{{\"level\":{},\"at_or_above\":", l > 1 ? "," : "", l));
+    check_open_.push_back(fmt::format("{{\"level\":{},\"met\":", l));
+  }
+  for (const auto& c : r.consistency)
+    fired_.push_back("{\"rule\":" + quoted(c.id) + ",\"message\":" + quoted(c.message) + "}");
+  provenance_ = "\"provenance\":{\"rule_set\":" + quoted(r.meta.id) +
+                ",\"version\":" + quoted(r.meta.version) + ",\"hash\":" + quoted(r.content_hash) +
+                ",\"engine\":" + quoted(version()) + "}";
+  has_provenance_ = !r.meta.id.empty();
+}
+
+void JsonRecordWriter::append_error(std::string& out, const CodedSurvey& s) const {
+  out += "\"error\":{\"message\":";
+  append_json_string(out, s.errors.front().message);
+  out += ",\"issues\":[";
+  for (std::size_t k = 0; k < s.errors.size(); ++k) {
+    const Issue& i = s.errors[k];
+    out += k ? ",{\"message\":" : "{\"message\":";
+    append_json_string(out, i.message);
+    if (!i.path.empty()) {
+      out += ",\"path\":";
+      append_json_string(out, i.path);
+    }
+    if (!i.where.file.empty()) {
+      out += ",\"file\":";
+      append_json_string(out, i.where.file);
+    }
+    if (i.where.known()) {
+      out += ",\"line\":";
+      append_int(out, i.where.line);
+    }
+    out += '}';
+  }
+  out += "]}";
+}
+
+// One entry of "explanation": the conditions of `level` against what the survey has.
+void JsonRecordWriter::append_check(std::string& out, int level, std::int64_t total,
+                                    std::int32_t at, std::int32_t con) const {
+  const LevelRequirement& req = rules_.level_rule.levels[static_cast<std::size_t>(level - 1)];
+  const std::int64_t required[3] = {req.min_points.thousandths(),
+                                    std::int64_t{req.min_scenarios} * Decimal::scale,
+                                    std::int64_t{req.min_constraint} * Decimal::scale};
+  const std::int64_t has[3] = {total, std::int64_t{at} * Decimal::scale,
+                               std::int64_t{con} * Decimal::scale};
+  static constexpr std::string_view what[3] = {
+      "{\"what\":\"points\",\"required\":", ",{\"what\":\"scenarios\",\"required\":",
+      ",{\"what\":\"constraint\",\"required\":"};
+  const bool met = has[0] >= required[0] && has[1] >= required[1] && has[2] >= required[2];
+  out += check_open_[static_cast<std::size_t>(level - 1)];
+  out += met ? "true,\"conditions\":[" : "false,\"conditions\":[";
+  for (int k = 0; k < 3; ++k) {
+    out += what[k];
+    append_thousandths(out, required[k]);
+    out += ",\"has\":";
+    append_thousandths(out, has[k]);
+    out += ",\"short\":";
+    append_thousandths(out, has[k] >= required[k] ? 0 : required[k] - has[k]);
+    out += '}';
+  }
+  out += "]}";
+}
+
+void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
+                              std::size_t row) const {
+  bool first = true;
+  auto sep = [&] {
+    if (!first) out += ',';
+    first = false;
+  };
+  out += '{';
+  if (want(enterprise_id)) {
+    sep();
+    out += "\"enterprise_id\":";
+    append_json_string(out, s.enterprise_id);
+  }
+  if (want(enterprise) && !s.enterprise.empty()) {
+    sep();
+    out += "\"enterprise\":{";
+    for (std::size_t k = 0; k < s.enterprise.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(out, s.enterprise[k].first);
+      out += ':';
+      append_json_string(out, s.enterprise[k].second);
+    }
+    out += '}';
+  }
+  if (!s.ok()) {
+    sep();
+    append_error(out, s);
+    if (want(provenance) && has_provenance_) {
+      sep();
+      out += provenance_;
+    }
+    out += '}';
+    return;
+  }
+  const int top = rules_.level_rule.top_level();
+  const int lvl = scores.level[row];
+  const std::int64_t tot = scores.total[row];
+  if (want(level)) {
+    sep();
+    out += "\"level\":";
+    append_int(out, lvl);
+  }
+  if (want(level_name)) {
+    sep();
+    out += level_names_[static_cast<std::size_t>(lvl)];
+  }
+  if (want(total)) {
+    sep();
+    out += "\"total\":";
+    append_thousandths(out, tot);
+  }
+  auto parts = [&](std::string_view head, const std::vector<std::string>& keys,
+                   const std::vector<std::int64_t>& points) {
+    sep();
+    out += head;
+    const std::int64_t* p = points.data() + row * keys.size();
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      out += keys[k];
+      append_thousandths(out, p[k]);
+    }
+    out += '}';
+  };
+  if (want(dimensions)) parts("\"dimensions\":{", dim_keys_, scores.dim_points);
+  if (want(sub_indicators)) parts("\"sub_indicators\":{", sub_keys_, scores.sub_points);
+  if (want(items)) {
+    sep();
+    out += "\"items\":{";
+    const std::int64_t* p = scores.item_points.data() + row * item_open_.size();
+    for (std::size_t i = 0; i < item_open_.size(); ++i) {
+      out += item_open_[i];
+      for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1) {
+        const char letter[4] = {'"', static_cast<char>('A' + std::countr_zero(mask)), '"', ','};
+        out.append(letter, (mask & (mask - 1)) ? 4 : 3);
+      }
+      out += "],\"points\":";
+      append_thousandths(out, p[i]);
+      out += '}';
+    }
+    out += '}';
+  }
+  if (want(scenarios)) {
+    sep();
+    out += "\"scenarios\":{";
+    for (std::size_t k = 0; k < scenario_keys_.size(); ++k) {
+      out += scenario_keys_[k];
+      append_int(out, s.levels[k]);
+    }
+    out += '}';
+  }
+  const std::size_t base = row * static_cast<std::size_t>(top);
+  if (want(scenario_counts)) {
+    sep();
+    out += "\"scenario_counts\":[";
+    for (int l = 1; l <= top; ++l) {
+      const std::size_t at = base + static_cast<std::size_t>(l - 1);
+      out += count_open_[static_cast<std::size_t>(l - 1)];
+      append_int(out, scores.at_or_above[at]);
+      out += ",\"constraint\":";
+      append_int(out, scores.constraint[at]);
+      out += '}';
+    }
+    out += ']';
+  }
+  if (want(explanation)) {
+    sep();
+    out += "\"explanation\":[";
+    if (lvl > 0) {
+      const std::size_t at = base + static_cast<std::size_t>(lvl - 1);
+      append_check(out, lvl, tot, scores.at_or_above[at], scores.constraint[at]);
+    }
+    if (lvl < top) {
+      if (lvl > 0) out += ',';
+      const std::size_t at = base + static_cast<std::size_t>(lvl);
+      append_check(out, lvl + 1, tot, scores.at_or_above[at], scores.constraint[at]);
+    }
+    out += ']';
+  }
+  if (want(warnings)) {
+    sep();
+    out += "\"warnings\":[";
+    bool any = false;
+    for (const Issue& i : s.warnings) {
+      out += any ? ",{" : "{";
+      any = true;
+      if (i.path.rfind("consistency.", 0) == 0) {
+        out += "\"rule\":";
+        append_json_string(out, std::string_view(i.path).substr(i.path.find('.') + 1));
+      } else {
+        out += "\"path\":";  // a missing answer scored as zero
+        append_json_string(out, i.path);
+      }
+      out += ",\"message\":";
+      append_json_string(out, i.message);
+      out += '}';
+    }
+    for (std::uint16_t k : s.fired) {
+      if (any) out += ',';
+      any = true;
+      out += fired_[k];
+    }
+    out += ']';
+  }
+  if (want(provenance)) {
+    sep();
+    out += provenance_;
+  }
+  out += '}';
+}
+
+}  // namespace smedx::detail
