@@ -1,6 +1,7 @@
 // The batch's built-in output records: the JSON record written from the block's columns is the
 // same bytes as to_json(Assessment), and CSV text cells cannot start a spreadsheet formula.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
@@ -185,5 +186,25 @@ TEST_SUITE("record output") {
     const std::string text = out.str();
     CHECK(text.substr(0, text.find(',')) == "\"'=cmd|' /C calc'!A0\"");
     CHECK(text.substr(text.find('\n') + 1, 6) == "\"'-5\",");
+  }
+
+  TEST_CASE("record output.a number too precise for a double is found wherever it sits") {
+    // The search looks at every sixteenth byte first; the number must be found at any offset.
+    for (std::size_t pad = 0; pad < 20; ++pad) {
+      for (const char* number : {"10.0000000000000001", "1234567.890123456"}) {
+        const std::string json = "{" + std::string(pad, ' ') +
+                                 "\"enterprise\":{\"id\":\"E\"},\"answers\":{\"equipment_"
+                                 "digitization\":" +
+                                 number + "}}";
+        smedx::CodedSurvey coded;
+        engine().code_json(json, smedx::Location{"a.jsonl", 1, 1}, smedx::MissingPolicy::error,
+                           coded);
+        REQUIRE(!coded.errors.empty());
+        CHECK(coded.errors[0].message ==
+              fmt::format("number {} has more than 15 significant digits, more than a JSON "
+                          "number holds exactly; write it with fewer digits",
+                          number));
+      }
+    }
   }
 }
