@@ -84,8 +84,9 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     }
   }
 
-  // Codes one raw record. Workers share nothing mutable: each has its own block.
-  auto code = [&](RawRecord& raw, CodedSurvey& coded) {
+  // Codes one raw record. Workers share nothing mutable: each has its own block and `where`
+  // (kept across records so that naming the file costs no allocation each time).
+  auto code = [&](RawRecord& raw, CodedSurvey& coded, Location& where) {
     if (!raw.problem.empty() || !header_problems.empty()) {
       coded = CodedSurvey{};
       coded.errors = raw.problem.empty()
@@ -96,8 +97,8 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     }
     if (format == InputFormat::jsonl || format == InputFormat::json) {
       // JSON goes straight to the coder: no Survey is built on the batch path.
-      engine.code_json(raw.text, Location{src, raw.line, 1}, options.missing, coded,
-                       raw.text.capacity());
+      where.line = raw.line;
+      engine.code_json(raw.text, where, options.missing, coded, raw.text.capacity());
       return;
     }
     SurveyParse parsed = format == InputFormat::csv
@@ -115,8 +116,9 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
   };
   auto process = [&](Block& b, BlockScores& scores) {
     b.errors = 0;
+    Location where{src, 0, 1};
     for (std::size_t i = 0; i < b.n; ++i) {
-      code(b.raw[i], b.coded[i]);
+      code(b.raw[i], b.coded[i], where);
       b.errors += !b.coded[i].ok();
     }
     engine.score_block(std::span<const CodedSurvey>(b.coded.data(), b.n), scores);

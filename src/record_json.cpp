@@ -112,8 +112,25 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
     item_open_.push_back(member_key(i, items[i]->id) + "{\"code\":" + quoted(items[i]->code) +
                          ",\"options\":[");
   }
-  for (std::size_t k = 0; k < r.scenarios.size(); ++k)
+  item_entries_.resize(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& options = items[i]->options;
+    if (options.size() > 8) continue;
+    for (std::uint32_t mask = 0; mask < (1u << options.size()); ++mask) {
+      std::int64_t points = 0;
+      for (std::size_t o = 0; o < options.size(); ++o)
+        if (mask >> o & 1u) points += options[o].points.thousandths();
+      std::string text;
+      append_item(text, i, mask, points);
+      item_entries_[i].text.push_back(std::move(text));
+      item_entries_[i].points.push_back(points);
+    }
+  }
+  for (std::size_t k = 0; k < r.scenarios.size(); ++k) {
     scenario_keys_.push_back(member_key(k, r.scenarios[k].id));
+    for (int l = 0; l <= rule.top_level(); ++l)
+      scenario_entries_.push_back(scenario_keys_.back() + std::to_string(l));
+  }
   for (int l = 1; l <= rule.top_level(); ++l) {
     count_open_.push_back(fmt::format("{}{{\"level\":{},\"at_or_above\":", l > 1 ? "," : "", l));
     check_open_.push_back(fmt::format("{{\"level\":{},\"met\":", l));
@@ -149,6 +166,19 @@ void JsonRecordWriter::append_error(std::string& out, const CodedSurvey& s) cons
     out += '}';
   }
   out += "]}";
+}
+
+// One entry of "items": "id":{"code":…,"options":[…],"points":…}.
+void JsonRecordWriter::append_item(std::string& out, std::size_t i, std::uint32_t mask,
+                                   std::int64_t points) const {
+  out += item_open_[i];
+  for (; mask; mask &= mask - 1) {
+    const char letter[4] = {'"', static_cast<char>('A' + std::countr_zero(mask)), '"', ','};
+    out.append(letter, (mask & (mask - 1)) ? 4 : 3);
+  }
+  out += "],\"points\":";
+  append_thousandths(out, points);
+  out += '}';
 }
 
 // One entry of "explanation": the conditions of `level` against what the survey has.
@@ -247,23 +277,28 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
     out += "\"items\":{";
     const std::int64_t* p = scores.item_points.data() + row * item_open_.size();
     for (std::size_t i = 0; i < item_open_.size(); ++i) {
-      out += item_open_[i];
-      for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1) {
-        const char letter[4] = {'"', static_cast<char>('A' + std::countr_zero(mask)), '"', ','};
-        out.append(letter, (mask & (mask - 1)) ? 4 : 3);
+      const ItemEntries& e = item_entries_[i];
+      const std::uint32_t mask = s.selected[i];
+      if (mask < e.text.size() && e.points[mask] == p[i]) {
+        out += e.text[mask];
+      } else {
+        append_item(out, i, mask, p[i]);
       }
-      out += "],\"points\":";
-      append_thousandths(out, p[i]);
-      out += '}';
     }
     out += '}';
   }
   if (want(scenarios)) {
     sep();
     out += "\"scenarios\":{";
+    const auto levels = static_cast<std::size_t>(top) + 1;
     for (std::size_t k = 0; k < scenario_keys_.size(); ++k) {
-      out += scenario_keys_[k];
-      append_int(out, s.levels[k]);
+      const int l = s.levels[k];
+      if (l >= 0 && l <= top) {
+        out += scenario_entries_[k * levels + static_cast<std::size_t>(l)];
+      } else {
+        out += scenario_keys_[k];
+        append_int(out, l);
+      }
     }
     out += '}';
   }

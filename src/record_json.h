@@ -54,20 +54,29 @@ class JsonRecordWriter {
   };
   bool want(Key k) const noexcept { return fields_ >> k & 1u; }
   void append_error(std::string& out, const CodedSurvey& s) const;
+  void append_item(std::string& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
   void append_check(std::string& out, int level, std::int64_t total, std::int32_t at,
                     std::int32_t con) const;
 
   const RuleSet& rules_;
   unsigned fields_;
-  std::vector<std::string> level_names_;    // per level 0..top: "level_name":"…"
-  std::vector<std::string> dim_keys_;       // ,"id": (no comma before the first)
-  std::vector<std::string> sub_keys_;       // ,"id":
-  std::vector<std::string> item_open_;      // ,"id":{"code":"F1","options":[
-  std::vector<std::string> scenario_keys_;  // ,"id":
-  std::vector<std::string> count_open_;     // ,{"level":L,"at_or_above":
-  std::vector<std::string> check_open_;     // {"level":L,"met":
-  std::vector<std::string> fired_;          // {"rule":"id","message":"…"} per consistency rule
-  std::string provenance_;                  // "provenance":{…}
+  std::vector<std::string> level_names_;  // per level 0..top: "level_name":"…"
+  std::vector<std::string> dim_keys_;     // ,"id": (no comma before the first)
+  std::vector<std::string> sub_keys_;     // ,"id":
+  std::vector<std::string> item_open_;    // ,"id":{"code":"F1","options":[
+  // Every entry an item can have, by option mask, for items of few options: an item's points
+  // follow from its options, so the whole entry is fixed text. Empty for items of many options.
+  struct ItemEntries {
+    std::vector<std::string> text;
+    std::vector<std::int64_t> points;
+  };
+  std::vector<ItemEntries> item_entries_;
+  std::vector<std::string> scenario_keys_;     // ,"id":
+  std::vector<std::string> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
+  std::vector<std::string> count_open_;        // ,{"level":L,"at_or_above":
+  std::vector<std::string> check_open_;        // {"level":L,"met":
+  std::vector<std::string> fired_;             // {"rule":"id","message":"…"} per consistency rule
+  std::string provenance_;                     // "provenance":{…}
   bool has_provenance_ = true;
 };
 
