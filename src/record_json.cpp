@@ -2,14 +2,38 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstring>
 
 #include "json_writer.h"
 
 namespace smedx::detail {
 
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+
+// Writes through a raw pointer into room made beforehand (see JsonRecordWriter::append): no
+// capacity check and no terminator per piece.
+struct RawOut {
+  char* p;
+  RawOut& operator+=(std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    return *this;
+  }
+  RawOut& operator+=(char c) {
+    *p++ = c;
+    return *this;
+  }
+  void append(const char* s, std::size_t n) {
+    std::memcpy(p, s, n);
+    p += n;
+  }
+};
+
+template <typename Out>
+void put_json_string(Out& out, std::string_view s) {
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size();) {
@@ -55,13 +79,15 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void append_int(std::string& out, std::int64_t v) {
+template <typename Out>
+void put_int(Out& out, std::int64_t v) {
   char buf[24];
   const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
   out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
-void append_thousandths(std::string& out, std::int64_t t) {
+template <typename Out>
+void put_thousandths(Out& out, std::int64_t t) {
   char buf[32];
   char* p = buf;
   std::uint64_t v = static_cast<std::uint64_t>(t);
@@ -81,11 +107,17 @@ void append_thousandths(std::string& out, std::int64_t t) {
   out.append(buf, static_cast<std::size_t>(p - buf));
 }
 
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) { put_json_string(out, s); }
+void append_int(std::string& out, std::int64_t v) { put_int(out, v); }
+void append_thousandths(std::string& out, std::int64_t t) { put_thousandths(out, t); }
+
 namespace {
 
 std::string quoted(std::string_view s) {
   std::string out;
-  append_json_string(out, s);
+  put_json_string(out, s);
   return out;
 }
 
@@ -141,27 +173,41 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
                 ",\"version\":" + quoted(r.meta.version) + ",\"hash\":" + quoted(r.content_hash) +
                 ",\"engine\":" + quoted(version()) + "}";
   has_provenance_ = !r.meta.id.empty();
+
+  // Numbers take at most 24 bytes; keys and punctuation are counted generously.
+  constexpr std::size_t number = 24;
+  std::size_t bound = 1024 + provenance_.size();
+  for (const auto& l : level_names_) bound = std::max(bound, 1024 + provenance_.size() + l.size());
+  for (const auto& k : dim_keys_) bound += k.size() + number;
+  for (const auto& k : sub_keys_) bound += k.size() + number;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    bound += item_open_[i].size() + 4 * items[i]->options.size() + 16 + number;
+  for (const auto& k : scenario_keys_) bound += k.size() + number;
+  for (const auto& c : count_open_) bound += c.size() + 32 + 2 * number;
+  for (const auto& c : check_open_) bound += 2 * (c.size() + 16 + 3 * (48 + 3 * number));
+  fixed_bound_ = bound;
 }
 
-void JsonRecordWriter::append_error(std::string& out, const CodedSurvey& s) const {
+template <typename Out>
+void JsonRecordWriter::append_error(Out& out, const CodedSurvey& s) const {
   out += "\"error\":{\"message\":";
-  append_json_string(out, s.errors.front().message);
+  put_json_string(out, s.errors.front().message);
   out += ",\"issues\":[";
   for (std::size_t k = 0; k < s.errors.size(); ++k) {
     const Issue& i = s.errors[k];
     out += k ? ",{\"message\":" : "{\"message\":";
-    append_json_string(out, i.message);
+    put_json_string(out, i.message);
     if (!i.path.empty()) {
       out += ",\"path\":";
-      append_json_string(out, i.path);
+      put_json_string(out, i.path);
     }
     if (!i.where.file.empty()) {
       out += ",\"file\":";
-      append_json_string(out, i.where.file);
+      put_json_string(out, i.where.file);
     }
     if (i.where.known()) {
       out += ",\"line\":";
-      append_int(out, i.where.line);
+      put_int(out, i.where.line);
     }
     out += '}';
   }
@@ -169,7 +215,8 @@ void JsonRecordWriter::append_error(std::string& out, const CodedSurvey& s) cons
 }
 
 // One entry of "items": "id":{"code":…,"options":[…],"points":…}.
-void JsonRecordWriter::append_item(std::string& out, std::size_t i, std::uint32_t mask,
+template <typename Out>
+void JsonRecordWriter::append_item(Out& out, std::size_t i, std::uint32_t mask,
                                    std::int64_t points) const {
   out += item_open_[i];
   for (; mask; mask &= mask - 1) {
@@ -177,13 +224,14 @@ void JsonRecordWriter::append_item(std::string& out, std::size_t i, std::uint32_
     out.append(letter, (mask & (mask - 1)) ? 4 : 3);
   }
   out += "],\"points\":";
-  append_thousandths(out, points);
+  put_thousandths(out, points);
   out += '}';
 }
 
 // One entry of "explanation": the conditions of `level` against what the survey has.
-void JsonRecordWriter::append_check(std::string& out, int level, std::int64_t total,
-                                    std::int32_t at, std::int32_t con) const {
+template <typename Out>
+void JsonRecordWriter::append_check(Out& out, int level, std::int64_t total, std::int32_t at,
+                                    std::int32_t con) const {
   const LevelRequirement& req = rules_.level_rule.levels[static_cast<std::size_t>(level - 1)];
   const std::int64_t required[3] = {req.min_points.thousandths(),
                                     std::int64_t{req.min_scenarios} * Decimal::scale,
@@ -198,11 +246,11 @@ void JsonRecordWriter::append_check(std::string& out, int level, std::int64_t to
   out += met ? "true,\"conditions\":[" : "false,\"conditions\":[";
   for (int k = 0; k < 3; ++k) {
     out += what[k];
-    append_thousandths(out, required[k]);
+    put_thousandths(out, required[k]);
     out += ",\"has\":";
-    append_thousandths(out, has[k]);
+    put_thousandths(out, has[k]);
     out += ",\"short\":";
-    append_thousandths(out, has[k] >= required[k] ? 0 : required[k] - has[k]);
+    put_thousandths(out, has[k] >= required[k] ? 0 : required[k] - has[k]);
     out += '}';
   }
   out += "]}";
@@ -210,6 +258,24 @@ void JsonRecordWriter::append_check(std::string& out, int level, std::int64_t to
 
 void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
                               std::size_t row) const {
+  if (!s.ok()) return write(out, s, scores, row);
+  // Room for the longest record this survey can give, then one pass of raw writes.
+  std::size_t bound = fixed_bound_ + 6 * s.enterprise_id.size();
+  for (const auto& [k, v] : s.enterprise) bound += 6 * (k.size() + v.size()) + 8;
+  for (const Issue& w : s.warnings) bound += 6 * (w.path.size() + w.message.size()) + 40;
+  for (std::uint16_t k : s.fired) bound += fired_[k].size() + 1;
+  // Written into a scratch buffer of this thread and copied over whole: making the room in
+  // `out` itself would mean zero-filling it first.
+  thread_local std::vector<char> scratch;
+  if (scratch.size() < bound) scratch.resize(bound);
+  RawOut raw{scratch.data()};
+  write(raw, s, scores, row);
+  out.append(scratch.data(), static_cast<std::size_t>(raw.p - scratch.data()));
+}
+
+template <typename Out>
+void JsonRecordWriter::write(Out& out, const CodedSurvey& s, const BlockScores& scores,
+                             std::size_t row) const {
   bool first = true;
   auto sep = [&] {
     if (!first) out += ',';
@@ -219,16 +285,16 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
   if (want(enterprise_id)) {
     sep();
     out += "\"enterprise_id\":";
-    append_json_string(out, s.enterprise_id);
+    put_json_string(out, s.enterprise_id);
   }
   if (want(enterprise) && !s.enterprise.empty()) {
     sep();
     out += "\"enterprise\":{";
     for (std::size_t k = 0; k < s.enterprise.size(); ++k) {
       if (k) out += ',';
-      append_json_string(out, s.enterprise[k].first);
+      put_json_string(out, s.enterprise[k].first);
       out += ':';
-      append_json_string(out, s.enterprise[k].second);
+      put_json_string(out, s.enterprise[k].second);
     }
     out += '}';
   }
@@ -248,7 +314,7 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
   if (want(level)) {
     sep();
     out += "\"level\":";
-    append_int(out, lvl);
+    put_int(out, lvl);
   }
   if (want(level_name)) {
     sep();
@@ -257,7 +323,7 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
   if (want(total)) {
     sep();
     out += "\"total\":";
-    append_thousandths(out, tot);
+    put_thousandths(out, tot);
   }
   auto parts = [&](std::string_view head, const std::vector<std::string>& keys,
                    const std::vector<std::int64_t>& points) {
@@ -266,7 +332,7 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
     const std::int64_t* p = points.data() + row * keys.size();
     for (std::size_t k = 0; k < keys.size(); ++k) {
       out += keys[k];
-      append_thousandths(out, p[k]);
+      put_thousandths(out, p[k]);
     }
     out += '}';
   };
@@ -297,7 +363,7 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
         out += scenario_entries_[k * levels + static_cast<std::size_t>(l)];
       } else {
         out += scenario_keys_[k];
-        append_int(out, l);
+        put_int(out, l);
       }
     }
     out += '}';
@@ -309,9 +375,9 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
     for (int l = 1; l <= top; ++l) {
       const std::size_t at = base + static_cast<std::size_t>(l - 1);
       out += count_open_[static_cast<std::size_t>(l - 1)];
-      append_int(out, scores.at_or_above[at]);
+      put_int(out, scores.at_or_above[at]);
       out += ",\"constraint\":";
-      append_int(out, scores.constraint[at]);
+      put_int(out, scores.constraint[at]);
       out += '}';
     }
     out += ']';
@@ -339,13 +405,13 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
       any = true;
       if (i.path.rfind("consistency.", 0) == 0) {
         out += "\"rule\":";
-        append_json_string(out, std::string_view(i.path).substr(i.path.find('.') + 1));
+        put_json_string(out, std::string_view(i.path).substr(i.path.find('.') + 1));
       } else {
         out += "\"path\":";  // a missing answer scored as zero
-        append_json_string(out, i.path);
+        put_json_string(out, i.path);
       }
       out += ",\"message\":";
-      append_json_string(out, i.message);
+      put_json_string(out, i.message);
       out += '}';
     }
     for (std::uint16_t k : s.fired) {

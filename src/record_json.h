@@ -53,9 +53,14 @@ class JsonRecordWriter {
     provenance
   };
   bool want(Key k) const noexcept { return fields_ >> k & 1u; }
-  void append_error(std::string& out, const CodedSurvey& s) const;
-  void append_item(std::string& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
-  void append_check(std::string& out, int level, std::int64_t total, std::int32_t at,
+  template <typename Out>
+  void write(Out& out, const CodedSurvey& s, const BlockScores& scores, std::size_t row) const;
+  template <typename Out>
+  void append_error(Out& out, const CodedSurvey& s) const;
+  template <typename Out>
+  void append_item(Out& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
+  template <typename Out>
+  void append_check(Out& out, int level, std::int64_t total, std::int32_t at,
                     std::int32_t con) const;
 
   const RuleSet& rules_;
@@ -78,6 +83,7 @@ class JsonRecordWriter {
   std::vector<std::string> fired_;             // {"rule":"id","message":"…"} per consistency rule
   std::string provenance_;                     // "provenance":{…}
   bool has_provenance_ = true;
+  std::size_t fixed_bound_ = 0;  // the longest a record can be, less its survey's own text
 };
 
 }  // namespace smedx::detail
