@@ -1,5 +1,8 @@
 // Assessments as CSV rows: the output of `smedx score --format csv`.
+#include <algorithm>
+#include <charconv>
 #include <string>
+#include <vector>
 
 #include "csv_row.h"
 #include "record_json.h"
@@ -41,20 +44,25 @@ void detail::append_csv_row(std::string& out, const RuleSet& rules, const CodedS
                             const BlockScores& scores, std::size_t row) {
   if (!s.ok()) return error_row(out, rules, s.enterprise_id, s.errors.front().message);
   append_csv_text(out, s.enterprise_id);
-  out += ',';
-  append_int(out, scores.level[row]);
-  out += ',';
-  append_thousandths(out, scores.total[row]);
+  // The numbers go into a scratch buffer of this thread first, then into `out` at once.
   const std::size_t dims = rules.dimensions.size();
+  thread_local std::vector<char> scratch;
+  scratch.resize(std::max(scratch.size(), 24 * (dims + 2) + 8 * s.levels.size() + 8));
+  char* p = scratch.data();
+  *p++ = ',';
+  p = std::to_chars(p, p + 12, scores.level[row]).ptr;
+  *p++ = ',';
+  p = write_thousandths(p, scores.total[row]);
   for (std::size_t d = 0; d < dims; ++d) {
-    out += ',';
-    append_thousandths(out, scores.dim_points[row * dims + d]);
+    *p++ = ',';
+    p = write_thousandths(p, scores.dim_points[row * dims + d]);
   }
-  for (const auto level : s.levels) {
-    out += ',';
-    append_int(out, level);
+  for (const int level : s.levels) {
+    *p++ = ',';
+    p = std::to_chars(p, p + 4, level).ptr;
   }
-  out += ',';
+  *p++ = ',';
+  out.append(scratch.data(), static_cast<std::size_t>(p - scratch.data()));
 }
 
 std::string csv_header(const RuleSet& rules) {

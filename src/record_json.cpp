@@ -89,13 +89,18 @@ void put_int(Out& out, std::int64_t v) {
 template <typename Out>
 void put_thousandths(Out& out, std::int64_t t) {
   char buf[32];
-  char* p = buf;
+  out.append(buf, static_cast<std::size_t>(write_thousandths(buf, t) - buf));
+}
+
+}  // namespace
+
+char* write_thousandths(char* p, std::int64_t t) {
   std::uint64_t v = static_cast<std::uint64_t>(t);
   if (t < 0) {
     *p++ = '-';
     v = 0 - v;
   }
-  p = std::to_chars(p, buf + 24, v / 1000).ptr;
+  p = std::to_chars(p, p + 21, v / 1000).ptr;
   if (const auto frac = static_cast<unsigned>(v % 1000)) {
     *p++ = '.';
     *p++ = static_cast<char>('0' + frac / 100);
@@ -104,10 +109,8 @@ void put_thousandths(Out& out, std::int64_t t) {
       if (frac % 10) *p++ = static_cast<char>('0' + frac % 10);
     }
   }
-  out.append(buf, static_cast<std::size_t>(p - buf));
+  return p;
 }
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) { put_json_string(out, s); }
 void append_int(std::string& out, std::int64_t v) { put_int(out, v); }

@@ -19,6 +19,8 @@ void append_json_string(std::string& out, std::string_view s);
 // Appends thousandths as Decimal::to_string writes them, without allocating.
 void append_thousandths(std::string& out, std::int64_t t);
 void append_int(std::string& out, std::int64_t v);
+// Writes thousandths as append_thousandths does at `p` (at most 24 bytes); returns the end.
+char* write_thousandths(char* p, std::int64_t t);
 
 class JsonRecordWriter {
  public:
