@@ -201,12 +201,15 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     }
     if (!eof && next_read - next_write < blocks.size()) {
       Block& r = blocks[next_read % blocks.size()];
-      if (r.raw.size() < block) {
-        r.raw.resize(block);
-        r.coded.resize(block);
-      }
+      // Slots grow to a block as records come, so a small input costs little.
       r.n = 0;
-      while (r.n < block && reader.next(r.raw[r.n])) ++r.n;
+      for (; r.n < block; ++r.n) {
+        if (r.n == r.raw.size()) {
+          r.raw.emplace_back();
+          r.coded.emplace_back();
+        }
+        if (!reader.next(r.raw[r.n])) break;
+      }
       if (r.n == 0) {
         eof = true;
         continue;
