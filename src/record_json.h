@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,7 @@ namespace smedx::detail {
 // Appends a JSON string (quotes included), with the same escaping as detail::escape: runs of
 // plain bytes are copied whole.
 void append_json_string(std::string& out, std::string_view s);
-// Appends thousandths as Decimal::to_string writes them, without allocating.
+// Appends thousandths as Decimal::to_string writes them, with no temporary string.
 void append_thousandths(std::string& out, std::int64_t t);
 void append_int(std::string& out, std::int64_t v);
 // Writes thousandths as append_thousandths does at `p` (at most 24 bytes); returns the end.
