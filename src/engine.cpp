@@ -1,9 +1,10 @@
 #include "smedx/engine.h"
 
 #include <fmt/format.h>
+#include <Eigen/Core>
 
 #include <algorithm>
-#include <bit>
+#include <cmath>
 
 #include "survey_coder.h"
 
@@ -27,17 +28,29 @@ bool LevelCheck::met() const noexcept {
                      [](const LevelCondition& c) { return c.met(); });
 }
 
+namespace {
+// Points are integer thousandths (at most 100,000 for a whole rule set), carried in doubles so
+// that Eigen's optimised floating-point products do the batch sums. Every operand and every
+// partial sum is an integer far below 2^53, so each is represented exactly and the products are
+// exact: converting back with llround loses nothing.
+using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+}  // namespace
+
 struct Engine::Compiled {
   explicit Compiled(const RuleSet& r) : rules(r), index(rules) {}
 
   RuleSet rules;
   detail::RuleIndex index;  // views into `rules`: Compiled never moves (held by unique_ptr)
-  std::vector<std::size_t> option_offset;  // item -> its first option in option_points
+  std::vector<std::size_t> option_offset;  // item -> its first column in the option matrix
+  std::size_t option_count = 0;
   std::vector<const SubIndicator*> subs;
-  std::vector<std::int64_t> option_points;  // every option of every item, in order
-  std::vector<std::size_t> item_sub;        // item -> its sub-indicator
-  std::vector<std::size_t> sub_dim;         // sub-indicator -> its dimension
-  std::vector<bool> constraint;             // per scenario
+  // option -> item points (options x items): column i holds item i's option points.
+  Matrix option_points;
+  // item -> sub-indicator (items x subs) and sub-indicator -> dimension (subs x dims), 0/1.
+  Matrix item_to_sub;
+  Matrix sub_to_dim;
+  std::vector<bool> constraint;  // per scenario
   Provenance provenance;
 };
 
@@ -46,14 +59,30 @@ Engine::Engine(const RuleSet& rules)
         auto c = std::make_unique<Compiled>(rules);
         const auto& items = c->index.items;
         for (const Item* item : items) {
-          c->option_offset.push_back(c->option_points.size());
-          for (const auto& o : item->options) c->option_points.push_back(o.points.thousandths());
+          c->option_offset.push_back(c->option_count);
+          c->option_count += item->options.size();
         }
+        for (const auto& d : c->rules.dimensions)
+          for (const auto& s : d.sub_indicators) c->subs.push_back(&s);
+        c->option_points = Matrix::Zero(static_cast<Eigen::Index>(c->option_count),
+                                        static_cast<Eigen::Index>(items.size()));
+        c->item_to_sub = Matrix::Zero(static_cast<Eigen::Index>(items.size()),
+                                      static_cast<Eigen::Index>(c->subs.size()));
+        c->sub_to_dim = Matrix::Zero(static_cast<Eigen::Index>(c->subs.size()),
+                                     static_cast<Eigen::Index>(c->rules.dimensions.size()));
+        std::size_t item = 0, sub = 0;
         for (std::size_t d = 0; d < c->rules.dimensions.size(); ++d) {
           for (const auto& s : c->rules.dimensions[d].sub_indicators) {
-            for (std::size_t k = 0; k < s.items.size(); ++k) c->item_sub.push_back(c->subs.size());
-            c->subs.push_back(&s);
-            c->sub_dim.push_back(d);
+            c->sub_to_dim(static_cast<Eigen::Index>(sub), static_cast<Eigen::Index>(d)) = 1;
+            for (std::size_t k = 0; k < s.items.size(); ++k, ++item) {
+              c->item_to_sub(static_cast<Eigen::Index>(item), static_cast<Eigen::Index>(sub)) = 1;
+              for (std::size_t o = 0; o < s.items[k].options.size(); ++o) {
+                c->option_points(static_cast<Eigen::Index>(c->option_offset[item] + o),
+                                 static_cast<Eigen::Index>(item)) =
+                    static_cast<double>(s.items[k].options[o].points.thousandths());
+              }
+            }
+            ++sub;
           }
         }
         for (const auto& s : c->rules.scenarios) c->constraint.push_back(s.constraint);
@@ -89,34 +118,38 @@ CodedSurvey Engine::code(const Survey& survey, MissingPolicy missing) const {
 
 void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) const {
   const Compiled& c = *compiled_;
+  const auto n = static_cast<Eigen::Index>(block.size());
   const std::size_t dims = c.rules.dimensions.size();
   const int top = c.rules.level_rule.top_level();
 
-  // Integer sums straight from the option masks: per item, the points of its chosen options;
-  // per sub-indicator and dimension, the sums of those. (This was one Eigen product over a 0/1
-  // matrix of every option of every survey; most of that matrix is zeros, and the masks give
-  // the few nonzero entries directly, several times faster.)
-  const std::size_t n_items = c.option_offset.size(), n_subs = c.subs.size();
-  out.rows = block.size();
-  out.item_points.assign(block.size() * n_items, 0);
-  out.sub_points.assign(block.size() * n_subs, 0);
-  out.dim_points.assign(block.size() * dims, 0);
-  for (std::size_t r = 0; r < block.size(); ++r) {
-    const CodedSurvey& s = block[r];
+  // The coded answers as a 0/1 matrix, one row per survey and one column per option: the
+  // points of every item of every survey are then one product with option_points. Row-major
+  // because it is filled a survey at a time.
+  RowMatrix chosen = RowMatrix::Zero(n, static_cast<Eigen::Index>(c.option_count));
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const CodedSurvey& s = block[static_cast<std::size_t>(r)];
     if (!s.ok()) continue;
-    std::int64_t* items = &out.item_points[r * n_items];
-    std::int64_t* subs = &out.sub_points[r * n_subs];
-    std::int64_t* dim_row = &out.dim_points[r * dims];
     for (std::size_t i = 0; i < s.selected.size(); ++i) {
-      const std::int64_t* points = &c.option_points[c.option_offset[i]];
-      std::int64_t p = 0;
-      for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1)
-        p += points[std::countr_zero(mask)];
-      items[i] = p;
-      subs[c.item_sub[i]] += p;
+      for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1) {
+        const auto o = static_cast<std::size_t>(std::countr_zero(mask));
+        chosen(r, static_cast<Eigen::Index>(c.option_offset[i] + o)) = 1;
+      }
     }
-    for (std::size_t k = 0; k < n_subs; ++k) dim_row[c.sub_dim[k]] += subs[k];
   }
+  const Matrix item_points = chosen * c.option_points;    // n x items
+  const Matrix sub_points = item_points * c.item_to_sub;  // n x subs
+  const Matrix dim_points = sub_points * c.sub_to_dim;    // n x dims
+
+  out.rows = block.size();
+  auto store = [](const Matrix& m, std::vector<std::int64_t>& v) {
+    v.resize(static_cast<std::size_t>(m.size()));
+    std::size_t k = 0;
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+      for (Eigen::Index col = 0; col < m.cols(); ++col) v[k++] = std::llround(m(r, col));
+  };
+  store(item_points, out.item_points);
+  store(sub_points, out.sub_points);
+  store(dim_points, out.dim_points);
   out.total.assign(block.size(), 0);
   out.level.assign(block.size(), 0);
   out.at_or_above.assign(block.size() * static_cast<std::size_t>(top), 0);
