@@ -3,12 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <istream>
+#include <mutex>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
+#include "csv_row.h"
 #include "parallel.h"
+#include "record_json.h"
 #include "record_reader.h"
 #include "smedx/survey_io.h"
 
@@ -33,13 +41,30 @@ namespace {
 using detail::RawRecord;
 using detail::RecordReader;
 
-// Reads, codes and scores every record, a block at a time: `on_worker` runs on the worker
-// threads for each scored record (its result is kept), `in_order` on the calling thread for
-// each record in input order.
+// A block of records as it moves through the pipeline: read on the calling thread, coded,
+// scored and formatted on a worker, then handed on in input order on the calling thread.
+struct Block {
+  std::vector<RawRecord> raw;
+  std::vector<CodedSurvey> coded;
+  std::size_t n = 0;
+  std::string out;  // the block's formatted records, each followed by '\n'
+  std::size_t errors = 0;
+  std::size_t formatted = 0;  // records formatted into `out`
+  bool done = false;          // guarded by the pipeline's mutex
+};
+
+// Appends one record's output line (without the newline), on a worker thread.
+using RecordFormat =
+    std::function<void(std::string&, const CodedSurvey&, const BlockScores&, std::size_t)>;
+
+// Reads, codes, scores and formats every record, a block at a time, as a pipeline: the calling
+// thread reads block k+1 and writes block k-1 (through `in_order`, in input order) while the
+// workers code, score and format blocks k, k-1, … (each block wholly by one worker, as one
+// Eigen product and into one buffer). A fixed number of blocks is in flight, so memory is flat.
 BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_view source,
                             InputFormat format, const BatchOptions& options,
-                            const Formatter& on_worker,
-                            const std::function<void(std::string&, const CodedSurvey&)>& in_order,
+                            const RecordFormat& format_record,
+                            const std::function<void(const Block&)>& in_order,
                             const std::function<void(std::size_t)>& progress) {
   BatchSummary summary;
   RecordReader reader(in, format);
@@ -60,91 +85,215 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     }
   }
 
-  const std::size_t threads = detail::thread_count(options.threads);
-  const std::size_t block = std::max<std::size_t>(1, options.block_size);
-  std::vector<RawRecord> raw(block);
-  std::vector<CodedSurvey> coded(block);
-  std::vector<std::string> formatted(block);
-
-  // Parses, codes, scores and formats records [begin, end) of the block. Slices are disjoint,
-  // so workers share nothing mutable; each scores its own slice as one Eigen block.
-  auto work = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      if (!raw[i].problem.empty() || !header_problems.empty()) {
-        coded[i] = CodedSurvey{};
-        coded[i].errors = raw[i].problem.empty()
-                              ? header_problems
-                              : std::vector<Issue>{Issue{Severity::error, raw[i].problem, "",
-                                                         Location{src, raw[i].line, 1}, ""}};
-        continue;
-      }
-      if (format == InputFormat::jsonl || format == InputFormat::json) {
-        // JSON goes straight to the coder: no Survey is built on the batch path.
-        engine.code_json(raw[i].text, Location{src, raw[i].line, 1}, options.missing, coded[i],
-                         raw[i].text.capacity());
-        continue;
-      }
-      SurveyParse parsed;
-      switch (format) {
-        case InputFormat::jsonl:
-        case InputFormat::json:
-          break;
-        case InputFormat::csv:
-          parsed = parse_survey_csv(*layout, raw[i].text, source, raw[i].line);
-          break;
-        case InputFormat::yaml:
-          parsed = parse_survey_yaml(raw[i].text, source);
-          break;
-      }
-      if (parsed.survey) {
-        engine.code_into(*parsed.survey, options.missing, coded[i]);
-        for (auto& e : coded[i].errors)
-          if (!e.where.known()) e.where = Location{src, raw[i].line, 1};
-      } else {
-        coded[i] = CodedSurvey{};
-        coded[i].enterprise_id = std::move(parsed.enterprise_id);
-        coded[i].errors = std::move(parsed.issues);
-      }
+  // Codes one raw record. Workers share nothing mutable: each has its own block and `where`
+  // (kept across records so that naming the file costs no allocation each time).
+  auto code = [&](RawRecord& raw, CodedSurvey& coded, Location& where) {
+    if (!raw.problem.empty() || !header_problems.empty()) {
+      coded = CodedSurvey{};
+      coded.errors = raw.problem.empty()
+                         ? header_problems
+                         : std::vector<Issue>{Issue{Severity::error, raw.problem, "",
+                                                    Location{src, raw.line, 1}, ""}};
+      return;
     }
-    BlockScores scores;
-    engine.score_block(std::span<const CodedSurvey>(coded.data() + begin, end - begin), scores);
-    for (std::size_t i = begin; i < end; ++i)
-      formatted[i] = on_worker(ScoredRecord{engine, coded[i], scores, i - begin});
+    if (format == InputFormat::jsonl || format == InputFormat::json) {
+      // JSON goes straight to the coder: no Survey is built on the batch path.
+      where.line = raw.line;
+      engine.code_json(raw.text, where, options.missing, coded, raw.text.capacity());
+      return;
+    }
+    SurveyParse parsed = format == InputFormat::csv
+                             ? parse_survey_csv(*layout, raw.text, source, raw.line)
+                             : parse_survey_yaml(raw.text, source);
+    if (parsed.survey) {
+      engine.code_into(*parsed.survey, options.missing, coded);
+      for (auto& e : coded.errors)
+        if (!e.where.known()) e.where = Location{src, raw.line, 1};
+    } else {
+      coded = CodedSurvey{};
+      coded.enterprise_id = std::move(parsed.enterprise_id);
+      coded.errors = std::move(parsed.issues);
+    }
+  };
+  auto process = [&](Block& b, BlockScores& scores) {
+    b.errors = 0;
+    Location where{src, 0, 1};
+    for (std::size_t i = 0; i < b.n; ++i) {
+      code(b.raw[i], b.coded[i], where);
+      b.errors += !b.coded[i].ok();
+    }
+    engine.score_block(std::span<const CodedSurvey>(b.coded.data(), b.n), scores);
+    b.out.clear();
+    b.formatted = 0;
+    if (!format_record) return;
+    for (std::size_t i = 0; i < b.n; ++i) {
+      format_record(b.out, b.coded[i], scores, i);
+      b.out += '\n';
+      ++b.formatted;
+    }
   };
 
-  for (;;) {
-    std::size_t n = 0;
-    while (n < block && reader.next(raw[n])) ++n;
-    if (n == 0) break;
-    // At least 64 records a worker: fewer are not worth a thread.
-    detail::parallel_slices(n, std::min<std::size_t>(threads, (n + 63) / 64), work);
-    for (std::size_t i = 0; i < n; ++i) {
-      in_order(formatted[i], coded[i]);
-      summary.errors += !coded[i].ok();
+  const std::size_t workers = detail::thread_count(options.threads);
+  const std::size_t block = std::max<std::size_t>(1, options.block_size);
+  std::vector<Block> blocks(workers + 2);  // one being read, one being written, one a worker
+  std::mutex mutex;
+  std::condition_variable work_ready, block_done;
+  std::deque<Block*> queue;
+  bool closing = false;
+  std::exception_ptr failure;
+
+  auto worker = [&] {
+    BlockScores scores;
+    for (;;) {
+      Block* b = nullptr;
+      {
+        std::unique_lock lock(mutex);
+        work_ready.wait(lock, [&] { return closing || !queue.empty(); });
+        if (closing) return;
+        b = queue.front();
+        queue.pop_front();
+      }
+      try {
+        process(*b, scores);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex);
+        b->done = true;
+      }
+      block_done.notify_one();
     }
-    summary.records += n;
-    if (progress) progress(summary.records);
+  };
+  std::vector<std::thread> pool;
+  // Stops the workers however the loop below ends (an exception from `in_order` included).
+  struct Join {
+    std::mutex& mutex;
+    std::condition_variable& work_ready;
+    bool& closing;
+    std::vector<std::thread>& pool;
+    ~Join() {
+      {
+        std::lock_guard lock(mutex);
+        closing = true;
+      }
+      work_ready.notify_all();
+      for (auto& t : pool) t.join();
+    }
+  } join{mutex, work_ready, closing, pool};
+  for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(worker);
+
+  std::size_t next_read = 0, next_write = 0;
+  bool eof = false;
+  for (;;) {
+    Block& w = blocks[next_write % blocks.size()];
+    bool ready = false;
+    if (next_write < next_read) {
+      std::lock_guard lock(mutex);
+      ready = w.done;
+      if (ready && failure) std::rethrow_exception(failure);
+    }
+    if (ready) {  // the oldest block first: it frees a slot for reading
+      in_order(w);
+      summary.records += w.n;
+      summary.errors += w.errors;
+      summary.written += w.formatted;
+      ++next_write;
+      if (progress) progress(summary.records);
+      continue;
+    }
+    if (!eof && next_read - next_write < blocks.size()) {
+      Block& r = blocks[next_read % blocks.size()];
+      // Slots grow to a block as records come, so a small input costs little.
+      r.n = 0;
+      for (; r.n < block; ++r.n) {
+        if (r.n == r.raw.size()) {
+          r.raw.emplace_back();
+          r.coded.emplace_back();
+        }
+        if (!reader.next(r.raw[r.n])) break;
+      }
+      if (r.n == 0) {
+        eof = true;
+        continue;
+      }
+      {
+        std::lock_guard lock(mutex);
+        r.done = false;
+        queue.push_back(&r);
+      }
+      work_ready.notify_one();
+      ++next_read;
+      continue;
+    }
+    if (next_write == next_read) break;  // all read and all written
+    std::unique_lock lock(mutex);
+    block_done.wait(lock, [&] { return w.done; });
   }
   return summary;
 }
 
 }  // namespace
 
+std::span<const std::string_view> json_record_keys() noexcept {
+  return detail::JsonRecordWriter::keys;
+}
+
 BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
                           InputFormat format, const Formatter& formatter, std::ostream& out,
                           const BatchOptions& options,
                           const std::function<void(std::size_t)>& progress) {
   return stream_records(
-      engine, in, source, format, options, formatter,
-      [&out](std::string& record, const CodedSurvey&) { out << record << '\n'; }, progress);
+      engine, in, source, format, options,
+      [&](std::string& buffer, const CodedSurvey& coded, const BlockScores& scores,
+          std::size_t row) {
+        buffer += formatter(ScoredRecord{engine, coded, scores, row});
+      },
+      [&out](const Block& b) {
+        out.write(b.out.data(), static_cast<std::streamsize>(b.out.size()));
+      },
+      progress);
+}
+
+BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
+                          InputFormat format, const OutputFormat& output, std::ostream& out,
+                          const BatchOptions& options,
+                          const std::function<void(std::size_t)>& progress) {
+  auto write = [&out](const Block& b) {
+    out.write(b.out.data(), static_cast<std::streamsize>(b.out.size()));
+  };
+  if (output.kind == OutputFormat::Kind::csv) {
+    const RuleSet& rules = engine.rules();
+    return stream_records(
+        engine, in, source, format, options,
+        [&rules](std::string& buffer, const CodedSurvey& coded, const BlockScores& scores,
+                 std::size_t row) { detail::append_csv_row(buffer, rules, coded, scores, row); },
+        write, progress);
+  }
+  unsigned fields = output.fields.empty() ? detail::JsonRecordWriter::all : 0;
+  const auto keys = json_record_keys();
+  for (const auto& f : output.fields) {
+    const auto k = std::find(keys.begin(), keys.end(), f);
+    if (k == keys.end()) throw std::invalid_argument(fmt::format("unknown record field '{}'", f));
+    fields |= 1u << (k - keys.begin());
+  }
+  const detail::JsonRecordWriter writer(engine, fields);
+  return stream_records(
+      engine, in, source, format, options,
+      [&writer](std::string& buffer, const CodedSurvey& coded, const BlockScores& scores,
+                std::size_t row) { writer.append(buffer, coded, scores, row); },
+      write, progress);
 }
 
 BatchSummary visit_stream(const Engine& engine, std::istream& in, std::string_view source,
                           InputFormat format, const std::function<void(const CodedSurvey&)>& visit,
                           const BatchOptions& options) {
-  return stream_records(
-      engine, in, source, format, options, [](const ScoredRecord&) { return std::string(); },
-      [&visit](std::string&, const CodedSurvey& coded) { visit(coded); }, {});
+  return stream_records(engine, in, source, format, options, {},
+                        [&visit](const Block& b) {
+                          for (std::size_t i = 0; i < b.n; ++i) visit(b.coded[i]);
+                        },
+                        {});
 }
 
 }  // namespace smedx

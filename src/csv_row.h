@@ -1,18 +1,22 @@
-// The one CSV output row format, shared by the Assessment and the batch (block column) writers.
+// The one CSV output row format of `smedx score --format csv`, shared by the Assessment and the
+// batch (block column) writers.
 #pragma once
 
-#include <cstdint>
+#include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "smedx/decimal.h"
-#include "smedx/rules.h"
+#include "smedx/engine.h"
 
 namespace smedx::detail {
 
-std::string csv_row(std::string_view id, int level, Decimal total,
-                    const std::vector<Decimal>& dimensions, const std::vector<std::int8_t>& levels);
-std::string csv_error_row(std::string_view id, std::string_view message, const RuleSet& rules);
+// Appends one CSV cell of text (an id, a message): quoted when it holds a comma, quote or line
+// break, and, when it starts with = + - @ tab or CR, quoted with a leading ' so that a
+// spreadsheet shows it as text instead of running it as a formula (OWASP's CSV injection advice).
+void append_csv_text(std::string& out, std::string_view text);
+
+// Appends the CSV row of row `row` of a block's scores (no newline).
+void append_csv_row(std::string& out, const RuleSet& rules, const CodedSurvey& s,
+                    const BlockScores& scores, std::size_t row);
 
 }  // namespace smedx::detail

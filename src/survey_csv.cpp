@@ -1,4 +1,4 @@
-// Surveys from CSV rows, and assessments to CSV rows.
+// Surveys from CSV rows (the CSV output is in csv_output.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -6,7 +6,6 @@
 #include <set>
 
 #include "cell.h"
-#include "csv_row.h"
 #include "rule_reader.h"
 #include "smedx/batch.h"
 #include "smedx/survey_io.h"
@@ -164,66 +163,6 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
   out.enterprise_id = s.enterprise_id;
   if (out.issues.empty()) out.survey = std::move(s);
   return out;
-}
-
-namespace {
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-}  // namespace
-
-std::string csv_header(const RuleSet& rules) {
-  std::string out = "enterprise_id,level,total";
-  for (const auto& d : rules.dimensions) out += "," + d.id;
-  for (const auto& s : rules.scenarios) out += "," + s.id;
-  return out + ",error";
-}
-
-namespace detail {
-
-std::string csv_row(std::string_view id, int level, Decimal total,
-                    const std::vector<Decimal>& dimensions,
-                    const std::vector<std::int8_t>& levels) {
-  std::string out = csv_field(id);
-  out += fmt::format(",{},{}", level, total.to_string());
-  for (const auto& d : dimensions) out += "," + d.to_string();
-  for (auto l : levels) out += fmt::format(",{}", l);
-  return out + ",";
-}
-
-std::string csv_error_row(std::string_view id, std::string_view message, const RuleSet& rules) {
-  std::string out = csv_field(id) + ",,";
-  out.append(rules.dimensions.size() + rules.scenarios.size(), ',');
-  return out + "," + csv_field(message);
-}
-
-}  // namespace detail
-
-std::string to_csv(const Assessment& a, const RuleSet& rules) {
-  if (!a.ok()) return detail::csv_error_row(a.enterprise_id, a.errors.front().message, rules);
-  std::vector<Decimal> dims;
-  for (const auto& d : a.dimensions) dims.push_back(d.points);
-  std::vector<std::int8_t> levels;
-  for (const auto& [id, level] : a.scenarios) levels.push_back(static_cast<std::int8_t>(level));
-  return detail::csv_row(a.enterprise_id, a.level, a.total, dims, levels);
-}
-
-std::string to_csv(const ScoredRecord& r) {
-  const RuleSet& rules = r.engine.rules();
-  if (!r.ok())
-    return detail::csv_error_row(r.survey.enterprise_id, r.survey.errors.front().message, rules);
-  const std::size_t dims = rules.dimensions.size();
-  std::vector<Decimal> points(dims);
-  for (std::size_t d = 0; d < dims; ++d)
-    points[d] = Decimal::from_thousandths(r.scores.dim_points[r.row * dims + d]);
-  return detail::csv_row(r.survey.enterprise_id, r.scores.level[r.row],
-                         Decimal::from_thousandths(r.scores.total[r.row]), points, r.survey.levels);
 }
 
 }  // namespace smedx

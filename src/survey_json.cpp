@@ -71,16 +71,21 @@ std::optional<char> letter(element e) {
 // exactly (its shortest round-trip text is the number as written); with more it may not, so such
 // a number is refused rather than silently rounded. Returns the first such number.
 std::optional<std::string_view> too_precise(std::string_view json) {
-  // Fast path: no run of 16 digits (points allowed between them) means no such number.
-  int run = 0, longest = 0;
-  for (char c : json) {
-    if (c >= '0' && c <= '9') {
-      longest = std::max(longest, ++run);
-    } else if (c != '.') {
-      run = 0;
+  // Fast path: such a number needs 16 bytes in a row that are digits or points. Look at the last
+  // byte of each 16-byte window first: when it is neither, no window holding it qualifies and
+  // the search jumps past it, so most records are decided in a sixteenth of their bytes.
+  auto numeric = [](char c) { return (c >= '0' && c <= '9') || c == '.'; };
+  bool candidate = false;
+  for (std::size_t start = 0; start + 16 <= json.size();) {
+    std::size_t j = start + 15;
+    while (j > start && numeric(json[j])) --j;
+    if (j == start && numeric(json[j])) {
+      candidate = true;
+      break;
     }
+    start = j + 1;
   }
-  if (longest < 16) return std::nullopt;
+  if (!candidate) return std::nullopt;
   bool in_string = false;
   for (std::size_t i = 0; i < json.size(); ++i) {
     const char c = json[i];

@@ -8,6 +8,7 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,10 @@ struct BatchOptions {
 
 struct BatchSummary {
   std::size_t records = 0;
-  std::size_t errors = 0;    // records that came out as error records
+  std::size_t errors = 0;  // records that came out as error records
+  // Records formatted and written (score_stream), counted apart from `records` (counted as
+  // they are read): the two agree unless smedx has a bug.
+  std::size_t written = 0;
   std::vector<Issue> fatal;  // problems with the input as a whole (a bad CSV header)
 };
 
@@ -54,6 +58,18 @@ using Formatter = std::function<std::string(const ScoredRecord&)>;
 // The CSV output row of a record (see csv_header), straight from the block's columns.
 std::string to_csv(const ScoredRecord& r);
 
+// The built-in output records, written straight from the block's score columns on the worker
+// threads: the same bytes as to_json(Assessment) and to_csv, without building an Assessment.
+struct OutputFormat {
+  enum class Kind { jsonl, csv } kind = Kind::jsonl;
+  // jsonl: the top-level keys to write (of json_record_keys()), empty for all. A record with
+  // errors always has its "error" key.
+  std::vector<std::string> fields;
+};
+
+// The top-level keys of a scored JSON record, in the order written (docs/surveys.md).
+std::span<const std::string_view> json_record_keys() noexcept;
+
 // Scores every record of `in` and writes formatted records, each followed by '\n', to `out`:
 // one output record per input record, in input order. A record that cannot be read (a
 // malformed line, a CSV row under a header that does not read, a record over 16 MiB) comes
@@ -61,6 +77,12 @@ std::string to_csv(const ScoredRecord& r);
 // `progress`, when given, is called from the calling thread with the count so far.
 BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
                           InputFormat format, const Formatter& formatter, std::ostream& out,
+                          const BatchOptions& options = {},
+                          const std::function<void(std::size_t)>& progress = {});
+// The same with a built-in output format (the fast path of `smedx score`). Throws
+// std::invalid_argument for a field that is not one of json_record_keys().
+BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_view source,
+                          InputFormat format, const OutputFormat& output, std::ostream& out,
                           const BatchOptions& options = {},
                           const std::function<void(std::size_t)>& progress = {});
 

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -79,6 +79,7 @@ struct ScoreOptions {
   std::string output;
   std::string missing = "error";
   unsigned threads = 0;
+  std::vector<std::string> fields;
 };
 
 int score(const ScoreOptions& o) {
@@ -125,38 +126,43 @@ int score(const ScoreOptions& o) {
   const smedx::Engine engine(loaded->rules());
   const smedx::RuleSet& rules = engine.rules();
 
+  const auto keys = smedx::json_record_keys();
+  for (const auto& f : o.fields) {
+    if (std::find(keys.begin(), keys.end(), f) != keys.end()) continue;
+    std::string valid;
+    for (auto k : keys) valid += (valid.empty() ? "" : ", ") + std::string(k);
+    std::fprintf(stderr, "error: --fields: unknown field '%s' (valid: %s)\n", shown(f).c_str(),
+                 valid.c_str());
+    return 2;
+  }
+  if (!o.fields.empty() && o.format != "jsonl") {
+    std::fprintf(stderr, "error: --fields: only for --format jsonl\n");
+    return 2;
+  }
+
   // A file is written whole or not at all (see output.h); stdout as it comes.
   std::optional<AtomicFile> file;
   if (!o.output.empty()) file.emplace(o.output);
   std::ostream& out = file ? file->stream() : std::cout;
-  // Records out are counted where they are made, records in where they are read: the two
-  // counts printed at the end are independent.
-  std::atomic<std::size_t> made{0};
+  // JSON Lines and CSV take the fast path (records written from the score columns on the
+  // workers); the table goes through a Formatter.
+  smedx::OutputFormat output;
   smedx::Formatter formatter;
   if (o.format == "csv") {
     out << smedx::csv_header(rules) << '\n';
-    formatter = [&made](const smedx::ScoredRecord& r) {
-      ++made;
-      return smedx::to_csv(r);
-    };
+    output.kind = smedx::OutputFormat::Kind::csv;
   } else if (o.format == "table") {
     out << table_header(rules) << '\n';
-    formatter = [&made, &rules](const smedx::ScoredRecord& r) {
-      ++made;
-      return table_row(r.assessment(), rules);
-    };
+    formatter = [&rules](const smedx::ScoredRecord& r) { return table_row(r.assessment(), rules); };
   } else {
-    formatter = [&made](const smedx::ScoredRecord& r) {
-      ++made;
-      return smedx::to_json(r.assessment());
-    };
+    output.fields = o.fields;
   }
 
   smedx::BatchOptions options;
   options.threads = o.threads;
   options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
   Progress progress;
-  std::size_t done = 0, errors = 0;
+  std::size_t done = 0, written = 0, errors = 0;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     std::ifstream in;
     if (inputs[k] != "-") {
@@ -167,10 +173,14 @@ int score(const ScoreOptions& o) {
       }
     }
     std::istream& source = inputs[k] == "-" ? std::cin : in;
+    const std::string name = inputs[k] == "-" ? "<stdin>" : inputs[k];
+    auto report = [&](std::size_t n) { progress(done + n); };
     const auto summary =
-        smedx::score_stream(engine, source, inputs[k] == "-" ? "<stdin>" : inputs[k], formats[k],
-                            formatter, out, options, [&](std::size_t n) { progress(done + n); });
+        formatter
+            ? smedx::score_stream(engine, source, name, formats[k], formatter, out, options, report)
+            : smedx::score_stream(engine, source, name, formats[k], output, out, options, report);
     done += summary.records;
+    written += summary.written;
     errors += summary.errors;
   }
   if (file) {
@@ -184,8 +194,8 @@ int score(const ScoreOptions& o) {
   }
   // On stderr, so that stdout stays pure data.
   std::fprintf(stderr, "%zu record%s in, %zu record%s out, %zu with errors\n", done,
-               done == 1 ? "" : "s", made.load(), made.load() == 1 ? "" : "s", errors);
-  if (made.load() != done) {
+               done == 1 ? "" : "s", written, written == 1 ? "" : "s", errors);
+  if (written != done) {
     std::fprintf(stderr, "error: records in and out differ: this is a bug in smedx\n");
     return 2;
   }
@@ -203,6 +213,11 @@ Command add_score(CLI::App& app) {
                   "'-' or none for stdin (JSON Lines)");
   cmd->add_option("--format", o->format, "output: jsonl (default), csv or table")
       ->check(CLI::IsMember({"jsonl", "csv", "table"}));
+  cmd->add_option("--fields", o->fields,
+                  "JSON record keys to write, comma-separated (default: all): enterprise_id, "
+                  "enterprise, level, level_name, total, dimensions, sub_indicators, items, "
+                  "scenarios, scenario_counts, explanation, warnings, provenance")
+      ->delimiter(',');
   cmd->add_option("--input-format", o->input_format,
                   "jsonl, csv, json or yaml (default: from the file name)")
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));

@@ -1,0 +1,104 @@
+// Assessments as CSV rows: the output of `smedx score --format csv`.
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <vector>
+
+#include "csv_row.h"
+#include "record_json.h"
+#include "smedx/batch.h"
+#include "smedx/survey_io.h"
+
+namespace smedx {
+
+void detail::append_csv_text(std::string& out, std::string_view s) {
+  const bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+                                      s[0] == '\t' || s[0] == '\r');
+  if (!formula && s.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out += formula ? "\"'" : "\"";
+  for (std::size_t q; (q = s.find('"')) != std::string_view::npos; s.remove_prefix(q + 1)) {
+    out.append(s.data(), q + 1);
+    out += '"';
+  }
+  out += s;
+  out += '"';
+}
+
+namespace {
+
+void error_row(std::string& out, const RuleSet& rules, std::string_view id,
+               std::string_view message) {
+  detail::append_csv_text(out, id);
+  out += ",,";
+  out.append(rules.dimensions.size() + rules.scenarios.size(), ',');
+  out += ',';
+  detail::append_csv_text(out, message);
+}
+
+}  // namespace
+
+void detail::append_csv_row(std::string& out, const RuleSet& rules, const CodedSurvey& s,
+                            const BlockScores& scores, std::size_t row) {
+  if (!s.ok()) return error_row(out, rules, s.enterprise_id, s.errors.front().message);
+  append_csv_text(out, s.enterprise_id);
+  // The numbers go into a scratch buffer of this thread first, then into `out` at once.
+  const std::size_t dims = rules.dimensions.size();
+  thread_local std::vector<char> scratch;
+  scratch.resize(std::max(scratch.size(), 24 * (dims + 2) + 8 * s.levels.size() + 8));
+  char* p = scratch.data();
+  *p++ = ',';
+  p = std::to_chars(p, p + 12, scores.level[row]).ptr;
+  *p++ = ',';
+  p = write_thousandths(p, scores.total[row]);
+  for (std::size_t d = 0; d < dims; ++d) {
+    *p++ = ',';
+    p = write_thousandths(p, scores.dim_points[row * dims + d]);
+  }
+  for (const int level : s.levels) {
+    *p++ = ',';
+    p = std::to_chars(p, p + 4, level).ptr;
+  }
+  *p++ = ',';
+  out.append(scratch.data(), static_cast<std::size_t>(p - scratch.data()));
+}
+
+std::string csv_header(const RuleSet& rules) {
+  std::string out = "enterprise_id,level,total";
+  for (const auto& d : rules.dimensions) out += "," + d.id;
+  for (const auto& s : rules.scenarios) out += "," + s.id;
+  return out + ",error";
+}
+
+std::string to_csv(const Assessment& a, const RuleSet& rules) {
+  std::string out;
+  if (!a.ok()) {
+    error_row(out, rules, a.enterprise_id, a.errors.front().message);
+    return out;
+  }
+  detail::append_csv_text(out, a.enterprise_id);
+  out += ',';
+  detail::append_int(out, a.level);
+  out += ',';
+  detail::append_thousandths(out, a.total.thousandths());
+  for (const auto& d : a.dimensions) {
+    out += ',';
+    detail::append_thousandths(out, d.points.thousandths());
+  }
+  for (const auto& [id, level] : a.scenarios) {
+    out += ',';
+    detail::append_int(out, level);
+  }
+  out += ',';
+  return out;
+}
+
+std::string to_csv(const ScoredRecord& r) {
+  std::string out;
+  detail::append_csv_row(out, r.engine.rules(), r.survey, r.scores, r.row);
+  return out;
+}
+
+}  // namespace smedx

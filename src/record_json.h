@@ -1,0 +1,92 @@
+// The JSON Lines record of `smedx score`, written straight from a coded survey and its row of the
+// block's score columns: the same bytes as to_json(engine.assessment(...)) without building an
+// Assessment. The rule set's fixed text (ids, codes, level names, keys, provenance) is escaped
+// once, when the writer is made, so a record is mostly copies of ready fragments and numbers.
+#pragma once
+
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smedx/engine.h"
+
+namespace smedx::detail {
+
+// Appends a JSON string (quotes included), with the same escaping as detail::escape: runs of
+// plain bytes are copied whole.
+void append_json_string(std::string& out, std::string_view s);
+// Appends thousandths as Decimal::to_string writes them, with no temporary string.
+void append_thousandths(std::string& out, std::int64_t t);
+void append_int(std::string& out, std::int64_t v);
+// Writes thousandths as append_thousandths does at `p` (at most 24 bytes); returns the end.
+char* write_thousandths(char* p, std::int64_t t);
+
+class JsonRecordWriter {
+ public:
+  // The top-level keys of a record, in the order written; bit k of `fields` selects key k.
+  static constexpr std::string_view keys[] = {
+      "enterprise_id", "enterprise",     "level",     "level_name", "total",
+      "dimensions",    "sub_indicators", "items",     "scenarios",  "scenario_counts",
+      "explanation",   "warnings",       "provenance"};
+  static constexpr unsigned all = (1u << std::size(keys)) - 1;
+
+  // A record with errors always has its "error" key, whatever `fields` selects.
+  explicit JsonRecordWriter(const Engine& engine, unsigned fields = all);
+
+  // Appends the record of row `row` of `scores` (no newline).
+  void append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
+              std::size_t row) const;
+
+ private:
+  enum Key : unsigned {
+    enterprise_id,
+    enterprise,
+    level,
+    level_name,
+    total,
+    dimensions,
+    sub_indicators,
+    items,
+    scenarios,
+    scenario_counts,
+    explanation,
+    warnings,
+    provenance
+  };
+  bool want(Key k) const noexcept { return fields_ >> k & 1u; }
+  template <typename Out>
+  void write(Out& out, const CodedSurvey& s, const BlockScores& scores, std::size_t row) const;
+  template <typename Out>
+  void append_error(Out& out, const CodedSurvey& s) const;
+  template <typename Out>
+  void append_item(Out& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
+  template <typename Out>
+  void append_check(Out& out, int level, std::int64_t total, std::int32_t at,
+                    std::int32_t con) const;
+
+  const RuleSet& rules_;
+  unsigned fields_;
+  std::vector<std::string> level_names_;  // per level 0..top: "level_name":"…"
+  std::vector<std::string> dim_keys_;     // ,"id": (no comma before the first)
+  std::vector<std::string> sub_keys_;     // ,"id":
+  std::vector<std::string> item_open_;    // ,"id":{"code":"F1","options":[
+  // Every entry an item can have, by option mask, for items of few options: an item's points
+  // follow from its options, so the whole entry is fixed text. Empty for items of many options.
+  struct ItemEntries {
+    std::vector<std::string> text;
+    std::vector<std::int64_t> points;
+  };
+  std::vector<ItemEntries> item_entries_;
+  std::vector<std::string> scenario_keys_;     // ,"id":
+  std::vector<std::string> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
+  std::vector<std::string> count_open_;        // ,{"level":L,"at_or_above":
+  std::vector<std::string> check_open_;        // {"level":L,"met":
+  std::vector<std::string> fired_;             // {"rule":"id","message":"…"} per consistency rule
+  std::string provenance_;                     // "provenance":{…}
+  bool has_provenance_ = true;
+  std::size_t fixed_bound_ = 0;  // the longest a record can be, less its survey's own text
+};
+
+}  // namespace smedx::detail
