@@ -204,7 +204,9 @@ std::string providers_csv(const std::vector<ProviderScore>& providers);
 std::string cases_json(const std::vector<CaseCandidate>& cases, const RuleSet& rules);
 
 // The self-contained dashboard and one enterprise's acceptance page (inline SVG, no scripts).
-std::string dashboard_html(const Programme& programme, const PilotResult& result);
+// `pages`, when given, holds each acceptance record's page (relative link), in register order.
+std::string dashboard_html(const Programme& programme, const PilotResult& result,
+                           const std::vector<std::string>& pages = {});
 std::string acceptance_html(const Programme& programme, const AcceptanceRecord& r,
                             const RuleSet& rules);
 

@@ -156,6 +156,18 @@ int pilot(const PilotOptions& o) {
             write_file(out / "providers.csv", providers_csv(result.providers)) &&
             write_file(out / "cases.json", cases_json(result.cases, rules));
   if (!ok) return 2;
+  // The dashboard links each enterprise's acceptance page in pages/.
+  std::vector<std::string> pages;
+  if (o.pages) {
+    fs::create_directories(out / "pages", ec);
+    std::set<std::string> used;
+    for (const auto& r : result.acceptance) {
+      const std::string name = page_name(r.enterprise->id, used);
+      if (!write_file(out / "pages" / name, acceptance_html(programme, r, rules))) return 2;
+      pages.push_back("pages/" + name);
+    }
+  }
+  if (!write_file(out / "dashboard.html", dashboard_html(programme, result, pages))) return 2;
 
   for (const auto& e : p.errors()) std::fputs(e.to_string().c_str(), stderr);
   const PilotCounts& c = p.counts();
@@ -169,7 +181,8 @@ int pilot(const PilotOptions& o) {
                "rated, %zu case candidates, %zu error records, as of %s\n",
                result.acceptance.size(), passed, failed, incomplete, result.providers.size(),
                result.cases.size(), p.errors().size(), result.progress.as_of.to_string().c_str());
-  std::fprintf(stderr, "wrote %s\n", out.string().c_str());
+  std::fprintf(stderr, "wrote %s (dashboard: %s)\n", out.string().c_str(),
+               (out / "dashboard.html").string().c_str());
   return p.errors().empty() ? 0 : 1;
 }
 
@@ -193,6 +206,7 @@ Command add_pilot(CLI::App& app) {
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder")->required();
   sub->add_option("--threads", o->threads, "Worker threads (0: every core)");
+  sub->add_flag("!--no-pages", o->pages, "Do not write the per-enterprise acceptance pages");
   return {sub, [o] { return pilot(*o); }};
 }
 
