@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include "pilot_state.h"
 
@@ -470,6 +471,37 @@ std::vector<ProviderScore> rate(const Pilot::State& s,
   return ranked;
 }
 
+// The before/after summary that starts a case write-up: level, total, each scenario that
+// changed, each item that gained points.
+std::string case_summary(const CaseCandidate& k) {
+  const AcceptanceRecord& r = *k.record;
+  const RuleSet& rules = r.acceptance->engine->rules();
+  std::string sc, items;
+  if (r.comparable) {
+    for (std::size_t j = 0; j < rules.scenarios.size(); ++j) {
+      if (r.acceptance->scenarios[j] == r.baseline->scenarios[j]) continue;
+      if (!sc.empty()) sc += "、";
+      sc += fmt::format("{} {}→{}", rules.scenarios[j].zh, int{r.baseline->scenarios[j]},
+                        int{r.acceptance->scenarios[j]});
+    }
+    const auto all = rules.items();
+    for (std::size_t j = 0; j < all.size(); ++j) {
+      if (!(r.baseline->items[j] < r.acceptance->items[j])) continue;
+      if (!items.empty()) items += "、";
+      items += fmt::format("{} {}→{}", all[j]->zh, r.baseline->items[j].to_string(),
+                           r.acceptance->items[j].to_string());
+    }
+  }
+  std::string summary = fmt::format(
+      "{}：等级 {}→{}（{:+}），总分 {}→{}（{}{}）", r.enterprise->name, r.baseline->level,
+      r.acceptance->level, k.level_steps, r.baseline->total.to_string(),
+      r.acceptance->total.to_string(), k.points < Decimal{} ? "" : "+", k.points.to_string());
+  if (!sc.empty()) summary += fmt::format("；场景变化：{}", sc);
+  if (!items.empty()) summary += fmt::format("；得分提高的指标：{}", items);
+  summary += "。";
+  return summary;
+}
+
 std::vector<CaseCandidate> cases_of(const Pilot::State& s,
                                     const std::vector<AcceptanceRecord>& records) {
   const Programme& prog = s.programme;
@@ -483,30 +515,6 @@ std::vector<CaseCandidate> cases_of(const Pilot::State& s,
     if (r.comparable)
       for (std::size_t j = 0; j < r.acceptance->scenarios.size(); ++j)
         k.scenarios_raised += r.acceptance->scenarios[j] > r.baseline->scenarios[j];
-    const RuleSet& rules = r.acceptance->engine->rules();
-    std::string sc, items;
-    if (r.comparable) {
-      for (std::size_t j = 0; j < rules.scenarios.size(); ++j) {
-        if (r.acceptance->scenarios[j] == r.baseline->scenarios[j]) continue;
-        if (!sc.empty()) sc += "、";
-        sc += fmt::format("{} {}→{}", rules.scenarios[j].zh, int{r.baseline->scenarios[j]},
-                          int{r.acceptance->scenarios[j]});
-      }
-      const auto all = rules.items();
-      for (std::size_t j = 0; j < all.size(); ++j) {
-        if (!(r.baseline->items[j] < r.acceptance->items[j])) continue;
-        if (!items.empty()) items += "、";
-        items += fmt::format("{} {}→{}", all[j]->zh, r.baseline->items[j].to_string(),
-                             r.acceptance->items[j].to_string());
-      }
-    }
-    k.summary = fmt::format("{}：等级 {}→{}（{:+}），总分 {}→{}（{}{}）", r.enterprise->name,
-                            r.baseline->level, r.acceptance->level, k.level_steps,
-                            r.baseline->total.to_string(), r.acceptance->total.to_string(),
-                            k.points < Decimal{} ? "" : "+", k.points.to_string());
-    if (!sc.empty()) k.summary += fmt::format("；场景变化：{}", sc);
-    if (!items.empty()) k.summary += fmt::format("；得分提高的指标：{}", items);
-    k.summary += "。";
     c.push_back(std::move(k));
   }
   // Verified gain: level steps, then points, then scenarios raised; equal on all three is a tie
@@ -544,14 +552,17 @@ std::vector<CaseCandidate> cases_of(const Pilot::State& s,
     k.why = "overall rank";
     ++chosen;
   }
-  // A tie cut by the target: say so on the tied candidates left out.
+  // Summaries only for the selected: they are what a write-up starts from, and the text of
+  // every candidate of a large programme would cost more memory than the rest of the run.
   for (auto& k : c)
-    if (!k.selected && k.tied)
-      for (const auto& o : c)
-        if (o.selected && o.rank == k.rank) {
-          k.why = "tied with a selected candidate; left out by id order at the target";
-          break;
-        }
+    if (k.selected) k.summary = case_summary(k);
+  // A tie cut by the target: say so on the tied candidates left out.
+  std::set<int> selected_ranks;
+  for (const auto& k : c)
+    if (k.selected) selected_ranks.insert(k.rank);
+  for (auto& k : c)
+    if (!k.selected && k.tied && selected_ranks.count(k.rank))
+      k.why = "tied with a selected candidate; left out by id order at the target";
   return c;
 }
 

@@ -261,7 +261,14 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   };
   h += "<h2>风险企业（验收到期仍未达标）</h2><table id='at-risk'><tr><th>企业</th><th>名称</th>"
        "<th>批次</th><th>当前等级</th><th>原因</th></tr>";
+  const std::size_t cap = 500;  // the full lists are in progress.json, cases.json, acceptance.csv
+  auto more = [&](std::size_t n, std::string_view file) {
+    if (n > cap)
+      h += fmt::format("<p class='muted'>仅列出前 {} 条，共 {} 条；完整列表见 {}。</p>", cap, n,
+                       file);
+  };
   for (const auto& a : p.at_risk) {
+    if (static_cast<std::size_t>(&a - p.at_risk.data()) >= cap) break;
     const auto it =
         std::find_if(result.acceptance.begin(), result.acceptance.end(),
                      [&](const AcceptanceRecord& r) { return r.enterprise->id == a.id; });
@@ -270,10 +277,12 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
                      esc(a.batch), a.level, esc(a.reason));
   }
   h += "</table>";
+  more(p.at_risk.size(), "progress.json");
 
   h += "<h2>典型案例候选</h2><table id='cases'><tr><th>排名</th><th>企业</th><th>行业</th>"
        "<th>提升</th><th>入选</th><th>概要</th></tr>";
   for (const auto& c : result.cases) {
+    if (static_cast<std::size_t>(&c - result.cases.data()) >= cap) break;
     const auto* ind = prog.find_industry(c.record->enterprise->industry);
     h += fmt::format(
         "<tr><td class='n'>{}{}</td><td>{}</td><td>{}</td><td>+{}级 / {}分 / {}个场景</td>"
@@ -282,10 +291,12 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
         c.points.to_string(), c.scenarios_raised, c.selected ? "✓" : "", esc(c.summary));
   }
   h += "</table>";
+  more(result.cases.size(), "cases.json");
 
   h += "<h2>全部企业验收结果</h2><table id='acceptance'><tr><th>企业</th><th>名称</th><th>批次</th>"
        "<th>基线</th><th>验收</th><th>结论</th><th>原因</th></tr>";
   for (const auto& r : result.acceptance) {
+    if (static_cast<std::size_t>(&r - result.acceptance.data()) >= cap) break;
     std::string why;
     for (const auto& x : r.reasons) why += (why.empty() ? "" : "；") + esc(x.message);
     auto lv = [](const Snapshot* s) {
@@ -298,7 +309,9 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
         link(r), esc(r.enterprise->name), esc(r.enterprise->batch), lv(r.baseline),
         lv(r.acceptance), to_string(r.decision), decision_zh(r.decision), why);
   }
-  return h + "</table></body></html>\n";
+  h += "</table>";
+  more(result.acceptance.size(), "acceptance.csv");
+  return h + "</body></html>\n";
 }
 
 std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r,

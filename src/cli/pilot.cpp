@@ -25,25 +25,42 @@ struct PilotOptions {
 
 namespace fs = std::filesystem;
 
+// A file written through a temporary in the same folder and renamed into place by commit(),
+// so a reader never sees half an output; without commit() the temporary is removed.
+struct AtomicFile {
+  fs::path path, tmp;
+  std::ofstream out;
+  explicit AtomicFile(fs::path p)
+      : path(std::move(p)), tmp(path.string() + ".tmp"), out(tmp, std::ios::binary) {}
+  ~AtomicFile() {
+    if (out.is_open()) {
+      out.close();
+      std::error_code ec;
+      fs::remove(tmp, ec);
+    }
+  }
+  bool commit() {
+    out.flush();
+    const bool good = static_cast<bool>(out);
+    out.close();
+    std::error_code ec;
+    if (good) fs::rename(tmp, path, ec);
+    if (!good || ec) {
+      std::fprintf(stderr, "error: %s: %s\n", path.string().c_str(),
+                   good ? ec.message().c_str() : "cannot write");
+      fs::remove(tmp, ec);
+      return false;
+    }
+    return true;
+  }
+};
+
 // Writes a whole file through a temporary in the same folder and a rename, so a reader never
 // sees half an output.
 bool write_file(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) {
-      std::fprintf(stderr, "error: %s: cannot write\n", tmp.string().c_str());
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::fprintf(stderr, "error: %s: %s\n", path.string().c_str(), ec.message().c_str());
-    return false;
-  }
-  return true;
+  AtomicFile f(path);
+  f.out << text;
+  return f.commit();
 }
 
 std::optional<TableFormat> table_format(const std::string& file) {
@@ -140,18 +157,21 @@ int pilot(const PilotOptions& o) {
   }
   const fs::path out(o.output);
   const RuleSet& rules = engine.rules();
-  std::string jsonl, csv = acceptance_csv_header() + "\n";
   int passed = 0, failed = 0, incomplete = 0;
-  for (const auto& r : result.acceptance) {
-    jsonl += acceptance_json(r, rules) + "\n";
-    csv += acceptance_csv(r) + "\n";
-    passed += r.decision == Decision::passed;
-    failed += r.decision == Decision::failed;
-    incomplete += r.decision == Decision::incomplete;
+  {
+    // One record at a time into the files: memory does not grow with the output.
+    AtomicFile jsonl(out / "acceptance.jsonl"), csv(out / "acceptance.csv");
+    csv.out << acceptance_csv_header() << '\n';
+    for (const auto& r : result.acceptance) {
+      jsonl.out << acceptance_json(r, rules) << '\n';
+      csv.out << acceptance_csv(r) << '\n';
+      passed += r.decision == Decision::passed;
+      failed += r.decision == Decision::failed;
+      incomplete += r.decision == Decision::incomplete;
+    }
+    if (!jsonl.commit() || !csv.commit()) return 2;
   }
-  bool ok = write_file(out / "acceptance.jsonl", jsonl) &&
-            write_file(out / "acceptance.csv", csv) &&
-            write_file(out / "progress.json", progress_json(result.progress)) &&
+  bool ok = write_file(out / "progress.json", progress_json(result.progress)) &&
             write_file(out / "providers.json", providers_json(result.providers)) &&
             write_file(out / "providers.csv", providers_csv(result.providers)) &&
             write_file(out / "cases.json", cases_json(result.cases, rules));

@@ -13,17 +13,20 @@ from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
 from .diagnosis import Diagnosis, diagnose_frame
 from .frame import read_surveys, score_frame
+from .pilot import PilotResult, pilot
 from .rules import RuleSet, load_rules
 
 __all__ = [
     "Assessment",
     "Diagnosis",
+    "PilotResult",
     "RuleSet",
     "RuleSetError",
     "SurveyError",
     "__version__",
     "diagnose_frame",
     "load_rules",
+    "pilot",
     "read_surveys",
     "score_frame",
 ]
