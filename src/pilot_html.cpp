@@ -55,8 +55,10 @@ std::string bar(std::string_view label, int actual, int target, std::string_view
   const int w = 420;
   const int filled =
       target > 0 ? std::min(w, static_cast<int>(std::int64_t{w} * actual / target)) : 0;
+  // The share in tenths of a percent, rounded half up in integers like every other figure.
+  const std::int64_t tenths = target > 0 ? (std::int64_t{2000} * actual / target + 1) / 2 : 0;
   const std::string share =
-      target > 0 ? fmt::format("{:.1f}%", 100.0 * actual / target) : std::string("—");
+      target > 0 ? fmt::format("{}.{}%", tenths / 10, tenths % 10) : std::string("—");
   return fmt::format(
       "<div class='bar' id='{}'><svg xmlns='http://www.w3.org/2000/svg' width='760' height='24' "
       "role='img' aria-label='{}'><text x='0' y='16' font-size='13'>{}</text>"
@@ -196,6 +198,8 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   h += bar("合计", t.passed, t.target, "bar-total");
   for (const auto& r : p.by_industry) h += bar(r.zh, r.passed, r.target, "bar-" + r.key);
   for (const auto& o : p.targets) h += bar(o.zh, o.actual, o.value, "bar-" + o.id);
+  h += "<h2>各区县达到目标等级（达标 / 备案）</h2>";
+  for (const auto& r : p.by_district) h += bar(r.zh, r.at_or_above, r.registered, "bar-district");
 
   h += "<h2>验收漏斗</h2>" + funnel(t);
   h += "<h2>等级变化（基线 → 验收）</h2>" + transitions(result.acceptance, prog.target_level + 2);

@@ -28,6 +28,7 @@ void snapshot(Writer& w, std::string_view key, const Snapshot* s) {
   w.raw("line", std::to_string(s->where.line));
   w.str("rule_set", s->engine->rules().meta.id);
   w.str("version", s->engine->rules().meta.version);
+  w.str("hash", s->engine->rules().content_hash);
   if (s->ok()) {
     w.raw("level", std::to_string(s->level));
     w.raw("total", num(s->total));

@@ -530,3 +530,53 @@ TEST_SUITE("pilot.inputs") {
           "      | ^\n");
   }
 }
+
+TEST_SUITE("pilot.inputs") {
+  TEST_CASE("pilot.inputs CSV surveys carry phase and assessed_on as columns") {
+    Fixture f;
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1"));
+    // examples/surveys/cohort.csv rows, relabelled, with the two columns added after the id.
+    const std::string cohort =
+        slurp(std::string(SMEDX_SOURCE_DIR) + "/examples/surveys/cohort.csv");
+    const std::string header = cohort.substr(0, cohort.find('\n'));
+    auto row = [&](const std::string& id, const std::string& phase, const std::string& on) {
+      const auto at = cohort.find("\n" + id + ",");
+      std::string line = cohort.substr(at + 1, cohort.find('\n', at + 1) - at - 1);
+      return "E1," + phase + "," + on + line.substr(line.find(','));
+    };
+    std::istringstream in("enterprise_id,phase,assessed_on" + header.substr(header.find(',')) +
+                          "\n" + row("CN-2025-006", "baseline", "2026-02-01") + "\n" +
+                          row("CN-2025-002", "acceptance", "2026-08-10") + "\n");
+    f.pilot.add_surveys(in, "surveys.csv", InputFormat::csv, nullptr, 1);
+    CHECK(f.errors() == std::vector<std::string>{});
+    const auto r = f.pilot.run();
+    CHECK(r.acceptance[0].decision == Decision::passed);
+    CHECK(r.acceptance[0].level_before() == 0);
+    CHECK(r.acceptance[0].level_after() == 3);
+  }
+
+  TEST_CASE("pilot.inputs a register in JSON Lines reads lists as arrays") {
+    Fixture f;
+    f.providers(kProviders);
+    std::istringstream in(
+        "{\"id\":\"E1\",\"name\":\"一号\",\"industry\":\"chem_new_materials\",\"district\":"
+        "\"河口区\","
+        "\"batch\":\"batch1\",\"tags\":[\"规上\",\"上云\"],\"providers\":[\"A\",\"B\"],"
+        "\"contract_date\":\"2026-03-01\",\"planned_end\":\"2026-07-31\",\"investment\":120.5}\n"
+        "{\"id\":\"E2\",\"industry\":\"chem_new_materials\",\"district\":\"河口区\",\"batch\":"
+        "\"batch1\","
+        "\"investment\":-3}\n");
+    f.pilot.add_register(in, "register.jsonl", TableFormat::jsonl);
+    CHECK(f.errors() == std::vector<std::string>{
+                            "register.jsonl:2: investment '-3' is not an amount (万元, at most 3 "
+                            "decimals)"});
+    const auto r = f.pilot.run();
+    REQUIRE(r.acceptance.size() == 1);
+    CHECK(r.acceptance[0].enterprise->providers == std::vector<std::string>{"A", "B"});
+    CHECK(r.acceptance[0].enterprise->tags == std::vector<std::string>{"规上", "上云"});
+    CHECK(r.acceptance[0].enterprise->investment.to_string() == "120.5");
+  }
+}
