@@ -58,3 +58,29 @@ def test_pilot_bad_records_are_listed_not_raised(root: Path) -> None:
 def test_pilot_bad_date_raises(root: Path) -> None:
     with pytest.raises(ValueError, match="as_of '2027-02-30' is not a date"):
         run(root, as_of="2027-02-30")
+
+
+def test_pilot_matches_the_command_line(root: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    cli = shutil.which("smedx", path=str(Path(sys.executable).parent))
+    if cli is None:
+        pytest.skip("the smedx command is not installed beside this Python")
+    ex = root / "examples" / "pilot"
+    subprocess.run([cli, "pilot", "--programme", str(root / "programmes" / "dongying-2026"),
+                    "--register", str(ex / "register.csv"), "--providers", str(ex / "providers.csv"),
+                    "--surveys", str(ex / "baseline.jsonl"), str(ex / "acceptance.jsonl"),
+                    "--evidence", str(ex / "evidence.csv"),
+                    "--satisfaction", str(ex / "satisfaction.jsonl"), "--as-of", "2027-03-15",
+                    "--no-pages", "-o", str(tmp_path)], check=True, capture_output=True)
+    result = run(root)
+    load = lambda text: json.loads(text, parse_float=Decimal)  # noqa: E731
+    lines = (tmp_path / "acceptance.jsonl").read_text("utf-8").splitlines()
+    assert result.records == [load(line) for line in lines]
+    assert result.progress_detail == load((tmp_path / "progress.json").read_text("utf-8"))
+    providers = load((tmp_path / "providers.json").read_text("utf-8"))
+    assert result.providers["id"].tolist() == [p["id"] for p in providers]
+    assert result.providers["composite"].tolist() == [p["composite"] for p in providers]

@@ -46,6 +46,8 @@ class PilotResult:
             rows += [dict(group=group, **r) for r in self.progress_detail["by_" + group]]
         self.progress = pd.DataFrame(rows)
         self.providers = pd.DataFrame(load(raw["providers"]))
+        if len(self.providers):  # unranked providers have no rank: a nullable integer column
+            self.providers["rank"] = self.providers["rank"].astype("Int64")
         self.cases = pd.DataFrame(load(raw["cases"]))
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
