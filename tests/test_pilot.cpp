@@ -92,6 +92,12 @@ TEST_SUITE("programme") {
     CHECK(first_line(replace("weight: 20}\nprovider", "weight: 25}\nprovider")) ==
           "error: programme.yaml:48:5: the satisfaction weights sum to 105, expected 100\n  at "
           "satisfaction.items\n");
+    // A bad industry target is reported where it is, not again as a wrong total.
+    const auto bad_target = replace("target: 415", "target: many");
+    CHECK(bad_target.issues.size() == 1);
+    CHECK(first_line(bad_target) ==
+          "error: programme.yaml:12:13: expected a whole number for 'target', got 'many'\n"
+          "  at industries.chem_new_materials.target\n");
     CHECK(first_line(replace("acceptance_by: 2026-08}", "acceptance_by: 2026-07}")) ==
           "error: programme.yaml:20:90: acceptance_by 2026-07 is before transform_to 2026-08\n  at "
           "batches.batch1.acceptance_by\n");
