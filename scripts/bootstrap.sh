@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(g++ libyaml-cpp-dev libfmt-dev libeigen3-dev doctest-dev libcli11-dev
-          libsimdjson-dev clang-format)
+          libsimdjson-dev clang-format
+          chromium fonts-noto-cjk)  # the pilot dashboard check renders HTML headless
 command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 command -v ninja >/dev/null 2>&1 || packages+=(ninja-build)
 

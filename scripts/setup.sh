@@ -2,7 +2,8 @@
 # Sets everything up on a fresh Debian machine and runs the main job on the bundled data:
 # installs what is missing, builds smedx, checks the 2024 national rule set and scores the
 # bundled example cohort of 12 pilot enterprises, writes their diagnosis files (一企一档) to
-# out/diagnosis/, and installs the Python package (import smedx).
+# out/diagnosis/, runs the example pilot programme (examples/pilot/) into out/pilot/, and
+# installs the Python package (import smedx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,15 @@ echo
 echo "== smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl -o out/diagnosis"
 build/default/smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl -o out/diagnosis
 echo "   open out/diagnosis/CN-2025-004.html (one enterprise) or out/diagnosis/cohort.html in a browser"
+
+echo
+echo "== smedx pilot --programme programmes/dongying-2026 … examples/pilot/ -o out/pilot"
+build/default/smedx pilot --programme programmes/dongying-2026 \
+  --providers examples/pilot/providers.csv --register examples/pilot/register.csv \
+  --evidence examples/pilot/evidence.csv --satisfaction examples/pilot/satisfaction.jsonl \
+  --surveys examples/pilot/baseline.jsonl examples/pilot/acceptance.jsonl \
+  --as-of 2027-03-15 -o out/pilot
+echo "   open out/pilot/dashboard.html in a browser (each enterprise's acceptance page beside it: out/pilot/<id>.html)"
 
 echo
 echo "== python3 -c \"import smedx; print(smedx.load_rules('miit-2024'))\""

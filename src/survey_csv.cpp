@@ -53,8 +53,11 @@ std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet&
   CsvLayout layout;
   std::set<std::string> seen;
   bool has_id = false;
-  static const std::vector<std::string_view> fields = {"name", "industry", "district"};
-  std::vector<std::string_view> known = {"enterprise_id", "name", "industry", "district"};
+  // phase and assessed_on: a pilot programme's baseline and acceptance surveys (programmes.md).
+  static const std::vector<std::string_view> fields = {"name", "industry", "district", "phase",
+                                                       "assessed_on"};
+  std::vector<std::string_view> known = {"enterprise_id", "name",  "industry",
+                                         "district",      "phase", "assessed_on"};
   for (const Item* item : rules.items()) known.push_back(item->id);
   for (const auto& s : rules.scenarios) known.push_back(s.id);
   for (const auto& raw : *names) {

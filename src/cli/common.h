@@ -20,6 +20,7 @@ struct Command {
 Command add_lint(CLI::App& app);
 Command add_score(CLI::App& app);
 Command add_diagnose(CLI::App& app);
+Command add_pilot(CLI::App& app);
 
 // Loads a rule set for a command, printing its diagnostics; nothing when it cannot be used.
 std::optional<LoadResult> load_or_report(const std::string& path);

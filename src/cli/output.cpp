@@ -283,6 +283,21 @@ void OutputFolder::write(const std::string& name, std::string_view text) {
   written_.push_back(name);
 }
 
+void OutputFolder::append(const std::string& name, std::string_view text) {
+  if (std::find(written_.begin(), written_.end(), name) == written_.end()) {
+    write(name, text);
+    return;
+  }
+  // The file is this run's own, made by write(); O_NOFOLLOW all the same.
+  const fs::path path = temp_ / name;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail(dir_ / name, "cannot write", errno);
+  int err = 0;
+  const bool ok = write_all(fd, text.data(), text.size(), err);
+  if (::close(fd) != 0 && ok) err = errno;
+  if (!ok || err) fail(dir_ / name, "cannot write", err ? err : EIO);
+}
+
 void OutputFolder::commit() {
   // Everything that could refuse the move is checked before the first file moves.
   for (const auto& name : written_) {

@@ -86,6 +86,9 @@ class OutputFolder {
   ~OutputFolder();
 
   void write(const std::string& name, std::string_view text);
+  // Adds `text` to the end of file `name`, made by the first call: for an output too large to
+  // hold whole, written a chunk at a time.
+  void append(const std::string& name, std::string_view text);
   void commit();
 
  private:

@@ -14,17 +14,20 @@ from .assessment import Assessment
 from .diagnosis import Diagnosis, diagnose_frame
 from .excel import read_xlsx, write_template
 from .frame import read_surveys, score_frame
+from .pilot import PilotResult, pilot
 from .rules import RuleSet, load_rules
 
 __all__ = [
     "Assessment",
     "Diagnosis",
+    "PilotResult",
     "RuleSet",
     "RuleSetError",
     "SurveyError",
     "__version__",
     "diagnose_frame",
     "load_rules",
+    "pilot",
     "read_surveys",
     "read_xlsx",
     "score_frame",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'diagnose_text', 'format_issues', 'load', 'score_arrays', 'score_json', 'score_jsonl']
+__all__: list[str] = ['Issue', 'Loaded', 'diagnose_text', 'format_issues', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -100,6 +100,10 @@ def format_issues(issues: collections.abc.Sequence[Issue]) -> str:
 def load(path: str) -> Loaded:
     """
     Loads a rule set from a folder or YAML file; never raises for bad content.
+    """
+def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+    """
+    Runs a pilot programme over its input files; the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set.
     """
 def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, numpy.ndarray]], has_id: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0, warnings: bool = False) -> dict:
     """

@@ -1,0 +1,107 @@
+"""The pilot programme from Python: acceptance, progress, provider rating and case candidates
+as pandas DataFrames, computed by the same code as ``smedx pilot`` (docs/programmes.md)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from os import PathLike
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+
+import pandas as pd
+
+from . import _core
+from .rules import RuleSet, load_rules
+
+_Path = Union[str, "PathLike[str]"]
+
+
+class PilotResult:
+    """What :func:`pilot` returns. Unpacks as ``acceptance, progress, providers, cases``.
+
+    Attributes:
+        acceptance: one row per registered enterprise (register order): decision, reasons,
+            level and total before and after, dates, on-time.
+        progress: one row per group (``group`` is total, industry, district, batch or
+            provider) with the counts and shares of ``progress.json``.
+        providers: the provider rating, ranked.
+        cases: the 典型案例 candidates, ranked, with ``selected`` and a summary.
+        records: the acceptance records as dicts (every dimension, item and scenario).
+        progress_detail: ``progress.json`` as a dict (calendar, focus districts, targets,
+            enterprises at risk).
+        errors: every bad input record, as the located diagnostic text.
+        counts: records read and kept per input.
+    """
+
+    def __init__(self, raw: Dict[str, Any]) -> None:
+        load = lambda text: json.loads(text, parse_float=Decimal)  # noqa: E731
+        self.records: List[Dict[str, Any]] = [load(line) for line in raw["acceptance"]]
+        self.progress_detail: Dict[str, Any] = load(raw["progress"])
+        self.errors: List[str] = list(raw["errors"])
+        self.counts: Dict[str, int] = dict(raw["counts"])
+        self.acceptance = pd.DataFrame([_flat(r) for r in self.records], columns=_ACCEPTANCE)
+        rows = [dict(group="total", **self.progress_detail["total"])]
+        for group in ("industry", "district", "batch", "provider"):
+            rows += [dict(group=group, **r) for r in self.progress_detail["by_" + group]]
+        self.progress = pd.DataFrame(rows)
+        self.providers = pd.DataFrame(load(raw["providers"]))
+        if len(self.providers):  # unranked providers have no rank: a nullable integer column
+            self.providers["rank"] = self.providers["rank"].astype("Int64")
+        self.cases = pd.DataFrame(load(raw["cases"]))
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        return iter((self.acceptance, self.progress, self.providers, self.cases))
+
+    def __repr__(self) -> str:
+        d = self.acceptance["decision"].value_counts() if len(self.acceptance) else {}
+        return (f"<PilotResult enterprises={len(self.acceptance)} passed={d.get('passed', 0)} "
+                f"failed={d.get('failed', 0)} incomplete={d.get('incomplete', 0)} "
+                f"providers={len(self.providers)} cases={len(self.cases)} errors={len(self.errors)}>")
+
+
+_ACCEPTANCE = ["id", "name", "industry", "district", "batch", "providers", "decision", "reasons",
+               "level_before", "level_after", "total_before", "total_after", "baseline_on",
+               "acceptance_on", "on_time"]
+
+
+def _flat(r: Dict[str, Any]) -> Dict[str, Any]:
+    b, a = r.get("baseline") or {}, r.get("acceptance") or {}
+    return {
+        "id": r["id"], "name": r["name"], "industry": r["industry"], "district": r["district"],
+        "batch": r["batch"], "providers": "|".join(r["providers"]), "decision": r["decision"],
+        "reasons": "; ".join(f"{x['check']}: {x['message']}" for x in r["reasons"]),
+        "level_before": b.get("level"), "level_after": a.get("level"),
+        "total_before": b.get("total"), "total_after": a.get("total"),
+        "baseline_on": b.get("assessed_on"), "acceptance_on": a.get("assessed_on"),
+        "on_time": r["on_time"],
+    }
+
+
+def pilot(programme: _Path, *, register: _Path, providers: _Path, surveys: Sequence[_Path],
+          evidence: Optional[_Path] = None, satisfaction: Optional[_Path] = None,
+          as_of: Optional[str] = None, rules: Union[None, str, "PathLike[str]", RuleSet] = None,
+          threads: int = 0) -> PilotResult:
+    """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does.
+
+    ``rules``: the rule set the surveys are scored under (a :class:`RuleSet`, a bundled name or
+    a path); by default the programme's own ``rule_set.path``. Bad input records do not raise:
+    they are in ``result.errors`` and the rest is processed.
+
+    >>> acceptance, progress, providers, cases = smedx.pilot(
+    ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
+    ...     providers="examples/pilot/providers.csv",
+    ...     surveys=["examples/pilot/baseline.jsonl", "examples/pilot/acceptance.jsonl"],
+    ...     evidence="examples/pilot/evidence.csv",
+    ...     satisfaction="examples/pilot/satisfaction.jsonl", as_of="2027-03-15")
+    """
+    if isinstance(surveys, (str, PathLike)):
+        surveys = [surveys]
+    if rules is not None and not isinstance(rules, RuleSet):
+        rules = load_rules(rules)
+    raw = _core.pilot_files(
+        str(Path(programme)), rules._loaded if rules is not None else None, str(providers),
+        str(register), [str(s) for s in surveys],
+        str(evidence) if evidence is not None else None,
+        str(satisfaction) if satisfaction is not None else None, as_of, threads)
+    return PilotResult(raw)

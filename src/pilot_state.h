@@ -1,0 +1,73 @@
+// What a Pilot holds between reading its inputs and evaluating them. Shared by the pilot_*.cpp
+// files; not API.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "smedx/pilot.h"
+
+namespace smedx {
+
+struct Pilot::State {
+  State(const Programme& p, const Engine& e) : programme(p), engine(e) {}
+  const Programme& programme;
+  const Engine& engine;
+  std::vector<Issue> errors;
+  PilotCounts counts;
+
+  std::vector<Provider> providers;
+  std::unordered_map<std::string, std::size_t> provider_index;
+  std::vector<Enterprise> enterprises;
+  std::unordered_map<std::string, std::size_t> index;
+
+  // Per enterprise: the evidence items provided (bit k: programme.evidence[k]) and where the
+  // evidence record is (line 0: none given).
+  std::vector<std::uint64_t> evidence;
+  std::vector<Location> evidence_where;
+
+  struct Rating {
+    std::size_t enterprise = 0, provider = 0;
+    std::vector<int> scores;  // per satisfaction item
+  };
+  std::vector<Rating> ratings;
+
+  std::vector<std::optional<Snapshot>> baseline, acceptance;
+  std::optional<Date> latest;  // the latest assessment date seen
+};
+
+namespace detail {
+
+// One record of a CSV or JSON Lines table: its fields by name, as text.
+struct TableRow {
+  int line = 0;
+  std::string text;  // the record as written, for the caret line of a message
+  std::vector<std::pair<std::string, std::string>> fields;
+  const std::string* get(std::string_view name) const noexcept {
+    for (const auto& [k, v] : fields)
+      if (k == name) return &v;
+    return nullptr;
+  }
+};
+
+__extension__ typedef __int128 i128;  // products of two 64-bit counts stay exact
+
+// Exact fractions for rates and means: a numerator over a positive denominator.
+struct Ratio {
+  i128 num = 0, den = 1;
+  static Ratio of(i128 n, i128 d);
+  Ratio operator+(const Ratio& o) const { return of(num * o.den + o.num * den, den * o.den); }
+  Ratio operator-(const Ratio& o) const { return of(num * o.den - o.num * den, den * o.den); }
+  Ratio operator*(const Ratio& o) const { return of(num * o.num, den * o.den); }
+  Ratio operator/(const Ratio& o) const;
+  bool operator<(const Ratio& o) const { return num * o.den < o.num * den; }
+  bool operator==(const Ratio& o) const { return num * o.den == o.num * den; }
+  // Rounded to thousandths, half away from zero: the one rounding step of every figure.
+  Decimal decimal() const;
+};
+
+}  // namespace detail
+}  // namespace smedx

@@ -1,0 +1,588 @@
+// The pilot programme: programme.yaml, the inputs, acceptance, progress, provider rating, cases.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "smedx/load.h"
+#include "smedx/pilot.h"
+#include "smedx/programme.h"
+
+using namespace smedx;
+
+namespace {
+std::string first_error(const ProgrammeLoad& r) {
+  for (const auto& i : r.issues)
+    if (i.severity == Severity::error) return i.to_string();
+  return {};
+}
+std::string first_line(const ProgrammeLoad& r) {
+  const std::string e = first_error(r);
+  return e.substr(0, e.find('\n', e.find('\n') + 1) + 1);
+}
+}  // namespace
+
+TEST_SUITE("programme") {
+  TEST_CASE("programme.dongying-2026 loads with its targets and batches") {
+    const auto r = load_programme(std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026");
+    REQUIRE_MESSAGE(r.ok(), format_issues(r.issues));
+    const Programme& p = *r.programme;
+    CHECK(p.id == "dongying-2026");
+    CHECK(p.document == "东工信字〔2026〕2号");
+    CHECK(p.total_target == 730);
+    REQUIRE(p.industries.size() == 2);
+    CHECK(p.industries[0].target == 415);
+    CHECK(p.industries[1].focus_districts.size() == 4);
+    REQUIRE(p.batches.size() == 2);
+    CHECK(p.batches[0].transform_from.to_string() == "2026-03-01");
+    CHECK(p.batches[0].acceptance_by.to_string() == "2026-08-31");
+    CHECK(p.batches[1].transform_to.to_string() == "2027-05-31");
+    CHECK(p.acceptance.size() == 7);
+    CHECK(p.rating.stars.size() == 5);
+    CHECK(p.rule_set_path.filename() == "miit-2024");
+  }
+
+  TEST_CASE("programme.dates parse exactly and refuse impossible days") {
+    CHECK(parse_date("2024-02-29")->to_string() == "2024-02-29");
+    CHECK_FALSE(parse_date("2026-02-29"));
+    CHECK_FALSE(parse_date("2026-13-01"));
+    CHECK_FALSE(parse_date("2026-3-01"));
+    CHECK(parse_month("2026-02", true)->to_string() == "2026-02-28");
+    CHECK(parse_date("2026-03-01")->days - parse_date("2026-02-28")->days == 1);
+  }
+
+  TEST_CASE("programme.errors are located with path and caret") {
+    const std::string base = std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026";
+    std::string yaml;
+    {
+      std::ifstream in(base + "/programme.yaml");
+      std::ostringstream b;
+      b << in.rdbuf();
+      yaml = b.str();
+    }
+    auto replace = [&](std::string from, std::string to) {
+      std::string y = yaml;
+      const auto at = y.find(from);
+      REQUIRE(at != std::string::npos);
+      y.replace(at, from.size(), to);
+      return load_programme_from_string(y, "programme.yaml");
+    };
+    CHECK(first_error(replace("total_target: 730", "total_target: 731")) ==
+          "error: programme.yaml:18:15: total_target 731 is not the sum of the industries' "
+          "targets (730)\n  at total_target\n   18 | total_target: 731\n      |               ^\n");
+    CHECK(first_error(replace("check: level_at_least", "check: level_at_leest")) ==
+          "error: programme.yaml:40:13: unknown acceptance check 'level_at_leest' (did you mean "
+          "'level_at_least'?)\n  at acceptance[2].check\n   40 |   - {check: level_at_leest, "
+          "level: 2, outcome: failed}\n      |             ^\n");
+    CHECK(first_line(replace("transform_to: 2026-08,", "transform_to: 2026-8,")) ==
+          "error: programme.yaml:20:66: expected a month yyyy-mm for "
+          "'transform_to', got '2026-8'\n  at batches.batch1.transform_to\n");
+    CHECK(first_line(replace("authenticity]", "authenticty]")) ==
+          "error: programme.yaml:39:87: unknown evidence item 'authenticty' "
+          "(not in 'evidence')\n  at acceptance[1].items[5]\n");
+    CHECK(first_line(replace("{performance: 70, satisfaction: 30}",
+                             "{performance: 70, satisfaction: 20}")) ==
+          "error: programme.yaml:53:12: the weights sum to 90, expected 100\n  at "
+          "provider_rating.weights\n");
+    CHECK(first_line(replace("weight: 20}\nprovider", "weight: 25}\nprovider")) ==
+          "error: programme.yaml:48:5: the satisfaction weights sum to 105, expected 100\n  at "
+          "satisfaction.items\n");
+    // A bad industry target is reported where it is, not again as a wrong total.
+    const auto bad_target = replace("target: 415", "target: many");
+    CHECK(bad_target.issues.size() == 1);
+    CHECK(first_line(bad_target) ==
+          "error: programme.yaml:12:13: expected a whole number for 'target', got 'many'\n"
+          "  at industries.chem_new_materials.target\n");
+    CHECK(first_line(replace("acceptance_by: 2026-08}", "acceptance_by: 2026-07}")) ==
+          "error: programme.yaml:20:90: acceptance_by 2026-07 is before transform_to 2026-08\n  at "
+          "batches.batch1.acceptance_by\n");
+  }
+}
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream b;
+  b << in.rdbuf();
+  return b.str();
+}
+
+// An example survey (examples/surveys/cohort.jsonl) relabelled as enterprise `id`'s survey of
+// `phase` on `on`.
+std::string survey(const std::string& template_id, const std::string& id, const std::string& phase,
+                   const std::string& on) {
+  static const std::string cohort =
+      slurp(std::string(SMEDX_SOURCE_DIR) + "/examples/surveys/cohort.jsonl");
+  const auto at = cohort.find("\"id\":\"" + template_id + "\"");
+  REQUIRE(at != std::string::npos);
+  const auto start = cohort.rfind('\n', at) == std::string::npos ? 0 : cohort.rfind('\n', at) + 1;
+  std::string line = cohort.substr(start, cohort.find('\n', at) - start);
+  const auto answers = line.find("},\"answers\"");
+  return "{\"enterprise\":{\"id\":\"" + id + "\",\"phase\":\"" + phase + "\",\"assessed_on\":\"" +
+         on + "\"" + line.substr(answers) + "\n";
+}
+
+struct Fixture {
+  ProgrammeLoad prog;
+  LoadResult rules;
+  Engine engine;
+  Pilot pilot;
+  explicit Fixture(const std::string& programme_edit_from = {},
+                   const std::string& programme_edit_to = {})
+      : prog(load(programme_edit_from, programme_edit_to)),
+        rules(load_rules(std::string(SMEDX_SOURCE_DIR) + "/indicators/miit-2024")),
+        engine(rules.rules()),
+        pilot(*prog.programme, engine) {}
+  static ProgrammeLoad load(const std::string& from, const std::string& to) {
+    std::string y =
+        slurp(std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026/programme.yaml");
+    if (!from.empty()) y.replace(y.find(from), from.size(), to);
+    auto r = load_programme_from_string(y, "programme.yaml");
+    REQUIRE_MESSAGE(r.ok(), format_issues(r.issues));
+    return r;
+  }
+  void providers(const std::string& csv) {
+    std::istringstream in(csv);
+    pilot.add_providers(in, "providers.csv", TableFormat::csv);
+  }
+  void enterprises(const std::string& csv) {
+    std::istringstream in(csv);
+    pilot.add_register(in, "register.csv", TableFormat::csv);
+  }
+  void evidence(const std::string& csv) {
+    std::istringstream in(csv);
+    pilot.add_evidence(in, "evidence.csv", TableFormat::csv);
+  }
+  void satisfaction(const std::string& jsonl) {
+    std::istringstream in(jsonl);
+    pilot.add_satisfaction(in, "satisfaction.jsonl", TableFormat::jsonl);
+  }
+  void surveys(const std::string& jsonl, const Engine* e = nullptr) {
+    std::istringstream in(jsonl);
+    pilot.add_surveys(in, "surveys.jsonl", InputFormat::jsonl, e, 1);
+  }
+  std::vector<std::string> errors() const {
+    std::vector<std::string> out;
+    for (const auto& e : pilot.errors())
+      out.push_back(fmt::format("{}:{}: {}", e.where.file, e.where.line, e.message));
+    return out;
+  }
+};
+
+const char* kProviders = "id,name\nA,甲服务商\nB,乙服务商\n";
+const char* kHeader =
+    "id,name,industry,district,batch,tags,providers,contract_date,planned_end,investment,"
+    "solutions\n";
+const char* kAllEvidence =
+    "enterprise_id,baseline_report,acceptance_report,contract,invoices,investment_list,"
+    "authenticity\n";
+
+std::string evidence_row(const std::string& id) { return id + ",yes,yes,yes,yes,yes,yes\n"; }
+
+std::vector<std::string> reasons(const AcceptanceRecord& r) {
+  std::vector<std::string> out;
+  for (const auto& x : r.reasons)
+    out.push_back(fmt::format("{} {}: {}", to_string(x.outcome), x.check, x.message));
+  return out;
+}
+
+// One enterprise E1 (batch 1, planned end 2026-07-31) with the given surveys and evidence.
+AcceptanceRecord one(const std::string& surveys, bool evidence = true,
+                     const std::string& planned_end = "2026-07-31") {
+  Fixture f;
+  f.providers(kProviders);
+  f.enterprises(std::string(kHeader) + "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01," +
+                planned_end + ",100,MES\n");
+  f.evidence(std::string(kAllEvidence) +
+             (evidence ? evidence_row("E1") : "E1,yes,yes,no,yes,yes,no\n"));
+  f.surveys(surveys);
+  CHECK(f.errors() == std::vector<std::string>{});
+  auto result = f.pilot.run();
+  REQUIRE(result.acceptance.size() == 1);
+  AcceptanceRecord r = result.acceptance[0];
+  // The record points into the pilot, which goes out of scope: keep only what tests read.
+  r.baseline = r.acceptance = nullptr;
+  r.enterprise = nullptr;
+  return r;
+}
+
+}  // namespace
+
+TEST_SUITE("pilot.acceptance") {
+  TEST_CASE("pilot.acceptance passes at the target with everything in order") {
+    const auto r = one(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+                       survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    CHECK(r.decision == Decision::passed);
+    CHECK(reasons(r) == std::vector<std::string>{});
+    CHECK(r.on_time);
+  }
+  TEST_CASE("pilot.acceptance fails below the target level") {
+    const auto r = one(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+                       survey("CN-2025-005", "E1", "acceptance", "2026-08-10"));
+    CHECK(r.decision == Decision::failed);
+    CHECK(reasons(r) == std::vector<std::string>{
+                            "failed level_at_least: acceptance level 1 is below the target 2"});
+  }
+  TEST_CASE("pilot.acceptance without a baseline is incomplete") {
+    const auto r = one(survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    CHECK(r.decision == Decision::incomplete);
+    CHECK(reasons(r) ==
+          std::vector<std::string>{"incomplete baseline_present: no baseline assessment"});
+  }
+  TEST_CASE("pilot.acceptance without an acceptance survey is incomplete") {
+    const auto r = one(survey("CN-2025-006", "E1", "baseline", "2026-02-01"));
+    CHECK(r.decision == Decision::incomplete);
+    CHECK(reasons(r) ==
+          std::vector<std::string>{"incomplete acceptance_present: no acceptance assessment"});
+  }
+  TEST_CASE("pilot.acceptance dated before the baseline fails") {
+    const auto r = one(survey("CN-2025-006", "E1", "baseline", "2026-08-20") +
+                       survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    CHECK(r.decision == Decision::failed);
+    CHECK(reasons(r) == std::vector<std::string>{
+                            "failed baseline_before_acceptance: acceptance assessed on 2026-08-10, "
+                            "not after the baseline of 2026-08-20"});
+  }
+  TEST_CASE("pilot.acceptance dated before the project's end fails") {
+    const auto r = one(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+                           survey("CN-2025-002", "E1", "acceptance", "2026-08-10"),
+                       true, "2026-08-20");
+    CHECK(r.decision == Decision::failed);
+    CHECK(reasons(r) ==
+          std::vector<std::string>{"failed acceptance_after_project_end: acceptance assessed on "
+                                   "2026-08-10, before the project's planned end 2026-08-20"});
+  }
+  TEST_CASE("pilot.acceptance with evidence missing is incomplete, naming the items") {
+    const auto r = one(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+                           survey("CN-2025-002", "E1", "acceptance", "2026-08-10"),
+                       false);
+    CHECK(r.decision == Decision::incomplete);
+    CHECK(reasons(r) ==
+          std::vector<std::string>{
+              "incomplete evidence_complete: evidence missing: 改造合同、真实性声明"});
+    CHECK(r.evidence_missing == std::vector<std::string>{"contract", "authenticity"});
+  }
+  TEST_CASE("pilot.acceptance fails when a constraint scenario fell") {
+    // CN-2025-005 rates 安全生产 (a constraint scenario) 2, EP-2025-003 rates it 1.
+    const auto r = one(survey("CN-2025-005", "E1", "baseline", "2026-02-01") +
+                       survey("EP-2025-003", "E1", "acceptance", "2026-08-10"));
+    CHECK(r.decision == Decision::failed);
+    CHECK(reasons(r) == std::vector<std::string>{"failed constraint_scenarios_kept: constraint "
+                                                 "scenario 安全生产 fell from 2 to 1"});
+  }
+  TEST_CASE("pilot.acceptance under different rule-set versions fails and says which") {
+    Fixture f;
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1"));
+    // The same rule set with another version number, as a platform's older copy would be.
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SMEDX_SOURCE_DIR) +
+                                                                 "/indicators/miit-2024")) {
+      if (entry.path().extension() != ".yaml" || entry.path().filename() == "tests.yaml") continue;
+      std::string text = slurp(entry.path().string());
+      if (entry.path().filename() == "ruleset.yaml")
+        text.replace(text.find("version: \"2024.1\""), 17, "version: \"2023.9\"");
+      files.emplace_back(entry.path().filename().string(), text);
+    }
+    const LoadResult old = load_rules_from_sources(files, "old");
+    REQUIRE(old.ok());
+    const Engine old_engine(old.rules());
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01"), &old_engine);
+    f.surveys(survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    const auto result = f.pilot.run();
+    CHECK(result.acceptance[0].decision == Decision::failed);
+    CHECK(reasons(result.acceptance[0]) ==
+          std::vector<std::string>{"failed same_rule_set: baseline assessed under "
+                                   "miit-2024@2023.9, acceptance under miit-2024@2024.1"});
+  }
+  TEST_CASE("pilot.acceptance rule is data: a check left out does not apply") {
+    Fixture f("  - {check: level_at_least, level: 2, outcome: failed}\n", "");
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1"));
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-005", "E1", "acceptance", "2026-08-10"));
+    CHECK(f.pilot.run().acceptance[0].decision == Decision::passed);
+  }
+  TEST_CASE("pilot.acceptance record carries before, after and deltas") {
+    Fixture f;
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1"));
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    const auto result = f.pilot.run();
+    const std::string json = acceptance_json(result.acceptance[0], f.engine.rules());
+    CHECK(json.find("\"level\":{\"before\":0,\"after\":3,\"delta\":3}") != std::string::npos);
+    CHECK(json.find("\"total\":{\"before\":13.75,\"after\":65.475,\"delta\":51.725}") !=
+          std::string::npos);
+    CHECK(json.find("{\"id\":\"foundation\",\"before\":7.25,\"after\":32.35,\"delta\":25.1}") !=
+          std::string::npos);
+  }
+}
+
+namespace {
+// Two providers with mirrored results (so they tie), one batch-2 enterprise in transformation.
+Fixture& programme_example(Fixture& f) {
+  f.providers(kProviders);
+  f.enterprises(
+      std::string(kHeader) +
+      "E1,一号,chem_new_materials,河口区,batch1,智能工厂|上云,A,2026-03-01,2026-07-31,100,MES\n"
+      "E2,二号,chem_new_materials,利津县,batch1,上云,A,2026-03-01,2026-07-31,100,MES\n"
+      "E3,三号,equipment_parts,东营区,batch1,,B,2026-03-01,2026-07-31,100,MES\n"
+      "E4,四号,equipment_parts,垦利区,batch1,,B,2026-03-01,2026-07-31,100,MES\n"
+      "E5,五号,chem_new_materials,广饶县,batch2,,A,2026-12-05,2027-04-30,100,MES\n");
+  f.evidence(std::string(kAllEvidence) + evidence_row("E1") + evidence_row("E2") +
+             evidence_row("E3") + evidence_row("E4"));
+  f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+            survey("CN-2025-002", "E1", "acceptance", "2026-08-10") +
+            survey("CN-2025-006", "E2", "baseline", "2026-02-01") +
+            survey("CN-2025-005", "E2", "acceptance", "2026-08-10") +
+            survey("CN-2025-006", "E3", "baseline", "2026-02-01") +
+            survey("CN-2025-002", "E3", "acceptance", "2026-08-10") +
+            survey("CN-2025-006", "E4", "baseline", "2026-02-01") +
+            survey("CN-2025-005", "E4", "acceptance", "2026-08-10") +
+            survey("CN-2025-005", "E5", "baseline", "2026-11-20"));
+  f.satisfaction(
+      "{\"enterprise_id\":\"E1\",\"provider_id\":\"A\",\"quality\":5,\"timeliness\":4,\"effect\":4,"
+      "\"price\":3}\n"
+      "{\"enterprise_id\":\"E2\",\"provider_id\":\"A\",\"quality\":3,\"timeliness\":3,\"effect\":3,"
+      "\"price\":3}\n"
+      "{\"enterprise_id\":\"E3\",\"provider_id\":\"B\",\"quality\":5,\"timeliness\":4,\"effect\":4,"
+      "\"price\":3}\n"
+      "{\"enterprise_id\":\"E4\",\"provider_id\":\"B\",\"quality\":3,\"timeliness\":3,\"effect\":3,"
+      "\"price\":3}\n");
+  return f;
+}
+}  // namespace
+
+TEST_SUITE("pilot.progress") {
+  TEST_CASE("pilot.progress on a hand-computed example") {
+    Fixture f;
+    programme_example(f);
+    REQUIRE(f.errors() == std::vector<std::string>{});
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    const ProgressRow& t = r.progress.total;
+    CHECK(t.registered == 5);
+    CHECK(t.diagnosed == 5);
+    CHECK(t.in_transformation == 1);  // E5: baseline, contract 2026-12-05, no acceptance yet
+    CHECK(t.awaiting_acceptance == 1);
+    CHECK(t.passed == 2);
+    CHECK(t.failed == 2);
+    CHECK(t.incomplete == 0);
+    CHECK(t.at_or_above == 2);
+    CHECK(t.share_at_or_above.to_string() == "40");
+    CHECK(t.passed_of_target.to_string() == "0.274");  // 2 / 730 = 0.27397...%
+    REQUIRE(r.progress.by_industry.size() == 2);
+    CHECK(r.progress.by_industry[0].registered == 3);
+    CHECK(r.progress.by_industry[0].passed_of_target.to_string() == "0.241");  // 1 / 415
+    REQUIRE(r.progress.calendar.size() == 2);
+    CHECK(r.progress.calendar[0].status == "closed");
+    CHECK(r.progress.calendar[0].expected_passed == 4);
+    CHECK(r.progress.calendar[0].passed == 2);
+    CHECK(r.progress.calendar[1].status == "transforming");
+    CHECK(r.progress.calendar[1].expected_diagnosed == 1);
+    CHECK(r.progress.calendar[1].expected_passed == 0);
+    REQUIRE(r.progress.focus.size() == 2);
+    CHECK(r.progress.focus[0].covered == std::vector<std::string>{"河口区", "利津县"});
+    CHECK(r.progress.focus[0].uncovered == std::vector<std::string>{"东营港经济开发区"});
+    CHECK(r.progress.focus[0].share_in_focus.to_string() == "66.667");
+    REQUIRE(r.progress.at_risk.size() == 2);
+    CHECK(r.progress.at_risk[0].id == "E2");
+    CHECK(r.progress.at_risk[0].reason ==
+          "acceptance overdue by 2026-08-31; failed: acceptance level 1 is below the target 2");
+    REQUIRE(r.progress.targets.size() == 4);
+    CHECK(r.progress.targets[0].actual == 1);  // 智能工厂
+    CHECK(r.progress.targets[1].actual == 2);  // 上云
+    CHECK(r.progress.targets[2].actual == 2);  // providers
+    CHECK(r.progress.targets[3].actual == 2);  // cases: E1, E3
+  }
+}
+
+TEST_SUITE("pilot.providers") {
+  TEST_CASE("pilot.providers composite on a hand-computed example, tied providers share a rank") {
+    Fixture f("min_accepted: 3", "min_accepted: 2");
+    programme_example(f);
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    REQUIRE(r.providers.size() == 2);
+    const ProviderScore& a = r.providers[0];
+    CHECK(a.id == "A");
+    CHECK(a.enterprises == 3);
+    CHECK(a.accepted == 2);
+    CHECK(a.pass_rate->to_string() == "50");
+    CHECK(a.mean_level_gain->to_string() == "2");       // (3 + 1) / 2
+    CHECK(a.mean_point_gain->to_string() == "31.813");  // (51.725 + 11.9) / 2 = 31.8125
+    CHECK(a.on_time_share->to_string() == "100");
+    // 服务绩效 = 50 x 1/2 + 30 x min(2 / 1, 1) + 20 x 1 = 75
+    CHECK(a.performance->to_string() == "75");
+    // ratings 4.1 and 3 -> 3.55 on 1-5 -> (3.55 - 1) / 4 x 100 = 63.75
+    CHECK(a.mean_satisfaction->to_string() == "3.55");
+    CHECK(a.satisfaction->to_string() == "63.75");
+    // (70 x 75 + 30 x 63.75) / 100 = 71.625 -> 3 stars, above warn_below 60
+    CHECK(a.composite->to_string() == "71.625");
+    CHECK(a.stars == 3);
+    CHECK(a.flag == "ok");
+    CHECK(a.rank == 1);
+    CHECK(a.tied);
+    CHECK(r.providers[1].id == "B");
+    CHECK(r.providers[1].rank == 1);
+    CHECK(r.providers[1].tied);
+  }
+  TEST_CASE("pilot.providers under the minimum of accepted enterprises are not ranked") {
+    Fixture f;
+    programme_example(f);
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    CHECK(r.providers[0].flag == "insufficient_data");
+    CHECK(r.providers[0].rank == 0);
+    CHECK(r.providers[0].stars == 0);
+    CHECK(r.providers[0].notes == std::vector<std::string>{"2 accepted enterprises, fewer than 3"});
+  }
+  TEST_CASE("pilot.providers without ratings have no composite") {
+    Fixture f("min_accepted: 3", "min_accepted: 1");
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1"));
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    const auto r = f.pilot.run();
+    CHECK_FALSE(r.providers[0].composite);
+    CHECK(r.providers[0].flag == "insufficient_data");
+    CHECK(r.providers[0].notes ==
+          std::vector<std::string>{"no satisfaction ratings: no 企业满意度"});
+    CHECK(r.providers[1].notes == std::vector<std::string>{"no accepted enterprise: no 服务绩效",
+                                                           "no satisfaction ratings: no 企业满意度",
+                                                           "0 accepted enterprises, fewer than 1"});
+  }
+}
+
+TEST_SUITE("pilot.cases") {
+  TEST_CASE("pilot.cases ranks by verified gain with ties explicit and a summary") {
+    Fixture f;
+    programme_example(f);
+    const auto r = f.pilot.run();
+    REQUIRE(r.cases.size() == 2);
+    CHECK(r.cases[0].record->enterprise->id == "E1");
+    CHECK(r.cases[0].rank == 1);
+    CHECK(r.cases[1].rank == 1);
+    CHECK(r.cases[0].tied);
+    CHECK(r.cases[0].level_steps == 3);
+    CHECK(r.cases[0].points.to_string() == "51.725");
+    CHECK(r.cases[0].selected);
+    CHECK(r.cases[0].why == "top 3 of chem_new_materials");
+    CHECK(r.cases[1].why == "top 3 of equipment_parts");
+    CHECK(r.cases[0].summary.starts_with(
+        "一号：等级 0→3（+3），总分 13.75→65.475（+51.725）；场景变化："));
+  }
+}
+
+TEST_SUITE("pilot.inputs") {
+  TEST_CASE("pilot.inputs every bad record is located and the rest is kept") {
+    Fixture f;
+    f.providers("id,name\nA,甲\nA,重复\n");
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n"
+                  "E1,重复,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n"
+                  "E2,二号,chem_new_materials,河口区,batch1,,Z,2026-03-01,2026-07-31,100,MES\n"
+                  "E3,三号,chem_new_materials,河口区,batch1,,A,2026-02-30,2026-07-31,100,MES\n"
+                  "E4,四号,steel,河口区,batch3,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + "E9,yes,yes,yes,yes,yes,yes\n");
+    f.satisfaction(
+        "{\"enterprise_id\":\"E1\",\"provider_id\":\"A\",\"quality\":6,\"timeliness\":4,\"effect\":"
+        "4,\"price\":3}\n"
+        "{\"enterprise_id\":\"E1\",\"provider_id\":\"Q\",\"quality\":5,\"timeliness\":4,\"effect\":"
+        "4,\"price\":3}\n");
+    f.surveys(survey("CN-2025-006", "E7", "baseline", "2026-02-01") +
+              survey("CN-2025-006", "E1", "baseline", "2026-02-31") +
+              survey("CN-2025-006", "E1", "midterm", "2026-02-01") +
+              survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-006", "E1", "baseline", "2026-02-02"));
+    CHECK(f.errors() ==
+          std::vector<std::string>{
+              "providers.csv:3: duplicate provider id 'A' (first on line 2)",
+              "register.csv:3: duplicate enterprise id 'E1' (first on line 2)",
+              "register.csv:4: unknown provider 'Z' for enterprise 'E2'",
+              "register.csv:5: contract_date '2026-02-30' is not a date (expected yyyy-mm-dd)",
+              "register.csv:6: unknown industry 'steel' for enterprise 'E4'",
+              "register.csv:6: unknown batch 'batch3' for enterprise 'E4'",
+              "evidence.csv:2: evidence for enterprise 'E9', which is not in the register",
+              "satisfaction.jsonl:1: satisfaction 'quality' is '6', outside the scale 1–5",
+              "satisfaction.jsonl:2: unknown provider 'Q'",
+              "surveys.jsonl:1: a survey for enterprise 'E7', which is not in the register",
+              "surveys.jsonl:2: survey of 'E1': assessed_on '2026-02-31' is not a date (expected "
+              "yyyy-mm-dd)",
+              "surveys.jsonl:3: survey of 'E1' has phase 'midterm' (expected baseline or "
+              "acceptance)",
+              "surveys.jsonl:5: a second baseline survey for 'E1' (first at surveys.jsonl:4)",
+          });
+    CHECK(f.pilot.counts().register_rows == 5);
+    CHECK(f.pilot.counts().enterprises == 1);
+    CHECK(f.pilot.counts().survey_records == 5);
+    CHECK(f.pilot.counts().surveys_used == 1);
+    const auto error = f.pilot.errors()[1].to_string();
+    CHECK(error ==
+          "error: register.csv:3:1: duplicate enterprise id 'E1' (first on line 2)\n"
+          "    3 | E1,重复,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n"
+          "      | ^\n");
+  }
+}
+
+TEST_SUITE("pilot.inputs") {
+  TEST_CASE("pilot.inputs CSV surveys carry phase and assessed_on as columns") {
+    Fixture f;
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1"));
+    // examples/surveys/cohort.csv rows, relabelled, with the two columns added after the id.
+    const std::string cohort =
+        slurp(std::string(SMEDX_SOURCE_DIR) + "/examples/surveys/cohort.csv");
+    const std::string header = cohort.substr(0, cohort.find('\n'));
+    auto row = [&](const std::string& id, const std::string& phase, const std::string& on) {
+      const auto at = cohort.find("\n" + id + ",");
+      std::string line = cohort.substr(at + 1, cohort.find('\n', at + 1) - at - 1);
+      return "E1," + phase + "," + on + line.substr(line.find(','));
+    };
+    std::istringstream in("enterprise_id,phase,assessed_on" + header.substr(header.find(',')) +
+                          "\n" + row("CN-2025-006", "baseline", "2026-02-01") + "\n" +
+                          row("CN-2025-002", "acceptance", "2026-08-10") + "\n");
+    f.pilot.add_surveys(in, "surveys.csv", InputFormat::csv, nullptr, 1);
+    CHECK(f.errors() == std::vector<std::string>{});
+    const auto r = f.pilot.run();
+    CHECK(r.acceptance[0].decision == Decision::passed);
+    CHECK(r.acceptance[0].level_before() == 0);
+    CHECK(r.acceptance[0].level_after() == 3);
+  }
+
+  TEST_CASE("pilot.inputs a register in JSON Lines reads lists as arrays") {
+    Fixture f;
+    f.providers(kProviders);
+    std::istringstream in(
+        "{\"id\":\"E1\",\"name\":\"一号\",\"industry\":\"chem_new_materials\",\"district\":"
+        "\"河口区\","
+        "\"batch\":\"batch1\",\"tags\":[\"规上\",\"上云\"],\"providers\":[\"A\",\"B\"],"
+        "\"contract_date\":\"2026-03-01\",\"planned_end\":\"2026-07-31\",\"investment\":120.5}\n"
+        "{\"id\":\"E2\",\"industry\":\"chem_new_materials\",\"district\":\"河口区\",\"batch\":"
+        "\"batch1\","
+        "\"investment\":-3}\n");
+    f.pilot.add_register(in, "register.jsonl", TableFormat::jsonl);
+    CHECK(f.errors() == std::vector<std::string>{
+                            "register.jsonl:2: investment '-3' is not an amount (万元, at most 3 "
+                            "decimals)"});
+    const auto r = f.pilot.run();
+    REQUIRE(r.acceptance.size() == 1);
+    CHECK(r.acceptance[0].enterprise->providers == std::vector<std::string>{"A", "B"});
+    CHECK(r.acceptance[0].enterprise->tags == std::vector<std::string>{"规上", "上云"});
+    CHECK(r.acceptance[0].enterprise->investment.to_string() == "120.5");
+  }
+}
