@@ -11,6 +11,7 @@
 #include "parallel.h"
 #include "record_reader.h"
 #include "smedx/survey_io.h"
+#include "survey_coder.h"
 
 namespace smedx {
 
@@ -42,22 +43,27 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
                             const std::function<void(std::string&, const CodedSurvey&)>& in_order,
                             const std::function<void(std::size_t)>& progress) {
   BatchSummary summary;
-  RecordReader reader(in, format);
+  RecordReader reader(in, format, options.encoding);
   const std::string src(source);
 
   // A CSV file's records are read with the layout of its header. A header that does not read
-  // makes every record an error record naming the header's problem: nothing is dropped.
+  // makes every record an error record: the first carries the header's problems (as does
+  // summary.fatal), each later one points at the header. Nothing is dropped.
   std::optional<CsvLayout> layout;
   std::vector<Issue> header_problems;
+  std::string not_read;
   if (format == InputFormat::csv) {
     RawRecord header;
     if (!reader.next(header)) return summary;  // an empty file has no records
     if (!header.problem.empty()) {
-      header_problems.push_back(
-          Issue{Severity::error, header.problem, "", Location{src, 1, 1}, ""});
+      header_problems.push_back(Issue{Severity::error, header.problem, "",
+                                      Location{src, header.line, header.column}, ""});
     } else {
       layout = read_csv_header(header.text, engine.rules(), source, header_problems);
     }
+    detail::cap_issues(header_problems);
+    summary.fatal = header_problems;
+    not_read = fmt::format("not read: the CSV header on line {} has errors", header.line);
   }
 
   const std::size_t threads = detail::thread_count(options.threads);
@@ -72,10 +78,13 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     for (std::size_t i = begin; i < end; ++i) {
       if (!raw[i].problem.empty() || !header_problems.empty()) {
         coded[i] = CodedSurvey{};
-        coded[i].errors = raw[i].problem.empty()
-                              ? header_problems
-                              : std::vector<Issue>{Issue{Severity::error, raw[i].problem, "",
-                                                         Location{src, raw[i].line, 1}, ""}};
+        const bool first = summary.records + i == 0;  // summary.records: the blocks before
+        coded[i].errors =
+            !header_problems.empty() && first
+                ? header_problems
+                : std::vector<Issue>{Issue{Severity::error,
+                                           header_problems.empty() ? raw[i].problem : not_read, "",
+                                           Location{src, raw[i].line, raw[i].column}, ""}};
         continue;
       }
       if (format == InputFormat::jsonl || format == InputFormat::json) {

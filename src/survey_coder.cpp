@@ -148,7 +148,20 @@ SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSur
   rated_.assign(index.rules.scenarios.size(), {});
 }
 
+void cap_issues(std::vector<Issue>& issues, std::size_t dropped) {
+  if (issues.size() <= max_issues && dropped == 0) return;
+  dropped += issues.size() - std::min(issues.size(), max_issues);
+  issues.resize(std::min(issues.size(), max_issues));
+  const Location where = issues.empty() ? Location{} : issues.back().where;
+  issues.push_back(
+      Issue{Severity::error, fmt::format("… and {} more errors", dropped), "", where, ""});
+}
+
 void SurveyCoder::error(const Location* where, std::string path, std::string message) {
+  if (out_.errors.size() > max_issues) {  // one over: cap_issues still sees that some are left
+    ++dropped_;
+    return;
+  }
   out_.errors.push_back(
       Issue{Severity::error, std::move(message), std::move(path), where ? *where : where_, ""});
 }
@@ -370,7 +383,10 @@ void SurveyCoder::finish() {
     error(nullptr, "answers", "missing answers for items: " + missing_items);
   if (!missing_scenarios.empty())
     error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
-  if (!out_.errors.empty()) return;
+  if (!out_.errors.empty()) {
+    cap_issues(out_.errors, dropped_);
+    return;
+  }
 
   for (std::size_t k = 0; k < index_.consistency.size(); ++k) {
     const auto& [rule, when, then] = index_.consistency[k];
@@ -382,6 +398,7 @@ void SurveyCoder::finish() {
       out_.fired.push_back(static_cast<std::uint16_t>(k));
     }
   }
+  cap_issues(out_.errors);
 }
 
 std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index, const CodedSurvey& s) {

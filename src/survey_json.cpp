@@ -298,6 +298,7 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
   SurveyBuilder builder;
   builder.survey.where = Location{std::string(source), line, 1};
   walk(json, capacity, builder.survey.where, builder, out.issues);
+  detail::cap_issues(out.issues);
   out.enterprise_id = builder.survey.enterprise_id;
   if (out.issues.empty()) out.survey = std::move(builder.survey);
   return out;
@@ -319,6 +320,7 @@ void code_survey_json(std::string_view json, std::size_t capacity, const Locatio
   out.enterprise.clear();
   out.warnings.clear();
   out.errors = shape;
+  cap_issues(out.errors);
 }
 
 }  // namespace detail

@@ -32,6 +32,7 @@ struct DiagnoseOptions {
   std::string threshold;
   bool by_district = false;
   unsigned threads = 0;
+  std::string encoding = "auto";
 };
 
 // A file name for an enterprise id: the id itself where a file system allows it (Chinese ids
@@ -106,6 +107,7 @@ int diagnose(const DiagnoseOptions& o) {
   }
   smedx::BatchOptions options;
   options.threads = o.threads;
+  options.encoding = *smedx::parse_text_encoding(o.encoding);
   options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
   const std::optional<int> target = o.target ? std::optional<int>(o.target) : std::nullopt;
 
@@ -180,6 +182,10 @@ Command add_diagnose(CLI::App& app) {
   cmd->add_option("--missing", o->missing, "error (default) or zero")
       ->check(CLI::IsMember({"error", "zero"}));
   cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--encoding", o->encoding,
+                  "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
+                  "bytes say so), utf-8 or gb18030")
+      ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030"}));
 
   return {cmd, [o] { return diagnose(*o); }};
 }

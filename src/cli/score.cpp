@@ -72,6 +72,7 @@ struct ScoreOptions {
   std::string output;
   std::string missing = "error";
   unsigned threads = 0;
+  std::string encoding = "auto";
 };
 
 int score(const ScoreOptions& o) {
@@ -129,6 +130,7 @@ int score(const ScoreOptions& o) {
 
   smedx::BatchOptions options;
   options.threads = o.threads;
+  options.encoding = *smedx::parse_text_encoding(o.encoding);
   options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
   Progress progress;
   std::size_t done = 0, errors = 0;
@@ -179,6 +181,10 @@ Command add_score(CLI::App& app) {
                   "a missing answer is an error (default), or 'zero': the lowest option, "
                   "with a warning")
       ->check(CLI::IsMember({"error", "zero"}));
+  cmd->add_option("--encoding", o->encoding,
+                  "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
+                  "bytes say so), utf-8 or gb18030")
+      ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030"}));
 
   return {cmd, [o] { return score(*o); }};
 }
