@@ -55,9 +55,10 @@ struct AnswerView {
 };
 
 // Checks one answer of `item` and returns the options it selects; what is wrong with it goes to
-// `problems` (and the options are then not to be used).
+// `problems` (and the options are then not to be used). `note`, when given, receives a warning
+// on how an answer that may mean something else was read (a band percentage of at most 1).
 std::uint32_t code_answer(const Item& item, const AnswerView& answer,
-                          std::vector<std::string>& problems);
+                          std::vector<std::string>& problems, std::string* note = nullptr);
 
 // At most this many errors a record, then one "… and K more errors": a row of bad cells says
 // what is wrong without burying the output. Warnings are not capped: there is at most one a

@@ -217,6 +217,10 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
         } else if (is_number(v)) {
           a.kind = Answer::Kind::percent;
           a.percent = number_text(v, num);
+        } else if (std::string_view sv;
+                   !v.get_string().get(sv) && sv.size() > 1 && sv.back() == '%') {
+          a.kind = Answer::Kind::percent;  // "72.5%", as a spreadsheet writes a percent cell
+          a.percent = sv;
         } else if (!v.get_array().get(list)) {
           a.list = true;
           std::size_t n = 0;

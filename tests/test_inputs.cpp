@@ -262,3 +262,88 @@ TEST_SUITE("inputs") {
                                 line, at, line));
   }
 }
+
+TEST_SUITE("inputs") {
+  // The first cohort row with its funding (M4, bands [0,10] (10,20] ...) cell replaced.
+  std::string with_funding(const std::string& cell) {
+    auto lines = cohort_lines();
+    lines.resize(2);
+    std::vector<std::string> cells;
+    std::istringstream row(lines[1]);
+    for (std::string c; std::getline(row, c, ',');) cells.push_back(c);
+    cells[14] = cell;  // the header's 15th column is funding
+    std::string out = lines[0] + "\n";
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
+    return out + "\n";
+  }
+
+  // The option letters the funding item was scored as.
+  std::string funding(const smedx::Assessment& a) {
+    for (const auto& i : a.items)
+      if (i.id == "funding") return std::string(i.letters.begin(), i.letters.end());
+    return "?";
+  }
+
+  smedx::Assessment score_csv(const std::string& csv) {
+    std::istringstream in(csv);
+    std::ostringstream out;
+    std::vector<smedx::Assessment> got;
+    smedx::score_stream(
+        engine(), in, "p.csv", smedx::InputFormat::csv,
+        [&](const smedx::ScoredRecord& r) {
+          got.push_back(r.assessment());
+          return std::string();
+        },
+        out, smedx::BatchOptions{.threads = 1});
+    REQUIRE(got.size() == 1);
+    return got[0];
+  }
+
+  TEST_CASE("inputs.a percentage written as \"72.5%\" reads as 72.5") {
+    REQUIRE(cohort_lines()[0].find(",funding,") != std::string::npos);
+    const auto plain = score_csv(with_funding("72.5"));
+    const auto sign = score_csv(with_funding("72.5%"));
+    REQUIRE(plain.ok());
+    REQUIRE(sign.ok());
+    CHECK(sign.total == plain.total);
+    CHECK(funding(sign) == "E");
+    CHECK(funding(plain) == "E");
+    CHECK(sign.warnings.size() == plain.warnings.size());
+    // JSON: the same text as a string.
+    const std::string json = read(SMEDX_SOURCE_DIR "/examples/surveys/chem-01-huaxin.json");
+    const auto at = json.find("\"funding\":");
+    REQUIRE(at != std::string::npos);
+    const auto end = json.find_first_of(",\n}", at);
+    auto with = [&](const std::string& v) {
+      const auto p =
+          smedx::parse_survey_json(json.substr(0, at) + "\"funding\": " + v + json.substr(end));
+      REQUIRE(p.survey);
+      return engine().score(*p.survey);
+    };
+    CHECK(with("\"72.5%\"").total == with("72.5").total);
+    CHECK(funding(with("\"5%\"")) == "A");
+    CHECK(funding(with("\"12.5%\"")) == "B");
+    CHECK(with("\"12.5 %\"").total == with("12.5").total);
+  }
+
+  TEST_CASE("inputs.a band percentage of at most 1 is read as it says, with a warning") {
+    const auto a = score_csv(with_funding("0.725"));
+    REQUIRE(a.ok());
+    CHECK(funding(a) == "A");  // 0.725 %: the first band
+    std::vector<std::string> warnings;
+    for (const auto& w : a.warnings) warnings.push_back(w.message);
+    REQUIRE(!warnings.empty());
+    CHECK(warnings[0] ==
+          "percentage 0.725 for item 'funding' read as 0.725%; if it is a share (72.5%), write "
+          "72.5 or \"72.5%\"");
+    CHECK(a.warnings[0].path == "answers.funding");
+    CHECK(score_csv(with_funding("0.725%")).warnings.size() == a.warnings.size() - 1);
+    CHECK(score_csv(with_funding("0")).warnings.size() == a.warnings.size() - 1);
+    CHECK(score_csv(with_funding("1")).warnings[0].message ==
+          "percentage 1 for item 'funding' read as 1%; if it is a share (100%), write 100 or "
+          "\"100%\"");
+    CHECK(score_csv(with_funding("0.05")).warnings[0].message ==
+          "percentage 0.05 for item 'funding' read as 0.05%; if it is a share (5%), write 5 or "
+          "\"5%\"");
+  }
+}
