@@ -18,6 +18,8 @@ void CsvScan::feed(std::string_view text, std::size_t base) {
         quoted_bytes += 1;
       } else if (c == '"') {
         quoted = false;
+        if (watch) loose = i + 1 < text.size() && text[i + 1] != ',';
+        watch = false;
       } else {
         ++quoted_bytes;
       }
@@ -64,8 +66,9 @@ bool RecordReader::next(RawRecord& r) {
 
 // A row whose line ends inside a quoted field takes the next lines while the row stays
 // plausible: the quoted value closes within max_quoted_lines lines and max_quoted_value bytes,
-// before the end of the input and before a line that does not read, and the row then has the
-// header's number of fields (never more along the way). Otherwise the first line alone is an
+// before the end of the input and before a line that does not read, its closing quote is
+// followed by a comma or the end of the line, and the row then has the header's number of
+// fields (never more along the way). Otherwise the first line alone is an
 // error record and the lines read ahead are read again, each as its own row: a stray quote
 // costs one record, and every row still comes out as one record.
 std::size_t RecordReader::csv_row(RawRecord& r) {
@@ -78,6 +81,7 @@ std::size_t RecordReader::csv_row(RawRecord& r) {
   };
   std::vector<Line> ahead;
   bool plausible = fits();
+  scan.watch = true;
   while (plausible && scan.quoted) {
     Line l;
     if (ahead.size() == static_cast<std::size_t>(max_quoted_lines) ||
@@ -94,7 +98,7 @@ std::size_t RecordReader::csv_row(RawRecord& r) {
     const std::size_t at = r.text.size() + 1;
     scan.feed("\n", at - 1);
     scan.feed(last.text, at);
-    plausible = fits();
+    plausible = fits() && !scan.loose;
   }
   if (plausible && (csv_fields_ == 0 || scan.fields == csv_fields_)) {
     for (const Line& l : ahead) {

@@ -35,6 +35,10 @@ struct CsvScan {
   std::size_t fields = 1;
   std::size_t open_at = 0;       // byte offset (in the scanned text) of the open field's quote
   std::size_t quoted_bytes = 0;  // bytes of the open quoted field's value so far
+  // Set to watch the next closing quote: `loose` then tells whether something other than a
+  // comma or the end of the line followed it (as when it is really the next row's opening).
+  bool watch = false;
+  bool loose = false;
 
   // Scans `text`, which continues what was scanned before; `base` is its offset in the whole.
   // A quote that ends `text` closes the field: what follows a physical line is its newline.

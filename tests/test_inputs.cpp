@@ -347,3 +347,24 @@ TEST_SUITE("inputs") {
           "\"5%\"");
   }
 }
+
+TEST_SUITE("inputs") {
+  TEST_CASE("inputs.two rows with a stray quote in the same column are not joined into one") {
+    // Joined, the second row's quote would close the first's and the fields would add up to the
+    // header's: the quote that closes is followed by a name, not a comma, so it is an opening.
+    auto lines = cohort_lines();
+    lines.resize(5);
+    for (int k : {2, 3}) lines[k].replace(lines[k].find(','), 1, ",\"");
+    smedx::BatchSummary summary;
+    const auto got = records(join(lines), smedx::InputFormat::csv, &summary);
+    REQUIRE(got.size() == 4);
+    CHECK(got[0] == "CN-2025-001 4 91.85");
+    CHECK(got[1] ==
+          ": malformed CSV row: a quoted field opened at column 13 is not closed on this line "
+          "(line 3)");
+    CHECK(got[2] ==
+          ": malformed CSV row: a quoted field opened at column 13 is not closed on this line "
+          "(line 4)");
+    CHECK(got[3].rfind("CN-2025-004 ", 0) == 0);
+  }
+}
