@@ -50,6 +50,7 @@ static std::string json_number(std::string_view text) {
   while (i + 1 < text.size() && text[i] == '0' && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;
   if (i == text.size() || text[i] == '.') out += '0';
   for (; i < text.size(); ++i) {
+    if (text[i] == '%' || text[i] == ' ') continue;  // "72.5%" from a spreadsheet
     if (text[i] == '.' && (i + 1 == text.size() || text[i + 1] < '0' || text[i + 1] > '9'))
       continue;
     out += text[i];

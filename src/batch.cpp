@@ -19,6 +19,7 @@
 #include "record_json.h"
 #include "record_reader.h"
 #include "smedx/survey_io.h"
+#include "survey_coder.h"
 
 namespace smedx {
 
@@ -49,6 +50,7 @@ struct Block {
   std::size_t n = 0;
   std::string out;  // the block's formatted records, each followed by '\n'
   std::size_t errors = 0;
+  std::size_t first = 0;      // the stream's index of the block's first record
   std::size_t formatted = 0;  // records formatted into `out`
   bool done = false;          // guarded by the pipeline's mutex
 };
@@ -67,33 +69,40 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
                             const std::function<void(const Block&)>& in_order,
                             const std::function<void(std::size_t)>& progress) {
   BatchSummary summary;
-  RecordReader reader(in, format);
+  RecordReader reader(in, format, options.encoding);
   const std::string src(source);
 
   // A CSV file's records are read with the layout of its header. A header that does not read
-  // makes every record an error record naming the header's problem: nothing is dropped.
+  // makes every record an error record: the first carries the header's problems (as does
+  // summary.fatal), each later one points at the header. Nothing is dropped.
   std::optional<CsvLayout> layout;
   std::vector<Issue> header_problems;
+  std::string not_read;
   if (format == InputFormat::csv) {
     RawRecord header;
     if (!reader.next(header)) return summary;  // an empty file has no records
     if (!header.problem.empty()) {
-      header_problems.push_back(
-          Issue{Severity::error, header.problem, "", Location{src, 1, 1}, ""});
+      header_problems.push_back(Issue{Severity::error, header.problem, "",
+                                      Location{src, header.line, header.column}, ""});
     } else {
       layout = read_csv_header(header.text, engine.rules(), source, header_problems);
     }
+    detail::cap_issues(header_problems);
+    summary.fatal = header_problems;
+    not_read = fmt::format("not read: the CSV header on line {} has errors", header.line);
   }
 
   // Codes one raw record. Workers share nothing mutable: each has its own block and `where`
   // (kept across records so that naming the file costs no allocation each time).
-  auto code = [&](RawRecord& raw, CodedSurvey& coded, Location& where) {
+  // `first`: the record is the stream's first, which carries a bad CSV header's problems.
+  auto code = [&](RawRecord& raw, CodedSurvey& coded, Location& where, bool first) {
     if (!raw.problem.empty() || !header_problems.empty()) {
       coded = CodedSurvey{};
-      coded.errors = raw.problem.empty()
+      coded.errors = !header_problems.empty() && first
                          ? header_problems
-                         : std::vector<Issue>{Issue{Severity::error, raw.problem, "",
-                                                    Location{src, raw.line, 1}, ""}};
+                         : std::vector<Issue>{Issue{
+                               Severity::error, header_problems.empty() ? raw.problem : not_read,
+                               "", Location{src, raw.line, raw.column}, ""}};
       return;
     }
     if (format == InputFormat::jsonl || format == InputFormat::json) {
@@ -119,7 +128,7 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     b.errors = 0;
     Location where{src, 0, 1};
     for (std::size_t i = 0; i < b.n; ++i) {
-      code(b.raw[i], b.coded[i], where);
+      code(b.raw[i], b.coded[i], where, b.first + i == 0);
       b.errors += !b.coded[i].ok();
     }
     engine.score_block(std::span<const CodedSurvey>(b.coded.data(), b.n), scores);
@@ -184,7 +193,7 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
   } join{mutex, work_ready, closing, pool};
   for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(worker);
 
-  std::size_t next_read = 0, next_write = 0;
+  std::size_t next_read = 0, next_write = 0, records_read = 0;
   bool eof = false;
   for (;;) {
     Block& w = blocks[next_write % blocks.size()];
@@ -207,6 +216,7 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
       Block& r = blocks[next_read % blocks.size()];
       // Slots grow to a block as records come, so a small input costs little.
       r.n = 0;
+      r.first = records_read;
       for (; r.n < block; ++r.n) {
         if (r.n == r.raw.size()) {
           r.raw.emplace_back();
@@ -225,6 +235,7 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
       }
       work_ready.notify_one();
       ++next_read;
+      records_read += r.n;
       continue;
     }
     if (next_write == next_read) break;  // all read and all written

@@ -148,7 +148,20 @@ SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSur
   rated_.assign(index.rules.scenarios.size(), {});
 }
 
+void cap_issues(std::vector<Issue>& issues, std::size_t dropped) {
+  if (issues.size() <= max_issues && dropped == 0) return;
+  dropped += issues.size() - std::min(issues.size(), max_issues);
+  issues.resize(std::min(issues.size(), max_issues));
+  const Location where = issues.empty() ? Location{} : issues.back().where;
+  issues.push_back(
+      Issue{Severity::error, fmt::format("… and {} more errors", dropped), "", where, ""});
+}
+
 void SurveyCoder::error(const Location* where, std::string path, std::string message) {
+  if (out_.errors.size() > max_issues) {  // one over: cap_issues still sees that some are left
+    ++dropped_;
+    return;
+  }
   out_.errors.push_back(
       Issue{Severity::error, std::move(message), std::move(path), where ? *where : where_, ""});
 }
@@ -165,8 +178,34 @@ void SurveyCoder::enterprise_field(std::string_view key, std::string_view value)
   ++fields_;
 }
 
-std::uint32_t code_answer(const Item& item, const AnswerView& a,
-                          std::vector<std::string>& problems) {
+namespace {
+
+// A percentage as written, without a trailing '%' (spreadsheets write "72.5%").
+std::string_view percent_number(std::string_view text, bool& sign) {
+  sign = !text.empty() && text.back() == '%';
+  if (sign) text.remove_suffix(1);
+  while (sign && !text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+// A plain decimal number times 100, as text: "0.725" -> "72.5", "1" -> "100", ".05" -> "5".
+std::string times_100(std::string_view number) {
+  const std::size_t point = std::min(number.find('.'), number.size());
+  std::string whole(number.substr(0, point));
+  std::string frac(point < number.size() ? number.substr(point + 1) : std::string_view());
+  frac.resize(std::max<std::size_t>(frac.size(), 2), '0');
+  whole += frac.substr(0, 2);
+  frac.erase(0, 2);
+  const std::size_t sign = !whole.empty() && (whole[0] == '+' || whole[0] == '-') ? 1 : 0;
+  while (whole.size() > sign + 1 && whole[sign] == '0') whole.erase(sign, 1);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? whole : whole + "." + frac;
+}
+
+}  // namespace
+
+std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std::string>& problems,
+                          std::string* note) {
   const char last = item.options.back().letter;
   const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
   std::uint32_t mask = 0;
@@ -212,7 +251,9 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a,
         problems.push_back(fmt::format("item '{}' takes {}, got a number", item.id, expects));
         return 0;
       }
-      const auto v = Exact::parse(a.percent);
+      bool sign = false;
+      const std::string_view number = percent_number(a.percent, sign);
+      const auto v = Exact::parse(number);
       if (!v) {
         problems.push_back(
             fmt::format("percentage '{}' for item '{}' is not a plain decimal number (at most 12 "
@@ -227,6 +268,20 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a,
         return 0;
       }
       mask = bit(static_cast<std::size_t>(band));
+      // A spreadsheet percent cell holds a share (72.5% is 0.725): a bare number of at most 1
+      // is read as the percentage it says, with a warning saying so.
+      if (note && !sign && v->value > 0 && *v <= Exact::of(Decimal::from_thousandths(1000))) {
+        const bool plain = number.find_first_of("eE") == std::string_view::npos;
+        const std::string share = plain ? times_100(number) : "";
+        *note = plain ? fmt::format(
+                            "percentage {} for item '{}' read as {}%; if it is a share "
+                            "({}%), write {} or \"{}%\"",
+                            number, item.id, number, share, share, share)
+                      : fmt::format(
+                            "percentage {} for item '{}' read as {}%; if it is a share, "
+                            "write it times 100",
+                            number, item.id, number);
+      }
       break;
     }
     case Answer::Kind::figures: {
@@ -272,9 +327,14 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
   }
   answered_[i] = key.data() ? key : std::string_view("", 0);
   thread_local std::vector<std::string> problems;
+  thread_local std::string note;
   problems.clear();
-  const std::uint32_t mask = code_answer(item, a, problems);
+  note.clear();
+  const std::uint32_t mask = code_answer(item, a, problems, &note);
   for (auto& p : problems) error(a.where, path(), std::move(p));
+  if (!note.empty() && problems.empty())
+    out_.warnings.push_back(
+        Issue{Severity::warning, note, path(), a.where ? *a.where : where_, ""});
   if (problems.empty()) out_.selected[i] = mask;
 }
 
@@ -370,7 +430,10 @@ void SurveyCoder::finish() {
     error(nullptr, "answers", "missing answers for items: " + missing_items);
   if (!missing_scenarios.empty())
     error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
-  if (!out_.errors.empty()) return;
+  if (!out_.errors.empty()) {
+    cap_issues(out_.errors, dropped_);
+    return;
+  }
 
   for (std::size_t k = 0; k < index_.consistency.size(); ++k) {
     const auto& [rule, when, then] = index_.consistency[k];
@@ -382,6 +445,7 @@ void SurveyCoder::finish() {
       out_.fired.push_back(static_cast<std::uint16_t>(k));
     }
   }
+  cap_issues(out_.errors);
 }
 
 std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index, const CodedSurvey& s) {

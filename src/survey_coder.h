@@ -55,9 +55,19 @@ struct AnswerView {
 };
 
 // Checks one answer of `item` and returns the options it selects; what is wrong with it goes to
-// `problems` (and the options are then not to be used).
+// `problems` (and the options are then not to be used). `note`, when given, receives a warning
+// on how an answer that may mean something else was read (a band percentage of at most 1).
 std::uint32_t code_answer(const Item& item, const AnswerView& answer,
-                          std::vector<std::string>& problems);
+                          std::vector<std::string>& problems, std::string* note = nullptr);
+
+// At most this many errors a record, then one "… and K more errors": a row of bad cells says
+// what is wrong without burying the output. Warnings are not capped: there is at most one a
+// missing item or scenario, and one a consistency rule.
+constexpr std::size_t max_issues = 20;
+
+// Keeps the first max_issues of `issues` and counts the rest (and `dropped` more not kept) in
+// one last issue.
+void cap_issues(std::vector<Issue>& issues, std::size_t dropped = 0);
 
 // Receives a survey piece by piece and codes it as it comes: the checks of code_survey for
 // readers that do not build a Survey first. Call finish() after the last piece.
@@ -92,7 +102,8 @@ class SurveyCoder {
   // shared library is a call).
   std::vector<std::string_view>& answered_;
   std::vector<std::string_view>& rated_;
-  std::size_t fields_ = 0;  // enterprise fields so far; out_.enterprise is reused, not cleared
+  std::size_t fields_ = 0;   // enterprise fields so far; out_.enterprise is reused, not cleared
+  std::size_t dropped_ = 0;  // errors past the cap, counted but not kept
 
  public:
   ~SurveyCoder() { out_.enterprise.resize(fields_); }

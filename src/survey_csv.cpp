@@ -9,6 +9,7 @@
 #include "rule_reader.h"
 #include "smedx/batch.h"
 #include "smedx/survey_io.h"
+#include "survey_coder.h"
 
 namespace smedx {
 
@@ -165,6 +166,7 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
   }
   out.enterprise_id = s.enterprise_id;
   if (out.issues.empty()) out.survey = std::move(s);
+  detail::cap_issues(out.issues);
   return out;
 }
 

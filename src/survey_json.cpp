@@ -222,6 +222,10 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
         } else if (is_number(v)) {
           a.kind = Answer::Kind::percent;
           a.percent = number_text(v, num);
+        } else if (std::string_view sv;
+                   !v.get_string().get(sv) && sv.size() > 1 && sv.back() == '%') {
+          a.kind = Answer::Kind::percent;  // "72.5%", as a spreadsheet writes a percent cell
+          a.percent = sv;
         } else if (!v.get_array().get(list)) {
           a.list = true;
           std::size_t n = 0;
@@ -303,6 +307,7 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
   SurveyBuilder builder;
   builder.survey.where = Location{std::string(source), line, 1};
   walk(json, capacity, builder.survey.where, builder, out.issues);
+  detail::cap_issues(out.issues);
   out.enterprise_id = builder.survey.enterprise_id;
   if (out.issues.empty()) out.survey = std::move(builder.survey);
   return out;
@@ -324,6 +329,7 @@ void code_survey_json(std::string_view json, std::size_t capacity, const Locatio
   out.enterprise.clear();
   out.warnings.clear();
   out.errors = shape;
+  cap_issues(out.errors);
 }
 
 }  // namespace detail

@@ -24,10 +24,17 @@ enum class InputFormat { jsonl, csv, json, yaml };
 std::optional<InputFormat> input_format_for(const std::filesystem::path& path);
 std::optional<InputFormat> parse_input_format(std::string_view name);
 
+// The text encoding of an input: found from its bytes (automatic), or as given. See
+// docs/surveys.md#encodings for the rule.
+enum class TextEncoding { automatic, utf8, gb18030 };
+// "auto", "utf-8" (or "utf8"), "gb18030".
+std::optional<TextEncoding> parse_text_encoding(std::string_view name);
+
 struct BatchOptions {
   unsigned threads = 0;  // 0: every core
   MissingPolicy missing = MissingPolicy::error;
   std::size_t block_size = 4096;
+  TextEncoding encoding = TextEncoding::automatic;
 };
 
 struct BatchSummary {

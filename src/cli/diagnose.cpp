@@ -36,6 +36,7 @@ struct DiagnoseOptions {
   bool by_district = false;
   bool force = false;
   unsigned threads = 0;
+  std::string encoding = "auto";
 };
 
 // A file name for an enterprise id: the id itself where a file system allows it (Chinese ids
@@ -127,6 +128,7 @@ int diagnose(const DiagnoseOptions& o) {
   }
   smedx::BatchOptions options;
   options.threads = o.threads;
+  options.encoding = *smedx::parse_text_encoding(o.encoding);
   options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
 
   // Pass 1 aggregates the cohort; pass 2 writes each enterprise's file with its requirements
@@ -219,6 +221,10 @@ Command add_diagnose(CLI::App& app) {
   cmd->add_option("--missing", o->missing, "error (default) or zero")
       ->check(CLI::IsMember({"error", "zero"}));
   cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--encoding", o->encoding,
+                  "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
+                  "bytes say so), utf-8 or gb18030")
+      ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030"}));
 
   return {cmd, [o] { return diagnose(*o); }};
 }

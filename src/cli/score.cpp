@@ -80,6 +80,7 @@ struct ScoreOptions {
   std::string missing = "error";
   unsigned threads = 0;
   std::vector<std::string> fields;
+  std::string encoding = "auto";
 };
 
 int score(const ScoreOptions& o) {
@@ -160,9 +161,10 @@ int score(const ScoreOptions& o) {
 
   smedx::BatchOptions options;
   options.threads = o.threads;
+  options.encoding = *smedx::parse_text_encoding(o.encoding);
   options.missing = o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
   Progress progress;
-  std::size_t done = 0, written = 0, errors = 0;
+  std::size_t done = 0, written = 0, errors = 0, fatal = 0;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     std::ifstream in;
     if (inputs[k] != "-") {
@@ -182,6 +184,11 @@ int score(const ScoreOptions& o) {
     done += summary.records;
     written += summary.written;
     errors += summary.errors;
+    // A CSV file with a bad header and no rows has no record to carry the header's problems.
+    if (summary.records == 0 && !summary.fatal.empty()) {
+      std::fputs(smedx::format_issues(summary.fatal).c_str(), stderr);
+      ++fatal;
+    }
   }
   if (file) {
     file->commit();  // throws, naming the file and the reason, when it cannot be written whole
@@ -199,7 +206,7 @@ int score(const ScoreOptions& o) {
     std::fprintf(stderr, "error: records in and out differ: this is a bug in smedx\n");
     return 2;
   }
-  return errors ? 1 : 0;
+  return errors || fatal ? 1 : 0;
 }
 
 }  // namespace
@@ -229,6 +236,10 @@ Command add_score(CLI::App& app) {
                   "a missing answer is an error (default), or 'zero': the lowest option, "
                   "with a warning")
       ->check(CLI::IsMember({"error", "zero"}));
+  cmd->add_option("--encoding", o->encoding,
+                  "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
+                  "bytes say so), utf-8 or gb18030")
+      ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030"}));
 
   return {cmd, [o] { return score(*o); }};
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import io
 import json
 from os import PathLike
 from pathlib import Path
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import SurveyError
 from .rules import RuleSet
 
 
@@ -115,27 +118,101 @@ def _cells(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype=object)  # missing cells stay NaN or NA: the engine reads both
 
 
-def read_surveys(path: Union[str, "PathLike[str]"]) -> Union[pd.DataFrame, List[Dict[str, Any]]]:
+def read_surveys(
+    path: Union[str, "PathLike[str]"], *, encoding: str = "auto"
+) -> Union[pd.DataFrame, List[Dict[str, Any]]]:
     """Read survey files: a ``.csv`` file as a DataFrame in the CSV survey layout (cells as
     text, empty cells as NaN), ready for :func:`score_frame`; a ``.jsonl`` file as a list of
     survey dicts, one a line; a ``.json`` file as a list holding its one survey (or its list
-    of surveys). Dicts go to :meth:`RuleSet.score` or :meth:`RuleSet.score_many`.
+    of surveys). Dicts go to :meth:`RuleSet.score` or :meth:`RuleSet.score_many`. A ``.xlsx``
+    file's first sheet reads as a ``.csv`` file's frame (:mod:`smedx.excel`).
+
+    ``encoding`` is ``"auto"`` (UTF-8 with or without a byte order mark, or GB18030 as Excel
+    on Chinese Windows saves CSV, told apart as ``smedx score`` does), ``"utf-8"`` or
+    ``"gb18030"``. A byte that does not decode, a NUL byte or a byte order mark past the start
+    raises :class:`SurveyError` naming the file, the line and the byte offset.
 
     >>> frame = smedx.read_surveys("examples/surveys/cohort.csv")
     >>> surveys = smedx.read_surveys("examples/surveys/cohort.jsonl")
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-    if suffix in (".jsonl", ".ndjson"):
-        with path.open(encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
-    if suffix == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, list) else [data]
     if suffix in (".xlsx", ".xlsm"):  # the first sheet, as a .csv file's frame (smedx.excel)
         from .excel import read_xlsx
 
         return read_xlsx(path)
-    raise ValueError(f"{path}: cannot tell the format from the name (expected .csv, .jsonl or .json)")
+    if suffix not in (".csv", ".jsonl", ".ndjson", ".json"):
+        raise ValueError(
+            f"{path}: cannot tell the format from the name (expected .csv, .jsonl, .json or .xlsx)"
+        )
+    text = _decode(path, encoding)
+    if suffix == ".csv":
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    if suffix in (".jsonl", ".ndjson"):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    data = json.loads(text)
+    return data if isinstance(data, list) else [data]
+
+
+_BOMS = {"utf-8": b"\xef\xbb\xbf", "gb18030": b"\x84\x31\x95\x33"}
+_SAMPLE = 1 << 20  # as the C++ reader: the first non-ASCII line and the rest of a 1 MiB block
+
+
+def _decode(path: Path, encoding: str) -> str:
+    """A survey file's text, decoded by the rule of ``docs/surveys.md`` (Encodings)."""
+    if encoding in ("utf8", "UTF-8"):
+        encoding = "utf-8"
+    if encoding not in ("auto", "utf-8", "gb18030"):
+        raise ValueError(f"unknown encoding '{encoding}' (expected auto, utf-8 or gb18030)")
+    data = path.read_bytes()
+    bom = 0
+    for name, mark in _BOMS.items():
+        if encoding in ("auto", name) and data.startswith(mark):
+            bom, encoding = len(mark), name
+            break
+    body = data[bom:]
+    if encoding == "auto":
+        encoding = _detect(body)
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as e:
+        utf8 = encoding == "utf-8"
+        bad = " ".join(f"0x{b:02x}" for b in body[e.start : e.start + (1 if utf8 else 4)])
+        what = f"invalid UTF-8 byte {bad}" if utf8 else f"invalid GB18030 bytes {bad}"
+        raise _bad_bytes(path, data, bom + e.start, what) from None
+    for char, what in (("\x00", "a NUL byte"), ("\ufeff", "a byte order mark (U+FEFF)")):
+        at = text.find(char)
+        if at >= 0:
+            raise _bad_bytes(path, data, bom + len(text[:at].encode(encoding)), what)
+    return text
+
+
+def _detect(body: bytes) -> str:
+    """UTF-8 or GB18030: the one under which a sample reads further before an invalid byte,
+    UTF-8 on a tie. ASCII reads the same in both, so the sample starts at the first line that
+    is not ASCII."""
+    high = next((i for i, b in enumerate(body) if b >= 0x80), None)
+    if high is None:
+        return "utf-8"
+    start = body.rfind(b"\n", 0, high) + 1
+    sample = body[start : start + _SAMPLE]
+
+    def reads(encoding: str) -> int:
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return len(sample)
+        except UnicodeDecodeError as e:
+            return e.start
+
+    utf8 = reads("utf-8")
+    if utf8 == len(sample):
+        return "utf-8"
+    return "gb18030" if reads("gb18030") > utf8 else "utf-8"
+
+
+def _bad_bytes(path: Path, data: bytes, offset: int, what: str) -> SurveyError:
+    line = data.count(b"\n", 0, offset) + 1
+    message = f"{what} on line {line} at byte offset {offset}"
+    return SurveyError(
+        f"{path}: {message}", [{"message": message, "path": None, "line": line}], line=line
+    )

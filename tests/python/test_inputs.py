@@ -1,0 +1,65 @@
+"""read_surveys decodes as smedx score does: UTF-8 with or without a BOM, GB18030 from Excel on
+Chinese Windows, and bad bytes as a SurveyError naming file, line and byte offset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import smedx
+
+
+def test_gb18030_and_bom_csv_read_as_their_utf8_twin(root: Path, rules: smedx.RuleSet) -> None:
+    data = root / "tests" / "data"
+    twin = smedx.read_surveys(root / "examples" / "surveys" / "cohort.csv").head(3)
+    for name, encoding in [
+        ("gb18030.csv", "auto"),
+        ("gb18030.csv", "gb18030"),
+        ("utf8-bom.csv", "auto"),
+        ("utf8-bom.csv", "utf-8"),
+    ]:
+        frame = smedx.read_surveys(data / name, encoding=encoding)
+        pd.testing.assert_frame_equal(frame, twin)
+    assert frame.loc[2, "name"] == "润泽特种涂料有限公司"
+    scores = smedx.score_frame(smedx.read_surveys(data / "gb18030.csv"), rules)
+    assert list(scores["total"]) == list(smedx.score_frame(twin, rules)["total"])
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("invalid-utf8.csv", "invalid UTF-8 byte 0xff on line 3 at byte offset 706"),
+        ("nul-byte.csv", "a NUL byte on line 3 at byte offset 706"),
+        ("bom-mid.csv", "a byte order mark (U+FEFF) on line 3 at byte offset 673"),
+    ],
+)
+def test_bad_bytes_raise_survey_error_with_line_and_offset(
+    root: Path, name: str, message: str
+) -> None:
+    path = root / "tests" / "data" / name
+    with pytest.raises(smedx.SurveyError) as e:
+        smedx.read_surveys(path)
+    assert str(e.value) == f"{path}: {message}"
+    assert e.value.line == 3
+    assert e.value.issues == [{"message": message, "path": None, "line": 3}]
+
+
+def test_gb18030_read_as_utf8_is_a_survey_error(root: Path) -> None:
+    path = root / "tests" / "data" / "gb18030.csv"
+    message = "invalid UTF-8 byte 0xbb on line 2 at byte offset 487"
+    with pytest.raises(smedx.SurveyError, match=message):
+        smedx.read_surveys(path, encoding="utf-8")
+
+
+def test_jsonl_in_gb18030(tmp_path: Path, root: Path) -> None:
+    text = (root / "examples" / "surveys" / "cohort.jsonl").read_text(encoding="utf-8")
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(text.encode("gb18030"))
+    assert smedx.read_surveys(path) == smedx.read_surveys(root / "examples/surveys/cohort.jsonl")
+
+
+def test_unknown_encoding(root: Path) -> None:
+    with pytest.raises(ValueError, match="unknown encoding 'latin-1'"):
+        smedx.read_surveys(root / "examples" / "surveys" / "cohort.csv", encoding="latin-1")
