@@ -103,6 +103,7 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
       } else {
         coded[i] = CodedSurvey{};
         coded[i].enterprise_id = std::move(parsed.enterprise_id);
+        coded[i].enterprise = std::move(parsed.enterprise);
         coded[i].errors = std::move(parsed.issues);
       }
     }

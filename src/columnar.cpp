@@ -22,6 +22,7 @@ struct Cell {
   std::vector<std::string> problems;  // item cells: what is wrong with the answer
   int level = 0;                      // scenario cells
   std::string problem;                // scenario cells: a level outside the rule's range
+  bool clean = false;                 // nothing to say about the cell
 };
 
 struct PreparedColumn {
@@ -73,7 +74,20 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       view.percent = answer.percent;
       cell.mask = detail::code_answer(it, view, cell.problems);
     }
+    for (Cell& cell : p.cells)
+      cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
     columns.push_back(std::move(p));
+  }
+
+  // When every item and scenario has exactly one column, a row whose cells are all clean codes
+  // without the survey coder: its answers are the cells' options, and only the consistency
+  // rules remain to check. Any other row goes through the coder, for its exact messages.
+  bool complete = true;
+  {
+    std::vector<int> items_seen(index.items.size()), scenarios_seen(rules.scenarios.size());
+    for (const auto& col : columns) ++(col.scenario ? scenarios_seen : items_seen)[col.index];
+    for (int k : items_seen) complete = complete && k == 1;
+    for (int k : scenarios_seen) complete = complete && k == 1;
   }
 
   // Where each item's points go, and each option's points, for summing rows straight from the
@@ -117,7 +131,34 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         out.errors[r] = first_unreadable;
         continue;
       }
-      {
+      bool fast = complete && (!table.has_id || table.has_id[r]);
+      for (std::size_t k = 0; fast && k < columns.size(); ++k) {
+        const std::int32_t code = columns[k].column->codes[r];
+        fast = code >= 0 && columns[k].cells[static_cast<std::size_t>(code)].clean;
+      }
+      if (fast) {
+        c.selected.resize(items);
+        c.levels.resize(scenarios);
+        for (const auto& col : columns) {
+          const Cell& cell = col.cells[static_cast<std::size_t>(col.column->codes[r])];
+          if (col.scenario) {
+            c.levels[col.index] = static_cast<std::int8_t>(cell.level);
+          } else {
+            c.selected[col.index] = cell.mask;
+          }
+        }
+        c.errors.clear();
+        c.warnings.clear();
+        c.fired.clear();
+        for (const ConsistencyRule* rule : detail::failing_rules(index, c)) {
+          if (rule->severity == Severity::error) {
+            c.errors.push_back(Issue{rule->severity, rule->message, "consistency." + rule->id,
+                                     Location{"<frame>", static_cast<int>(r + 1), 1}, ""});
+          } else {
+            c.fired.push_back(static_cast<std::uint16_t>(rule - rules.consistency.data()));
+          }
+        }
+      } else {
         detail::SurveyCoder coder(index, missing, c,
                                   Location{"<frame>", static_cast<int>(r + 1), 1});
         coder.enterprise_id(table.has_id && !table.has_id[r] ? "" : "-");

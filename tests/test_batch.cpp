@@ -111,8 +111,8 @@ TEST_SUITE("batch") {
     CHECK(s.records == 2);
     CHECK(s.errors == 2);
     CHECK(out.str() ==
-          "unknown column 'netwrok' in the CSV header (did you mean 'network'?)\n"
-          "unknown column 'netwrok' in the CSV header (did you mean 'network'?)\n");
+          "unknown column 'netwrok' (did you mean 'network'?)\n"
+          "unknown column 'netwrok' (did you mean 'network'?)\n");
   }
 
   TEST_CASE("batch.a stray quote in a CSV field does not swallow the rows after it") {

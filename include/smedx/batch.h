@@ -51,8 +51,10 @@ struct ScoredRecord {
 // must not touch shared mutable state.
 using Formatter = std::function<std::string(const ScoredRecord&)>;
 
-// The CSV output row of a record (see csv_header), straight from the block's columns.
+// The CSV output row of a record (see csv_header), straight from the block's columns; then
+// the enterprise `fields` named, after the id (empty where the record has none).
 std::string to_csv(const ScoredRecord& r);
+std::string to_csv(const ScoredRecord& r, const std::vector<std::string>& fields);
 
 // Scores every record of `in` and writes formatted records, each followed by '\n', to `out`:
 // one output record per input record, in input order. A record that cannot be read (a

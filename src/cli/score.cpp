@@ -14,6 +14,7 @@
 
 #include "common.h"
 #include "smedx/batch.h"
+#include "smedx/columns.h"
 #include "smedx/engine.h"
 #include "smedx/survey_io.h"
 
@@ -63,6 +64,22 @@ class Progress {
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_;
 };
+
+// The enterprise field columns of a CSV file's header; none when the header does not read
+// (its records then come out as errors).
+std::shared_ptr<std::vector<std::string>> csv_fields(const std::string& path,
+                                                     const smedx::RuleSet& rules) {
+  auto fields = std::make_shared<std::vector<std::string>>();
+  std::ifstream in(path, std::ios::binary);
+  std::string header;
+  if (!std::getline(in, header)) return fields;
+  if (header.size() >= 3 && header.compare(0, 3, "\xEF\xBB\xBF") == 0) header.erase(0, 3);
+  auto names = smedx::split_csv(header);
+  if (!names) return fields;
+  for (auto& c : smedx::classify_columns(*names, rules).columns)
+    if (c.kind == smedx::TableColumn::Kind::field) fields->push_back(std::move(c.name));
+  return fields;
+}
 
 struct ScoreOptions {
   std::string rules;
@@ -118,8 +135,13 @@ int score(const ScoreOptions& o) {
   std::ostream& out = o.output.empty() ? std::cout : file;
   smedx::Formatter formatter;
   if (o.format == "csv") {
-    out << smedx::csv_header(rules) << '\n';
-    formatter = [](const smedx::ScoredRecord& r) { return smedx::to_csv(r); };
+    // The enterprise fields of the first CSV file (pass-through columns included) go to the
+    // output after the id, as score_frame keeps them.
+    auto fields = std::make_shared<std::vector<std::string>>();
+    if (formats[0] == smedx::InputFormat::csv && inputs[0] != "-")
+      fields = csv_fields(inputs[0], rules);
+    out << smedx::csv_header(rules, *fields) << '\n';
+    formatter = [fields](const smedx::ScoredRecord& r) { return smedx::to_csv(r, *fields); };
   } else if (o.format == "table") {
     out << table_header(rules) << '\n';
     formatter = [&rules](const smedx::ScoredRecord& r) { return table_row(r.assessment(), rules); };
