@@ -60,28 +60,32 @@ struct Leaf {
     if (c.kind == K::all || c.kind == K::any) return std::nullopt;
     return Leaf{c.kind, c.target, c.letters, c.level, false};
   }
-  bool operator()(const std::uint32_t* selected, const std::int8_t* levels,
-                  int highest) const noexcept {
+  // The test on rows [0, m) of a tile of answers, one row after another: the kind is chosen
+  // once, not per row.
+  void on_tile(std::size_t m, const std::uint32_t* selected, std::size_t items,
+               const std::int8_t* levels, std::size_t scenarios, const std::int8_t* highest,
+               std::uint8_t* out) const noexcept {
     using K = Condition::Kind;
-    bool v = false;
     switch (kind) {
       case K::has:
       case K::has_all:
-        v = (selected[target] & letters) == letters;
+        for (std::size_t j = 0; j < m; ++j)
+          out[j] = ((selected[j * items + target] & letters) == letters) != negate;
         break;
       case K::has_any:
-        v = (selected[target] & letters) != 0;
+        for (std::size_t j = 0; j < m; ++j)
+          out[j] = ((selected[j * items + target] & letters) != 0) != negate;
         break;
       case K::scenario_at_least:
-        v = levels[target] >= level;
+        for (std::size_t j = 0; j < m; ++j)
+          out[j] = (levels[j * scenarios + target] >= level) != negate;
         break;
       case K::any_scenario_at_least:
-        v = highest >= level;  // the row's highest scenario level
+        for (std::size_t j = 0; j < m; ++j) out[j] = (highest[j] >= level) != negate;
         break;
       default:
         break;
     }
-    return v != negate;
   }
 };
 
@@ -177,10 +181,23 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
                            .points.thousandths();
     }
   }
+  // With at most 4 levels, a scenario cell adds to its row's counts of scenarios above each
+  // level (byte l) and of constraint scenarios among them (byte 4 + l) in one addition.
+  const bool packed_counts = top <= 4 && scenarios < 256;
   for (auto& col : columns) {
-    for (const Cell& cell : col.cells)
-      col.packed.push_back({col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask,
-                            cell.clean, cell.points});
+    for (const Cell& cell : col.cells) {
+      std::int64_t add = cell.points;
+      if (col.scenario && packed_counts && cell.clean) {
+        std::uint64_t counts = 0;
+        for (int l = 0; l < cell.level; ++l) {
+          counts += std::uint64_t{1} << (8 * l);
+          if (rules.scenarios[col.index].constraint) counts += std::uint64_t{1} << (8 * (4 + l));
+        }
+        add = static_cast<std::int64_t>(counts);
+      }
+      col.packed.push_back(
+          {col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, cell.clean, add});
+    }
   }
   std::vector<std::pair<Leaf, Leaf>> leaves;  // when, then; one per rule when all are leaves
   for (const auto& rule : index.consistency) {
@@ -191,7 +208,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     }
     leaves.emplace_back(*when, *then);
   }
-  const bool flat_rules = leaves.size() == index.consistency.size();
+  // Up to 32 rules, so that a row's broken rules are the bits of one word.
+  const bool flat_rules = leaves.size() == index.consistency.size() && leaves.size() <= 32;
   std::vector<int> constraint(scenarios);
   for (std::size_t k = 0; k < scenarios; ++k) constraint[k] = rules.scenarios[k].constraint;
 
@@ -245,10 +263,17 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     std::vector<std::int8_t> lev(tile * scenarios);
     std::vector<std::int64_t> pts(tile * dims);
     std::vector<std::uint8_t> slow(tile);
+    std::vector<std::int8_t> high(tile);      // each row's highest scenario level
+    std::vector<std::uint64_t> counts(tile);  // packed counts of levels (packed_counts)
+    std::vector<std::uint32_t> broken(tile);  // bit k: consistency rule k fails
+    std::vector<std::uint8_t> when(tile), then(tile);
     for (std::size_t t0 = begin; t0 < end; t0 += tile) {
       const std::size_t m = std::min(end - t0, tile);
       std::fill_n(slow.begin(), m, complete ? 0 : 1);
       std::fill_n(pts.begin(), m * dims, 0);
+      std::fill_n(high.begin(), m, 0);
+      std::fill_n(counts.begin(), m, 0);
+      std::fill_n(broken.begin(), m, 0);
       if (table.has_id)
         for (std::size_t j = 0; j < m; ++j) slow[j] |= !table.has_id[t0 + j];
       for (const auto& col : columns) {
@@ -262,7 +287,10 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
               slow[j] = 1;
               continue;
             }
-            lev[j * scenarios + at_item] = static_cast<std::int8_t>(cells[code].value);
+            const auto level = static_cast<std::int8_t>(cells[code].value);
+            lev[j * scenarios + at_item] = level;
+            high[j] = std::max(high[j], level);
+            counts[j] += static_cast<std::uint64_t>(cells[code].points);
           }
         } else {
           for (std::size_t j = 0; j < m; ++j) {
@@ -276,21 +304,26 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           }
         }
       }
+      if (flat_rules) {
+        for (std::size_t k = 0; k < leaves.size(); ++k) {
+          leaves[k].first.on_tile(m, sel.data(), items, lev.data(), scenarios, high.data(),
+                                  when.data());
+          leaves[k].second.on_tile(m, sel.data(), items, lev.data(), scenarios, high.data(),
+                                   then.data());
+          for (std::size_t j = 0; j < m; ++j)
+            broken[j] |= static_cast<std::uint32_t>(when[j] & !then[j]) << k;
+        }
+      }
       for (std::size_t j = 0; j < m; ++j) {
         const std::size_t r = t0 + j;
         if (!slow[j] && flat_rules) {
           // Every cell clean: the answers are the cells' options, and only the consistency rules
           // remain to check, each a test or two on the row's answers.
-          const std::uint32_t* selected = &sel[j * items];
           const std::int8_t* levels = &lev[j * scenarios];
-          int highest = 0;
-          for (std::size_t k = 0; k < scenarios; ++k) highest = std::max<int>(highest, levels[k]);
           const std::string* error = nullptr;
           fired.clear();
-          for (std::size_t k = 0; k < leaves.size(); ++k) {
-            if (!leaves[k].first(selected, levels, highest) ||
-                leaves[k].second(selected, levels, highest))
-              continue;
+          for (std::uint32_t bits = broken[j]; bits; bits &= bits - 1) {
+            const auto k = static_cast<std::size_t>(std::countr_zero(bits));
             if (rules.consistency[k].severity != Severity::error) {
               fired.push_back(static_cast<std::uint16_t>(k));
             } else if (!error) {
@@ -312,7 +345,17 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             out.dim_points[r * dims + d] = pts[j * dims + d];
             total += pts[j * dims + d];
           }
-          rank(r, total, levels);
+          if (!packed_counts) {
+            rank(r, total, levels);
+            continue;
+          }
+          out.total[r] = total;
+          std::copy_n(levels, scenarios, &out.scenario_levels[r * scenarios]);
+          for (std::size_t l = 0; l < top; ++l) {
+            at[l] = static_cast<std::int32_t>((counts[j] >> (8 * l)) & 0xff);
+            con[l] = static_cast<std::int32_t>((counts[j] >> (8 * (4 + l))) & 0xff);
+          }
+          out.level[r] = detail::level_for(rules.level_rule, total, at.data(), con.data());
           continue;
         }
         if (!slow[j]) {  // the same, with the coder's check of the consistency rules
