@@ -60,25 +60,24 @@ struct Leaf {
     if (c.kind == K::all || c.kind == K::any) return std::nullopt;
     return Leaf{c.kind, c.target, c.letters, c.level, false};
   }
-  // The test on rows [0, m) of a tile of answers, one row after another: the kind is chosen
-  // once, not per row.
-  void on_tile(std::size_t m, const std::uint32_t* selected, std::size_t items,
-               const std::int8_t* levels, std::size_t scenarios, const std::int8_t* highest,
+  // The test on rows [0, m) of a tile of answers held column by column (`tile` rows a
+  // column): the kind is chosen once, and each loop runs along one column.
+  void on_tile(std::size_t m, std::size_t tile, const std::uint32_t* selected,
+               const std::int8_t* levels, const std::int8_t* highest,
                std::uint8_t* out) const noexcept {
     using K = Condition::Kind;
+    const std::uint32_t* answers = selected + target * tile;
+    const std::int8_t* rated = levels + target * tile;
     switch (kind) {
       case K::has:
       case K::has_all:
-        for (std::size_t j = 0; j < m; ++j)
-          out[j] = ((selected[j * items + target] & letters) == letters) != negate;
+        for (std::size_t j = 0; j < m; ++j) out[j] = ((answers[j] & letters) == letters) != negate;
         break;
       case K::has_any:
-        for (std::size_t j = 0; j < m; ++j)
-          out[j] = ((selected[j * items + target] & letters) != 0) != negate;
+        for (std::size_t j = 0; j < m; ++j) out[j] = ((answers[j] & letters) != 0) != negate;
         break;
       case K::scenario_at_least:
-        for (std::size_t j = 0; j < m; ++j)
-          out[j] = (levels[j * scenarios + target] >= level) != negate;
+        for (std::size_t j = 0; j < m; ++j) out[j] = (rated[j] >= level) != negate;
         break;
       case K::any_scenario_at_least:
         for (std::size_t j = 0; j < m; ++j) out[j] = (highest[j] >= level) != negate;
@@ -288,7 +287,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
               continue;
             }
             const auto level = static_cast<std::int8_t>(cells[code].value);
-            lev[j * scenarios + at_item] = level;
+            lev[at_item * tile + j] = level;
             high[j] = std::max(high[j], level);
             counts[j] += static_cast<std::uint64_t>(cells[code].points);
           }
@@ -299,17 +298,15 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
               slow[j] = 1;
               continue;
             }
-            sel[j * items + at_item] = cells[code].value;
+            sel[at_item * tile + j] = cells[code].value;
             pts[j * dims + d] += cells[code].points;
           }
         }
       }
       if (flat_rules) {
         for (std::size_t k = 0; k < leaves.size(); ++k) {
-          leaves[k].first.on_tile(m, sel.data(), items, lev.data(), scenarios, high.data(),
-                                  when.data());
-          leaves[k].second.on_tile(m, sel.data(), items, lev.data(), scenarios, high.data(),
-                                   then.data());
+          leaves[k].first.on_tile(m, tile, sel.data(), lev.data(), high.data(), when.data());
+          leaves[k].second.on_tile(m, tile, sel.data(), lev.data(), high.data(), then.data());
           for (std::size_t j = 0; j < m; ++j)
             broken[j] |= static_cast<std::uint32_t>(when[j] & !then[j]) << k;
         }
@@ -319,7 +316,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         if (!slow[j] && flat_rules) {
           // Every cell clean: the answers are the cells' options, and only the consistency rules
           // remain to check, each a test or two on the row's answers.
-          const std::int8_t* levels = &lev[j * scenarios];
+          std::int8_t* levels = &out.scenario_levels[r * scenarios];
+          for (std::size_t k = 0; k < scenarios; ++k) levels[k] = lev[k * tile + j];
           const std::string* error = nullptr;
           fired.clear();
           for (std::uint32_t bits = broken[j]; bits; bits &= bits - 1) {
@@ -332,6 +330,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           }
           if (error) {
             out.errors[r] = *error;
+            std::fill_n(levels, scenarios, 0);  // rows with errors hold zeros
             continue;
           }
           if (table.warnings) {
@@ -350,7 +349,6 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             continue;
           }
           out.total[r] = total;
-          std::copy_n(levels, scenarios, &out.scenario_levels[r * scenarios]);
           for (std::size_t l = 0; l < top; ++l) {
             at[l] = static_cast<std::int32_t>((counts[j] >> (8 * l)) & 0xff);
             con[l] = static_cast<std::int32_t>((counts[j] >> (8 * (4 + l))) & 0xff);
@@ -359,10 +357,10 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           continue;
         }
         if (!slow[j]) {  // the same, with the coder's check of the consistency rules
-          c.selected.assign(sel.begin() + static_cast<std::ptrdiff_t>(j * items),
-                            sel.begin() + static_cast<std::ptrdiff_t>((j + 1) * items));
-          c.levels.assign(lev.begin() + static_cast<std::ptrdiff_t>(j * scenarios),
-                          lev.begin() + static_cast<std::ptrdiff_t>((j + 1) * scenarios));
+          c.selected.resize(items);
+          c.levels.resize(scenarios);
+          for (std::size_t i = 0; i < items; ++i) c.selected[i] = sel[i * tile + j];
+          for (std::size_t k = 0; k < scenarios; ++k) c.levels[k] = lev[k * tile + j];
           c.errors.clear();
           c.warnings.clear();
           c.fired.clear();
@@ -386,7 +384,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             out.dim_points[r * dims + d] = pts[j * dims + d];
             total += pts[j * dims + d];
           }
-          rank(r, total, &lev[j * scenarios]);
+          rank(r, total, c.levels.data());
           continue;
         }
 
