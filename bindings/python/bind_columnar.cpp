@@ -424,6 +424,10 @@ class PointerCache {
 
 // The code of one Python cell (under the GIL).
 std::int32_t object_code(PyObject* o, Factorizer& f) {
+  if (PyUnicode_CheckExact(o) && PyUnicode_IS_COMPACT_ASCII(o)) {  // no call, no copy
+    return f.code(std::string_view(static_cast<const char*>(PyUnicode_DATA(o)),
+                                   static_cast<std::size_t>(PyUnicode_GET_LENGTH(o))));
+  }
   if (PyUnicode_Check(o)) {
     Py_ssize_t size = 0;
     const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
@@ -463,8 +467,17 @@ void code_numpy(const py::array& array, Factorizer& f, std::vector<std::int32_t>
       return;
     }
     PointerCache by_identity;
+    // Cells that are all different objects (strings read from a file) would only fill the cache:
+    // when the first 4,096 cells find fewer than half their objects there, stop using it.
+    bool use_cache = true;
+    std::size_t hits = 0;
     for (std::size_t i = 0; i < n; ++i) {
       PyObject* o = objects.data()[i].ptr();
+      if (i == 4096 && hits < 2048) use_cache = false;
+      if (!use_cache) {
+        codes[i] = object_code(o, f);
+        continue;
+      }
       std::int32_t* cached = by_identity.find_or_slot(o);
       if (*cached == PointerCache::kNew) {
         const std::int32_t c = object_code(o, f);
@@ -473,6 +486,7 @@ void code_numpy(const py::array& array, Factorizer& f, std::vector<std::int32_t>
         codes[i] = c;
       } else {
         codes[i] = *cached;
+        ++hits;
       }
     }
   }
