@@ -1,6 +1,8 @@
-"""score_frame against a straightforward pandas implementation of the same 2024 rules.
+"""score_frame against a straightforward pandas implementation of the same 2024 rules, on each
+kind of column users hold: pandas' default strings (arrow-backed with pandas 3 and pyarrow),
+object strings, categoricals, a pyarrow Table and a Polars DataFrame.
 
-    pip install . && python3 benchmarks/bench_python.py [rows]      (default 1,000,000)
+    pip install ".[test]" && python3 benchmarks/bench_python.py [rows]      (default 1,000,000)
 
 The pandas version is what an analyst would write: vectorised column operations (str.contains
 per option letter, map, pd.cut, comparisons), no Python loop over rows. It is checked to give
@@ -88,12 +90,12 @@ def pandas_score(df: pd.DataFrame, scenario_ids: list) -> pd.DataFrame:
         col = df[item]
         points[item] = sum(col.str.contains(letter, regex=False) * p for letter, p in options.items())
     for item, options in SINGLE.items():
-        points[item] = df[item].map(options)
+        points[item] = df[item].map(options).astype(float)  # categoricals map to categoricals
     for item, band_points in BAND.items():
         col = df[item]
         pct = pd.to_numeric(col, errors="coerce")
         by_number = pd.cut(pct, [-0.001, 10, 20, 40, 60, 100], labels=False, include_lowest=True)
-        by_letter = col.map({l: i for i, l in enumerate("ABCDE")})
+        by_letter = col.map({l: i for i, l in enumerate("ABCDE")}).astype(float)
         band = by_number.fillna(by_letter).astype(int)
         points[item] = pd.Series(np.array(band_points)[band.to_numpy()], index=df.index)
     out = pd.DataFrame(index=df.index)
@@ -117,23 +119,55 @@ def timed(f, *args, **kwargs):
     return result, time.perf_counter() - t
 
 
+def frames(frame: pd.DataFrame, items: list) -> dict:
+    """The same surveys as each kind of column a user may hold: pandas' default strings
+    (arrow-backed when pyarrow is installed), object strings, categoricals, and, when installed,
+    a pyarrow Table and a Polars DataFrame. Each with the pandas frame the reference runs on (for
+    Arrow and Polars, pandas' default frame)."""
+    as_object = frame.astype({i: object for i in items})
+    kinds = {}
+    if isinstance(frame[items[0]].dtype, pd.StringDtype):
+        kinds[f"pandas strings ({frame[items[0]].dtype.storage})"] = (frame, frame)
+    kinds["pandas object strings"] = (as_object, as_object)
+    as_category = frame.astype({i: "category" for i in items})
+    kinds["pandas categoricals"] = (as_category, as_category)
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return kinds
+    table = pa.Table.from_pandas(as_object, preserve_index=False)
+    kinds["pyarrow Table"] = (table, frame)
+    try:
+        import polars as pl
+    except ImportError:
+        return kinds
+    kinds["Polars DataFrame"] = (pl.from_arrow(table), frame)
+    return kinds
+
+
 def main() -> None:
     rules = smedx.load_rules("miit-2024")
+    items = [i[0] for i in rules.items()]
     frame, gen_s = timed(synthetic_frame, rules, ROWS)
-    print(f"smedx {smedx.__version__}, pandas {pd.__version__}, numpy {np.__version__}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} cores; {ROWS:,} rows "
-          f"(generated in {gen_s:.1f} s)")
-    ours_all, t_all = timed(smedx.score_frame, frame, rules)
-    ours_one, t_one = timed(smedx.score_frame, frame, rules, threads=1)
-    theirs, t_pandas = timed(pandas_score, frame, rules.scenario_ids)
-    assert ours_all["error"].isna().all()
-    assert (ours_all["level"].astype(int).to_numpy() == theirs["level"].to_numpy()).all()
-    assert np.allclose(ours_all["total"].astype(float), theirs["total"])
-    assert ours_all.equals(ours_one)
-    for name, secs in (("smedx.score_frame, all threads", t_all), ("smedx.score_frame, 1 thread", t_one),
-                       ("pandas, vectorised", t_pandas)):
-        print(f"{name:32s} {secs:7.2f} s  {ROWS / secs:12,.0f} rows/s")
-    print(f"speed-up over pandas: {t_pandas / t_all:.1f}x (all threads), {t_pandas / t_one:.1f}x (1 thread)")
+    versions = [f"smedx {smedx.__version__}", f"pandas {pd.__version__}", f"numpy {np.__version__}"]
+    for name in ("pyarrow", "polars"):
+        try:
+            versions.append(f"{name} {__import__(name).__version__}")
+        except ImportError:
+            versions.append(f"no {name}")
+    print(f"{', '.join(versions)}, Python {platform.python_version()}, {os.cpu_count()} cores; "
+          f"{ROWS:,} rows (generated in {gen_s:.1f} s)")
+    print(f"{'columns':28s} {'smedx':>8s} {'1 thread':>9s} {'pandas':>8s} {'speed-up':>9s} {'1 thread':>9s}")
+    for kind, (data, reference) in frames(frame, items).items():
+        ours_all, t_all = timed(smedx.score_frame, data, rules)
+        ours_one, t_one = timed(smedx.score_frame, data, rules, threads=1)
+        theirs, t_pandas = timed(pandas_score, reference, rules.scenario_ids)
+        assert ours_all["error"].isna().all(), kind
+        assert (ours_all["level"].astype(int).to_numpy() == theirs["level"].to_numpy()).all(), kind
+        assert np.allclose(ours_all["total"].astype(float), theirs["total"]), kind
+        assert ours_all.equals(ours_one), kind
+        print(f"{kind:28s} {t_all:7.3f}s {t_one:8.3f}s {t_pandas:7.2f}s {t_pandas / t_all:8.1f}x "
+              f"{t_pandas / t_one:8.1f}x")
 
 
 if __name__ == "__main__":

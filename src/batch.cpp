@@ -18,6 +18,7 @@
 #include "parallel.h"
 #include "record_json.h"
 #include "record_reader.h"
+#include "smedx/columns.h"
 #include "smedx/survey_io.h"
 #include "survey_coder.h"
 
@@ -121,6 +122,8 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     } else {
       coded = CodedSurvey{};
       coded.enterprise_id = std::move(parsed.enterprise_id);
+      coded.enterprise =
+          std::move(parsed.enterprise);  // pass-through fields still reach the output
       coded.errors = std::move(parsed.issues);
     }
   };
@@ -247,6 +250,19 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
 
 }  // namespace
 
+std::vector<std::string> csv_enterprise_fields(std::istream& in, const RuleSet& rules,
+                                               TextEncoding encoding) {
+  RecordReader reader(in, InputFormat::csv, encoding);
+  RawRecord header;
+  std::vector<std::string> fields;
+  if (!reader.next(header) || !header.problem.empty()) return fields;
+  const auto names = split_csv(header.text);
+  if (!names) return fields;
+  for (auto& c : classify_columns(*names, rules).columns)
+    if (c.kind == TableColumn::Kind::field) fields.push_back(std::move(c.name));
+  return fields;
+}
+
 std::span<const std::string_view> json_record_keys() noexcept {
   return detail::JsonRecordWriter::keys;
 }
@@ -278,8 +294,10 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     const RuleSet& rules = engine.rules();
     return stream_records(
         engine, in, source, format, options,
-        [&rules](std::string& buffer, const CodedSurvey& coded, const BlockScores& scores,
-                 std::size_t row) { detail::append_csv_row(buffer, rules, coded, scores, row); },
+        [&rules, &output](std::string& buffer, const CodedSurvey& coded, const BlockScores& scores,
+                          std::size_t row) {
+          detail::append_csv_row(buffer, rules, coded, scores, row, output.csv_fields);
+        },
         write, progress);
   }
   unsigned fields = output.fields.empty() ? detail::JsonRecordWriter::all : 0;

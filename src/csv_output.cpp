@@ -29,9 +29,25 @@ void detail::append_csv_text(std::string& out, std::string_view s) {
 
 namespace {
 
+// The enterprise fields named, each after a comma, as the survey has them (empty if not).
+void field_cells(std::string& out, const std::vector<std::pair<std::string, std::string>>& have,
+                 const std::vector<std::string>& fields) {
+  for (const auto& f : fields) {
+    out += ',';
+    for (const auto& [key, value] : have) {
+      if (key == f) {
+        detail::append_csv_text(out, value);
+        break;
+      }
+    }
+  }
+}
+
 void error_row(std::string& out, const RuleSet& rules, std::string_view id,
-               std::string_view message) {
+               const std::vector<std::pair<std::string, std::string>>& have,
+               const std::vector<std::string>& fields, std::string_view message) {
   detail::append_csv_text(out, id);
+  field_cells(out, have, fields);
   out += ",,";
   out.append(rules.dimensions.size() + rules.scenarios.size(), ',');
   out += ',';
@@ -41,9 +57,12 @@ void error_row(std::string& out, const RuleSet& rules, std::string_view id,
 }  // namespace
 
 void detail::append_csv_row(std::string& out, const RuleSet& rules, const CodedSurvey& s,
-                            const BlockScores& scores, std::size_t row) {
-  if (!s.ok()) return error_row(out, rules, s.enterprise_id, s.errors.front().message);
+                            const BlockScores& scores, std::size_t row,
+                            const std::vector<std::string>& fields) {
+  if (!s.ok())
+    return error_row(out, rules, s.enterprise_id, s.enterprise, fields, s.errors.front().message);
   append_csv_text(out, s.enterprise_id);
+  field_cells(out, s.enterprise, fields);
   // The numbers go into a scratch buffer of this thread first, then into `out` at once.
   const std::size_t dims = rules.dimensions.size();
   thread_local std::vector<char> scratch;
@@ -65,8 +84,13 @@ void detail::append_csv_row(std::string& out, const RuleSet& rules, const CodedS
   out.append(scratch.data(), static_cast<std::size_t>(p - scratch.data()));
 }
 
-std::string csv_header(const RuleSet& rules) {
-  std::string out = "enterprise_id,level,total";
+std::string csv_header(const RuleSet& rules, const std::vector<std::string>& fields) {
+  std::string out = "enterprise_id";
+  for (const auto& f : fields) {
+    out += ',';
+    detail::append_csv_text(out, f);
+  }
+  out += ",level,total";
   for (const auto& d : rules.dimensions) out += "," + d.id;
   for (const auto& s : rules.scenarios) out += "," + s.id;
   return out + ",error";
@@ -75,7 +99,7 @@ std::string csv_header(const RuleSet& rules) {
 std::string to_csv(const Assessment& a, const RuleSet& rules) {
   std::string out;
   if (!a.ok()) {
-    error_row(out, rules, a.enterprise_id, a.errors.front().message);
+    error_row(out, rules, a.enterprise_id, {}, {}, a.errors.front().message);
     return out;
   }
   detail::append_csv_text(out, a.enterprise_id);
@@ -95,9 +119,11 @@ std::string to_csv(const Assessment& a, const RuleSet& rules) {
   return out;
 }
 
-std::string to_csv(const ScoredRecord& r) {
+std::string to_csv(const ScoredRecord& r) { return to_csv(r, {}); }
+
+std::string to_csv(const ScoredRecord& r, const std::vector<std::string>& fields) {
   std::string out;
-  detail::append_csv_row(out, r.engine.rules(), r.survey, r.scores, r.row);
+  detail::append_csv_row(out, r.engine.rules(), r.survey, r.scores, r.row, fields);
   return out;
 }
 

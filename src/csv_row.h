@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "smedx/engine.h"
 
@@ -15,8 +16,10 @@ namespace smedx::detail {
 // spreadsheet shows it as text instead of running it as a formula (OWASP's CSV injection advice).
 void append_csv_text(std::string& out, std::string_view text);
 
-// Appends the CSV row of row `row` of a block's scores (no newline).
+// Appends the CSV row of row `row` of a block's scores (no newline): the id, then the enterprise
+// `fields` named (empty where the survey has none), then the scores.
 void append_csv_row(std::string& out, const RuleSet& rules, const CodedSurvey& s,
-                    const BlockScores& scores, std::size_t row);
+                    const BlockScores& scores, std::size_t row,
+                    const std::vector<std::string>& fields = {});
 
 }  // namespace smedx::detail

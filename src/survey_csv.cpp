@@ -8,6 +8,7 @@
 #include "cell.h"
 #include "rule_reader.h"
 #include "smedx/batch.h"
+#include "smedx/columns.h"
 #include "smedx/survey_io.h"
 #include "survey_coder.h"
 
@@ -51,54 +52,28 @@ std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet&
     issues.push_back(Issue{Severity::error, "malformed CSV header: unclosed quote", "", where, ""});
     return std::nullopt;
   }
+  // The column rule is the library's, shared with score_frame (smedx/columns.h).
+  TableColumns table = classify_columns(*names, rules);
+  for (auto& message : table.errors)
+    issues.push_back(Issue{Severity::error, std::move(message), "", where, ""});
   CsvLayout layout;
-  std::set<std::string> seen;
-  bool has_id = false;
-  // phase and assessed_on: a pilot programme's baseline and acceptance surveys (programmes.md).
-  static const std::vector<std::string_view> fields = {"name", "industry", "district", "phase",
-                                                       "assessed_on"};
-  std::vector<std::string_view> known = {"enterprise_id", "name",  "industry",
-                                         "district",      "phase", "assessed_on"};
-  for (const Item* item : rules.items()) known.push_back(item->id);
-  for (const auto& s : rules.scenarios) known.push_back(s.id);
-  for (const auto& raw : *names) {
-    std::string name = raw;
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.erase(name.begin());
-    CsvLayout::Column col{CsvLayout::Column::Kind::field, name};
-    std::string canonical = name;
-    if (name == "enterprise_id") {
-      col.kind = CsvLayout::Column::Kind::enterprise_id;
-      has_id = true;
-    } else if (const Item* item = rules.find_item(name)) {
-      col.kind = CsvLayout::Column::Kind::item;
-      col.multi = item->kind == ItemKind::multi;
-      canonical = item->id;
-    } else if (const Scenario* s = rules.find_scenario(name)) {
-      col.kind = CsvLayout::Column::Kind::scenario;
-      canonical = s->id;
-    } else if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
-      // A misspelt item would otherwise pass as an unanswered one: say so.
-      const std::string hint = detail::nearest(name, known);
-      issues.push_back(Issue{Severity::error,
-                             hint.empty()
-                                 ? fmt::format("unknown column '{}' in the CSV header", name)
-                                 : fmt::format("unknown column '{}' in the CSV header (did "
-                                               "you mean '{}'?)",
-                                               name, hint),
-                             "", where, ""});
-      continue;
-    }
-    if (!seen.insert(canonical).second) {
-      issues.push_back(Issue{Severity::error,
-                             fmt::format("column '{}' appears twice in the CSV header", name), "",
-                             where, ""});
+  for (auto& c : table.columns) {
+    CsvLayout::Column col{CsvLayout::Column::Kind::field, std::move(c.name)};
+    switch (c.kind) {
+      case TableColumn::Kind::enterprise_id:
+        col.kind = CsvLayout::Column::Kind::enterprise_id;
+        break;
+      case TableColumn::Kind::field:
+        break;
+      case TableColumn::Kind::item:
+        col.kind = CsvLayout::Column::Kind::item;
+        col.multi = rules.find_item(c.id)->kind == ItemKind::multi;
+        break;
+      case TableColumn::Kind::scenario:
+        col.kind = CsvLayout::Column::Kind::scenario;
+        break;
     }
     layout.columns.push_back(std::move(col));
-  }
-  if (!has_id) {
-    issues.push_back(
-        Issue{Severity::error, "the CSV header has no 'enterprise_id' column", "", where, ""});
   }
   if (has_errors(issues)) return std::nullopt;
   return layout;
@@ -165,7 +140,11 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
     }
   }
   out.enterprise_id = s.enterprise_id;
-  if (out.issues.empty()) out.survey = std::move(s);
+  if (out.issues.empty()) {
+    out.survey = std::move(s);
+  } else {
+    out.enterprise = std::move(s.enterprise);  // pass-through fields still reach the output
+  }
   detail::cap_issues(out.issues);
   return out;
 }

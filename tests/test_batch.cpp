@@ -112,7 +112,7 @@ TEST_SUITE("batch") {
     CHECK(s.errors == 2);
     // The header's problems once, on the first record; the later rows point at the header.
     CHECK(out.str() ==
-          "unknown column 'netwrok' in the CSV header (did you mean 'network'?)\n"
+          "unknown column 'netwrok' (did you mean 'network'?)\n"
           "not read: the CSV header on line 1 has errors\n");
     CHECK(s.fatal.size() == 2);
   }

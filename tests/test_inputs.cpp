@@ -167,8 +167,12 @@ TEST_SUITE("inputs") {
   }
 
   TEST_CASE("inputs.a bad CSV header is reported once, each row points at it") {
+    // 22 columns a letter away from an item or scenario id: each is an error (columns.h).
     std::string header = "enterprise_id";
-    for (int i = 1; i <= 22; ++i) header += fmt::format(",zz{}", i);
+    std::vector<std::string> ids;
+    for (const auto* item : engine().rules().items()) ids.push_back(item->id);
+    for (const auto& sc : engine().rules().scenarios) ids.push_back(sc.id);
+    for (int i = 0; i < 22; ++i) header += "," + ids[static_cast<std::size_t>(i)] + "x";
     smedx::BatchSummary summary;
     std::istringstream in(header + "\nA,1\nB,2\nC,3\n");
     std::ostringstream out;
@@ -184,13 +188,13 @@ TEST_SUITE("inputs") {
     CHECK(summary.records == 3);
     CHECK(summary.errors == 3);
     REQUIRE(summary.fatal.size() == 21);
-    CHECK(summary.fatal[0].message == "unknown column 'zz1' in the CSV header");
+    CHECK(summary.fatal[0].message == "unknown column 'networkx' (did you mean 'network'?)");
     CHECK(summary.fatal[20].message == "… and 2 more errors");
     std::istringstream lines(out.str());
     std::vector<std::string> got;
     for (std::string l; std::getline(lines, l);) got.push_back(l);
     REQUIRE(got.size() == 3);
-    CHECK(got[0].rfind("unknown column 'zz1' in the CSV header@1|", 0) == 0);
+    CHECK(got[0].rfind("unknown column 'networkx' (did you mean 'network'?)@1|", 0) == 0);
     CHECK(got[0].size() > 400);
     CHECK(got[1] == "not read: the CSV header on line 1 has errors@3");
     CHECK(got[2] == "not read: the CSV header on line 1 has errors@4");

@@ -1,18 +1,26 @@
-// Scoring a data frame column by column: numpy columns in (object, integer or float), codes
-// into each column's distinct cell texts made here, numpy columns out, and the GIL released
-// while the rows are scored.
+// Scoring a data frame column by column. A column comes as an Arrow stream (the C stream
+// interface's PyCapsule: pandas' arrow-backed strings, pyarrow, Polars), as a categorical
+// (codes and categories) or as a numpy array (object, integer or float). Each becomes codes into
+// its distinct cell texts; Arrow and categorical columns are read with the GIL released, a
+// column per thread, and so are the rows scored. Results come back as numpy columns.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
+#include <cstring>
 #include <deque>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 
+#include "arrow_c.h"
 #include "bindings.h"
 #include "name_table.h"
 #include "smedx/columnar.h"
+#include "smedx/columns.h"
 
 namespace py = pybind11;
 
@@ -34,33 +42,352 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// One column as codes into its distinct cell texts: the text a CSV cell would hold. Missing
-// (None, NaN, an empty string) is -1. This runs under the GIL for every cell of every object
-// column, so it is built for speed: cells that are the very same Python object (single letters,
-// strings mapped from a few values) are found by pointer before any text is hashed, and texts
-// go into an open-addressing table (detail::NameTable) keyed by views into the Python objects,
-// which the array keeps alive while this runs.
-struct Factorizer {
-  std::vector<std::int32_t> codes;
-  std::deque<std::string> values;  // distinct texts; a deque keeps the table's views valid
-  detail::NameTable seen;
+// One column's distinct cell texts (what a CSV cell would hold) and their codes; missing (an
+// empty or blank text) is -1. Short texts (letters, "B|C", "37.5": nearly every cell) are
+// looked up as one 64-bit word; longer ones in a table of views into the kept texts. With
+// `presence` set, every text is code 0: all the enterprise_id column needs to say.
+class Factorizer {
+ public:
+  explicit Factorizer(bool presence = false) : presence_(presence) {}
 
   std::int32_t code(std::string_view text) {
-    text = trim(text);
+    if (!text.empty() && (is_blank(text.front()) || is_blank(text.back()))) text = trim(text);
     if (text.empty()) return -1;
-    if (auto c = seen.find(text)) return static_cast<std::int32_t>(*c);
-    const auto c = static_cast<std::int32_t>(values.size());
-    values.emplace_back(text);
-    seen.add(values.back(), static_cast<std::uint32_t>(c));
+    if (presence_) return 0;
+    if (text.size() < 8) return short_code(text);
+    if (auto c = long_.find(text)) return static_cast<std::int32_t>(*c);
+    const std::int32_t c = add(text);
+    long_.add(values_.back(), static_cast<std::uint32_t>(c));
     return c;
   }
   std::int32_t number(double v) {
     if (std::isnan(v)) return -1;
-    return code(fmt::format("{}", v));  // the shortest text that reads back as v
+    if (presence_) return 0;
+    auto [it, fresh] = numbers_.emplace(v, 0);
+    if (fresh) it->second = code(fmt::format("{}", v));  // the shortest text that reads back
+    return it->second;
+  }
+  std::vector<std::string> values() const { return {values_.begin(), values_.end()}; }
+  bool presence() const { return presence_; }
+
+ private:
+  static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+  std::int32_t add(std::string_view text) {
+    values_.emplace_back(text);
+    return static_cast<std::int32_t>(values_.size() - 1);
+  }
+  std::int32_t short_code(std::string_view text) {
+    char bytes[8] = {};
+    switch (text.size()) {  // copies of a constant size: inlined, no call per cell
+      case 7:
+        std::memcpy(bytes, text.data(), 7);
+        break;
+      case 6:
+        std::memcpy(bytes, text.data(), 6);
+        break;
+      case 5:
+        std::memcpy(bytes, text.data(), 5);
+        break;
+      case 4:
+        std::memcpy(bytes, text.data(), 4);
+        break;
+      case 3:
+        std::memcpy(bytes, text.data(), 3);
+        break;
+      case 2:
+        std::memcpy(bytes, text.data(), 2);
+        break;
+      default:
+        bytes[0] = text[0];
+    }
+    bytes[7] = static_cast<char>(text.size());  // never 0: an empty slot is key 0
+    std::uint64_t key;
+    std::memcpy(&key, bytes, 8);
+    if ((short_count_ + 1) * 2 > keys_.size()) grow();
+    const std::size_t mask = keys_.size() - 1;
+    std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+    for (; keys_[i]; i = (i + 1) & mask)
+      if (keys_[i] == key) return codes_[i];
+    keys_[i] = key;
+    codes_[i] = add(text);
+    ++short_count_;
+    return codes_[i];
+  }
+  void grow() {
+    std::vector<std::uint64_t> keys = std::move(keys_);
+    std::vector<std::int32_t> codes = std::move(codes_);
+    keys_.assign(keys.empty() ? 64 : keys.size() * 2, 0);
+    codes_.assign(keys_.size(), 0);
+    const std::size_t mask = keys_.size() - 1;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (!keys[k]) continue;
+      std::size_t i = (keys[k] * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+      while (keys_[i]) i = (i + 1) & mask;
+      keys_[i] = keys[k];
+      codes_[i] = codes[k];
+    }
+  }
+
+  bool presence_;
+  std::deque<std::string> values_;  // a deque keeps the long table's views valid
+  detail::NameTable long_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::int32_t> codes_;
+  std::size_t short_count_ = 0;
+  std::unordered_map<double, std::int32_t> numbers_;
+};
+
+// Whole numbers: small ranges (scenario levels) by offset, others through a map.
+template <typename T, typename Valid>
+void code_ints(const T* v, std::size_t n, Valid valid, Factorizer& f, std::int32_t* out) {
+  bool any = false;
+  T lo = 0, hi = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!valid(i)) continue;
+    if (!any || v[i] < lo) lo = v[i];
+    if (!any || v[i] > hi) hi = v[i];
+    any = true;
+  }
+  // Unsigned arithmetic: the span of int64 extremes overflows a signed difference.
+  if (static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) < 4096) {
+    std::vector<std::int32_t> by_offset(static_cast<std::size_t>(hi - lo) + 1, -2);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!valid(i)) {
+        out[i] = -1;
+        continue;
+      }
+      std::int32_t& c = by_offset[static_cast<std::size_t>(v[i] - lo)];
+      if (c == -2) c = f.code(std::to_string(v[i]));
+      out[i] = c;
+    }
+    return;
+  }
+  std::unordered_map<T, std::int32_t> seen;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!valid(i)) {
+      out[i] = -1;
+      continue;
+    }
+    auto [it, fresh] = seen.emplace(v[i], 0);
+    if (fresh) it->second = f.code(std::to_string(v[i]));
+    out[i] = it->second;
+  }
+}
+
+// --- Arrow ----------------------------------------------------------------------------------
+
+// A validity bitmap (none: every value is there), at the array's offset.
+struct Validity {
+  const std::uint8_t* bits;
+  std::int64_t offset;
+  explicit Validity(const ArrowArray& a)
+      : bits(a.null_count == 0 ? nullptr : static_cast<const std::uint8_t*>(a.buffers[0])),
+        offset(a.offset) {}
+  bool operator()(std::size_t i) const {
+    if (!bits) return true;
+    const auto j = static_cast<std::uint64_t>(offset) + i;
+    return (bits[j >> 3] >> (j & 7)) & 1;
   }
 };
 
-// Codes by object identity, in front of the text table.
+// The text of element i of a string or binary array (utf8, large utf8, string view).
+struct Strings {
+  enum class Kind { utf8, large, view } kind;
+  const ArrowArray& a;
+  static std::optional<Kind> kind_of(std::string_view format) {
+    if (format == "u" || format == "z") return Kind::utf8;
+    if (format == "U" || format == "Z") return Kind::large;
+    if (format == "vu" || format == "vz") return Kind::view;
+    return std::nullopt;
+  }
+  std::string_view operator()(std::size_t i) const {
+    const std::size_t j = static_cast<std::size_t>(a.offset) + i;
+    const char* data = static_cast<const char*>(a.buffers[2]);
+    switch (kind) {
+      case Kind::utf8: {
+        const auto* off = static_cast<const std::int32_t*>(a.buffers[1]);
+        return {data + off[j], static_cast<std::size_t>(off[j + 1] - off[j])};
+      }
+      case Kind::large: {
+        const auto* off = static_cast<const std::int64_t*>(a.buffers[1]);
+        return {data + off[j], static_cast<std::size_t>(off[j + 1] - off[j])};
+      }
+      case Kind::view: {
+        // 16 bytes a value: its length, then the text itself when it fits in 12 bytes, else a
+        // prefix, the index of the data buffer and the offset in it.
+        const auto* view = static_cast<const char*>(a.buffers[1]) + 16 * j;
+        std::int32_t size, buffer, offset;
+        std::memcpy(&size, view, 4);
+        if (size <= 12) return {view + 4, static_cast<std::size_t>(size)};
+        std::memcpy(&buffer, view + 8, 4);
+        std::memcpy(&offset, view + 12, 4);
+        return {static_cast<const char*>(a.buffers[2 + buffer]) + offset,
+                static_cast<std::size_t>(size)};
+      }
+    }
+    return {};
+  }
+};
+
+template <typename Visit>
+bool with_int_type(std::string_view format, Visit&& visit) {
+  if (format == "c") return visit(std::int8_t{}), true;
+  if (format == "C") return visit(std::uint8_t{}), true;
+  if (format == "s") return visit(std::int16_t{}), true;
+  if (format == "S") return visit(std::uint16_t{}), true;
+  if (format == "i") return visit(std::int32_t{}), true;
+  if (format == "I") return visit(std::uint32_t{}), true;
+  if (format == "l") return visit(std::int64_t{}), true;
+  if (format == "L") return visit(std::uint64_t{}), true;
+  return false;
+}
+
+// Codes of the `a.length` values of one Arrow array. Returns the problem with a type that
+// holds no survey cells.
+std::optional<std::string> code_arrow(const ArrowSchema& s, const ArrowArray& a, Factorizer& f,
+                                      std::int32_t* out) {
+  const auto n = static_cast<std::size_t>(a.length);
+  const std::string_view format = s.format;
+  const Validity valid(a);
+  if (s.dictionary) {  // a categorical: read the dictionary once, then map the indices
+    if (!a.dictionary) return std::string("a dictionary array without its dictionary");
+    std::vector<std::int32_t> dict(static_cast<std::size_t>(a.dictionary->length));
+    if (auto bad = code_arrow(*s.dictionary, *a.dictionary, f, dict.data())) return bad;
+    const bool known = with_int_type(format, [&](auto type) {
+      using T = decltype(type);
+      const T* index = static_cast<const T*>(a.buffers[1]) + a.offset;
+      for (std::size_t i = 0; i < n; ++i)
+        out[i] = valid(i) ? dict[static_cast<std::size_t>(index[i])] : -1;
+    });
+    if (!known) return fmt::format("dictionary indices of Arrow type '{}'", format);
+    return std::nullopt;
+  }
+  if (auto kind = Strings::kind_of(format)) {
+    const Strings text{*kind, a};
+    for (std::size_t i = 0; i < n; ++i) out[i] = valid(i) ? f.code(text(i)) : -1;
+    return std::nullopt;
+  }
+  const bool integer = with_int_type(format, [&](auto type) {
+    using T = decltype(type);
+    code_ints(static_cast<const T*>(a.buffers[1]) + a.offset, n, valid, f, out);
+  });
+  if (integer) return std::nullopt;
+  if (format == "g" || format == "f") {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!valid(i)) {
+        out[i] = -1;
+      } else if (format == "g") {
+        out[i] = f.number(static_cast<const double*>(a.buffers[1])[a.offset + i]);
+      } else {
+        out[i] = f.number(static_cast<const float*>(a.buffers[1])[a.offset + i]);
+      }
+    }
+    return std::nullopt;
+  }
+  if (format == "b") {  // as pandas writes booleans: a cell that reads as no answer
+    const auto* bits = static_cast<const std::uint8_t*>(a.buffers[1]);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto j = static_cast<std::uint64_t>(a.offset) + i;
+      out[i] = valid(i) ? f.code((bits[j >> 3] >> (j & 7)) & 1 ? "True" : "False") : -1;
+    }
+    return std::nullopt;
+  }
+  if (format == "n") {
+    std::fill(out, out + n, -1);
+    return std::nullopt;
+  }
+  if ((format == "+l" || format == "+L") && s.n_children == 1) {  // lists of letters: "B|C"
+    const auto kind = Strings::kind_of(s.children[0]->format);
+    const ArrowArray& child = *a.children[0];
+    if (!kind || child.dictionary)
+      return fmt::format("lists of Arrow type '{}'", s.children[0]->format);
+    const Strings text{*kind, child};
+    const Validity child_valid(child);
+    std::string joined;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!valid(i)) {
+        out[i] = -1;
+        continue;
+      }
+      const std::size_t j = static_cast<std::size_t>(a.offset) + i;
+      std::int64_t begin, end;
+      if (format == "+l") {
+        begin = static_cast<const std::int32_t*>(a.buffers[1])[j];
+        end = static_cast<const std::int32_t*>(a.buffers[1])[j + 1];
+      } else {
+        begin = static_cast<const std::int64_t*>(a.buffers[1])[j];
+        end = static_cast<const std::int64_t*>(a.buffers[1])[j + 1];
+      }
+      joined.clear();
+      for (auto k = static_cast<std::size_t>(begin); k < static_cast<std::size_t>(end); ++k) {
+        if (!joined.empty()) joined += '|';
+        if (child_valid(k)) joined += text(k);
+      }
+      out[i] = f.code(joined);
+    }
+    return std::nullopt;
+  }
+  return fmt::format("Arrow type '{}'", format);
+}
+
+// An Arrow stream moved out of its PyCapsule (the capsule is left released, as the protocol
+// asks); released here whatever happens.
+class ArrowStream {
+ public:
+  explicit ArrowStream(const py::capsule& capsule) {
+    auto* p =
+        static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream"));
+    if (!p) throw py::error_already_set();
+    stream_ = *p;
+    p->release = nullptr;
+  }
+  ArrowStream(const ArrowStream&) = delete;
+  ArrowStream& operator=(const ArrowStream&) = delete;
+  ~ArrowStream() {
+    if (stream_.release) stream_.release(&stream_);
+  }
+
+  // Codes every value of the stream into `codes`, which has one slot per row.
+  std::optional<std::string> code(Factorizer& f, std::vector<std::int32_t>& codes) {
+    ArrowSchema schema{};
+    if (stream_.get_schema(&stream_, &schema)) return last_error();
+    struct SchemaGuard {
+      ArrowSchema& s;
+      ~SchemaGuard() {
+        if (s.release) s.release(&s);
+      }
+    } schema_guard{schema};
+    std::size_t at = 0;
+    for (;;) {
+      ArrowArray chunk{};
+      if (stream_.get_next(&stream_, &chunk)) return last_error();
+      if (!chunk.release) break;  // the end of the stream
+      struct ArrayGuard {
+        ArrowArray& a;
+        ~ArrayGuard() { a.release(&a); }
+      } chunk_guard{chunk};
+      const auto n = static_cast<std::size_t>(chunk.length);
+      if (at + n > codes.size()) return fmt::format("has more than {} values", codes.size());
+      if (auto bad = code_arrow(schema, chunk, f, codes.data() + at))
+        return "holds " + *bad + ", not survey cells";
+      at += n;
+    }
+    if (at != codes.size()) return fmt::format("has {} values for {} rows", at, codes.size());
+    return std::nullopt;
+  }
+
+ private:
+  std::string last_error() {
+    const char* e = stream_.get_last_error ? stream_.get_last_error(&stream_) : nullptr;
+    return fmt::format("could not be read from Arrow: {}", e ? e : "unknown error");
+  }
+  ArrowArrayStream stream_{};
+};
+
+// --- numpy ----------------------------------------------------------------------------------
+
+// Codes by object identity, in front of the text table: cells that are the very same Python
+// object (single letters, strings mapped from a few values) are found before any text is read.
 class PointerCache {
  public:
   std::int32_t* find_or_slot(PyObject* key) {
@@ -95,145 +422,245 @@ class PointerCache {
   std::size_t count_ = 0;
 };
 
-std::pair<std::vector<std::int32_t>, std::vector<std::string>> factorize(const py::array& array) {
-  const auto n = static_cast<std::size_t>(array.size());
-  Factorizer f;
-  f.codes.resize(n);
+// The code of one Python cell (under the GIL).
+std::int32_t object_code(PyObject* o, Factorizer& f) {
+  if (PyUnicode_CheckExact(o) && PyUnicode_IS_COMPACT_ASCII(o)) {  // no call, no copy
+    return f.code(std::string_view(static_cast<const char*>(PyUnicode_DATA(o)),
+                                   static_cast<std::size_t>(PyUnicode_GET_LENGTH(o))));
+  }
+  if (PyUnicode_Check(o)) {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+    if (!utf8) throw py::error_already_set();
+    return f.code(std::string_view(utf8, static_cast<std::size_t>(size)));
+  }
+  if (o == Py_None) return -1;
+  if (PyFloat_Check(o)) return f.number(PyFloat_AS_DOUBLE(o));
+  if (PyList_Check(o) || PyTuple_Check(o)) {  // a list of letters: "B|C"
+    std::string joined;
+    for (auto item : py::reinterpret_borrow<py::sequence>(o)) {
+      if (!joined.empty()) joined += '|';
+      joined += py::str(item).cast<std::string>();
+    }
+    return f.code(joined);
+  }
+  // pandas' NA and NaT are missing; anything else reads as its text (an int, a Decimal).
+  const std::string text = py::str(o).cast<std::string>();
+  return text == "<NA>" || text == "NaT" || text == "nan" ? -1 : f.code(text);
+}
+
+// A numpy column's codes, under the GIL.
+void code_numpy(const py::array& array, Factorizer& f, std::vector<std::int32_t>& codes) {
+  const std::size_t n = codes.size();
   const char kind = array.dtype().kind();
   if (kind == 'i' || kind == 'u') {
     auto a = array.cast<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>>();
-    const std::int64_t* v = a.data();
-    std::int64_t lo = 0, hi = 0;
-    if (n) lo = hi = v[0];
-    for (std::size_t i = 1; i < n; ++i) {
-      lo = std::min(lo, v[i]);
-      hi = std::max(hi, v[i]);
-    }
-    // Small whole numbers (scenario levels): the offset is the code. Unsigned arithmetic: the
-    // span of int64 extremes overflows a signed difference.
-    if (n && static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) < 4096) {
-      for (std::int64_t k = lo; k <= hi; ++k) f.values.push_back(std::to_string(k));
-      for (std::size_t i = 0; i < n; ++i) f.codes[i] = static_cast<std::int32_t>(v[i] - lo);
-    } else {
-      std::unordered_map<std::int64_t, std::int32_t> ints;
-      for (std::size_t i = 0; i < n; ++i) {
-        auto [it, fresh] = ints.emplace(v[i], static_cast<std::int32_t>(f.values.size()));
-        if (fresh) f.values.push_back(std::to_string(v[i]));
-        f.codes[i] = it->second;
-      }
-    }
+    code_ints(
+        a.data(), n, [](std::size_t) { return true; }, f, codes.data());
   } else if (kind == 'f') {
     auto a = array.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
-    std::unordered_map<double, std::int32_t> floats;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double v = a.data()[i];
-      if (std::isnan(v)) {
-        f.codes[i] = -1;
-        continue;
-      }
-      auto [it, fresh] = floats.emplace(v, 0);
-      if (fresh) it->second = f.number(v);
-      f.codes[i] = it->second;
-    }
+    for (std::size_t i = 0; i < n; ++i) codes[i] = f.number(a.data()[i]);
   } else {
     auto objects = array.cast<py::array_t<py::object, py::array::c_style>>();
+    if (f.presence()) {  // ids are all different: no identity to reuse
+      for (std::size_t i = 0; i < n; ++i) codes[i] = object_code(objects.data()[i].ptr(), f);
+      return;
+    }
     PointerCache by_identity;
+    // Cells that are all different objects (strings read from a file) would only fill the cache:
+    // when the first 4,096 cells find fewer than half their objects there, stop using it.
+    bool use_cache = true;
+    std::size_t hits = 0;
     for (std::size_t i = 0; i < n; ++i) {
       PyObject* o = objects.data()[i].ptr();
-      std::int32_t* cached = by_identity.find_or_slot(o);
-      if (*cached != PointerCache::kNew) {
-        f.codes[i] = *cached;
+      if (i == 4096 && hits < 2048) use_cache = false;
+      if (!use_cache) {
+        codes[i] = object_code(o, f);
         continue;
       }
-      std::int32_t c = -1;
-      if (PyUnicode_Check(o)) {
-        Py_ssize_t size = 0;
-        const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
-        if (!utf8) throw py::error_already_set();
-        c = f.code(std::string_view(utf8, static_cast<std::size_t>(size)));
-      } else if (o == Py_None) {
-        c = -1;
-      } else if (PyFloat_Check(o)) {
-        c = f.number(PyFloat_AS_DOUBLE(o));
-      } else if (PyList_Check(o) || PyTuple_Check(o)) {  // a list of letters: "B|C"
-        std::string joined;
-        for (auto item : py::reinterpret_borrow<py::sequence>(o)) {
-          if (!joined.empty()) joined += '|';
-          joined += py::str(item).cast<std::string>();
-        }
-        c = f.code(joined);
+      std::int32_t* cached = by_identity.find_or_slot(o);
+      if (*cached == PointerCache::kNew) {
+        const std::int32_t c = object_code(o, f);
+        // A list's identity says nothing about its contents next time: cache only immutables.
+        if (!PyList_Check(o)) *cached = c;
+        codes[i] = c;
       } else {
-        // pandas' NA and NaT are missing; anything else reads as its text (an int, a Decimal).
-        const std::string text = py::str(o).cast<std::string>();
-        c = text == "<NA>" || text == "NaT" || text == "nan" ? -1 : f.code(text);
+        codes[i] = *cached;
+        ++hits;
       }
-      // A list's identity says nothing about its contents next time: cache only immutables.
-      if (!PyList_Check(o)) *cached = c;
-      f.codes[i] = c;
     }
   }
-  return {std::move(f.codes), std::vector<std::string>(f.values.begin(), f.values.end())};
+}
+
+// One input column on its way to codes. Arrow streams and categoricals are read later, with
+// the GIL released; numpy columns are read when taken.
+struct Source {
+  std::string name;
+  std::unique_ptr<ArrowStream> arrow;
+  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> categorical;
+  std::vector<std::int32_t> category_codes;  // the code of each category
+  std::vector<std::int32_t> codes;
+  std::unique_ptr<Factorizer> factorizer;
+  std::string problem;
+
+  Source(std::string column, const py::handle& cells, std::size_t rows, bool presence)
+      : name(std::move(column)), codes(rows), factorizer(std::make_unique<Factorizer>(presence)) {
+    if (py::isinstance<py::capsule>(cells)) {
+      arrow = std::make_unique<ArrowStream>(py::reinterpret_borrow<py::capsule>(cells));
+    } else if (py::isinstance<py::tuple>(cells)) {  // (codes, categories)
+      auto pair = py::reinterpret_borrow<py::tuple>(cells);
+      categorical = pair[0].cast<decltype(categorical)>();
+      auto categories = pair[1].cast<py::array>();
+      category_codes.resize(static_cast<std::size_t>(categories.size()));
+      code_numpy(categories, *factorizer, category_codes);
+      check_size(static_cast<std::size_t>(categorical.size()));
+    } else {
+      auto array = cells.cast<py::array>();
+      check_size(static_cast<std::size_t>(array.size()));
+      code_numpy(array, *factorizer, codes);
+    }
+  }
+  void check_size(std::size_t n) const {
+    if (n != codes.size())
+      throw py::value_error(
+          fmt::format("column '{}' has {} values for {} rows", name, n, codes.size()));
+  }
+  // The GIL-free part.
+  void finish() noexcept {
+    try {
+      read();
+    } catch (const std::exception& e) {
+      problem = fmt::format("column '{}': {}", name, e.what());
+    }
+  }
+  void read() {
+    if (arrow) {
+      if (auto bad = arrow->code(*factorizer, codes))
+        problem = fmt::format("column '{}' {}", name, *bad);
+      arrow.reset();
+    } else if (categorical.size()) {
+      const std::int32_t* c = categorical.data();
+      for (std::size_t i = 0; i < codes.size(); ++i)
+        codes[i] = c[i] < 0 ? -1 : category_codes[static_cast<std::size_t>(c[i])];
+    }
+  }
+};
+
+// A numpy object array of texts, None where a text is empty.
+py::array texts(const std::vector<std::string>& v) {
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(v.size())});
+  auto** cells = static_cast<PyObject**>(out.mutable_data());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    PyObject* o = Py_None;
+    if (v[i].empty()) {
+      Py_INCREF(o);
+    } else {
+      o = PyUnicode_FromStringAndSize(v[i].data(), static_cast<Py_ssize_t>(v[i].size()));
+      if (!o) throw py::error_already_set();
+    }
+    Py_XDECREF(cells[i]);
+    cells[i] = o;
+  }
+  return out;
 }
 
 }  // namespace
 
 void bind_columnar(py::module_& m) {
   m.def(
-      "score_arrays",
-      [](const Loaded& rules, const std::vector<std::pair<std::string, py::array>>& columns,
-         py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> has_id,
-         const std::string& missing, unsigned threads, bool warnings) {
-        const Engine& engine = rules.checked_engine();
-        const auto rows = static_cast<std::size_t>(has_id.size());
-        std::vector<std::vector<std::int32_t>> codes;
-        codes.reserve(columns.size());
-        ColumnarSurveys table;
-        table.rows = rows;
-        for (const auto& [name, array] : columns) {
-          if (static_cast<std::size_t>(array.size()) != rows)
-            throw py::value_error("column '" + name + "' has " + std::to_string(array.size()) +
-                                  " values for " + std::to_string(rows) + " rows");
-          auto [c, values] = factorize(array);
-          codes.push_back(std::move(c));
-          table.columns.push_back({name, codes.back().data(), std::move(values)});
+      "table_columns",
+      [](const Loaded& rules, const std::vector<std::string>& names) {
+        TableColumns table = classify_columns(names, rules.checked_engine().rules());
+        if (!table.errors.empty()) throw py::value_error(table.errors.front());
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& c : table.columns) {
+          static constexpr const char* kinds[] = {"enterprise_id", "field", "item", "scenario"};
+          out.emplace_back(kinds[static_cast<int>(c.kind)], c.id);
         }
-        table.has_id = has_id.data();
-        table.warnings = warnings;
+        return out;
+      },
+      py::arg("rules"), py::arg("names"),
+      "The role of each column of a survey table, as (kind, id): kind 'enterprise_id', "
+      "'field', 'item' or 'scenario'; id the item or scenario id. Raises ValueError with the "
+      "first problem (a misspelt item, a column named twice, no enterprise_id).");
+
+  m.def(
+      "score_arrays",
+      [](const Loaded& rules, const std::vector<std::pair<std::string, py::object>>& columns,
+         const py::object& ids, std::size_t rows, const std::string& missing, unsigned threads,
+         bool warnings) {
+        const Engine& engine = rules.checked_engine();
         const MissingPolicy policy = missing_policy(missing);
+        std::vector<std::unique_ptr<Source>> sources;
+        sources.push_back(std::make_unique<Source>("enterprise_id", ids, rows, true));
+        for (const auto& [name, cells] : columns)
+          sources.push_back(std::make_unique<Source>(name, cells, rows, false));
+
         ColumnarScores scores;
         {
           py::gil_scoped_release release;
-          scores = score_columns(engine, table, policy, threads);
+          // A column a thread: columns are many and alike, so no thread waits long on another.
+          const std::size_t workers = std::min<std::size_t>(
+              threads ? threads : std::thread::hardware_concurrency(), sources.size());
+          std::atomic<std::size_t> next{0};
+          auto work = [&] {
+            for (std::size_t k; (k = next++) < sources.size();) sources[k]->finish();
+          };
+          std::vector<std::thread> pool;
+          for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+          work();
+          for (auto& t : pool) t.join();
+          bool ok = true;
+          for (const auto& s : sources) ok = ok && s->problem.empty();
+          if (ok) {
+            ColumnarSurveys table;
+            table.rows = rows;
+            for (std::size_t k = 1; k < sources.size(); ++k)
+              table.columns.push_back(
+                  {sources[k]->name, sources[k]->codes.data(), sources[k]->factorizer->values()});
+            std::vector<std::uint8_t> has_id(rows);
+            for (std::size_t r = 0; r < rows; ++r) has_id[r] = sources[0]->codes[r] >= 0;
+            table.has_id = has_id.data();
+            table.warnings = warnings;
+            scores = score_columns(engine, table, policy, threads);
+          }
+        }
+        for (const auto& s : sources)
+          if (!s->problem.empty()) throw py::type_error(s->problem);
+
+        // Column-major results, so that each output column is one contiguous numpy array.
+        const auto& r = engine.rules();
+        const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
+        std::vector<std::int8_t> level(rows), scenario(rows * scen);
+        std::vector<double> points(rows * (dims + 1));
+        std::vector<std::uint8_t> failed(rows);
+        for (std::size_t i = 0; i < rows; ++i) {
+          failed[i] = !scores.errors[i].empty();
+          level[i] = static_cast<std::int8_t>(scores.level[i]);
+          points[i] = static_cast<double>(scores.total[i]) / 1000.0;
+          for (std::size_t d = 0; d < dims; ++d)
+            points[(d + 1) * rows + i] =
+                static_cast<double>(scores.dim_points[i * dims + d]) / 1000.0;
+          for (std::size_t s = 0; s < scen; ++s)
+            scenario[s * rows + i] = scores.scenario_levels[i * scen + s];
         }
         const auto n = static_cast<py::ssize_t>(rows);
-        const auto& r = engine.rules();
-        const auto dims = static_cast<py::ssize_t>(r.dimensions.size());
-        const auto scen = static_cast<py::ssize_t>(r.scenarios.size());
-        // One entry per row, None where there is nothing to say, built straight as a list.
-        auto texts = [rows](std::vector<std::string>& v) {
-          py::list out(rows);
-          for (std::size_t i = 0; i < rows; ++i) {
-            if (v[i].empty()) {
-              out[i] = py::none();
-            } else {
-              out[i] = py::str(v[i]);
-            }
-          }
-          return out;
-        };
         py::dict out;
-        out["level"] = to_numpy(std::move(scores.level), {n});
-        out["total"] = to_numpy(std::move(scores.total), {n});
-        out["dimensions"] = to_numpy(std::move(scores.dim_points), {n, dims});
-        out["scenarios"] = to_numpy(std::move(scores.scenario_levels), {n, scen});
+        out["level"] = to_numpy(std::move(level), {n});
+        out["points"] = to_numpy(std::move(points), {static_cast<py::ssize_t>(dims + 1), n});
+        out["scenarios"] = to_numpy(std::move(scenario), {static_cast<py::ssize_t>(scen), n});
+        out["failed"] = to_numpy(std::move(failed), {n}).attr("view")("bool");
         out["errors"] = texts(scores.errors);
-        out["warnings"] = texts(scores.warnings);
+        if (warnings) out["warnings"] = texts(scores.warnings);
         return out;
       },
-      py::arg("rules"), py::arg("columns"), py::arg("has_id"), py::arg("missing") = "error",
-      py::arg("threads") = 0, py::arg("warnings") = false,
-      "Scores a table given as (name, numpy array) columns of cells in the CSV survey layout. "
-      "Points are integer thousandths; levels 0-4; errors and warnings one per row (None: none).");
+      py::arg("rules"), py::arg("columns"), py::arg("ids"), py::arg("rows"),
+      py::arg("missing") = "error", py::arg("threads") = 0, py::arg("warnings") = false,
+      "Scores a table given as (name, cells) columns in the CSV survey layout; cells are an "
+      "Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. "
+      "`ids` is the enterprise_id column in the same forms. Returns numpy columns: level "
+      "(int8), points (total then each dimension, float), scenarios (one row each, int8), "
+      "failed (bool), errors and warnings (object, None where there is nothing to say).");
 }
 
 }  // namespace smedx::python

@@ -62,8 +62,10 @@ struct ScoredRecord {
 // must not touch shared mutable state.
 using Formatter = std::function<std::string(const ScoredRecord&)>;
 
-// The CSV output row of a record (see csv_header), straight from the block's columns.
+// The CSV output row of a record (see csv_header), straight from the block's columns; then
+// the enterprise `fields` named, after the id (empty where the record has none).
 std::string to_csv(const ScoredRecord& r);
+std::string to_csv(const ScoredRecord& r, const std::vector<std::string>& fields);
 
 // The built-in output records, written straight from the block's score columns on the worker
 // threads: the same bytes as to_json(Assessment) and to_csv, without building an Assessment.
@@ -72,7 +74,15 @@ struct OutputFormat {
   // jsonl: the top-level keys to write (of json_record_keys()), empty for all. A record with
   // errors always has its "error" key.
   std::vector<std::string> fields;
+  // csv: the enterprise fields to write after enterprise_id (see csv_enterprise_fields).
+  std::vector<std::string> csv_fields;
 };
+
+// The enterprise fields a CSV input's header names (the columns that are neither the id nor an
+// item or scenario, pass-through ones included), in order, read as score_stream reads the
+// header; empty when the header does not read.
+std::vector<std::string> csv_enterprise_fields(std::istream& in, const RuleSet& rules,
+                                               TextEncoding encoding = TextEncoding::automatic);
 
 // The top-level keys of a scored JSON record, in the order written (docs/surveys.md).
 std::span<const std::string_view> json_record_keys() noexcept;

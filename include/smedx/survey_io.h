@@ -17,6 +17,7 @@ struct SurveyParse {
   std::optional<Survey> survey;  // set when the text is a well-formed survey object
   std::vector<Issue> issues;     // otherwise, what was wrong (file and line of the record)
   std::string enterprise_id;     // as far as it could be read, to label an error record
+  std::vector<std::pair<std::string, std::string>> enterprise;  // likewise, the other fields
 };
 
 // An assessment for a record that could not be parsed: only the id and the errors.
@@ -61,9 +62,9 @@ std::string to_json(const Survey& s);
 // One assessment as a single-line JSON object (the JSON Lines record of `smedx score`).
 std::string to_json(const Assessment& a);
 
-// The CSV output of `smedx score`: one flat row per record (id, level, total, dimension points,
-// scenario levels, error message).
-std::string csv_header(const RuleSet& rules);
+// The CSV output of `smedx score`: one flat row per record (id, the enterprise `fields` asked
+// for, level, total, dimension points, scenario levels, error message).
+std::string csv_header(const RuleSet& rules, const std::vector<std::string>& fields = {});
 std::string to_csv(const Assessment& a, const RuleSet& rules);
 
 }  // namespace smedx

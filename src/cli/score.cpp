@@ -150,7 +150,14 @@ int score(const ScoreOptions& o) {
   smedx::OutputFormat output;
   smedx::Formatter formatter;
   if (o.format == "csv") {
-    out << smedx::csv_header(rules) << '\n';
+    // The enterprise fields of the first CSV file (pass-through columns included) go to the
+    // output after the id, as score_frame keeps them.
+    if (formats[0] == smedx::InputFormat::csv && inputs[0] != "-") {
+      std::ifstream first(inputs[0], std::ios::binary);
+      output.csv_fields =
+          smedx::csv_enterprise_fields(first, rules, *smedx::parse_text_encoding(o.encoding));
+    }
+    out << smedx::csv_header(rules, output.csv_fields) << '\n';
     output.kind = smedx::OutputFormat::Kind::csv;
   } else if (o.format == "table") {
     out << table_header(rules) << '\n';

@@ -86,13 +86,13 @@ def test_template_headers_drop_downs_and_explanation(template: Path, rules: smed
     f1 = next(i for i, row in enumerate(notes) if row[0] == "F1")
     assert notes[f1][:8] == ("F1", "network", "网络建设", "企业网络建设连接情况", "多选", "A",
                              "无（只能单独选择）", 0)
-    assert notes[f1 + 1][5:8] == ("B", "车间建成工控网络，支持自动化控制应用", 2)
+    assert notes[f1 + 1][5:8] == ("B", "企业车间建成工控网络，支持自动化控制应用", 2)
     f4 = next(row for row in notes if row[0] == "F4")
     assert f4[4] == "多选"
     assert (None, None, None, None, None, "B", "产品设计", 0.7) in notes
     s01 = next(i for i, row in enumerate(notes) if row[0] == "S01")
     assert notes[s01][:7] == ("S01", "product_design", "产品设计", "★", None, 0, "未达到一级")
-    assert notes[s01 + 1][5:7] == (1, "使用CAD/CAE/EDA等工具辅助产品设计")
+    assert notes[s01 + 1][5:7] == (1, "通过设计软件工具（如CAD、CAE、EDA等）辅助开展产品设计。")
     assert (2, "二级", 40, 6, 3) in [row[:5] for row in notes]
 
 

@@ -31,7 +31,8 @@ def test_cohort_scores_as_expected(rules: smedx.RuleSet, cohort_csv: Path, root:
 def test_output_columns_and_dtypes_follow_the_csv_output(rules: smedx.RuleSet, cohort_csv: Path) -> None:
     out = smedx.score_frame(smedx.read_surveys(cohort_csv), rules)
     assert list(out.columns) == (
-        ["enterprise_id", "level", "total"] + rules.dimension_ids + rules.scenario_ids + ["error"]
+        ["enterprise_id", "name", "industry", "district", "level", "total"] + rules.dimension_ids
+        + rules.scenario_ids + ["error"]
     )
     assert list(smedx.score_frame(smedx.read_surveys(cohort_csv), rules, warnings=True).columns)[-1] == "warnings"
     assert out["level"].dtype == "Int8"
@@ -170,8 +171,9 @@ def test_column_mistakes_are_errors(rules: smedx.RuleSet, cohort_csv: Path) -> N
     doubled = pd.concat([frame, frame[["network"]]], axis=1)
     with pytest.raises(ValueError, match="column 'network' appears twice"):
         smedx.score_frame(doubled, rules)
-    out = smedx.score_frame(frame.assign(notes="anything"), rules)  # other columns are left alone
+    out = smedx.score_frame(frame.assign(notes="anything"), rules)  # other columns pass through
     assert out["error"].isna().all()
+    assert (out["notes"] == "anything").all()
 
 
 def test_error_and_warning_cells_are_none_when_fine(rules: smedx.RuleSet, cohort_csv: Path) -> None:

@@ -3,10 +3,8 @@ Compiled core of smedx; use the smedx package instead.
 """
 from __future__ import annotations
 import collections.abc
-import numpy
-import numpy.typing
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'diagnose_text', 'format_issues', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl']
+__all__: list[str] = ['Issue', 'Loaded', 'diagnose_text', 'format_issues', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -105,9 +103,9 @@ def pilot_files(programme: str, rules: Loaded, providers: str, register: str, su
     """
     Runs a pilot programme over its input files; the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set.
     """
-def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, numpy.ndarray]], has_id: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0, warnings: bool = False) -> dict:
+def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0, warnings: bool = False) -> dict:
     """
-    Scores a table given as (name, numpy array) columns of cells in the CSV survey layout. Points are integer thousandths; levels 0-4; errors and warnings one per row (None: none).
+    Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), points (total then each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say).
     """
 def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, list[Issue]]:
     """
@@ -116,5 +114,9 @@ def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, l
 def score_jsonl(rules: Loaded, jsonl: str, source: str = '<surveys>', missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[str]:
     """
     Scores JSON Lines text on worker threads; returns one JSON record per non-blank line.
+    """
+def table_columns(rules: Loaded, names: collections.abc.Sequence[str]) -> list[tuple[str, str]]:
+    """
+    The role of each column of a survey table, as (kind, id): kind 'enterprise_id', 'field', 'item' or 'scenario'; id the item or scenario id. Raises ValueError with the first problem (a misspelt item, a column named twice, no enterprise_id).
     """
 __version__: str = '0.1.0'

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import codecs
-import difflib
 import io
 import json
 from os import PathLike
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -19,103 +18,163 @@ from .rules import RuleSet
 
 
 def score_frame(
-    df: pd.DataFrame,
+    df: Any,
     rules: RuleSet,
     *,
     missing: str = "error",
     threads: Optional[int] = None,
     warnings: bool = False,
+    keep: Optional[Sequence[str]] = None,
 ) -> pd.DataFrame:
-    """Score a DataFrame of surveys in the CSV survey layout (``docs/surveys.md``): an
-    ``enterprise_id`` column, one column per item and per scenario, named by id or code; other
-    columns are ignored. Multi answers are letters joined with ``|`` (a list of letters works
-    too), band answers a letter or a percentage, scenarios 0-4. A missing value (NaN, None,
-    empty) is a missing answer, handled by ``missing`` (``"error"`` or ``"zero"``).
+    """Score a table of surveys in the CSV survey layout (``docs/surveys.md``): a pandas
+    DataFrame, a pyarrow Table or a Polars DataFrame with an ``enterprise_id`` column, one
+    column per item and per scenario, named by id or code, and any other columns (enterprise
+    fields such as ``name``, ``industry``, ``district``, or anything else), which pass through.
+    A column a couple of letters away from an item or scenario name is an error, as in
+    ``smedx score``: a misspelt item would otherwise pass as an unanswered one. Multi answers
+    are letters joined with ``|`` (a list of letters works too), band answers a letter or a
+    percentage, scenarios 0-4. A missing value (NaN, None, NA, empty) is a missing answer,
+    handled by ``missing`` (``"error"`` or ``"zero"``).
 
-    Returns one row per input row, in the same order and with the same index, with the columns
-    of ``smedx score --format csv``: ``enterprise_id``, ``level``, ``total``, one column per
-    dimension, one per scenario, and ``error`` (``None`` when the row scored); with
-    ``warnings=True`` also ``warnings``: the consistency and plausibility messages of the row,
-    joined with "; " (``None`` when none). Rows with errors have ``<NA>`` scores.
+    Returns a pandas DataFrame with one row per input row, in the same order and with the same
+    index (a pandas input's), with the columns of ``smedx score --format csv``:
+    ``enterprise_id``, the enterprise columns in ``keep`` (default: every column that is not
+    an item or a scenario, in input order), ``level``, ``total``, one column per dimension, one
+    per scenario, and ``error`` (``None`` when the row scored); with ``warnings=True`` also
+    ``warnings``: the consistency and plausibility messages of the row, joined with "; "
+    (``None`` when none). Rows with errors have ``<NA>`` scores.
 
-    The frame goes to the engine as numpy columns, not one dict per row: each column's distinct
-    values are read once, and the GIL is released while rows are scored on ``threads`` threads
-    (default: every core).
+    Columns go to the engine whole, not one dict per row: Arrow-backed columns (pandas' default
+    strings with pyarrow installed, pyarrow, Polars) and categoricals are read straight from
+    their buffers and codes with the GIL released; object columns have each distinct value
+    read once. Rows are scored on ``threads`` threads (default: every core).
 
-    >>> scores = smedx.score_frame(pd.read_csv("cohort.csv"), rules)
-    >>> scores.groupby(frame["industry"])["level"].value_counts()
+    >>> scores = smedx.score_frame(pd.read_csv("cohort.csv"), rules, keep=["industry"])
+    >>> scores.groupby("industry")["level"].value_counts()
     """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"score_frame takes a pandas DataFrame, got {type(df).__name__}")
-    if "enterprise_id" not in df.columns:
-        raise ValueError("the frame has no 'enterprise_id' column")
-    rows = len(df)
-    names = _check_columns(df, rules)
+    table = _table(df)
+    names = table.names()
+    roles = _core.table_columns(rules._loaded, [str(n) for n in names])
+    columns = [(str(n), table.cells(n)) for n, (kind, _id) in zip(names, roles)
+               if kind in ("item", "scenario")]
+    fields = [n for n, (kind, _id) in zip(names, roles) if kind == "field"]
+    if keep is None:
+        keep = fields
+    else:
+        keep = list(keep)
+        for name in keep:
+            if name not in fields:
+                raise ValueError(f"keep: '{name}' is not an enterprise column of the frame"
+                                 f" (columns: {', '.join(map(str, fields)) or 'none'})")
+    id_name = names[[kind for kind, _id in roles].index("enterprise_id")]
+    result = _core.score_arrays(rules._loaded, columns, table.cells(id_name), table.rows,
+                                missing, threads or 0, warnings)
 
-    columns = [(str(name), _cells(df[name])) for name in df.columns if str(name) in names]
-    ids = df["enterprise_id"]
-    has_id = (ids.notna() & (ids != "")).to_numpy(dtype=np.uint8)
-    result = _core.score_arrays(rules._loaded, columns, has_id, missing, threads or 0, warnings)
+    failed = result["failed"]
+    IntegerArray, FloatingArray = pd.arrays.IntegerArray, pd.arrays.FloatingArray
+    out: Dict[str, Any] = {"enterprise_id": table.values(id_name)}
+    for name in keep:
+        out[str(name)] = table.values(name)
 
-    errors = pd.Series(result["errors"], dtype=object, index=df.index)
-    notes = pd.Series(result["warnings"], dtype=object, index=df.index) if warnings else None
-    ok = errors.isna().to_numpy()
-    out: Dict[str, Any] = {"enterprise_id": ids.to_numpy()}
-    out["level"] = pd.array(result["level"], dtype="Int8")
-    out["level"][~ok] = pd.NA
-    out["total"] = _points(result["total"], ok)
+    def texts(cells: np.ndarray) -> pd.Series:  # str or None, kept as objects (not inferred)
+        return pd.Series(cells, index=table.index, dtype=object, copy=False)
+
+    # Nullable columns straight over the engine's arrays; each its own mask, since pandas may
+    # write into a mask when a cell is set.
+    out["level"] = IntegerArray(result["level"], failed.copy())
+    points = result["points"]
+    out["total"] = FloatingArray(points[0], failed.copy())
     for d, dim in enumerate(rules.dimension_ids):
-        out[dim] = _points(result["dimensions"][:, d], ok)
+        out[dim] = FloatingArray(points[d + 1], failed.copy())
     for s, scenario in enumerate(rules.scenario_ids):
-        col = pd.array(result["scenarios"][:, s], dtype="Int8")
-        col[~ok] = pd.NA
-        out[scenario] = col
-    out["error"] = errors
+        out[scenario] = IntegerArray(result["scenarios"][s], failed.copy())
+    out["error"] = texts(result["errors"])
     if warnings:
-        out["warnings"] = notes
-    return pd.DataFrame(out, index=df.index)
+        out["warnings"] = texts(result["warnings"])
+    return pd.DataFrame(out, index=table.index, copy=False)
 
 
 def _check_columns(df: pd.DataFrame, rules: RuleSet) -> Dict[str, str]:
-    """The frame's item and scenario columns by name (id or code). A column named twice, or one
-    a letter or two away from an item or scenario name, is an error: a misspelt item would
-    otherwise pass as an unanswered one. Other columns are left alone."""
-    names: Dict[str, str] = {}
-    for item_id, code, _kind, _zh in rules.items():
-        names[item_id] = names[code] = "item"
-    for scenario_id, code, _c, _zh in rules.scenarios():
-        names[scenario_id] = names[code] = "scenario"
-    seen = set()
-    for column in df.columns:
-        name = str(column)
-        if name in seen:
-            raise ValueError(f"column '{name}' appears twice in the frame")
-        seen.add(name)
-        if name in names or name in ("enterprise_id", "name", "industry", "district"):
-            continue
-        close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.8)
-        if close:
-            raise ValueError(f"unknown column '{name}' (did you mean '{close[0]}'?)")
-    return names
+    """The frame's item and scenario columns by name, after the library's column rule (a
+    misspelt item, a column named twice or no enterprise_id raise ValueError)."""
+    roles = _core.table_columns(rules._loaded, [str(c) for c in df.columns])
+    return {str(c): kind for c, (kind, _id) in zip(df.columns, roles) if kind in ("item", "scenario")}
 
 
-def _points(thousandths: np.ndarray, ok: np.ndarray) -> pd.arrays.FloatingArray:
-    """Exact thousandths as Float64 points (52475 -> 52.475); <NA> where the row has errors."""
-    col = pd.array(thousandths / 1000.0, dtype="Float64")
-    col[~ok] = pd.NA
-    return col
+class _PandasTable:
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.df = df
+        self.rows = len(df)
+        self.index = df.index
+
+    def names(self) -> List[Any]:
+        return list(self.df.columns)
+
+    def cells(self, name: Any) -> Any:
+        """A column as the engine reads it: an Arrow stream for Arrow-backed columns, (codes,
+        categories) for categoricals, else a numpy array (numbers as they are, anything else
+        as objects: strings, lists of letters, None/NaN/NA for missing)."""
+        series = self.df[name]
+        dtype = series.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories = dtype.categories
+            return (series.cat.codes.to_numpy(),
+                    categories.to_numpy() if categories.dtype.kind in "iuf"
+                    else categories.to_numpy(dtype=object))
+        if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+            return series.to_numpy()
+        if dtype.kind == "b":
+            return series.astype(str).to_numpy(dtype=object)
+        if _arrow_backed(dtype) and hasattr(series, "__arrow_c_stream__"):
+            return series.__arrow_c_stream__()
+        return series.to_numpy(dtype=object)
+
+    def values(self, name: Any) -> pd.Series:
+        return self.df[name]  # the same index: no alignment, no copy
 
 
-def _cells(series: pd.Series) -> np.ndarray:
-    """A column as a numpy array the engine reads: numbers as they are, anything else as objects
-    (strings, lists of letters, None/NaN for missing). Categories are expanded."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
-    if series.dtype.kind in "iuf":
-        return series.to_numpy()
-    if series.dtype.kind == "b":
-        return series.astype(str).to_numpy(dtype=object)
-    return series.to_numpy(dtype=object)  # missing cells stay NaN or NA: the engine reads both
+def _arrow_backed(dtype: Any) -> bool:
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    return type(dtype).__name__ == "ArrowDtype"
+
+
+class _ArrowTable:
+    """A pyarrow Table or a Polars DataFrame: anything whose columns export Arrow streams."""
+
+    def __init__(self, df: Any, polars: bool) -> None:
+        self.df = df
+        self.polars = polars
+        self.rows = df.height if polars else df.num_rows
+        self.index = pd.RangeIndex(self.rows)
+
+    def names(self) -> List[Any]:
+        return list(self.df.columns) if self.polars else list(self.df.column_names)
+
+    def column(self, name: Any) -> Any:
+        return self.df[name] if self.polars else self.df.column(name)
+
+    def cells(self, name: Any) -> Any:
+        return self.column(name).__arrow_c_stream__()
+
+    def values(self, name: Any) -> Any:
+        column = self.column(name)
+        try:
+            return column.to_pandas().array
+        except ImportError:  # Polars without pyarrow
+            return pd.Series(column.to_list(), index=self.index, dtype=object)
+
+
+def _table(df: Any) -> Any:
+    if isinstance(df, pd.DataFrame):
+        return _PandasTable(df)
+    module = type(df).__module__.split(".")[0]
+    if module == "polars" and type(df).__name__ == "DataFrame":
+        return _ArrowTable(df, polars=True)
+    if module == "pyarrow" and type(df).__name__ == "Table":
+        return _ArrowTable(df, polars=False)
+    raise TypeError("score_frame takes a pandas DataFrame, a pyarrow Table or a Polars "
+                    f"DataFrame, got {type(df).__name__}")
 
 
 def read_surveys(
