@@ -26,6 +26,7 @@ inline std::size_t non_blank_lines(std::string_view text) {
   return n;
 }
 
+// Small blocks: a block allocates its slots up front, which would dominate a fuzzing run.
 inline BatchSummary check_batch(std::string_view text, InputFormat format, unsigned threads,
                                 std::size_t block) {
   std::istringstream in{std::string(text)};
