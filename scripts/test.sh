@@ -23,7 +23,7 @@ if command -v clang++ >/dev/null 2>&1; then
     cmake --build --preset "$preset"
     ctest --preset "$preset" -j "$(nproc)"
   done
-  echo "== preset clang-libcxx (compiles only: Debian's yaml-cpp, fmt, simdjson use libstdc++)"
+  echo "== preset clang-libcxx (compiles, does not link: Debian's yaml-cpp is a libstdc++ build)"
   cmake --preset clang-libcxx >/dev/null
   cmake --build --preset clang-libcxx
 fi
