@@ -5,7 +5,10 @@ set -euo pipefail
 
 packages=(g++ libyaml-cpp-dev libfmt-dev libeigen3-dev doctest-dev libcli11-dev
           libsimdjson-dev clang-format
-          chromium fonts-noto-cjk)  # the pilot dashboard check renders HTML headless
+          chromium fonts-noto-cjk  # the pilot dashboard check renders HTML headless
+          # clang for the clang, clang-libcxx, tsan and fuzz presets: sanitizer runtimes,
+          # libFuzzer and libc++ are separate packages on Debian.
+          clang libclang-rt-14-dev libfuzzer-14-dev libc++-dev libc++abi-dev)
 command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 command -v ninja >/dev/null 2>&1 || packages+=(ninja-build)
 

@@ -163,8 +163,10 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
   }
   thread_local simdjson::dom::parser parser;
   element root;
-  const bool padded = capacity >= json.size() + simdjson::SIMDJSON_PADDING;
-  if (auto err = parser.parse(json.data(), json.size(), /*realloc_if_needed=*/!padded).get(root)) {
+  // An empty view may have no buffer at all, and simdjson memcpy()s from it: never null.
+  const char* text = json.data() ? json.data() : "";
+  const bool padded = json.data() && capacity >= json.size() + simdjson::SIMDJSON_PADDING;
+  if (auto err = parser.parse(text, json.size(), /*realloc_if_needed=*/!padded).get(root)) {
     error("", fmt::format("malformed JSON: {}", simdjson::error_message(err)));
     return;
   }

@@ -19,6 +19,13 @@
 
 namespace smedx::detail {
 
+YamlNode::YamlNode() = default;
+YamlNode::YamlNode(const YamlNode&) = default;
+YamlNode::YamlNode(YamlNode&&) noexcept = default;
+YamlNode& YamlNode::operator=(const YamlNode&) = default;
+YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
+YamlNode::~YamlNode() = default;
+
 const YamlNode* YamlNode::find(std::string_view key) const noexcept {
   for (const auto& [k, v] : entries)
     if (k.kind == Kind::scalar && k.value == key) return &v;

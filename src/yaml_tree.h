@@ -24,6 +24,15 @@ struct YamlNode {
   std::vector<YamlNode> items;  // sequence
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // map: key node, value node
 
+  // Declared here, defined where YamlNode is complete: clang instantiates the pair in
+  // `entries` too early otherwise (it needs YamlNode's destructor inside YamlNode).
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   const YamlNode* find(std::string_view key) const noexcept;
   std::string_view kind_name() const noexcept;  // "a mapping", "a sequence", "a scalar", "null"
 };

@@ -58,7 +58,9 @@ TEST_SUITE("conformance") {
         // The expectations themselves must be coherent: known dimensions, a total that is
         // their sum, a level the rule has, warnings that name consistency rules.
         smedx::Decimal sum;
-        for (const auto& [id, points] : c.dimensions) {
+        for (const auto& dimension : c.dimensions) {
+          const std::string& id = dimension.first;          // not a structured binding: clang 14
+          const smedx::Decimal& points = dimension.second;  // cannot capture those
           const bool known =
               std::any_of(rules.rules().dimensions.begin(), rules.rules().dimensions.end(),
                           [&](const smedx::Dimension& d) { return d.id == id; });
@@ -92,7 +94,9 @@ TEST_SUITE("conformance") {
         const smedx::Assessment a = engine.score(c.survey);
         INFO(smedx::format_issues(a.errors));
         REQUIRE(a.ok());
-        for (const auto& [id, points] : c.dimensions) {
+        for (const auto& dimension : c.dimensions) {
+          const std::string& id = dimension.first;          // not a structured binding: clang 14
+          const smedx::Decimal& points = dimension.second;  // cannot capture those
           const auto it = std::find_if(a.dimensions.begin(), a.dimensions.end(),
                                        [&](const smedx::PartScore& d) { return d.id == id; });
           REQUIRE(it != a.dimensions.end());

@@ -95,6 +95,19 @@ TEST_SUITE("survey json") {
           "figures for item 'energy' need before > 0 and after >= 0, got 0 and 99");
   }
 
+  TEST_CASE("json.an empty view without a buffer is malformed JSON") {
+    // Found by the corpus replay under UBSan: a null data() went on to memcpy in simdjson.
+    const auto parsed = smedx::parse_survey_json(std::string_view(), "e.json");
+    CHECK_FALSE(parsed.survey);
+    REQUIRE(parsed.issues.size() == 1);
+    CHECK(parsed.issues[0].message == "malformed JSON: Empty: no JSON found");
+    smedx::CodedSurvey coded;
+    engine().code_json(std::string_view(), smedx::Location{"e.jsonl", 1, 1},
+                       smedx::MissingPolicy::error, coded, 64);
+    REQUIRE(coded.errors.size() == 1);
+    CHECK(coded.errors[0].message == parsed.issues[0].message);
+  }
+
   TEST_CASE("json.missing answers scored as zero with a warning under --missing=zero") {
     const auto parsed = smedx::parse_survey_json(with(R"("rate": 37.5, )", ""));
     REQUIRE(parsed.survey);
