@@ -64,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                  batch->errors[0].message.starts_with("a NUL byte") ||
                                  batch->errors[0].message.starts_with("a byte order mark"));
   // Text that is not UTF-8 may still be GB18030, which only the batch reads.
-  const bool not_utf8 = !one.errors.empty() &&
-                        one.errors[0].message.find("not valid UTF-8") != std::string::npos;
+  const bool not_utf8 =
+      !one.errors.empty() && one.errors[0].message.find("not valid UTF-8") != std::string::npos;
   if (undecodable)
     FUZZ_CHECK(!one.errors.empty(), "the batch cannot decode a record that scores on its own");
   else if (!not_utf8)
