@@ -67,10 +67,10 @@ bool RecordReader::next(RawRecord& r) {
 // A row whose line ends inside a quoted field takes the next lines while the row stays
 // plausible: the quoted value closes within max_quoted_lines lines and max_quoted_value bytes,
 // before the end of the input and before a line that does not read, its closing quote is
-// followed by a comma or the end of the line, and the row then has the header's number of
-// fields (never more along the way). Otherwise the first line alone is an
-// error record and the lines read ahead are read again, each as its own row: a stray quote
-// costs one record, and every row still comes out as one record.
+// followed by a comma or the end of the line, no line taken is a whole row on its own, and the
+// row then has the header's number of fields (never more along the way). Otherwise the first line
+// alone is an error record and the lines read ahead are read again, each as its own row: a stray
+// quote costs one record, and every row still comes out as one record.
 std::size_t RecordReader::csv_row(RawRecord& r) {
   CsvScan scan;
   scan.feed(r.text, 0);
@@ -94,6 +94,17 @@ std::size_t RecordReader::csv_row(RawRecord& r) {
     if (last.too_long || !last.problem.empty()) {
       plausible = false;
       break;
+    }
+    // A line that is a whole row on its own (the header's number of fields, no quote left open)
+    // is the next enterprise, not the rest of this one's value: `"华信 6 pipe` then `岚峰 6",…`
+    // must not merge two enterprises into one.
+    if (csv_fields_ != 0) {
+      CsvScan alone;
+      alone.feed(last.text, 0);
+      if (!alone.quoted && alone.fields == csv_fields_) {
+        plausible = false;
+        break;
+      }
     }
     const std::size_t at = r.text.size() + 1;
     scan.feed("\n", at - 1);

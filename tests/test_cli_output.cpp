@@ -161,10 +161,13 @@ TEST_SUITE("cli output") {
     CHECK(read(s.work / "out.jsonl") == "old\n");
     CHECK(listing(s.work) == std::set<std::string>{"in.jsonl", "out.jsonl"});
 
-    // Killed midway (SIGXFSZ): the earlier file is untouched, never half overwritten.
+    // The same limit without the shell ignoring SIGXFSZ: smedx ignores it itself, so the run
+    // is not killed midway but fails whole, with the reason and no temporary file left.
     r = s.run(score + "-o out.jsonl", "ulimit -f 4");
-    CHECK(r.code != 0);
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: out.jsonl: cannot write: file too large\n");
     CHECK(read(s.work / "out.jsonl") == "old\n");
+    CHECK(listing(s.work) == std::set<std::string>{"in.jsonl", "out.jsonl"});
 
     r = s.run(score + "-o out.jsonl");
     CHECK(r.code == 0);

@@ -371,4 +371,24 @@ TEST_SUITE("inputs") {
           "(line 4)");
     CHECK(got[3].rfind("CN-2025-004 ", 0) == 0);
   }
+
+  TEST_CASE("inputs.a stray quote closed by a quote in the next row's name does not merge them") {
+    // `"华信 6 pipe` then `岚峰 6"`: joined, the quote would close before a comma and the fields
+    // add up to the header's; but the next line is a whole row on its own, another enterprise.
+    auto lines = cohort_lines();
+    lines.resize(4);
+    lines[1].replace(lines[1].find("华信高分子新材料有限公司"),
+                     std::string("华信高分子新材料有限公司").size(), "\"华信 6 pipe");
+    lines[2].replace(lines[2].find("岚峰氟材料科技有限公司"),
+                     std::string("岚峰氟材料科技有限公司").size(), "岚峰 6\"");
+    smedx::BatchSummary summary;
+    const auto got = records(join(lines), smedx::InputFormat::csv, &summary);
+    REQUIRE(got.size() == 3);
+    CHECK(summary.errors == 1);
+    CHECK(got[0] ==
+          ": malformed CSV row: a quoted field opened at column 13 is not closed on this line "
+          "(line 2)");
+    CHECK(got[1].rfind("CN-2025-002 ", 0) == 0);
+    CHECK(got[2].rfind("CN-2025-003 ", 0) == 0);
+  }
 }

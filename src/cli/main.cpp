@@ -2,6 +2,7 @@
 // own file in src/cli/. Exit codes: 0 clean, 1 problems found in the input, 2 usage errors.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -11,6 +12,9 @@
 #include "common.h"
 
 int main(int argc, char** argv) {
+  // A file size limit (ulimit -f) makes a write fail, so the output is abandoned whole and the
+  // reason printed (docs/guarantees.md), instead of the process being killed mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"smedx: assess the digital maturity of SMEs against the national indicators"};
   app.set_version_flag("--version", std::string("smedx ") + SMEDX_VERSION);
   app.require_subcommand(1);

@@ -79,9 +79,19 @@ struct ScoreOptions {
   std::string output;
   std::string missing = "error";
   unsigned threads = 0;
-  std::vector<std::string> fields;
+  std::string fields;  // one comma-separated list, so that input files after it stay inputs
   std::string encoding = "auto";
 };
+
+std::vector<std::string> split_fields(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
 
 int score(const ScoreOptions& o) {
   // Work out every input before anything is opened for writing, so a usage error writes
@@ -128,7 +138,8 @@ int score(const ScoreOptions& o) {
   const smedx::RuleSet& rules = engine.rules();
 
   const auto keys = smedx::json_record_keys();
-  for (const auto& f : o.fields) {
+  const std::vector<std::string> fields = split_fields(o.fields);
+  for (const auto& f : fields) {
     if (std::find(keys.begin(), keys.end(), f) != keys.end()) continue;
     std::string valid;
     for (auto k : keys) valid += (valid.empty() ? "" : ", ") + std::string(k);
@@ -136,7 +147,7 @@ int score(const ScoreOptions& o) {
                  valid.c_str());
     return 2;
   }
-  if (!o.fields.empty() && o.format != "jsonl") {
+  if (!fields.empty() && o.format != "jsonl") {
     std::fprintf(stderr, "error: --fields: only for --format jsonl\n");
     return 2;
   }
@@ -163,7 +174,7 @@ int score(const ScoreOptions& o) {
     out << table_header(rules) << '\n';
     formatter = [&rules](const smedx::ScoredRecord& r) { return table_row(r.assessment(), rules); };
   } else {
-    output.fields = o.fields;
+    output.fields = fields;
   }
 
   smedx::BatchOptions options;
@@ -220,7 +231,8 @@ int score(const ScoreOptions& o) {
 
 Command add_score(CLI::App& app) {
   auto o = std::make_shared<ScoreOptions>();
-  auto* cmd = app.add_subcommand("score", "score surveys (JSON, JSON Lines) against a rule set");
+  auto* cmd =
+      app.add_subcommand("score", "score surveys (JSON Lines, CSV, JSON, YAML) against a rule set");
   cmd->add_option("--rules", o->rules, "a rule-set folder or YAML file")->required();
   cmd->add_option("inputs", o->inputs,
                   "survey files: *.jsonl, *.csv (batches), *.json, *.yaml (one survey); "
@@ -230,8 +242,7 @@ Command add_score(CLI::App& app) {
   cmd->add_option("--fields", o->fields,
                   "JSON record keys to write, comma-separated (default: all): enterprise_id, "
                   "enterprise, level, level_name, total, dimensions, sub_indicators, items, "
-                  "scenarios, scenario_counts, explanation, warnings, provenance")
-      ->delimiter(',');
+                  "scenarios, scenario_counts, explanation, warnings, provenance");
   cmd->add_option("--input-format", o->input_format,
                   "jsonl, csv, json or yaml (default: from the file name)")
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
