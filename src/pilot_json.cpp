@@ -2,6 +2,7 @@
 // inputs give the same bytes.
 #include <fmt/format.h>
 
+#include "csv_row.h"
 #include "json_writer.h"
 #include "smedx/pilot.h"
 
@@ -85,14 +86,12 @@ void rows(Writer& w, std::string_view key, const std::vector<ProgressRow>& list)
   w.close(']');
 }
 
+// A text cell as `smedx score --format csv` writes one (csv_row.h): quoted where needed, and a
+// leading = + - @ tab or CR kept from running as a spreadsheet formula.
 std::string csv_cell(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
+  std::string out;
+  detail::append_csv_text(out, s);
+  return out;
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {

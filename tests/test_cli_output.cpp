@@ -224,6 +224,31 @@ TEST_SUITE("cli output") {
     CHECK(read(s.work / "d" / "cohort.json") == before);
   }
 
+  TEST_CASE("cli output.pilot refuses a diagnosis folder, and with --force keeps its files") {
+    const Scratch s("commands");
+    write(s.work / "three.jsonl", first_records(3));
+    auto r = s.run("diagnose --rules '" + rules + "' three.jsonl -o d");
+    REQUIRE(r.code == 0);
+    const auto diagnosed = listing(s.work / "d");
+    const std::string ex = SMEDX_SOURCE_DIR "/examples/pilot/";
+    const std::string pilot = "pilot --programme " SMEDX_SOURCE_DIR
+                              "/programmes/dongying-2026 --providers " +
+                              ex + "providers.csv --register " + ex + "register.csv --surveys " +
+                              ex + "baseline.jsonl " + ex + "acceptance.jsonl -o d";
+    r = s.run(pilot);
+    CHECK(r.code == 2);
+    CHECK(r.err ==
+          "error: d: the folder holds the files of smedx diagnose; give another folder, or "
+          "--force to write beside them\n");
+    CHECK(listing(s.work / "d") == diagnosed);
+    r = s.run(pilot + " --force");
+    CHECK(r.code == 0);
+    const auto both = listing(s.work / "d");
+    for (const auto& f : diagnosed)
+      if (f != ".smedx-manifest") CHECK(both.contains(f));  // not removed as stale
+    CHECK(both.contains("dashboard.html"));
+  }
+
   TEST_CASE("cli output.a new diagnosis replaces the earlier one, stale files go") {
     const Scratch s("rerun");
     write(s.work / "all.jsonl", read(cohort));

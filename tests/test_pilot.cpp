@@ -585,4 +585,13 @@ TEST_SUITE("pilot.inputs") {
     CHECK(r.acceptance[0].enterprise->tags == std::vector<std::string>{"规上", "上云"});
     CHECK(r.acceptance[0].enterprise->investment.to_string() == "120.5");
   }
+
+  TEST_CASE("pilot.outputs CSV text cells that a spreadsheet would run are written as text") {
+    Fixture f;
+    f.providers("id,name\nA,+cmd|' /C calc\nB,=1+2\n");
+    const PilotResult result = f.pilot.run(std::nullopt);
+    const std::string csv = providers_csv(result.providers);
+    CHECK(csv.find(",\"'+cmd|' /C calc\",") != std::string::npos);
+    CHECK(csv.find(",\"'=1+2\",") != std::string::npos);
+  }
 }

@@ -121,7 +121,7 @@ int diagnose(const DiagnoseOptions& o) {
   // Files are written into a fresh folder inside the output folder and moved into place only
   // when the whole diagnosis is written: a run that fails leaves the earlier files as they were.
   std::string problem;
-  const auto folder = OutputFolder::open(o.output, o.force, read, problem);
+  const auto folder = OutputFolder::open(o.output, o.force, read, problem, "diagnose");
   if (!folder) {
     std::fprintf(stderr, "error: %s\n", problem.c_str());
     return 2;

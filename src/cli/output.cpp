@@ -203,7 +203,8 @@ void write_new_file(const fs::path& path, std::string_view text, const fs::path&
 }  // namespace
 
 std::unique_ptr<OutputFolder> OutputFolder::open(const fs::path& dir, bool force,
-                                                 const Inputs& inputs, std::string& problem) {
+                                                 const Inputs& inputs, std::string& problem,
+                                                 std::string_view command) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);  // the folder itself may be a link to one
   std::set<std::string> earlier;
@@ -216,8 +217,26 @@ std::unique_ptr<OutputFolder> OutputFolder::open(const fs::path& dir, bool force
     std::set<std::string> listed;
     if (fs::is_regular_file(fs::symlink_status(dir / manifest, ec))) {
       std::ifstream in(dir / manifest);
-      for (std::string line; std::getline(in, line);)
-        if (!line.empty() && line[0] != '#') listed.insert(line);
+      // "# written by smedx diagnose: …". Another command's folder is refused, and with
+      // --force its files are kept as foreign ones: this run must not remove them as stale.
+      // (A manifest that names no command is from before commands were named: anyone's.)
+      bool ours = true;
+      for (std::string line; std::getline(in, line);) {
+        constexpr std::string_view mark = "# written by smedx ";
+        if (line.starts_with(mark)) {
+          const std::string_view rest = std::string_view(line).substr(mark.size());
+          const std::string_view by = rest.substr(0, rest.find(':'));
+          ours = by == command;
+          if (!ours && !force) {
+            problem = fmt::format(
+                "{}: the folder holds the files of smedx {}; give another folder, or --force to "
+                "write beside them",
+                shown(dir.string()), by);
+            return nullptr;
+          }
+        }
+        if (ours && !line.empty() && line[0] != '#') listed.insert(line);
+      }
     }
     std::vector<std::string> foreign;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -255,7 +274,8 @@ std::unique_ptr<OutputFolder> OutputFolder::open(const fs::path& dir, bool force
     }
     created = true;
   }
-  std::unique_ptr<OutputFolder> folder(new OutputFolder(dir, inputs, std::move(earlier), created));
+  std::unique_ptr<OutputFolder> folder(
+      new OutputFolder(dir, inputs, std::move(earlier), created, std::string(command)));
   std::string temp = (dir / (std::string(temp_prefix) + "XXXXXX")).string();
   if (::mkdtemp(temp.data()) == nullptr) {
     problem = fmt::format("{}: cannot write in the folder: {}", shown(dir.string()), reason(errno));
@@ -266,8 +286,12 @@ std::unique_ptr<OutputFolder> OutputFolder::open(const fs::path& dir, bool force
 }
 
 OutputFolder::OutputFolder(fs::path dir, const Inputs& inputs, std::set<std::string> earlier,
-                           bool created)
-    : dir_(std::move(dir)), inputs_(inputs), earlier_(std::move(earlier)), created_(created) {}
+                           bool created, std::string command)
+    : dir_(std::move(dir)),
+      inputs_(inputs),
+      earlier_(std::move(earlier)),
+      created_(created),
+      command_(std::move(command)) {}
 
 OutputFolder::~OutputFolder() {
   if (committed_) return;
@@ -312,7 +336,8 @@ void OutputFolder::commit() {
                       shown(path.string()), shown(*input)));
   }
   auto write_manifest = [&](const std::set<std::string>& names) {
-    std::string text = "# written by smedx: the files of the last run, which the next replaces\n";
+    std::string text =
+        "# written by smedx " + command_ + ": the files of the last run, which the next replaces\n";
     for (const auto& n : names) text += n + '\n';
     const fs::path staged = temp_ / manifest;
     write_new_file(staged, text, dir_ / manifest);

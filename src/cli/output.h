@@ -66,6 +66,7 @@ class AtomicFile {
   std::unique_ptr<std::ostream> stream_;
   mode_t mode_ = 0644;
   bool committed_ = false;
+  std::string command_;
 };
 
 // A folder of output files owned by smedx. open() refuses, before writing anything, a folder
@@ -79,8 +80,11 @@ class OutputFolder {
   static constexpr const char* manifest = ".smedx-manifest";
 
   // The folder, or the usage error that refuses it (as the message to print).
+  // `command` (diagnose, pilot) is recorded in the manifest: a folder another command wrote is
+  // refused too, since this run would remove that command's files.
   static std::unique_ptr<OutputFolder> open(const std::filesystem::path& dir, bool force,
-                                            const Inputs& inputs, std::string& problem);
+                                            const Inputs& inputs, std::string& problem,
+                                            std::string_view command);
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;
   ~OutputFolder();
@@ -93,7 +97,7 @@ class OutputFolder {
 
  private:
   OutputFolder(std::filesystem::path dir, const Inputs& inputs, std::set<std::string> earlier,
-               bool created);
+               bool created, std::string command);
 
   std::filesystem::path dir_, temp_;
   const Inputs& inputs_;
@@ -101,6 +105,7 @@ class OutputFolder {
   std::vector<std::string> written_;
   bool created_;  // the run made the folder: remove it again if nothing is committed
   bool committed_ = false;
+  std::string command_;
 };
 
 }  // namespace smedx::cli

@@ -123,7 +123,7 @@ int pilot(const PilotOptions& o) {
   for (const auto& spec : o.surveys)
     read.add(fs::exists(spec) ? spec : spec.substr(0, spec.rfind('@')));
   std::string problem;
-  const auto folder = OutputFolder::open(o.output, o.force, read, problem);
+  const auto folder = OutputFolder::open(o.output, o.force, read, problem, "pilot");
   if (!folder) {
     std::fprintf(stderr, "error: %s\n", problem.c_str());
     return 2;
