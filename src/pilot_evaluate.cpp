@@ -88,7 +88,12 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
   r.acceptance = s.acceptance[i] ? &*s.acceptance[i] : nullptr;
   const Snapshot* b = r.baseline && r.baseline->ok() ? r.baseline : nullptr;
   const Snapshot* a = r.acceptance && r.acceptance->ok() ? r.acceptance : nullptr;
-  r.comparable = a && b && a->engine == b->engine;
+  // The same rule set: the same engine, or another engine loaded from the same content (a
+  // survey file given as FILE@RULES naming the programme's own rule set).
+  r.comparable = a && b &&
+                 (a->engine == b->engine ||
+                  (!a->engine->rules().content_hash.empty() &&
+                   a->engine->rules().content_hash == b->engine->rules().content_hash));
   const Batch* batch = prog.find_batch(e.batch);
   r.on_time = a && batch && a->assessed_on <= batch->acceptance_by;
   auto add = [&](std::string check, Decision outcome, std::string message) {

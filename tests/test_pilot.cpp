@@ -276,6 +276,25 @@ TEST_SUITE("pilot.acceptance") {
     CHECK(reasons(r) == std::vector<std::string>{"failed constraint_scenarios_kept: constraint "
                                                  "scenario 安全生产 fell from 2 to 1"});
   }
+  TEST_CASE("pilot.acceptance compares surveys scored by two engines of the same rule set") {
+    // As `--surveys FILE@RULES` naming the programme's own rule set loads it a second time:
+    // the constraint check must still apply.
+    Fixture f;
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1"));
+    const LoadResult again = load_rules(std::string(SMEDX_SOURCE_DIR) + "/indicators/miit-2024");
+    REQUIRE(again.ok());
+    const Engine second(again.rules());
+    f.surveys(survey("CN-2025-005", "E1", "baseline", "2026-02-01"), &second);
+    f.surveys(survey("EP-2025-003", "E1", "acceptance", "2026-08-10"));
+    const auto result = f.pilot.run();
+    CHECK(result.acceptance[0].comparable);
+    CHECK(reasons(result.acceptance[0]) ==
+          std::vector<std::string>{"failed constraint_scenarios_kept: constraint "
+                                   "scenario 安全生产 fell from 2 to 1"});
+  }
   TEST_CASE("pilot.acceptance under different rule-set versions fails and says which") {
     Fixture f;
     f.providers(kProviders);
