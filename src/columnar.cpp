@@ -22,6 +22,7 @@ struct Cell {
   std::vector<std::string> problems;  // item cells: what is wrong with the answer
   int level = 0;                      // scenario cells
   std::string problem;                // scenario cells: a level outside the rule's range
+  std::string note;                   // how a band percentage of at most 1 was read
   bool clean = false;                 // nothing to say about the cell
   std::int64_t points = 0;            // clean item cells: the points of the options selected
 };
@@ -128,10 +129,12 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       view.list = answer.list;
       view.letters = answer.letters;
       view.percent = answer.percent;
-      cell.mask = detail::code_answer(it, view, cell.problems);
+      // A cell read with a warning is not clean: its row goes the slow way, which reports it.
+      cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
     }
     for (Cell& cell : p.cells)
-      cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
+      cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty() &&
+                   cell.note.empty();
     columns.push_back(std::move(p));
   }
 
@@ -401,6 +404,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           out.errors[r] = first_unreadable;
           continue;
         }
+        std::vector<const std::string*> notes;
         {
           detail::SurveyCoder coder(index, missing, c,
                                     Location{"<frame>", static_cast<int>(r + 1), 1});
@@ -413,10 +417,13 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
               coder.coded_scenario(col.index, col.column->name, cell.level, cell.problem);
             } else {
               coder.coded_answer(col.index, col.column->name, cell.mask, cell.problems);
+              if (!cell.note.empty()) notes.push_back(&cell.note);
             }
           }
           coder.finish();
         }
+        for (const std::string* n : notes)
+          c.warnings.push_back(Issue{Severity::warning, *n, "", Location{"<frame>", 0, 1}, ""});
         if (!c.ok()) {
           out.errors[r] = c.errors.front().message;
           continue;

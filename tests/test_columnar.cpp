@@ -1,6 +1,7 @@
 // Columnar scoring agrees with scoring the same table as CSV, row for row.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -111,5 +112,30 @@ TEST_SUITE("columnar") {
       CHECK(got.errors[13] == "missing answers for items: F1 network");
       CHECK(got.errors[14] == "missing enterprise.id");
     }
+  }
+
+  TEST_CASE("columnar.a band value of at most 1 is read as a percentage, with the warning") {
+    const std::string csv = read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv");
+    std::istringstream lines(csv);
+    std::string header, row1, row2;
+    std::getline(lines, header);
+    std::getline(lines, row1);
+    std::getline(lines, row2);
+    // Replace row 1's funding cell (M4, a band item) by 0.725, as an Excel percent cell holds.
+    const auto names = *smedx::split_csv(header);
+    auto cells = *smedx::split_csv(row1);
+    const auto at =
+        static_cast<std::size_t>(std::find(names.begin(), names.end(), "funding") - names.begin());
+    REQUIRE(at < names.size());
+    cells[at] = "0.725";
+    std::string edited;
+    for (const auto& c : cells) edited += (edited.empty() ? "" : ",") + c;
+    auto f = factorize(header + "\n" + edited + "\n" + row2 + "\n");
+    f.table.warnings = true;
+    const auto got = smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1);
+    CHECK(got.errors[0].empty());
+    CHECK(got.warnings[0].find("percentage 0.725 for item 'funding' read as 0.725%; if it is a "
+                               "share (72.5%), write 72.5 or \"72.5%\"") != std::string::npos);
+    CHECK(got.warnings[1].find("percentage") == std::string::npos);
   }
 }

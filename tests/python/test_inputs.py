@@ -63,3 +63,16 @@ def test_jsonl_in_gb18030(tmp_path: Path, root: Path) -> None:
 def test_unknown_encoding(root: Path) -> None:
     with pytest.raises(ValueError, match="unknown encoding 'latin-1'"):
         smedx.read_surveys(root / "examples" / "surveys" / "cohort.csv", encoding="latin-1")
+
+
+def test_score_frame_warns_how_a_band_value_of_at_most_1_was_read(
+    root: Path, rules: smedx.RuleSet
+) -> None:
+    frame = smedx.read_surveys(root / "examples" / "surveys" / "cohort.csv").head(2).copy()
+    frame["funding"] = ["0.725", "72.5%"]
+    out = smedx.score_frame(frame, rules, warnings=True)
+    assert (
+        "percentage 0.725 for item 'funding' read as 0.725%; if it is a share (72.5%), write 72.5 "
+        'or "72.5%"' in out.loc[0, "warnings"]
+    )
+    assert "percentage" not in (out.loc[1, "warnings"] or "")
