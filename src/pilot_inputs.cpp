@@ -259,7 +259,10 @@ void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat 
     for (const auto& [k, v] : row.fields) {
       if (k == "enterprise_id") continue;
       const auto& ev = s.programme.evidence;
-      auto e = std::find_if(ev.begin(), ev.end(), [&](const EvidenceItem& x) { return x.id == k; });
+      // A named copy: clang 14 cannot capture a structured binding in a lambda.
+      const std::string& key = k;
+      auto e =
+          std::find_if(ev.begin(), ev.end(), [&](const EvidenceItem& x) { return x.id == key; });
       if (e == ev.end()) {
         c.fail(fmt::format("unknown evidence item '{}'", k));
         continue;
@@ -321,8 +324,9 @@ void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFor
     }
     for (const auto& [k, v] : row.fields) {
       if (k == "enterprise_id" || k == "provider_id") continue;
+      const std::string& key = k;  // clang 14 cannot capture a structured binding
       if (std::none_of(prog.satisfaction.begin(), prog.satisfaction.end(),
-                       [&](const SatisfactionItem& i) { return i.id == k; }))
+                       [&](const SatisfactionItem& i) { return i.id == key; }))
         c.fail(fmt::format("unknown satisfaction item '{}'", k));
     }
     if (!c.problems.empty()) {
