@@ -2,6 +2,8 @@
 // SVG (no scripts, no external files), so they open anywhere and print as they show.
 #include <fmt/format.h>
 
+#include "html_escape.h"
+
 #include <algorithm>
 
 #include "smedx/pilot.h"
@@ -10,31 +12,7 @@ namespace smedx {
 
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return detail::html_escape(s); }
 
 const char* kStyle =
     "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px;"
