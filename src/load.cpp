@@ -1,4 +1,5 @@
 #include "smedx/load.h"
+#include "source_line.h"
 
 #include <fmt/format.h>
 
@@ -45,20 +46,6 @@ std::optional<SourceEntry> LoadResult::source_of(std::string_view structural_pat
 }
 
 namespace {
-
-std::string line_of(std::string_view text, int line) {
-  std::size_t start = 0;
-  for (int l = 1; l < line; ++l) {
-    start = text.find('\n', start);
-    if (start == std::string_view::npos) return {};
-    ++start;
-  }
-  std::size_t end = text.find('\n', start);
-  std::string_view out =
-      text.substr(start, end == std::string_view::npos ? text.npos : end - start);
-  if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
-  return std::string(out);
-}
 
 // Reads a file within the size limit; appends an issue and returns nothing otherwise.
 std::optional<std::string> read_file(const fs::path& path, const std::string& shown,
@@ -162,7 +149,7 @@ LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string
   for (auto& issue : issues) {
     if (!issue.where.known()) continue;
     for (const auto& [name, text] : files) {
-      if (name == issue.where.file) issue.source_line = line_of(text, issue.where.line);
+      if (name == issue.where.file) issue.source_line = detail::line_of(text, issue.where.line);
     }
   }
   std::stable_sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {

@@ -12,6 +12,7 @@
 
 #include "rule_reader.h"
 #include "smedx/programme.h"
+#include "source_line.h"
 #include "source_table.h"
 #include "yaml_tree.h"
 
@@ -465,20 +466,6 @@ void Reader::read(const YamlNode& root, Programme& out) {
   }
 }
 
-std::string line_of(std::string_view text, int line) {
-  std::size_t start = 0;
-  for (int l = 1; l < line; ++l) {
-    start = text.find('\n', start);
-    if (start == std::string_view::npos) return {};
-    ++start;
-  }
-  std::size_t end = text.find('\n', start);
-  std::string_view out =
-      text.substr(start, end == std::string_view::npos ? text.npos : end - start);
-  if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
-  return std::string(out);
-}
-
 }  // namespace
 
 std::string_view to_string(AcceptanceCheck::Kind k) noexcept {
@@ -536,7 +523,7 @@ ProgrammeLoad load_programme_from_string(std::string_view yaml, std::string_view
   }
   for (auto& issue : result.issues)
     if (issue.where.known() && issue.where.file == file)
-      issue.source_line = line_of(yaml, issue.where.line);
+      issue.source_line = detail::line_of(yaml, issue.where.line);
   std::stable_sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
     return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
   });
