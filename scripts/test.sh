@@ -10,19 +10,19 @@ cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
 scripts/format.sh --check
-for preset in default asan; do
-  echo "== preset $preset"
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset"
-  ctest --preset "$preset" -j "$(nproc)"
-done
-if command -v clang++ >/dev/null 2>&1; then
-  for preset in clang tsan; do
+# Configures, builds and runs the tests of each preset named.
+test_presets() {
+  for preset in "$@"; do
     echo "== preset $preset"
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset"
     ctest --preset "$preset" -j "$(nproc)"
   done
+}
+
+test_presets default asan
+if command -v clang++ >/dev/null 2>&1; then
+  test_presets clang tsan
   echo "== preset clang-libcxx (compiles, does not link: Debian's yaml-cpp is a libstdc++ build)"
   cmake --preset clang-libcxx >/dev/null
   cmake --build --preset clang-libcxx
