@@ -174,6 +174,7 @@ std::optional<DecodeProblem> RecordReader::decode(std::string& text, std::size_t
     text.erase(start, bom);
     t = std::string_view(text).substr(start);
   }
+  if (encoding_ == TextEncoding::utf8) return check_utf8(t);  // no need to look for ASCII first
   const auto high = std::find_if(t.begin(), t.end(),
                                  [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   if (high == t.end()) {  // ASCII reads the same in both encodings

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "encoding.h"
 #include "smedx/batch.h"
 #include "smedx/load.h"
 #include "smedx/survey_io.h"
@@ -249,6 +250,41 @@ TEST_SUITE("inputs") {
       CHECK(got[0] == "CN-2025-001 4 91.85");
       CHECK(got[1] == fmt::format(": {} (line 3)", c.message));
       CHECK(got[2].rfind("CN-2025-003 ", 0) == 0);
+    }
+  }
+
+  TEST_CASE("inputs.check_utf8 finds each kind of bad sequence where it is, in long lines too") {
+    // The SIMD fast path decides clean text; these must all still be found and placed. Each bad
+    // piece is tried at the start, inside a 100-byte clean stretch and at the end, so that it
+    // falls inside and across the fast path's blocks.
+    struct Case {
+      std::string bad;
+      std::string what;
+    };
+    const std::vector<Case> cases = {
+        {"\xFF", "invalid UTF-8 byte 0xff"},
+        {"\xC0\xAF", "invalid UTF-8 byte 0xc0"},          // overlong '/'
+        {"\xED\xA0\x80", "invalid UTF-8 byte 0xed"},      // a surrogate
+        {"\xF4\x90\x80\x80", "invalid UTF-8 byte 0xf4"},  // past U+10FFFF
+        {"\xE5\xBA", "invalid UTF-8 byte 0xe5"},          // cut off by the end or a letter
+        {"\x80", "invalid UTF-8 byte 0x80"},              // a lone continuation byte
+        {std::string(1, '\0'), "a NUL byte"},
+        {"\xEF\xBB\xBF", "a byte order mark (U+FEFF)"},
+    };
+    const std::string clean = "合成企业，" + std::string(85, 'a');  // 100 bytes, fullwidth comma
+    CHECK(!smedx::detail::check_utf8(clean));
+    CHECK(!smedx::detail::check_utf8(""));
+    for (const auto& c : cases) {
+      for (const std::size_t at : {std::size_t{0}, std::size_t{61}, clean.size()}) {
+        CAPTURE(c.what);
+        CAPTURE(at);
+        std::string text = clean;
+        text.insert(at, c.bad);
+        const auto problem = smedx::detail::check_utf8(text);
+        REQUIRE(problem);
+        CHECK(problem->what == c.what);
+        CHECK(problem->offset == at);
+      }
     }
   }
 
