@@ -22,8 +22,46 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
+// The shortest text of a double as fmt writes it, for what surveys hold (0.001 <= |d| < 1e15,
+// at most 15 significant digits), without fmt's general algorithm: d is n / 10^k for the least
+// k at which that division gives back d. Dividing two exactly held integers rounds correctly,
+// as reading the decimal n·10^-k does, so the decimal reads as d; and no two decimals of at
+// most 15 significant digits read as the same double, so it is the one fmt finds. Nothing
+// (fall back to fmt) for any other double.
+std::optional<std::string_view> short_decimal(double d, std::array<char, 64>& buf) {
+  static constexpr double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const double magnitude = d < 0 ? -d : d;
+  if (!(magnitude >= 1e-3 && magnitude < 1e15)) return std::nullopt;
+  for (int k = 0; k < 16; ++k) {
+    const double scaled = magnitude * p10[k];
+    if (scaled >= 1e15) return std::nullopt;
+    const auto n = static_cast<std::int64_t>(scaled + 0.5);  // a candidate; checked next
+    if (static_cast<double>(n) / p10[k] != magnitude) continue;
+    // n's digits, with a point k from the end (and zeros before it when n is short).
+    char digits[24];
+    int len = 0;
+    for (std::int64_t v = n; v > 0; v /= 10) digits[len++] = static_cast<char>('0' + v % 10);
+    char* out = buf.data();
+    if (d < 0) *out++ = '-';
+    if (len <= k) {
+      *out++ = '0';
+      *out++ = '.';
+      for (int z = len; z < k; ++z) *out++ = '0';
+    }
+    for (int i = len - 1; i >= 0; --i) {
+      *out++ = digits[i];
+      if (i == k && k > 0 && len > k) *out++ = '.';
+    }
+    return std::string_view(buf.data(), static_cast<std::size_t>(out - buf.data()));
+  }
+  return std::nullopt;
+}
+
 // Writes a number's text into `buf` (no allocation for any number a survey holds).
 std::string_view number_text(element e, std::array<char, 64>& buf) {
+  if (e.type() == element_type::DOUBLE)
+    if (auto fast = short_decimal(double(e), buf)) return *fast;
   fmt::format_to_n_result<char*> r{};
   switch (e.type()) {
     case element_type::INT64:

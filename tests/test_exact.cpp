@@ -30,6 +30,19 @@ TEST_SUITE("exact") {
     CHECK(of("1.00000000000000001e1") > dec("10"));
   }
 
+  TEST_CASE("exact.plain decimals read the same as their exponent forms") {
+    // Plain decimals take a one-pass fast path; exponent forms the general one.
+    CHECK(of("132.47") == of("13247e-2"));
+    CHECK(of("-0.725") == of("-725e-3"));
+    CHECK(of("7") == of("0.7e1"));
+    CHECK(of("999999999999.999999999999999999") == of("999999999999999999999999999999e-18"));
+    CHECK(of("0.000000000000000001") == of("1e-18"));
+    CHECK(of("-0") == of("0"));
+    CHECK_FALSE(Exact::parse("-"));
+    CHECK_FALSE(Exact::parse("5.5."));
+    CHECK_FALSE(Exact::parse("1.0000000000000000001"));  // 19 decimals, the last not zero
+  }
+
   TEST_CASE("exact.refuses what it cannot hold rather than rounding") {
     CHECK_FALSE(Exact::parse("10.0000000000000000001"));  // 19 decimals
     CHECK_FALSE(Exact::parse("1234567890123"));           // 13 digits before the point

@@ -2,6 +2,11 @@
 // survey survives a round trip through to_json.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <random>
 #include <string>
 
 #include "smedx/engine.h"
@@ -93,6 +98,55 @@ TEST_SUITE("survey json") {
           "expected numbers for 'before' and 'after' of 'energy'");
     CHECK(first_error(with(R"("before": 100)", R"("before": 0)")) ==
           "figures for item 'energy' need before > 0 and after >= 0, got 0 and 99");
+  }
+
+  TEST_CASE("json.a number's text is fmt's shortest text of its double, fast path or not") {
+    // Numbers reach the exact comparisons as text. Most take a fast path (n / 10^k); every one
+    // must still read as fmt writes the double, so the path never shows in a value or a message.
+    std::vector<std::string> numbers = {"37.5",
+                                        "0.5",
+                                        "0.001",
+                                        "0.0005",
+                                        "1e-05",
+                                        "100.0",
+                                        "132.47",
+                                        "-72.5",
+                                        "99.99",
+                                        "1e15",
+                                        "999999999999999.0",
+                                        "123456789012.345",
+                                        "0.1",
+                                        "1.7976931348623e308",
+                                        "5e-324",
+                                        "-0.0",
+                                        "2.5e-3",
+                                        "0.300000000000004"};
+    std::mt19937_64 random(2024);
+    for (int n = 0; n < 3000; ++n) {  // random decimals of 1-15 significant digits
+      const int digits = 1 + static_cast<int>(random() % 15);
+      std::string text;
+      for (int d = 0; d < digits; ++d) text += static_cast<char>('0' + random() % 10);
+      const auto point = random() % static_cast<unsigned>(digits + 4);
+      if (point < static_cast<unsigned>(digits)) {
+        text.insert(point, ".");
+        if (text[0] == '.') text.insert(0, "0");
+      } else {
+        text = "0." + std::string(point - static_cast<unsigned>(digits), '0') + text;
+      }
+      while (text.size() > 1 && text[0] == '0' && text[1] != '.') text.erase(0, 1);  // JSON
+      if (text.find('.') == std::string::npos) text += ".0";  // a double, not an integer
+      numbers.push_back(random() % 2 ? text : "-" + text);
+    }
+    for (const auto& number : numbers) {
+      CAPTURE(number);
+      const auto parsed = smedx::parse_survey_json(with("37.5", number));
+      REQUIRE(parsed.survey);
+      const auto& answers = parsed.survey->answers;
+      const auto rate = std::find_if(answers.begin(), answers.end(),
+                                     [](const auto& a) { return a.first == "rate"; });
+      REQUIRE(rate != answers.end());
+      CHECK(rate->second.percent == fmt::format("{}", std::strtod(number.c_str(), nullptr)));
+    }
   }
 
   TEST_CASE("json.an empty view without a buffer is malformed JSON") {
