@@ -1,9 +1,11 @@
 // A small read-only hash table from names (item and scenario ids and codes) to indices, built
 // once per rule set and probed for every answer of every survey: open addressing over a power
-// of two with FNV-1a, which beats std::unordered_map's node chasing and prime modulo here.
+// of two with a word-at-a-time hash, which beats std::unordered_map's node chasing and prime
+// modulo here.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -38,13 +40,35 @@ class NameTable {
     bool used = false;
   };
 
+  // Names are short ASCII ids and codes ("equipment_digitization", "F2"), probed a few dozen
+  // times a survey: read 8 bytes at a time (the last 8 overlapping), with the length, in a
+  // multiply a word where a byte-at-a-time hash costs a multiply a byte. A collision only
+  // costs a probe: `find` compares the names.
   static std::uint64_t hash(std::string_view s) noexcept {
-    std::uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
+    const std::size_t n = s.size();
+    const char* p = s.data();
+    std::uint64_t a = 0, b = 0;
+    if (n >= 8) {
+      std::memcpy(&a, p, 8);
+      std::memcpy(&b, p + n - 8, 8);
+      for (std::size_t k = 8; k + 8 < n; k += 8) {  // the middle of a longer name
+        std::uint64_t m = 0;
+        std::memcpy(&m, p + k, 8);
+        a = (a ^ m) * 0x9E3779B97F4A7C15ull;
+      }
+    } else if (n >= 4) {
+      std::uint32_t x = 0, y = 0;
+      std::memcpy(&x, p, 4);
+      std::memcpy(&y, p + n - 4, 4);
+      a = x;
+      b = y;
+    } else if (n > 0) {
+      a = static_cast<unsigned char>(p[0]) |
+          std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
+          std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
     }
-    return h ^ (h >> 29);
+    std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 32);
   }
   std::size_t mask() const noexcept { return slots_.size() - 1; }
 
