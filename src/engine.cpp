@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "survey_coder.h"
@@ -29,10 +30,10 @@ bool LevelCheck::met() const noexcept {
 }
 
 namespace {
-// Points are integer thousandths (at most 100,000 for a whole rule set), carried in doubles so
-// that Eigen's optimised floating-point products do the batch sums. Every operand and every
-// partial sum is an integer far below 2^53, so each is represented exactly and the products are
-// exact: converting back with llround loses nothing.
+// Points are integer thousandths (at most 100,000 for a whole rule set). Item points come from
+// integer tables; their sums into sub-indicators and dimensions are carried in doubles so that
+// Eigen's optimised products do them for a whole block. Every operand and every partial sum is
+// an integer far below 2^53, so each is represented exactly and the products are exact.
 using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 }  // namespace
@@ -42,11 +43,12 @@ struct Engine::Compiled {
 
   RuleSet rules;
   detail::RuleIndex index;  // views into `rules`: Compiled never moves (held by unique_ptr)
-  std::vector<std::size_t> option_offset;  // item -> its first column in the option matrix
-  std::size_t option_count = 0;
+  // Per item: the points of each set of its options (bit k = option k), for items of up to
+  // max_table_options options; else empty, and the points are summed option by option.
+  static constexpr std::size_t max_table_options = 12;
+  std::vector<std::vector<std::int64_t>> points_by_set;
+  std::vector<std::vector<std::int64_t>> option_points;  // per item, per option (thousandths)
   std::vector<const SubIndicator*> subs;
-  // option -> item points (options x items): column i holds item i's option points.
-  Matrix option_points;
   // item -> sub-indicator (items x subs) and sub-indicator -> dimension (subs x dims), 0/1.
   Matrix item_to_sub;
   Matrix sub_to_dim;
@@ -59,13 +61,18 @@ Engine::Engine(const RuleSet& rules)
         auto c = std::make_unique<Compiled>(rules);
         const auto& items = c->index.items;
         for (const Item* item : items) {
-          c->option_offset.push_back(c->option_count);
-          c->option_count += item->options.size();
+          auto& points = c->option_points.emplace_back();
+          for (const auto& o : item->options) points.push_back(o.points.thousandths());
+          auto& table = c->points_by_set.emplace_back();
+          if (points.size() > Compiled::max_table_options) continue;
+          table.assign(std::size_t{1} << points.size(), 0);
+          for (std::size_t set = 1; set < table.size(); ++set) {
+            const auto o = static_cast<std::size_t>(std::countr_zero(set));
+            table[set] = table[set & (set - 1)] + points[o];  // the set less its lowest option
+          }
         }
         for (const auto& d : c->rules.dimensions)
           for (const auto& s : d.sub_indicators) c->subs.push_back(&s);
-        c->option_points = Matrix::Zero(static_cast<Eigen::Index>(c->option_count),
-                                        static_cast<Eigen::Index>(items.size()));
         c->item_to_sub = Matrix::Zero(static_cast<Eigen::Index>(items.size()),
                                       static_cast<Eigen::Index>(c->subs.size()));
         c->sub_to_dim = Matrix::Zero(static_cast<Eigen::Index>(c->subs.size()),
@@ -74,14 +81,8 @@ Engine::Engine(const RuleSet& rules)
         for (std::size_t d = 0; d < c->rules.dimensions.size(); ++d) {
           for (const auto& s : c->rules.dimensions[d].sub_indicators) {
             c->sub_to_dim(static_cast<Eigen::Index>(sub), static_cast<Eigen::Index>(d)) = 1;
-            for (std::size_t k = 0; k < s.items.size(); ++k, ++item) {
+            for (std::size_t k = 0; k < s.items.size(); ++k, ++item)
               c->item_to_sub(static_cast<Eigen::Index>(item), static_cast<Eigen::Index>(sub)) = 1;
-              for (std::size_t o = 0; o < s.items[k].options.size(); ++o) {
-                c->option_points(static_cast<Eigen::Index>(c->option_offset[item] + o),
-                                 static_cast<Eigen::Index>(item)) =
-                    static_cast<double>(s.items[k].options[o].points.thousandths());
-              }
-            }
             ++sub;
           }
         }
@@ -122,32 +123,45 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
   const std::size_t dims = c.rules.dimensions.size();
   const int top = c.rules.level_rule.top_level();
 
-  // The coded answers as a 0/1 matrix, one row per survey and one column per option: the
-  // points of every item of every survey are then one product with option_points. Row-major
-  // because it is filled a survey at a time.
-  RowMatrix chosen = RowMatrix::Zero(n, static_cast<Eigen::Index>(c.option_count));
-  for (Eigen::Index r = 0; r < n; ++r) {
-    const CodedSurvey& s = block[static_cast<std::size_t>(r)];
+  // Item points straight from each item's table of option sets (exact integers, a lookup an
+  // item); then the sums into sub-indicators and dimensions as two products with the 0/1
+  // membership matrices. Rows of surveys with errors stay zero.
+  const std::size_t items = c.index.items.size();
+  out.rows = block.size();
+  out.item_points.assign(block.size() * items, 0);
+  RowMatrix item_points = RowMatrix::Zero(n, static_cast<Eigen::Index>(items));
+  for (std::size_t r = 0; r < block.size(); ++r) {
+    const CodedSurvey& s = block[r];
     if (!s.ok()) continue;
-    for (std::size_t i = 0; i < s.selected.size(); ++i) {
-      for (std::uint32_t mask = s.selected[i]; mask; mask &= mask - 1) {
-        const auto o = static_cast<std::size_t>(std::countr_zero(mask));
-        chosen(r, static_cast<Eigen::Index>(c.option_offset[i] + o)) = 1;
+    std::int64_t* row = &out.item_points[r * items];
+    for (std::size_t i = 0; i < items; ++i) {
+      const std::uint32_t set = s.selected[i];
+      const auto& table = c.points_by_set[i];
+      std::int64_t points = 0;
+      if (set < table.size()) {
+        points = table[set];
+      } else {
+        const auto& option = c.option_points[i];
+        for (std::uint32_t m = set; m; m &= m - 1)
+          if (const auto o = static_cast<std::size_t>(std::countr_zero(m)); o < option.size())
+            points += option[o];
       }
+      row[i] = points;
+      item_points(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(i)) =
+          static_cast<double>(points);
     }
   }
-  const Matrix item_points = chosen * c.option_points;    // n x items
   const Matrix sub_points = item_points * c.item_to_sub;  // n x subs
   const Matrix dim_points = sub_points * c.sub_to_dim;    // n x dims
 
-  out.rows = block.size();
+  // Every entry is an integer far below 2^53, so the conversion back is exact.
   auto store = [](const Matrix& m, std::vector<std::int64_t>& v) {
     v.resize(static_cast<std::size_t>(m.size()));
     std::size_t k = 0;
     for (Eigen::Index r = 0; r < m.rows(); ++r)
-      for (Eigen::Index col = 0; col < m.cols(); ++col) v[k++] = std::llround(m(r, col));
+      for (Eigen::Index col = 0; col < m.cols(); ++col)
+        v[k++] = static_cast<std::int64_t>(m(r, col));
   };
-  store(item_points, out.item_points);
   store(sub_points, out.sub_points);
   store(dim_points, out.dim_points);
   out.total.assign(block.size(), 0);
