@@ -62,8 +62,9 @@ using RecordFormat =
 
 // Reads, codes, scores and formats every record, a block at a time, as a pipeline: the calling
 // thread reads block k+1 and writes block k-1 (through `in_order`, in input order) while the
-// workers code, score and format blocks k, k-1, … (each block wholly by one worker, as one
-// Eigen product and into one buffer). A fixed number of blocks is in flight, so memory is flat.
+// workers code, score and format blocks k, k-1, … (each block wholly by one worker, scored
+// together and formatted into one buffer). A fixed number of blocks is in flight, so memory is
+// flat.
 BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_view source,
                             InputFormat format, const BatchOptions& options,
                             const RecordFormat& format_record,
