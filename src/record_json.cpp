@@ -169,6 +169,19 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
   for (int l = 1; l <= rule.top_level(); ++l) {
     count_open_.push_back(fmt::format("{}{{\"level\":{},\"at_or_above\":", l > 1 ? "," : "", l));
     check_open_.push_back(fmt::format("{{\"level\":{},\"met\":", l));
+    const LevelRequirement& req = rule.levels[static_cast<std::size_t>(l - 1)];
+    const std::int64_t required[3] = {req.min_points.thousandths(),
+                                      std::int64_t{req.min_scenarios} * Decimal::scale,
+                                      std::int64_t{req.min_constraint} * Decimal::scale};
+    static constexpr std::string_view what[3] = {
+        "{\"what\":\"points\",\"required\":", ",{\"what\":\"scenarios\",\"required\":",
+        ",{\"what\":\"constraint\",\"required\":"};
+    auto& texts = check_required_.emplace_back();
+    for (int k = 0; k < 3; ++k) {
+      texts[k] = what[k];
+      append_thousandths(texts[k], required[k]);
+      texts[k] += ",\"has\":";
+    }
   }
   for (const auto& c : r.consistency)
     fired_.push_back("{\"rule\":" + quoted(c.id) + ",\"message\":" + quoted(c.message) + "}");
@@ -241,16 +254,12 @@ void JsonRecordWriter::append_check(Out& out, int level, std::int64_t total, std
                                     std::int64_t{req.min_constraint} * Decimal::scale};
   const std::int64_t has[3] = {total, std::int64_t{at} * Decimal::scale,
                                std::int64_t{con} * Decimal::scale};
-  static constexpr std::string_view what[3] = {
-      "{\"what\":\"points\",\"required\":", ",{\"what\":\"scenarios\",\"required\":",
-      ",{\"what\":\"constraint\",\"required\":"};
   const bool met = has[0] >= required[0] && has[1] >= required[1] && has[2] >= required[2];
   out += check_open_[static_cast<std::size_t>(level - 1)];
   out += met ? "true,\"conditions\":[" : "false,\"conditions\":[";
+  const auto& texts = check_required_[static_cast<std::size_t>(level - 1)];
   for (int k = 0; k < 3; ++k) {
-    out += what[k];
-    put_thousandths(out, required[k]);
-    out += ",\"has\":";
+    out += texts[static_cast<std::size_t>(k)];
     put_thousandths(out, has[k]);
     out += ",\"short\":";
     put_thousandths(out, has[k] >= required[k] ? 0 : required[k] - has[k]);

@@ -4,6 +4,7 @@
 // once, when the writer is made, so a record is mostly copies of ready fragments and numbers.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -83,8 +84,11 @@ class JsonRecordWriter {
   std::vector<std::string> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
   std::vector<std::string> count_open_;        // ,{"level":L,"at_or_above":
   std::vector<std::string> check_open_;        // {"level":L,"met":
-  std::vector<std::string> fired_;             // {"rule":"id","message":"…"} per consistency rule
-  std::string provenance_;                     // "provenance":{…}
+  // Per level and condition: {"what":…,"required":R,"has": (the comma before it included but
+  // for the first condition), the part of a condition that does not depend on the survey.
+  std::vector<std::array<std::string, 3>> check_required_;
+  std::vector<std::string> fired_;  // {"rule":"id","message":"…"} per consistency rule
+  std::string provenance_;          // "provenance":{…}
   bool has_provenance_ = true;
   std::size_t fixed_bound_ = 0;  // the longest a record can be, less its survey's own text
 };
