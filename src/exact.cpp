@@ -28,16 +28,18 @@ std::optional<Exact> Exact::parse(std::string_view text) noexcept {
   {
     std::size_t i = text.starts_with('-') ? 1 : 0;
     const std::size_t whole_start = i;
-    std::int64_t whole = 0, frac = 0;
+    // Unsigned: a run of digits too long for the fast path wraps harmlessly before it is
+    // sent on to the general path.
+    std::uint64_t whole = 0, frac = 0;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
-      whole = whole * 10 + (text[i] - '0');
+      whole = whole * 10 + static_cast<unsigned>(text[i] - '0');
     const std::size_t whole_len = i - whole_start;
     std::size_t frac_len = 0;
     bool plain = whole_len >= 1 && whole_len <= max_whole_digits;
     if (plain && i < text.size() && text[i] == '.') {
       const std::size_t frac_start = ++i;
       for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
-        frac = frac * 10 + (text[i] - '0');
+        frac = frac * 10 + static_cast<unsigned>(text[i] - '0');
       frac_len = i - frac_start;
       plain = frac_len >= 1 && frac_len <= static_cast<std::size_t>(Exact::digits);
     }

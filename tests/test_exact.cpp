@@ -40,7 +40,9 @@ TEST_SUITE("exact") {
     CHECK(of("-0") == of("0"));
     CHECK_FALSE(Exact::parse("-"));
     CHECK_FALSE(Exact::parse("5.5."));
-    CHECK_FALSE(Exact::parse("1.0000000000000000001"));  // 19 decimals, the last not zero
+    CHECK_FALSE(Exact::parse("1.0000000000000000001"));           // 19 decimals, the last not zero
+    CHECK_FALSE(Exact::parse("123456789012345678901234567890"));  // past 64 bits, refused
+    CHECK(of("1.0000000000000000000000000") == of("1"));          // trailing zeros only
   }
 
   TEST_CASE("exact.refuses what it cannot hold rather than rounding") {
