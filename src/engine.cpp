@@ -52,7 +52,8 @@ struct Engine::Compiled {
   // item -> sub-indicator (items x subs) and sub-indicator -> dimension (subs x dims), 0/1.
   Matrix item_to_sub;
   Matrix sub_to_dim;
-  std::vector<bool> constraint;  // per scenario
+  // Per scenario: 1 for a constraint scenario. Integers, not vector<bool>: read per level.
+  std::vector<std::int32_t> constraint;
   Provenance provenance;
 };
 
@@ -86,7 +87,7 @@ Engine::Engine(const RuleSet& rules)
             ++sub;
           }
         }
-        for (const auto& s : c->rules.scenarios) c->constraint.push_back(s.constraint);
+        for (const auto& s : c->rules.scenarios) c->constraint.push_back(s.constraint ? 1 : 0);
         c->provenance = Provenance{c->rules.meta.id, c->rules.meta.version, c->rules.content_hash,
                                    std::string(version())};
         return std::unique_ptr<const Compiled>(std::move(c));
