@@ -104,6 +104,21 @@ std::optional<char> letter(element e) {
   return s[0];
 }
 
+// The members "before" and "after" of a two-member object, in one pass over it.
+bool before_after(simdjson::dom::object figures, element& before, element& after) {
+  bool has_before = false, has_after = false;
+  for (auto [k, v] : figures) {
+    if (k == "before") {
+      before = v;
+      has_before = true;
+    } else if (k == "after") {
+      after = v;
+      has_after = true;
+    }
+  }
+  return has_before && has_after;
+}
+
 // JSON numbers with a fraction or an exponent are read as doubles. With at most 15 significant
 // digits a number survives that
 // exactly (its shortest round-trip text is the number as written); with more it may not, so such
@@ -256,6 +271,7 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
         detail::AnswerView a;
         simdjson::dom::array list;
         simdjson::dom::object figures;
+        element b, f;
         if (auto l = letter(v)) {
           letters[0] = *l;
           a.letters = std::span<const char>(letters.data(), 1);
@@ -290,9 +306,8 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
           if (bad) continue;
           a.letters = std::span<const char>(letters.data(), n);
         } else if (!v.get_object().get(figures) && figures.size() == 2 &&
-                   !figures["before"].error() && !figures["after"].error()) {
+                   before_after(figures, b, f)) {
           a.kind = Answer::Kind::figures;
-          element b = figures["before"].value_unsafe(), f = figures["after"].value_unsafe();
           if (!is_number(b) || !is_number(f)) {
             error(path(), fmt::format("expected numbers for 'before' and 'after' of '{}'", k));
             continue;
