@@ -33,7 +33,7 @@ std::optional<TextEncoding> parse_text_encoding(std::string_view name);
 struct BatchOptions {
   unsigned threads = 0;  // 0: every core
   MissingPolicy missing = MissingPolicy::error;
-  std::size_t block_size = 4096;
+  std::size_t block_size = 1024;
   TextEncoding encoding = TextEncoding::automatic;
 };
 

@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::optional<smedx::Assessment> batch;
   smedx::BatchOptions options;
   options.threads = 1;
-  options.block_size = 1;  // the default block allocates 4096 slots: slow to fuzz
+  options.block_size = 1;  // the default block allocates 1,024 slots: slow to fuzz
   const auto summary = smedx::score_stream(
       smedx::fuzz::engine(), in, "fuzz.jsonl", smedx::InputFormat::jsonl,
       [&batch](const smedx::ScoredRecord& r) {
