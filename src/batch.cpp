@@ -62,9 +62,9 @@ using RecordFormat =
 
 // Reads, codes, scores and formats every record, a block at a time, as a pipeline: the calling
 // thread reads block k+1 and writes block k-1 (through `in_order`, in input order) while the
-// workers code, score and format blocks k, k-1, … (each block wholly by one worker, scored
-// together and formatted into one buffer). A fixed number of blocks is in flight, so memory is
-// flat.
+// workers code, score and format blocks k, k-1, … (each block wholly by one thread, scored
+// together and formatted into one buffer); when it has nothing to read or write, the calling
+// thread takes a block too. A fixed number of blocks is in flight, so memory is flat.
 BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_view source,
                             InputFormat format, const BatchOptions& options,
                             const RecordFormat& format_record,
@@ -146,9 +146,12 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     }
   };
 
-  const std::size_t workers = detail::thread_count(options.threads);
+  // `threads` counts the calling thread: it reads and writes, and works on blocks itself when it
+  // has nothing to read or write, so --threads 1 uses one core and N threads use N.
+  const std::size_t threads = detail::thread_count(options.threads);
+  const std::size_t workers = threads - 1;
   const std::size_t block = std::max<std::size_t>(1, options.block_size);
-  std::vector<Block> blocks(workers + 2);  // one being read, one being written, one a worker
+  std::vector<Block> blocks(threads + 2);  // one being read, one being written, one a thread
   std::mutex mutex;
   std::condition_variable work_ready, block_done;
   std::deque<Block*> queue;
@@ -199,6 +202,7 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
 
   std::size_t next_read = 0, next_write = 0, records_read = 0;
   bool eof = false;
+  BlockScores scores;  // the calling thread's, for the blocks it works on
   for (;;) {
     Block& w = blocks[next_write % blocks.size()];
     bool ready = false;
@@ -243,8 +247,24 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
       continue;
     }
     if (next_write == next_read) break;  // all read and all written
-    std::unique_lock lock(mutex);
-    block_done.wait(lock, [&] { return w.done; });
+    // Nothing to write yet and no room to read: work on a waiting block, else wait.
+    // Only this thread fills the queue, so a wait for the oldest block is all that is left when
+    // the workers have taken every block.
+    Block* b = nullptr;
+    {
+      std::unique_lock lock(mutex);
+      if (queue.empty()) {
+        block_done.wait(lock, [&] { return w.done; });
+        continue;
+      }
+      b = queue.front();
+      queue.pop_front();
+    }
+    process(*b, scores);  // an exception here ends the run, as one from a worker does
+    {
+      std::lock_guard lock(mutex);
+      b->done = true;
+    }
   }
   return summary;
 }

@@ -31,7 +31,7 @@ enum class TextEncoding { automatic, utf8, gb18030 };
 std::optional<TextEncoding> parse_text_encoding(std::string_view name);
 
 struct BatchOptions {
-  unsigned threads = 0;  // 0: every core
+  unsigned threads = 0;  // 0: every core; the calling thread counts as one (it works blocks too)
   MissingPolicy missing = MissingPolicy::error;
   std::size_t block_size = 1024;
   TextEncoding encoding = TextEncoding::automatic;
@@ -58,7 +58,7 @@ struct ScoredRecord {
   Assessment assessment() const { return engine.assessment(survey, scores, row); }
 };
 
-// Turns a record into one output line (without the newline). Called from worker threads: it
+// Turns a record into one output line (without the newline). Called from several threads: it
 // must not touch shared mutable state.
 using Formatter = std::function<std::string(const ScoredRecord&)>;
 

@@ -248,7 +248,8 @@ Command add_score(CLI::App& app) {
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
   cmd->add_option("-o,--output", o->output,
                   "write here instead of stdout (whole or not at all; never an input)");
-  cmd->add_option("--threads", o->threads, "worker threads (default: all cores)")
+  cmd->add_option("--threads", o->threads,
+                  "threads to use, the main one included (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--missing", o->missing,
                   "a missing answer is an error (default), or 'zero': the lowest option, "
