@@ -167,44 +167,61 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       return path;
     }
     const std::size_t states = static_cast<std::size_t>(deficit / unit) + 1;
-    // best[s]: the best way to gain s units (capped at the deficit) with the groups so far, in
-    // two rows (before and after group g). taken[g][s]: the upgrade of group g that the best
-    // way to s after group g takes (-1: none); it came from s - gain, except at the cap (the
-    // deficit reached), whose source state is kept per group. The tables live per thread and
-    // are reused: allocating them per survey was most of a diagnosis's cost.
-    thread_local std::vector<Cell> rows;
+    const std::size_t cap = states - 1;  // the deficit reached
+    // best[s]: the best way to gain s units (capped at the deficit) with the groups so far,
+    // updated in place one group at a time (a copy per group cost as much as the search).
+    // taken[g][s]: the upgrade of group g that the best way to s after group g takes (-1: none); it
+    // came from s - gain, except at the cap, whose source state is kept per group. The tables live
+    // per thread and are reused: allocating them per survey was most of a diagnosis's cost.
+    thread_local std::vector<Cell> best;
     thread_local std::vector<std::int8_t> taken;
-    rows.assign(2 * states, Cell{});
+    best.assign(states, Cell{});
     taken.assign(groups.size() * states, -1);
     std::vector<std::size_t> cap_from(groups.size(), 0);
-    // Each upgrade's gain in units, worked out once rather than in the inner loop.
+    // Each upgrade's gain in units, and each group's largest, worked out once.
     std::vector<std::vector<std::size_t>> steps(groups.size());
+    std::vector<std::size_t> reach_after(groups.size() + 1, 0);  // the most the groups from g on
     for (std::size_t g = 0; g < groups.size(); ++g)
       for (const Upgrade& up : groups[g])
         steps[g].push_back(static_cast<std::size_t>(up.gain / unit));
-    Cell* before = rows.data();
-    Cell* after = rows.data() + states;
-    before[0] = Cell{0, 0};
+    for (std::size_t g = groups.size(); g > 0; --g)
+      reach_after[g - 1] =
+          reach_after[g] + *std::max_element(steps[g - 1].begin(), steps[g - 1].end());
+    best[0] = Cell{0, 0};
+    // Only the states that matter are worked from: none above what the groups before g can
+    // gain (`high`), none from which the groups from g on cannot reach the cap (below `low`).
+    // The result is the same as over every state: a state outside is on no path to the cap.
+    std::size_t high = 0;
     for (std::size_t g = 0; g < groups.size(); ++g) {
-      // Not taking group g first, for every state, so that on a tie the earlier choice (an
-      // earlier item, a lower option letter) stays: plans prefer B before E.
-      std::copy(before, before + states, after);
+      const std::vector<std::size_t>& step = steps[g];
+      const std::vector<Upgrade>& ups = groups[g];
       std::int8_t* took = taken.data() + g * states;
-      for (std::size_t s = 0; s < states; ++s) {
-        const Cell& here = before[s];
+      const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+      // Going down from the highest state, a state's upgrades land above it, on states already
+      // passed: each state is still as it was before group g when it is worked from. A forward
+      // pass would keep, on a tie, the first of not taking, the lowest source state, the lowest
+      // upgrade (the earlier choice stays: plans prefer B before E); going down, a tie replaces
+      // an upgrade from a higher source state, and nothing else.
+      for (std::size_t s = high + 1; s-- > low;) {
+        const Cell& here = best[s];
         if (here.cost == unreached) continue;
-        for (std::size_t u = 0; u < groups[g].size(); ++u) {
-          const Upgrade& up = groups[g][u];
-          const std::size_t to = std::min(states - 1, s + steps[g][u]);
-          const Cell next{here.cost + up.cost.millionths, here.changes + 1};
-          if (next.better_than(after[to])) {
-            after[to] = next;
+        for (std::size_t u = 0; u < ups.size(); ++u) {
+          const std::size_t to = std::min(cap, s + step[u]);
+          const Cell next{here.cost + ups[u].cost.millionths, here.changes + 1};
+          Cell& there = best[to];
+          bool take = next.better_than(there);
+          if (!take && took[to] >= 0 && !there.better_than(next)) {
+            const auto v = static_cast<std::size_t>(took[to]);
+            take = s < (to == cap ? cap_from[g] : to - step[v]);
+          }
+          if (take) {
+            there = next;
             took[to] = static_cast<std::int8_t>(u);
-            if (to == states - 1) cap_from[g] = s;
+            if (to == cap) cap_from[g] = s;
           }
         }
       }
-      std::swap(before, after);
+      high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
     }
     for (std::size_t g = groups.size(), s = states - 1; g > 0; --g) {
       const int u = taken[(g - 1) * states + s];

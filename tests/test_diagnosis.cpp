@@ -6,6 +6,7 @@
 #include <bit>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -181,6 +182,43 @@ TEST_SUITE("diagnosis") {
       CHECK(d.requirements.size() == d.path.changes.size());
     }
     CHECK(reachable > 1000);
+  }
+
+  TEST_CASE("diagnosis.on a tie the plan keeps the earlier item and the lower option") {
+    // Many plans cost the same; the one chosen is fixed (the search's order decides), so the
+    // files of a cohort do not change when the search gets faster.
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::ifstream file(SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl");
+    std::string plans;
+    std::istringstream in(std::string(std::istreambuf_iterator<char>(file), {}));
+    smedx::visit_stream(
+        engine, in, "cohort", smedx::InputFormat::jsonl, [&](const smedx::CodedSurvey& c) {
+          std::string line;
+          for (const auto& ch : diagnoser.diagnose(c, 4).path.changes) {
+            if (ch.kind != smedx::Change::Kind::item) continue;
+            line += " " + ch.code + ":" + std::string(ch.from.begin(), ch.from.end()) + ">" +
+                    std::string(ch.to.begin(), ch.to.end());
+          }
+          if (!line.empty()) plans += c.enterprise_id + line + "\n";
+        });
+    CHECK(plans ==
+          "CN-2025-002 F2:D>E F3:D>E F4:GHIJKLMN>GHIJKLMNO F6:BCD>BCDE M2:BCD>BCDE M4:A>E\n"
+          "CN-2025-003 F1:BC>BCD F2:C>E F3:B>E F5:C>E F6:BC>BCD M1:D>F M2:BC>BCDE M3:B>BCD M4:A>E "
+          "R2:A>C\n"
+          "CN-2025-004 F1:BC>BCDE F3:C>E F5:C>E F6:BC>BCD M1:D>F M4:A>E R2:B>C R4:A>C\n"
+          "CN-2025-005 F1:B>BCDE F2:B>E F3:A>E F4:JN>BCDJN F5:C>E F6:C>BC M1:C>F M2:A>BCDE M4:A>E "
+          "R1:B>C R2:B>C R4:A>C\n"
+          "CN-2025-006 F1:B>BCDE F2:B>E F3:A>E F5:B>E F6:C>BCDE F7:A>BC M1:B>F M2:A>BCDE M3:A>B "
+          "M4:A>E R1:A>C R2:B>C R3:A>C\n"
+          "EP-2025-002 F4:CFGHIMN>BCFGHIMNO F5:D>E M2:BCD>BCDE M4:A>E R1:B>C\n"
+          "EP-2025-003 F1:BC>BCDE F3:C>E F5:C>E F6:BC>BCD M1:D>F M4:B>E R1:B>C\n"
+          "EP-2025-004 F1:BCE>BCDE F2:C>E F3:C>E F4:GHIM>BGHIM F5:C>E F6:BC>BCDE M1:D>F M4:A>E "
+          "R2:B>C\n"
+          "EP-2025-005 F1:B>BCDE F2:C>E F3:B>E F4:GN>BCDGN F5:B>E M1:C>F M2:A>BCDE M3:B>BC M4:A>E "
+          "R1:B>C R3:A>C\n"
+          "EP-2025-006 F1:BC>BCDE F2:C>E F3:B>E F4:G>BCDEG F5:C>E F6:C>BC M1:B>F M2:A>BCDE "
+          "M3:A>BC M4:A>E R1:B>C R2:B>C R4:A>C\n");
   }
 
   TEST_CASE("diagnosis.already at the target, and a target that does not exist") {
