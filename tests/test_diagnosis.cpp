@@ -10,6 +10,8 @@
 #include <random>
 #include <sstream>
 
+#include "html_escape.h"
+#include "report_html.h"
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/load.h"
@@ -316,6 +318,39 @@ TEST_SUITE("diagnosis") {
       CHECK(cohort_html.find("<td>" + r.meaning + "</td></tr>") != std::string::npos);
     }
     CHECK(any_scenario);
+  }
+
+  TEST_CASE("diagnosis.html escaping copies plain runs and replaces the five specials") {
+    CHECK(smedx::detail::html_escape("") == "");
+    CHECK(smedx::detail::html_escape("华信 A&B <x> \"q\" 'y'") ==
+          "华信 A&amp;B &lt;x&gt; &quot;q&quot; &#39;y&#39;");
+    std::string out = "<p>";
+    smedx::detail::html_escape_to(out, "&&");
+    CHECK(out == "<p>&amp;&amp;");
+  }
+
+  TEST_CASE("diagnosis.one report of a rule set renders every enterprise's file whole") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    const smedx::detail::EnterpriseHtml report(engine.rules());
+    std::mt19937 rng(11);
+    std::string buffer = "left over";
+    for (int n = 0; n < 40; ++n) {
+      smedx::Survey s = random_survey(engine.rules(), rng, n);
+      s.enterprise_id = n % 2 ? "A&B <co>" : "E" + std::to_string(n);
+      s.enterprise = {{"industry", n % 3 ? "chem_new_materials" : "nowhere"}, {"name", "'x'"}};
+      const smedx::Diagnosis d = diagnoser.diagnose(s, 1 + n % 4);
+      CAPTURE(n);
+      buffer.clear();  // the CLI reuses one buffer per slot
+      report.render(d, buffer);
+      CHECK(buffer == smedx::enterprise_html(d, engine.rules()));
+      CHECK(buffer.starts_with("<!DOCTYPE html>"));
+      CHECK(buffer.ends_with("</body></html>"));
+      if (n % 2) {
+        CHECK(buffer.find("<title>A&amp;B &lt;co&gt; 数字化水平诊断</title>") == 62);
+        CHECK(buffer.find("<h1>A&amp;B &lt;co&gt; &#39;x&#39; — ") != std::string::npos);
+      }
+    }
   }
 
   TEST_CASE("diagnosis.common requirements need the threshold share of the group") {

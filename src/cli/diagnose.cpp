@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "../report_html.h"
 #include "../text_escape.h"
 #include "common.h"
 #include "output.h"
@@ -155,11 +156,13 @@ int diagnose(const DiagnoseOptions& o) {
     std::string json, html;
   };
   std::vector<Files> files(std::max<std::size_t>(1, options.block_size));
+  const smedx::detail::EnterpriseHtml html(rules);  // what every file shares, made once
   const std::size_t records = each(
       [&](std::size_t slot, smedx::Diagnosis& d) {
         cohort.tag(d);  // reads the cohort only: safe on every worker
         files[slot].json = smedx::to_json(d) + "\n";
-        files[slot].html = smedx::enterprise_html(d, rules);
+        files[slot].html.clear();  // the slot's buffer is reused
+        html.render(d, files[slot].html);
       },
       [&](std::size_t slot, smedx::Diagnosis& d) {
         const std::string id = smedx::Cohort::label(d);
