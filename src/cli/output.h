@@ -13,6 +13,7 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace smedx::cli {
@@ -101,7 +102,9 @@ class OutputFolder {
 
   std::filesystem::path dir_, temp_;
   const Inputs& inputs_;
-  std::set<std::string> earlier_;  // the files the earlier run wrote
+  std::set<std::string> earlier_;            // the files the earlier run wrote
+  std::unordered_set<std::string> present_;  // every name the folder held when opened
+  int dir_fd_ = -1, temp_fd_ = -1;
   std::vector<std::string> written_;
   bool created_;  // the run made the folder: remove it again if nothing is committed
   bool committed_ = false;
