@@ -223,6 +223,43 @@ TEST_SUITE("diagnosis") {
           "M3:A>BC M4:A>E R1:B>C R2:B>C R4:A>C\n");
   }
 
+  TEST_CASE("diagnosis.a path made again from its plan is the path found by the search") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::mt19937 rng(3);
+    int reused = 0;
+    smedx::PathPlan previous;
+    for (int n = 0; n < 400; ++n) {
+      smedx::Survey s = random_survey(engine.rules(), rng, n);
+      s.enterprise = {{"industry", n % 2 ? "chem_new_materials" : "equipment_parts"}};
+      const smedx::CodedSurvey c = engine.code(s);
+      const int target = 1 + n % 4;
+      const smedx::Diagnosis searched = diagnoser.diagnose(c, target);
+      CAPTURE(n);
+      if (searched.path.status != smedx::PathStatus::reachable) {
+        CHECK(searched.path.plan.survey == 0);
+        continue;
+      }
+      const smedx::PathPlan& plan = searched.path.plan;
+      CHECK(plan.survey != 0);
+      CHECK(plan.steps.size() == searched.path.changes.size());
+      CHECK(smedx::to_json(diagnoser.diagnose(c, target, &plan)) == smedx::to_json(searched));
+      // Another survey's plan, or this one's for another target, is not used: searched again.
+      CHECK(smedx::to_json(diagnoser.diagnose(c, target, &previous)) == smedx::to_json(searched));
+      if (target < 4)
+        CHECK(smedx::to_json(diagnoser.diagnose(c, target + 1, &plan)) ==
+              smedx::to_json(diagnoser.diagnose(c, target + 1)));
+      // The plan is what the path is made from: a changed cost shows in it.
+      smedx::PathPlan changed = plan;
+      changed.steps.front().cost.millionths += 1;
+      CHECK(diagnoser.path(c, target, diagnoser.profile_for(searched.industry), &changed)
+                .cost.millionths == searched.path.cost.millionths + 1);
+      previous = plan;
+      ++reused;
+    }
+    CHECK(reused > 100);
+  }
+
   TEST_CASE("diagnosis.already at the target, and a target that does not exist") {
     const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
     const smedx::Diagnoser diagnoser(engine);
@@ -415,5 +452,25 @@ TEST_SUITE("diagnosis") {
         CHECK(got == expected);
       }
     }
+    // A first pass keeps each record's plan; a second made from them gives the same files.
+    std::vector<smedx::PathPlan> plans;
+    std::vector<std::string> first, second;
+    for (int pass = 0; pass < 2; ++pass) {
+      std::istringstream in(input);
+      smedx::BatchOptions options;
+      options.threads = 2;
+      options.block_size = 7;
+      smedx::diagnose_stream(
+          diagnoser, in, "cohort", smedx::InputFormat::jsonl, 2, {},
+          [&](std::size_t, smedx::Diagnosis& d) {
+            (pass ? second : first).push_back(smedx::to_json(d));
+          },
+          options, pass ? nullptr : &plans, pass ? &plans : nullptr);
+      if (pass == 0) CHECK(plans.size() == expected.size());
+    }
+    CHECK(first == expected);
+    CHECK(second == expected);
+    CHECK(std::count_if(plans.begin(), plans.end(),
+                        [](const smedx::PathPlan& p) { return p.survey != 0; }) == 8 * 5);
   }
 }

@@ -137,18 +137,24 @@ int diagnose(const DiagnoseOptions& o) {
   smedx::Cohort cohort(rules, threshold, o.by_district);
   // Diagnoses (and, in pass 2, each enterprise's files) are made on every core; `use` sees
   // them in input order on this thread.
-  auto each = [&](const smedx::DiagnosisVisitor& prepare, const smedx::DiagnosisVisitor& use) {
+  // Pass 1 keeps each record's path in brief (a few dozen bytes), so pass 2 need not search
+  // again: the search is most of a diagnosis.
+  std::vector<std::vector<smedx::PathPlan>> plans(inputs.size());
+  auto each = [&](const smedx::DiagnosisVisitor& prepare, const smedx::DiagnosisVisitor& use,
+                  bool first) {
     std::size_t records = 0;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       std::ifstream in(inputs[k], std::ios::binary);
       if (!in) throw std::runtime_error(inputs[k] + ": cannot read");
-      records += smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], o.target, prepare,
-                                        use, options)
-                     .records;
+      records +=
+          smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], o.target, prepare, use,
+                                 options, first ? &plans[k] : nullptr, first ? nullptr : &plans[k])
+              .records;
     }
     return records;
   };
-  each({}, [&](std::size_t, smedx::Diagnosis& d) { cohort.add(d); });
+  each(
+      {}, [&](std::size_t, smedx::Diagnosis& d) { cohort.add(d); }, true);
   FileNames used;
   std::string index = "enterprise_id\tfile\n";
   std::size_t written = 0, errors = 0, reached = 0;
@@ -174,7 +180,8 @@ int diagnose(const DiagnoseOptions& o) {
         ++written;
         errors += !d.assessment.ok();
         reached += d.assessment.ok() && d.assessment.level >= d.target;
-      });
+      },
+      false);
   folder->write("index.tsv", index);
   folder->write("cohort.json", cohort.to_json() + "\n");
   folder->write("cohort.html",
