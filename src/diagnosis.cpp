@@ -24,6 +24,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <type_traits>
 
 #include "survey_coder.h"
 
@@ -76,16 +77,27 @@ struct Upgrade {
   Cost cost;
 };
 
+// A state of the item knapsack: the least cost found so far and, below it, in how many
+// changes. Packed in one integer (cost x 2^16 + changes) when the costs allow, so that comparing
+// two states, the search's inner step, is one comparison; else (item costs beyond 2^46
+// millionths: never a real rule set) a pair compared in that order.
+constexpr std::int64_t change_scale = std::int64_t{1} << 16;
 constexpr std::int64_t unreached = std::numeric_limits<std::int64_t>::max();
 
-// A state of the item knapsack: the least cost found so far, and in how many changes.
 struct Cell {
-  std::int64_t cost = unreached;
-  int changes = 0;
-  bool better_than(const Cell& o) const noexcept {
-    return cost < o.cost || (cost == o.cost && changes < o.changes);
-  }
+  std::int64_t cost = 0;
+  std::int64_t changes = 0;
+  auto operator<=>(const Cell&) const = default;
 };
+
+constexpr std::int64_t unreached_state(std::int64_t) noexcept { return unreached; }
+constexpr Cell unreached_state(Cell) noexcept { return Cell{unreached, 0}; }
+constexpr std::int64_t taking(std::int64_t here, std::int64_t cost) noexcept {
+  return here + cost * change_scale + 1;
+}
+constexpr Cell taking(Cell here, std::int64_t cost) noexcept {
+  return Cell{here.cost + cost, here.changes + 1};
+}
 
 }  // namespace
 
@@ -184,9 +196,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       // taken[g][s]: the upgrade of group g that the best way to s after group g takes (-1: none);
       // it came from s - gain, except at the cap, whose source state is kept per group. The tables
       // live per thread and are reused: allocating them per survey was most of a diagnosis's cost.
-      thread_local std::vector<Cell> best;
       thread_local std::vector<std::int8_t> taken;
-      best.assign(states, Cell{});
       taken.assign(groups.size() * states, -1);
       std::vector<std::size_t> cap_from(groups.size(), 0);
       // Each upgrade's gain in units, and each group's largest, worked out once.
@@ -198,41 +208,63 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       for (std::size_t g = groups.size(); g > 0; --g)
         reach_after[g - 1] =
             reach_after[g] + *std::max_element(steps[g - 1].begin(), steps[g - 1].end());
-      best[0] = Cell{0, 0};
-      // Only the states that matter are worked from: none above what the groups before g can
-      // gain (`high`), none from which the groups from g on cannot reach the cap (below `low`).
-      // The result is the same as over every state: a state outside is on no path to the cap.
-      std::size_t high = 0;
-      for (std::size_t g = 0; g < groups.size(); ++g) {
-        const std::vector<std::size_t>& step = steps[g];
-        const std::vector<Upgrade>& ups = groups[g];
-        std::int8_t* took = taken.data() + g * states;
-        const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
-        // Going down from the highest state, a state's upgrades land above it, on states already
-        // passed: each state is still as it was before group g when it is worked from. A forward
-        // pass would keep, on a tie, the first of not taking, the lowest source state, the lowest
-        // upgrade (the earlier choice stays: plans prefer B before E); going down, a tie replaces
-        // an upgrade from a higher source state, and nothing else.
-        for (std::size_t s = high + 1; s-- > low;) {
-          const Cell& here = best[s];
-          if (here.cost == unreached) continue;
-          for (std::size_t u = 0; u < ups.size(); ++u) {
-            const std::size_t to = std::min(cap, s + step[u]);
-            const Cell next{here.cost + ups[u].cost.millionths, here.changes + 1};
-            Cell& there = best[to];
-            bool take = next.better_than(there);
-            if (!take && took[to] >= 0 && !there.better_than(next)) {
-              const auto v = static_cast<std::size_t>(took[to]);
-              take = s < (to == cap ? cap_from[g] : to - step[v]);
-            }
-            if (take) {
-              there = next;
-              took[to] = static_cast<std::int8_t>(u);
-              if (to == cap) cap_from[g] = s;
+      // The packed states hold costs up to 2^46 millionths in all (the 2024 rule set's paths
+      // cost under 2^30).
+      std::int64_t most = 0;
+      for (const auto& g : groups) {
+        std::int64_t m = 0;
+        for (const Upgrade& up : g)
+          m = std::max(m, up.cost.millionths < 0 ? -up.cost.millionths : up.cost.millionths);
+        most = std::min(most + m, unreached / 4);
+      }
+      const bool packed = most < (std::int64_t{1} << 46) && groups.size() < 1024;
+      auto fill = [&](auto& best) {
+        using Key = std::decay_t<decltype(best[0])>;
+        const Key none = unreached_state(Key{});
+        best.assign(states, none);
+        best[0] = Key{};
+        // Only the states that matter are worked from: none above what the groups before g can
+        // gain (`high`), none from which the groups from g on cannot reach the cap (below `low`).
+        // The result is the same as over every state: a state outside is on no path to the cap.
+        std::size_t high = 0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          const std::vector<std::size_t>& step = steps[g];
+          const std::vector<Upgrade>& ups = groups[g];
+          std::int8_t* took = taken.data() + g * states;
+          const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+          // Going down from the highest state, a state's upgrades land above it, on states already
+          // passed: each state is still as it was before group g when it is worked from. A forward
+          // pass would keep, on a tie, the first of not taking, the lowest source state, the lowest
+          // upgrade (the earlier choice stays: plans prefer B before E); going down, a tie replaces
+          // an upgrade from a higher source state, and nothing else.
+          for (std::size_t s = high + 1; s-- > low;) {
+            const Key here = best[s];
+            if (here == none) continue;
+            for (std::size_t u = 0; u < ups.size(); ++u) {
+              const std::size_t to = std::min(cap, s + step[u]);
+              const Key next = taking(here, ups[u].cost.millionths);
+              Key& there = best[to];
+              bool take = next < there;
+              if (!take && next == there && took[to] >= 0) {
+                const auto v = static_cast<std::size_t>(took[to]);
+                take = s < (to == cap ? cap_from[g] : to - step[v]);
+              }
+              if (take) {
+                there = next;
+                took[to] = static_cast<std::int8_t>(u);
+                if (to == cap) cap_from[g] = s;
+              }
             }
           }
+          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
         }
-        high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
+      };
+      if (packed) {
+        thread_local std::vector<std::int64_t> best;
+        fill(best);
+      } else {
+        thread_local std::vector<Cell> best;
+        fill(best);
       }
       for (std::size_t g = groups.size(), s = states - 1; g > 0; --g) {
         const int u = taken[(g - 1) * states + s];

@@ -260,6 +260,32 @@ TEST_SUITE("diagnosis") {
     CHECK(reused > 100);
   }
 
+  TEST_CASE("diagnosis.no cheaper path exists when item costs are too large to pack") {
+    // The small rule set with points x1000 and an item point costing 10^6: paths cost over 2^46
+    // millionths, beyond the search's packed states; the search is still exact.
+    static const smedx::LoadResult costly =
+        smedx::load_rules(SMEDX_SOURCE_DIR "/tests/data/diagnosis-costly.yaml");
+    REQUIRE(costly.ok());
+    const smedx::Engine engine(costly.rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::mt19937 rng(20261201);
+    int reachable = 0;
+    for (int n = 0; n < 300; ++n) {
+      const smedx::CodedSurvey c = engine.code(random_survey(costly.rules(), rng, n));
+      REQUIRE(c.ok());
+      const int target = 1 + n % 3;
+      const auto* profile = diagnoser.profile_for(n % 3 == 0 ? "fast" : "other");
+      const smedx::Path path = diagnoser.path(c, target, profile);
+      if (path.status != smedx::PathStatus::reachable) continue;
+      CAPTURE(n);
+      const auto best = brute_force(c, target, costly.rules(), profile);
+      REQUIRE(best);
+      CHECK(path.cost.millionths == *best);
+      if (path.cost.millionths >= (std::int64_t{1} << 46)) ++reachable;
+    }
+    CHECK(reachable > 50);
+  }
+
   TEST_CASE("diagnosis.already at the target, and a target that does not exist") {
     const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
     const smedx::Diagnoser diagnoser(engine);
