@@ -321,11 +321,17 @@ void OutputFolder::write(const std::string& name, std::string_view text) {
   if (name.empty() || name[0] == '.' || name.find('/') != std::string::npos)
     throw std::logic_error("not a plain file name: " + shown(name));
   write_new_file(temp_fd_, name, text, dir_ / name);
+  const std::lock_guard<std::mutex> lock(written_lock_);
   written_.push_back(name);
 }
 
 void OutputFolder::append(const std::string& name, std::string_view text) {
-  if (std::find(written_.begin(), written_.end(), name) == written_.end()) {
+  bool made;
+  {
+    const std::lock_guard<std::mutex> lock(written_lock_);
+    made = std::find(written_.begin(), written_.end(), name) != written_.end();
+  }
+  if (!made) {
     write(name, text);
     return;
   }
