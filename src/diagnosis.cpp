@@ -24,6 +24,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <type_traits>
 
 #include "survey_coder.h"
 
@@ -76,16 +77,27 @@ struct Upgrade {
   Cost cost;
 };
 
+// A state of the item knapsack: the least cost found so far and, below it, in how many
+// changes. Packed in one integer (cost x 2^16 + changes) when the costs allow, so that comparing
+// two states, the search's inner step, is one comparison; else (item costs beyond 2^46
+// millionths: never a real rule set) a pair compared in that order.
+constexpr std::int64_t change_scale = std::int64_t{1} << 16;
 constexpr std::int64_t unreached = std::numeric_limits<std::int64_t>::max();
 
-// A state of the item knapsack: the least cost found so far, and in how many changes.
 struct Cell {
-  std::int64_t cost = unreached;
-  int changes = 0;
-  bool better_than(const Cell& o) const noexcept {
-    return cost < o.cost || (cost == o.cost && changes < o.changes);
-  }
+  std::int64_t cost = 0;
+  std::int64_t changes = 0;
+  auto operator<=>(const Cell&) const = default;
 };
+
+constexpr std::int64_t unreached_state(std::int64_t) noexcept { return unreached; }
+constexpr Cell unreached_state(Cell) noexcept { return Cell{unreached, 0}; }
+constexpr std::int64_t taking(std::int64_t here, std::int64_t cost) noexcept {
+  return here + cost * change_scale + 1;
+}
+constexpr Cell taking(Cell here, std::int64_t cost) noexcept {
+  return Cell{here.cost + cost, here.changes + 1};
+}
 
 }  // namespace
 
@@ -100,7 +112,8 @@ const IndustryProfile* Diagnoser::profile_for(std::string_view industry) const n
   return r.find_profile("default");
 }
 
-Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* profile) const {
+Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* profile,
+                     const PathPlan* known) const {
   const RuleSet& rules = engine_.rules();
   const auto& index = detail::EngineAccess::index(engine_);
   const int top = rules.level_rule.top_level();
@@ -120,205 +133,268 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
   }
   const LevelRequirement& req = rules.level_rule.levels[static_cast<std::size_t>(target - 1)];
 
-  // --- items: the least cost of gaining at least the deficit ---
-  const std::int64_t deficit =
-      std::max<std::int64_t>(0, req.min_points.thousandths() - now.total[0]);
-  std::vector<std::vector<Upgrade>> groups;  // choose at most one upgrade from each group
-  for (std::size_t i = 0; i < index.items.size(); ++i) {
-    const Item& item = *index.items[i];
-    const std::uint32_t mask = c.selected[i];
-    if (item.kind == ItemKind::multi) {
-      for (std::size_t k = 0; k < item.options.size(); ++k) {
-        const std::uint32_t bit = std::uint32_t{1} << k;
-        if ((mask & bit) || item.options[k].none || item.options[k].points <= Decimal{}) continue;
-        groups.push_back({Upgrade{i, bit, 0, item.options[k].points.thousandths(),
-                                  times(item.options[k].points, rules.diagnosis.item_point)}});
-      }
-    } else {
-      const Decimal current = points_of(item, mask);
-      std::vector<Upgrade> better;
-      for (std::size_t k = 0; k < item.options.size(); ++k) {
-        const Decimal gain = item.options[k].points - current;
-        if (gain <= Decimal{}) continue;
-        better.push_back(Upgrade{i, 0, std::uint32_t{1} << k, gain.thousandths(),
-                                 times(gain, rules.diagnosis.item_point)});
-      }
-      if (!better.empty()) groups.push_back(std::move(better));
-    }
-  }
-  std::vector<const Upgrade*> chosen_upgrades;
-  if (deficit > 0) {
-    std::int64_t unit = deficit;
-    std::int64_t reachable = 0;
-    for (const auto& g : groups) {
-      std::int64_t best = 0;
-      for (const auto& u : g) {
-        unit = std::gcd(unit, u.gain);
-        best = std::max(best, u.gain);
-      }
-      reachable += best;
-    }
-    if (reachable < deficit) {
-      path.reason = fmt::format(
-          "level {} needs {} points; with every item at its best the "
-          "survey reaches only {}",
-          target, req.min_points.to_string(),
-          Decimal::from_thousandths(now.total[0] + reachable).to_string());
-      return path;
-    }
-    const std::size_t states = static_cast<std::size_t>(deficit / unit) + 1;
-    // best[s]: the best way to gain s units (capped at the deficit) with the groups so far, in
-    // two rows (before and after group g). taken[g][s]: the upgrade of group g that the best
-    // way to s after group g takes (-1: none); it came from s - gain, except at the cap (the
-    // deficit reached), whose source state is kept per group. The tables live per thread and
-    // are reused: allocating them per survey was most of a diagnosis's cost.
-    thread_local std::vector<Cell> rows;
-    thread_local std::vector<std::int8_t> taken;
-    rows.assign(2 * states, Cell{});
-    taken.assign(groups.size() * states, -1);
-    std::vector<std::size_t> cap_from(groups.size(), 0);
-    // Each upgrade's gain in units, worked out once rather than in the inner loop.
-    std::vector<std::vector<std::size_t>> steps(groups.size());
-    for (std::size_t g = 0; g < groups.size(); ++g)
-      for (const Upgrade& up : groups[g])
-        steps[g].push_back(static_cast<std::size_t>(up.gain / unit));
-    Cell* before = rows.data();
-    Cell* after = rows.data() + states;
-    before[0] = Cell{0, 0};
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      // Not taking group g first, for every state, so that on a tie the earlier choice (an
-      // earlier item, a lower option letter) stays: plans prefer B before E.
-      std::copy(before, before + states, after);
-      std::int8_t* took = taken.data() + g * states;
-      for (std::size_t s = 0; s < states; ++s) {
-        const Cell& here = before[s];
-        if (here.cost == unreached) continue;
-        for (std::size_t u = 0; u < groups[g].size(); ++u) {
-          const Upgrade& up = groups[g][u];
-          const std::size_t to = std::min(states - 1, s + steps[g][u]);
-          const Cell next{here.cost + up.cost.millionths, here.changes + 1};
-          if (next.better_than(after[to])) {
-            after[to] = next;
-            took[to] = static_cast<std::int8_t>(u);
-            if (to == states - 1) cap_from[g] = s;
-          }
+  // The plan: found by the search below, or the one found for this survey before.
+  PathPlan plan;
+  std::uint64_t print = 0xcbf29ce484222325u;  // FNV-1a over what the search depends on
+  auto mix = [&print](std::uint64_t v) { print = (print ^ v) * 0x100000001b3u; };
+  for (std::uint32_t m : c.selected) mix(m);
+  for (std::int8_t l : c.levels) mix(static_cast<std::uint8_t>(l));
+  mix(static_cast<std::uint64_t>(target));
+  mix(reinterpret_cast<std::uintptr_t>(profile));
+  plan.survey = print | 1;  // never 0, which means no plan
+  auto search = [&]() -> bool {
+    // --- items: the least cost of gaining at least the deficit ---
+    const std::int64_t deficit =
+        std::max<std::int64_t>(0, req.min_points.thousandths() - now.total[0]);
+    std::vector<std::vector<Upgrade>> groups;  // choose at most one upgrade from each group
+    for (std::size_t i = 0; i < index.items.size(); ++i) {
+      const Item& item = *index.items[i];
+      const std::uint32_t mask = c.selected[i];
+      if (item.kind == ItemKind::multi) {
+        for (std::size_t k = 0; k < item.options.size(); ++k) {
+          const std::uint32_t bit = std::uint32_t{1} << k;
+          if ((mask & bit) || item.options[k].none || item.options[k].points <= Decimal{}) continue;
+          groups.push_back({Upgrade{i, bit, 0, item.options[k].points.thousandths(),
+                                    times(item.options[k].points, rules.diagnosis.item_point)}});
         }
+      } else {
+        const Decimal current = points_of(item, mask);
+        std::vector<Upgrade> better;
+        for (std::size_t k = 0; k < item.options.size(); ++k) {
+          const Decimal gain = item.options[k].points - current;
+          if (gain <= Decimal{}) continue;
+          better.push_back(Upgrade{i, 0, std::uint32_t{1} << k, gain.thousandths(),
+                                   times(gain, rules.diagnosis.item_point)});
+        }
+        if (!better.empty()) groups.push_back(std::move(better));
       }
-      std::swap(before, after);
     }
-    for (std::size_t g = groups.size(), s = states - 1; g > 0; --g) {
-      const int u = taken[(g - 1) * states + s];
-      if (u < 0) continue;
-      const Upgrade& up = groups[g - 1][static_cast<std::size_t>(u)];
-      chosen_upgrades.push_back(&up);
-      s = s == states - 1 ? cap_from[g - 1] : s - static_cast<std::size_t>(up.gain / unit);
+    std::vector<const Upgrade*> chosen_upgrades;
+    if (deficit > 0) {
+      std::int64_t unit = deficit;
+      std::int64_t reachable = 0;
+      for (const auto& g : groups) {
+        std::int64_t best = 0;
+        for (const auto& u : g) {
+          unit = std::gcd(unit, u.gain);
+          best = std::max(best, u.gain);
+        }
+        reachable += best;
+      }
+      if (reachable < deficit) {
+        path.reason = fmt::format(
+            "level {} needs {} points; with every item at its best the "
+            "survey reaches only {}",
+            target, req.min_points.to_string(),
+            Decimal::from_thousandths(now.total[0] + reachable).to_string());
+        return false;
+      }
+      const std::size_t states = static_cast<std::size_t>(deficit / unit) + 1;
+      const std::size_t cap = states - 1;  // the deficit reached
+      // best[s]: the best way to gain s units (capped at the deficit) with the groups so far,
+      // updated in place one group at a time (a copy per group cost as much as the search).
+      // taken[g][s]: the upgrade of group g that the best way to s after group g takes (-1: none);
+      // it came from s - gain, except at the cap, whose source state is kept per group. The tables
+      // live per thread and are reused: allocating them per survey was most of a diagnosis's cost.
+      thread_local std::vector<std::int8_t> taken;
+      taken.assign(groups.size() * states, -1);
+      std::vector<std::size_t> cap_from(groups.size(), 0);
+      // Each upgrade's gain in units, and each group's largest, worked out once.
+      std::vector<std::vector<std::size_t>> steps(groups.size());
+      std::vector<std::size_t> reach_after(groups.size() + 1, 0);  // the most the groups from g on
+      for (std::size_t g = 0; g < groups.size(); ++g)
+        for (const Upgrade& up : groups[g])
+          steps[g].push_back(static_cast<std::size_t>(up.gain / unit));
+      for (std::size_t g = groups.size(); g > 0; --g)
+        reach_after[g - 1] =
+            reach_after[g] + *std::max_element(steps[g - 1].begin(), steps[g - 1].end());
+      // The packed states hold costs up to 2^46 millionths in all (the 2024 rule set's paths
+      // cost under 2^30).
+      std::int64_t most = 0;
+      for (const auto& g : groups) {
+        std::int64_t m = 0;
+        for (const Upgrade& up : g)
+          m = std::max(m, up.cost.millionths < 0 ? -up.cost.millionths : up.cost.millionths);
+        most = std::min(most + m, unreached / 4);
+      }
+      const bool packed = most < (std::int64_t{1} << 46) && groups.size() < 1024;
+      auto fill = [&](auto& best) {
+        using Key = std::decay_t<decltype(best[0])>;
+        const Key none = unreached_state(Key{});
+        best.assign(states, none);
+        best[0] = Key{};
+        // Only the states that matter are worked from: none above what the groups before g can
+        // gain (`high`), none from which the groups from g on cannot reach the cap (below `low`).
+        // The result is the same as over every state: a state outside is on no path to the cap.
+        std::size_t high = 0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          const std::vector<std::size_t>& step = steps[g];
+          const std::vector<Upgrade>& ups = groups[g];
+          std::int8_t* took = taken.data() + g * states;
+          const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+          // Going down from the highest state, a state's upgrades land above it, on states already
+          // passed: each state is still as it was before group g when it is worked from. A forward
+          // pass would keep, on a tie, the first of not taking, the lowest source state, the lowest
+          // upgrade (the earlier choice stays: plans prefer B before E); going down, a tie replaces
+          // an upgrade from a higher source state, and nothing else.
+          for (std::size_t s = high + 1; s-- > low;) {
+            const Key here = best[s];
+            if (here == none) continue;
+            for (std::size_t u = 0; u < ups.size(); ++u) {
+              const std::size_t to = std::min(cap, s + step[u]);
+              const Key next = taking(here, ups[u].cost.millionths);
+              Key& there = best[to];
+              bool take = next < there;
+              if (!take && next == there && took[to] >= 0) {
+                const auto v = static_cast<std::size_t>(took[to]);
+                take = s < (to == cap ? cap_from[g] : to - step[v]);
+              }
+              if (take) {
+                there = next;
+                took[to] = static_cast<std::int8_t>(u);
+                if (to == cap) cap_from[g] = s;
+              }
+            }
+          }
+          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
+        }
+      };
+      if (packed) {
+        thread_local std::vector<std::int64_t> best;
+        fill(best);
+      } else {
+        thread_local std::vector<Cell> best;
+        fill(best);
+      }
+      for (std::size_t g = groups.size(), s = states - 1; g > 0; --g) {
+        const int u = taken[(g - 1) * states + s];
+        if (u < 0) continue;
+        const Upgrade& up = groups[g - 1][static_cast<std::size_t>(u)];
+        chosen_upgrades.push_back(&up);
+        s = s == states - 1 ? cap_from[g - 1] : s - static_cast<std::size_t>(up.gain / unit);
+      }
     }
-  }
 
-  // --- scenarios: the least cost of S at >= T with C constraint among them ---
-  // What raising each scenario to the target costs: its steps times its step cost (the
-  // profile's for that scenario, else the rule set's).
-  std::vector<Cost> raise_cost(rules.scenarios.size());
-  struct Candidate {
-    std::size_t scenario;
-    Cost cost;
-  };
-  std::vector<Candidate> constraint_c, other_c;
-  int have = 0, have_c = 0;
-  for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
-    const Scenario& sc = rules.scenarios[s];
-    if (c.levels[s] >= target) {
-      ++have;
-      have_c += sc.constraint;
-      continue;
-    }
-    Decimal step = rules.diagnosis.scenario_level_step;
-    if (profile) {
-      for (const auto& [id, cost] : profile->scenario_costs)
-        if (id == sc.id) step = cost;
-    }
-    raise_cost[s] = times(Decimal::from_int(target - c.levels[s]), step);
-    (sc.constraint ? constraint_c : other_c).push_back(Candidate{s, raise_cost[s]});
-  }
-  auto by_cost = [](const Candidate& a, const Candidate& b) {
-    return a.cost < b.cost || (a.cost == b.cost && a.scenario < b.scenario);
-  };
-  std::sort(constraint_c.begin(), constraint_c.end(), by_cost);
-  std::sort(other_c.begin(), other_c.end(), by_cost);
-  const int need_c = std::max(0, req.min_constraint - have_c);
-  const int need = std::max(0, req.min_scenarios - have);
-  // The cheapest choice raising exactly the k cheapest constraint candidates, the remaining
-  // slots filled from the other candidates and the further constraint ones; nothing if too few.
-  auto choose = [&](int k) -> std::optional<std::pair<Cost, std::vector<std::size_t>>> {
-    std::vector<Candidate> pool(other_c);
-    pool.insert(pool.end(), constraint_c.begin() + k, constraint_c.end());
-    std::sort(pool.begin(), pool.end(), by_cost);
-    const int rest = std::max(0, need - k);
-    if (rest > static_cast<int>(pool.size())) return std::nullopt;
-    std::pair<Cost, std::vector<std::size_t>> out;
-    auto take = [&out](const Candidate& cand) {
-      out.first.millionths += cand.cost.millionths;
-      out.second.push_back(cand.scenario);
+    // --- scenarios: the least cost of S at >= T with C constraint among them ---
+    // What raising each scenario to the target costs: its steps times its step cost (the
+    // profile's for that scenario, else the rule set's).
+    std::vector<Cost> raise_cost(rules.scenarios.size());
+    struct Candidate {
+      std::size_t scenario;
+      Cost cost;
     };
-    for (int j = 0; j < k; ++j) take(constraint_c[static_cast<std::size_t>(j)]);
-    for (int j = 0; j < rest; ++j) take(pool[static_cast<std::size_t>(j)]);
-    return out;
+    std::vector<Candidate> constraint_c, other_c;
+    int have = 0, have_c = 0;
+    for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
+      const Scenario& sc = rules.scenarios[s];
+      if (c.levels[s] >= target) {
+        ++have;
+        have_c += sc.constraint;
+        continue;
+      }
+      Decimal step = rules.diagnosis.scenario_level_step;
+      if (profile) {
+        for (const auto& [id, cost] : profile->scenario_costs)
+          if (id == sc.id) step = cost;
+      }
+      raise_cost[s] = times(Decimal::from_int(target - c.levels[s]), step);
+      (sc.constraint ? constraint_c : other_c).push_back(Candidate{s, raise_cost[s]});
+    }
+    auto by_cost = [](const Candidate& a, const Candidate& b) {
+      return a.cost < b.cost || (a.cost == b.cost && a.scenario < b.scenario);
+    };
+    std::sort(constraint_c.begin(), constraint_c.end(), by_cost);
+    std::sort(other_c.begin(), other_c.end(), by_cost);
+    const int need_c = std::max(0, req.min_constraint - have_c);
+    const int need = std::max(0, req.min_scenarios - have);
+    // The cheapest choice raising exactly the k cheapest constraint candidates, the remaining
+    // slots filled from the other candidates and the further constraint ones; nothing if too few.
+    auto choose = [&](int k) -> std::optional<std::pair<Cost, std::vector<std::size_t>>> {
+      std::vector<Candidate> pool(other_c);
+      pool.insert(pool.end(), constraint_c.begin() + k, constraint_c.end());
+      std::sort(pool.begin(), pool.end(), by_cost);
+      const int rest = std::max(0, need - k);
+      if (rest > static_cast<int>(pool.size())) return std::nullopt;
+      std::pair<Cost, std::vector<std::size_t>> out;
+      auto take = [&out](const Candidate& cand) {
+        out.first.millionths += cand.cost.millionths;
+        out.second.push_back(cand.scenario);
+      };
+      for (int j = 0; j < k; ++j) take(constraint_c[static_cast<std::size_t>(j)]);
+      for (int j = 0; j < rest; ++j) take(pool[static_cast<std::size_t>(j)]);
+      return out;
+    };
+    std::optional<std::pair<Cost, std::vector<std::size_t>>> best;
+    for (int k = need_c; k <= static_cast<int>(constraint_c.size()); ++k) {
+      auto option = choose(k);
+      if (option && (!best || option->first < best->first)) best = std::move(option);
+    }
+    if (!best) {
+      path.reason = fmt::format(
+          "level {} needs {} scenarios at level {} or above, {} of them "
+          "constraint scenarios; the rule set has too few",
+          target, req.min_scenarios, target, req.min_constraint);
+      return false;
+    }
+
+    // --- the changes, in rule-set order: scenarios, then items ---
+    std::vector<std::size_t> raise = std::move(best->second);
+    std::sort(raise.begin(), raise.end());
+    for (std::size_t s : raise)
+      plan.steps.push_back(
+          PathPlan::Step{false, static_cast<std::uint32_t>(s), 0, {}, raise_cost[s]});
+    // Upgrades of the same multi item are merged into one change of that item.
+    std::sort(chosen_upgrades.begin(), chosen_upgrades.end(),
+              [](const Upgrade* a, const Upgrade* b) { return a->item < b->item; });
+    for (std::size_t u = 0; u < chosen_upgrades.size();) {
+      const std::size_t i = chosen_upgrades[u]->item;
+      const Item& item = *index.items[i];
+      PathPlan::Step step{true, static_cast<std::uint32_t>(i), c.selected[i], {}, {}};
+      for (; u < chosen_upgrades.size() && chosen_upgrades[u]->item == i; ++u) {
+        const Upgrade& up = *chosen_upgrades[u];
+        step.to = up.to ? up.to : step.to | up.add;
+        step.points += Decimal::from_thousandths(up.gain);
+        step.cost.millionths += up.cost.millionths;
+      }
+      if (item.kind == ItemKind::multi) {  // adding an option replaces 'none'
+        for (std::size_t k = 0; k < item.options.size(); ++k)
+          if (item.options[k].none && step.to != (std::uint32_t{1} << k))
+            step.to &= ~(std::uint32_t{1} << k);
+      }
+      plan.steps.push_back(step);
+    }
+    return true;
   };
-  std::optional<std::pair<Cost, std::vector<std::size_t>>> best;
-  for (int k = need_c; k <= static_cast<int>(constraint_c.size()); ++k) {
-    auto option = choose(k);
-    if (option && (!best || option->first < best->first)) best = std::move(option);
-  }
-  if (!best) {
-    path.reason = fmt::format(
-        "level {} needs {} scenarios at level {} or above, {} of them "
-        "constraint scenarios; the rule set has too few",
-        target, req.min_scenarios, target, req.min_constraint);
+  if (known && known->survey == plan.survey) {
+    plan.steps = known->steps;
+  } else if (!search()) {
     return path;
   }
-
-  // --- the changes, in rule-set order: scenarios, then items ---
-  std::vector<std::size_t> raise = std::move(best->second);
-  std::sort(raise.begin(), raise.end());
-  for (std::size_t s : raise) {
-    const Scenario& sc = rules.scenarios[s];
+  for (const PathPlan::Step& step : plan.steps) {
     Change ch;
-    ch.kind = Change::Kind::scenario;
-    ch.id = sc.id;
-    ch.code = sc.code;
-    ch.from_level = c.levels[s];
-    ch.to_level = target;
-    ch.cost = raise_cost[s];
-    path.changes.push_back(std::move(ch));
-  }
-  // Upgrades of the same multi item are merged into one change of that item.
-  std::sort(chosen_upgrades.begin(), chosen_upgrades.end(),
-            [](const Upgrade* a, const Upgrade* b) { return a->item < b->item; });
-  for (std::size_t u = 0; u < chosen_upgrades.size();) {
-    const std::size_t i = chosen_upgrades[u]->item;
-    const Item& item = *index.items[i];
-    Change ch;
-    ch.kind = Change::Kind::item;
-    ch.id = item.id;
-    ch.code = item.code;
-    ch.list = item.kind == ItemKind::multi;
-    ch.from = letters_of(c.selected[i]);
-    std::uint32_t to = c.selected[i];
-    for (; u < chosen_upgrades.size() && chosen_upgrades[u]->item == i; ++u) {
-      const Upgrade& up = *chosen_upgrades[u];
-      to = up.to ? up.to : to | up.add;
-      ch.points += Decimal::from_thousandths(up.gain);
-      ch.cost.millionths += up.cost.millionths;
+    if (!step.item) {
+      const Scenario& sc = rules.scenarios[step.index];
+      ch.kind = Change::Kind::scenario;
+      ch.id = sc.id;
+      ch.code = sc.code;
+      ch.from_level = c.levels[step.index];
+      ch.to_level = target;
+    } else {
+      const Item& item = *index.items[step.index];
+      ch.kind = Change::Kind::item;
+      ch.id = item.id;
+      ch.code = item.code;
+      ch.list = item.kind == ItemKind::multi;
+      ch.from = letters_of(c.selected[step.index]);
+      ch.to = letters_of(step.to);
+      ch.points = step.points;
     }
-    if (item.kind == ItemKind::multi) {  // adding an option replaces 'none'
-      for (std::size_t k = 0; k < item.options.size(); ++k)
-        if (item.options[k].none && to != (std::uint32_t{1} << k)) to &= ~(std::uint32_t{1} << k);
-    }
-    ch.to = letters_of(to);
+    ch.cost = step.cost;
     path.changes.push_back(std::move(ch));
   }
   for (const auto& ch : path.changes) path.cost.millionths += ch.cost.millionths;
   path.status = PathStatus::reachable;
+  path.plan = std::move(plan);
 
   // A path must really get there: apply it and score again.
   const CodedSurvey after = apply(c, path, rules);
@@ -362,7 +438,8 @@ Diagnosis Diagnoser::diagnose(const Survey& survey, std::optional<int> target,
   return diagnose(engine_.code(survey, missing), target);
 }
 
-Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target) const {
+Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
+                              const PathPlan* known) const {
   const RuleSet& rules = engine_.rules();
   Diagnosis d;
   BlockScores scores;
@@ -402,7 +479,7 @@ Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target) c
              : own  ? *own
                     : (profile && profile->target ? profile->target : rules.diagnosis.target);
   if (!c.ok()) return d;
-  d.path = path(c, d.target, profile);
+  d.path = path(c, d.target, profile, known);
 
   // 个性 requirements: one per change, with what it means and what to prepare.
   const auto items = rules.items();

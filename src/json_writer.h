@@ -37,22 +37,28 @@ inline std::size_t utf8_length(std::string_view s, std::size_t i) {
 }
 
 // Writes a JSON string. Bytes that are not UTF-8 (a Latin-1 name in a CSV file, say) become
-// U+FFFD, so the output is always valid JSON.
+// U+FFFD, so the output is always valid JSON. Runs that need no escaping (nearly all of it) are
+// copied whole.
 inline void escape(std::string& out, std::string_view s) {
   out += '"';
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t run = 0;  // s[run, i) is copied as it is
+  for (std::size_t i = 0; i < s.size();) {
     const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80) {
-      const std::size_t n = utf8_length(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";
-      } else {
-        out.append(s.substr(i, n));
-        i += n - 1;
-      }
+    if (c >= 0x20 && c < 0x80 && ch != '"' && ch != '\\') {
+      ++i;
       continue;
     }
+    std::size_t n = 1;
+    if (c >= 0x80) {
+      n = utf8_length(s, i);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      n = 1;
+    }
+    out.append(s.data() + run, i - run);
     switch (ch) {
       case '"':
         out += "\\\"";
@@ -73,10 +79,13 @@ inline void escape(std::string& out, std::string_view s) {
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
         } else {
-          out += ch;
+          out += "\xEF\xBF\xBD";
         }
     }
+    i += n;
+    run = i;
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 

@@ -279,6 +279,36 @@ TEST_SUITE("cli output") {
     CHECK_FALSE(fs::exists(s.work / "new"));
   }
 
+  TEST_CASE("cli output.diagnose workers write the files under the names of input order") {
+    // 30 copies of the cohort: two blocks of 256, each split between two workers, and every id
+    // repeated: the n-th CN-2025-001 is CN-2025-001-n whatever thread wrote it.
+    const Scratch s("workers");
+    std::string many;
+    for (int k = 0; k < 30; ++k) many += read(cohort);
+    write(s.work / "many.jsonl", many);
+    auto r = s.run("diagnose --rules '" + rules + "' many.jsonl -o two --threads 2");
+    CHECK(r.code == 0);
+    r = s.run("diagnose --rules '" + rules + "' many.jsonl -o one --threads 1");
+    CHECK(r.code == 0);
+    CHECK(listing(s.work / "two").size() == 360 * 2 + 4);
+    CHECK(listing(s.work / "two") == listing(s.work / "one"));
+    const std::string index = read(s.work / "two" / "index.tsv");
+    CHECK(index == read(s.work / "one" / "index.tsv"));
+    CHECK(index.starts_with("enterprise_id\tfile\nCN-2025-001\tCN-2025-001\n"));
+    CHECK(index.find("\nCN-2025-001\tCN-2025-001-2\n") == index.find("\nCN-2025-001\t", 30));
+    CHECK(index.ends_with("\nEP-2025-006\tEP-2025-006-30\n"));
+    for (const auto& name : listing(s.work / "two"))
+      CHECK(read(s.work / "two" / name) == read(s.work / "one" / name));
+
+    // A write failing on a worker fails the run with the first file that failed, as on one
+    // thread, and leaves no folder behind.
+    r = s.run("diagnose --rules '" + rules + "' many.jsonl -o full --threads 2",
+              "trap '' XFSZ; ulimit -f 2");
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: full/CN-2025-001.json: cannot write: file too large\n");
+    CHECK_FALSE(fs::exists(s.work / "full"));
+  }
+
   TEST_CASE("cli output.control characters in an id are escaped in the table and index.tsv") {
     const Scratch s("escape");
     std::string record = first_records(1);

@@ -6,9 +6,12 @@
 #include <bit>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <random>
 #include <sstream>
 
+#include "html_escape.h"
+#include "report_html.h"
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/load.h"
@@ -183,6 +186,106 @@ TEST_SUITE("diagnosis") {
     CHECK(reachable > 1000);
   }
 
+  TEST_CASE("diagnosis.on a tie the plan keeps the earlier item and the lower option") {
+    // Many plans cost the same; the one chosen is fixed (the search's order decides), so the
+    // files of a cohort do not change when the search gets faster.
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::ifstream file(SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl");
+    std::string plans;
+    std::istringstream in(std::string(std::istreambuf_iterator<char>(file), {}));
+    smedx::visit_stream(
+        engine, in, "cohort", smedx::InputFormat::jsonl, [&](const smedx::CodedSurvey& c) {
+          std::string line;
+          for (const auto& ch : diagnoser.diagnose(c, 4).path.changes) {
+            if (ch.kind != smedx::Change::Kind::item) continue;
+            line += " " + ch.code + ":" + std::string(ch.from.begin(), ch.from.end()) + ">" +
+                    std::string(ch.to.begin(), ch.to.end());
+          }
+          if (!line.empty()) plans += c.enterprise_id + line + "\n";
+        });
+    CHECK(plans ==
+          "CN-2025-002 F2:D>E F3:D>E F4:GHIJKLMN>GHIJKLMNO F6:BCD>BCDE M2:BCD>BCDE M4:A>E\n"
+          "CN-2025-003 F1:BC>BCD F2:C>E F3:B>E F5:C>E F6:BC>BCD M1:D>F M2:BC>BCDE M3:B>BCD M4:A>E "
+          "R2:A>C\n"
+          "CN-2025-004 F1:BC>BCDE F3:C>E F5:C>E F6:BC>BCD M1:D>F M4:A>E R2:B>C R4:A>C\n"
+          "CN-2025-005 F1:B>BCDE F2:B>E F3:A>E F4:JN>BCDJN F5:C>E F6:C>BC M1:C>F M2:A>BCDE M4:A>E "
+          "R1:B>C R2:B>C R4:A>C\n"
+          "CN-2025-006 F1:B>BCDE F2:B>E F3:A>E F5:B>E F6:C>BCDE F7:A>BC M1:B>F M2:A>BCDE M3:A>B "
+          "M4:A>E R1:A>C R2:B>C R3:A>C\n"
+          "EP-2025-002 F4:CFGHIMN>BCFGHIMNO F5:D>E M2:BCD>BCDE M4:A>E R1:B>C\n"
+          "EP-2025-003 F1:BC>BCDE F3:C>E F5:C>E F6:BC>BCD M1:D>F M4:B>E R1:B>C\n"
+          "EP-2025-004 F1:BCE>BCDE F2:C>E F3:C>E F4:GHIM>BGHIM F5:C>E F6:BC>BCDE M1:D>F M4:A>E "
+          "R2:B>C\n"
+          "EP-2025-005 F1:B>BCDE F2:C>E F3:B>E F4:GN>BCDGN F5:B>E M1:C>F M2:A>BCDE M3:B>BC M4:A>E "
+          "R1:B>C R3:A>C\n"
+          "EP-2025-006 F1:BC>BCDE F2:C>E F3:B>E F4:G>BCDEG F5:C>E F6:C>BC M1:B>F M2:A>BCDE "
+          "M3:A>BC M4:A>E R1:B>C R2:B>C R4:A>C\n");
+  }
+
+  TEST_CASE("diagnosis.a path made again from its plan is the path found by the search") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::mt19937 rng(3);
+    int reused = 0;
+    smedx::PathPlan previous;
+    for (int n = 0; n < 400; ++n) {
+      smedx::Survey s = random_survey(engine.rules(), rng, n);
+      s.enterprise = {{"industry", n % 2 ? "chem_new_materials" : "equipment_parts"}};
+      const smedx::CodedSurvey c = engine.code(s);
+      const int target = 1 + n % 4;
+      const smedx::Diagnosis searched = diagnoser.diagnose(c, target);
+      CAPTURE(n);
+      if (searched.path.status != smedx::PathStatus::reachable) {
+        CHECK(searched.path.plan.survey == 0);
+        continue;
+      }
+      const smedx::PathPlan& plan = searched.path.plan;
+      CHECK(plan.survey != 0);
+      CHECK(plan.steps.size() == searched.path.changes.size());
+      CHECK(smedx::to_json(diagnoser.diagnose(c, target, &plan)) == smedx::to_json(searched));
+      // Another survey's plan, or this one's for another target, is not used: searched again.
+      CHECK(smedx::to_json(diagnoser.diagnose(c, target, &previous)) == smedx::to_json(searched));
+      if (target < 4)
+        CHECK(smedx::to_json(diagnoser.diagnose(c, target + 1, &plan)) ==
+              smedx::to_json(diagnoser.diagnose(c, target + 1)));
+      // The plan is what the path is made from: a changed cost shows in it.
+      smedx::PathPlan changed = plan;
+      changed.steps.front().cost.millionths += 1;
+      CHECK(diagnoser.path(c, target, diagnoser.profile_for(searched.industry), &changed)
+                .cost.millionths == searched.path.cost.millionths + 1);
+      previous = plan;
+      ++reused;
+    }
+    CHECK(reused > 100);
+  }
+
+  TEST_CASE("diagnosis.no cheaper path exists when item costs are too large to pack") {
+    // The small rule set with points x1000 and an item point costing 10^6: paths cost over 2^46
+    // millionths, beyond the search's packed states; the search is still exact.
+    static const smedx::LoadResult costly =
+        smedx::load_rules(SMEDX_SOURCE_DIR "/tests/data/diagnosis-costly.yaml");
+    REQUIRE(costly.ok());
+    const smedx::Engine engine(costly.rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::mt19937 rng(20261201);
+    int reachable = 0;
+    for (int n = 0; n < 300; ++n) {
+      const smedx::CodedSurvey c = engine.code(random_survey(costly.rules(), rng, n));
+      REQUIRE(c.ok());
+      const int target = 1 + n % 3;
+      const auto* profile = diagnoser.profile_for(n % 3 == 0 ? "fast" : "other");
+      const smedx::Path path = diagnoser.path(c, target, profile);
+      if (path.status != smedx::PathStatus::reachable) continue;
+      CAPTURE(n);
+      const auto best = brute_force(c, target, costly.rules(), profile);
+      REQUIRE(best);
+      CHECK(path.cost.millionths == *best);
+      if (path.cost.millionths >= (std::int64_t{1} << 46)) ++reachable;
+    }
+    CHECK(reachable > 50);
+  }
+
   TEST_CASE("diagnosis.already at the target, and a target that does not exist") {
     const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
     const smedx::Diagnoser diagnoser(engine);
@@ -280,6 +383,39 @@ TEST_SUITE("diagnosis") {
     CHECK(any_scenario);
   }
 
+  TEST_CASE("diagnosis.html escaping copies plain runs and replaces the five specials") {
+    CHECK(smedx::detail::html_escape("") == "");
+    CHECK(smedx::detail::html_escape("华信 A&B <x> \"q\" 'y'") ==
+          "华信 A&amp;B &lt;x&gt; &quot;q&quot; &#39;y&#39;");
+    std::string out = "<p>";
+    smedx::detail::html_escape_to(out, "&&");
+    CHECK(out == "<p>&amp;&amp;");
+  }
+
+  TEST_CASE("diagnosis.one report of a rule set renders every enterprise's file whole") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    const smedx::detail::EnterpriseHtml report(engine.rules());
+    std::mt19937 rng(11);
+    std::string buffer = "left over";
+    for (int n = 0; n < 40; ++n) {
+      smedx::Survey s = random_survey(engine.rules(), rng, n);
+      s.enterprise_id = n % 2 ? "A&B <co>" : "E" + std::to_string(n);
+      s.enterprise = {{"industry", n % 3 ? "chem_new_materials" : "nowhere"}, {"name", "'x'"}};
+      const smedx::Diagnosis d = diagnoser.diagnose(s, 1 + n % 4);
+      CAPTURE(n);
+      buffer.clear();  // the CLI reuses one buffer per slot
+      report.render(d, buffer);
+      CHECK(buffer == smedx::enterprise_html(d, engine.rules()));
+      CHECK(buffer.starts_with("<!DOCTYPE html>"));
+      CHECK(buffer.ends_with("</body></html>"));
+      if (n % 2) {
+        CHECK(buffer.find("<title>A&amp;B &lt;co&gt; 数字化水平诊断</title>") == 62);
+        CHECK(buffer.find("<h1>A&amp;B &lt;co&gt; &#39;x&#39; — ") != std::string::npos);
+      }
+    }
+  }
+
   TEST_CASE("diagnosis.common requirements need the threshold share of the group") {
     const smedx::Engine engine(small());
     const smedx::Diagnoser diagnoser(engine);
@@ -342,5 +478,25 @@ TEST_SUITE("diagnosis") {
         CHECK(got == expected);
       }
     }
+    // A first pass keeps each record's plan; a second made from them gives the same files.
+    std::vector<smedx::PathPlan> plans;
+    std::vector<std::string> first, second;
+    for (int pass = 0; pass < 2; ++pass) {
+      std::istringstream in(input);
+      smedx::BatchOptions options;
+      options.threads = 2;
+      options.block_size = 7;
+      smedx::diagnose_stream(
+          diagnoser, in, "cohort", smedx::InputFormat::jsonl, 2, {},
+          [&](std::size_t, smedx::Diagnosis& d) {
+            (pass ? second : first).push_back(smedx::to_json(d));
+          },
+          options, pass ? nullptr : &plans, pass ? &plans : nullptr);
+      if (pass == 0) CHECK(plans.size() == expected.size());
+    }
+    CHECK(first == expected);
+    CHECK(second == expected);
+    CHECK(std::count_if(plans.begin(), plans.end(),
+                        [](const smedx::PathPlan& p) { return p.survey != 0; }) == 8 * 5);
   }
 }

@@ -32,4 +32,11 @@ TEST_SUITE("json_writer") {
     CHECK(escaped("\xF4\x90\x80\x80") == "\"" + fffd + fffd + fffd + fffd + "\"");
     CHECK(escaped("\xF5\x80\x80\x80") == "\"" + fffd + fffd + fffd + fffd + "\"");
   }
+
+  TEST_CASE("json_writer.specials and controls escaped between runs copied as they are") {
+    CHECK(escaped("") == "\"\"");
+    CHECK(escaped("a\"b\\c\nd\te\rf\x01g\x7f润") == "\"a\\\"b\\\\c\\nd\\te\\rf\\u0001g\x7f润\"");
+    CHECK(escaped("\"\"") == "\"\\\"\\\"\"");
+    CHECK(escaped("ab\xE6\xB6") == "\"ab" + fffd + fffd + "\"");  // cut short at the end
+  }
 }

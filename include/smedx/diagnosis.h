@@ -43,6 +43,21 @@ struct Change {
 enum class PathStatus { reachable, already, unreachable };
 std::string_view to_string(PathStatus s) noexcept;
 
+// A found path in brief, for a second pass over the same surveys (diagnose reads its inputs
+// twice: the files need the whole cohort first): enough to make the Path again without
+// searching. `survey` fingerprints the survey, target and profile it was found for; 0: none.
+struct PathPlan {
+  struct Step {
+    bool item = false;
+    std::uint32_t index = 0;  // the scenario's or item's place in the rule set
+    std::uint32_t to = 0;     // item: the whole new answer (bit k: option A + k)
+    Decimal points;           // item: points gained
+    Cost cost;
+  };
+  std::uint64_t survey = 0;
+  std::vector<Step> steps;
+};
+
 struct Path {
   int target = 0;
   PathStatus status = PathStatus::unreachable;
@@ -51,6 +66,7 @@ struct Path {
   std::string reason;  // why unreachable, or already
   // Consistency (plausibility) rules the survey would newly fail with these changes applied.
   std::vector<Issue> warnings;
+  PathPlan plan;  // a reachable path's changes in brief (not part of the files)
 };
 
 struct Requirement {
@@ -83,10 +99,14 @@ class Diagnoser {
   // back with its errors in assessment and no path.
   Diagnosis diagnose(const Survey& survey, std::optional<int> target = {},
                      MissingPolicy missing = MissingPolicy::error) const;
-  Diagnosis diagnose(const CodedSurvey& coded, std::optional<int> target = {}) const;
+  // `known`: the plan of the path found for this survey before (PathPlan): the path is made
+  // from it, unless it was found for another survey, target or profile.
+  Diagnosis diagnose(const CodedSurvey& coded, std::optional<int> target = {},
+                     const PathPlan* known = nullptr) const;
 
   // The cheapest changes to `coded` (which must be ok()) that reach `target`.
-  Path path(const CodedSurvey& coded, int target, const IndustryProfile* profile) const;
+  Path path(const CodedSurvey& coded, int target, const IndustryProfile* profile,
+            const PathPlan* known = nullptr) const;
 
   // The survey with a path's changes applied (what re-scoring checks).
   static CodedSurvey apply(const CodedSurvey& coded, const Path& path, const RuleSet& rules);
@@ -110,9 +130,13 @@ using DiagnosisVisitor = std::function<void(std::size_t slot, Diagnosis& diagnos
 // the calling thread for each record in input order. `prepare` is for per-record work such as
 // formatting an enterprise's files: it must not touch shared mutable state. A record that
 // cannot be read comes as a diagnosis whose assessment holds its errors.
+// A second pass over the same stream need not search for the paths again: the first keeps
+// every record's path plan (`keep`, in record order), the second passes them as `known`.
 BatchSummary diagnose_stream(const Diagnoser& diagnoser, std::istream& in, std::string_view source,
                              InputFormat format, std::optional<int> target,
                              const DiagnosisVisitor& prepare, const DiagnosisVisitor& visit,
-                             const BatchOptions& options = {});
+                             const BatchOptions& options = {},
+                             std::vector<PathPlan>* keep = nullptr,
+                             const std::vector<PathPlan>* known = nullptr);
 
 }  // namespace smedx

@@ -1,6 +1,7 @@
 // smedx diagnose: paths to a target level, 个性/共性 requirements and one file per enterprise.
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "../report_html.h"
 #include "../text_escape.h"
 #include "common.h"
 #include "output.h"
@@ -136,42 +138,87 @@ int diagnose(const DiagnoseOptions& o) {
   smedx::Cohort cohort(rules, threshold, o.by_district);
   // Diagnoses (and, in pass 2, each enterprise's files) are made on every core; `use` sees
   // them in input order on this thread.
-  auto each = [&](const smedx::DiagnosisVisitor& prepare, const smedx::DiagnosisVisitor& use) {
+  // Pass 1 keeps each record's path in brief (a few dozen bytes), so pass 2 need not search
+  // again: the search is most of a diagnosis.
+  std::vector<std::vector<smedx::PathPlan>> plans(inputs.size());
+  auto each = [&](const smedx::DiagnosisVisitor& prepare, const smedx::DiagnosisVisitor& use,
+                  bool first) {
     std::size_t records = 0;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       std::ifstream in(inputs[k], std::ios::binary);
       if (!in) throw std::runtime_error(inputs[k] + ": cannot read");
-      records += smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], o.target, prepare,
-                                        use, options)
-                     .records;
+      records +=
+          smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], o.target, prepare, use,
+                                 options, first ? &plans[k] : nullptr, first ? nullptr : &plans[k])
+              .records;
     }
     return records;
   };
-  each({}, [&](std::size_t, smedx::Diagnosis& d) { cohort.add(d); });
+  // Each enterprise's file name is given in pass 1, in input order (a repeated id gets a
+  // suffix), so that in pass 2 the workers write the files themselves, side by side.
   FileNames used;
+  struct Name {
+    std::string id, stem;
+  };
+  std::vector<Name> names;
+  each(
+      {},
+      [&](std::size_t, smedx::Diagnosis& d) {
+        cohort.add(d);
+        std::string id = smedx::Cohort::label(d);
+        std::string stem = file_stem(id, used);
+        names.push_back({std::move(id), std::move(stem)});
+      },
+      true);
   std::string index = "enterprise_id\tfile\n";
   std::size_t written = 0, errors = 0, reached = 0;
   struct Files {
     std::string json, html;
+    bool written = false;       // by the worker, under the name of pass 1
+    std::exception_ptr failed;  // the worker's write failed: thrown on this thread
   };
   std::vector<Files> files(std::max<std::size_t>(1, options.block_size));
+  const smedx::detail::EnterpriseHtml html(rules);  // what every file shares, made once
+  // The record number of the block's first record: `use` counts them on this thread, and the
+  // workers of a block start after the last block's `use` calls are done.
+  std::size_t visited = 0;
   const std::size_t records = each(
       [&](std::size_t slot, smedx::Diagnosis& d) {
         cohort.tag(d);  // reads the cohort only: safe on every worker
-        files[slot].json = smedx::to_json(d) + "\n";
-        files[slot].html = smedx::enterprise_html(d, rules);
+        Files& f = files[slot];
+        f.json = smedx::to_json(d) + "\n";
+        f.html.clear();  // the slot's buffer is reused
+        html.render(d, f.html);
+        f.written = false;
+        f.failed = nullptr;
+        // The record pass 1 named (unless the input changed in between: then `use` names it).
+        const std::size_t record = visited + slot;
+        if (record >= names.size() || names[record].id != smedx::Cohort::label(d)) return;
+        try {
+          folder->write(names[record].stem + ".json", f.json);
+          folder->write(names[record].stem + ".html", f.html);
+          f.written = true;
+        } catch (...) {
+          f.failed = std::current_exception();
+        }
       },
       [&](std::size_t slot, smedx::Diagnosis& d) {
+        Files& f = files[slot];
+        if (f.failed) std::rethrow_exception(f.failed);
+        const std::size_t record = visited++;
         const std::string id = smedx::Cohort::label(d);
-        const std::string stem = file_stem(id, used);
+        const std::string stem = f.written ? names[record].stem : file_stem(id, used);
         // An id may hold a tab or a newline: escaped, index.tsv keeps one line per enterprise.
         index += detail::escape_tsv_field(id) + "\t" + stem + "\n";
-        folder->write(stem + ".json", files[slot].json);
-        folder->write(stem + ".html", files[slot].html);
+        if (!f.written) {
+          folder->write(stem + ".json", f.json);
+          folder->write(stem + ".html", f.html);
+        }
         ++written;
         errors += !d.assessment.ok();
         reached += d.assessment.ok() && d.assessment.level >= d.target;
-      });
+      },
+      false);
   folder->write("index.tsv", index);
   folder->write("cohort.json", cohort.to_json() + "\n");
   folder->write("cohort.html",

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <ostream>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "../text_escape.h"
 
@@ -190,9 +191,13 @@ namespace {
 
 constexpr std::string_view temp_prefix = ".smedx-tmp-";
 
-void write_new_file(const fs::path& path, std::string_view text, const fs::path& shown_as) {
+// `name` in the folder open as `at`: a file name, not a path, so that 20,000 files are not
+// 20,000 walks down the same path.
+void write_new_file(int at, const std::string& name, std::string_view text,
+                    const fs::path& shown_as) {
   // O_EXCL and O_NOFOLLOW: only a file this run creates is ever written.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  const int fd =
+      ::openat(at, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) fail(shown_as, "cannot write", errno);
   int err = 0;
   const bool ok = write_all(fd, text.data(), text.size(), err);
@@ -208,6 +213,7 @@ std::unique_ptr<OutputFolder> OutputFolder::open(const fs::path& dir, bool force
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);  // the folder itself may be a link to one
   std::set<std::string> earlier;
+  std::unordered_set<std::string> present;  // every name in the folder now
   bool created = false;
   if (fs::exists(st)) {
     if (!fs::is_directory(st)) {
@@ -242,6 +248,7 @@ std::unique_ptr<OutputFolder> OutputFolder::open(const fs::path& dir, bool force
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
       const fs::file_type type = it->symlink_status(ec).type();
+      present.insert(name);
       if (name == manifest && type == fs::file_type::regular) continue;
       if (name.starts_with(temp_prefix) && type == fs::file_type::directory) continue;
       if (listed.contains(name) && type == fs::file_type::regular) {
@@ -276,12 +283,20 @@ std::unique_ptr<OutputFolder> OutputFolder::open(const fs::path& dir, bool force
   }
   std::unique_ptr<OutputFolder> folder(
       new OutputFolder(dir, inputs, std::move(earlier), created, std::string(command)));
+  folder->present_ = std::move(present);
   std::string temp = (dir / (std::string(temp_prefix) + "XXXXXX")).string();
   if (::mkdtemp(temp.data()) == nullptr) {
     problem = fmt::format("{}: cannot write in the folder: {}", shown(dir.string()), reason(errno));
     return nullptr;  // the destructor removes a folder this run made
   }
   folder->temp_ = temp;
+  // Both folders held open: files are made and moved by name relative to them.
+  folder->dir_fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  folder->temp_fd_ = ::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (folder->dir_fd_ < 0 || folder->temp_fd_ < 0) {
+    problem = fmt::format("{}: cannot write in the folder: {}", shown(dir.string()), reason(errno));
+    return nullptr;
+  }
   return folder;
 }
 
@@ -294,6 +309,8 @@ OutputFolder::OutputFolder(fs::path dir, const Inputs& inputs, std::set<std::str
       command_(std::move(command)) {}
 
 OutputFolder::~OutputFolder() {
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+  if (temp_fd_ >= 0) ::close(temp_fd_);
   if (committed_) return;
   std::error_code ec;
   if (!temp_.empty()) fs::remove_all(temp_, ec);
@@ -303,12 +320,18 @@ OutputFolder::~OutputFolder() {
 void OutputFolder::write(const std::string& name, std::string_view text) {
   if (name.empty() || name[0] == '.' || name.find('/') != std::string::npos)
     throw std::logic_error("not a plain file name: " + shown(name));
-  write_new_file(temp_ / name, text, dir_ / name);
+  write_new_file(temp_fd_, name, text, dir_ / name);
+  const std::lock_guard<std::mutex> lock(written_lock_);
   written_.push_back(name);
 }
 
 void OutputFolder::append(const std::string& name, std::string_view text) {
-  if (std::find(written_.begin(), written_.end(), name) == written_.end()) {
+  bool made;
+  {
+    const std::lock_guard<std::mutex> lock(written_lock_);
+    made = std::find(written_.begin(), written_.end(), name) != written_.end();
+  }
+  if (!made) {
     write(name, text);
     return;
   }
@@ -325,6 +348,10 @@ void OutputFolder::append(const std::string& name, std::string_view text) {
 void OutputFolder::commit() {
   // Everything that could refuse the move is checked before the first file moves.
   for (const auto& name : written_) {
+    // A name the folder did not hold when it was opened is no input (inputs exist before the
+    // run starts) and no folder or link of the user's: a new folder's 20,000 files need no
+    // 40,000 look-ups.
+    if (!present_.contains(name)) continue;
     const fs::path path = dir_ / name;
     std::error_code ec;
     const fs::file_type type = fs::symlink_status(path, ec).type();
@@ -339,9 +366,8 @@ void OutputFolder::commit() {
     std::string text =
         "# written by smedx " + command_ + ": the files of the last run, which the next replaces\n";
     for (const auto& n : names) text += n + '\n';
-    const fs::path staged = temp_ / manifest;
-    write_new_file(staged, text, dir_ / manifest);
-    if (::rename(staged.c_str(), (dir_ / manifest).c_str()) != 0)
+    write_new_file(temp_fd_, manifest, text, dir_ / manifest);
+    if (::renameat(temp_fd_, manifest, dir_fd_, manifest) != 0)
       fail(dir_ / manifest, "cannot write", errno);
   };
   std::set<std::string> now(written_.begin(), written_.end());
@@ -349,7 +375,7 @@ void OutputFolder::commit() {
   both.insert(earlier_.begin(), earlier_.end());
   write_manifest(both);  // an interrupted commit still leaves a folder smedx recognises
   for (const auto& name : written_)
-    if (::rename((temp_ / name).c_str(), (dir_ / name).c_str()) != 0)
+    if (::renameat(temp_fd_, name.c_str(), dir_fd_, name.c_str()) != 0)
       fail(dir_ / name, "cannot write", errno);
   for (const auto& name : earlier_) {
     const fs::path path = dir_ / name;

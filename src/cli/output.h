@@ -8,11 +8,13 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace smedx::cli {
@@ -89,6 +91,7 @@ class OutputFolder {
   OutputFolder& operator=(const OutputFolder&) = delete;
   ~OutputFolder();
 
+  // May be called from several threads at once, for different names.
   void write(const std::string& name, std::string_view text);
   // Adds `text` to the end of file `name`, made by the first call: for an output too large to
   // hold whole, written a chunk at a time.
@@ -101,9 +104,12 @@ class OutputFolder {
 
   std::filesystem::path dir_, temp_;
   const Inputs& inputs_;
-  std::set<std::string> earlier_;  // the files the earlier run wrote
+  std::set<std::string> earlier_;            // the files the earlier run wrote
+  std::unordered_set<std::string> present_;  // every name the folder held when opened
+  int dir_fd_ = -1, temp_fd_ = -1;
   std::vector<std::string> written_;
-  bool created_;  // the run made the folder: remove it again if nothing is committed
+  std::mutex written_lock_;  // write() runs on worker threads
+  bool created_;             // the run made the folder: remove it again if nothing is committed
   bool committed_ = false;
   std::string command_;
 };
