@@ -492,12 +492,14 @@ void code_numpy(const py::array& array, Factorizer& f, std::vector<std::int32_t>
   }
 }
 
-// One input column on its way to codes. Arrow streams and categoricals are read later, with
-// the GIL released; numpy columns are read when taken.
+// One input column on its way to codes. Arrow streams, categoricals and numbers are read
+// later, with the GIL released; object columns are read when taken.
 struct Source {
   std::string name;
   std::unique_ptr<ArrowStream> arrow;
   py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> categorical;
+  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> integers;
+  py::array_t<double, py::array::c_style | py::array::forcecast> floats;
   std::vector<std::int32_t> category_codes;  // the code of each category
   std::vector<std::int32_t> codes;
   std::unique_ptr<Factorizer> factorizer;
@@ -517,7 +519,14 @@ struct Source {
     } else {
       auto array = cells.cast<py::array>();
       check_size(static_cast<std::size_t>(array.size()));
-      code_numpy(array, *factorizer, codes);
+      const char kind = array.dtype().kind();
+      if (kind == 'i' || kind == 'u') {  // numbers are read later, without the GIL
+        integers = array.cast<decltype(integers)>();
+      } else if (kind == 'f') {
+        floats = array.cast<decltype(floats)>();
+      } else {
+        code_numpy(array, *factorizer, codes);
+      }
     }
   }
   void check_size(std::size_t n) const {
@@ -538,6 +547,13 @@ struct Source {
       if (auto bad = arrow->code(*factorizer, codes))
         problem = fmt::format("column '{}' {}", name, *bad);
       arrow.reset();
+    } else if (integers.size()) {
+      code_ints(
+          integers.data(), codes.size(), [](std::size_t) { return true; }, *factorizer,
+          codes.data());
+    } else if (floats.size()) {
+      for (std::size_t i = 0; i < codes.size(); ++i)
+        codes[i] = factorizer->number(floats.data()[i]);
     } else if (categorical.size()) {
       const std::int32_t* c = categorical.data();
       for (std::size_t i = 0; i < codes.size(); ++i)
@@ -546,20 +562,21 @@ struct Source {
   }
 };
 
-// A numpy object array of texts, None where a text is empty.
-py::array texts(const std::vector<std::string>& v) {
-  py::array out(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(v.size())});
+// A numpy object array of `rows` cells: the rows' texts, None elsewhere.
+py::array texts(const RowTexts& v, std::size_t rows) {
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(rows)});
   auto** cells = static_cast<PyObject**>(out.mutable_data());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    PyObject* o = Py_None;
-    if (v[i].empty()) {
-      Py_INCREF(o);
-    } else {
-      o = PyUnicode_FromStringAndSize(v[i].data(), static_cast<Py_ssize_t>(v[i].size()));
-      if (!o) throw py::error_already_set();
+  for (std::size_t i = 0; i < rows; ++i) {  // numpy fills a new object array with None
+    if (!cells[i]) {
+      Py_INCREF(Py_None);
+      cells[i] = Py_None;
     }
-    Py_XDECREF(cells[i]);
-    cells[i] = o;
+  }
+  for (const auto& [row, text] : v.entries) {
+    PyObject* o = PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
+    if (!o) throw py::error_already_set();
+    Py_XDECREF(cells[row]);
+    cells[row] = o;
   }
   return out;
 }
@@ -628,30 +645,28 @@ void bind_columnar(py::module_& m) {
         for (const auto& s : sources)
           if (!s->problem.empty()) throw py::type_error(s->problem);
 
-        // Column-major results, so that each output column is one contiguous numpy array.
+        // The engine's columns are already contiguous: the scenario levels move into numpy as
+        // they are, and the exact thousandths become floats in one pass.
         const auto& r = engine.rules();
         const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
-        std::vector<std::int8_t> level(rows), scenario(rows * scen);
+        std::vector<std::int8_t> level(rows);
         std::vector<double> points(rows * (dims + 1));
         std::vector<std::uint8_t> failed(rows);
-        for (std::size_t i = 0; i < rows; ++i) {
-          failed[i] = !scores.errors[i].empty();
-          level[i] = static_cast<std::int8_t>(scores.level[i]);
+        for (std::size_t i = 0; i < rows; ++i) level[i] = static_cast<std::int8_t>(scores.level[i]);
+        for (std::size_t i = 0; i < rows; ++i)
           points[i] = static_cast<double>(scores.total[i]) / 1000.0;
-          for (std::size_t d = 0; d < dims; ++d)
-            points[(d + 1) * rows + i] =
-                static_cast<double>(scores.dim_points[i * dims + d]) / 1000.0;
-          for (std::size_t s = 0; s < scen; ++s)
-            scenario[s * rows + i] = scores.scenario_levels[i * scen + s];
-        }
+        for (std::size_t i = 0; i < rows * dims; ++i)
+          points[rows + i] = static_cast<double>(scores.dim_points[i]) / 1000.0;
+        for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
         const auto n = static_cast<py::ssize_t>(rows);
         py::dict out;
         out["level"] = to_numpy(std::move(level), {n});
         out["points"] = to_numpy(std::move(points), {static_cast<py::ssize_t>(dims + 1), n});
-        out["scenarios"] = to_numpy(std::move(scenario), {static_cast<py::ssize_t>(scen), n});
+        out["scenarios"] =
+            to_numpy(std::move(scores.scenario_levels), {static_cast<py::ssize_t>(scen), n});
         out["failed"] = to_numpy(std::move(failed), {n}).attr("view")("bool");
-        out["errors"] = texts(scores.errors);
-        if (warnings) out["warnings"] = texts(scores.warnings);
+        out["errors"] = texts(scores.errors, rows);
+        if (warnings) out["warnings"] = texts(scores.warnings, rows);
         return out;
       },
       py::arg("rules"), py::arg("columns"), py::arg("ids"), py::arg("rows"),
