@@ -653,6 +653,7 @@ struct Source {
   py::array_t<double, py::array::c_style | py::array::forcecast> floats;
   Codes category_codes;  // the code of each category
   Codes codes;
+  bool direct = false;  // the categorical's codes are the column's codes
   std::unique_ptr<Factorizer> factorizer;
   std::string problem;
 
@@ -706,11 +707,19 @@ struct Source {
       for (std::size_t i = 0; i < codes.size(); ++i)
         codes[i] = factorizer->number(floats.data()[i]);
     } else if (categorical.size()) {
+      // Categories that are distinct texts, none blank, get codes 0, 1, 2, ... in order: then
+      // the categorical's own codes (-1 for missing) are the column's, read where they are.
+      direct = true;
+      for (std::size_t k = 0; k < category_codes.size(); ++k)
+        direct = direct && category_codes[k] == static_cast<std::int32_t>(k);
+      if (direct) return;
       const std::int32_t* c = categorical.data();
       for (std::size_t i = 0; i < codes.size(); ++i)
         codes[i] = c[i] < 0 ? -1 : category_codes[static_cast<std::size_t>(c[i])];
     }
   }
+  // The column's codes: its own, or the categorical's when they say the same.
+  const std::int32_t* data() const { return direct ? categorical.data() : codes.data(); }
 };
 
 // A numpy object array of `rows` cells: the rows' texts, None elsewhere.
@@ -785,9 +794,10 @@ void bind_columnar(py::module_& m) {
             table.rows = rows;
             for (std::size_t k = 1; k < sources.size(); ++k)
               table.columns.push_back(
-                  {sources[k]->name, sources[k]->codes.data(), sources[k]->factorizer->values()});
+                  {sources[k]->name, sources[k]->data(), sources[k]->factorizer->values()});
             std::vector<std::uint8_t> has_id(rows);
-            for (std::size_t r = 0; r < rows; ++r) has_id[r] = sources[0]->codes[r] >= 0;
+            const std::int32_t* ids = sources[0]->data();
+            for (std::size_t r = 0; r < rows; ++r) has_id[r] = ids[r] >= 0;
             table.has_id = has_id.data();
             table.warnings = warnings;
             scores = score_columns(engine, table, policy, threads);
