@@ -9,7 +9,9 @@ It writes N synthetic surveys (bench_generate: the same as bench_score's, ~830 b
 to a temporary folder, runs `smedx score FILE > /dev/null` on them with 1 and 2 threads and each
 output, and prints wall-clock throughput (MB of input a second), CPU time (user + system, of the
 whole process, reader and writer included), the 2-thread scaling, and surveys/s as a multiple of
-the pandas reference's rows/s. Run it on a quiet machine: the figures are wall-clock.
+the pandas reference's rows/s; its summary ends with score_frame against the pandas version on
+each kind of column (target 20x, met or not). Run it on a quiet machine: the figures are
+wall-clock.
 """
 
 from __future__ import annotations
@@ -49,20 +51,21 @@ def run_once(cmd: list[str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def pandas_rows_per_second(surveys: int) -> tuple[float | None, str]:
-    """Runs bench_python.py and reads the pandas reference's rows/s from its report."""
+def python_figures(surveys: int) -> tuple[float | None, list[str], str]:
+    """Runs bench_python.py; returns the pandas reference's rows/s, its score_frame ratio lines
+    (each kind of column against the pandas version, with the 20x target met or not), and why
+    when there is no figure."""
     cmd = [sys.executable, str(ROOT / "benchmarks" / "bench_python.py"), str(surveys)]
     print(f"\n$ {' '.join(cmd)}", flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     print(proc.stdout + proc.stderr, end="", flush=True)
     if proc.returncode != 0:
-        return None, "bench_python.py failed (is smedx installed in this python? pip install .)"
-    for line in proc.stdout.splitlines():
-        if line.lower().startswith("pandas"):
-            numbers = re.findall(r"([\d,]+)\s*rows/s", line)
-            if numbers:
-                return float(numbers[-1].replace(",", "")), ""
-    return None, "no 'pandas … rows/s' line in bench_python.py's report"
+        return None, [], "bench_python.py failed (is smedx installed in this python? pip install .)"
+    rate = re.search(r"^pandas reference: ([\d,]+) rows/s", proc.stdout, re.MULTILINE)
+    ratios = re.findall(r"^score_frame ratio: (.*)$", proc.stdout, re.MULTILINE)
+    if not rate:
+        return None, ratios, "no 'pandas reference: N rows/s' line in bench_python.py's report"
+    return float(rate.group(1).replace(",", "")), ratios, ""
 
 
 def main() -> None:
@@ -83,8 +86,8 @@ def main() -> None:
                      "cmake --preset bench && cmake --build --preset bench")
     rules = ROOT / "indicators" / "miit-2024"
 
-    pandas, why = (None, "skipped (--no-python)") if args.no_python else \
-        pandas_rows_per_second(args.surveys)
+    pandas, ratios, why = (None, [], "skipped (--no-python)") if args.no_python else \
+        python_figures(args.surveys)
 
     tmp = Path(tempfile.mkdtemp(prefix="smedx-bench-"))
     try:
@@ -126,6 +129,10 @@ def main() -> None:
             print(f"\npandas reference: {pandas:,.0f} rows/s")
         else:
             print(f"\npandas reference: {why}")
+        if ratios:
+            print("score_frame against the pandas version (bench_python.py, same N):")
+            for line in ratios:
+                print(f"  {line}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <mutex>
 #include <optional>
 #include <span>
 
@@ -23,7 +24,7 @@ struct Cell {
   int level = 0;                      // scenario cells
   std::string problem;                // scenario cells: a level outside the rule's range
   std::string note;                   // how a band percentage of at most 1 was read
-  bool clean = false;                 // nothing to say about the cell
+  bool clean = false;                 // nothing wrong with the cell (a note aside)
   std::int64_t points = 0;            // clean item cells: the points of the options selected
 };
 
@@ -33,12 +34,14 @@ struct PreparedColumn {
   std::uint32_t index;      // item or scenario index
   std::vector<Cell> cells;  // one per distinct value
   // What the row loop reads of each cell, packed: the answer's options or the level, points.
+  static constexpr std::uint8_t kBad = 1;    // missing, or something wrong with the cell
+  static constexpr std::uint8_t kNoted = 2;  // a band percentage of at most 1, read with a note
   struct Packed {
     std::uint32_t value = 0;
-    bool clean = false;
+    std::uint8_t flags = 0;
     std::int64_t points = 0;
   };
-  std::vector<Packed> packed;
+  std::vector<Packed> packed;  // entry 0: a missing cell; entry v + 1: distinct value v
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -62,26 +65,35 @@ struct Leaf {
     return Leaf{c.kind, c.target, c.letters, c.level, false};
   }
   // The test on rows [0, m) of a tile of answers held column by column (`tile` rows a
-  // column): the kind is chosen once, and each loop runs along one column.
-  void on_tile(std::size_t m, std::size_t tile, const std::uint32_t* selected,
-               const std::int8_t* levels, const std::int8_t* highest,
-               std::uint8_t* out) const noexcept {
+  // column): the kind is chosen once, and each loop runs along one column. The members are
+  // copied to locals and the arrays marked restrict: `out` is bytes, which may alias anything,
+  // and would otherwise keep the loops from being vectorised.
+  void on_tile(std::size_t m, std::size_t tile, const std::uint32_t* __restrict selected,
+               const std::int8_t* __restrict levels, const std::int8_t* __restrict highest,
+               std::uint8_t* __restrict out) const noexcept {
     using K = Condition::Kind;
-    const std::uint32_t* answers = selected + target * tile;
-    const std::int8_t* rated = levels + target * tile;
+    const std::uint32_t* __restrict answers = selected + target * tile;
+    const std::int8_t* __restrict rated = levels + target * tile;
+    const std::uint32_t want = letters;
+    const auto at_least = static_cast<std::int8_t>(std::clamp(level, -128, 127));
+    const std::uint8_t flip = negate ? 1 : 0;
     switch (kind) {
       case K::has:
       case K::has_all:
-        for (std::size_t j = 0; j < m; ++j) out[j] = ((answers[j] & letters) == letters) != negate;
+        for (std::size_t j = 0; j < m; ++j)
+          out[j] = static_cast<std::uint8_t>(((answers[j] & want) == want) ^ flip);
         break;
       case K::has_any:
-        for (std::size_t j = 0; j < m; ++j) out[j] = ((answers[j] & letters) != 0) != negate;
+        for (std::size_t j = 0; j < m; ++j)
+          out[j] = static_cast<std::uint8_t>(((answers[j] & want) != 0) ^ flip);
         break;
       case K::scenario_at_least:
-        for (std::size_t j = 0; j < m; ++j) out[j] = (rated[j] >= level) != negate;
+        for (std::size_t j = 0; j < m; ++j)
+          out[j] = static_cast<std::uint8_t>((rated[j] >= at_least) ^ flip);
         break;
       case K::any_scenario_at_least:
-        for (std::size_t j = 0; j < m; ++j) out[j] = (highest[j] >= level) != negate;
+        for (std::size_t j = 0; j < m; ++j)
+          out[j] = static_cast<std::uint8_t>((highest[j] >= at_least) ^ flip);
         break;
       default:
         break;
@@ -129,12 +141,12 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       view.list = answer.list;
       view.letters = answer.letters;
       view.percent = answer.percent;
-      // A cell read with a warning is not clean: its row goes the slow way, which reports it.
       cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
     }
+    // A cell read with a note is clean: its row is scored the fast way, which adds the note to
+    // the row's warnings as the coder would.
     for (Cell& cell : p.cells)
-      cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty() &&
-                   cell.note.empty();
+      cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
     columns.push_back(std::move(p));
   }
 
@@ -168,8 +180,6 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   out.dim_points.assign(rows * dims, 0);
   out.level.assign(rows, 0);
   out.scenario_levels.assign(rows * scenarios, 0);
-  out.errors.assign(rows, {});
-  out.warnings.assign(rows, {});
 
   std::vector<std::size_t> item_dim(items);
   for (std::size_t i = 0; i < items; ++i) item_dim[i] = sub_dim[item_sub[i]];
@@ -187,6 +197,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   // level (byte l) and of constraint scenarios among them (byte 4 + l) in one addition.
   const bool packed_counts = top <= 4 && scenarios < 256;
   for (auto& col : columns) {
+    col.packed.push_back({0, PreparedColumn::kBad, 0});
     for (const Cell& cell : col.cells) {
       std::int64_t add = cell.points;
       if (col.scenario && packed_counts && cell.clean) {
@@ -197,8 +208,11 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         }
         add = static_cast<std::int64_t>(counts);
       }
+      const auto flags =
+          static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
+                                    (cell.note.empty() ? 0 : PreparedColumn::kNoted));
       col.packed.push_back(
-          {col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, cell.clean, add});
+          {col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, add});
     }
   }
   std::vector<std::pair<Leaf, Leaf>> leaves;  // when, then; one per rule when all are leaves
@@ -212,26 +226,54 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   }
   // Up to 32 rules, so that a row's broken rules are the bits of one word.
   const bool flat_rules = leaves.size() == index.consistency.size() && leaves.size() <= 32;
+  bool need_highest = false;  // each row's highest scenario level, for the leaves that test it
+  for (const auto& [when, then] : leaves)
+    for (const Leaf& leaf : {when, then})
+      need_highest = need_highest || leaf.kind == Condition::Kind::any_scenario_at_least;
+  std::uint32_t error_rules = 0;  // flat_rules: bit k set when rule k is an error
+  for (std::size_t k = 0; flat_rules && k < leaves.size(); ++k)
+    if (rules.consistency[k].severity == Severity::error) error_rules |= std::uint32_t{1} << k;
   std::vector<int> constraint(scenarios);
   for (std::size_t k = 0; k < scenarios; ++k) constraint[k] = rules.scenarios[k].constraint;
 
-  // Rows [begin, end) on one thread. Slices are disjoint: nothing mutable is shared.
+  // Rows [begin, end) on one thread. Slices are disjoint: nothing mutable is shared but the
+  // texts, which each slice collects apart and which are joined in row order at the end.
+  std::mutex joining;
+  std::vector<std::pair<std::size_t, std::pair<RowTexts, RowTexts>>> slice_texts;
   auto work = [&](std::size_t begin, std::size_t end) {
     CodedSurvey c;
-    std::string first_unreadable;
+    RowTexts errors, warnings;
+    std::string first_unreadable, said;
     std::vector<std::int64_t> sub_points(subs);
     std::vector<std::int32_t> at(top), con(top);
+    std::vector<std::int8_t> row_levels(scenarios);
     const Location frame{"<frame>", 0, 1};
+    auto error = [&](std::size_t r, const std::string& message) {
+      errors.entries.emplace_back(r, message);
+      for (std::size_t k = 0; k < scenarios; ++k) out.scenario_levels[k * rows + r] = 0;
+    };
+    // The notes of the band cells of row r read with one, in column order.
+    auto notes = [&](std::size_t r) {
+      for (const auto& col : columns) {
+        const std::int32_t code = col.column->codes[r];
+        if (code < 0 || col.cells[static_cast<std::size_t>(code)].note.empty()) continue;
+        if (!said.empty()) said += "; ";
+        said += col.cells[static_cast<std::size_t>(code)].note;
+      }
+    };
+    auto say = [&](std::size_t r) {
+      if (!said.empty()) warnings.entries.emplace_back(r, std::move(said));
+      said.clear();
+    };
 
     // The level of row r from its total and scenario levels; the levels go to the output.
     std::vector<std::int32_t> hist(top + 1), chist(top + 1);
-    std::vector<std::uint16_t> fired;
     auto rank = [&](std::size_t r, std::int64_t total, const std::int8_t* levels) {
       out.total[r] = total;
       std::fill(hist.begin(), hist.end(), 0);
       std::fill(chist.begin(), chist.end(), 0);
       for (std::size_t k = 0; k < scenarios; ++k) {
-        out.scenario_levels[r * scenarios + k] = levels[k];
+        out.scenario_levels[k * rows + r] = levels[k];
         const auto l = static_cast<std::size_t>(std::clamp<int>(levels[k], 0, top_level));
         ++hist[l];
         chist[l] += constraint[k];
@@ -249,13 +291,14 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     auto note = [&](std::size_t r) {
       if (!table.warnings) return;
       for (const auto& w : c.warnings) {
-        if (!out.warnings[r].empty()) out.warnings[r] += "; ";
-        out.warnings[r] += w.message;
+        if (!said.empty()) said += "; ";
+        said += w.message;
       }
       for (std::uint16_t k : c.fired) {
-        if (!out.warnings[r].empty()) out.warnings[r] += "; ";
-        out.warnings[r] += rules.consistency[k].message;
+        if (!said.empty()) said += "; ";
+        said += rules.consistency[k].message;
       }
+      say(r);
     };
 
     // Tiles of rows, read column by column (each column's codes in order, the tile's answers
@@ -263,95 +306,101 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     constexpr std::size_t tile = 1024;
     std::vector<std::uint32_t> sel(tile * items);
     std::vector<std::int8_t> lev(tile * scenarios);
-    std::vector<std::int64_t> pts(tile * dims);
-    std::vector<std::uint8_t> slow(tile);
-    std::vector<std::int8_t> high(tile);      // each row's highest scenario level
-    std::vector<std::uint64_t> counts(tile);  // packed counts of levels (packed_counts)
-    std::vector<std::uint32_t> broken(tile);  // bit k: consistency rule k fails
+    std::vector<std::int64_t> pts(tile * dims);  // dimensions x tile
+    std::vector<std::uint8_t> mark(tile);        // the OR of the row's cells' flags
+    std::vector<std::int8_t> highest(tile);      // each row's highest scenario level
+    std::vector<std::uint64_t> counts(tile);     // packed counts of levels (packed_counts)
+    std::vector<std::uint32_t> broken(tile);     // bit k: consistency rule k fails
     std::vector<std::uint8_t> when(tile), then(tile);
     for (std::size_t t0 = begin; t0 < end; t0 += tile) {
       const std::size_t m = std::min(end - t0, tile);
-      std::fill_n(slow.begin(), m, complete ? 0 : 1);
-      std::fill_n(pts.begin(), m * dims, 0);
-      std::fill_n(high.begin(), m, 0);
+      std::fill_n(mark.begin(), m, complete ? 0 : PreparedColumn::kBad);
+      std::fill_n(pts.begin(), tile * dims, 0);
+      std::fill_n(highest.begin(), m, 0);
       std::fill_n(counts.begin(), m, 0);
       std::fill_n(broken.begin(), m, 0);
       if (table.has_id)
-        for (std::size_t j = 0; j < m; ++j) slow[j] |= !table.has_id[t0 + j];
+        for (std::size_t j = 0; j < m; ++j)
+          if (!table.has_id[t0 + j]) mark[j] = PreparedColumn::kBad;
       for (const auto& col : columns) {
-        const std::int32_t* codes = col.column->codes + t0;
-        const PreparedColumn::Packed* cells = col.packed.data();
+        const std::int32_t* __restrict codes = col.column->codes + t0;
+        // Entry 0 is a missing cell: codes are shifted by one, so no cell needs a branch.
+        const PreparedColumn::Packed* __restrict cells = col.packed.data() + 1;
         const std::size_t at_item = col.index, d = col.scenario ? 0 : item_dim[col.index];
+        std::uint8_t* __restrict marks = mark.data();
         if (col.scenario) {
+          std::int8_t* __restrict rated = &lev[at_item * tile];
+          std::uint64_t* __restrict count = counts.data();
           for (std::size_t j = 0; j < m; ++j) {
-            const std::int32_t code = codes[j];
-            if (code < 0 || !cells[code].clean) {
-              slow[j] = 1;
-              continue;
-            }
-            const auto level = static_cast<std::int8_t>(cells[code].value);
-            lev[at_item * tile + j] = level;
-            high[j] = std::max(high[j], level);
-            counts[j] += static_cast<std::uint64_t>(cells[code].points);
+            const PreparedColumn::Packed& cell = cells[codes[j]];
+            rated[j] = static_cast<std::int8_t>(cell.value);
+            count[j] += static_cast<std::uint64_t>(cell.points);
+            marks[j] |= cell.flags;
+          }
+          if (need_highest) {
+            std::int8_t* __restrict high = highest.data();
+            for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
           }
         } else {
+          std::uint32_t* __restrict answers = &sel[at_item * tile];
+          std::int64_t* __restrict points = &pts[d * tile];
           for (std::size_t j = 0; j < m; ++j) {
-            const std::int32_t code = codes[j];
-            if (code < 0 || !cells[code].clean) {
-              slow[j] = 1;
-              continue;
-            }
-            sel[at_item * tile + j] = cells[code].value;
-            pts[j * dims + d] += cells[code].points;
+            const PreparedColumn::Packed& cell = cells[codes[j]];
+            answers[j] = cell.value;
+            points[j] += cell.points;
+            marks[j] |= cell.flags;
           }
         }
       }
       if (flat_rules) {
         for (std::size_t k = 0; k < leaves.size(); ++k) {
-          leaves[k].first.on_tile(m, tile, sel.data(), lev.data(), high.data(), when.data());
-          leaves[k].second.on_tile(m, tile, sel.data(), lev.data(), high.data(), then.data());
+          leaves[k].first.on_tile(m, tile, sel.data(), lev.data(), highest.data(), when.data());
+          leaves[k].second.on_tile(m, tile, sel.data(), lev.data(), highest.data(), then.data());
+          std::uint32_t* __restrict bits = broken.data();
+          const std::uint8_t* __restrict w = when.data();
+          const std::uint8_t* __restrict t = then.data();
           for (std::size_t j = 0; j < m; ++j)
-            broken[j] |= static_cast<std::uint32_t>(when[j] & !then[j]) << k;
+            bits[j] |= static_cast<std::uint32_t>(w[j] & (t[j] ^ 1)) << k;
         }
+      }
+      // The tile's scores and levels go out whole; rows that turn out otherwise overwrite them.
+      for (std::size_t k = 0; k < scenarios; ++k)
+        std::copy_n(&lev[k * tile], m, &out.scenario_levels[k * rows + t0]);
+      for (std::size_t d = 0; d < dims; ++d) {
+        std::copy_n(&pts[d * tile], m, &out.dim_points[d * rows + t0]);
+        for (std::size_t j = 0; j < m; ++j) out.total[t0 + j] += pts[d * tile + j];
       }
       for (std::size_t j = 0; j < m; ++j) {
         const std::size_t r = t0 + j;
-        if (!slow[j] && flat_rules) {
+        const bool clean = !(mark[j] & PreparedColumn::kBad);
+        if (!clean) {
+          out.total[r] = 0;
+          for (std::size_t d = 0; d < dims; ++d) out.dim_points[d * rows + r] = 0;
+          for (std::size_t k = 0; k < scenarios; ++k) out.scenario_levels[k * rows + r] = 0;
+        }
+        if (clean && flat_rules) {
           // Every cell clean: the answers are the cells' options, and only the consistency rules
           // remain to check, each a test or two on the row's answers.
-          std::int8_t* levels = &out.scenario_levels[r * scenarios];
-          for (std::size_t k = 0; k < scenarios; ++k) levels[k] = lev[k * tile + j];
-          const std::string* error = nullptr;
-          fired.clear();
-          for (std::uint32_t bits = broken[j]; bits; bits &= bits - 1) {
-            const auto k = static_cast<std::size_t>(std::countr_zero(bits));
-            if (rules.consistency[k].severity != Severity::error) {
-              fired.push_back(static_cast<std::uint16_t>(k));
-            } else if (!error) {
-              error = &rules.consistency[k].message;
-            }
-          }
-          if (error) {
-            out.errors[r] = *error;
-            std::fill_n(levels, scenarios, 0);  // rows with errors hold zeros
+          if (const std::uint32_t bad = broken[j] & error_rules) {
+            out.total[r] = 0;
+            for (std::size_t d = 0; d < dims; ++d) out.dim_points[d * rows + r] = 0;
+            error(r, rules.consistency[static_cast<std::size_t>(std::countr_zero(bad))].message);
             continue;
           }
           if (table.warnings) {
-            for (std::uint16_t k : fired) {
-              if (!out.warnings[r].empty()) out.warnings[r] += "; ";
-              out.warnings[r] += rules.consistency[k].message;
+            if (mark[j] & PreparedColumn::kNoted) notes(r);
+            for (std::uint32_t bits = broken[j]; bits; bits &= bits - 1) {
+              if (!said.empty()) said += "; ";
+              said += rules.consistency[static_cast<std::size_t>(std::countr_zero(bits))].message;
             }
+            say(r);
           }
-          std::int64_t total = 0;
-          for (std::size_t d = 0; d < dims; ++d) {
-            out.dim_points[r * dims + d] = pts[j * dims + d];
-            total += pts[j * dims + d];
-          }
+          const std::int64_t total = out.total[r];
           if (!packed_counts) {
-            rank(r, total, levels);
+            for (std::size_t k = 0; k < scenarios; ++k) row_levels[k] = lev[k * tile + j];
+            rank(r, total, row_levels.data());
             continue;
           }
-          out.total[r] = total;
           for (std::size_t l = 0; l < top; ++l) {
             at[l] = static_cast<std::int32_t>((counts[j] >> (8 * l)) & 0xff);
             con[l] = static_cast<std::int32_t>((counts[j] >> (8 * (4 + l))) & 0xff);
@@ -359,7 +408,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           out.level[r] = detail::level_for(rules.level_rule, total, at.data(), con.data());
           continue;
         }
-        if (!slow[j]) {  // the same, with the coder's check of the consistency rules
+        if (clean) {  // the same, with the coder's check of the consistency rules
           c.selected.resize(items);
           c.levels.resize(scenarios);
           for (std::size_t i = 0; i < items; ++i) c.selected[i] = sel[i * tile + j];
@@ -378,16 +427,14 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             }
           }
           if (!c.ok()) {
-            out.errors[r] = c.errors.front().message;
+            out.total[r] = 0;
+            for (std::size_t d = 0; d < dims; ++d) out.dim_points[d * rows + r] = 0;
+            error(r, c.errors.front().message);
             continue;
           }
+          if (table.warnings && (mark[j] & PreparedColumn::kNoted)) notes(r);
           note(r);
-          std::int64_t total = 0;
-          for (std::size_t d = 0; d < dims; ++d) {
-            out.dim_points[r * dims + d] = pts[j * dims + d];
-            total += pts[j * dims + d];
-          }
-          rank(r, total, c.levels.data());
+          rank(r, out.total[r], c.levels.data());
           continue;
         }
 
@@ -401,10 +448,10 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           }
         }
         if (!first_unreadable.empty()) {  // a row that does not read reports only that, as in CSV
-          out.errors[r] = first_unreadable;
+          error(r, first_unreadable);
           continue;
         }
-        std::vector<const std::string*> notes;
+        std::vector<const std::string*> cell_notes;
         {
           detail::SurveyCoder coder(index, missing, c,
                                     Location{"<frame>", static_cast<int>(r + 1), 1});
@@ -417,20 +464,19 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
               coder.coded_scenario(col.index, col.column->name, cell.level, cell.problem);
             } else {
               coder.coded_answer(col.index, col.column->name, cell.mask, cell.problems);
-              if (!cell.note.empty()) notes.push_back(&cell.note);
+              if (!cell.note.empty()) cell_notes.push_back(&cell.note);
             }
           }
           coder.finish();
         }
-        for (const std::string* n : notes)
+        for (const std::string* n : cell_notes)
           c.warnings.push_back(Issue{Severity::warning, *n, "", Location{"<frame>", 0, 1}, ""});
         if (!c.ok()) {
-          out.errors[r] = c.errors.front().message;
+          error(r, c.errors.front().message);
           continue;
         }
         note(r);
         std::fill(sub_points.begin(), sub_points.end(), 0);
-        std::int64_t* dim_points = &out.dim_points[r * dims];
         for (std::size_t i = 0; i < items; ++i) {
           std::int64_t p = 0;
           for (std::uint32_t mask = c.selected[i]; mask; mask &= mask - 1)
@@ -439,18 +485,35 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
                      .points.thousandths();
           sub_points[item_sub[i]] += p;
         }
-        for (std::size_t k = 0; k < subs; ++k) dim_points[sub_dim[k]] += sub_points[k];
         std::int64_t total = 0;
-        for (std::size_t d = 0; d < dims; ++d) total += dim_points[d];
+        for (std::size_t k = 0; k < subs; ++k) {
+          out.dim_points[sub_dim[k] * rows + r] += sub_points[k];
+          total += sub_points[k];
+        }
         rank(r, total, c.levels.data());
       }
     }
+    const std::lock_guard<std::mutex> lock(joining);
+    slice_texts.emplace_back(begin, std::pair{std::move(errors), std::move(warnings)});
   };
 
   // Slices of at least 1,024 rows, so small tables are not split across threads for nothing.
   detail::parallel_slices(rows, std::min(detail::thread_count(threads), (rows + 1023) / 1024),
                           work);
+  std::sort(slice_texts.begin(), slice_texts.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [begin, texts] : slice_texts) {
+    for (auto& e : texts.first.entries) out.errors.entries.push_back(std::move(e));
+    for (auto& w : texts.second.entries) out.warnings.entries.push_back(std::move(w));
+  }
   return out;
+}
+
+std::string_view RowTexts::at(std::size_t row) const noexcept {
+  const auto it = std::lower_bound(entries.begin(), entries.end(), row,
+                                   [](const auto& e, std::size_t r) { return e.first < r; });
+  return it != entries.end() && it->first == row ? std::string_view(it->second)
+                                                 : std::string_view();
 }
 
 }  // namespace smedx

@@ -97,20 +97,19 @@ TEST_SUITE("columnar") {
         REQUIRE(std::getline(want, line));
         const auto fields = *smedx::split_csv(line);
         CAPTURE(r);
-        if (!got.errors[r].empty()) {
-          CHECK(fields.back() == got.errors[r]);
+        if (!got.errors.at(r).empty()) {
+          CHECK(fields.back() == got.errors.at(r));
           continue;
         }
         CHECK(fields.back().empty());
         CHECK(fields[1] == std::to_string(got.level[r]));
         CHECK(fields[2] == smedx::Decimal::from_thousandths(got.total[r]).to_string());
         for (std::size_t s = 0; s < rules.scenarios.size(); ++s)
-          CHECK(fields[6 + s] ==
-                std::to_string(got.scenario_levels[r * rules.scenarios.size() + s]));
+          CHECK(fields[6 + s] == std::to_string(got.scenario_levels[s * f.table.rows + r]));
       }
-      CHECK(got.errors[12] == "unknown option 'Q' for item 'network' (valid: A–E)");
-      CHECK(got.errors[13] == "missing answers for items: F1 network");
-      CHECK(got.errors[14] == "missing enterprise.id");
+      CHECK(got.errors.at(12) == "unknown option 'Q' for item 'network' (valid: A–E)");
+      CHECK(got.errors.at(13) == "missing answers for items: F1 network");
+      CHECK(got.errors.at(14) == "missing enterprise.id");
     }
   }
 
@@ -133,9 +132,57 @@ TEST_SUITE("columnar") {
     auto f = factorize(header + "\n" + edited + "\n" + row2 + "\n");
     f.table.warnings = true;
     const auto got = smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1);
-    CHECK(got.errors[0].empty());
-    CHECK(got.warnings[0].find("percentage 0.725 for item 'funding' read as 0.725%; if it is a "
-                               "share (72.5%), write 72.5 or \"72.5%\"") != std::string::npos);
-    CHECK(got.warnings[1].find("percentage") == std::string::npos);
+    CHECK(got.errors.at(0).empty());
+    CHECK(got.warnings.at(0).find("percentage 0.725 for item 'funding' read as 0.725%; if it is a "
+                                  "share (72.5%), write 72.5 or \"72.5%\"") !=
+          std::string_view::npos);
+    CHECK(got.warnings.at(1).find("percentage") == std::string_view::npos);
+  }
+
+  TEST_CASE("columnar.a band note comes before the consistency warnings of its row, as in CSV") {
+    // Every cohort row with funding at 0.725: rows that also trip consistency rules hold the
+    // note first, then the rules' messages, as the survey coder writes them.
+    const std::string csv = read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv");
+    std::istringstream lines(csv);
+    std::string header, row, edited;
+    std::getline(lines, header);
+    const auto names = *smedx::split_csv(header);
+    const auto at =
+        static_cast<std::size_t>(std::find(names.begin(), names.end(), "funding") - names.begin());
+    REQUIRE(at < names.size());
+    while (std::getline(lines, row)) {
+      auto cells = *smedx::split_csv(row);
+      cells[at] = "0.725";
+      std::string line;
+      for (const auto& c : cells) line += (line.empty() ? "" : ",") + c;
+      edited += line + "\n";
+    }
+    const std::string table = header + "\n" + edited;
+    std::istringstream in(table);
+    std::ostringstream expected;
+    smedx::score_stream(
+        engine(), in, "t.csv", smedx::InputFormat::csv,
+        [](const smedx::ScoredRecord& r) {
+          std::string joined;
+          if (r.ok())
+            for (const auto& w : r.assessment().warnings)
+              joined += (joined.empty() ? "" : "; ") + w.message;
+          return joined;
+        },
+        expected);
+    auto f = factorize(table);
+    f.table.warnings = true;
+    const auto got = smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1);
+    std::istringstream want(expected.str());
+    std::size_t both = 0;
+    for (std::size_t r = 0; r < f.table.rows; ++r) {
+      std::string line;
+      REQUIRE(std::getline(want, line));
+      CAPTURE(r);
+      CHECK(got.errors.at(r).empty());
+      CHECK(got.warnings.at(r) == line);
+      both += line.find("; ") != std::string::npos;
+    }
+    CHECK(both > 0);  // some row holds the note and a rule's message
   }
 }

@@ -18,7 +18,6 @@
 
 #include "arrow_c.h"
 #include "bindings.h"
-#include "name_table.h"
 #include "smedx/columnar.h"
 #include "smedx/columns.h"
 
@@ -36,6 +35,29 @@ py::array_t<T> to_numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
   return py::array_t<T>(shape, owned->data(), free);
 }
 
+// An allocator that leaves new elements uninitialised: a column's codes (4 bytes a row, tens of
+// columns) are all written by the reader, so zeroing them first is a pass over memory for
+// nothing.
+template <typename T>
+struct Uninitialised : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = Uninitialised<U>;
+  };
+  Uninitialised() = default;
+  template <typename U>
+  Uninitialised(const Uninitialised<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using Codes = std::vector<std::int32_t, Uninitialised<std::int32_t>>;
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -50,15 +72,40 @@ class Factorizer {
  public:
   explicit Factorizer(bool presence = false) : presence_(presence) {}
 
-  std::int32_t code(std::string_view text) {
-    if (!text.empty() && (is_blank(text.front()) || is_blank(text.back()))) text = trim(text);
+  // `readable8`: the 8 bytes from text.data() may be read (an Arrow buffer that goes on), so
+  // a short text is one load and a mask rather than a copy of its size.
+  std::int32_t code(std::string_view text, bool readable8 = false) {
+    if (!text.empty() && (is_blank(text.front()) || is_blank(text.back()))) {
+      text = trim(text);
+      readable8 = false;
+    }
     if (text.empty()) return -1;
     if (presence_) return 0;
-    if (text.size() < 8) return short_code(text);
-    if (auto c = long_.find(text)) return static_cast<std::int32_t>(*c);
-    const std::int32_t c = add(text);
-    long_.add(values_.back(), static_cast<std::uint32_t>(c));
-    return c;
+    if (text.size() < 8) return short_code(text, readable8);
+    return long_code(text);
+  }
+  // The same as code(text, true), with the common cells (a short text seen before, a present
+  // id) found inline: one load, a mask and one probe.
+  [[gnu::always_inline]] std::int32_t code8(std::string_view text) {
+    const std::size_t size = text.size();
+    if (size - 1 < 7) {  // 1 to 7 bytes
+      std::uint64_t word;
+      std::memcpy(&word, text.data(), 8);
+      const auto front = static_cast<char>(word),
+                 back = static_cast<char>(word >> (8 * (size - 1)));
+      if (!is_blank(front) && !is_blank(back)) {
+        if (presence_) return 0;
+        const std::uint64_t key = (word & ((std::uint64_t{1} << (8 * size)) - 1)) |
+                                  (static_cast<std::uint64_t>(size) << 56);
+        if (!keys_.empty()) {
+          const std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 40 & (keys_.size() - 1);
+          if (keys_[i] == key) return codes_[i];
+        }
+      }
+    } else if (presence_ && size && !is_blank(text.front()) && !is_blank(text.back())) {
+      return 0;
+    }
+    return code(text, true);
   }
   std::int32_t number(double v) {
     if (std::isnan(v)) return -1;
@@ -76,7 +123,14 @@ class Factorizer {
     values_.emplace_back(text);
     return static_cast<std::int32_t>(values_.size() - 1);
   }
-  std::int32_t short_code(std::string_view text) {
+  std::int32_t short_code(std::string_view text, bool readable8) {
+    std::uint64_t key;
+    if (readable8) {  // little-endian: the text's bytes are the low ones
+      std::memcpy(&key, text.data(), 8);
+      key &= (std::uint64_t{1} << (8 * text.size())) - 1;
+      key |= static_cast<std::uint64_t>(text.size()) << 56;
+      return short_lookup(key, text);
+    }
     char bytes[8] = {};
     switch (text.size()) {  // copies of a constant size: inlined, no call per cell
       case 7:
@@ -101,8 +155,10 @@ class Factorizer {
         bytes[0] = text[0];
     }
     bytes[7] = static_cast<char>(text.size());  // never 0: an empty slot is key 0
-    std::uint64_t key;
     std::memcpy(&key, bytes, 8);
+    return short_lookup(key, text);
+  }
+  std::int32_t short_lookup(std::uint64_t key, std::string_view text) {
     if ((short_count_ + 1) * 2 > keys_.size()) grow();
     const std::size_t mask = keys_.size() - 1;
     std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
@@ -128,9 +184,52 @@ class Factorizer {
     }
   }
 
+  // Texts of 8 bytes or more (multi answers such as "C|D|F|G|H"), hashed from their length and
+  // first and last 8 bytes: two loads rather than a pass over every byte.
+  static std::uint64_t long_hash(std::string_view text) {
+    std::uint64_t head, tail;
+    std::memcpy(&head, text.data(), 8);
+    std::memcpy(&tail, text.data() + text.size() - 8, 8);
+    const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^
+                            (text.size() * 0x165667B19E3779F9ull);
+    return (h ^ (h >> 29)) | 1;  // never 0: an empty slot is hash 0
+  }
+  std::int32_t long_code(std::string_view text) {
+    const std::uint64_t h = long_hash(text);
+    if ((long_count_ + 1) * 2 > long_hashes_.size()) grow_long();
+    const std::size_t mask = long_hashes_.size() - 1;
+    std::size_t i = (h >> 20) & mask;
+    for (; long_hashes_[i]; i = (i + 1) & mask) {
+      if (long_hashes_[i] != h) continue;
+      const std::string& v = values_[static_cast<std::size_t>(long_codes_[i])];
+      if (v.size() == text.size() && std::memcmp(v.data(), text.data(), text.size()) == 0)
+        return long_codes_[i];
+    }
+    long_hashes_[i] = h;
+    long_codes_[i] = add(text);
+    ++long_count_;
+    return long_codes_[i];
+  }
+  void grow_long() {
+    std::vector<std::uint64_t> hashes = std::move(long_hashes_);
+    std::vector<std::int32_t> codes = std::move(long_codes_);
+    long_hashes_.assign(hashes.empty() ? 64 : hashes.size() * 2, 0);
+    long_codes_.assign(long_hashes_.size(), 0);
+    const std::size_t mask = long_hashes_.size() - 1;
+    for (std::size_t k = 0; k < hashes.size(); ++k) {
+      if (!hashes[k]) continue;
+      std::size_t i = (hashes[k] >> 20) & mask;
+      while (long_hashes_[i]) i = (i + 1) & mask;
+      long_hashes_[i] = hashes[k];
+      long_codes_[i] = codes[k];
+    }
+  }
+
   bool presence_;
-  std::deque<std::string> values_;  // a deque keeps the long table's views valid
-  detail::NameTable long_;
+  std::deque<std::string> values_;
+  std::vector<std::uint64_t> long_hashes_;
+  std::vector<std::int32_t> long_codes_;
+  std::size_t long_count_ = 0;
   std::vector<std::uint64_t> keys_;
   std::vector<std::int32_t> codes_;
   std::size_t short_count_ = 0;
@@ -139,14 +238,33 @@ class Factorizer {
 
 // Whole numbers: small ranges (scenario levels) by offset, others through a map.
 template <typename T, typename Valid>
-void code_ints(const T* v, std::size_t n, Valid valid, Factorizer& f, std::int32_t* out) {
+void code_ints(const T* v, std::size_t n, Valid valid, bool all_valid, Factorizer& f,
+               std::int32_t* out) {
   bool any = false;
   T lo = 0, hi = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  if (all_valid && n) {  // a plain pass, which the compiler vectorises
+    lo = hi = v[0];
+    for (std::size_t i = 0; i < n; ++i) {
+      lo = std::min(lo, v[i]);
+      hi = std::max(hi, v[i]);
+    }
+    any = true;
+  }
+  for (std::size_t i = 0; i < n && !all_valid; ++i) {
     if (!valid(i)) continue;
     if (!any || v[i] < lo) lo = v[i];
     if (!any || v[i] > hi) hi = v[i];
     any = true;
+  }
+  if (all_valid && static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) < 4096) {
+    // Each distinct value's code first, then one lookup a cell.
+    std::vector<std::int32_t> by_offset(static_cast<std::size_t>(hi - lo) + 1, -2);
+    for (std::size_t i = 0; i < n; ++i) by_offset[static_cast<std::size_t>(v[i] - lo)] = -3;
+    for (std::size_t k = 0; k < by_offset.size(); ++k)
+      if (by_offset[k] == -3) by_offset[k] = f.code(std::to_string(lo + static_cast<T>(k)));
+    const std::int32_t* table = by_offset.data();
+    for (std::size_t i = 0; i < n; ++i) out[i] = table[static_cast<std::size_t>(v[i] - lo)];
+    return;
   }
   // Unsigned arithmetic: the span of int64 extremes overflows a signed difference.
   if (static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) < 4096) {
@@ -229,6 +347,26 @@ struct Strings {
   }
 };
 
+// The codes of a utf8 or large utf8 array: the values up to the last 8 bytes of the values
+// buffer may be read 8 bytes at a time.
+template <typename Offset>
+void code_offsets(const ArrowArray& a, std::size_t n, const Validity& valid, Factorizer& f,
+                  std::int32_t* out) {
+  const Offset* off = static_cast<const Offset*>(a.buffers[1]) + a.offset;
+  const char* data = static_cast<const char*>(a.buffers[2]);
+  const Offset end = off[n];
+  std::size_t safe = n;
+  while (safe > 0 && off[safe - 1] + 8 > end) --safe;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!valid(i)) {
+      out[i] = -1;
+      continue;
+    }
+    const std::string_view t(data + off[i], static_cast<std::size_t>(off[i + 1] - off[i]));
+    out[i] = i < safe ? f.code8(t) : f.code(t);
+  }
+}
+
 template <typename Visit>
 bool with_int_type(std::string_view format, Visit&& visit) {
   if (format == "c") return visit(std::int8_t{}), true;
@@ -263,13 +401,26 @@ std::optional<std::string> code_arrow(const ArrowSchema& s, const ArrowArray& a,
     return std::nullopt;
   }
   if (auto kind = Strings::kind_of(format)) {
-    const Strings text{*kind, a};
-    for (std::size_t i = 0; i < n; ++i) out[i] = valid(i) ? f.code(text(i)) : -1;
+    if (*kind == Strings::Kind::utf8) {
+      code_offsets<std::int32_t>(a, n, valid, f, out);
+    } else if (*kind == Strings::Kind::large) {
+      code_offsets<std::int64_t>(a, n, valid, f, out);
+    } else {
+      const Strings text{*kind, a};
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!valid(i)) {
+          out[i] = -1;
+          continue;
+        }
+        const std::string_view t = text(i);
+        out[i] = t.size() <= 12 ? f.code8(t) : f.code(t);  // held in the view's 16 bytes
+      }
+    }
     return std::nullopt;
   }
   const bool integer = with_int_type(format, [&](auto type) {
     using T = decltype(type);
-    code_ints(static_cast<const T*>(a.buffers[1]) + a.offset, n, valid, f, out);
+    code_ints(static_cast<const T*>(a.buffers[1]) + a.offset, n, valid, !valid.bits, f, out);
   });
   if (integer) return std::nullopt;
   if (format == "g" || format == "f") {
@@ -348,7 +499,7 @@ class ArrowStream {
   }
 
   // Codes every value of the stream into `codes`, which has one slot per row.
-  std::optional<std::string> code(Factorizer& f, std::vector<std::int32_t>& codes) {
+  std::optional<std::string> code(Factorizer& f, Codes& codes) {
     ArrowSchema schema{};
     if (stream_.get_schema(&stream_, &schema)) return last_error();
     struct SchemaGuard {
@@ -450,13 +601,13 @@ std::int32_t object_code(PyObject* o, Factorizer& f) {
 }
 
 // A numpy column's codes, under the GIL.
-void code_numpy(const py::array& array, Factorizer& f, std::vector<std::int32_t>& codes) {
+void code_numpy(const py::array& array, Factorizer& f, Codes& codes) {
   const std::size_t n = codes.size();
   const char kind = array.dtype().kind();
   if (kind == 'i' || kind == 'u') {
     auto a = array.cast<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>>();
     code_ints(
-        a.data(), n, [](std::size_t) { return true; }, f, codes.data());
+        a.data(), n, [](std::size_t) { return true; }, true, f, codes.data());
   } else if (kind == 'f') {
     auto a = array.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
     for (std::size_t i = 0; i < n; ++i) codes[i] = f.number(a.data()[i]);
@@ -492,14 +643,17 @@ void code_numpy(const py::array& array, Factorizer& f, std::vector<std::int32_t>
   }
 }
 
-// One input column on its way to codes. Arrow streams and categoricals are read later, with
-// the GIL released; numpy columns are read when taken.
+// One input column on its way to codes. Arrow streams, categoricals and numbers are read
+// later, with the GIL released; object columns are read when taken.
 struct Source {
   std::string name;
   std::unique_ptr<ArrowStream> arrow;
   py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> categorical;
-  std::vector<std::int32_t> category_codes;  // the code of each category
-  std::vector<std::int32_t> codes;
+  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> integers;
+  py::array_t<double, py::array::c_style | py::array::forcecast> floats;
+  Codes category_codes;  // the code of each category
+  Codes codes;
+  bool direct = false;  // the categorical's codes are the column's codes
   std::unique_ptr<Factorizer> factorizer;
   std::string problem;
 
@@ -517,7 +671,14 @@ struct Source {
     } else {
       auto array = cells.cast<py::array>();
       check_size(static_cast<std::size_t>(array.size()));
-      code_numpy(array, *factorizer, codes);
+      const char kind = array.dtype().kind();
+      if (kind == 'i' || kind == 'u') {  // numbers are read later, without the GIL
+        integers = array.cast<decltype(integers)>();
+      } else if (kind == 'f') {
+        floats = array.cast<decltype(floats)>();
+      } else {
+        code_numpy(array, *factorizer, codes);
+      }
     }
   }
   void check_size(std::size_t n) const {
@@ -538,28 +699,44 @@ struct Source {
       if (auto bad = arrow->code(*factorizer, codes))
         problem = fmt::format("column '{}' {}", name, *bad);
       arrow.reset();
+    } else if (integers.size()) {
+      code_ints(
+          integers.data(), codes.size(), [](std::size_t) { return true; }, true, *factorizer,
+          codes.data());
+    } else if (floats.size()) {
+      for (std::size_t i = 0; i < codes.size(); ++i)
+        codes[i] = factorizer->number(floats.data()[i]);
     } else if (categorical.size()) {
+      // Categories that are distinct texts, none blank, get codes 0, 1, 2, ... in order: then
+      // the categorical's own codes (-1 for missing) are the column's, read where they are.
+      direct = true;
+      for (std::size_t k = 0; k < category_codes.size(); ++k)
+        direct = direct && category_codes[k] == static_cast<std::int32_t>(k);
+      if (direct) return;
       const std::int32_t* c = categorical.data();
       for (std::size_t i = 0; i < codes.size(); ++i)
         codes[i] = c[i] < 0 ? -1 : category_codes[static_cast<std::size_t>(c[i])];
     }
   }
+  // The column's codes: its own, or the categorical's when they say the same.
+  const std::int32_t* data() const { return direct ? categorical.data() : codes.data(); }
 };
 
-// A numpy object array of texts, None where a text is empty.
-py::array texts(const std::vector<std::string>& v) {
-  py::array out(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(v.size())});
+// A numpy object array of `rows` cells: the rows' texts, None elsewhere.
+py::array texts(const RowTexts& v, std::size_t rows) {
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(rows)});
   auto** cells = static_cast<PyObject**>(out.mutable_data());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    PyObject* o = Py_None;
-    if (v[i].empty()) {
-      Py_INCREF(o);
-    } else {
-      o = PyUnicode_FromStringAndSize(v[i].data(), static_cast<Py_ssize_t>(v[i].size()));
-      if (!o) throw py::error_already_set();
+  for (std::size_t i = 0; i < rows; ++i) {  // numpy fills a new object array with None
+    if (!cells[i]) {
+      Py_INCREF(Py_None);
+      cells[i] = Py_None;
     }
-    Py_XDECREF(cells[i]);
-    cells[i] = o;
+  }
+  for (const auto& [row, text] : v.entries) {
+    PyObject* o = PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
+    if (!o) throw py::error_already_set();
+    Py_XDECREF(cells[row]);
+    cells[row] = o;
   }
   return out;
 }
@@ -617,9 +794,10 @@ void bind_columnar(py::module_& m) {
             table.rows = rows;
             for (std::size_t k = 1; k < sources.size(); ++k)
               table.columns.push_back(
-                  {sources[k]->name, sources[k]->codes.data(), sources[k]->factorizer->values()});
+                  {sources[k]->name, sources[k]->data(), sources[k]->factorizer->values()});
             std::vector<std::uint8_t> has_id(rows);
-            for (std::size_t r = 0; r < rows; ++r) has_id[r] = sources[0]->codes[r] >= 0;
+            const std::int32_t* ids = sources[0]->data();
+            for (std::size_t r = 0; r < rows; ++r) has_id[r] = ids[r] >= 0;
             table.has_id = has_id.data();
             table.warnings = warnings;
             scores = score_columns(engine, table, policy, threads);
@@ -628,30 +806,28 @@ void bind_columnar(py::module_& m) {
         for (const auto& s : sources)
           if (!s->problem.empty()) throw py::type_error(s->problem);
 
-        // Column-major results, so that each output column is one contiguous numpy array.
+        // The engine's columns are already contiguous: the scenario levels move into numpy as
+        // they are, and the exact thousandths become floats in one pass.
         const auto& r = engine.rules();
         const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
-        std::vector<std::int8_t> level(rows), scenario(rows * scen);
+        std::vector<std::int8_t> level(rows);
         std::vector<double> points(rows * (dims + 1));
         std::vector<std::uint8_t> failed(rows);
-        for (std::size_t i = 0; i < rows; ++i) {
-          failed[i] = !scores.errors[i].empty();
-          level[i] = static_cast<std::int8_t>(scores.level[i]);
+        for (std::size_t i = 0; i < rows; ++i) level[i] = static_cast<std::int8_t>(scores.level[i]);
+        for (std::size_t i = 0; i < rows; ++i)
           points[i] = static_cast<double>(scores.total[i]) / 1000.0;
-          for (std::size_t d = 0; d < dims; ++d)
-            points[(d + 1) * rows + i] =
-                static_cast<double>(scores.dim_points[i * dims + d]) / 1000.0;
-          for (std::size_t s = 0; s < scen; ++s)
-            scenario[s * rows + i] = scores.scenario_levels[i * scen + s];
-        }
+        for (std::size_t i = 0; i < rows * dims; ++i)
+          points[rows + i] = static_cast<double>(scores.dim_points[i]) / 1000.0;
+        for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
         const auto n = static_cast<py::ssize_t>(rows);
         py::dict out;
         out["level"] = to_numpy(std::move(level), {n});
         out["points"] = to_numpy(std::move(points), {static_cast<py::ssize_t>(dims + 1), n});
-        out["scenarios"] = to_numpy(std::move(scenario), {static_cast<py::ssize_t>(scen), n});
+        out["scenarios"] =
+            to_numpy(std::move(scores.scenario_levels), {static_cast<py::ssize_t>(scen), n});
         out["failed"] = to_numpy(std::move(failed), {n}).attr("view")("bool");
-        out["errors"] = texts(scores.errors);
-        if (warnings) out["warnings"] = texts(scores.warnings);
+        out["errors"] = texts(scores.errors, rows);
+        if (warnings) out["warnings"] = texts(scores.warnings, rows);
         return out;
       },
       py::arg("rules"), py::arg("columns"), py::arg("ids"), py::arg("rows"),

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "smedx/engine.h"
@@ -24,14 +26,23 @@ struct ColumnarSurveys {
   bool warnings = true;                  // build the warnings text of each row
 };
 
-// What a data frame's rows come out with: the columns of the CSV output of `smedx score`.
+// The few rows that have something to say, in row order: (row, text).
+struct RowTexts {
+  std::vector<std::pair<std::size_t, std::string>> entries;
+  // The text of `row`, empty when it has none.
+  std::string_view at(std::size_t row) const noexcept;
+};
+
+// What a data frame's rows come out with: the columns of the CSV output of `smedx score`, each
+// contiguous (column-major), so that they become data frame columns without a transpose.
+// Rows with errors hold zeros.
 struct ColumnarScores {
   std::vector<std::int64_t> total;           // rows, thousandths
-  std::vector<std::int64_t> dim_points;      // rows x dimensions, thousandths
+  std::vector<std::int64_t> dim_points;      // dimensions x rows, thousandths
   std::vector<std::int32_t> level;           // rows
-  std::vector<std::int8_t> scenario_levels;  // rows x scenarios, rule-set order
-  std::vector<std::string> errors;           // one per row: the first error, empty when scored
-  std::vector<std::string> warnings;         // one per row: warning messages joined with "; "
+  std::vector<std::int8_t> scenario_levels;  // scenarios x rows, rule-set order
+  RowTexts errors;                           // the first error of each row that has one
+  RowTexts warnings;                         // warning messages of a row joined with "; "
 };
 
 // Scores every row on `threads` threads (0: every core). Thread-safe; touches no Python.

@@ -174,3 +174,24 @@ def test_results_own_their_masks(rules: smedx.RuleSet, messy: Any) -> None:
     out.loc[1, "level"] = 3  # a row with an error: setting one cell unmasks only that cell
     assert out.loc[1, "total"] is pd.NA and out.loc[1, "quality"] is pd.NA
     assert np.isnan(out["total"].to_numpy(dtype=float, na_value=np.nan)[1])
+
+
+def test_padded_and_blank_short_texts_read_alike_on_every_kind(rules: smedx.RuleSet,
+                                                                cohort_csv: Path) -> None:
+    # Arrow columns read short texts 8 bytes at a time; blanks at either end, a blank id and
+    # the last cell of a buffer must read as in an object column.
+    frame = pd.read_csv(cohort_csv, dtype=object, keep_default_na=False).astype(object)
+    frame.loc[0, "planning"] = " D"
+    frame.loc[1, "information_systems"] = "E\t"
+    frame.loc[2, "network"] = "B|C "
+    frame.loc[3, "equipment_digitization"] = "37.5 "
+    frame.loc[4, "enterprise_id"] = "  "
+    frame.loc[len(frame) - 1, "planning"] = "C"
+    want = smedx.score_frame(frame, rules)
+    assert want.loc[4, "error"] == "missing enterprise.id"
+    assert want["error"].drop(index=4).isna().all()
+    for kind, make in kinds().items():
+        got = smedx.score_frame(make(frame), rules)
+        assert got["error"].tolist() == want["error"].tolist(), kind
+        assert got["level"].equals(want["level"]), kind
+        assert got["total"].equals(want["total"]), kind
