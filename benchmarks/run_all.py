@@ -10,7 +10,8 @@ to a temporary folder, runs `smedx score FILE > /dev/null` on them with 1 and 2 
 output, and prints wall-clock throughput (MB of input a second), CPU time (user + system, of the
 whole process, reader and writer included), the 2-thread scaling, and surveys/s as a multiple of
 the pandas reference's rows/s; its summary ends with score_frame against the pandas version on
-each kind of column (target 20x, met or not). Run it on a quiet machine: the figures are
+each kind of column (target 20x, met or not), then `smedx diagnose` of 20,000 enterprises
+(bench_diagnose.py: target <= 2 s on 2 cores). Run it on a quiet machine: the figures are
 wall-clock.
 """
 
@@ -76,6 +77,7 @@ def main() -> None:
                         help="the CMake build folder (default: build/bench)")
     parser.add_argument("--threads", type=int, default=2, help="the many-thread runs (default 2)")
     parser.add_argument("--no-python", action="store_true", help="skip bench_python.py")
+    parser.add_argument("--no-diagnose", action="store_true", help="skip bench_diagnose.py")
     args = parser.parse_args()
 
     build = Path(args.build)
@@ -135,6 +137,19 @@ def main() -> None:
                 print(f"  {line}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if not args.no_diagnose:
+        diagnose_figures(smedx, args.repeat)
+
+
+def diagnose_figures(smedx: Path, repeat: int) -> None:
+    """Runs bench_diagnose.py with the same build and prints its report."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "bench_diagnose.py"), "--smedx", str(smedx),
+           "--repeat", str(repeat)]
+    print(f"\n$ {' '.join(cmd)}", flush=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    print(proc.stdout + proc.stderr, end="", flush=True)
+    if proc.returncode != 0:
+        print("bench_diagnose.py failed", flush=True)
 
 
 if __name__ == "__main__":
