@@ -38,8 +38,10 @@ inline std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 // Writes a JSON string. Bytes that are not UTF-8 (a Latin-1 name in a CSV file, say) become
 // U+FFFD, so the output is always valid JSON. Runs that need no escaping (nearly all of it) are
-// copied whole.
-inline void escape(std::string& out, std::string_view s) {
+// copied whole. `Out` is a std::string or any sink with `+=` (a string_view or a char) and
+// `append(const char*, size_t)`, such as the record writer's raw buffer.
+template <typename Out>
+void escape_to(Out& out, std::string_view s) {
   out += '"';
   std::size_t run = 0;  // s[run, i) is copied as it is
   for (std::size_t i = 0; i < s.size();) {
@@ -88,6 +90,8 @@ inline void escape(std::string& out, std::string_view s) {
   out.append(s.data() + run, s.size() - run);
   out += '"';
 }
+
+inline void escape(std::string& out, std::string_view s) { escape_to(out, s); }
 
 struct Writer {
   std::string out;

@@ -32,51 +32,10 @@ struct RawOut {
   }
 };
 
+// The one JSON string escaping of json_writer.h, into either kind of output.
 template <typename Out>
 void put_json_string(Out& out, std::string_view s) {
-  out += '"';
-  std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    if (c >= 0x80) {
-      const std::size_t n = utf8_length(s, i);
-      if (n != 0) {  // valid UTF-8 stays in the run
-        i += n;
-        continue;
-      }
-      out.append(s.data() + run, i - run);
-      out += "\xEF\xBF\xBD";
-      run = ++i;
-      continue;
-    }
-    out.append(s.data() + run, i - run);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += fmt::format("\\u{:04x}", c);
-    }
-    run = ++i;
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  escape_to(out, s);
 }
 
 template <typename Out>
