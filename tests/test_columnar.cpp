@@ -10,13 +10,11 @@
 #include "smedx/columnar.h"
 #include "smedx/load.h"
 #include "smedx/survey_io.h"
+#include "support.h"
 
 namespace {
 
-const smedx::Engine& engine() {
-  static const smedx::Engine e(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
-  return e;
-}
+const smedx::Engine& engine() { return smedx::test::miit2024(); }
 
 // A CSV text as columns of codes into distinct values, the way pandas.factorize gives them.
 struct Factorized {
@@ -54,12 +52,7 @@ Factorized factorize(const std::string& csv) {
   return f;
 }
 
-std::string read(const char* path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const std::string& path) { return smedx::test::read_file(path); }
 
 }  // namespace
 

@@ -6,12 +6,10 @@
 #include "smedx/conformance.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
+#include "support.h"
 
 namespace {
-const smedx::Engine& engine() {
-  static const smedx::Engine e(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
-  return e;
-}
+const smedx::Engine& engine() { return smedx::test::miit2024(); }
 const std::vector<smedx::ConformanceCase>& cases() {
   static const auto suite =
       smedx::load_conformance(SMEDX_SOURCE_DIR "/indicators/miit-2024/tests.yaml");

@@ -10,20 +10,13 @@
 #include "smedx/batch.h"
 #include "smedx/load.h"
 #include "smedx/survey_io.h"
+#include "support.h"
 
 namespace {
 
-const smedx::Engine& engine() {
-  static const smedx::Engine e(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
-  return e;
-}
+const smedx::Engine& engine() { return smedx::test::miit2024(); }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const std::string& path) { return smedx::test::read_file(path); }
 
 std::vector<std::string> cohort_lines() {
   std::istringstream cohort(read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv"));

@@ -14,20 +14,13 @@
 #include "smedx/conformance.h"
 #include "smedx/load.h"
 #include "smedx/survey_io.h"
+#include "support.h"
 
 namespace {
 
-const smedx::Engine& engine() {
-  static const smedx::Engine e(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
-  return e;
-}
+const smedx::Engine& engine() { return smedx::test::miit2024(); }
 
-std::string read(const char* path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const std::string& path) { return smedx::test::read_file(path); }
 
 // Every kind of record: the example cohort, the conformance cases, synthetic surveys (which trip
 // plausibility warnings), and broken ones (unknown items, malformed lines, odd bytes in ids).
