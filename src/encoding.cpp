@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "utf8.h"
+
 namespace smedx {
 
 std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
@@ -23,38 +25,6 @@ std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
 namespace smedx::detail {
 
 namespace {
-
-// The length of the well-formed UTF-8 sequence at the start of [p, p + n): 0 when it is not
-// one; `cut` is set when it would be one but the text ends first.
-std::size_t utf8_sequence(const unsigned char* p, std::size_t n, bool& cut) noexcept {
-  cut = false;
-  const unsigned char c = p[0];
-  if (c < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    if (k >= n) {
-      cut = true;
-      return 0;
-    }
-    const unsigned char lo_k = k == 1 ? lo : 0x80, hi_k = k == 1 ? hi : 0xBF;
-    if (p[k] < lo_k || p[k] > hi_k) return 0;
-  }
-  return len;
-}
 
 std::string hex_bytes(std::string_view text, std::size_t at, std::size_t count) {
   std::string out;

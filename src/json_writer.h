@@ -7,33 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "utf8.h"
+
 namespace smedx::detail {
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one. Overlong forms,
-// surrogates and code points past U+10FFFF are not UTF-8 either (Unicode table 3-7): a JSON
-// reader rejects them, so they must not pass through.
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one (a sequence cut
+// off by the end of `s` included): a JSON reader rejects what is not UTF-8, so it must not pass
+// through.
 inline std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto byte = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  }
-  if (n == 0 || i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  return n;
+  bool cut = false;
+  return utf8_sequence(reinterpret_cast<const unsigned char*>(s.data()) + i, s.size() - i, cut);
 }
 
 // Writes a JSON string. Bytes that are not UTF-8 (a Latin-1 name in a CSV file, say) become
