@@ -28,7 +28,7 @@ class NameTable {
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& s = slots_[i];
       if (!s.used) return std::nullopt;
-      if (s.hash == h && s.name == name) return s.value;
+      if (s.hash == h && same(s.name, name)) return s.value;
     }
   }
 
@@ -69,6 +69,25 @@ class NameTable {
     }
     std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
     return h ^ (h >> 32);
+  }
+  // Equal names, compared a word at a time in line (a call to memcmp costs more than these
+  // short names do).
+  static bool same(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n < 8) {
+      for (std::size_t k = 0; k < n; ++k)
+        if (a[k] != b[k]) return false;
+      return true;
+    }
+    auto word = [](std::string_view s, std::size_t at) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + at, 8);
+      return w;
+    };
+    for (std::size_t k = 0; k + 8 < n; k += 8)
+      if (word(a, k) != word(b, k)) return false;
+    return word(a, n - 8) == word(b, n - 8);  // the last 8, overlapping
   }
   std::size_t mask() const noexcept { return slots_.size() - 1; }
 
