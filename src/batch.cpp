@@ -108,9 +108,12 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
       return;
     }
     if (format == InputFormat::jsonl || format == InputFormat::json) {
-      // JSON goes straight to the coder: no Survey is built on the batch path.
+      // JSON goes straight to the coder: no Survey is built on the batch path. The reader has
+      // checked that the text is well-formed UTF-8.
       where.line = raw.line;
-      engine.code_json(raw.text, where, options.missing, coded, raw.text.capacity());
+      detail::code_survey_json(raw.text, raw.text.capacity(), where,
+                               detail::EngineAccess::index(engine), options.missing, coded,
+                               detail::JsonReader::fast_utf8);
       return;
     }
     SurveyParse parsed = format == InputFormat::csv

@@ -126,9 +126,19 @@ void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy mis
 int level_for(const LevelRule& rule, std::int64_t total, const std::int32_t* at_or_above,
               const std::int32_t* constraint) noexcept;
 
+// How code_survey_json reads JSON: the fast scanner for the usual shape (survey_json_scan.h),
+// with the simdjson walk for everything else; or the walk alone, which the tests hold the
+// scanner to.
+enum class JsonReader {
+  fast,
+  fast_utf8,  // the same, for text already known to be well-formed UTF-8 (the batch reader's)
+  walk_only,
+};
+
 // Codes a survey straight from JSON text: the same checks and messages as parsing it into a
 // Survey and coding that, without building the Survey.
 void code_survey_json(std::string_view json, std::size_t capacity, const Location& where,
-                      const RuleIndex& index, MissingPolicy missing, CodedSurvey& out);
+                      const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
+                      JsonReader reader = JsonReader::fast);
 
 }  // namespace smedx::detail

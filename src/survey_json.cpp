@@ -14,6 +14,7 @@
 
 #include "smedx/survey_io.h"
 #include "survey_coder.h"
+#include "survey_json_scan.h"
 
 namespace smedx {
 
@@ -361,7 +362,12 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
   SurveyParse out;
   SurveyBuilder builder;
   builder.survey.where = Location{std::string(source), line, 1};
-  walk(json, capacity, builder.survey.where, builder, out.issues);
+  if (!detail::scan_survey_json(json, builder)) {  // start again, with the walk
+    Location where = std::move(builder.survey.where);
+    builder = SurveyBuilder{};
+    builder.survey.where = std::move(where);
+    walk(json, capacity, builder.survey.where, builder, out.issues);
+  }
   detail::cap_issues(out.issues);
   out.enterprise_id = builder.survey.enterprise_id;
   if (out.issues.empty()) out.survey = std::move(builder.survey);
@@ -371,7 +377,15 @@ SurveyParse parse_survey_json(std::string_view json, std::string_view source, in
 namespace detail {
 
 void code_survey_json(std::string_view json, std::size_t capacity, const Location& where,
-                      const RuleIndex& index, MissingPolicy missing, CodedSurvey& out) {
+                      const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
+                      JsonReader reader) {
+  if (reader != JsonReader::walk_only) {
+    SurveyCoder coder(index, missing, out, where);
+    if (scan_survey_json(json, coder, reader == JsonReader::fast_utf8)) {
+      coder.finish();
+      return;
+    }
+  }  // else start again, with the walk
   SurveyCoder coder(index, missing, out, where);
   thread_local std::vector<Issue> shape;
   shape.clear();
