@@ -23,13 +23,20 @@ class NameTable {
   }
 
   std::optional<std::uint32_t> find(std::string_view name) const noexcept {
-    if (slots_.empty()) return std::nullopt;
-    const std::uint64_t h = hash(name);
-    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
-      const Slot& s = slots_[i];
-      if (!s.used) return std::nullopt;
-      if (s.hash == h && same(s.name, name)) return s.value;
-    }
+    std::size_t slot = 0;
+    return probe(name, slot);
+  }
+
+  // The same, trying slot `hint` first and setting it to the slot found: survey after survey
+  // puts the same keys in the same places, so a caller that keeps a hint a place mostly
+  // compares one name and hashes none. Any number is a safe hint (names are unique).
+  std::optional<std::uint32_t> find(std::string_view name, std::uint32_t& hint) const noexcept {
+    if (hint < slots_.size() && slots_[hint].used && same(slots_[hint].name, name))
+      return slots_[hint].value;
+    std::size_t slot = 0;
+    const auto found = probe(name, slot);
+    if (found) hint = static_cast<std::uint32_t>(slot);
+    return found;
   }
 
  private:
@@ -70,6 +77,19 @@ class NameTable {
     std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
     return h ^ (h >> 32);
   }
+  std::optional<std::uint32_t> probe(std::string_view name, std::size_t& slot) const noexcept {
+    if (slots_.empty()) return std::nullopt;
+    const std::uint64_t h = hash(name);
+    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
+      const Slot& s = slots_[i];
+      if (!s.used) return std::nullopt;
+      if (s.hash == h && same(s.name, name)) {
+        slot = i;
+        return s.value;
+      }
+    }
+  }
+
   // Equal names, compared a word at a time in line (a call to memcmp costs more than these
   // short names do).
   static bool same(std::string_view a, std::string_view b) noexcept {
