@@ -453,8 +453,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         }
         std::vector<const std::string*> cell_notes;
         {
-          detail::SurveyCoder coder(index, missing, c,
-                                    Location{"<frame>", static_cast<int>(r + 1), 1});
+          const Location where{"<frame>", static_cast<int>(r + 1), 1};
+          detail::SurveyCoder coder(index, missing, c, where);
           coder.enterprise_id(table.has_id && !table.has_id[r] ? "" : "-");
           for (const auto& col : columns) {
             const std::int32_t code = col.column->codes[r];

@@ -73,6 +73,7 @@ void cap_issues(std::vector<Issue>& issues, std::size_t dropped = 0);
 // readers that do not build a Survey first. Call finish() after the last piece.
 class SurveyCoder {
  public:
+  // `where` must outlive the coder.
   SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
               const Location& where);
   void enterprise_id(std::string_view id);
@@ -94,7 +95,7 @@ class SurveyCoder {
   const RuleIndex& index_;
   MissingPolicy missing_;
   CodedSurvey& out_;
-  Location where_;
+  const Location& where_;  // the caller's, alive while the survey is coded (a copy allocated)
   // Which key answered each item and rated each scenario, for "answered twice" messages (views
   // into the reader's text, alive while the survey is coded). thread_local buffers keep their
   // capacity from survey to survey.
@@ -102,6 +103,9 @@ class SurveyCoder {
   // shared library is a call).
   std::vector<std::string_view>& answered_;
   std::vector<std::string_view>& rated_;
+  std::vector<std::uint32_t>& item_hints_;  // see NameTable::find
+  std::vector<std::uint32_t>& scenario_hints_;
+  std::size_t answers_ = 0, scenarios_ = 0;  // keys so far
   std::size_t fields_ = 0;   // enterprise fields so far; out_.enterprise is reused, not cleared
   std::size_t dropped_ = 0;  // errors past the cap, counted but not kept
 
