@@ -177,11 +177,16 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
     if (!s.ok()) continue;
     std::int32_t* at = &out.at_or_above[r * static_cast<std::size_t>(top)];
     std::int32_t* con = &out.constraint[r * static_cast<std::size_t>(top)];
+    // Scenarios at each level, then counts at or above it: no branch on a survey's levels.
     for (std::size_t k = 0; k < s.levels.size(); ++k) {
-      for (int l = 0; l < s.levels[k]; ++l) {
-        ++at[l];
-        con[l] += c.constraint[k];
+      if (const int l = s.levels[k]; l > 0 && l <= top) {  // the coder refuses any other
+        ++at[l - 1];
+        con[l - 1] += c.constraint[k];
       }
+    }
+    for (int l = top - 1; l > 0; --l) {
+      at[l - 1] += at[l];
+      con[l - 1] += con[l];
     }
     out.level[r] = detail::level_for(c.rules.level_rule, total, at, con);
   }
