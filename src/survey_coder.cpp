@@ -142,7 +142,8 @@ SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSur
       answered_(coder_buffers().answered),
       rated_(coder_buffers().rated),
       item_hints_(coder_buffers().item_hints),
-      scenario_hints_(coder_buffers().scenario_hints) {
+      scenario_hints_(coder_buffers().scenario_hints),
+      top_(index.rules.level_rule.top_level()) {
   out.enterprise_id.clear();
   out.where = where;
   out.errors.clear();
@@ -206,25 +207,6 @@ std::string times_100(std::string_view number) {
   while (whole.size() > sign + 1 && whole[sign] == '0') whole.erase(sign, 1);
   while (!frac.empty() && frac.back() == '0') frac.pop_back();
   return frac.empty() ? whole : whole + "." + frac;
-}
-
-// The options of a letters answer that code_answer takes without a word (the right form for
-// the item, known options, none repeated, 'none' alone); nothing for any other answer.
-std::optional<std::uint32_t> plain_letters(const Item& item, const AnswerView& a) {
-  const bool multi = item.kind == ItemKind::multi;
-  if (a.kind != Answer::Kind::letters || a.list != multi || a.letters.empty() ||
-      (!multi && a.letters.size() != 1))
-    return std::nullopt;
-  std::uint32_t mask = 0;
-  bool none = false;
-  for (char c : a.letters) {
-    const auto k = static_cast<std::size_t>(c - 'A');
-    if (c < 'A' || k >= item.options.size() || (mask & bit(k))) return std::nullopt;
-    mask |= bit(k);
-    none = none || item.options[k].none;
-  }
-  if (none && a.letters.size() > 1) return std::nullopt;
-  return mask;
 }
 
 }  // namespace
@@ -336,10 +318,9 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
   return mask;
 }
 
-void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
+void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
+                                 std::optional<std::uint32_t> found) {
   auto path = [key] { return "answers." + std::string(key); };  // built only for an error
-  if (answers_ == item_hints_.size()) item_hints_.push_back(0);
-  const auto found = index_.item_by_name.find(key, item_hints_[answers_++]);
   if (!found) {
     error(a.where, path(), unknown("item", key, index_.item_ids));
     return;
@@ -352,10 +333,6 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
     return;
   }
   answered_[i] = key.data() ? key : std::string_view("", 0);
-  if (const auto mask = plain_letters(item, a)) {  // most answers: no messages to make
-    out_.selected[i] = *mask;
-    return;
-  }
   thread_local std::vector<std::string> problems;
   thread_local std::string note;
   problems.clear();
@@ -368,10 +345,9 @@ void SurveyCoder::answer(std::string_view key, const AnswerView& a) {
   if (problems.empty()) out_.selected[i] = mask;
 }
 
-void SurveyCoder::scenario(std::string_view key, int level, const Location* where) {
+void SurveyCoder::scenario_checked(std::string_view key, int level, const Location* where,
+                                   std::optional<std::uint32_t> found) {
   auto path = [key] { return "scenarios." + std::string(key); };
-  if (scenarios_ == scenario_hints_.size()) scenario_hints_.push_back(0);
-  const auto found = index_.scenario_by_name.find(key, scenario_hints_[scenarios_++]);
   if (!found) {
     error(where, path(), unknown("scenario", key, index_.scenario_ids));
     return;
@@ -384,9 +360,9 @@ void SurveyCoder::scenario(std::string_view key, int level, const Location* wher
     return;
   }
   rated_[s] = key.data() ? key : std::string_view("", 0);
-  const int top = index_.rules.level_rule.top_level();
-  if (level < 0 || level > top) {
-    error(where, path(), fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top));
+  if (level < 0 || level > top_) {
+    error(where, path(),
+          fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top_));
     return;
   }
   out_.levels[s] = static_cast<std::int8_t>(level);

@@ -2,6 +2,7 @@
 // references and values happens here, once, and scoring only does arithmetic afterwards.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +70,26 @@ constexpr std::size_t max_issues = 20;
 // one last issue.
 void cap_issues(std::vector<Issue>& issues, std::size_t dropped = 0);
 
+// The options of a letters answer that code_answer takes without a word (the right form for
+// the item, known options, none repeated, 'none' alone); nothing for any other answer.
+inline std::optional<std::uint32_t> plain_letters(const Item& item, const AnswerView& a) {
+  const bool multi = item.kind == ItemKind::multi;
+  if (a.kind != Answer::Kind::letters || a.list != multi || a.letters.empty() ||
+      (!multi && a.letters.size() != 1))
+    return std::nullopt;
+  std::uint32_t mask = 0;
+  bool none = false;
+  for (char c : a.letters) {
+    const auto k = static_cast<std::size_t>(c - 'A');
+    if (c < 'A' || k >= item.options.size() || (mask & (std::uint32_t{1} << k)))
+      return std::nullopt;
+    mask |= std::uint32_t{1} << k;
+    none = none || item.options[k].none;
+  }
+  if (none && a.letters.size() > 1) return std::nullopt;
+  return mask;
+}
+
 // Receives a survey piece by piece and codes it as it comes: the checks of code_survey for
 // readers that do not build a Survey first. Call finish() after the last piece.
 class SurveyCoder {
@@ -78,8 +99,28 @@ class SurveyCoder {
               const Location& where);
   void enterprise_id(std::string_view id);
   void enterprise_field(std::string_view key, std::string_view value);
-  void answer(std::string_view key, const AnswerView& answer);
-  void scenario(std::string_view key, int level, const Location* where = nullptr);
+  // In line for the usual piece (a known key, the first time, a value taken without a word);
+  // everything else goes to the *_checked functions, which make the messages.
+  void answer(std::string_view key, const AnswerView& a) {
+    const auto found = index_.item_by_name.find(key, hint(item_hints_, answers_++));
+    if (found && key.data() && !answered_[*found].data()) {
+      if (const auto mask = plain_letters(*index_.items[*found], a)) {
+        answered_[*found] = key;
+        out_.selected[*found] = *mask;
+        return;
+      }
+    }
+    answer_checked(key, a, found);
+  }
+  void scenario(std::string_view key, int level, const Location* where = nullptr) {
+    const auto found = index_.scenario_by_name.find(key, hint(scenario_hints_, scenarios_++));
+    if (found && key.data() && !rated_[*found].data() && level >= 0 && level <= top_) {
+      rated_[*found] = key;
+      out_.levels[*found] = static_cast<std::int8_t>(level);
+      return;
+    }
+    scenario_checked(key, level, where, found);
+  }
   // For readers that checked a value already (the columnar path reads each distinct cell once):
   // an answer to item `item` under `key` that selects `mask`, or has `problems`.
   void coded_answer(std::uint32_t item, std::string_view key, std::uint32_t mask,
@@ -91,6 +132,14 @@ class SurveyCoder {
 
  private:
   void error(const Location* where, std::string path, std::string message);
+  void answer_checked(std::string_view key, const AnswerView& a,
+                      std::optional<std::uint32_t> found);
+  void scenario_checked(std::string_view key, int level, const Location* where,
+                        std::optional<std::uint32_t> found);
+  static std::uint32_t& hint(std::vector<std::uint32_t>& hints, std::size_t place) {
+    if (place == hints.size()) hints.push_back(0);
+    return hints[place];
+  }
 
   const RuleIndex& index_;
   MissingPolicy missing_;
@@ -106,6 +155,7 @@ class SurveyCoder {
   std::vector<std::uint32_t>& item_hints_;  // see NameTable::find
   std::vector<std::uint32_t>& scenario_hints_;
   std::size_t answers_ = 0, scenarios_ = 0;  // keys so far
+  int top_;                                  // the highest scenario level
   std::size_t fields_ = 0;   // enterprise fields so far; out_.enterprise is reused, not cleared
   std::size_t dropped_ = 0;  // errors past the cap, counted but not kept
 
