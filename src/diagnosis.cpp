@@ -24,7 +24,6 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
-#include <type_traits>
 
 #include "survey_coder.h"
 
@@ -78,9 +77,9 @@ struct Upgrade {
 };
 
 // A state of the item knapsack: the least cost found so far and, below it, in how many
-// changes. Packed in one integer (cost x 2^16 + changes) when the costs allow, so that comparing
-// two states, the search's inner step, is one comparison; else (item costs beyond 2^46
-// millionths: never a real rule set) a pair compared in that order.
+// changes. The search packs the cap's state in one integer (cost x 2^16 + changes) when the
+// costs allow; else (item costs beyond 2^46 millionths: never a real rule set, or more groups
+// than a byte counts) it works on pairs compared in that order.
 constexpr std::int64_t change_scale = std::int64_t{1} << 16;
 constexpr std::int64_t unreached = std::numeric_limits<std::int64_t>::max();
 
@@ -89,15 +88,6 @@ struct Cell {
   std::int64_t changes = 0;
   auto operator<=>(const Cell&) const = default;
 };
-
-constexpr std::int64_t unreached_state(std::int64_t) noexcept { return unreached; }
-constexpr Cell unreached_state(Cell) noexcept { return Cell{unreached, 0}; }
-constexpr std::int64_t taking(std::int64_t here, std::int64_t cost) noexcept {
-  return here + cost * change_scale + 1;
-}
-constexpr Cell taking(Cell here, std::int64_t cost) noexcept {
-  return Cell{here.cost + cost, here.changes + 1};
-}
 
 }  // namespace
 
@@ -208,7 +198,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       for (std::size_t g = groups.size(); g > 0; --g)
         reach_after[g - 1] =
             reach_after[g] + *std::max_element(steps[g - 1].begin(), steps[g - 1].end());
-      // The packed states hold costs up to 2^46 millionths in all (the 2024 rule set's paths
+      // A packed state holds costs up to 2^46 millionths in all (the 2024 rule set's paths
       // cost under 2^30).
       std::int64_t most = 0;
       for (const auto& g : groups) {
@@ -218,11 +208,10 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
         most = std::min(most + m, unreached / 4);
       }
       const bool packed = most < (std::int64_t{1} << 46) && groups.size() < 1024;
-      auto fill = [&](auto& best) {
-        using Key = std::decay_t<decltype(best[0])>;
-        const Key none = unreached_state(Key{});
+      auto fill = [&](std::vector<Cell>& best) {
+        const Cell none{unreached, 0};
         best.assign(states, none);
-        best[0] = Key{};
+        best[0] = Cell{};
         // Only the states that matter are worked from: none above what the groups before g can
         // gain (`high`), none from which the groups from g on cannot reach the cap (below `low`).
         // The result is the same as over every state: a state outside is on no path to the cap.
@@ -238,12 +227,12 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
           // upgrade (the earlier choice stays: plans prefer B before E); going down, a tie replaces
           // an upgrade from a higher source state, and nothing else.
           for (std::size_t s = high + 1; s-- > low;) {
-            const Key here = best[s];
+            const Cell here = best[s];
             if (here == none) continue;
             for (std::size_t u = 0; u < ups.size(); ++u) {
               const std::size_t to = std::min(cap, s + step[u]);
-              const Key next = taking(here, ups[u].cost.millionths);
-              Key& there = best[to];
+              const Cell next{here.cost + ups[u].cost.millionths, here.changes + 1};
+              Cell& there = best[to];
               bool take = next < there;
               if (!take && next == there && took[to] >= 0) {
                 const auto v = static_cast<std::size_t>(took[to]);
@@ -259,9 +248,88 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
           high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
         }
       };
-      if (packed) {
-        thread_local std::vector<std::int64_t> best;
-        fill(best);
+      // Every upgrade costs its gain times item_point, so every way to gain exactly s units
+      // (s below the cap) costs the same, s x unit x item_point: below the cap, states differ
+      // only in their number of changes, a small count kept in a byte. The search is then a
+      // pass over those bytes per upgrade, which the compiler turns into vector code; only the
+      // cap, where the amount gained past the deficit varies, compares whole packed states. It
+      // takes the same states, and on a tie the same choice, as `fill`, which works on whole
+      // states: for what the bytes and the packed cap cannot hold.
+      const std::int64_t item_point = rules.diagnosis.item_point.thousandths();
+      bool proportional = packed && item_point >= 0 && groups.size() < 250;
+      for (const auto& g : groups)
+        for (const Upgrade& up : g) proportional &= up.cost.millionths == up.gain * item_point;
+      auto fill_counts = [&] {
+        constexpr std::uint8_t none = 0xFE;  // plus one change, still above any real count
+        thread_local std::vector<std::uint8_t> now, next;
+        now.assign(states, none);
+        next.resize(states);
+        now[0] = 0;
+        std::int64_t at_cap = unreached;                                  // the cap's packed state
+        const std::int64_t unit_cost = unit * item_point * change_scale;  // one unit's cost, packed
+        thread_local std::vector<std::size_t> order;
+        std::size_t high = 0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          const std::vector<std::size_t>& step = steps[g];
+          const std::vector<Upgrade>& ups = groups[g];
+          std::int8_t* took = taken.data() + g * states;
+          const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+          std::copy(now.begin(), now.begin() + static_cast<std::ptrdiff_t>(cap), next.begin());
+          // Below the cap: the state before the group stays on a tie; then the upgrade from the
+          // lowest state (the largest step), then the earlier upgrade. Tried in that order, an
+          // upgrade replaces only what is strictly worse.
+          order.resize(ups.size());
+          std::iota(order.begin(), order.end(), std::size_t{0});
+          std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return step[a] > step[b] || (step[a] == step[b] && a < b);
+          });
+          for (const std::size_t u : order) {
+            const std::size_t k = step[u];
+            const std::size_t first = low + k, last = std::min(high + k + 1, cap);  // targets
+            if (first >= last) continue;
+            const std::uint8_t* __restrict from = now.data() + (first - k);
+            std::uint8_t* __restrict to = next.data() + first;
+            std::int8_t* __restrict mark = took + first;
+            const auto tag = static_cast<std::int8_t>(u);
+            for (std::size_t t = 0; t < last - first; ++t) {
+              const auto changes = static_cast<std::uint8_t>(from[t] + 1);
+              const bool better = changes < to[t];
+              to[t] = better ? changes : to[t];
+              mark[t] = better ? tag : mark[t];
+            }
+          }
+          // The cap: reached from any state within an upgrade's step of it, at a cost that
+          // grows with what is gained past the deficit. The state before the group stays on a
+          // tie; then the lowest source state, then the earlier upgrade.
+          std::int64_t best_cap = at_cap;
+          int cap_u = -1;
+          std::size_t cap_s = 0;
+          for (std::size_t u = 0; u < ups.size(); ++u) {
+            const std::size_t k = step[u];
+            const std::int64_t add = ups[u].cost.millionths * change_scale + 1;
+            for (std::size_t s = std::max(low, cap > k ? cap - k : 0),
+                             end = std::min(high + 1, cap);
+                 s < end; ++s) {
+              if (now[s] == none) continue;
+              const std::int64_t key = static_cast<std::int64_t>(s) * unit_cost + now[s] + add;
+              if (key < best_cap || (key == best_cap && cap_u >= 0 && s < cap_s)) {
+                best_cap = key;
+                cap_u = static_cast<int>(u);
+                cap_s = s;
+              }
+            }
+          }
+          if (cap_u >= 0) {
+            at_cap = best_cap;
+            took[cap] = static_cast<std::int8_t>(cap_u);
+            cap_from[g] = cap_s;
+          }
+          std::swap(now, next);
+          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
+        }
+      };
+      if (proportional) {
+        fill_counts();
       } else {
         thread_local std::vector<Cell> best;
         fill(best);
