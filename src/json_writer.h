@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -19,23 +21,49 @@ inline std::size_t utf8_length(std::string_view s, std::size_t i) {
   return utf8_sequence(reinterpret_cast<const unsigned char*>(s.data()) + i, s.size() - i, cut);
 }
 
+// Whether the 8 bytes at `p` are all plain ASCII, copied as they are: none below 0x20, none
+// from 0x80, no '"' and no '\\'. (Each test is exact about whether any byte matches.)
+inline bool plain_ascii8(const unsigned char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+  return ((w & highs) | below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) ==
+         0;
+}
+
 // Writes a JSON string. Bytes that are not UTF-8 (a Latin-1 name in a CSV file, say) become
 // U+FFFD, so the output is always valid JSON. Runs that need no escaping (nearly all of it) are
-// copied whole. `Out` is a std::string or any sink with `+=` (a string_view or a char) and
-// `append(const char*, size_t)`, such as the record writer's raw buffer.
+// copied whole; plain ASCII is passed over 8 bytes at a time after a plain byte, and the
+// three-byte sequences of Chinese text are checked inline. `Out` is a std::string or any sink with
+// `+=` (a string_view or a char) and `append(const char*, size_t)`, such as the record writer's raw
+// buffer.
 template <typename Out>
 void escape_to(Out& out, std::string_view s) {
   out += '"';
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t size = s.size();
   std::size_t run = 0;  // s[run, i) is copied as it is
-  for (std::size_t i = 0; i < s.size();) {
-    const char ch = s[i];
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x80 && ch != '"' && ch != '\\') {
-      ++i;
+  for (std::size_t i = 0; i < size;) {
+    const unsigned char c = p[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      for (++i; size - i >= 8 && plain_ascii8(p + i);) i += 8;
       continue;
     }
     std::size_t n = 1;
     if (c >= 0x80) {
+      // A run of three-byte sequences led by E1–EC or EE–EF, which take any two continuation
+      // bytes (E0 and ED do not: utf8_sequence).
+      const std::size_t from = i;
+      while (size - i >= 3) {
+        const unsigned lead = p[i];
+        if (!((lead - 0xE1u < 0x0Cu) || (lead - 0xEEu < 2u)) ||
+            ((p[i + 1] | (unsigned{p[i + 2]} << 8)) & 0xC0C0u) != 0x8080u)
+          break;
+        i += 3;
+      }
+      if (i != from) continue;
       n = utf8_length(s, i);
       if (n > 0) {
         i += n;
@@ -44,7 +72,7 @@ void escape_to(Out& out, std::string_view s) {
       n = 1;
     }
     out.append(s.data() + run, i - run);
-    switch (ch) {
+    switch (c) {
       case '"':
         out += "\\\"";
         break;
@@ -70,7 +98,7 @@ void escape_to(Out& out, std::string_view s) {
     i += n;
     run = i;
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(s.data() + run, size - run);
   out += '"';
 }
 
