@@ -133,6 +133,11 @@ struct Writer {
     if (!first) out += ',';
     first = false;
   }
+  // An option letter as a JSON string: "A".
+  void letter(char l) {
+    const char text[3] = {'"', l, '"'};
+    out.append(text, 3);
+  }
   // "key":["a","b"]
   template <typename Strings>
   void strings(std::string_view k, const Strings& values) {
@@ -145,5 +150,17 @@ struct Writer {
     close(']');
   }
 };
+
+}  // namespace smedx::detail
+
+namespace smedx {
+struct Assessment;
+}
+
+namespace smedx::detail {
+
+// An assessment's JSON object, the bytes of to_json(Assessment), written into `w`: for records
+// that hold one (an enterprise's diagnosis file).
+void write_json(Writer& w, const Assessment& a);
 
 }  // namespace smedx::detail
