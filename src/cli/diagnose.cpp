@@ -267,7 +267,9 @@ Command add_diagnose(CLI::App& app) {
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
   cmd->add_option("--missing", o->missing, "error (default) or zero")
       ->check(CLI::IsMember({"error", "zero"}));
-  cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--threads", o->threads,
+                  "threads to use, the main one included (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--encoding", o->encoding,
                   "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
                   "bytes say so), utf-8 or gb18030")
