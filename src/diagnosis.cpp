@@ -23,6 +23,7 @@
 #include <charconv>
 #include <limits>
 #include <numeric>
+#include <span>
 #include <stdexcept>
 
 #include "survey_coder.h"
@@ -136,7 +137,16 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     // --- items: the least cost of gaining at least the deficit ---
     const std::int64_t deficit =
         std::max<std::int64_t>(0, req.min_points.thousandths() - now.total[0]);
-    std::vector<std::vector<Upgrade>> groups;  // choose at most one upgrade from each group
+    // Choose at most one upgrade from each group. The groups' vectors live per thread and are
+    // reused, as the search's tables are: allocating them per survey cost as much as filling them.
+    thread_local std::vector<std::vector<Upgrade>> group_store;
+    std::size_t group_count = 0;
+    auto new_group = [&]() -> std::vector<Upgrade>& {
+      if (group_count == group_store.size()) group_store.emplace_back();
+      std::vector<Upgrade>& g = group_store[group_count++];
+      g.clear();
+      return g;
+    };
     for (std::size_t i = 0; i < index.items.size(); ++i) {
       const Item& item = *index.items[i];
       const std::uint32_t mask = c.selected[i];
@@ -144,21 +154,22 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
         for (std::size_t k = 0; k < item.options.size(); ++k) {
           const std::uint32_t bit = std::uint32_t{1} << k;
           if ((mask & bit) || item.options[k].none || item.options[k].points <= Decimal{}) continue;
-          groups.push_back({Upgrade{i, bit, 0, item.options[k].points.thousandths(),
-                                    times(item.options[k].points, rules.diagnosis.item_point)}});
+          new_group().push_back(Upgrade{i, bit, 0, item.options[k].points.thousandths(),
+                                        times(item.options[k].points, rules.diagnosis.item_point)});
         }
       } else {
         const Decimal current = points_of(item, mask);
-        std::vector<Upgrade> better;
+        std::vector<Upgrade>& better = new_group();
         for (std::size_t k = 0; k < item.options.size(); ++k) {
           const Decimal gain = item.options[k].points - current;
           if (gain <= Decimal{}) continue;
           better.push_back(Upgrade{i, 0, std::uint32_t{1} << k, gain.thousandths(),
                                    times(gain, rules.diagnosis.item_point)});
         }
-        if (!better.empty()) groups.push_back(std::move(better));
+        if (better.empty()) --group_count;
       }
     }
+    const std::span<const std::vector<Upgrade>> groups(group_store.data(), group_count);
     std::vector<const Upgrade*> chosen_upgrades;
     if (deficit > 0) {
       std::int64_t unit = deficit;
@@ -188,13 +199,18 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       // live per thread and are reused: allocating them per survey was most of a diagnosis's cost.
       thread_local std::vector<std::int8_t> taken;
       taken.assign(groups.size() * states, -1);
-      std::vector<std::size_t> cap_from(groups.size(), 0);
+      thread_local std::vector<std::size_t> cap_from;
+      cap_from.assign(groups.size(), 0);
       // Each upgrade's gain in units, and each group's largest, worked out once.
-      std::vector<std::vector<std::size_t>> steps(groups.size());
-      std::vector<std::size_t> reach_after(groups.size() + 1, 0);  // the most the groups from g on
-      for (std::size_t g = 0; g < groups.size(); ++g)
+      thread_local std::vector<std::vector<std::size_t>> steps;
+      if (steps.size() < groups.size()) steps.resize(groups.size());
+      thread_local std::vector<std::size_t> reach_after;  // the most the groups from g on
+      reach_after.assign(groups.size() + 1, 0);
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        steps[g].clear();
         for (const Upgrade& up : groups[g])
           steps[g].push_back(static_cast<std::size_t>(up.gain / unit));
+      }
       for (std::size_t g = groups.size(); g > 0; --g)
         reach_after[g - 1] =
             reach_after[g] + *std::max_element(steps[g - 1].begin(), steps[g - 1].end());
@@ -376,26 +392,35 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     const int need_c = std::max(0, req.min_constraint - have_c);
     const int need = std::max(0, req.min_scenarios - have);
     // The cheapest choice raising exactly the k cheapest constraint candidates, the remaining
-    // slots filled from the other candidates and the further constraint ones; nothing if too few.
-    auto choose = [&](int k) -> std::optional<std::pair<Cost, std::vector<std::size_t>>> {
-      std::vector<Candidate> pool(other_c);
-      pool.insert(pool.end(), constraint_c.begin() + k, constraint_c.end());
-      std::sort(pool.begin(), pool.end(), by_cost);
+    // slots filled from the other candidates and the further constraint ones: its cost, and
+    // what it raises into `raised` when given; nothing if too few. Both lists are sorted, so the
+    // remaining candidates are taken in cost order by merging them.
+    auto choose = [&](int k, std::vector<std::size_t>* raised) -> std::optional<Cost> {
+      const auto first = static_cast<std::size_t>(k);
       const int rest = std::max(0, need - k);
-      if (rest > static_cast<int>(pool.size())) return std::nullopt;
-      std::pair<Cost, std::vector<std::size_t>> out;
-      auto take = [&out](const Candidate& cand) {
-        out.first.millionths += cand.cost.millionths;
-        out.second.push_back(cand.scenario);
+      if (rest > static_cast<int>(other_c.size() + constraint_c.size() - first))
+        return std::nullopt;
+      Cost cost;
+      auto take = [&](const Candidate& cand) {
+        cost.millionths += cand.cost.millionths;
+        if (raised) raised->push_back(cand.scenario);
       };
-      for (int j = 0; j < k; ++j) take(constraint_c[static_cast<std::size_t>(j)]);
-      for (int j = 0; j < rest; ++j) take(pool[static_cast<std::size_t>(j)]);
-      return out;
+      for (std::size_t j = 0; j < first; ++j) take(constraint_c[j]);
+      for (std::size_t j = 0, o = 0, n = first; j < static_cast<std::size_t>(rest); ++j) {
+        const bool other = n == constraint_c.size() ||
+                           (o < other_c.size() && by_cost(other_c[o], constraint_c[n]));
+        take(other ? other_c[o++] : constraint_c[n++]);
+      }
+      return cost;
     };
-    std::optional<std::pair<Cost, std::vector<std::size_t>>> best;
+    std::optional<Cost> best;
+    int best_k = 0;
     for (int k = need_c; k <= static_cast<int>(constraint_c.size()); ++k) {
-      auto option = choose(k);
-      if (option && (!best || option->first < best->first)) best = std::move(option);
+      const auto option = choose(k, nullptr);
+      if (option && (!best || *option < *best)) {
+        best = option;
+        best_k = k;
+      }
     }
     if (!best) {
       path.reason = fmt::format(
@@ -406,7 +431,8 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     }
 
     // --- the changes, in rule-set order: scenarios, then items ---
-    std::vector<std::size_t> raise = std::move(best->second);
+    std::vector<std::size_t> raise;
+    choose(best_k, &raise);
     std::sort(raise.begin(), raise.end());
     for (std::size_t s : raise)
       plan.steps.push_back(
