@@ -533,12 +533,20 @@ Diagnosis Diagnoser::diagnose(const Survey& survey, std::optional<int> target,
 }
 
 Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
-                              const PathPlan* known) const {
+                              const PathPlan* known, DiagnosisDetail detail) const {
   const RuleSet& rules = engine_.rules();
+  const bool full = detail == DiagnosisDetail::full;
   Diagnosis d;
   BlockScores scores;
   engine_.score_block(std::span<const CodedSurvey>(&c, 1), scores);
-  d.assessment = engine_.assessment(c, scores, 0);
+  if (full) {
+    d.assessment = engine_.assessment(c, scores, 0);
+  } else {  // what Cohort::add reads, as Engine::assessment fills it
+    d.assessment.enterprise_id = c.enterprise_id;
+    d.assessment.enterprise = c.enterprise;
+    d.assessment.errors = c.errors;
+    if (c.ok()) d.assessment.level = scores.level[0];
+  }
   for (const auto& [k, v] : c.enterprise)
     if (k == "industry") d.industry = v;
   const IndustryProfile* profile = rules.find_profile(d.industry);
@@ -580,6 +588,12 @@ Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
   for (const auto& ch : d.path.changes) {
     Requirement r;
     r.change = ch;
+    if (!full) {
+      r.zh = ch.kind == Change::Kind::scenario ? rules.find_scenario(ch.id)->zh
+                                               : rules.find_item(ch.id)->zh;
+      d.requirements.push_back(std::move(r));
+      continue;
+    }
     if (ch.kind == Change::Kind::scenario) {
       const Scenario* sc = rules.find_scenario(ch.id);
       r.zh = sc->zh;
@@ -606,6 +620,7 @@ Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
     }
     d.requirements.push_back(std::move(r));
   }
+  if (!full) return d;
   auto rank = [](const std::string& p) { return p == "high" ? 0 : p == "medium" ? 1 : 2; };
   std::stable_sort(d.requirements.begin(), d.requirements.end(),
                    [&](const Requirement& a, const Requirement& b) {
