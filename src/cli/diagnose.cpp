@@ -187,7 +187,8 @@ int diagnose(const DiagnoseOptions& o) {
       [&](std::size_t slot, smedx::Diagnosis& d) {
         cohort.tag(d);  // reads the cohort only: safe on every worker
         Files& f = files[slot];
-        f.json = smedx::to_json(d) + "\n";
+        f.json = smedx::to_json(d);
+        f.json += '\n';
         f.html.clear();  // the slot's buffer is reused
         html.render(d, f.html);
         f.written = false;
