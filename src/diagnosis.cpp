@@ -226,19 +226,26 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
         most = std::min(most + m, unreached / 4);
       }
       const bool packed = most < (std::int64_t{1} << 46) && groups.size() < 1024;
+      // Works on the groups in turn: `work(g, step, ups, took, low, high)` with group g's
+      // upgrades, their steps, its row of `taken` and the states that matter. Only those are
+      // worked from: none above what the groups before g can gain (`high`), none from which the
+      // groups from g on cannot reach the cap (below `low`). The result is the same as over every
+      // state: a state outside is on no path to the cap.
+      auto each_group = [&](auto&& work) {
+        std::size_t high = 0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+          work(g, steps[g], groups[g], taken.data() + g * states, low, high);
+          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
+        }
+      };
       auto fill = [&](std::vector<Cell>& best) {
         const Cell none{unreached, 0};
         best.assign(states, none);
         best[0] = Cell{};
-        // Only the states that matter are worked from: none above what the groups before g can
-        // gain (`high`), none from which the groups from g on cannot reach the cap (below `low`).
-        // The result is the same as over every state: a state outside is on no path to the cap.
-        std::size_t high = 0;
-        for (std::size_t g = 0; g < groups.size(); ++g) {
-          const std::vector<std::size_t>& step = steps[g];
-          const std::vector<Upgrade>& ups = groups[g];
-          std::int8_t* took = taken.data() + g * states;
-          const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+        each_group([&](std::size_t g, const std::vector<std::size_t>& step,
+                       const std::vector<Upgrade>& ups, std::int8_t* took, std::size_t low,
+                       std::size_t high) {
           // Going down from the highest state, a state's upgrades land above it, on states already
           // passed: each state is still as it was before group g when it is worked from. A forward
           // pass would keep, on a tie, the first of not taking, the lowest source state, the lowest
@@ -263,8 +270,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
               }
             }
           }
-          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
-        }
+        });
       };
       // Every upgrade costs its gain times item_point, so every way to gain exactly s units
       // (s below the cap) costs the same, s x unit x item_point: below the cap, states differ
@@ -286,12 +292,9 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
         std::int64_t at_cap = unreached;                                  // the cap's packed state
         const std::int64_t unit_cost = unit * item_point * change_scale;  // one unit's cost, packed
         thread_local std::vector<std::size_t> order;
-        std::size_t high = 0;
-        for (std::size_t g = 0; g < groups.size(); ++g) {
-          const std::vector<std::size_t>& step = steps[g];
-          const std::vector<Upgrade>& ups = groups[g];
-          std::int8_t* took = taken.data() + g * states;
-          const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+        each_group([&](std::size_t g, const std::vector<std::size_t>& step,
+                       const std::vector<Upgrade>& ups, std::int8_t* took, std::size_t low,
+                       std::size_t high) {
           std::copy(now.begin(), now.begin() + static_cast<std::ptrdiff_t>(cap), next.begin());
           // Below the cap: the state before the group stays on a tie; then the upgrade from the
           // lowest state (the largest step), then the earlier upgrade. Tried in that order, an
@@ -343,8 +346,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
             cap_from[g] = cap_s;
           }
           std::swap(now, next);
-          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
-        }
+        });
       };
       if (proportional) {
         fill_counts();
