@@ -76,7 +76,7 @@ std::string to_json(const Survey& s) {
           w.open('[');
           for (char l : a.letters) {
             w.item_sep();
-            w.out += fmt::format("\"{}\"", l);
+            w.letter(l);
           }
           w.close(']');
         } else {
@@ -108,8 +108,9 @@ Assessment failed_assessment(std::string enterprise_id, std::vector<Issue> error
   return a;
 }
 
-std::string to_json(const Assessment& a) {
-  Writer w;
+namespace detail {
+
+void write_json(Writer& w, const Assessment& a) {
   w.open('{');
   w.str("enterprise_id", a.enterprise_id);
   if (!a.enterprise.empty()) {
@@ -126,7 +127,7 @@ std::string to_json(const Assessment& a) {
     w.close('}');
     if (!a.provenance.rule_set_id.empty()) provenance(w, a.provenance);
     w.close('}');
-    return std::move(w.out);
+    return;
   }
   w.raw("level", std::to_string(a.level));
   w.str("level_name", a.level_name);
@@ -149,7 +150,7 @@ std::string to_json(const Assessment& a) {
     w.open('[');
     for (char l : i.letters) {
       w.item_sep();
-      w.out += fmt::format("\"{}\"", l);
+      w.letter(l);
     }
     w.close(']');
     w.raw("points", i.points.to_string());
@@ -164,8 +165,11 @@ std::string to_json(const Assessment& a) {
   w.open('[');
   for (const auto& c : a.scenario_counts) {
     w.item_sep();
-    w.out += fmt::format("{{\"level\":{},\"at_or_above\":{},\"constraint\":{}}}", c.level,
-                         c.at_or_above, c.constraint);
+    w.open('{');
+    w.raw("level", std::to_string(c.level));
+    w.raw("at_or_above", std::to_string(c.at_or_above));
+    w.raw("constraint", std::to_string(c.constraint));
+    w.close('}');
   }
   w.close(']');
   w.key("explanation");
@@ -206,6 +210,14 @@ std::string to_json(const Assessment& a) {
   w.close(']');
   provenance(w, a.provenance);
   w.close('}');
+}
+
+}  // namespace detail
+
+std::string to_json(const Assessment& a) {
+  Writer w;
+  w.out.reserve(4096);  // a scored assessment's record is 2-3 KB
+  detail::write_json(w, a);
   return std::move(w.out);
 }
 

@@ -14,7 +14,7 @@ BatchSummary diagnose_stream(const Diagnoser& diagnoser, std::istream& in, std::
                              InputFormat format, std::optional<int> target,
                              const DiagnosisVisitor& prepare, const DiagnosisVisitor& visit,
                              const BatchOptions& options, std::vector<PathPlan>* keep,
-                             const std::vector<PathPlan>* known) {
+                             const std::vector<PathPlan>* known, DiagnosisDetail detail) {
   // Diagnosed a few hundred at a time: enough to keep every core busy, few enough that what
   // `prepare` keeps per slot (an enterprise's HTML, say) stays small.
   const std::size_t block = std::clamp<std::size_t>(options.block_size, 1, 256);
@@ -31,7 +31,8 @@ BatchSummary diagnose_stream(const Diagnoser& diagnoser, std::istream& in, std::
           for (std::size_t i = begin; i < end; ++i) {
             const std::size_t record = first + i;
             diagnoses[i] = diagnoser.diagnose(
-                coded[i], target, known && record < known->size() ? &(*known)[record] : nullptr);
+                coded[i], target, known && record < known->size() ? &(*known)[record] : nullptr,
+                detail);
             if (prepare) prepare(i, diagnoses[i]);
           }
         });

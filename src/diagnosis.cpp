@@ -23,8 +23,8 @@
 #include <charconv>
 #include <limits>
 #include <numeric>
+#include <span>
 #include <stdexcept>
-#include <type_traits>
 
 #include "survey_coder.h"
 
@@ -78,9 +78,9 @@ struct Upgrade {
 };
 
 // A state of the item knapsack: the least cost found so far and, below it, in how many
-// changes. Packed in one integer (cost x 2^16 + changes) when the costs allow, so that comparing
-// two states, the search's inner step, is one comparison; else (item costs beyond 2^46
-// millionths: never a real rule set) a pair compared in that order.
+// changes. The search packs the cap's state in one integer (cost x 2^16 + changes) when the
+// costs allow; else (item costs beyond 2^46 millionths: never a real rule set, or more groups
+// than a byte counts) it works on pairs compared in that order.
 constexpr std::int64_t change_scale = std::int64_t{1} << 16;
 constexpr std::int64_t unreached = std::numeric_limits<std::int64_t>::max();
 
@@ -89,15 +89,6 @@ struct Cell {
   std::int64_t changes = 0;
   auto operator<=>(const Cell&) const = default;
 };
-
-constexpr std::int64_t unreached_state(std::int64_t) noexcept { return unreached; }
-constexpr Cell unreached_state(Cell) noexcept { return Cell{unreached, 0}; }
-constexpr std::int64_t taking(std::int64_t here, std::int64_t cost) noexcept {
-  return here + cost * change_scale + 1;
-}
-constexpr Cell taking(Cell here, std::int64_t cost) noexcept {
-  return Cell{here.cost + cost, here.changes + 1};
-}
 
 }  // namespace
 
@@ -123,7 +114,9 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     path.reason = fmt::format("level {} does not exist: the levels are 1–{}", target, top);
     return path;
   }
-  BlockScores now;
+  // Score columns of one row, reused per thread: three scorings a diagnosis, each allocating
+  // its columns afresh, were a tenth of a diagnosis' allocations.
+  thread_local BlockScores now;
   engine_.score_block(std::span<const CodedSurvey>(&c, 1), now);
   if (now.level[0] >= target) {
     path.status = PathStatus::already;
@@ -146,7 +139,16 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     // --- items: the least cost of gaining at least the deficit ---
     const std::int64_t deficit =
         std::max<std::int64_t>(0, req.min_points.thousandths() - now.total[0]);
-    std::vector<std::vector<Upgrade>> groups;  // choose at most one upgrade from each group
+    // Choose at most one upgrade from each group. The groups' vectors live per thread and are
+    // reused, as the search's tables are: allocating them per survey cost as much as filling them.
+    thread_local std::vector<std::vector<Upgrade>> group_store;
+    std::size_t group_count = 0;
+    auto new_group = [&]() -> std::vector<Upgrade>& {
+      if (group_count == group_store.size()) group_store.emplace_back();
+      std::vector<Upgrade>& g = group_store[group_count++];
+      g.clear();
+      return g;
+    };
     for (std::size_t i = 0; i < index.items.size(); ++i) {
       const Item& item = *index.items[i];
       const std::uint32_t mask = c.selected[i];
@@ -154,21 +156,22 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
         for (std::size_t k = 0; k < item.options.size(); ++k) {
           const std::uint32_t bit = std::uint32_t{1} << k;
           if ((mask & bit) || item.options[k].none || item.options[k].points <= Decimal{}) continue;
-          groups.push_back({Upgrade{i, bit, 0, item.options[k].points.thousandths(),
-                                    times(item.options[k].points, rules.diagnosis.item_point)}});
+          new_group().push_back(Upgrade{i, bit, 0, item.options[k].points.thousandths(),
+                                        times(item.options[k].points, rules.diagnosis.item_point)});
         }
       } else {
         const Decimal current = points_of(item, mask);
-        std::vector<Upgrade> better;
+        std::vector<Upgrade>& better = new_group();
         for (std::size_t k = 0; k < item.options.size(); ++k) {
           const Decimal gain = item.options[k].points - current;
           if (gain <= Decimal{}) continue;
           better.push_back(Upgrade{i, 0, std::uint32_t{1} << k, gain.thousandths(),
                                    times(gain, rules.diagnosis.item_point)});
         }
-        if (!better.empty()) groups.push_back(std::move(better));
+        if (better.empty()) --group_count;
       }
     }
+    const std::span<const std::vector<Upgrade>> groups(group_store.data(), group_count);
     std::vector<const Upgrade*> chosen_upgrades;
     if (deficit > 0) {
       std::int64_t unit = deficit;
@@ -198,17 +201,22 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
       // live per thread and are reused: allocating them per survey was most of a diagnosis's cost.
       thread_local std::vector<std::int8_t> taken;
       taken.assign(groups.size() * states, -1);
-      std::vector<std::size_t> cap_from(groups.size(), 0);
+      thread_local std::vector<std::size_t> cap_from;
+      cap_from.assign(groups.size(), 0);
       // Each upgrade's gain in units, and each group's largest, worked out once.
-      std::vector<std::vector<std::size_t>> steps(groups.size());
-      std::vector<std::size_t> reach_after(groups.size() + 1, 0);  // the most the groups from g on
-      for (std::size_t g = 0; g < groups.size(); ++g)
+      thread_local std::vector<std::vector<std::size_t>> steps;
+      if (steps.size() < groups.size()) steps.resize(groups.size());
+      thread_local std::vector<std::size_t> reach_after;  // the most the groups from g on
+      reach_after.assign(groups.size() + 1, 0);
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        steps[g].clear();
         for (const Upgrade& up : groups[g])
           steps[g].push_back(static_cast<std::size_t>(up.gain / unit));
+      }
       for (std::size_t g = groups.size(); g > 0; --g)
         reach_after[g - 1] =
             reach_after[g] + *std::max_element(steps[g - 1].begin(), steps[g - 1].end());
-      // The packed states hold costs up to 2^46 millionths in all (the 2024 rule set's paths
+      // A packed state holds costs up to 2^46 millionths in all (the 2024 rule set's paths
       // cost under 2^30).
       std::int64_t most = 0;
       for (const auto& g : groups) {
@@ -218,32 +226,38 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
         most = std::min(most + m, unreached / 4);
       }
       const bool packed = most < (std::int64_t{1} << 46) && groups.size() < 1024;
-      auto fill = [&](auto& best) {
-        using Key = std::decay_t<decltype(best[0])>;
-        const Key none = unreached_state(Key{});
-        best.assign(states, none);
-        best[0] = Key{};
-        // Only the states that matter are worked from: none above what the groups before g can
-        // gain (`high`), none from which the groups from g on cannot reach the cap (below `low`).
-        // The result is the same as over every state: a state outside is on no path to the cap.
+      // Works on the groups in turn: `work(g, step, ups, took, low, high)` with group g's
+      // upgrades, their steps, its row of `taken` and the states that matter. Only those are
+      // worked from: none above what the groups before g can gain (`high`), none from which the
+      // groups from g on cannot reach the cap (below `low`). The result is the same as over every
+      // state: a state outside is on no path to the cap.
+      auto each_group = [&](auto&& work) {
         std::size_t high = 0;
         for (std::size_t g = 0; g < groups.size(); ++g) {
-          const std::vector<std::size_t>& step = steps[g];
-          const std::vector<Upgrade>& ups = groups[g];
-          std::int8_t* took = taken.data() + g * states;
           const std::size_t low = reach_after[g] >= cap ? 0 : cap - reach_after[g];
+          work(g, steps[g], groups[g], taken.data() + g * states, low, high);
+          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
+        }
+      };
+      auto fill = [&](std::vector<Cell>& best) {
+        const Cell none{unreached, 0};
+        best.assign(states, none);
+        best[0] = Cell{};
+        each_group([&](std::size_t g, const std::vector<std::size_t>& step,
+                       const std::vector<Upgrade>& ups, std::int8_t* took, std::size_t low,
+                       std::size_t high) {
           // Going down from the highest state, a state's upgrades land above it, on states already
           // passed: each state is still as it was before group g when it is worked from. A forward
           // pass would keep, on a tie, the first of not taking, the lowest source state, the lowest
           // upgrade (the earlier choice stays: plans prefer B before E); going down, a tie replaces
           // an upgrade from a higher source state, and nothing else.
           for (std::size_t s = high + 1; s-- > low;) {
-            const Key here = best[s];
+            const Cell here = best[s];
             if (here == none) continue;
             for (std::size_t u = 0; u < ups.size(); ++u) {
               const std::size_t to = std::min(cap, s + step[u]);
-              const Key next = taking(here, ups[u].cost.millionths);
-              Key& there = best[to];
+              const Cell next{here.cost + ups[u].cost.millionths, here.changes + 1};
+              Cell& there = best[to];
               bool take = next < there;
               if (!take && next == there && took[to] >= 0) {
                 const auto v = static_cast<std::size_t>(took[to]);
@@ -256,12 +270,86 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
               }
             }
           }
-          high = std::min(cap, high + (reach_after[g] - reach_after[g + 1]));
-        }
+        });
       };
-      if (packed) {
-        thread_local std::vector<std::int64_t> best;
-        fill(best);
+      // Every upgrade costs its gain times item_point, so every way to gain exactly s units
+      // (s below the cap) costs the same, s x unit x item_point: below the cap, states differ
+      // only in their number of changes, a small count kept in a byte. The search is then a
+      // pass over those bytes per upgrade, which the compiler turns into vector code; only the
+      // cap, where the amount gained past the deficit varies, compares whole packed states. It
+      // takes the same states, and on a tie the same choice, as `fill`, which works on whole
+      // states: for what the bytes and the packed cap cannot hold.
+      const std::int64_t item_point = rules.diagnosis.item_point.thousandths();
+      bool proportional = packed && item_point >= 0 && groups.size() < 250;
+      for (const auto& g : groups)
+        for (const Upgrade& up : g) proportional &= up.cost.millionths == up.gain * item_point;
+      auto fill_counts = [&] {
+        constexpr std::uint8_t none = 0xFE;  // plus one change, still above any real count
+        thread_local std::vector<std::uint8_t> now, next;
+        now.assign(states, none);
+        next.resize(states);
+        now[0] = 0;
+        std::int64_t at_cap = unreached;                                  // the cap's packed state
+        const std::int64_t unit_cost = unit * item_point * change_scale;  // one unit's cost, packed
+        thread_local std::vector<std::size_t> order;
+        each_group([&](std::size_t g, const std::vector<std::size_t>& step,
+                       const std::vector<Upgrade>& ups, std::int8_t* took, std::size_t low,
+                       std::size_t high) {
+          std::copy(now.begin(), now.begin() + static_cast<std::ptrdiff_t>(cap), next.begin());
+          // Below the cap: the state before the group stays on a tie; then the upgrade from the
+          // lowest state (the largest step), then the earlier upgrade. Tried in that order, an
+          // upgrade replaces only what is strictly worse.
+          order.resize(ups.size());
+          std::iota(order.begin(), order.end(), std::size_t{0});
+          std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return step[a] > step[b] || (step[a] == step[b] && a < b);
+          });
+          for (const std::size_t u : order) {
+            const std::size_t k = step[u];
+            const std::size_t first = low + k, last = std::min(high + k + 1, cap);  // targets
+            if (first >= last) continue;
+            const std::uint8_t* __restrict from = now.data() + (first - k);
+            std::uint8_t* __restrict to = next.data() + first;
+            std::int8_t* __restrict mark = took + first;
+            const auto tag = static_cast<std::int8_t>(u);
+            for (std::size_t t = 0; t < last - first; ++t) {
+              const auto changes = static_cast<std::uint8_t>(from[t] + 1);
+              const bool better = changes < to[t];
+              to[t] = better ? changes : to[t];
+              mark[t] = better ? tag : mark[t];
+            }
+          }
+          // The cap: reached from any state within an upgrade's step of it, at a cost that
+          // grows with what is gained past the deficit. The state before the group stays on a
+          // tie; then the lowest source state, then the earlier upgrade.
+          std::int64_t best_cap = at_cap;
+          int cap_u = -1;
+          std::size_t cap_s = 0;
+          for (std::size_t u = 0; u < ups.size(); ++u) {
+            const std::size_t k = step[u];
+            const std::int64_t add = ups[u].cost.millionths * change_scale + 1;
+            for (std::size_t s = std::max(low, cap > k ? cap - k : 0),
+                             end = std::min(high + 1, cap);
+                 s < end; ++s) {
+              if (now[s] == none) continue;
+              const std::int64_t key = static_cast<std::int64_t>(s) * unit_cost + now[s] + add;
+              if (key < best_cap || (key == best_cap && cap_u >= 0 && s < cap_s)) {
+                best_cap = key;
+                cap_u = static_cast<int>(u);
+                cap_s = s;
+              }
+            }
+          }
+          if (cap_u >= 0) {
+            at_cap = best_cap;
+            took[cap] = static_cast<std::int8_t>(cap_u);
+            cap_from[g] = cap_s;
+          }
+          std::swap(now, next);
+        });
+      };
+      if (proportional) {
+        fill_counts();
       } else {
         thread_local std::vector<Cell> best;
         fill(best);
@@ -308,26 +396,35 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     const int need_c = std::max(0, req.min_constraint - have_c);
     const int need = std::max(0, req.min_scenarios - have);
     // The cheapest choice raising exactly the k cheapest constraint candidates, the remaining
-    // slots filled from the other candidates and the further constraint ones; nothing if too few.
-    auto choose = [&](int k) -> std::optional<std::pair<Cost, std::vector<std::size_t>>> {
-      std::vector<Candidate> pool(other_c);
-      pool.insert(pool.end(), constraint_c.begin() + k, constraint_c.end());
-      std::sort(pool.begin(), pool.end(), by_cost);
+    // slots filled from the other candidates and the further constraint ones: its cost, and
+    // what it raises into `raised` when given; nothing if too few. Both lists are sorted, so the
+    // remaining candidates are taken in cost order by merging them.
+    auto choose = [&](int k, std::vector<std::size_t>* raised) -> std::optional<Cost> {
+      const auto first = static_cast<std::size_t>(k);
       const int rest = std::max(0, need - k);
-      if (rest > static_cast<int>(pool.size())) return std::nullopt;
-      std::pair<Cost, std::vector<std::size_t>> out;
-      auto take = [&out](const Candidate& cand) {
-        out.first.millionths += cand.cost.millionths;
-        out.second.push_back(cand.scenario);
+      if (rest > static_cast<int>(other_c.size() + constraint_c.size() - first))
+        return std::nullopt;
+      Cost cost;
+      auto take = [&](const Candidate& cand) {
+        cost.millionths += cand.cost.millionths;
+        if (raised) raised->push_back(cand.scenario);
       };
-      for (int j = 0; j < k; ++j) take(constraint_c[static_cast<std::size_t>(j)]);
-      for (int j = 0; j < rest; ++j) take(pool[static_cast<std::size_t>(j)]);
-      return out;
+      for (std::size_t j = 0; j < first; ++j) take(constraint_c[j]);
+      for (std::size_t j = 0, o = 0, n = first; j < static_cast<std::size_t>(rest); ++j) {
+        const bool other = n == constraint_c.size() ||
+                           (o < other_c.size() && by_cost(other_c[o], constraint_c[n]));
+        take(other ? other_c[o++] : constraint_c[n++]);
+      }
+      return cost;
     };
-    std::optional<std::pair<Cost, std::vector<std::size_t>>> best;
+    std::optional<Cost> best;
+    int best_k = 0;
     for (int k = need_c; k <= static_cast<int>(constraint_c.size()); ++k) {
-      auto option = choose(k);
-      if (option && (!best || option->first < best->first)) best = std::move(option);
+      const auto option = choose(k, nullptr);
+      if (option && (!best || *option < *best)) {
+        best = option;
+        best_k = k;
+      }
     }
     if (!best) {
       path.reason = fmt::format(
@@ -338,7 +435,8 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
     }
 
     // --- the changes, in rule-set order: scenarios, then items ---
-    std::vector<std::size_t> raise = std::move(best->second);
+    std::vector<std::size_t> raise;
+    choose(best_k, &raise);
     std::sort(raise.begin(), raise.end());
     for (std::size_t s : raise)
       plan.steps.push_back(
@@ -398,7 +496,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
 
   // A path must really get there: apply it and score again.
   const CodedSurvey after = apply(c, path, rules);
-  BlockScores check;
+  thread_local BlockScores check;
   engine_.score_block(std::span<const CodedSurvey>(&after, 1), check);
   if (check.level[0] < target)
     throw std::logic_error(fmt::format("diagnosis path for '{}' reaches level {}, not {}",
@@ -439,12 +537,20 @@ Diagnosis Diagnoser::diagnose(const Survey& survey, std::optional<int> target,
 }
 
 Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
-                              const PathPlan* known) const {
+                              const PathPlan* known, DiagnosisDetail detail) const {
   const RuleSet& rules = engine_.rules();
+  const bool full = detail == DiagnosisDetail::full;
   Diagnosis d;
-  BlockScores scores;
+  thread_local BlockScores scores;
   engine_.score_block(std::span<const CodedSurvey>(&c, 1), scores);
-  d.assessment = engine_.assessment(c, scores, 0);
+  if (full) {
+    d.assessment = engine_.assessment(c, scores, 0);
+  } else {  // what Cohort::add reads, as Engine::assessment fills it
+    d.assessment.enterprise_id = c.enterprise_id;
+    d.assessment.enterprise = c.enterprise;
+    d.assessment.errors = c.errors;
+    if (c.ok()) d.assessment.level = scores.level[0];
+  }
   for (const auto& [k, v] : c.enterprise)
     if (k == "industry") d.industry = v;
   const IndustryProfile* profile = rules.find_profile(d.industry);
@@ -486,6 +592,12 @@ Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
   for (const auto& ch : d.path.changes) {
     Requirement r;
     r.change = ch;
+    if (!full) {
+      r.zh = ch.kind == Change::Kind::scenario ? rules.find_scenario(ch.id)->zh
+                                               : rules.find_item(ch.id)->zh;
+      d.requirements.push_back(std::move(r));
+      continue;
+    }
     if (ch.kind == Change::Kind::scenario) {
       const Scenario* sc = rules.find_scenario(ch.id);
       r.zh = sc->zh;
@@ -512,6 +624,7 @@ Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
     }
     d.requirements.push_back(std::move(r));
   }
+  if (!full) return d;
   auto rank = [](const std::string& p) { return p == "high" ? 0 : p == "medium" ? 1 : 2; };
   std::stable_sort(d.requirements.begin(), d.requirements.end(),
                    [&](const Requirement& a, const Requirement& b) {

@@ -15,11 +15,11 @@ void answer(Writer& w, std::string_view key, const std::vector<char>& letters, b
     w.open('[');
     for (char l : letters) {
       w.item_sep();
-      w.out += fmt::format("\"{}\"", l);
+      w.letter(l);
     }
     w.close(']');
   } else {
-    w.out += fmt::format("\"{}\"", letters.empty() ? '?' : letters[0]);
+    w.letter(letters.empty() ? '?' : letters[0]);
   }
 }
 
@@ -44,12 +44,14 @@ void change(Writer& w, const Change& c) {
 
 std::string to_json(const Diagnosis& d) {
   Writer w;
+  w.out.reserve(8192);  // with the assessment, requirements and evidence: 3-6 KB
   w.open('{');
   w.str("enterprise_id", d.assessment.enterprise_id);
   w.str("industry", d.industry);
   w.str("profile", d.profile);
   w.raw("target", std::to_string(d.target));
-  w.raw("assessment", to_json(d.assessment));
+  w.key("assessment");
+  detail::write_json(w, d.assessment);
   if (d.assessment.ok()) {
     w.key("path");
     w.open('{');

@@ -201,12 +201,18 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   a.provenance = c.provenance;
   a.errors = s.errors;
   if (!s.ok()) return a;
+  a.warnings.reserve(s.warnings.size() + s.fired.size());
   a.warnings = s.warnings;
   for (std::uint16_t k : s.fired) {
     const ConsistencyRule& rule = c.rules.consistency[k];
     a.warnings.push_back(Issue{rule.severity, rule.message, "consistency." + rule.id, s.where, ""});
   }
   const auto& items = c.index.items;
+  const auto& dims = c.rules.dimensions;
+  a.items.reserve(items.size());
+  a.sub_indicators.reserve(c.subs.size());
+  a.dimensions.reserve(dims.size());
+  a.scenarios.reserve(c.rules.scenarios.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     ItemScore is{items[i]->id,
                  items[i]->code,
@@ -221,7 +227,6 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
         c.subs[k]->id, Decimal::from_thousandths(scores.sub_points[row * c.subs.size() + k]),
         c.subs[k]->max});
   }
-  const auto& dims = c.rules.dimensions;
   for (std::size_t d = 0; d < dims.size(); ++d) {
     a.dimensions.push_back(
         PartScore{dims[d].id, Decimal::from_thousandths(scores.dim_points[row * dims.size() + d]),
@@ -231,6 +236,7 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   for (std::size_t k = 0; k < c.rules.scenarios.size(); ++k)
     a.scenarios.emplace_back(c.rules.scenarios[k].id, s.levels[k]);
   const int top = c.rules.level_rule.top_level();
+  a.scenario_counts.reserve(static_cast<std::size_t>(top));
   for (int l = 1; l <= top; ++l) {
     const std::size_t at = row * static_cast<std::size_t>(top) + static_cast<std::size_t>(l - 1);
     a.scenario_counts.push_back(ScenarioCount{l, scores.at_or_above[at], scores.constraint[at]});

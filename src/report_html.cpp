@@ -5,6 +5,7 @@
 #include "html_escape.h"
 #include "report_html.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace smedx {
@@ -142,6 +143,11 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
   const RuleSet& rules = rules_;
   const Assessment& a = d.assessment;
   auto esc = [&h](std::string_view s) { html_escape_to(h, s); };
+  // Numbers appended as fmt's "{}" writes them, without a format string to parse.
+  auto num = [&h](int v) {
+    char digits[16];
+    h.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+  };
   std::string_view name;
   for (const auto& [k, v] : a.enterprise)
     if (k == "name") name = v;
@@ -172,7 +178,11 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
   esc(profile ? profile->zh : d.profile);
   h += "）｜当前等级：<b>";
   esc(a.level_name);
-  fmt::format_to(Out(h), "</b>｜总分：<b>{}</b>｜目标：{}级</p>", a.total.to_string(), d.target);
+  h += "</b>｜总分：<b>";
+  h += a.total.to_string();
+  h += "</b>｜目标：";
+  num(d.target);
+  h += "级</p>";
   h += "<h2>得分</h2><div style='display:flex;flex-wrap:wrap;gap:24px'>";
 
   // A radar of the dimensions' shares of their maxima (one axis each).
@@ -189,7 +199,10 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
       fmt::format_to(Out(pts), "{:.1f},{:.1f} ", x, y);
       h += drawn ? radar_label_[i]
                  : radar_label(i, n, i < rules.dimensions.size() ? rules.dimensions[i].zh : dim.id);
-      fmt::format_to(Out(h), "{}/{}</text>", dim.points.to_string(), dim.max.to_string());
+      h += dim.points.to_string();
+      h += '/';
+      h += dim.max.to_string();
+      h += "</text>";
     }
     fmt::format_to(Out(h), "<polygon points='{}' fill='rgba(31,95,166,0.3)' stroke='#1f5fa6'/>",
                    pts);
@@ -212,26 +225,38 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
   h += "</svg></div>";
 
   h += "<table><tr><th>维度</th><th>得分</th><th>满分</th></tr>";
-  for (std::size_t i = 0; i < a.dimensions.size(); ++i)
-    fmt::format_to(Out(h), "{}{}</td><td>{}</td></tr>", dimension_row_[i],
-                   a.dimensions[i].points.to_string(), a.dimensions[i].max.to_string());
+  for (std::size_t i = 0; i < a.dimensions.size(); ++i) {
+    h += dimension_row_[i];
+    h += a.dimensions[i].points.to_string();
+    h += "</td><td>";
+    h += a.dimensions[i].max.to_string();
+    h += "</td></tr>";
+  }
   h += "</table><h2>等级判定</h2><table><tr><th>等级</th><th>条件</th><th>要求</th><th>现状</th></"
        "tr>";
-  for (const auto& check : a.explanation)
-    for (const auto& c : check.conditions)
-      fmt::format_to(Out(h), "<tr><td>{}级{}</td><td>{}</td><td>≥ {}</td><td>{}</td></tr>",
-                     check.level, check.met() ? "（已达）" : "（未达）",
-                     c.what == "points"      ? "总分"
-                     : c.what == "scenarios" ? "达到该级的场景数"
-                                             : "其中约束性场景数",
-                     c.required.to_string(), c.has.to_string());
+  for (const auto& check : a.explanation) {
+    const bool met = check.met();
+    for (const auto& c : check.conditions) {
+      h += "<tr><td>";
+      num(check.level);
+      h += met ? "级（已达）</td><td>" : "级（未达）</td><td>";
+      h += c.what == "points"      ? "总分"
+           : c.what == "scenarios" ? "达到该级的场景数"
+                                   : "其中约束性场景数";
+      h += "</td><td>≥ ";
+      h += c.required.to_string();
+      h += "</td><td>";
+      h += c.has.to_string();
+      h += "</td></tr>";
+    }
+  }
   h += "</table>";
 
   // One row per scenario: its level and, in full, what that level and the target level mean.
-  fmt::format_to(Out(h),
-                 "<h2>场景现状</h2><table><tr><th>编号</th><th>场景</th><th>等级</th><th>"
-                 "当前等级含义</th><th>{}级要求</th></tr>",
-                 d.target);
+  h += "<h2>场景现状</h2><table><tr><th>编号</th><th>场景</th><th>等级</th><th>当前等级含义</"
+       "th><th>";
+  num(d.target);
+  h += "级要求</th></tr>";
   for (std::size_t s = 0; s < a.scenarios.size() && s < rules.scenarios.size(); ++s) {
     const Scenario& p = scenarios_[s];
     const int level = a.scenarios[s].second;
@@ -241,7 +266,8 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
                  : nullptr;
     };
     h += p.table_head;
-    fmt::format_to(Out(h), "{}级</td><td>", level);
+    num(level);
+    h += "级</td><td>";
     const std::string* now = meaning(level);
     h += now && !now->empty() ? *now : "<span class='muted'>未达到1级</span>";
     h += "</td><td>";
@@ -254,7 +280,9 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
   }
   h += "</table>";
 
-  fmt::format_to(Out(h), "<h2>转型需求（目标{}级）</h2>", d.target);
+  h += "<h2>转型需求（目标";
+  num(d.target);
+  h += "级）</h2>";
   if (d.path.status == PathStatus::already) {
     h += "<p>已达到或超过目标等级。</p>";
   } else if (d.path.status == PathStatus::unreachable) {
@@ -262,25 +290,25 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
     esc(d.path.reason);
     h += "</p>";
   } else {
-    fmt::format_to(
-        Out(h),
-        "<p class='muted'>最小成本路径，成本 {}。共性 = 本行业多数企业共有的需求；个性 = "
-        "本企业自身的需求。</p>",
-        d.path.cost.to_string());
+    h += "<p class='muted'>最小成本路径，成本 ";
+    h += d.path.cost.to_string();
+    h += "。共性 = 本行业多数企业共有的需求；个性 = 本企业自身的需求。</p>";
     h += "<table><tr><th>类别</th><th>优先级</th><th>编号</th><th>名称</th><th>现状 → "
          "目标</th><th>含义</th><th>收益</th><th>佐证材料</th></tr>";
     for (const auto& r : d.requirements) {
-      fmt::format_to(Out(h), "<tr><td class='{}'>{}</td><td>{}</td><td>",
-                     r.common ? "tag-common" : "tag-own", r.common ? "共性" : "个性",
-                     r.priority == "high"     ? "高"
-                     : r.priority == "medium" ? "中"
-                                              : "一般");
+      h += r.common ? "<tr><td class='tag-common'>共性</td><td>"
+                    : "<tr><td class='tag-own'>个性</td><td>";
+      h += r.priority == "high" ? "高" : r.priority == "medium" ? "中" : "一般";
+      h += "</td><td>";
       esc(r.change.code);
       h += "</td><td>";
       esc(r.zh);
       h += r.constraint ? "★</td><td>" : "</td><td>";
       if (r.change.kind == Change::Kind::scenario) {
-        fmt::format_to(Out(h), "{}级 → {}级", r.change.from_level, r.change.to_level);
+        num(r.change.from_level);
+        h += "级 → ";
+        num(r.change.to_level);
+        h += "级";
       } else {
         answer_text(h, r.change.from);
         h += " → ";

@@ -439,6 +439,40 @@ TEST_SUITE("diagnosis") {
     }
   }
 
+  TEST_CASE("diagnosis.a cohort counts the same from brief diagnoses as from full ones") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    std::ifstream file(SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl");
+    std::stringstream text;
+    text << file.rdbuf() << "{not json\n";
+    for (bool by_district : {false, true}) {
+      for (int target : {2, 3, 4}) {
+        CAPTURE(by_district);
+        CAPTURE(target);
+        smedx::Cohort full(engine.rules(), *smedx::Decimal::parse("0.5"), by_district);
+        smedx::Cohort brief(engine.rules(), *smedx::Decimal::parse("0.5"), by_district);
+        std::istringstream in(text.str());
+        std::size_t changes = 0;
+        smedx::visit_stream(
+            engine, in, "cohort", smedx::InputFormat::jsonl, [&](const smedx::CodedSurvey& c) {
+              const smedx::Diagnosis d = diagnoser.diagnose(c, target);
+              const smedx::Diagnosis b =
+                  diagnoser.diagnose(c, target, nullptr, smedx::DiagnosisDetail::cohort);
+              CHECK(smedx::Cohort::label(b) == smedx::Cohort::label(d));
+              CHECK(b.path.plan.steps.size() == d.path.plan.steps.size());
+              CHECK(b.path.plan.survey == d.path.plan.survey);
+              changes += d.path.changes.size();
+              full.add(d);
+              brief.add(b);
+            });
+        CHECK(changes > 0);
+        CHECK(brief.to_json() == full.to_json());
+        CHECK(smedx::cohort_html(brief, engine.rules(), target) ==
+              smedx::cohort_html(full, engine.rules(), target));
+      }
+    }
+  }
+
   TEST_CASE("diagnosis.a stream diagnosed on worker threads equals one diagnosed in turn") {
     const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
     const smedx::Diagnoser diagnoser(engine);

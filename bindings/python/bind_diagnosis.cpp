@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "bindings.h"
+#include "report_html.h"
 #include "smedx/batch.h"
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
@@ -47,21 +48,36 @@ void bind_diagnosis(py::module_& m) {
           py::gil_scoped_release release;
           const Diagnoser diagnoser(engine);
           Cohort cohort(engine.rules(), share, by_district);
-          auto pass = [&](const std::function<void(Diagnosis&)>& use) {
+          // The first pass makes only what the cohort counts and keeps each record's path plan,
+          // so the second makes the paths from them instead of searching again (the search is
+          // most of a diagnosis).
+          std::vector<PathPlan> plans;
+          auto pass = [&](const std::function<void(Diagnosis&)>& use, bool first) {
             std::istringstream in(text);
+            std::size_t record = 0;
             visit_stream(
                 engine, in, "<frame>", *input,
                 [&](const CodedSurvey& coded) {
-                  Diagnosis d = diagnoser.diagnose(coded, target);
+                  const PathPlan* known =
+                      !first && record < plans.size() ? &plans[record] : nullptr;
+                  Diagnosis d =
+                      diagnoser.diagnose(coded, target, known,
+                                         first ? DiagnosisDetail::cohort : DiagnosisDetail::full);
+                  ++record;
                   use(d);
+                  if (first) plans.push_back(std::move(d.path.plan));
                 },
                 options);
           };
-          if (cohort_tags) pass([&](Diagnosis& d) { cohort.add(d); });
-          pass([&](Diagnosis& d) {
-            if (cohort_tags) cohort.tag(d);
-            out.emplace_back(to_json(d), html ? enterprise_html(d, engine.rules()) : std::string());
-          });
+          if (cohort_tags) pass([&](Diagnosis& d) { cohort.add(d); }, true);
+          std::optional<detail::EnterpriseHtml> pages;  // what every page shares, made once
+          if (html) pages.emplace(engine.rules());
+          pass(
+              [&](Diagnosis& d) {
+                if (cohort_tags) cohort.tag(d);
+                out.emplace_back(to_json(d), pages ? pages->render(d) : std::string());
+              },
+              false);
           cohort_json = cohort.to_json();
         }
         return std::make_pair(out, cohort_json);

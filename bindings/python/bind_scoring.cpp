@@ -1,4 +1,4 @@
-// Scoring surveys given as JSON text: one at a time, or a batch on worker threads.
+// Scoring surveys given as JSON text: one at a time, or a batch on several threads.
 #include <pybind11/stl.h>
 
 #include <sstream>
@@ -62,7 +62,8 @@ void bind_scoring(py::module_& m) {
       },
       py::arg("rules"), py::arg("jsonl"), py::arg("source") = "<surveys>",
       py::arg("missing") = "error", py::arg("threads") = 0,
-      "Scores JSON Lines text on worker threads; returns one JSON record per non-blank line.");
+      "Scores JSON Lines text on `threads` threads, the calling one included (0: all cores); "
+      "returns one JSON record per non-blank line.");
 }
 
 }  // namespace smedx::python

@@ -80,6 +80,13 @@ struct Requirement {
   bool common = false;                // 共性: shared by the enterprise's cohort (see cohort.h)
 };
 
+// How much of a diagnosis to make. `cohort`: only what a Cohort counts (Cohort::add) and the
+// path's plan, for a first pass over a cohort whose diagnoses are dropped once counted: the
+// assessment holds the enterprise id and fields, the errors and the level (no item, part or
+// scenario scores, explanation, warnings or provenance); each requirement its change and name,
+// in path order (no meaning, evidence, gain or priority).
+enum class DiagnosisDetail { full, cohort };
+
 struct Diagnosis {
   Assessment assessment;
   std::string industry;  // as the survey gives it
@@ -102,7 +109,8 @@ class Diagnoser {
   // `known`: the plan of the path found for this survey before (PathPlan): the path is made
   // from it, unless it was found for another survey, target or profile.
   Diagnosis diagnose(const CodedSurvey& coded, std::optional<int> target = {},
-                     const PathPlan* known = nullptr) const;
+                     const PathPlan* known = nullptr,
+                     DiagnosisDetail detail = DiagnosisDetail::full) const;
 
   // The cheapest changes to `coded` (which must be ok()) that reach `target`.
   Path path(const CodedSurvey& coded, int target, const IndustryProfile* profile,
@@ -131,12 +139,14 @@ using DiagnosisVisitor = std::function<void(std::size_t slot, Diagnosis& diagnos
 // formatting an enterprise's files: it must not touch shared mutable state. A record that
 // cannot be read comes as a diagnosis whose assessment holds its errors.
 // A second pass over the same stream need not search for the paths again: the first keeps
-// every record's path plan (`keep`, in record order), the second passes them as `known`.
+// every record's path plan (`keep`, in record order), the second passes them as `known`; the
+// first may make its diagnoses with DiagnosisDetail::cohort when it only counts them.
 BatchSummary diagnose_stream(const Diagnoser& diagnoser, std::istream& in, std::string_view source,
                              InputFormat format, std::optional<int> target,
                              const DiagnosisVisitor& prepare, const DiagnosisVisitor& visit,
                              const BatchOptions& options = {},
                              std::vector<PathPlan>* keep = nullptr,
-                             const std::vector<PathPlan>* known = nullptr);
+                             const std::vector<PathPlan>* known = nullptr,
+                             DiagnosisDetail detail = DiagnosisDetail::full);
 
 }  // namespace smedx

@@ -139,7 +139,7 @@ int diagnose(const DiagnoseOptions& o) {
   // Diagnoses (and, in pass 2, each enterprise's files) are made on every core; `use` sees
   // them in input order on this thread.
   // Pass 1 keeps each record's path in brief (a few dozen bytes), so pass 2 need not search
-  // again: the search is most of a diagnosis.
+  // again: the search is most of a diagnosis. Pass 1 makes only what the cohort counts.
   std::vector<std::vector<smedx::PathPlan>> plans(inputs.size());
   auto each = [&](const smedx::DiagnosisVisitor& prepare, const smedx::DiagnosisVisitor& use,
                   bool first) {
@@ -147,10 +147,11 @@ int diagnose(const DiagnoseOptions& o) {
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       std::ifstream in(inputs[k], std::ios::binary);
       if (!in) throw std::runtime_error(inputs[k] + ": cannot read");
-      records +=
-          smedx::diagnose_stream(diagnoser, in, inputs[k], formats[k], o.target, prepare, use,
-                                 options, first ? &plans[k] : nullptr, first ? nullptr : &plans[k])
-              .records;
+      records += smedx::diagnose_stream(
+                     diagnoser, in, inputs[k], formats[k], o.target, prepare, use, options,
+                     first ? &plans[k] : nullptr, first ? nullptr : &plans[k],
+                     first ? smedx::DiagnosisDetail::cohort : smedx::DiagnosisDetail::full)
+                     .records;
     }
     return records;
   };
@@ -186,7 +187,8 @@ int diagnose(const DiagnoseOptions& o) {
       [&](std::size_t slot, smedx::Diagnosis& d) {
         cohort.tag(d);  // reads the cohort only: safe on every worker
         Files& f = files[slot];
-        f.json = smedx::to_json(d) + "\n";
+        f.json = smedx::to_json(d);
+        f.json += '\n';
         f.html.clear();  // the slot's buffer is reused
         html.render(d, f.html);
         f.written = false;
@@ -267,7 +269,9 @@ Command add_diagnose(CLI::App& app) {
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
   cmd->add_option("--missing", o->missing, "error (default) or zero")
       ->check(CLI::IsMember({"error", "zero"}));
-  cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--threads", o->threads,
+                  "threads to use, the main one included (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--encoding", o->encoding,
                   "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
                   "bytes say so), utf-8 or gb18030")

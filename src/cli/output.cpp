@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <ostream>
 #include <stdexcept>
 #include <unordered_set>
@@ -362,17 +363,26 @@ void OutputFolder::commit() {
           fmt::format("{}: the output is the same file as the input {}; write to another folder",
                       shown(path.string()), shown(*input)));
   }
-  auto write_manifest = [&](const std::set<std::string>& names) {
+  auto write_manifest = [&](const std::vector<std::string>& names) {
     std::string text =
         "# written by smedx " + command_ + ": the files of the last run, which the next replaces\n";
-    for (const auto& n : names) text += n + '\n';
+    for (const auto& n : names) {
+      text += n;
+      text += '\n';
+    }
     write_new_file(temp_fd_, manifest, text, dir_ / manifest);
     if (::renameat(temp_fd_, manifest, dir_fd_, manifest) != 0)
       fail(dir_ / manifest, "cannot write", errno);
   };
-  std::set<std::string> now(written_.begin(), written_.end());
-  std::set<std::string> both = now;
-  both.insert(earlier_.begin(), earlier_.end());
+  // Sorted vectors, not sets: a cohort's 40,000 names are sorted once instead of being put in a
+  // tree twice.
+  std::vector<std::string> now = written_;
+  std::sort(now.begin(), now.end());
+  now.erase(std::unique(now.begin(), now.end()), now.end());
+  std::vector<std::string> both;
+  both.reserve(now.size() + earlier_.size());
+  std::set_union(now.begin(), now.end(), earlier_.begin(), earlier_.end(),
+                 std::back_inserter(both));
   write_manifest(both);  // an interrupted commit still leaves a folder smedx recognises
   for (const auto& name : written_)
     if (::renameat(temp_fd_, name.c_str(), dir_fd_, name.c_str()) != 0)
@@ -380,8 +390,8 @@ void OutputFolder::commit() {
   for (const auto& name : earlier_) {
     const fs::path path = dir_ / name;
     std::error_code ec;
-    if (!now.contains(name) && fs::is_regular_file(fs::symlink_status(path, ec)) &&
-        !inputs_.same_as(path))
+    if (!std::binary_search(now.begin(), now.end(), name) &&
+        fs::is_regular_file(fs::symlink_status(path, ec)) && !inputs_.same_as(path))
       fs::remove(path, ec);
   }
   write_manifest(now);

@@ -205,7 +205,8 @@ Command add_pilot(CLI::App& app) {
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")
       ->required();
   sub->add_flag("--force", o->force, "write into a folder that holds other files too");
-  sub->add_option("--threads", o->threads, "Worker threads (0: every core)");
+  sub->add_option("--threads", o->threads,
+                  "Threads to use, the main one included (0, the default: all cores)");
   sub->add_flag("!--no-pages", o->pages, "Do not write the per-enterprise acceptance pages");
   return {sub, [o] { return pilot(*o); }};
 }

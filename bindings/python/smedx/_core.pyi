@@ -113,7 +113,7 @@ def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, l
     """
 def score_jsonl(rules: Loaded, jsonl: str, source: str = '<surveys>', missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[str]:
     """
-    Scores JSON Lines text on worker threads; returns one JSON record per non-blank line.
+    Scores JSON Lines text on `threads` threads, the calling one included (0: all cores); returns one JSON record per non-blank line.
     """
 def table_columns(rules: Loaded, names: collections.abc.Sequence[str]) -> list[tuple[str, str]]:
     """

@@ -187,8 +187,9 @@ class RuleSet:
         missing: str = "error",
         threads: Optional[int] = None,
     ) -> Iterator[Assessment]:
-        """Score many surveys (dicts), in order, on worker threads. Never raises for a bad
-        survey: its Assessment has ``ok == False`` and an ``error``; the others still score.
+        """Score many surveys (dicts), in order, on ``threads`` threads, the calling one included
+        (default: all cores). Never raises for a bad survey: its Assessment has ``ok == False``
+        and an ``error``; the others still score.
 
         >>> [a.level for a in rules.score_many(surveys)]
         """
