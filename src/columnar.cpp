@@ -255,7 +255,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     // The notes of the band cells of row r read with one, in column order.
     auto notes = [&](std::size_t r) {
       for (const auto& col : columns) {
-        const std::int32_t code = col.column->codes[r];
+        const std::int64_t code = col.column->codes[r];
         if (code < 0 || col.cells[static_cast<std::size_t>(code)].note.empty()) continue;
         if (!said.empty()) said += "; ";
         said += col.cells[static_cast<std::size_t>(code)].note;
@@ -323,34 +323,37 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         for (std::size_t j = 0; j < m; ++j)
           if (!table.has_id[t0 + j]) mark[j] = PreparedColumn::kBad;
       for (const auto& col : columns) {
-        const std::int32_t* __restrict codes = col.column->codes + t0;
-        // Entry 0 is a missing cell: codes are shifted by one, so no cell needs a branch.
-        const PreparedColumn::Packed* __restrict cells = col.packed.data() + 1;
-        const std::size_t at_item = col.index, d = col.scenario ? 0 : item_dim[col.index];
-        std::uint8_t* __restrict marks = mark.data();
-        if (col.scenario) {
-          std::int8_t* __restrict rated = &lev[at_item * tile];
-          std::uint64_t* __restrict count = counts.data();
-          for (std::size_t j = 0; j < m; ++j) {
-            const PreparedColumn::Packed& cell = cells[codes[j]];
-            rated[j] = static_cast<std::int8_t>(cell.value);
-            count[j] += static_cast<std::uint64_t>(cell.points);
-            marks[j] |= cell.flags;
+        // Codes of their own width (a categorical's bytes, whole numbers), read in place.
+        col.column->codes.visit([&](const auto* column_codes) {
+          const auto* __restrict codes = column_codes + t0;
+          // Entry 0 is a missing cell: codes are shifted by one, so no cell needs a branch.
+          const PreparedColumn::Packed* __restrict cells = col.packed.data() + 1;
+          const std::size_t at_item = col.index, d = col.scenario ? 0 : item_dim[col.index];
+          std::uint8_t* __restrict marks = mark.data();
+          if (col.scenario) {
+            std::int8_t* __restrict rated = &lev[at_item * tile];
+            std::uint64_t* __restrict count = counts.data();
+            for (std::size_t j = 0; j < m; ++j) {
+              const PreparedColumn::Packed& cell = cells[codes[j]];
+              rated[j] = static_cast<std::int8_t>(cell.value);
+              count[j] += static_cast<std::uint64_t>(cell.points);
+              marks[j] |= cell.flags;
+            }
+            if (need_highest) {
+              std::int8_t* __restrict high = highest.data();
+              for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
+            }
+          } else {
+            std::uint32_t* __restrict answers = &sel[at_item * tile];
+            std::int64_t* __restrict points = &pts[d * tile];
+            for (std::size_t j = 0; j < m; ++j) {
+              const PreparedColumn::Packed& cell = cells[codes[j]];
+              answers[j] = cell.value;
+              points[j] += cell.points;
+              marks[j] |= cell.flags;
+            }
           }
-          if (need_highest) {
-            std::int8_t* __restrict high = highest.data();
-            for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
-          }
-        } else {
-          std::uint32_t* __restrict answers = &sel[at_item * tile];
-          std::int64_t* __restrict points = &pts[d * tile];
-          for (std::size_t j = 0; j < m; ++j) {
-            const PreparedColumn::Packed& cell = cells[codes[j]];
-            answers[j] = cell.value;
-            points[j] += cell.points;
-            marks[j] |= cell.flags;
-          }
-        }
+        });
       }
       if (flat_rules) {
         for (std::size_t k = 0; k < leaves.size(); ++k) {
@@ -441,7 +444,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         // Any other row goes through the survey coder, for its exact messages.
         first_unreadable.clear();
         for (const auto& col : columns) {
-          const std::int32_t code = col.column->codes[r];
+          const std::int64_t code = col.column->codes[r];
           if (code >= 0 && !col.cells[static_cast<std::size_t>(code)].unreadable.empty()) {
             first_unreadable = col.cells[static_cast<std::size_t>(code)].unreadable;
             break;
@@ -457,7 +460,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
                                     Location{"<frame>", static_cast<int>(r + 1), 1});
           coder.enterprise_id(table.has_id && !table.has_id[r] ? "" : "-");
           for (const auto& col : columns) {
-            const std::int32_t code = col.column->codes[r];
+            const std::int64_t code = col.column->codes[r];
             if (code < 0) continue;
             const Cell& cell = col.cells[static_cast<std::size_t>(code)];
             if (col.scenario) {

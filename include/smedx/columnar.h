@@ -14,11 +14,46 @@
 
 namespace smedx {
 
+// A column's codes, one a row, read where they are: signed integers of 1, 2, 4 or 8 bytes (a
+// categorical's own codes, or small whole numbers that are their own codes, need no copy into a
+// wider type). Each code is -1 (missing: an empty cell) or an index into the column's values.
+class ColumnCodes {
+ public:
+  ColumnCodes() = default;
+  ColumnCodes(const std::int8_t* codes) noexcept : data_(codes), bytes_(1) {}
+  ColumnCodes(const std::int16_t* codes) noexcept : data_(codes), bytes_(2) {}
+  ColumnCodes(const std::int32_t* codes) noexcept : data_(codes), bytes_(4) {}
+  ColumnCodes(const std::int64_t* codes) noexcept : data_(codes), bytes_(8) {}
+
+  // f(codes) with the codes as a pointer of their own type.
+  template <typename F>
+  decltype(auto) visit(F&& f) const {
+    switch (bytes_) {
+      case 1:
+        return f(static_cast<const std::int8_t*>(data_));
+      case 2:
+        return f(static_cast<const std::int16_t*>(data_));
+      case 8:
+        return f(static_cast<const std::int64_t*>(data_));
+      default:
+        return f(static_cast<const std::int32_t*>(data_));
+    }
+  }
+
+  std::int64_t operator[](std::size_t row) const noexcept {
+    return visit([row](const auto* codes) { return static_cast<std::int64_t>(codes[row]); });
+  }
+
+ private:
+  const void* data_ = nullptr;
+  int bytes_ = 4;
+};
+
 struct ColumnarSurveys {
   struct Column {
-    std::string name;                     // an item or scenario id or code
-    const std::int32_t* codes = nullptr;  // one per row; -1 = missing (an empty cell)
-    std::vector<std::string> values;      // the distinct cell texts codes point into
+    std::string name;                 // an item or scenario id or code
+    ColumnCodes codes;                // one per row
+    std::vector<std::string> values;  // the distinct cell texts codes point into
   };
   std::size_t rows = 0;
   std::vector<Column> columns;           // columns that are neither items nor scenarios are ignored
