@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -42,6 +43,9 @@ struct PreparedColumn {
     std::int64_t points = 0;
   };
   std::vector<Packed> packed;  // entry 0: a missing cell; entry v + 1: distinct value v
+  bool all_clean = false;      // every distinct value is clean, without a note
+  // Scenario columns: the level of each entry of `packed`, -1 for a cell that is not clean.
+  std::vector<std::int8_t> levels;
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -101,6 +105,15 @@ struct Leaf {
   }
 };
 
+// Whether any of n codes is negative (missing): one pass that the compiler vectorises.
+template <typename T>
+bool any_missing(const T* __restrict codes, std::size_t n) noexcept {
+  using U = std::make_unsigned_t<T>;
+  U any = 0;
+  for (std::size_t j = 0; j < n; ++j) any |= static_cast<U>(codes[j]);
+  return (any >> (8 * sizeof(T) - 1)) != 0;
+}
+
 }  // namespace
 
 ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
@@ -145,8 +158,11 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     }
     // A cell read with a note is clean: its row is scored the fast way, which adds the note to
     // the row's warnings as the coder would.
-    for (Cell& cell : p.cells)
+    p.all_clean = true;
+    for (Cell& cell : p.cells) {
       cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
+      p.all_clean = p.all_clean && cell.clean && cell.note.empty();
+    }
     columns.push_back(std::move(p));
   }
 
@@ -193,27 +209,30 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
                            .points.thousandths();
     }
   }
-  // With at most 4 levels, a scenario cell adds to its row's counts of scenarios above each
-  // level (byte l) and of constraint scenarios among them (byte 4 + l) in one addition.
-  const bool packed_counts = top <= 4 && scenarios < 256;
   for (auto& col : columns) {
     col.packed.push_back({0, PreparedColumn::kBad, 0});
+    if (col.scenario) col.levels.push_back(-1);
     for (const Cell& cell : col.cells) {
-      std::int64_t add = cell.points;
-      if (col.scenario && packed_counts && cell.clean) {
-        std::uint64_t counts = 0;
-        for (int l = 0; l < cell.level; ++l) {
-          counts += std::uint64_t{1} << (8 * l);
-          if (rules.scenarios[col.index].constraint) counts += std::uint64_t{1} << (8 * (4 + l));
-        }
-        add = static_cast<std::int64_t>(counts);
-      }
       const auto flags =
           static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
                                     (cell.note.empty() ? 0 : PreparedColumn::kNoted));
       col.packed.push_back(
-          {col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, add});
+          {col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, cell.points});
+      // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
+      if (col.scenario)
+        col.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
     }
+  }
+  // With fewer than 256 scenarios, a tile's counts of scenarios at each level or above (and of
+  // constraint scenarios among them) are bytes, added along the tile a column at a time, and the
+  // level of a row is a few comparisons with the rule's minimums.
+  const bool byte_counts = scenarios < 256;
+  std::vector<std::int64_t> min_points(top);
+  std::vector<std::int32_t> min_scenarios(top), min_constraint(top);
+  for (std::size_t l = 0; l < top; ++l) {
+    min_points[l] = rules.level_rule.levels[l].min_points.thousandths();
+    min_scenarios[l] = rules.level_rule.levels[l].min_scenarios;
+    min_constraint[l] = rules.level_rule.levels[l].min_constraint;
   }
   std::vector<std::pair<Leaf, Leaf>> leaves;  // when, then; one per rule when all are leaves
   for (const auto& rule : index.consistency) {
@@ -309,15 +328,16 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     std::vector<std::int64_t> pts(tile * dims);  // dimensions x tile
     std::vector<std::uint8_t> mark(tile);        // the OR of the row's cells' flags
     std::vector<std::int8_t> highest(tile);      // each row's highest scenario level
-    std::vector<std::uint64_t> counts(tile);     // packed counts of levels (packed_counts)
-    std::vector<std::uint32_t> broken(tile);     // bit k: consistency rule k fails
+    std::vector<std::uint8_t> at_tile(top * tile), con_tile(top * tile);  // byte_counts
+    std::vector<std::uint32_t> broken(tile);  // bit k: consistency rule k fails
     std::vector<std::uint8_t> when(tile), then(tile);
     for (std::size_t t0 = begin; t0 < end; t0 += tile) {
       const std::size_t m = std::min(end - t0, tile);
       std::fill_n(mark.begin(), m, complete ? 0 : PreparedColumn::kBad);
       std::fill_n(pts.begin(), tile * dims, 0);
       std::fill_n(highest.begin(), m, 0);
-      std::fill_n(counts.begin(), m, 0);
+      std::fill(at_tile.begin(), at_tile.end(), 0);
+      std::fill(con_tile.begin(), con_tile.end(), 0);
       std::fill_n(broken.begin(), m, 0);
       if (table.has_id)
         for (std::size_t j = 0; j < m; ++j)
@@ -331,13 +351,23 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           const std::size_t at_item = col.index, d = col.scenario ? 0 : item_dim[col.index];
           std::uint8_t* __restrict marks = mark.data();
           if (col.scenario) {
+            // The levels, -1 for a cell that is not clean; then, along the tile, the row marks
+            // and counts from them, a byte a row.
+            const std::int8_t* __restrict level_of = col.levels.data() + 1;
             std::int8_t* __restrict rated = &lev[at_item * tile];
-            std::uint64_t* __restrict count = counts.data();
-            for (std::size_t j = 0; j < m; ++j) {
-              const PreparedColumn::Packed& cell = cells[codes[j]];
-              rated[j] = static_cast<std::int8_t>(cell.value);
-              count[j] += static_cast<std::uint64_t>(cell.points);
-              marks[j] |= cell.flags;
+            for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
+            for (std::size_t j = 0; j < m; ++j)
+              marks[j] |= static_cast<std::uint8_t>(rated[j] < 0 ? PreparedColumn::kBad : 0);
+            if (byte_counts) {
+              const bool constrains = constraint[at_item] != 0;
+              for (std::size_t l = 0; l < top; ++l) {
+                const auto above = static_cast<std::int8_t>(l + 1);
+                std::uint8_t* __restrict at_least = &at_tile[l * tile];
+                for (std::size_t j = 0; j < m; ++j) at_least[j] += rated[j] >= above ? 1 : 0;
+                if (!constrains) continue;
+                std::uint8_t* __restrict con_least = &con_tile[l * tile];
+                for (std::size_t j = 0; j < m; ++j) con_least[j] += rated[j] >= above ? 1 : 0;
+              }
             }
             if (need_highest) {
               std::int8_t* __restrict high = highest.data();
@@ -346,6 +376,14 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           } else {
             std::uint32_t* __restrict answers = &sel[at_item * tile];
             std::int64_t* __restrict points = &pts[d * tile];
+            if (col.all_clean && !any_missing(codes, m)) {  // nothing to mark
+              for (std::size_t j = 0; j < m; ++j) {
+                const PreparedColumn::Packed& cell = cells[codes[j]];
+                answers[j] = cell.value;
+                points[j] += cell.points;
+              }
+              return;
+            }
             for (std::size_t j = 0; j < m; ++j) {
               const PreparedColumn::Packed& cell = cells[codes[j]];
               answers[j] = cell.value;
@@ -399,16 +437,20 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             say(r);
           }
           const std::int64_t total = out.total[r];
-          if (!packed_counts) {
+          if (!byte_counts) {
             for (std::size_t k = 0; k < scenarios; ++k) row_levels[k] = lev[k * tile + j];
             rank(r, total, row_levels.data());
             continue;
           }
+          // As detail::level_for: the highest level whose three minimums are met.
+          std::int32_t level = 0;
           for (std::size_t l = 0; l < top; ++l) {
-            at[l] = static_cast<std::int32_t>((counts[j] >> (8 * l)) & 0xff);
-            con[l] = static_cast<std::int32_t>((counts[j] >> (8 * (4 + l))) & 0xff);
+            const bool met = (total >= min_points[l]) &
+                             (at_tile[l * tile + j] >= min_scenarios[l]) &
+                             (con_tile[l * tile + j] >= min_constraint[l]);
+            level = met ? static_cast<std::int32_t>(l + 1) : level;
           }
-          out.level[r] = detail::level_for(rules.level_rule, total, at.data(), con.data());
+          out.level[r] = level;
           continue;
         }
         if (clean) {  // the same, with the coder's check of the consistency rules
