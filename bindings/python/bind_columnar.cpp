@@ -20,6 +20,7 @@
 
 #include "arrow_c.h"
 #include "bindings.h"
+#include "parallel.h"
 #include "smedx/columnar.h"
 #include "smedx/columns.h"
 
@@ -30,10 +31,10 @@ namespace smedx::python {
 namespace {
 
 // A numpy array that owns (moves in) a vector, so results cross into Python without a copy.
-template <typename T>
-py::array_t<T> to_numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
-  auto* owned = new std::vector<T>(std::move(v));
-  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+template <typename T, typename A>
+py::array_t<T> to_numpy(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
+  auto* owned = new std::vector<T, A>(std::move(v));
+  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
   return py::array_t<T>(shape, owned->data(), free);
 }
 
@@ -888,7 +889,13 @@ void bind_columnar(py::module_& m) {
         for (const auto& [name, cells] : columns)
           sources.push_back(std::make_unique<Source>(name, cells, rows, false));
 
+        const auto& r = engine.rules();
+        const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
         ColumnarScores scores;
+        // What goes out, each written whole below: no zeroing first.
+        std::vector<std::int8_t, Uninitialised<std::int8_t>> level;
+        std::vector<double, Uninitialised<double>> points;
+        std::vector<std::uint8_t> failed;
         {
           py::gil_scoped_release release;
           // A column a thread: columns are many and alike, so no thread waits long on another.
@@ -917,24 +924,30 @@ void bind_columnar(py::module_& m) {
             table.has_id = has_id.data();
             table.warnings = warnings;
             scores = score_columns(engine, table, policy, threads);
+            // The exact thousandths become floats on the same threads, a slice of rows each.
+            level.resize(rows);
+            points.resize(rows * (dims + 1));
+            detail::parallel_slices(
+                rows, std::min(detail::thread_count(threads), (rows + 65535) / 65536),
+                [&](std::size_t begin, std::size_t end) {
+                  for (std::size_t i = begin; i < end; ++i)
+                    level[i] = static_cast<std::int8_t>(scores.level[i]);
+                  for (std::size_t i = begin; i < end; ++i)
+                    points[i] = static_cast<double>(scores.total[i]) / 1000.0;
+                  for (std::size_t d = 0; d < dims; ++d)
+                    for (std::size_t i = begin; i < end; ++i)
+                      points[(d + 1) * rows + i] =
+                          static_cast<double>(scores.dim_points[d * rows + i]) / 1000.0;
+                });
+            failed.assign(rows, 0);
+            for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
           }
         }
         for (const auto& s : sources)
           if (!s->problem.empty()) throw py::type_error(s->problem);
 
         // The engine's columns are already contiguous: the scenario levels move into numpy as
-        // they are, and the exact thousandths become floats in one pass.
-        const auto& r = engine.rules();
-        const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
-        std::vector<std::int8_t> level(rows);
-        std::vector<double> points(rows * (dims + 1));
-        std::vector<std::uint8_t> failed(rows);
-        for (std::size_t i = 0; i < rows; ++i) level[i] = static_cast<std::int8_t>(scores.level[i]);
-        for (std::size_t i = 0; i < rows; ++i)
-          points[i] = static_cast<double>(scores.total[i]) / 1000.0;
-        for (std::size_t i = 0; i < rows * dims; ++i)
-          points[rows + i] = static_cast<double>(scores.dim_points[i]) / 1000.0;
-        for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
+        // they are.
         const auto n = static_cast<py::ssize_t>(rows);
         py::dict out;
         out["level"] = to_numpy(std::move(level), {n});
