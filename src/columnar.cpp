@@ -192,10 +192,12 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   const std::size_t top = static_cast<std::size_t>(top_level);
 
   ColumnarScores out;
-  out.total.assign(rows, 0);
-  out.dim_points.assign(rows * dims, 0);
-  out.level.assign(rows, 0);
-  out.scenario_levels.assign(rows * scenarios, 0);
+  // Not zeroed: each slice writes every row of its own, and the pages are first touched by the
+  // thread that scores them.
+  out.total.resize(rows);
+  out.dim_points.resize(rows * dims);
+  out.level.resize(rows);
+  out.scenario_levels.resize(rows * scenarios);
 
   std::vector<std::size_t> item_dim(items);
   for (std::size_t i = 0; i < items; ++i) item_dim[i] = sub_dim[item_sub[i]];
@@ -407,6 +409,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       // The tile's scores and levels go out whole; rows that turn out otherwise overwrite them.
       for (std::size_t k = 0; k < scenarios; ++k)
         std::copy_n(&lev[k * tile], m, &out.scenario_levels[k * rows + t0]);
+      std::fill_n(&out.total[t0], m, 0);
+      std::fill_n(&out.level[t0], m, 0);
       for (std::size_t d = 0; d < dims; ++d) {
         std::copy_n(&pts[d * tile], m, &out.dim_points[d * rows + t0]);
         for (std::size_t j = 0; j < m; ++j) out.total[t0 + j] += pts[d * tile + j];

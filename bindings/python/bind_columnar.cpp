@@ -38,28 +38,9 @@ py::array_t<T> to_numpy(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
   return py::array_t<T>(shape, owned->data(), free);
 }
 
-// An allocator that leaves new elements uninitialised: a column's codes (4 bytes a row, tens of
-// columns) are all written by the reader, so zeroing them first is a pass over memory for
-// nothing.
-template <typename T>
-struct Uninitialised : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = Uninitialised<U>;
-  };
-  Uninitialised() = default;
-  template <typename U>
-  Uninitialised(const Uninitialised<U>&) noexcept {}
-  template <typename U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-using Codes = std::vector<std::int32_t, Uninitialised<std::int32_t>>;
+// A column's codes (4 bytes a row, tens of columns) are all written by the reader: not zeroed
+// first.
+using Codes = ScoreColumn<std::int32_t>;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -893,8 +874,8 @@ void bind_columnar(py::module_& m) {
         const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
         ColumnarScores scores;
         // What goes out, each written whole below: no zeroing first.
-        std::vector<std::int8_t, Uninitialised<std::int8_t>> level;
-        std::vector<double, Uninitialised<double>> points;
+        ScoreColumn<std::int8_t> level;
+        ScoreColumn<double> points;
         std::vector<std::uint8_t> failed;
         {
           py::gil_scoped_release release;

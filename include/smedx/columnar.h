@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -68,14 +70,41 @@ struct RowTexts {
   std::string_view at(std::size_t row) const noexcept;
 };
 
+namespace detail {
+// An allocator that leaves new elements uninitialised: a column that is written whole (by the
+// threads that score its rows) is not zeroed first, a pass over memory for nothing.
+template <typename T>
+struct Uninitialised : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = Uninitialised<U>;
+  };
+  Uninitialised() = default;
+  template <typename U>
+  Uninitialised(const Uninitialised<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+}  // namespace detail
+
+// A column of results, one value a row (or a block of rows a dimension or scenario).
+template <typename T>
+using ScoreColumn = std::vector<T, detail::Uninitialised<T>>;
+
 // What a data frame's rows come out with: the columns of the CSV output of `smedx score`, each
 // contiguous (column-major), so that they become data frame columns without a transpose.
 // Rows with errors hold zeros.
 struct ColumnarScores {
-  std::vector<std::int64_t> total;           // rows, thousandths
-  std::vector<std::int64_t> dim_points;      // dimensions x rows, thousandths
-  std::vector<std::int32_t> level;           // rows
-  std::vector<std::int8_t> scenario_levels;  // scenarios x rows, rule-set order
+  ScoreColumn<std::int64_t> total;           // rows, thousandths
+  ScoreColumn<std::int64_t> dim_points;      // dimensions x rows, thousandths
+  ScoreColumn<std::int32_t> level;           // rows
+  ScoreColumn<std::int8_t> scenario_levels;  // scenarios x rows, rule-set order
   RowTexts errors;                           // the first error of each row that has one
   RowTexts warnings;                         // warning messages of a row joined with "; "
 };
