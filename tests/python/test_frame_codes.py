@@ -4,32 +4,20 @@ the same cells given as object strings: the same levels, points, errors and warn
 
 from __future__ import annotations
 
-from typing import Any, Dict
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import smedx
+from test_frame import random_frame
 
 
 def survey_frame(rules: smedx.RuleSet, n: int, seed: int) -> pd.DataFrame:
     """n surveys as object strings, with many distinct band percentages (more than 127: a
     categorical's codes of two bytes), and a few missing, bad and noted cells."""
-    rng = np.random.default_rng(seed)
-    cols: Dict[str, Any] = {"enterprise_id": [f"E{i:05d}" for i in range(n)]}
-    for item_id, _code, kind, _zh in rules.items():
-        if kind == "multi":
-            letters = np.array(list("BCDE"))
-            cells = ["|".join(letters[row]) or "A" for row in rng.random((n, 4)) < 0.5]
-        elif kind == "band":
-            cells = [f"{x:.1f}" for x in rng.uniform(0, 100, n)]
-        else:
-            cells = list(rng.choice(list("ABC"), n))
-        cols[item_id] = cells
+    frame = random_frame(rules, n, seed).astype(object)
     for scenario_id in rules.scenario_ids:
-        cols[scenario_id] = [str(v) for v in rng.integers(0, 5, n)]
-    frame = pd.DataFrame(cols, dtype=object)
+        frame[scenario_id] = [str(v) for v in frame[scenario_id]]
     frame.loc[3, "network"] = None  # a missing answer
     frame.loc[4, "planning"] = "Z"  # an unknown option
     frame.loc[5, "equipment_digitization"] = "0.5"  # read as 50%, with a note
