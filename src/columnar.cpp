@@ -1,10 +1,12 @@
 #include "smedx/columnar.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <mutex>
 #include <optional>
 #include <span>
+#include <thread>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -123,17 +125,24 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   const std::size_t rows = table.rows;
   const int top_level = rules.level_rule.top_level();
 
-  // Read and check each distinct value once, as the CSV reader and the coder would.
+  // Read and check each distinct value once, as the CSV reader and the coder would, then pack
+  // what the row loop reads of it; a column at a time, on the scoring threads, since columns
+  // of many values (every combination of a multi answer's options) take a while.
   std::vector<PreparedColumn> columns;
+  std::size_t distinct = 0;
   for (const auto& col : table.columns) {
     const auto item = index.item_by_name.find(col.name);
     const auto scenario = item ? std::nullopt : index.scenario_by_name.find(col.name);
     if (!item && !scenario) continue;
-    PreparedColumn p{&col, scenario.has_value(), item ? *item : *scenario, {}, {}};
+    columns.push_back(PreparedColumn{&col, scenario.has_value(), item ? *item : *scenario, {}, {}});
+    distinct += col.values.size();
+  }
+  auto prepare = [&](PreparedColumn& p) {
+    const ColumnarSurveys::Column& col = *p.column;
     p.cells.resize(col.values.size());
     for (std::size_t v = 0; v < col.values.size(); ++v) {
       Cell& cell = p.cells[v];
-      if (scenario) {
+      if (p.scenario) {
         if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
           cell.unreadable = std::move(*bad);
         } else if (cell.level < 0 || cell.level > top_level) {
@@ -162,8 +171,38 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     for (Cell& cell : p.cells) {
       cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
       p.all_clean = p.all_clean && cell.clean && cell.note.empty();
+      if (p.scenario || !cell.clean) continue;
+      // The points of the options selected, summed into the row's dimension by a gather.
+      for (std::uint32_t mask = cell.mask; mask; mask &= mask - 1)
+        cell.points += index.items[p.index]
+                           ->options[static_cast<std::size_t>(std::countr_zero(mask))]
+                           .points.thousandths();
     }
-    columns.push_back(std::move(p));
+    p.packed.reserve(p.cells.size() + 1);
+    p.packed.push_back({0, PreparedColumn::kBad, 0});
+    if (p.scenario) p.levels.push_back(-1);
+    for (const Cell& cell : p.cells) {
+      const auto flags =
+          static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
+                                    (cell.note.empty() ? 0 : PreparedColumn::kNoted));
+      p.packed.push_back(
+          {p.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, cell.points});
+      // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
+      if (p.scenario) p.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
+    }
+  };
+  {
+    // Threads only for values enough to pay for them.
+    const std::size_t workers =
+        std::min({detail::thread_count(threads), columns.size(), distinct / 4096 + 1});
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t k; (k = next++) < columns.size();) prepare(columns[k]);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
   }
 
   // When every item and scenario has exactly one column, a row whose cells are all clean codes
@@ -201,30 +240,6 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
 
   std::vector<std::size_t> item_dim(items);
   for (std::size_t i = 0; i < items; ++i) item_dim[i] = sub_dim[item_sub[i]];
-  for (auto& col : columns) {
-    if (col.scenario) continue;
-    for (Cell& cell : col.cells) {
-      if (!cell.clean) continue;
-      for (std::uint32_t mask = cell.mask; mask; mask &= mask - 1)
-        cell.points += index.items[col.index]
-                           ->options[static_cast<std::size_t>(std::countr_zero(mask))]
-                           .points.thousandths();
-    }
-  }
-  for (auto& col : columns) {
-    col.packed.push_back({0, PreparedColumn::kBad, 0});
-    if (col.scenario) col.levels.push_back(-1);
-    for (const Cell& cell : col.cells) {
-      const auto flags =
-          static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
-                                    (cell.note.empty() ? 0 : PreparedColumn::kNoted));
-      col.packed.push_back(
-          {col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, cell.points});
-      // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
-      if (col.scenario)
-        col.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
-    }
-  }
   // With fewer than 256 scenarios, a tile's counts of scenarios at each level or above (and of
   // constraint scenarios among them) are bytes, added along the tile a column at a time, and the
   // level of a row is a few comparisons with the rule's minimums.
