@@ -1,10 +1,13 @@
 #include "smedx/columnar.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <mutex>
 #include <optional>
 #include <span>
+#include <thread>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -42,6 +45,9 @@ struct PreparedColumn {
     std::int64_t points = 0;
   };
   std::vector<Packed> packed;  // entry 0: a missing cell; entry v + 1: distinct value v
+  bool all_clean = false;      // every distinct value is clean, without a note
+  // Scenario columns: the level of each entry of `packed`, -1 for a cell that is not clean.
+  std::vector<std::int8_t> levels;
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -101,6 +107,15 @@ struct Leaf {
   }
 };
 
+// Whether any of n codes is negative (missing): one pass that the compiler vectorises.
+template <typename T>
+bool any_missing(const T* __restrict codes, std::size_t n) noexcept {
+  using U = std::make_unsigned_t<T>;
+  U any = 0;
+  for (std::size_t j = 0; j < n; ++j) any |= static_cast<U>(codes[j]);
+  return (any >> (8 * sizeof(T) - 1)) != 0;
+}
+
 }  // namespace
 
 ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
@@ -110,17 +125,24 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   const std::size_t rows = table.rows;
   const int top_level = rules.level_rule.top_level();
 
-  // Read and check each distinct value once, as the CSV reader and the coder would.
+  // Read and check each distinct value once, as the CSV reader and the coder would, then pack
+  // what the row loop reads of it; a column at a time, on the scoring threads, since columns
+  // of many values (every combination of a multi answer's options) take a while.
   std::vector<PreparedColumn> columns;
+  std::size_t distinct = 0;
   for (const auto& col : table.columns) {
     const auto item = index.item_by_name.find(col.name);
     const auto scenario = item ? std::nullopt : index.scenario_by_name.find(col.name);
     if (!item && !scenario) continue;
-    PreparedColumn p{&col, scenario.has_value(), item ? *item : *scenario, {}, {}};
+    columns.push_back(PreparedColumn{&col, scenario.has_value(), item ? *item : *scenario, {}, {}});
+    distinct += col.values.size();
+  }
+  auto prepare = [&](PreparedColumn& p) {
+    const ColumnarSurveys::Column& col = *p.column;
     p.cells.resize(col.values.size());
     for (std::size_t v = 0; v < col.values.size(); ++v) {
       Cell& cell = p.cells[v];
-      if (scenario) {
+      if (p.scenario) {
         if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
           cell.unreadable = std::move(*bad);
         } else if (cell.level < 0 || cell.level > top_level) {
@@ -145,9 +167,42 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     }
     // A cell read with a note is clean: its row is scored the fast way, which adds the note to
     // the row's warnings as the coder would.
-    for (Cell& cell : p.cells)
+    p.all_clean = true;
+    for (Cell& cell : p.cells) {
       cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
-    columns.push_back(std::move(p));
+      p.all_clean = p.all_clean && cell.clean && cell.note.empty();
+      if (p.scenario || !cell.clean) continue;
+      // The points of the options selected, summed into the row's dimension by a gather.
+      for (std::uint32_t mask = cell.mask; mask; mask &= mask - 1)
+        cell.points += index.items[p.index]
+                           ->options[static_cast<std::size_t>(std::countr_zero(mask))]
+                           .points.thousandths();
+    }
+    p.packed.reserve(p.cells.size() + 1);
+    p.packed.push_back({0, PreparedColumn::kBad, 0});
+    if (p.scenario) p.levels.push_back(-1);
+    for (const Cell& cell : p.cells) {
+      const auto flags =
+          static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
+                                    (cell.note.empty() ? 0 : PreparedColumn::kNoted));
+      p.packed.push_back(
+          {p.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, cell.points});
+      // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
+      if (p.scenario) p.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
+    }
+  };
+  {
+    // Threads only for values enough to pay for them.
+    const std::size_t workers =
+        std::min({detail::thread_count(threads), columns.size(), distinct / 4096 + 1});
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t k; (k = next++) < columns.size();) prepare(columns[k]);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
   }
 
   // When every item and scenario has exactly one column, a row whose cells are all clean codes
@@ -176,44 +231,25 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   const std::size_t top = static_cast<std::size_t>(top_level);
 
   ColumnarScores out;
-  out.total.assign(rows, 0);
-  out.dim_points.assign(rows * dims, 0);
-  out.level.assign(rows, 0);
-  out.scenario_levels.assign(rows * scenarios, 0);
+  // Not zeroed: each slice writes every row of its own, and the pages are first touched by the
+  // thread that scores them.
+  out.total.resize(rows);
+  out.dim_points.resize(rows * dims);
+  out.level.resize(rows);
+  out.scenario_levels.resize(rows * scenarios);
 
   std::vector<std::size_t> item_dim(items);
   for (std::size_t i = 0; i < items; ++i) item_dim[i] = sub_dim[item_sub[i]];
-  for (auto& col : columns) {
-    if (col.scenario) continue;
-    for (Cell& cell : col.cells) {
-      if (!cell.clean) continue;
-      for (std::uint32_t mask = cell.mask; mask; mask &= mask - 1)
-        cell.points += index.items[col.index]
-                           ->options[static_cast<std::size_t>(std::countr_zero(mask))]
-                           .points.thousandths();
-    }
-  }
-  // With at most 4 levels, a scenario cell adds to its row's counts of scenarios above each
-  // level (byte l) and of constraint scenarios among them (byte 4 + l) in one addition.
-  const bool packed_counts = top <= 4 && scenarios < 256;
-  for (auto& col : columns) {
-    col.packed.push_back({0, PreparedColumn::kBad, 0});
-    for (const Cell& cell : col.cells) {
-      std::int64_t add = cell.points;
-      if (col.scenario && packed_counts && cell.clean) {
-        std::uint64_t counts = 0;
-        for (int l = 0; l < cell.level; ++l) {
-          counts += std::uint64_t{1} << (8 * l);
-          if (rules.scenarios[col.index].constraint) counts += std::uint64_t{1} << (8 * (4 + l));
-        }
-        add = static_cast<std::int64_t>(counts);
-      }
-      const auto flags =
-          static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
-                                    (cell.note.empty() ? 0 : PreparedColumn::kNoted));
-      col.packed.push_back(
-          {col.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, add});
-    }
+  // With fewer than 256 scenarios, a tile's counts of scenarios at each level or above (and of
+  // constraint scenarios among them) are bytes, added along the tile a column at a time, and the
+  // level of a row is a few comparisons with the rule's minimums.
+  const bool byte_counts = scenarios < 256;
+  std::vector<std::int64_t> min_points(top);
+  std::vector<std::int32_t> min_scenarios(top), min_constraint(top);
+  for (std::size_t l = 0; l < top; ++l) {
+    min_points[l] = rules.level_rule.levels[l].min_points.thousandths();
+    min_scenarios[l] = rules.level_rule.levels[l].min_scenarios;
+    min_constraint[l] = rules.level_rule.levels[l].min_constraint;
   }
   std::vector<std::pair<Leaf, Leaf>> leaves;  // when, then; one per rule when all are leaves
   for (const auto& rule : index.consistency) {
@@ -255,7 +291,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     // The notes of the band cells of row r read with one, in column order.
     auto notes = [&](std::size_t r) {
       for (const auto& col : columns) {
-        const std::int32_t code = col.column->codes[r];
+        const std::int64_t code = col.column->codes[r];
         if (code < 0 || col.cells[static_cast<std::size_t>(code)].note.empty()) continue;
         if (!said.empty()) said += "; ";
         said += col.cells[static_cast<std::size_t>(code)].note;
@@ -309,48 +345,70 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     std::vector<std::int64_t> pts(tile * dims);  // dimensions x tile
     std::vector<std::uint8_t> mark(tile);        // the OR of the row's cells' flags
     std::vector<std::int8_t> highest(tile);      // each row's highest scenario level
-    std::vector<std::uint64_t> counts(tile);     // packed counts of levels (packed_counts)
-    std::vector<std::uint32_t> broken(tile);     // bit k: consistency rule k fails
+    std::vector<std::uint8_t> at_tile(top * tile), con_tile(top * tile);  // byte_counts
+    std::vector<std::uint32_t> broken(tile);  // bit k: consistency rule k fails
     std::vector<std::uint8_t> when(tile), then(tile);
     for (std::size_t t0 = begin; t0 < end; t0 += tile) {
       const std::size_t m = std::min(end - t0, tile);
       std::fill_n(mark.begin(), m, complete ? 0 : PreparedColumn::kBad);
       std::fill_n(pts.begin(), tile * dims, 0);
       std::fill_n(highest.begin(), m, 0);
-      std::fill_n(counts.begin(), m, 0);
+      std::fill(at_tile.begin(), at_tile.end(), 0);
+      std::fill(con_tile.begin(), con_tile.end(), 0);
       std::fill_n(broken.begin(), m, 0);
       if (table.has_id)
         for (std::size_t j = 0; j < m; ++j)
           if (!table.has_id[t0 + j]) mark[j] = PreparedColumn::kBad;
       for (const auto& col : columns) {
-        const std::int32_t* __restrict codes = col.column->codes + t0;
-        // Entry 0 is a missing cell: codes are shifted by one, so no cell needs a branch.
-        const PreparedColumn::Packed* __restrict cells = col.packed.data() + 1;
-        const std::size_t at_item = col.index, d = col.scenario ? 0 : item_dim[col.index];
-        std::uint8_t* __restrict marks = mark.data();
-        if (col.scenario) {
-          std::int8_t* __restrict rated = &lev[at_item * tile];
-          std::uint64_t* __restrict count = counts.data();
-          for (std::size_t j = 0; j < m; ++j) {
-            const PreparedColumn::Packed& cell = cells[codes[j]];
-            rated[j] = static_cast<std::int8_t>(cell.value);
-            count[j] += static_cast<std::uint64_t>(cell.points);
-            marks[j] |= cell.flags;
+        // Codes of their own width (a categorical's bytes, whole numbers), read in place.
+        col.column->codes.visit([&](const auto* column_codes) {
+          const auto* __restrict codes = column_codes + t0;
+          // Entry 0 is a missing cell: codes are shifted by one, so no cell needs a branch.
+          const PreparedColumn::Packed* __restrict cells = col.packed.data() + 1;
+          const std::size_t at_item = col.index, d = col.scenario ? 0 : item_dim[col.index];
+          std::uint8_t* __restrict marks = mark.data();
+          if (col.scenario) {
+            // The levels, -1 for a cell that is not clean; then, along the tile, the row marks
+            // and counts from them, a byte a row.
+            const std::int8_t* __restrict level_of = col.levels.data() + 1;
+            std::int8_t* __restrict rated = &lev[at_item * tile];
+            for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
+            for (std::size_t j = 0; j < m; ++j)
+              marks[j] |= static_cast<std::uint8_t>(rated[j] < 0 ? PreparedColumn::kBad : 0);
+            if (byte_counts) {
+              const bool constrains = constraint[at_item] != 0;
+              for (std::size_t l = 0; l < top; ++l) {
+                const auto above = static_cast<std::int8_t>(l + 1);
+                std::uint8_t* __restrict at_least = &at_tile[l * tile];
+                for (std::size_t j = 0; j < m; ++j) at_least[j] += rated[j] >= above ? 1 : 0;
+                if (!constrains) continue;
+                std::uint8_t* __restrict con_least = &con_tile[l * tile];
+                for (std::size_t j = 0; j < m; ++j) con_least[j] += rated[j] >= above ? 1 : 0;
+              }
+            }
+            if (need_highest) {
+              std::int8_t* __restrict high = highest.data();
+              for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
+            }
+          } else {
+            std::uint32_t* __restrict answers = &sel[at_item * tile];
+            std::int64_t* __restrict points = &pts[d * tile];
+            if (col.all_clean && !any_missing(codes, m)) {  // nothing to mark
+              for (std::size_t j = 0; j < m; ++j) {
+                const PreparedColumn::Packed& cell = cells[codes[j]];
+                answers[j] = cell.value;
+                points[j] += cell.points;
+              }
+              return;
+            }
+            for (std::size_t j = 0; j < m; ++j) {
+              const PreparedColumn::Packed& cell = cells[codes[j]];
+              answers[j] = cell.value;
+              points[j] += cell.points;
+              marks[j] |= cell.flags;
+            }
           }
-          if (need_highest) {
-            std::int8_t* __restrict high = highest.data();
-            for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
-          }
-        } else {
-          std::uint32_t* __restrict answers = &sel[at_item * tile];
-          std::int64_t* __restrict points = &pts[d * tile];
-          for (std::size_t j = 0; j < m; ++j) {
-            const PreparedColumn::Packed& cell = cells[codes[j]];
-            answers[j] = cell.value;
-            points[j] += cell.points;
-            marks[j] |= cell.flags;
-          }
-        }
+        });
       }
       if (flat_rules) {
         for (std::size_t k = 0; k < leaves.size(); ++k) {
@@ -366,6 +424,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       // The tile's scores and levels go out whole; rows that turn out otherwise overwrite them.
       for (std::size_t k = 0; k < scenarios; ++k)
         std::copy_n(&lev[k * tile], m, &out.scenario_levels[k * rows + t0]);
+      std::fill_n(&out.total[t0], m, 0);
+      std::fill_n(&out.level[t0], m, 0);
       for (std::size_t d = 0; d < dims; ++d) {
         std::copy_n(&pts[d * tile], m, &out.dim_points[d * rows + t0]);
         for (std::size_t j = 0; j < m; ++j) out.total[t0 + j] += pts[d * tile + j];
@@ -396,16 +456,20 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             say(r);
           }
           const std::int64_t total = out.total[r];
-          if (!packed_counts) {
+          if (!byte_counts) {
             for (std::size_t k = 0; k < scenarios; ++k) row_levels[k] = lev[k * tile + j];
             rank(r, total, row_levels.data());
             continue;
           }
+          // As detail::level_for: the highest level whose three minimums are met.
+          std::int32_t level = 0;
           for (std::size_t l = 0; l < top; ++l) {
-            at[l] = static_cast<std::int32_t>((counts[j] >> (8 * l)) & 0xff);
-            con[l] = static_cast<std::int32_t>((counts[j] >> (8 * (4 + l))) & 0xff);
+            const bool met = (total >= min_points[l]) &
+                             (at_tile[l * tile + j] >= min_scenarios[l]) &
+                             (con_tile[l * tile + j] >= min_constraint[l]);
+            level = met ? static_cast<std::int32_t>(l + 1) : level;
           }
-          out.level[r] = detail::level_for(rules.level_rule, total, at.data(), con.data());
+          out.level[r] = level;
           continue;
         }
         if (clean) {  // the same, with the coder's check of the consistency rules
@@ -441,7 +505,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         // Any other row goes through the survey coder, for its exact messages.
         first_unreadable.clear();
         for (const auto& col : columns) {
-          const std::int32_t code = col.column->codes[r];
+          const std::int64_t code = col.column->codes[r];
           if (code >= 0 && !col.cells[static_cast<std::size_t>(code)].unreadable.empty()) {
             first_unreadable = col.cells[static_cast<std::size_t>(code)].unreadable;
             break;
@@ -457,7 +521,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           detail::SurveyCoder coder(index, missing, c, where);
           coder.enterprise_id(table.has_id && !table.has_id[r] ? "" : "-");
           for (const auto& col : columns) {
-            const std::int32_t code = col.column->codes[r];
+            const std::int64_t code = col.column->codes[r];
             if (code < 0) continue;
             const Cell& cell = col.cells[static_cast<std::size_t>(code)];
             if (col.scenario) {

@@ -178,4 +178,40 @@ TEST_SUITE("columnar") {
     }
     CHECK(both > 0);  // some row holds the note and a rule's message
   }
+
+  TEST_CASE("columnar.codes of 1, 2 and 8 bytes score as codes of 4") {
+    // A categorical's own codes and small whole numbers are read in place, whatever their width.
+    std::string csv = read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv");
+    const std::string header = csv.substr(0, csv.find('\n') + 1);
+    std::string bad = csv.substr(header.size());
+    bad = bad.substr(0, bad.find('\n'));
+    bad.replace(bad.find(",B|C|D|E,"), 9, ",,");  // a missing answer: code -1
+    auto f = factorize(csv + bad + "\n");
+    const auto want = smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1);
+    auto same = [&](const smedx::ColumnarScores& got) {
+      CHECK(got.errors.at(f.table.rows - 1) == want.errors.at(f.table.rows - 1));
+      CHECK(got.errors.at(f.table.rows - 1) == "missing answers for items: F1 network");
+      for (std::size_t r = 0; r < f.table.rows; ++r) {
+        CAPTURE(r);
+        CHECK(got.level[r] == want.level[r]);
+        CHECK(got.total[r] == want.total[r]);
+      }
+      CHECK(got.scenario_levels == want.scenario_levels);
+      CHECK(got.dim_points == want.dim_points);
+    };
+    std::vector<std::vector<std::int8_t>> bytes;
+    std::vector<std::vector<std::int16_t>> shorts;
+    std::vector<std::vector<std::int64_t>> longs;
+    for (const auto& codes : f.codes) {
+      bytes.emplace_back(codes.begin(), codes.end());
+      shorts.emplace_back(codes.begin(), codes.end());
+      longs.emplace_back(codes.begin(), codes.end());
+    }
+    for (std::size_t c = 0; c < f.codes.size(); ++c) f.table.columns[c].codes = bytes[c].data();
+    same(smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1));
+    for (std::size_t c = 0; c < f.codes.size(); ++c) f.table.columns[c].codes = shorts[c].data();
+    same(smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 2));
+    for (std::size_t c = 0; c < f.codes.size(); ++c) f.table.columns[c].codes = longs[c].data();
+    same(smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1));
+  }
 }

@@ -12,12 +12,15 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "arrow_c.h"
 #include "bindings.h"
+#include "parallel.h"
 #include "smedx/columnar.h"
 #include "smedx/columns.h"
 
@@ -28,35 +31,16 @@ namespace smedx::python {
 namespace {
 
 // A numpy array that owns (moves in) a vector, so results cross into Python without a copy.
-template <typename T>
-py::array_t<T> to_numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
-  auto* owned = new std::vector<T>(std::move(v));
-  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+template <typename T, typename A>
+py::array_t<T> to_numpy(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
+  auto* owned = new std::vector<T, A>(std::move(v));
+  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
   return py::array_t<T>(shape, owned->data(), free);
 }
 
-// An allocator that leaves new elements uninitialised: a column's codes (4 bytes a row, tens of
-// columns) are all written by the reader, so zeroing them first is a pass over memory for
-// nothing.
-template <typename T>
-struct Uninitialised : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = Uninitialised<U>;
-  };
-  Uninitialised() = default;
-  template <typename U>
-  Uninitialised(const Uninitialised<U>&) noexcept {}
-  template <typename U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-using Codes = std::vector<std::int32_t, Uninitialised<std::int32_t>>;
+// A column's codes (4 bytes a row, tens of columns) are all written by the reader: not zeroed
+// first.
+using Codes = ScoreColumn<std::int32_t>;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -116,6 +100,15 @@ class Factorizer {
   }
   std::vector<std::string> values() const { return {values_.begin(), values_.end()}; }
   bool presence() const { return presence_; }
+
+  // Whole numbers 0 .. count - 1 as values 0 .. count - 1, in a factorizer that has none yet:
+  // then each number is its own code. False when it has values or is for presence.
+  bool own_codes(std::size_t count) {
+    if (presence_ || !values_.empty()) return false;
+    for (std::size_t k = 0; k < count; ++k)
+      if (code(std::to_string(k)) != static_cast<std::int32_t>(k)) return false;  // never
+    return true;
+  }
 
  private:
   static bool is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -289,6 +282,54 @@ void code_ints(const T* v, std::size_t n, Valid valid, bool all_valid, Factorize
     auto [it, fresh] = seen.emplace(v[i], 0);
     if (fresh) it->second = f.code(std::to_string(v[i]));
     out[i] = it->second;
+  }
+}
+
+// Whole numbers that can be their own codes, read in place rather than coded (scenario levels,
+// small percentages): every one in [0, 128), and no more possible values than rows, since each
+// possible value's text is read once, seen or not. Returns how many values there may be (the
+// highest + 1), or 0 when they cannot. One pass that the compiler vectorises: a value's bits are
+// all among the OR of every value's, and a negative one sets the top bit.
+template <typename T>
+std::size_t own_code_count(const T* v, std::size_t n) {
+  using U = std::make_unsigned_t<T>;
+  U any = 0;
+  for (std::size_t i = 0; i < n; ++i) any |= static_cast<U>(v[i]);
+  const std::size_t count = static_cast<std::size_t>(any) + 1;
+  return any < 128 && count <= n ? count : 0;
+}
+
+// Whole numbers of `own_code_count` as codes: values below 128 read the same as signed.
+template <typename T>
+ColumnCodes as_codes(const T* v) {
+  return ColumnCodes(reinterpret_cast<const std::make_signed_t<T>*>(v));
+}
+
+// f(data) with a numpy array of whole numbers as a pointer of its type; false for other types.
+template <typename Signed, typename F>
+bool with_ints_of(char kind, const void* data, F& f) {
+  if (kind == 'i') {
+    f(static_cast<const Signed*>(data));
+  } else {
+    f(static_cast<const std::make_unsigned_t<Signed>*>(data));
+  }
+  return true;
+}
+template <typename F>
+bool with_int_array(const py::array& a, F&& f) {
+  const char kind = a.dtype().kind();
+  if (kind != 'i' && kind != 'u') return false;
+  switch (a.itemsize()) {
+    case 1:
+      return with_ints_of<std::int8_t>(kind, a.data(), f);
+    case 2:
+      return with_ints_of<std::int16_t>(kind, a.data(), f);
+    case 4:
+      return with_ints_of<std::int32_t>(kind, a.data(), f);
+    case 8:
+      return with_ints_of<std::int64_t>(kind, a.data(), f);
+    default:
+      return false;
   }
 }
 
@@ -495,11 +536,16 @@ class ArrowStream {
   ArrowStream(const ArrowStream&) = delete;
   ArrowStream& operator=(const ArrowStream&) = delete;
   ~ArrowStream() {
+    for (ArrowArray& chunk : chunks_)
+      if (chunk.release) chunk.release(&chunk);
     if (stream_.release) stream_.release(&stream_);
   }
 
-  // Codes every value of the stream into `codes`, which has one slot per row.
-  std::optional<std::string> code(Factorizer& f, Codes& codes) {
+  // Codes every value of the stream into `codes`, which has one slot per row; or, for a stream
+  // of one chunk whose values can be their own codes (whole numbers, a dictionary's indices),
+  // sets `in_place` to them, valid while this stream lives.
+  std::optional<std::string> code(Factorizer& f, Codes& codes,
+                                  std::optional<ColumnCodes>& in_place) {
     ArrowSchema schema{};
     if (stream_.get_schema(&stream_, &schema)) return last_error();
     struct SchemaGuard {
@@ -509,21 +555,21 @@ class ArrowStream {
       }
     } schema_guard{schema};
     std::size_t at = 0;
-    for (;;) {
+    for (;;) {  // the chunks stay until this stream goes: one may be read in place
       ArrowArray chunk{};
       if (stream_.get_next(&stream_, &chunk)) return last_error();
       if (!chunk.release) break;  // the end of the stream
-      struct ArrayGuard {
-        ArrowArray& a;
-        ~ArrayGuard() { a.release(&a); }
-      } chunk_guard{chunk};
-      const auto n = static_cast<std::size_t>(chunk.length);
-      if (at + n > codes.size()) return fmt::format("has more than {} values", codes.size());
-      if (auto bad = code_arrow(schema, chunk, f, codes.data() + at))
-        return "holds " + *bad + ", not survey cells";
-      at += n;
+      chunks_.push_back(chunk);
+      at += static_cast<std::size_t>(chunk.length);
     }
     if (at != codes.size()) return fmt::format("has {} values for {} rows", at, codes.size());
+    if (chunks_.size() == 1 && (in_place = own_codes(schema, chunks_[0], f))) return std::nullopt;
+    at = 0;
+    for (const ArrowArray& chunk : chunks_) {
+      if (auto bad = code_arrow(schema, chunk, f, codes.data() + at))
+        return "holds " + *bad + ", not survey cells";
+      at += static_cast<std::size_t>(chunk.length);
+    }
     return std::nullopt;
   }
 
@@ -532,7 +578,39 @@ class ArrowStream {
     const char* e = stream_.get_last_error ? stream_.get_last_error(&stream_) : nullptr;
     return fmt::format("could not be read from Arrow: {}", e ? e : "unknown error");
   }
+  // The values of `a` as codes where they are: whole numbers that can be their own codes, or the
+  // indices of a dictionary whose values have codes 0, 1, 2, ... in order; no nulls either way.
+  static std::optional<ColumnCodes> own_codes(const ArrowSchema& s, const ArrowArray& a,
+                                              Factorizer& f) {
+    if (f.presence() || (a.null_count != 0 && a.buffers[0])) return std::nullopt;
+    const auto n = static_cast<std::size_t>(a.length);
+    std::optional<ColumnCodes> out;
+    if (!s.dictionary) {
+      with_int_type(s.format, [&](auto type) {
+        using T = decltype(type);
+        const T* v = static_cast<const T*>(a.buffers[1]) + a.offset;
+        if (const std::size_t count = own_code_count(v, n); count && f.own_codes(count))
+          out = as_codes(v);
+      });
+      return out;
+    }
+    if (!a.dictionary) return std::nullopt;
+    std::vector<std::int32_t> dict(static_cast<std::size_t>(a.dictionary->length));
+    if (code_arrow(*s.dictionary, *a.dictionary, f, dict.data())) return std::nullopt;
+    for (std::size_t k = 0; k < dict.size(); ++k)
+      if (dict[k] != static_cast<std::int32_t>(k)) return std::nullopt;
+    with_int_type(s.format, [&](auto type) {
+      using T = decltype(type);
+      // Unsigned indices read the same as signed ones below the signed type's limit.
+      if (dict.size() <=
+          static_cast<std::size_t>(std::numeric_limits<std::make_signed_t<T>>::max()))
+        out = as_codes(static_cast<const T*>(a.buffers[1]) + a.offset);
+    });
+    return out;
+  }
+
   ArrowArrayStream stream_{};
+  std::vector<ArrowArray> chunks_;
 };
 
 // --- numpy ----------------------------------------------------------------------------------
@@ -644,16 +722,17 @@ void code_numpy(const py::array& array, Factorizer& f, Codes& codes) {
 }
 
 // One input column on its way to codes. Arrow streams, categoricals and numbers are read
-// later, with the GIL released; object columns are read when taken.
+// later, with the GIL released; object columns are read when taken. A categorical's own codes
+// and whole numbers that can be their own codes are not copied: they are read in place.
 struct Source {
   std::string name;
-  std::unique_ptr<ArrowStream> arrow;
-  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> categorical;
-  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> integers;
+  std::unique_ptr<ArrowStream> arrow;    // kept while the codes are read: they may be its own
+  std::optional<py::array> categorical;  // a categorical's codes (signed, of any width)
+  std::optional<py::array> integers;     // whole numbers (of any width)
   py::array_t<double, py::array::c_style | py::array::forcecast> floats;
   Codes category_codes;  // the code of each category
   Codes codes;
-  bool direct = false;  // the categorical's codes are the column's codes
+  std::optional<ColumnCodes> in_place;  // the column's codes where they are
   std::unique_ptr<Factorizer> factorizer;
   std::string problem;
 
@@ -663,23 +742,32 @@ struct Source {
       arrow = std::make_unique<ArrowStream>(py::reinterpret_borrow<py::capsule>(cells));
     } else if (py::isinstance<py::tuple>(cells)) {  // (codes, categories)
       auto pair = py::reinterpret_borrow<py::tuple>(cells);
-      categorical = pair[0].cast<decltype(categorical)>();
+      categorical = contiguous(pair[0]);
+      if (categorical->dtype().kind() != 'i')
+        categorical =
+            categorical
+                ->cast<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>>();
       auto categories = pair[1].cast<py::array>();
       category_codes.resize(static_cast<std::size_t>(categories.size()));
       code_numpy(categories, *factorizer, category_codes);
-      check_size(static_cast<std::size_t>(categorical.size()));
+      check_size(static_cast<std::size_t>(categorical->size()));
     } else {
       auto array = cells.cast<py::array>();
       check_size(static_cast<std::size_t>(array.size()));
       const char kind = array.dtype().kind();
       if (kind == 'i' || kind == 'u') {  // numbers are read later, without the GIL
-        integers = array.cast<decltype(integers)>();
+        integers = contiguous(array);
       } else if (kind == 'f') {
         floats = array.cast<decltype(floats)>();
       } else {
         code_numpy(array, *factorizer, codes);
       }
     }
+  }
+  static py::array contiguous(const py::handle& a) {
+    auto out = py::array::ensure(a, py::array::c_style);
+    if (!out) throw py::error_already_set();
+    return out;
   }
   void check_size(std::size_t n) const {
     if (n != codes.size())
@@ -695,31 +783,40 @@ struct Source {
     }
   }
   void read() {
+    const std::size_t n = codes.size();
     if (arrow) {
-      if (auto bad = arrow->code(*factorizer, codes))
+      if (auto bad = arrow->code(*factorizer, codes, in_place))
         problem = fmt::format("column '{}' {}", name, *bad);
-      arrow.reset();
-    } else if (integers.size()) {
-      code_ints(
-          integers.data(), codes.size(), [](std::size_t) { return true; }, true, *factorizer,
-          codes.data());
+    } else if (integers) {
+      with_int_array(*integers, [&](const auto* v) {
+        if (const std::size_t count = own_code_count(v, n); count && factorizer->own_codes(count))
+          in_place = as_codes(v);
+        else
+          code_ints(
+              v, n, [](std::size_t) { return true; }, true, *factorizer, codes.data());
+      });
     } else if (floats.size()) {
-      for (std::size_t i = 0; i < codes.size(); ++i)
-        codes[i] = factorizer->number(floats.data()[i]);
-    } else if (categorical.size()) {
+      for (std::size_t i = 0; i < n; ++i) codes[i] = factorizer->number(floats.data()[i]);
+    } else if (categorical) {
       // Categories that are distinct texts, none blank, get codes 0, 1, 2, ... in order: then
       // the categorical's own codes (-1 for missing) are the column's, read where they are.
-      direct = true;
+      bool direct = true;
       for (std::size_t k = 0; k < category_codes.size(); ++k)
         direct = direct && category_codes[k] == static_cast<std::int32_t>(k);
-      if (direct) return;
-      const std::int32_t* c = categorical.data();
-      for (std::size_t i = 0; i < codes.size(); ++i)
-        codes[i] = c[i] < 0 ? -1 : category_codes[static_cast<std::size_t>(c[i])];
+      with_int_array(*categorical, [&](const auto* c) {
+        if constexpr (std::is_signed_v<std::remove_cv_t<std::remove_pointer_t<decltype(c)>>>) {
+          if (direct) {
+            in_place = ColumnCodes(c);
+            return;
+          }
+        }
+        for (std::size_t i = 0; i < n; ++i)
+          codes[i] = c[i] < 0 ? -1 : category_codes[static_cast<std::size_t>(c[i])];
+      });
     }
   }
-  // The column's codes: its own, or the categorical's when they say the same.
-  const std::int32_t* data() const { return direct ? categorical.data() : codes.data(); }
+  // The column's codes: its own, or the ones made for it.
+  ColumnCodes data() const { return in_place ? *in_place : ColumnCodes(codes.data()); }
 };
 
 // A numpy object array of `rows` cells: the rows' texts, None elsewhere.
@@ -773,7 +870,13 @@ void bind_columnar(py::module_& m) {
         for (const auto& [name, cells] : columns)
           sources.push_back(std::make_unique<Source>(name, cells, rows, false));
 
+        const auto& r = engine.rules();
+        const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
         ColumnarScores scores;
+        // What goes out, each written whole below: no zeroing first.
+        ScoreColumn<std::int8_t> level;
+        ScoreColumn<double> points;
+        std::vector<std::uint8_t> failed;
         {
           py::gil_scoped_release release;
           // A column a thread: columns are many and alike, so no thread waits long on another.
@@ -796,29 +899,36 @@ void bind_columnar(py::module_& m) {
               table.columns.push_back(
                   {sources[k]->name, sources[k]->data(), sources[k]->factorizer->values()});
             std::vector<std::uint8_t> has_id(rows);
-            const std::int32_t* ids = sources[0]->data();
-            for (std::size_t r = 0; r < rows; ++r) has_id[r] = ids[r] >= 0;
+            sources[0]->data().visit([&](const auto* ids) {
+              for (std::size_t r = 0; r < rows; ++r) has_id[r] = ids[r] >= 0;
+            });
             table.has_id = has_id.data();
             table.warnings = warnings;
             scores = score_columns(engine, table, policy, threads);
+            // The exact thousandths become floats on the same threads, a slice of rows each.
+            level.resize(rows);
+            points.resize(rows * (dims + 1));
+            detail::parallel_slices(
+                rows, std::min(detail::thread_count(threads), (rows + 65535) / 65536),
+                [&](std::size_t begin, std::size_t end) {
+                  for (std::size_t i = begin; i < end; ++i)
+                    level[i] = static_cast<std::int8_t>(scores.level[i]);
+                  for (std::size_t i = begin; i < end; ++i)
+                    points[i] = static_cast<double>(scores.total[i]) / 1000.0;
+                  for (std::size_t d = 0; d < dims; ++d)
+                    for (std::size_t i = begin; i < end; ++i)
+                      points[(d + 1) * rows + i] =
+                          static_cast<double>(scores.dim_points[d * rows + i]) / 1000.0;
+                });
+            failed.assign(rows, 0);
+            for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
           }
         }
         for (const auto& s : sources)
           if (!s->problem.empty()) throw py::type_error(s->problem);
 
         // The engine's columns are already contiguous: the scenario levels move into numpy as
-        // they are, and the exact thousandths become floats in one pass.
-        const auto& r = engine.rules();
-        const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
-        std::vector<std::int8_t> level(rows);
-        std::vector<double> points(rows * (dims + 1));
-        std::vector<std::uint8_t> failed(rows);
-        for (std::size_t i = 0; i < rows; ++i) level[i] = static_cast<std::int8_t>(scores.level[i]);
-        for (std::size_t i = 0; i < rows; ++i)
-          points[i] = static_cast<double>(scores.total[i]) / 1000.0;
-        for (std::size_t i = 0; i < rows * dims; ++i)
-          points[rows + i] = static_cast<double>(scores.dim_points[i]) / 1000.0;
-        for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
+        // they are.
         const auto n = static_cast<py::ssize_t>(rows);
         py::dict out;
         out["level"] = to_numpy(std::move(level), {n});

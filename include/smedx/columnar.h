@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,11 +16,46 @@
 
 namespace smedx {
 
+// A column's codes, one a row, read where they are: signed integers of 1, 2, 4 or 8 bytes (a
+// categorical's own codes, or small whole numbers that are their own codes, need no copy into a
+// wider type). Each code is -1 (missing: an empty cell) or an index into the column's values.
+class ColumnCodes {
+ public:
+  ColumnCodes() = default;
+  ColumnCodes(const std::int8_t* codes) noexcept : data_(codes), bytes_(1) {}
+  ColumnCodes(const std::int16_t* codes) noexcept : data_(codes), bytes_(2) {}
+  ColumnCodes(const std::int32_t* codes) noexcept : data_(codes), bytes_(4) {}
+  ColumnCodes(const std::int64_t* codes) noexcept : data_(codes), bytes_(8) {}
+
+  // f(codes) with the codes as a pointer of their own type.
+  template <typename F>
+  decltype(auto) visit(F&& f) const {
+    switch (bytes_) {
+      case 1:
+        return f(static_cast<const std::int8_t*>(data_));
+      case 2:
+        return f(static_cast<const std::int16_t*>(data_));
+      case 8:
+        return f(static_cast<const std::int64_t*>(data_));
+      default:
+        return f(static_cast<const std::int32_t*>(data_));
+    }
+  }
+
+  std::int64_t operator[](std::size_t row) const noexcept {
+    return visit([row](const auto* codes) { return static_cast<std::int64_t>(codes[row]); });
+  }
+
+ private:
+  const void* data_ = nullptr;
+  int bytes_ = 4;
+};
+
 struct ColumnarSurveys {
   struct Column {
-    std::string name;                     // an item or scenario id or code
-    const std::int32_t* codes = nullptr;  // one per row; -1 = missing (an empty cell)
-    std::vector<std::string> values;      // the distinct cell texts codes point into
+    std::string name;                 // an item or scenario id or code
+    ColumnCodes codes;                // one per row
+    std::vector<std::string> values;  // the distinct cell texts codes point into
   };
   std::size_t rows = 0;
   std::vector<Column> columns;           // columns that are neither items nor scenarios are ignored
@@ -33,14 +70,41 @@ struct RowTexts {
   std::string_view at(std::size_t row) const noexcept;
 };
 
+namespace detail {
+// An allocator that leaves new elements uninitialised: a column that is written whole (by the
+// threads that score its rows) is not zeroed first, a pass over memory for nothing.
+template <typename T>
+struct Uninitialised : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = Uninitialised<U>;
+  };
+  Uninitialised() = default;
+  template <typename U>
+  Uninitialised(const Uninitialised<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+}  // namespace detail
+
+// A column of results, one value a row (or a block of rows a dimension or scenario).
+template <typename T>
+using ScoreColumn = std::vector<T, detail::Uninitialised<T>>;
+
 // What a data frame's rows come out with: the columns of the CSV output of `smedx score`, each
 // contiguous (column-major), so that they become data frame columns without a transpose.
 // Rows with errors hold zeros.
 struct ColumnarScores {
-  std::vector<std::int64_t> total;           // rows, thousandths
-  std::vector<std::int64_t> dim_points;      // dimensions x rows, thousandths
-  std::vector<std::int32_t> level;           // rows
-  std::vector<std::int8_t> scenario_levels;  // scenarios x rows, rule-set order
+  ScoreColumn<std::int64_t> total;           // rows, thousandths
+  ScoreColumn<std::int64_t> dim_points;      // dimensions x rows, thousandths
+  ScoreColumn<std::int32_t> level;           // rows
+  ScoreColumn<std::int8_t> scenario_levels;  // scenarios x rows, rule-set order
   RowTexts errors;                           // the first error of each row that has one
   RowTexts warnings;                         // warning messages of a row joined with "; "
 };
