@@ -144,7 +144,8 @@ class SurveyCoder {
   const RuleIndex& index_;
   MissingPolicy missing_;
   CodedSurvey& out_;
-  const Location& where_;  // the caller's, alive while the survey is coded (a copy allocated)
+  const Location& where_;  // the caller's, alive while the survey is coded (a copy of its
+                           // file name allocated a survey)
   // Which key answered each item and rated each scenario, for "answered twice" messages (views
   // into the reader's text, alive while the survey is coded). thread_local buffers keep their
   // capacity from survey to survey.

@@ -18,7 +18,6 @@
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include "survey_coder.h"
@@ -86,7 +85,8 @@ class SurveyScanner {
     if (!open('"')) return false;
     const char* start = p_;
 #if defined(__SSE2__)
-    // Sixteen bytes at a time: most keys and values end within the first sixteen.
+    // Sixteen bytes at a time: most keys and values end within the first sixteen. (Elsewhere,
+    // and for the last bytes, the loop below reads a byte at a time.)
     const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
                   control = _mm_set1_epi8(0x1f);
     while (end_ - p_ >= 16) {
@@ -99,24 +99,6 @@ class SurveyScanner {
         break;
       }
       p_ += 16;
-    }
-#else
-    // Eight bytes at a time: the lowest byte flagged is the first quote, backslash or control
-    // character (the flags above it may be wrong, from borrows, and are not looked at).
-    if constexpr (std::endian::native == std::endian::little) {
-      constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-      while (end_ - p_ >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p_, 8);
-        const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-        const std::uint64_t flags = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
-                                    ((w - ones * 0x20) & ~w);
-        if (const std::uint64_t hit = flags & highs) {
-          p_ += std::countr_zero(hit) / 8;
-          break;
-        }
-        p_ += 8;
-      }
     }
 #endif
     for (;;) {
