@@ -134,7 +134,10 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     const auto item = index.item_by_name.find(col.name);
     const auto scenario = item ? std::nullopt : index.scenario_by_name.find(col.name);
     if (!item && !scenario) continue;
-    columns.push_back(PreparedColumn{&col, scenario.has_value(), item ? *item : *scenario, {}, {}});
+    PreparedColumn& p = columns.emplace_back();
+    p.column = &col;
+    p.scenario = scenario.has_value();
+    p.index = item ? *item : *scenario;
     distinct += col.values.size();
   }
   auto prepare = [&](PreparedColumn& p) {
@@ -464,9 +467,10 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
           // As detail::level_for: the highest level whose three minimums are met.
           std::int32_t level = 0;
           for (std::size_t l = 0; l < top; ++l) {
-            const bool met = (total >= min_points[l]) &
-                             (at_tile[l * tile + j] >= min_scenarios[l]) &
-                             (con_tile[l * tile + j] >= min_constraint[l]);
+            // Bitwise on purpose: all three tests, no branch between them.
+            const bool met =
+                (int{total >= min_points[l]} & int{at_tile[l * tile + j] >= min_scenarios[l]} &
+                 int{con_tile[l * tile + j] >= min_constraint[l]}) != 0;
             level = met ? static_cast<std::int32_t>(l + 1) : level;
           }
           out.level[r] = level;
