@@ -131,6 +131,14 @@ void read_table(std::istream& in, std::string_view source, TableFormat format,
   }
 }
 
+// How many records the errors from `first` on belong to: a record with several counts once.
+std::size_t records_among(const std::vector<Issue>& errors, std::size_t first) {
+  std::set<std::pair<std::string_view, int>> records;
+  for (std::size_t k = first; k < errors.size(); ++k)
+    records.emplace(errors[k].where.file, errors[k].where.line);
+  return records.size();
+}
+
 struct RowChecker {
   const TableRow& row;
   std::string_view source;
@@ -174,6 +182,7 @@ const RuleSet& Pilot::rules() const noexcept { return s_->engine.rules(); }
 
 void Pilot::add_providers(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
+  const std::size_t first_error = s.errors.size();
   read_table(in, source, format, s.errors, s.counts.providers_rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
     Provider p;
@@ -193,10 +202,12 @@ void Pilot::add_providers(std::istream& in, std::string_view source, TableFormat
     s.providers.push_back(std::move(p));
   });
   s.counts.providers = s.providers.size();
+  s.counts.error_records += records_among(s.errors, first_error);
 }
 
 void Pilot::add_register(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
+  const std::size_t first_error = s.errors.size();
   read_table(in, source, format, s.errors, s.counts.register_rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
     Enterprise e;
@@ -245,10 +256,12 @@ void Pilot::add_register(std::istream& in, std::string_view source, TableFormat 
   s.evidence_where.resize(s.enterprises.size());
   s.baseline.resize(s.enterprises.size());
   s.acceptance.resize(s.enterprises.size());
+  s.counts.error_records += records_among(s.errors, first_error);
 }
 
 void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
+  const std::size_t first_error = s.errors.size();
   read_table(in, source, format, s.errors, s.counts.evidence_rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
     const std::string id = c.required("enterprise_id");
@@ -283,10 +296,12 @@ void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat 
     s.evidence[it->second] = bits;
     s.evidence_where[it->second] = Location{std::string(source), row.line, 1};
   });
+  s.counts.error_records += records_among(s.errors, first_error);
 }
 
 void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
+  const std::size_t first_error = s.errors.size();
   const Programme& prog = s.programme;
   read_table(in, source, format, s.errors, s.counts.satisfaction_rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
@@ -337,6 +352,7 @@ void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFor
     r.provider = pit->second;
     s.ratings.push_back(std::move(r));
   });
+  s.counts.error_records += records_among(s.errors, first_error);
 }
 
 void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat format,
@@ -347,7 +363,8 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
   std::vector<CodedSurvey> block;
   block.reserve(1024);
   BlockScores scores;
-  auto fail = [&](const Location& where, std::string message) {
+  auto fail = [&](const Location& where, std::string message) {  // once a survey, then return
+    ++s.counts.error_records;
     s.errors.push_back(Issue{Severity::error, std::move(message), "", where, ""});
   };
   // Keeps each survey's snapshot; scored a block at a time.
@@ -391,8 +408,9 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
           if (k == "assessed_on") on = v;
         }
         if (coded.enterprise_id.empty()) {
+          if (coded.errors.empty()) return fail(where, "a survey without enterprise.id");
+          ++s.counts.error_records;
           for (const auto& e : coded.errors) s.errors.push_back(e);
-          if (coded.errors.empty()) fail(where, "a survey without enterprise.id");
           return;
         }
         const std::string& id = coded.enterprise_id;
@@ -434,6 +452,7 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
         if (!coded.ok()) {
           // Kept: the enterprise's acceptance names it. Also listed with the input errors.
           slot->errors = coded.errors;
+          ++s.counts.error_records;
           for (const auto& e : coded.errors) s.errors.push_back(e);
           return;
         }

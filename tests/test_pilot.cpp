@@ -548,6 +548,9 @@ TEST_SUITE("pilot.inputs") {
     CHECK(f.pilot.counts().enterprises == 1);
     CHECK(f.pilot.counts().survey_records == 5);
     CHECK(f.pilot.counts().surveys_used == 1);
+    // 13 errors in 12 records: register.csv:6 has two.
+    CHECK(f.pilot.errors().size() == 13);
+    CHECK(f.pilot.counts().error_records == 12);
     const auto error = f.pilot.errors()[1].to_string();
     CHECK(error ==
           "error: register.csv:3:1: duplicate enterprise id 'E1' (first on line 2)\n"

@@ -105,6 +105,7 @@ void bind_pilot(py::module_& m) {
         c["satisfaction_rows"] = counts.satisfaction_rows;
         c["survey_records"] = counts.survey_records;
         c["surveys_paired"] = counts.surveys_used;
+        c["error_records"] = counts.error_records;
         out["counts"] = c;
         return out;
       },

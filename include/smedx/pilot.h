@@ -152,6 +152,9 @@ struct CaseCandidate {
 struct PilotCounts {
   std::size_t register_rows = 0, enterprises = 0, providers_rows = 0, providers = 0,
               evidence_rows = 0, satisfaction_rows = 0, survey_records = 0, surveys_used = 0;
+  // Input records (rows, lines, surveys) with at least one error; errors() may hold several
+  // for one record, and errors that belong to no record (an input that cannot be read).
+  std::size_t error_records = 0;
 };
 
 struct PilotResult {

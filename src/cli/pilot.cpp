@@ -178,7 +178,7 @@ int pilot(const PilotOptions& o) {
                "out: %zu acceptance records (%d passed, %d failed, %d incomplete), %zu providers "
                "rated, %zu case candidates, %zu error records, as of %s\n",
                result.acceptance.size(), passed, failed, incomplete, result.providers.size(),
-               result.cases.size(), p.errors().size(), result.progress.as_of.to_string().c_str());
+               result.cases.size(), c.error_records, result.progress.as_of.to_string().c_str());
   std::fprintf(stderr, "wrote %s (dashboard: %s)\n", shown(o.output).c_str(),
                shown((fs::path(o.output) / "dashboard.html").string()).c_str());
   return p.errors().empty() ? 0 : 1;

@@ -76,3 +76,40 @@ def test_score_frame_warns_how_a_band_value_of_at_most_1_was_read(
         'or "72.5%"' in out.loc[0, "warnings"]
     )
     assert "percentage" not in str(out.loc[1, "warnings"])
+
+
+def test_csv_rows_with_a_field_too_many_or_too_few_are_located(tmp_path: Path, root: Path) -> None:
+    lines = (root / "examples" / "surveys" / "cohort.csv").read_text(encoding="utf-8").split("\n")
+    lines[2] += ",extra"
+    lines[4] = lines[4].rsplit(",", 1)[0]
+    path = tmp_path / "shifted.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    fields = lines[0].count(",") + 1
+    with pytest.raises(smedx.SurveyError) as e:
+        smedx.read_surveys(path)
+    assert str(e.value) == (f"{path}:3: the row has {fields + 1} fields, the header {fields} "
+                            "(and 1 more rows)")
+    assert e.value.line == 3
+    assert [i["line"] for i in e.value.issues] == [3, 5]
+    assert e.value.issues[1]["message"] == f"the row has {fields - 1} fields, the header {fields}"
+
+
+def test_malformed_jsonl_line_is_located(tmp_path: Path, root: Path) -> None:
+    lines = (root / "examples" / "surveys" / "cohort.jsonl").read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3][:40]
+    path = tmp_path / "cut.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(smedx.SurveyError) as e:
+        smedx.read_surveys(path)
+    assert str(e.value).startswith(f"{path}:4:41: malformed JSON: ")
+    assert (e.value.line, e.value.column) == (4, 41)
+
+
+def test_jsonl_lines_end_at_newline_only(tmp_path: Path) -> None:
+    # U+2028 is a line break to str.splitlines, but JSON allows it inside a string.
+    path = tmp_path / "sep.jsonl"
+    path.write_text('{"enterprise": {"id": "A", "name": "甲\u2028乙"}}\n{"enterprise": {"id": "B"}}\n',
+                    encoding="utf-8")
+    surveys = smedx.read_surveys(path)
+    assert [s["enterprise"]["id"] for s in surveys] == ["A", "B"]
+    assert surveys[0]["enterprise"]["name"] == "甲\u2028乙"

@@ -36,6 +36,7 @@ def test_pilot_returns_the_four_frames(root: Path) -> None:
     assert cases["selected"].sum() == 28
     assert result.errors == []
     assert result.counts["survey_records"] == 95
+    assert result.counts["error_records"] == 0
     assert repr(result) == ("<PilotResult enterprises=60 passed=28 failed=12 incomplete=20 "
                             "providers=6 cases=28 errors=0>")
 
@@ -52,6 +53,7 @@ def test_pilot_bad_records_are_listed_not_raised(root: Path) -> None:
     result = run(root, surveys=[root / "examples" / "pilot" / "baseline.jsonl",
                                 root / "tests" / "data" / "pilot" / "surveys-bad.jsonl"])
     assert len(result.errors) == 1
+    assert result.counts["error_records"] == 1
     assert "a survey for enterprise 'XX-404', which is not in the register" in result.errors[0]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
 from os import PathLike
@@ -206,11 +207,49 @@ def read_surveys(
         )
     text = _decode(path, encoding)
     if suffix == ".csv":
+        _check_rows(path, text)
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     if suffix in (".jsonl", ".ndjson"):
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    data = json.loads(text)
+        # Lines end at "\n" only, as smedx score reads them: U+2028 and the like may sit inside
+        # a JSON string.
+        return [_json(path, line, number) for number, line in enumerate(text.split("\n"), 1)
+                if line.strip()]
+    data = _json(path, text, 1)
     return data if isinstance(data, list) else [data]
+
+
+def _json(path: Path, text: str, number: int) -> Any:
+    """One JSON text starting on line `number`; malformed JSON is a located SurveyError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        line = number + e.lineno - 1
+        message = f"malformed JSON: {e.msg} (line {line}, column {e.colno})"
+        raise SurveyError(f"{path}:{line}:{e.colno}: {message}",
+                          [{"message": message, "path": None, "line": line}],
+                          line=line, column=e.colno) from None
+
+
+def _check_rows(path: Path, text: str) -> None:
+    """Every row of a CSV file has the header's number of fields, as smedx score requires: a
+    row with a field too few or too many would put answers under the wrong columns. Raises a
+    SurveyError naming every such row's line."""
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None:
+        return
+    issues = []
+    line = rows.line_num + 1  # where the next row starts (a quoted field may span lines)
+    for row in rows:
+        if row and len(row) != len(header):
+            message = f"the row has {len(row)} fields, the header {len(header)}"
+            issues.append({"message": message, "path": None, "line": line})
+        line = rows.line_num + 1
+    if issues:
+        first = issues[0]
+        more = f" (and {len(issues) - 1} more rows)" if len(issues) > 1 else ""
+        raise SurveyError(f"{path}:{first['line']}: {first['message']}{more}", issues,
+                          line=first["line"])
 
 
 _BOMS = {"utf-8": b"\xef\xbb\xbf", "gb18030": b"\x84\x31\x95\x33"}

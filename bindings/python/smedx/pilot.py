@@ -30,8 +30,10 @@ class PilotResult:
         records: the acceptance records as dicts (every dimension, item and scenario).
         progress_detail: ``progress.json`` as a dict (calendar, focus districts, targets,
             enterprises at risk).
-        errors: every bad input record, as the located diagnostic text.
-        counts: records read and kept per input.
+        errors: every error in the inputs, as the located diagnostic text (a bad record may
+            have several).
+        counts: records read and kept per input, and ``error_records``: how many input records
+            had errors.
     """
 
     def __init__(self, raw: Dict[str, Any]) -> None:
