@@ -53,6 +53,8 @@ inline std::size_t plain_until(std::string_view s, std::size_t i) noexcept {
     const unsigned char c = p[i];
     if (plain_ascii_byte[c]) {
       for (++i; size - i >= 8 && plain_ascii8(p + i);) i += 8;
+      // The last few bytes in one go when the text's last 8 are plain (they overlap the run).
+      if (size - i < 8 && size >= 8 && plain_ascii8(p + size - 8)) return size;
       while (i < size && plain_ascii_byte[p[i]]) ++i;
       continue;
     }

@@ -6,80 +6,29 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <type_traits>
 
 #include "json_writer.h"
 
 namespace smedx::detail {
 
-namespace {
+void append_json_string(std::string& out, std::string_view s) { escape_to(out, s); }
 
-// Writes through a raw pointer into room made beforehand (see JsonRecordWriter::append): no
-// capacity check and no terminator per piece.
-struct RawOut {
-  char* p;
-  RawOut& operator+=(std::string_view s) {
-    std::memcpy(p, s.data(), s.size());
-    p += s.size();
-    return *this;
-  }
-  RawOut& operator+=(char c) {
-    *p++ = c;
-    return *this;
-  }
-  void append(const char* s, std::size_t n) {
-    std::memcpy(p, s, n);
-    p += n;
-  }
-};
-
-// The one JSON string escaping of json_writer.h, into either kind of output.
-template <typename Out>
-void put_json_string(Out& out, std::string_view s) {
-  escape_to(out, s);
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24 + RawOut::slack];
+  out.append(buf, static_cast<std::size_t>(write_int(buf, v) - buf));
 }
 
-template <typename Out>
-void put_int(Out& out, std::int64_t v) {
-  char buf[24];
-  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-  out.append(buf, static_cast<std::size_t>(end - buf));
-}
-
-template <typename Out>
-void put_thousandths(Out& out, std::int64_t t) {
-  char buf[32];
+void append_thousandths(std::string& out, std::int64_t t) {
+  char buf[24 + RawOut::slack];
   out.append(buf, static_cast<std::size_t>(write_thousandths(buf, t) - buf));
 }
-
-}  // namespace
-
-char* write_thousandths(char* p, std::int64_t t) {
-  std::uint64_t v = static_cast<std::uint64_t>(t);
-  if (t < 0) {
-    *p++ = '-';
-    v = 0 - v;
-  }
-  p = std::to_chars(p, p + 21, v / 1000).ptr;
-  if (const auto frac = static_cast<unsigned>(v % 1000)) {
-    *p++ = '.';
-    *p++ = static_cast<char>('0' + frac / 100);
-    if (frac % 100) {
-      *p++ = static_cast<char>('0' + frac / 10 % 10);
-      if (frac % 10) *p++ = static_cast<char>('0' + frac % 10);
-    }
-  }
-  return p;
-}
-
-void append_json_string(std::string& out, std::string_view s) { put_json_string(out, s); }
-void append_int(std::string& out, std::int64_t v) { put_int(out, v); }
-void append_thousandths(std::string& out, std::int64_t t) { put_thousandths(out, t); }
 
 namespace {
 
 std::string quoted(std::string_view s) {
   std::string out;
-  put_json_string(out, s);
+  escape_to(out, s);
   return out;
 }
 
@@ -94,13 +43,35 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
     : rules_(engine.rules()), fields_(fields) {
   const RuleSet& r = rules_;
   const LevelRule& rule = r.level_rule;
-  level_names_.push_back("\"level_name\":" + quoted(rule.no_level_zh));
-  for (const auto& l : rule.levels) level_names_.push_back("\"level_name\":" + quoted(l.zh));
-  for (std::size_t d = 0; d < r.dimensions.size(); ++d) {
-    dim_keys_.push_back(member_key(d, r.dimensions[d].id));
-    for (const auto& s : r.dimensions[d].sub_indicators)
-      sub_keys_.push_back(member_key(sub_keys_.size(), s.id));
+  const int top = rule.top_level();
+  constexpr std::size_t number = 24;  // the most a number's text takes
+  std::size_t bound = 1024;           // braces, commas and the odd key, counted generously
+  auto add = [&](std::string_view text) { return pool_.add(text); };
+
+  std::size_t longest = 0;
+  for (int l = 0; l <= top; ++l) {
+    const std::string& zh = l ? rule.levels[static_cast<std::size_t>(l - 1)].zh : rule.no_level_zh;
+    std::string text;
+    if (want(level)) text += "\"level\":" + std::to_string(l);
+    if (want(level) && want(level_name)) text += ',';
+    if (want(level_name)) text += "\"level_name\":" + quoted(zh);
+    level_text_.push_back(add(text));
+    longest = std::max(longest, text.size());
   }
+  bound += longest;
+  total_key_ = add("\"total\":");
+  dims_head_ = add("\"dimensions\":{");
+  subs_head_ = add("\"sub_indicators\":{");
+  for (std::size_t d = 0; d < r.dimensions.size(); ++d) {
+    dim_keys_.push_back(add(member_key(d, r.dimensions[d].id)));
+    bound += dim_keys_.back().size + number;
+    for (const auto& s : r.dimensions[d].sub_indicators) {
+      sub_keys_.push_back(add(member_key(sub_keys_.size(), s.id)));
+      bound += sub_keys_.back().size + number;
+    }
+  }
+
+  items_head_ = add("\"items\":{");
   const auto items = r.items();
   for (std::size_t i = 0; i < items.size(); ++i) {
     item_open_.push_back(member_key(i, items[i]->id) + "{\"code\":" + quoted(items[i]->code) +
@@ -109,84 +80,129 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
   item_entries_.resize(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     const auto& options = items[i]->options;
-    if (options.size() > 8) continue;
-    for (std::uint32_t mask = 0; mask < (1u << options.size()); ++mask) {
-      std::int64_t points = 0;
-      for (std::size_t o = 0; o < options.size(); ++o)
-        if (mask >> o & 1u) points += options[o].points.thousandths();
-      std::string text;
-      append_item(text, i, mask, points);
-      item_entries_[i].text.push_back(std::move(text));
-      item_entries_[i].points.push_back(points);
+    std::size_t entry = item_open_[i].size() + 4 * options.size() + 16 + number;
+    if (options.size() <= 8) {
+      for (std::uint32_t mask = 0; mask < (1u << options.size()); ++mask) {
+        std::int64_t points = 0;
+        for (std::size_t o = 0; o < options.size(); ++o)
+          if (mask >> o & 1u) points += options[o].points.thousandths();
+        std::string text;
+        append_item(text, i, mask, points);
+        entry = std::max(entry, text.size());
+        item_entries_[i].text.push_back(add(text));
+        item_entries_[i].points.push_back(points);
+      }
     }
+    bound += entry;
   }
+
+  scenarios_head_ = add("\"scenarios\":{");
   for (std::size_t k = 0; k < r.scenarios.size(); ++k) {
-    scenario_keys_.push_back(member_key(k, r.scenarios[k].id));
-    for (int l = 0; l <= rule.top_level(); ++l)
-      scenario_entries_.push_back(scenario_keys_.back() + std::to_string(l));
+    const std::string key = member_key(k, r.scenarios[k].id);
+    scenario_keys_.push_back(add(key));
+    bound += key.size() + number;
+    for (int l = 0; l <= top; ++l) scenario_entries_.push_back(add(key + std::to_string(l)));
   }
-  for (int l = 1; l <= rule.top_level(); ++l) {
-    count_open_.push_back(fmt::format("{}{{\"level\":{},\"at_or_above\":", l > 1 ? "," : "", l));
-    check_open_.push_back(fmt::format("{{\"level\":{},\"met\":", l));
+
+  counts_head_ = add("\"scenario_counts\":[");
+  constraint_key_ = add(",\"constraint\":");
+  counts_close_ = add(top > 0 ? "}]" : "]");
+  explanation_head_ = add("\"explanation\":[");
+  short_key_ = add(",\"short\":");
+  std::size_t check = 0;  // the longest entry of "explanation"
+  for (int l = 1; l <= top; ++l) {
+    count_open_.push_back(
+        add(fmt::format("{}{{\"level\":{},\"at_or_above\":", l > 1 ? "}," : "", l)));
+    bound += count_open_.back().size + constraint_key_.size + 2 * number;
     const LevelRequirement& req = rule.levels[static_cast<std::size_t>(l - 1)];
     const std::int64_t required[3] = {req.min_points.thousandths(),
                                       std::int64_t{req.min_scenarios} * Decimal::scale,
                                       std::int64_t{req.min_constraint} * Decimal::scale};
     static constexpr std::string_view what[3] = {
-        "{\"what\":\"points\",\"required\":", ",{\"what\":\"scenarios\",\"required\":",
-        ",{\"what\":\"constraint\",\"required\":"};
-    auto& texts = check_required_.emplace_back();
+        "{\"what\":\"points\",\"required\":", "},{\"what\":\"scenarios\",\"required\":",
+        "},{\"what\":\"constraint\",\"required\":"};
+    std::string texts[3];
     for (int k = 0; k < 3; ++k) {
       texts[k] = what[k];
       append_thousandths(texts[k], required[k]);
       texts[k] += ",\"has\":";
     }
+    for (const bool met : {false, true}) {
+      check_open_.push_back(add(fmt::format("{{\"level\":{},\"met\":{},\"conditions\":[{}", l,
+                                            met ? "true" : "false", texts[0])));
+    }
+    check_next_.push_back({add(texts[1]), add(texts[2]), add("}]}")});
+    std::size_t size = check_open_.back().size + 3 * (2 * number + short_key_.size);
+    for (const Piece& p : check_next_.back()) size += p.size;
+    check = std::max(check, size);
   }
-  for (const auto& c : r.consistency)
-    fired_.push_back("{\"rule\":" + quoted(c.id) + ",\"message\":" + quoted(c.message) + "}");
-  provenance_ = "\"provenance\":{\"rule_set\":" + quoted(r.meta.id) +
-                ",\"version\":" + quoted(r.meta.version) + ",\"hash\":" + quoted(r.content_hash) +
-                ",\"engine\":" + quoted(version()) + "}";
-  has_provenance_ = !r.meta.id.empty();
+  bound += 2 * check;
 
-  // Numbers take at most 24 bytes; keys and punctuation are counted generously.
-  constexpr std::size_t number = 24;
-  std::size_t bound = 1024 + provenance_.size();
-  for (const auto& l : level_names_) bound = std::max(bound, 1024 + provenance_.size() + l.size());
-  for (const auto& k : dim_keys_) bound += k.size() + number;
-  for (const auto& k : sub_keys_) bound += k.size() + number;
-  for (std::size_t i = 0; i < items.size(); ++i)
-    bound += item_open_[i].size() + 4 * items[i]->options.size() + 16 + number;
-  for (const auto& k : scenario_keys_) bound += k.size() + number;
-  for (const auto& c : count_open_) bound += c.size() + 32 + 2 * number;
-  for (const auto& c : check_open_) bound += 2 * (c.size() + 16 + 3 * (48 + 3 * number));
+  warnings_head_ = add("\"warnings\":[");
+  for (const auto& c : r.consistency)
+    fired_.push_back(add("{\"rule\":" + quoted(c.id) + ",\"message\":" + quoted(c.message) + "}"));
+  provenance_ = add("\"provenance\":{\"rule_set\":" + quoted(r.meta.id) + ",\"version\":" +
+                    quoted(r.meta.version) + ",\"hash\":" + quoted(r.content_hash) +
+                    ",\"engine\":" + quoted(version()) + "}");
+  bound += provenance_.size;
+  has_provenance_ = !r.meta.id.empty();
   fixed_bound_ = bound;
 }
 
+// "enterprise_id":…,"enterprise":{…} as chosen; returns whether it wrote anything.
 template <typename Out>
-void JsonRecordWriter::append_error(Out& out, const CodedSurvey& s) const {
+bool JsonRecordWriter::write_enterprise(Out& out, const CodedSurvey& s) const {
+  bool any = false;
+  if (want(enterprise_id)) {
+    out += "\"enterprise_id\":";
+    escape_to(out, s.enterprise_id);
+    any = true;
+  }
+  if (want(enterprise) && !s.enterprise.empty()) {
+    out += any ? ",\"enterprise\":{" : "\"enterprise\":{";
+    for (std::size_t k = 0; k < s.enterprise.size(); ++k) {
+      if (k) out += ',';
+      escape_to(out, s.enterprise[k].first);
+      out += ':';
+      escape_to(out, s.enterprise[k].second);
+    }
+    out += '}';
+    any = true;
+  }
+  return any;
+}
+
+// The record of a survey that was not scored: its enterprise, its errors, the provenance.
+void JsonRecordWriter::write_error(std::string& out, const CodedSurvey& s) const {
+  out += '{';
+  if (write_enterprise(out, s)) out += ',';
   out += "\"error\":{\"message\":";
-  put_json_string(out, s.errors.front().message);
+  escape_to(out, s.errors.front().message);
   out += ",\"issues\":[";
   for (std::size_t k = 0; k < s.errors.size(); ++k) {
     const Issue& i = s.errors[k];
     out += k ? ",{\"message\":" : "{\"message\":";
-    put_json_string(out, i.message);
+    escape_to(out, i.message);
     if (!i.path.empty()) {
       out += ",\"path\":";
-      put_json_string(out, i.path);
+      escape_to(out, i.path);
     }
     if (!i.where.file.empty()) {
       out += ",\"file\":";
-      put_json_string(out, i.where.file);
+      escape_to(out, i.where.file);
     }
     if (i.where.known()) {
       out += ",\"line\":";
-      put_int(out, i.where.line);
+      append_int(out, i.where.line);
     }
     out += '}';
   }
   out += "]}";
+  if (want(provenance) && has_provenance_) {
+    out += ',';
+    out += pool_.view(provenance_);
+  }
+  out += '}';
 }
 
 // One entry of "items": "id":{"code":…,"options":[…],"points":…}.
@@ -199,119 +215,87 @@ void JsonRecordWriter::append_item(Out& out, std::size_t i, std::uint32_t mask,
     out.append(letter, (mask & (mask - 1)) ? 4 : 3);
   }
   out += "],\"points\":";
-  put_thousandths(out, points);
+  if constexpr (std::is_same_v<Out, RawOut>) {
+    out.thousandths(points);
+  } else {
+    append_thousandths(out, points);
+  }
   out += '}';
 }
 
 // One entry of "explanation": the conditions of `level` against what the survey has.
-template <typename Out>
-void JsonRecordWriter::append_check(Out& out, int level, std::int64_t total, std::int32_t at,
+void JsonRecordWriter::append_check(RawOut& out, int level, std::int64_t total, std::int32_t at,
                                     std::int32_t con) const {
-  const LevelRequirement& req = rules_.level_rule.levels[static_cast<std::size_t>(level - 1)];
+  const auto l = static_cast<std::size_t>(level - 1);
+  const LevelRequirement& req = rules_.level_rule.levels[l];
   const std::int64_t required[3] = {req.min_points.thousandths(),
                                     std::int64_t{req.min_scenarios} * Decimal::scale,
                                     std::int64_t{req.min_constraint} * Decimal::scale};
   const std::int64_t has[3] = {total, std::int64_t{at} * Decimal::scale,
                                std::int64_t{con} * Decimal::scale};
   const bool met = has[0] >= required[0] && has[1] >= required[1] && has[2] >= required[2];
-  out += check_open_[static_cast<std::size_t>(level - 1)];
-  out += met ? "true,\"conditions\":[" : "false,\"conditions\":[";
-  const auto& texts = check_required_[static_cast<std::size_t>(level - 1)];
-  for (int k = 0; k < 3; ++k) {
-    out += texts[static_cast<std::size_t>(k)];
-    put_thousandths(out, has[k]);
-    out += ",\"short\":";
-    put_thousandths(out, has[k] >= required[k] ? 0 : required[k] - has[k]);
-    out += '}';
+  out += check_open_[2 * l + met];
+  for (std::size_t k = 0; k < 3; ++k) {
+    out.thousandths(has[k]);
+    out += short_key_;
+    out.thousandths(has[k] >= required[k] ? 0 : required[k] - has[k]);
+    out += check_next_[l][k];
   }
-  out += "]}";
 }
 
 void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
                               std::size_t row) const {
-  if (!s.ok()) return write(out, s, scores, row);
+  if (!s.ok()) return write_error(out, s);
   // Room for the longest record this survey can give, then one pass of raw writes.
-  std::size_t bound = fixed_bound_ + 6 * s.enterprise_id.size();
+  std::size_t bound = fixed_bound_ + RawOut::slack + 6 * s.enterprise_id.size();
   for (const auto& [k, v] : s.enterprise) bound += 6 * (k.size() + v.size()) + 8;
   for (const Issue& w : s.warnings) bound += 6 * (w.path.size() + w.message.size()) + 40;
-  for (std::uint16_t k : s.fired) bound += fired_[k].size() + 1;
+  for (std::uint16_t k : s.fired) bound += fired_[k].size + 1;
   // Written into a scratch buffer of this thread and copied over whole: making the room in
   // `out` itself would mean zero-filling it first.
   thread_local std::vector<char> scratch;
   if (scratch.size() < bound) scratch.resize(bound);
-  RawOut raw{scratch.data()};
-  write(raw, s, scores, row);
+  RawOut raw{scratch.data(), pool_.data()};
+  write_scored(raw, s, scores, row);
   out.append(scratch.data(), static_cast<std::size_t>(raw.p - scratch.data()));
 }
 
-template <typename Out>
-void JsonRecordWriter::write(Out& out, const CodedSurvey& s, const BlockScores& scores,
-                             std::size_t row) const {
-  bool first = true;
+void JsonRecordWriter::write_scored(RawOut& out, const CodedSurvey& s, const BlockScores& scores,
+                                    std::size_t row) const {
+  out += '{';
+  bool first = !write_enterprise(out, s);
   auto sep = [&] {
     if (!first) out += ',';
     first = false;
   };
-  out += '{';
-  if (want(enterprise_id)) {
-    sep();
-    out += "\"enterprise_id\":";
-    put_json_string(out, s.enterprise_id);
-  }
-  if (want(enterprise) && !s.enterprise.empty()) {
-    sep();
-    out += "\"enterprise\":{";
-    for (std::size_t k = 0; k < s.enterprise.size(); ++k) {
-      if (k) out += ',';
-      put_json_string(out, s.enterprise[k].first);
-      out += ':';
-      put_json_string(out, s.enterprise[k].second);
-    }
-    out += '}';
-  }
-  if (!s.ok()) {
-    sep();
-    append_error(out, s);
-    if (want(provenance) && has_provenance_) {
-      sep();
-      out += provenance_;
-    }
-    out += '}';
-    return;
-  }
   const int top = rules_.level_rule.top_level();
   const int lvl = scores.level[row];
   const std::int64_t tot = scores.total[row];
-  if (want(level)) {
+  if (want(level) || want(level_name)) {
     sep();
-    out += "\"level\":";
-    put_int(out, lvl);
-  }
-  if (want(level_name)) {
-    sep();
-    out += level_names_[static_cast<std::size_t>(lvl)];
+    out += level_text_[static_cast<std::size_t>(lvl)];
   }
   if (want(total)) {
     sep();
-    out += "\"total\":";
-    put_thousandths(out, tot);
+    out += total_key_;
+    out.thousandths(tot);
   }
-  auto parts = [&](std::string_view head, const std::vector<std::string>& keys,
+  auto parts = [&](Piece head, const std::vector<Piece>& keys,
                    const std::vector<std::int64_t>& points) {
     sep();
     out += head;
     const std::int64_t* p = points.data() + row * keys.size();
     for (std::size_t k = 0; k < keys.size(); ++k) {
       out += keys[k];
-      put_thousandths(out, p[k]);
+      out.thousandths(p[k]);
     }
     out += '}';
   };
-  if (want(dimensions)) parts("\"dimensions\":{", dim_keys_, scores.dim_points);
-  if (want(sub_indicators)) parts("\"sub_indicators\":{", sub_keys_, scores.sub_points);
+  if (want(dimensions)) parts(dims_head_, dim_keys_, scores.dim_points);
+  if (want(sub_indicators)) parts(subs_head_, sub_keys_, scores.sub_points);
   if (want(items)) {
     sep();
-    out += "\"items\":{";
+    out += items_head_;
     const std::int64_t* p = scores.item_points.data() + row * item_open_.size();
     for (std::size_t i = 0; i < item_open_.size(); ++i) {
       const ItemEntries& e = item_entries_[i];
@@ -326,7 +310,7 @@ void JsonRecordWriter::write(Out& out, const CodedSurvey& s, const BlockScores& 
   }
   if (want(scenarios)) {
     sep();
-    out += "\"scenarios\":{";
+    out += scenarios_head_;
     const auto levels = static_cast<std::size_t>(top) + 1;
     for (std::size_t k = 0; k < scenario_keys_.size(); ++k) {
       const int l = s.levels[k];
@@ -334,7 +318,7 @@ void JsonRecordWriter::write(Out& out, const CodedSurvey& s, const BlockScores& 
         out += scenario_entries_[k * levels + static_cast<std::size_t>(l)];
       } else {
         out += scenario_keys_[k];
-        put_int(out, l);
+        out.integer(l);
       }
     }
     out += '}';
@@ -342,20 +326,18 @@ void JsonRecordWriter::write(Out& out, const CodedSurvey& s, const BlockScores& 
   const std::size_t base = row * static_cast<std::size_t>(top);
   if (want(scenario_counts)) {
     sep();
-    out += "\"scenario_counts\":[";
-    for (int l = 1; l <= top; ++l) {
-      const std::size_t at = base + static_cast<std::size_t>(l - 1);
-      out += count_open_[static_cast<std::size_t>(l - 1)];
-      put_int(out, scores.at_or_above[at]);
-      out += ",\"constraint\":";
-      put_int(out, scores.constraint[at]);
-      out += '}';
+    out += counts_head_;
+    for (std::size_t l = 0; l < count_open_.size(); ++l) {
+      out += count_open_[l];
+      out.integer(scores.at_or_above[base + l]);
+      out += constraint_key_;
+      out.integer(scores.constraint[base + l]);
     }
-    out += ']';
+    out += counts_close_;
   }
   if (want(explanation)) {
     sep();
-    out += "\"explanation\":[";
+    out += explanation_head_;
     if (lvl > 0) {
       const std::size_t at = base + static_cast<std::size_t>(lvl - 1);
       append_check(out, lvl, tot, scores.at_or_above[at], scores.constraint[at]);
@@ -369,20 +351,20 @@ void JsonRecordWriter::write(Out& out, const CodedSurvey& s, const BlockScores& 
   }
   if (want(warnings)) {
     sep();
-    out += "\"warnings\":[";
+    out += warnings_head_;
     bool any = false;
     for (const Issue& i : s.warnings) {
       out += any ? ",{" : "{";
       any = true;
       if (i.path.rfind("consistency.", 0) == 0) {
         out += "\"rule\":";
-        put_json_string(out, std::string_view(i.path).substr(i.path.find('.') + 1));
+        escape_to(out, std::string_view(i.path).substr(i.path.find('.') + 1));
       } else {
         out += "\"path\":";  // a missing answer scored as zero
-        put_json_string(out, i.path);
+        escape_to(out, i.path);
       }
       out += ",\"message\":";
-      put_json_string(out, i.message);
+      escape_to(out, i.message);
       out += '}';
     }
     for (std::uint16_t k : s.fired) {

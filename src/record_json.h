@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "decimal_text.h"
+#include "record_text.h"
 #include "smedx/engine.h"
 
 namespace smedx::detail {
@@ -21,8 +23,6 @@ void append_json_string(std::string& out, std::string_view s);
 // Appends thousandths as Decimal::to_string writes them, with no temporary string.
 void append_thousandths(std::string& out, std::int64_t t);
 void append_int(std::string& out, std::int64_t v);
-// Writes thousandths as append_thousandths does at `p` (at most 24 bytes); returns the end.
-char* write_thousandths(char* p, std::int64_t t);
 
 class JsonRecordWriter {
  public:
@@ -56,39 +56,53 @@ class JsonRecordWriter {
     warnings,
     provenance
   };
+  using Piece = TextPool::Piece;
   bool want(Key k) const noexcept { return fields_ >> k & 1u; }
   template <typename Out>
-  void write(Out& out, const CodedSurvey& s, const BlockScores& scores, std::size_t row) const;
-  template <typename Out>
-  void append_error(Out& out, const CodedSurvey& s) const;
+  bool write_enterprise(Out& out, const CodedSurvey& s) const;
+  void write_error(std::string& out, const CodedSurvey& s) const;
+  void write_scored(RawOut& out, const CodedSurvey& s, const BlockScores& scores,
+                    std::size_t row) const;
   template <typename Out>
   void append_item(Out& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
-  template <typename Out>
-  void append_check(Out& out, int level, std::int64_t total, std::int32_t at,
+  void append_check(RawOut& out, int level, std::int64_t total, std::int32_t at,
                     std::int32_t con) const;
 
   const RuleSet& rules_;
   unsigned fields_;
-  std::vector<std::string> level_names_;  // per level 0..top: "level_name":"…"
-  std::vector<std::string> dim_keys_;     // ,"id": (no comma before the first)
-  std::vector<std::string> sub_keys_;     // ,"id":
-  std::vector<std::string> item_open_;    // ,"id":{"code":"F1","options":[
+  // The rule set's fixed text, each piece escaped once, with the keys and punctuation around it.
+  TextPool pool_;
+  std::vector<Piece> level_text_;       // per level 0..top: "level":L,"level_name":"…" as chosen
+  Piece total_key_;                     // "total":
+  Piece dims_head_, subs_head_;         // "dimensions":{ and "sub_indicators":{
+  std::vector<Piece> dim_keys_;         // ,"id": (no comma before the first)
+  std::vector<Piece> sub_keys_;         // ,"id":
+  Piece items_head_;                    // "items":{
+  std::vector<std::string> item_open_;  // ,"id":{"code":"F1","options":[
   // Every entry an item can have, by option mask, for items of few options: an item's points
   // follow from its options, so the whole entry is fixed text. Empty for items of many options.
   struct ItemEntries {
-    std::vector<std::string> text;
+    std::vector<Piece> text;
     std::vector<std::int64_t> points;
   };
   std::vector<ItemEntries> item_entries_;
-  std::vector<std::string> scenario_keys_;     // ,"id":
-  std::vector<std::string> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
-  std::vector<std::string> count_open_;        // ,{"level":L,"at_or_above":
-  std::vector<std::string> check_open_;        // {"level":L,"met":
-  // Per level and condition: {"what":…,"required":R,"has": (the comma before it included but
-  // for the first condition), the part of a condition that does not depend on the survey.
-  std::vector<std::array<std::string, 3>> check_required_;
-  std::vector<std::string> fired_;  // {"rule":"id","message":"…"} per consistency rule
-  std::string provenance_;          // "provenance":{…}
+  Piece scenarios_head_;                 // "scenarios":{
+  std::vector<Piece> scenario_keys_;     // ,"id":
+  std::vector<Piece> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
+  Piece counts_head_;                    // "scenario_counts":[
+  std::vector<Piece> count_open_;        // },{"level":L,"at_or_above": (no "}," for level 1)
+  Piece constraint_key_;                 // ,"constraint":
+  Piece counts_close_;                   // }]
+  Piece explanation_head_;               // "explanation":[
+  // Per level L and met: {"level":L,"met":…,"conditions":[{"what":"points","required":R,"has":
+  std::vector<Piece> check_open_;
+  Piece short_key_;  // ,"short":
+  // Per level and condition, what follows its "short" number: },{"what":…,"required":R,"has":
+  // before the next condition, }]} after the last.
+  std::vector<std::array<Piece, 3>> check_next_;
+  Piece warnings_head_;       // "warnings":[
+  std::vector<Piece> fired_;  // {"rule":"id","message":"…"} per consistency rule
+  Piece provenance_;          // "provenance":{…}
   bool has_provenance_ = true;
   std::size_t fixed_bound_ = 0;  // the longest a record can be, less its survey's own text
 };
