@@ -109,31 +109,40 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
   counts_close_ = add(top > 0 ? "}]" : "]");
   explanation_head_ = add("\"explanation\":[");
   short_key_ = add(",\"short\":");
+  check_close_ = add("}]}");
+  const int scenarios = static_cast<int>(r.scenarios.size());
   std::size_t check = 0;  // the longest entry of "explanation"
   for (int l = 1; l <= top; ++l) {
-    count_open_.push_back(
-        add(fmt::format("{}{{\"level\":{},\"at_or_above\":", l > 1 ? "}," : "", l)));
+    const std::string key = fmt::format("{}{{\"level\":{},\"at_or_above\":", l > 1 ? "}," : "", l);
+    count_key_.push_back(add(key));
+    for (int a = 0; a <= scenarios; ++a)
+      count_open_.push_back(add(key + std::to_string(a) + ",\"constraint\":"));
     bound += count_open_.back().size + constraint_key_.size + 2 * number;
+
     const LevelRequirement& req = rule.levels[static_cast<std::size_t>(l - 1)];
-    const std::int64_t required[3] = {req.min_points.thousandths(),
-                                      std::int64_t{req.min_scenarios} * Decimal::scale,
-                                      std::int64_t{req.min_constraint} * Decimal::scale};
-    static constexpr std::string_view what[3] = {
-        "{\"what\":\"points\",\"required\":", "},{\"what\":\"scenarios\",\"required\":",
-        "},{\"what\":\"constraint\",\"required\":"};
-    std::string texts[3];
-    for (int k = 0; k < 3; ++k) {
-      texts[k] = what[k];
-      append_thousandths(texts[k], required[k]);
-      texts[k] += ",\"has\":";
-    }
+    std::string points = "{\"what\":\"points\",\"required\":";
+    append_thousandths(points, req.min_points.thousandths());
+    points += ",\"has\":";
     for (const bool met : {false, true}) {
       check_open_.push_back(add(fmt::format("{{\"level\":{},\"met\":{},\"conditions\":[{}", l,
-                                            met ? "true" : "false", texts[0])));
+                                            met ? "true" : "false", points)));
     }
-    check_next_.push_back({add(texts[1]), add(texts[2]), add("}]}")});
-    std::size_t size = check_open_.back().size + 3 * (2 * number + short_key_.size);
-    for (const Piece& p : check_next_.back()) size += p.size;
+    std::size_t size =
+        check_open_.back().size + 1 + 2 * number + short_key_.size + check_close_.size;
+    for (const auto& [what, required] :
+         {std::pair{"scenarios", req.min_scenarios}, std::pair{"constraint", req.min_constraint}}) {
+      const std::string head =
+          fmt::format("}},{{\"what\":\"{}\",\"required\":{},\"has\":", what, required);
+      count_what_.push_back(add(head));
+      std::size_t longest = head.size() + 2 * number + short_key_.size;
+      for (int n = 0; n <= scenarios; ++n) {
+        const std::string text =
+            fmt::format("{}{},\"short\":{}", head, n, std::max(0, required - n));
+        count_condition_.push_back(add(text));
+        longest = std::max(longest, text.size());
+      }
+      size += longest;
+    }
     check = std::max(check, size);
   }
   bound += 2 * check;
@@ -228,19 +237,29 @@ void JsonRecordWriter::append_check(RawOut& out, int level, std::int64_t total, 
                                     std::int32_t con) const {
   const auto l = static_cast<std::size_t>(level - 1);
   const LevelRequirement& req = rules_.level_rule.levels[l];
-  const std::int64_t required[3] = {req.min_points.thousandths(),
-                                    std::int64_t{req.min_scenarios} * Decimal::scale,
-                                    std::int64_t{req.min_constraint} * Decimal::scale};
-  const std::int64_t has[3] = {total, std::int64_t{at} * Decimal::scale,
-                               std::int64_t{con} * Decimal::scale};
-  const bool met = has[0] >= required[0] && has[1] >= required[1] && has[2] >= required[2];
+  const std::int64_t required = req.min_points.thousandths();
+  const bool met = total >= required && at >= req.min_scenarios && con >= req.min_constraint;
   out += check_open_[2 * l + met];
-  for (std::size_t k = 0; k < 3; ++k) {
-    out.thousandths(has[k]);
-    out += short_key_;
-    out.thousandths(has[k] >= required[k] ? 0 : required[k] - has[k]);
-    out += check_next_[l][k];
+  out.thousandths(total);
+  out += short_key_;
+  out.thousandths(total >= required ? 0 : required - total);
+  append_count_condition(out, 2 * l, at, req.min_scenarios);
+  append_count_condition(out, 2 * l + 1, con, req.min_constraint);
+  out += check_close_;
+}
+
+// },{"what":…,"required":R,"has":N,"short":S for condition `at` of count_what_.
+void JsonRecordWriter::append_count_condition(RawOut& out, std::size_t at, std::int32_t has,
+                                              std::int32_t required) const {
+  const std::size_t counts = rules_.scenarios.size() + 1;
+  if (static_cast<std::uint32_t>(has) < counts) {
+    out += count_condition_[at * counts + static_cast<std::size_t>(has)];
+    return;
   }
+  out += count_what_[at];
+  out.integer(has);
+  out += short_key_;
+  out.integer(has >= required ? 0 : std::int64_t{required} - has);
 }
 
 void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
@@ -327,10 +346,16 @@ void JsonRecordWriter::write_scored(RawOut& out, const CodedSurvey& s, const Blo
   if (want(scenario_counts)) {
     sep();
     out += counts_head_;
-    for (std::size_t l = 0; l < count_open_.size(); ++l) {
-      out += count_open_[l];
-      out.integer(scores.at_or_above[base + l]);
-      out += constraint_key_;
+    const std::size_t counts = rules_.scenarios.size() + 1;
+    for (std::size_t l = 0; l < count_key_.size(); ++l) {
+      const std::int32_t a = scores.at_or_above[base + l];
+      if (static_cast<std::uint32_t>(a) < counts) {
+        out += count_open_[l * counts + static_cast<std::size_t>(a)];
+      } else {
+        out += count_key_[l];
+        out.integer(a);
+        out += constraint_key_;
+      }
       out.integer(scores.constraint[base + l]);
     }
     out += counts_close_;

@@ -67,6 +67,8 @@ class JsonRecordWriter {
   void append_item(Out& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
   void append_check(RawOut& out, int level, std::int64_t total, std::int32_t at,
                     std::int32_t con) const;
+  void append_count_condition(RawOut& out, std::size_t at, std::int32_t has,
+                              std::int32_t required) const;
 
   const RuleSet& rules_;
   unsigned fields_;
@@ -90,19 +92,25 @@ class JsonRecordWriter {
   std::vector<Piece> scenario_keys_;     // ,"id":
   std::vector<Piece> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
   Piece counts_head_;                    // "scenario_counts":[
-  std::vector<Piece> count_open_;        // },{"level":L,"at_or_above": (no "}," for level 1)
-  Piece constraint_key_;                 // ,"constraint":
-  Piece counts_close_;                   // }]
-  Piece explanation_head_;               // "explanation":[
+  // Per level L and count A, 0 to the number of scenarios, at (L-1)*(scenarios+1)+A:
+  // },{"level":L,"at_or_above":A,"constraint": (no "}," for level 1).
+  std::vector<Piece> count_open_;
+  std::vector<Piece> count_key_;  // },{"level":L,"at_or_above": for a count past the table
+  Piece constraint_key_;          // ,"constraint":
+  Piece counts_close_;            // }]
+  Piece explanation_head_;        // "explanation":[
   // Per level L and met: {"level":L,"met":…,"conditions":[{"what":"points","required":R,"has":
   std::vector<Piece> check_open_;
-  Piece short_key_;  // ,"short":
-  // Per level and condition, what follows its "short" number: },{"what":…,"required":R,"has":
-  // before the next condition, }]} after the last.
-  std::vector<std::array<Piece, 3>> check_next_;
-  Piece warnings_head_;       // "warnings":[
-  std::vector<Piece> fired_;  // {"rule":"id","message":"…"} per consistency rule
-  Piece provenance_;          // "provenance":{…}
+  Piece short_key_;    // ,"short":
+  Piece check_close_;  // }]}
+  // The scenario and constraint conditions are counts, so each is fixed text per level and
+  // count: },{"what":"scenarios","required":R,"has":N,"short":S at
+  // ((L-1)*2+c)*(scenarios+1)+N for c = 0 (scenarios) and 1 (constraint).
+  std::vector<Piece> count_condition_;
+  std::vector<Piece> count_what_;  // },{"what":…,"required":R,"has": per (L-1)*2+c, past the table
+  Piece warnings_head_;            // "warnings":[
+  std::vector<Piece> fired_;       // {"rule":"id","message":"…"} per consistency rule
+  Piece provenance_;               // "provenance":{…}
   bool has_provenance_ = true;
   std::size_t fixed_bound_ = 0;  // the longest a record can be, less its survey's own text
 };
