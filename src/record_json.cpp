@@ -32,6 +32,15 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
+// Calls write(copy) on a copy of `out` and returns the copy. The record's own RawOut never has
+// its address taken, so the compiler keeps its pointer in a register; once its address is out,
+// every byte stored through a char pointer might change it, and it is reloaded after each.
+template <typename Write>
+RawOut on_copy(RawOut out, Write&& write) {
+  write(out);
+  return out;
+}
+
 // `,"key":` with the comma left off for the first of a list.
 std::string member_key(std::size_t k, std::string_view key) {
   return (k ? "," : "") + quoted(key) + ":";
@@ -233,8 +242,8 @@ void JsonRecordWriter::append_item(Out& out, std::size_t i, std::uint32_t mask,
 }
 
 // One entry of "explanation": the conditions of `level` against what the survey has.
-void JsonRecordWriter::append_check(RawOut& out, int level, std::int64_t total, std::int32_t at,
-                                    std::int32_t con) const {
+RawOut JsonRecordWriter::append_check(RawOut out, int level, std::int64_t total, std::int32_t at,
+                                      std::int32_t con) const {
   const auto l = static_cast<std::size_t>(level - 1);
   const LevelRequirement& req = rules_.level_rule.levels[l];
   const std::int64_t required = req.min_points.thousandths();
@@ -243,23 +252,25 @@ void JsonRecordWriter::append_check(RawOut& out, int level, std::int64_t total, 
   out.thousandths(total);
   out += short_key_;
   out.thousandths(total >= required ? 0 : required - total);
-  append_count_condition(out, 2 * l, at, req.min_scenarios);
-  append_count_condition(out, 2 * l + 1, con, req.min_constraint);
+  out = append_count_condition(out, 2 * l, at, req.min_scenarios);
+  out = append_count_condition(out, 2 * l + 1, con, req.min_constraint);
   out += check_close_;
+  return out;
 }
 
 // },{"what":…,"required":R,"has":N,"short":S for condition `at` of count_what_.
-void JsonRecordWriter::append_count_condition(RawOut& out, std::size_t at, std::int32_t has,
-                                              std::int32_t required) const {
+RawOut JsonRecordWriter::append_count_condition(RawOut out, std::size_t at, std::int32_t has,
+                                                std::int32_t required) const {
   const std::size_t counts = rules_.scenarios.size() + 1;
   if (static_cast<std::uint32_t>(has) < counts) {
     out += count_condition_[at * counts + static_cast<std::size_t>(has)];
-    return;
+    return out;
   }
   out += count_what_[at];
   out.integer(has);
   out += short_key_;
   out.integer(has >= required ? 0 : std::int64_t{required} - has);
+  return out;
 }
 
 void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
@@ -275,14 +286,15 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
   thread_local std::vector<char> scratch;
   if (scratch.size() < bound) scratch.resize(bound);
   RawOut raw{scratch.data(), pool_.data()};
-  write_scored(raw, s, scores, row);
+  raw = write_scored(raw, s, scores, row);
   out.append(scratch.data(), static_cast<std::size_t>(raw.p - scratch.data()));
 }
 
-void JsonRecordWriter::write_scored(RawOut& out, const CodedSurvey& s, const BlockScores& scores,
-                                    std::size_t row) const {
+RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const BlockScores& scores,
+                                      std::size_t row) const {
   out += '{';
-  bool first = !write_enterprise(out, s);
+  bool first = true;
+  out = on_copy(out, [&](RawOut& o) { first = !write_enterprise(o, s); });
   auto sep = [&] {
     if (!first) out += ',';
     first = false;
@@ -322,7 +334,7 @@ void JsonRecordWriter::write_scored(RawOut& out, const CodedSurvey& s, const Blo
       if (mask < e.text.size() && e.points[mask] == p[i]) {
         out += e.text[mask];
       } else {
-        append_item(out, i, mask, p[i]);
+        out = on_copy(out, [&](RawOut& o) { append_item(o, i, mask, p[i]); });
       }
     }
     out += '}';
@@ -365,12 +377,12 @@ void JsonRecordWriter::write_scored(RawOut& out, const CodedSurvey& s, const Blo
     out += explanation_head_;
     if (lvl > 0) {
       const std::size_t at = base + static_cast<std::size_t>(lvl - 1);
-      append_check(out, lvl, tot, scores.at_or_above[at], scores.constraint[at]);
+      out = append_check(out, lvl, tot, scores.at_or_above[at], scores.constraint[at]);
     }
     if (lvl < top) {
       if (lvl > 0) out += ',';
       const std::size_t at = base + static_cast<std::size_t>(lvl);
-      append_check(out, lvl + 1, tot, scores.at_or_above[at], scores.constraint[at]);
+      out = append_check(out, lvl + 1, tot, scores.at_or_above[at], scores.constraint[at]);
     }
     out += ']';
   }
@@ -378,20 +390,22 @@ void JsonRecordWriter::write_scored(RawOut& out, const CodedSurvey& s, const Blo
     sep();
     out += warnings_head_;
     bool any = false;
-    for (const Issue& i : s.warnings) {
-      out += any ? ",{" : "{";
-      any = true;
-      if (i.path.rfind("consistency.", 0) == 0) {
-        out += "\"rule\":";
-        escape_to(out, std::string_view(i.path).substr(i.path.find('.') + 1));
-      } else {
-        out += "\"path\":";  // a missing answer scored as zero
-        escape_to(out, i.path);
+    out = on_copy(out, [&](RawOut& o) {
+      for (const Issue& i : s.warnings) {
+        o += any ? ",{" : "{";
+        any = true;
+        if (i.path.rfind("consistency.", 0) == 0) {
+          o += "\"rule\":";
+          escape_to(o, std::string_view(i.path).substr(i.path.find('.') + 1));
+        } else {
+          o += "\"path\":";  // a missing answer scored as zero
+          escape_to(o, i.path);
+        }
+        o += ",\"message\":";
+        escape_to(o, i.message);
+        o += '}';
       }
-      out += ",\"message\":";
-      escape_to(out, i.message);
-      out += '}';
-    }
+    });
     for (std::uint16_t k : s.fired) {
       if (any) out += ',';
       any = true;
@@ -404,6 +418,7 @@ void JsonRecordWriter::write_scored(RawOut& out, const CodedSurvey& s, const Blo
     out += provenance_;
   }
   out += '}';
+  return out;
 }
 
 }  // namespace smedx::detail

@@ -61,14 +61,14 @@ class JsonRecordWriter {
   template <typename Out>
   bool write_enterprise(Out& out, const CodedSurvey& s) const;
   void write_error(std::string& out, const CodedSurvey& s) const;
-  void write_scored(RawOut& out, const CodedSurvey& s, const BlockScores& scores,
-                    std::size_t row) const;
+  RawOut write_scored(RawOut out, const CodedSurvey& s, const BlockScores& scores,
+                      std::size_t row) const;
   template <typename Out>
   void append_item(Out& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
-  void append_check(RawOut& out, int level, std::int64_t total, std::int32_t at,
-                    std::int32_t con) const;
-  void append_count_condition(RawOut& out, std::size_t at, std::int32_t has,
-                              std::int32_t required) const;
+  RawOut append_check(RawOut out, int level, std::int64_t total, std::int32_t at,
+                      std::int32_t con) const;
+  RawOut append_count_condition(RawOut out, std::size_t at, std::int32_t has,
+                                std::int32_t required) const;
 
   const RuleSet& rules_;
   unsigned fields_;

@@ -1,5 +1,5 @@
 // Where the record writer's bytes come from and go: the rule set's fixed text, kept end to end in
-// one padded pool, and a raw output that copies it 32 bytes at a time inline. A record is mostly
+// one padded pool, and a raw output that copies it in whole chunks, inline. A record is mostly
 // short pieces of fixed text, and a call to memcpy for each costs more than the copy.
 #pragma once
 
@@ -13,10 +13,11 @@
 namespace smedx::detail {
 
 // Fixed text with `pad` bytes after the last piece, so that any piece can be read in whole
-// 32-byte chunks. Pieces are offsets, so a copied pool needs no fixing.
+// chunks (RawOut: one of 32 bytes, then 64 at a time). Pieces are offsets, so a copied pool
+// needs no fixing.
 class TextPool {
  public:
-  static constexpr std::size_t pad = 32;
+  static constexpr std::size_t pad = 64;
   struct Piece {
     std::uint32_t at = 0, size = 0;
   };
@@ -33,17 +34,18 @@ class TextPool {
 };
 
 // Writes through a raw pointer into room made beforehand: as much as the record can take plus
-// `slack` bytes, which a 32-byte chunk or a number may write past the end of its text.
+// `slack` bytes, which a chunk or a number may write past the end of its text.
 struct RawOut {
-  static constexpr std::size_t slack = 64;
+  static constexpr std::size_t slack = 96;
   char* p;
   const char* pool;
 
   void operator+=(TextPool::Piece t) noexcept {
-    // Nearly every piece is one chunk, so the first is copied unasked.
+    // Most pieces are one chunk of 32 bytes, so that is copied unasked; the long ones (a
+    // warning's message, an item's entry) go on 64 bytes at a time.
     const char* s = pool + t.at;
     std::memcpy(p, s, 32);
-    for (std::uint32_t k = 32; k < t.size; k += 32) std::memcpy(p + k, s + k, 32);
+    for (std::uint32_t k = 32; k < t.size; k += 64) std::memcpy(p + k, s + k, 64);
     p += t.size;
   }
   void operator+=(char c) noexcept { *p++ = c; }
