@@ -123,8 +123,16 @@ void escape_from(Out& out, std::string_view s, std::size_t i) {
 template <typename Out>
 inline void escape_to(Out& out, std::string_view s) {
   const std::size_t i = plain_until(s, 0);
-  if (i != s.size()) [[unlikely]]
-    return escape_from(out, s, i);
+  if (i != s.size()) [[unlikely]] {
+    if constexpr (std::is_same_v<Out, std::string>) {
+      escape_from(out, s, i);
+    } else {  // a sink that is a value (a pointer) is escaped on a copy: its address stays private
+      Out copy = out;
+      escape_from(copy, s, i);
+      out = copy;
+    }
+    return;
+  }
   if constexpr (std::is_same_v<Out, std::string>) {
     const std::size_t at = out.size();
     out.append(s.size() + 2, '"');  // one call to grow the string, not three

@@ -157,8 +157,10 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
   bound += 2 * check;
 
   warnings_head_ = add("\"warnings\":[");
-  for (const auto& c : r.consistency)
+  for (const auto& c : r.consistency) {
     fired_.push_back(add("{\"rule\":" + quoted(c.id) + ",\"message\":" + quoted(c.message) + "}"));
+    longest_fired_ = std::max<std::size_t>(longest_fired_, fired_.back().size);
+  }
   provenance_ = add("\"provenance\":{\"rule_set\":" + quoted(r.meta.id) + ",\"version\":" +
                     quoted(r.meta.version) + ",\"hash\":" + quoted(r.content_hash) +
                     ",\"engine\":" + quoted(version()) + "}");
@@ -167,9 +169,8 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
   fixed_bound_ = bound;
 }
 
-// "enterprise_id":…,"enterprise":{…} as chosen; returns whether it wrote anything.
-template <typename Out>
-bool JsonRecordWriter::write_enterprise(Out& out, const CodedSurvey& s) const {
+// "enterprise_id":…,"enterprise":{…} as chosen (nothing when neither is).
+RawOut JsonRecordWriter::write_enterprise(RawOut out, const CodedSurvey& s) const {
   bool any = false;
   if (want(enterprise_id)) {
     out += "\"enterprise_id\":";
@@ -185,15 +186,16 @@ bool JsonRecordWriter::write_enterprise(Out& out, const CodedSurvey& s) const {
       escape_to(out, s.enterprise[k].second);
     }
     out += '}';
-    any = true;
   }
-  return any;
+  return out;
 }
 
 // The record of a survey that was not scored: its enterprise, its errors, the provenance.
-void JsonRecordWriter::write_error(std::string& out, const CodedSurvey& s) const {
+RawOut JsonRecordWriter::write_error(RawOut out, const CodedSurvey& s) const {
   out += '{';
-  if (write_enterprise(out, s)) out += ',';
+  const char* const start = out.p;
+  out = write_enterprise(out, s);
+  if (out.p != start) out += ',';
   out += "\"error\":{\"message\":";
   escape_to(out, s.errors.front().message);
   out += ",\"issues\":[";
@@ -211,16 +213,17 @@ void JsonRecordWriter::write_error(std::string& out, const CodedSurvey& s) const
     }
     if (i.where.known()) {
       out += ",\"line\":";
-      append_int(out, i.where.line);
+      out.integer(i.where.line);
     }
     out += '}';
   }
   out += "]}";
   if (want(provenance) && has_provenance_) {
     out += ',';
-    out += pool_.view(provenance_);
+    out += provenance_;
   }
   out += '}';
+  return out;
 }
 
 // One entry of "items": "id":{"code":…,"options":[…],"points":…}.
@@ -275,26 +278,29 @@ RawOut JsonRecordWriter::append_count_condition(RawOut out, std::size_t at, std:
 
 void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
                               std::size_t row) const {
-  if (!s.ok()) return write_error(out, s);
-  // Room for the longest record this survey can give, then one pass of raw writes.
+  // Room for the longest record this survey can give, then one pass of raw writes: the text
+  // of the rule set and the survey's own, each byte of which may take 6 escaped.
   std::size_t bound = fixed_bound_ + RawOut::slack + 6 * s.enterprise_id.size();
   for (const auto& [k, v] : s.enterprise) bound += 6 * (k.size() + v.size()) + 8;
   for (const Issue& w : s.warnings) bound += 6 * (w.path.size() + w.message.size()) + 40;
-  for (std::uint16_t k : s.fired) bound += fired_[k].size + 1;
+  bound += s.fired.size() * (longest_fired_ + 1);
+  for (const Issue& e : s.errors)
+    bound += 6 * (2 * e.message.size() + e.path.size() + e.where.file.size()) + 64;
   // Written into a scratch buffer of this thread and copied over whole: making the room in
   // `out` itself would mean zero-filling it first.
   thread_local std::vector<char> scratch;
   if (scratch.size() < bound) scratch.resize(bound);
   RawOut raw{scratch.data(), pool_.data()};
-  raw = write_scored(raw, s, scores, row);
+  raw = s.ok() ? write_scored(raw, s, scores, row) : write_error(raw, s);
   out.append(scratch.data(), static_cast<std::size_t>(raw.p - scratch.data()));
 }
 
 RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const BlockScores& scores,
                                       std::size_t row) const {
   out += '{';
-  bool first = true;
-  out = on_copy(out, [&](RawOut& o) { first = !write_enterprise(o, s); });
+  const char* const start = out.p;
+  out = write_enterprise(out, s);
+  bool first = out.p == start;
   auto sep = [&] {
     if (!first) out += ',';
     first = false;

@@ -58,9 +58,8 @@ class JsonRecordWriter {
   };
   using Piece = TextPool::Piece;
   bool want(Key k) const noexcept { return fields_ >> k & 1u; }
-  template <typename Out>
-  bool write_enterprise(Out& out, const CodedSurvey& s) const;
-  void write_error(std::string& out, const CodedSurvey& s) const;
+  RawOut write_enterprise(RawOut out, const CodedSurvey& s) const;
+  RawOut write_error(RawOut out, const CodedSurvey& s) const;
   RawOut write_scored(RawOut out, const CodedSurvey& s, const BlockScores& scores,
                       std::size_t row) const;
   template <typename Out>
@@ -110,6 +109,7 @@ class JsonRecordWriter {
   std::vector<Piece> count_what_;  // },{"what":…,"required":R,"has": per (L-1)*2+c, past the table
   Piece warnings_head_;            // "warnings":[
   std::vector<Piece> fired_;       // {"rule":"id","message":"…"} per consistency rule
+  std::size_t longest_fired_ = 0;  // the longest of them
   Piece provenance_;               // "provenance":{…}
   bool has_provenance_ = true;
   std::size_t fixed_bound_ = 0;  // the longest a record can be, less its survey's own text
