@@ -6,6 +6,7 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <span>
 #include <type_traits>
 
 #include "json_writer.h"
@@ -179,11 +180,12 @@ RawOut JsonRecordWriter::write_enterprise(RawOut out, const CodedSurvey& s) cons
   }
   if (want(enterprise) && !s.enterprise.empty()) {
     out += any ? ",\"enterprise\":{" : "\"enterprise\":{";
-    for (std::size_t k = 0; k < s.enterprise.size(); ++k) {
+    const std::span<const std::pair<std::string, std::string>> fields(s.enterprise);
+    for (std::size_t k = 0; k < fields.size(); ++k) {
       if (k) out += ',';
-      escape_to(out, s.enterprise[k].first);
+      escape_to(out, fields[k].first);
       out += ':';
-      escape_to(out, s.enterprise[k].second);
+      escape_to(out, fields[k].second);
     }
     out += '}';
   }
@@ -317,7 +319,9 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
     out += total_key_;
     out.thousandths(tot);
   }
-  auto parts = [&](Piece head, const std::vector<Piece>& keys,
+  // The loops read spans, not vectors: a char stored may alias a vector's own pointers, which
+  // would then be read again after every piece written.
+  auto parts = [&](Piece head, std::span<const Piece> keys,
                    const std::vector<std::int64_t>& points) {
     sep();
     out += head;
@@ -333,10 +337,12 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
   if (want(items)) {
     sep();
     out += items_head_;
-    const std::int64_t* p = scores.item_points.data() + row * item_open_.size();
-    for (std::size_t i = 0; i < item_open_.size(); ++i) {
-      const ItemEntries& e = item_entries_[i];
-      const std::uint32_t mask = s.selected[i];
+    const std::span<const ItemEntries> entries(item_entries_);
+    const std::span<const std::uint32_t> selected(s.selected);
+    const std::int64_t* p = scores.item_points.data() + row * entries.size();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const ItemEntries& e = entries[i];
+      const std::uint32_t mask = selected[i];
       if (mask < e.text.size() && e.points[mask] == p[i]) {
         out += e.text[mask];
       } else {
@@ -349,12 +355,14 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
     sep();
     out += scenarios_head_;
     const auto levels = static_cast<std::size_t>(top) + 1;
-    for (std::size_t k = 0; k < scenario_keys_.size(); ++k) {
-      const int l = s.levels[k];
+    const std::span<const Piece> keys(scenario_keys_), entries(scenario_entries_);
+    const std::span<const std::int8_t> rated(s.levels);
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const int l = rated[k];
       if (l >= 0 && l <= top) {
-        out += scenario_entries_[k * levels + static_cast<std::size_t>(l)];
+        out += entries[k * levels + static_cast<std::size_t>(l)];
       } else {
-        out += scenario_keys_[k];
+        out += keys[k];
         out.integer(l);
       }
     }
@@ -365,16 +373,19 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
     sep();
     out += counts_head_;
     const std::size_t counts = rules_.scenarios.size() + 1;
-    for (std::size_t l = 0; l < count_key_.size(); ++l) {
-      const std::int32_t a = scores.at_or_above[base + l];
+    const std::span<const Piece> keys(count_key_), opens(count_open_);
+    const std::int32_t* at_or_above = scores.at_or_above.data() + base;
+    const std::int32_t* constraint = scores.constraint.data() + base;
+    for (std::size_t l = 0; l < keys.size(); ++l) {
+      const std::int32_t a = at_or_above[l];
       if (static_cast<std::uint32_t>(a) < counts) {
-        out += count_open_[l * counts + static_cast<std::size_t>(a)];
+        out += opens[l * counts + static_cast<std::size_t>(a)];
       } else {
-        out += count_key_[l];
+        out += keys[l];
         out.integer(a);
         out += constraint_key_;
       }
-      out.integer(scores.constraint[base + l]);
+      out.integer(constraint[l]);
     }
     out += counts_close_;
   }
@@ -412,10 +423,11 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
         o += '}';
       }
     });
+    const std::span<const Piece> fired(fired_);
     for (std::uint16_t k : s.fired) {
       if (any) out += ',';
       any = true;
-      out += fired_[k];
+      out += fired[k];
     }
     out += ']';
   }
