@@ -16,12 +16,12 @@ namespace smedx::detail {
 void append_json_string(std::string& out, std::string_view s) { escape_to(out, s); }
 
 void append_int(std::string& out, std::int64_t v) {
-  char buf[24 + RawOut::slack];
+  char buf[32];  // the most write_int and write_thousandths write
   out.append(buf, static_cast<std::size_t>(write_int(buf, v) - buf));
 }
 
 void append_thousandths(std::string& out, std::int64_t t) {
-  char buf[24 + RawOut::slack];
+  char buf[32];  // the most write_int and write_thousandths write
   out.append(buf, static_cast<std::size_t>(write_thousandths(buf, t) - buf));
 }
 

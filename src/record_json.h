@@ -4,7 +4,6 @@
 // once, when the writer is made, so a record is mostly copies of ready fragments and numbers.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <iterator>
 #include <string>
