@@ -53,6 +53,8 @@ inline std::size_t plain_until(std::string_view s, std::size_t i) noexcept {
     const unsigned char c = p[i];
     if (plain_ascii_byte[c]) {
       for (++i; size - i >= 8 && plain_ascii8(p + i);) i += 8;
+      // The last few bytes in one go when the text's last 8 are plain (they overlap the run).
+      if (size - i < 8 && size >= 8 && plain_ascii8(p + size - 8)) return size;
       while (i < size && plain_ascii_byte[p[i]]) ++i;
       continue;
     }
@@ -75,25 +77,9 @@ inline std::size_t plain_until(std::string_view s, std::size_t i) noexcept {
   return size;
 }
 
-// Writes a JSON string. Bytes that are not UTF-8 (a Latin-1 name in a CSV file, say) become
-// U+FFFD, so the output is always valid JSON. Runs that need no escaping (nearly all of it) are
-// copied whole. `Out` is a std::string or any sink with `+=` (a string_view or a char) and
-// `append(const char*, size_t)`, such as the record writer's raw buffer.
+// Writes the JSON string `s` from its first byte to escape or replace, `i` (see escape_to).
 template <typename Out>
-void escape_to(Out& out, std::string_view s) {
-  std::size_t i = plain_until(s, 0);
-  if (i == s.size()) {  // nearly every string: copied whole with its quotes
-    if constexpr (std::is_same_v<Out, std::string>) {
-      const std::size_t at = out.size();
-      out.append(s.size() + 2, '"');  // one call to grow the string, not three
-      if (!s.empty()) std::memcpy(out.data() + at + 1, s.data(), s.size());
-    } else {
-      out += '"';
-      out.append(s.data(), s.size());
-      out += '"';
-    }
-    return;
-  }
+void escape_from(Out& out, std::string_view s, std::size_t i) {
   out += '"';
   std::size_t run = 0;  // s[run, i) is copied as it is
   while (i < s.size()) {
@@ -127,6 +113,35 @@ void escape_to(Out& out, std::string_view s) {
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
+}
+
+// Writes a JSON string. Bytes that are not UTF-8 (a Latin-1 name in a CSV file, say) become
+// U+FFFD, so the output is always valid JSON. Runs that need no escaping (nearly all of it) are
+// copied whole. `Out` is a std::string or any sink with `+=` (a string_view or a char) and
+// `append(const char*, size_t)`, such as the record writer's raw buffer. Inline, as nearly every
+// string needs no escaping: the scan and one copy.
+template <typename Out>
+inline void escape_to(Out& out, std::string_view s) {
+  const std::size_t i = plain_until(s, 0);
+  if (i != s.size()) [[unlikely]] {
+    if constexpr (std::is_same_v<Out, std::string>) {
+      escape_from(out, s, i);
+    } else {  // a sink that is a value (a pointer) is escaped on a copy: its address stays private
+      Out copy = out;
+      escape_from(copy, s, i);
+      out = copy;
+    }
+    return;
+  }
+  if constexpr (std::is_same_v<Out, std::string>) {
+    const std::size_t at = out.size();
+    out.append(s.size() + 2, '"');  // one call to grow the string, not three
+    if (!s.empty()) std::memcpy(out.data() + at + 1, s.data(), s.size());
+  } else {
+    out += '"';
+    out.append(s.data(), s.size());
+    out += '"';
+  }
 }
 
 inline void escape(std::string& out, std::string_view s) { escape_to(out, s); }

@@ -4,13 +4,14 @@
 // once, when the writer is made, so a record is mostly copies of ready fragments and numbers.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "decimal_text.h"
+#include "record_text.h"
 #include "smedx/engine.h"
 
 namespace smedx::detail {
@@ -21,8 +22,6 @@ void append_json_string(std::string& out, std::string_view s);
 // Appends thousandths as Decimal::to_string writes them, with no temporary string.
 void append_thousandths(std::string& out, std::int64_t t);
 void append_int(std::string& out, std::int64_t v);
-// Writes thousandths as append_thousandths does at `p` (at most 24 bytes); returns the end.
-char* write_thousandths(char* p, std::int64_t t);
 
 class JsonRecordWriter {
  public:
@@ -56,39 +55,61 @@ class JsonRecordWriter {
     warnings,
     provenance
   };
+  using Piece = TextPool::Piece;
   bool want(Key k) const noexcept { return fields_ >> k & 1u; }
-  template <typename Out>
-  void write(Out& out, const CodedSurvey& s, const BlockScores& scores, std::size_t row) const;
-  template <typename Out>
-  void append_error(Out& out, const CodedSurvey& s) const;
+  RawOut write_enterprise(RawOut out, const CodedSurvey& s) const;
+  RawOut write_error(RawOut out, const CodedSurvey& s) const;
+  RawOut write_scored(RawOut out, const CodedSurvey& s, const BlockScores& scores,
+                      std::size_t row) const;
   template <typename Out>
   void append_item(Out& out, std::size_t i, std::uint32_t mask, std::int64_t points) const;
-  template <typename Out>
-  void append_check(Out& out, int level, std::int64_t total, std::int32_t at,
-                    std::int32_t con) const;
+  RawOut append_check(RawOut out, int level, std::int64_t total, std::int32_t at,
+                      std::int32_t con) const;
+  RawOut append_count_condition(RawOut out, std::size_t at, std::int32_t has,
+                                std::int32_t required) const;
 
   const RuleSet& rules_;
   unsigned fields_;
-  std::vector<std::string> level_names_;  // per level 0..top: "level_name":"…"
-  std::vector<std::string> dim_keys_;     // ,"id": (no comma before the first)
-  std::vector<std::string> sub_keys_;     // ,"id":
-  std::vector<std::string> item_open_;    // ,"id":{"code":"F1","options":[
+  // The rule set's fixed text, each piece escaped once, with the keys and punctuation around it.
+  TextPool pool_;
+  std::vector<Piece> level_text_;       // per level 0..top: "level":L,"level_name":"…" as chosen
+  Piece total_key_;                     // "total":
+  Piece dims_head_, subs_head_;         // "dimensions":{ and "sub_indicators":{
+  std::vector<Piece> dim_keys_;         // ,"id": (no comma before the first)
+  std::vector<Piece> sub_keys_;         // ,"id":
+  Piece items_head_;                    // "items":{
+  std::vector<std::string> item_open_;  // ,"id":{"code":"F1","options":[
   // Every entry an item can have, by option mask, for items of few options: an item's points
   // follow from its options, so the whole entry is fixed text. Empty for items of many options.
   struct ItemEntries {
-    std::vector<std::string> text;
+    std::vector<Piece> text;
     std::vector<std::int64_t> points;
   };
   std::vector<ItemEntries> item_entries_;
-  std::vector<std::string> scenario_keys_;     // ,"id":
-  std::vector<std::string> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
-  std::vector<std::string> count_open_;        // ,{"level":L,"at_or_above":
-  std::vector<std::string> check_open_;        // {"level":L,"met":
-  // Per level and condition: {"what":…,"required":R,"has": (the comma before it included but
-  // for the first condition), the part of a condition that does not depend on the survey.
-  std::vector<std::array<std::string, 3>> check_required_;
-  std::vector<std::string> fired_;  // {"rule":"id","message":"…"} per consistency rule
-  std::string provenance_;          // "provenance":{…}
+  Piece scenarios_head_;                 // "scenarios":{
+  std::vector<Piece> scenario_keys_;     // ,"id":
+  std::vector<Piece> scenario_entries_;  // ,"id":L for scenario k, level L at k*(top+1)+L
+  Piece counts_head_;                    // "scenario_counts":[
+  // Per level L and count A, 0 to the number of scenarios, at (L-1)*(scenarios+1)+A:
+  // },{"level":L,"at_or_above":A,"constraint": (no "}," for level 1).
+  std::vector<Piece> count_open_;
+  std::vector<Piece> count_key_;  // },{"level":L,"at_or_above": for a count past the table
+  Piece constraint_key_;          // ,"constraint":
+  Piece counts_close_;            // }]
+  Piece explanation_head_;        // "explanation":[
+  // Per level L and met: {"level":L,"met":…,"conditions":[{"what":"points","required":R,"has":
+  std::vector<Piece> check_open_;
+  Piece short_key_;    // ,"short":
+  Piece check_close_;  // }]}
+  // The scenario and constraint conditions are counts, so each is fixed text per level and
+  // count: },{"what":"scenarios","required":R,"has":N,"short":S at
+  // ((L-1)*2+c)*(scenarios+1)+N for c = 0 (scenarios) and 1 (constraint).
+  std::vector<Piece> count_condition_;
+  std::vector<Piece> count_what_;  // },{"what":…,"required":R,"has": per (L-1)*2+c, past the table
+  Piece warnings_head_;            // "warnings":[
+  std::vector<Piece> fired_;       // {"rule":"id","message":"…"} per consistency rule
+  std::size_t longest_fired_ = 0;  // the longest of them
+  Piece provenance_;               // "provenance":{…}
   bool has_provenance_ = true;
   std::size_t fixed_bound_ = 0;  // the longest a record can be, less its survey's own text
 };
