@@ -106,6 +106,7 @@ class SurveyCoder {
     if (found && key.data() && !answered_[*found].data()) {
       if (const auto mask = plain_letters(*index_.items[*found], a)) {
         answered_[*found] = key;
+        ++answered_count_;
         out_.selected[*found] = *mask;
         return;
       }
@@ -116,6 +117,7 @@ class SurveyCoder {
     const auto found = index_.scenario_by_name.find(key, hint(scenario_hints_, scenarios_++));
     if (found && key.data() && !rated_[*found].data() && level >= 0 && level <= top_) {
       rated_[*found] = key;
+      ++rated_count_;
       out_.levels[*found] = static_cast<std::int8_t>(level);
       return;
     }
@@ -156,7 +158,10 @@ class SurveyCoder {
   std::vector<std::uint32_t>& item_hints_;  // see NameTable::find
   std::vector<std::uint32_t>& scenario_hints_;
   std::size_t answers_ = 0, scenarios_ = 0;  // keys so far
-  int top_;                                  // the highest scenario level
+  // Items answered and scenarios rated so far (set in answered_ and rated_): when all are,
+  // finish() need not look for missing ones.
+  std::size_t answered_count_ = 0, rated_count_ = 0;
+  int top_;                  // the highest scenario level
   std::size_t fields_ = 0;   // enterprise fields so far; out_.enterprise is reused, not cleared
   std::size_t dropped_ = 0;  // errors past the cap, counted but not kept
 
