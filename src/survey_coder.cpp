@@ -15,6 +15,10 @@ RuleIndex::RuleIndex(const RuleSet& r) : rules(r), items(r.items()) {
     item_by_name.add(items[i]->id, i);
     item_by_name.add(items[i]->code, i);
     item_ids.push_back(items[i]->id);
+    std::uint32_t none = 0;
+    for (std::size_t k = 0; k < items[i]->options.size() && k < 32; ++k)
+      if (items[i]->options[k].none) none |= std::uint32_t{1} << k;
+    none_options.push_back(none);
   }
   for (std::uint32_t s = 0; s < r.scenarios.size(); ++s) {
     scenario_by_name.add(r.scenarios[s].id, s);
@@ -334,6 +338,25 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
     }
   }
   return mask;
+}
+
+std::optional<std::uint32_t> plain_number(const Item& item, const AnswerView& a) noexcept {
+  if (a.kind == Answer::Kind::percent && item.kind == ItemKind::band) {
+    bool sign = false;
+    const auto v = Exact::parse(percent_number(a.percent, sign));
+    // A bare number in (0, 1] comes with code_answer's note.
+    if (!v || (!sign && v->value > 0 && *v <= Exact::of(Decimal::from_thousandths(1000))))
+      return std::nullopt;
+    const int band = band_of(item, *v);
+    if (band < 0) return std::nullopt;
+    return bit(static_cast<std::size_t>(band));
+  }
+  if (a.kind == Answer::Kind::figures && item.kind == ItemKind::trend) {
+    const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
+    if (!b || !f || b->value <= 0 || f->value < 0) return std::nullopt;
+    return bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
+  }
+  return std::nullopt;
 }
 
 void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,

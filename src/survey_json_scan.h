@@ -196,6 +196,8 @@ class SurveyScanner {
       if (p_ == end_) return false;
       if (letter(letters[0])) {
         a.letters = std::span<const char>(letters.data(), 1);
+        a.folded = true;
+        a.folded_mask = std::uint32_t{1} << (letters[0] - 'A');
       } else if (*p_ == '"') {  // not one letter: a percentage as a spreadsheet writes it
         std::string_view s;
         if (!string(s) || s.size() < 2 || s.back() != '%') return false;
@@ -205,14 +207,21 @@ class SurveyScanner {
         ++p_;
         a.list = true;
         std::size_t n = 0;
+        std::uint32_t mask = 0, repeated = 0;  // folded as read: see AnswerView
         if (!close(']')) {
           do {
             skip_space();
-            if (n == letters.size() || !letter(letters[n++])) return false;
+            if (n == letters.size() || !letter(letters[n])) return false;
+            const std::uint32_t bit = std::uint32_t{1} << (letters[n++] - 'A');
+            repeated |= mask & bit;
+            mask |= bit;
           } while (comma());
           if (!close(']')) return false;
         }
         a.letters = std::span<const char>(letters.data(), n);
+        a.folded = true;
+        a.repeated = repeated != 0;
+        a.folded_mask = mask;
       } else if (*p_ == '{') {
         ++p_;
         std::string_view k1, k2, n1, n2;

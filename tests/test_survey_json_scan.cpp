@@ -292,3 +292,22 @@ TEST_CASE("the scanner hands numbers over as the walk writes them, and leaves th
                             "\"\\u0041\"", "{\"before\":1}"})
     CHECK_MESSAGE(pieces(other) == "(walk)", other);
 }
+
+TEST_CASE("letters the scanner folds as it reads are checked as the walk checks them") {
+  // The scanner folds the letters of an answer into a mask as it reads them (AnswerView::folded):
+  // repeated, unknown and 'none'-with-others letters must still come out as the walk's messages.
+  for (const char* network : {R"(["B","C"])", R"(["B","B"])", R"(["A","B"])", R"(["A"])",
+                              R"(["F"])", R"(["E","Z"])", R"("B")", R"(["B","C","D","E"])"}) {
+    for (const char* planning : {R"("C")", R"("Z")", R"(["C"])", R"("A")"}) {
+      const std::string json =
+          fmt::format(R"({{"enterprise":{{"id":"E1"}},"answers":{{"network":{},"planning":{}}},)"
+                      R"("scenarios":{{"quality":3}}}})",
+                      network, planning);
+      CAPTURE(json);
+      CHECK(scans(json));
+      CHECK(code(json, JsonReader::fast) == code(json, JsonReader::walk_only));
+      CHECK(code(json, JsonReader::fast, smedx::MissingPolicy::zero) ==
+            code(json, JsonReader::walk_only, smedx::MissingPolicy::zero));
+    }
+  }
+}
