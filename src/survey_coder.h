@@ -122,7 +122,44 @@ class SurveyCoder {
   // In line for the usual piece (a known key, the first time, a value taken without a word);
   // everything else goes to the *_checked functions, which make the messages.
   void answer(std::string_view key, const AnswerView& a) {
-    const auto found = index_.item_by_name.find(key, hint(item_hints_, answers_++));
+    coded(key, a, index_.item_by_name.find(key, hint(item_hints_, answers_++)));
+  }
+  void scenario(std::string_view key, int level, const Location* where = nullptr) {
+    coded(key, level, where,
+          index_.scenario_by_name.find(key, hint(scenario_hints_, scenarios_++)));
+  }
+  // The key the last survey had in this place of its answers (scenarios): surveys mostly come
+  // with the same keys in the same order, so a reader first looks for this one, between quotes,
+  // and hands it over with expected_answer (expected_scenario), which need no lookup. A view
+  // with no data when there is none to expect.
+  std::string_view next_answer_key() const noexcept {
+    return answers_ < item_hints_.size() ? index_.item_by_name.expected(item_hints_[answers_])
+                                         : std::string_view();
+  }
+  std::string_view next_scenario_key() const noexcept {
+    return scenarios_ < scenario_hints_.size()
+               ? index_.scenario_by_name.expected(scenario_hints_[scenarios_])
+               : std::string_view();
+  }
+  // `key`: the text of next_answer_key() (next_scenario_key()), found in the reader's text.
+  void expected_answer(std::string_view key, const AnswerView& a) {
+    coded(key, a, index_.item_by_name.value_at(item_hints_[answers_++]));
+  }
+  void expected_scenario(std::string_view key, int level) {
+    coded(key, level, nullptr, index_.scenario_by_name.value_at(scenario_hints_[scenarios_++]));
+  }
+  // For readers that checked a value already (the columnar path reads each distinct cell once):
+  // an answer to item `item` under `key` that selects `mask`, or has `problems`.
+  void coded_answer(std::uint32_t item, std::string_view key, std::uint32_t mask,
+                    const std::vector<std::string>& problems);
+  // A scenario rating under `key`: its level, or the problem with it.
+  void coded_scenario(std::uint32_t scenario, std::string_view key, int level,
+                      const std::string& problem);
+  void finish();
+
+ private:
+  void error(const Location* where, std::string path, std::string message);
+  void coded(std::string_view key, const AnswerView& a, std::optional<std::uint32_t> found) {
     if (found && key.data() && !answered_[*found].data()) {
       const Item& item = *index_.items[*found];
       const auto mask = a.kind == Answer::Kind::letters
@@ -137,8 +174,8 @@ class SurveyCoder {
     }
     answer_checked(key, a, found);
   }
-  void scenario(std::string_view key, int level, const Location* where = nullptr) {
-    const auto found = index_.scenario_by_name.find(key, hint(scenario_hints_, scenarios_++));
+  void coded(std::string_view key, int level, const Location* where,
+             std::optional<std::uint32_t> found) {
     if (found && key.data() && !rated_[*found].data() && level >= 0 && level <= top_) {
       rated_[*found] = key;
       ++rated_count_;
@@ -147,17 +184,6 @@ class SurveyCoder {
     }
     scenario_checked(key, level, where, found);
   }
-  // For readers that checked a value already (the columnar path reads each distinct cell once):
-  // an answer to item `item` under `key` that selects `mask`, or has `problems`.
-  void coded_answer(std::uint32_t item, std::string_view key, std::uint32_t mask,
-                    const std::vector<std::string>& problems);
-  // A scenario rating under `key`: its level, or the problem with it.
-  void coded_scenario(std::uint32_t scenario, std::string_view key, int level,
-                      const std::string& problem);
-  void finish();
-
- private:
-  void error(const Location* where, std::string path, std::string message);
   void answer_checked(std::string_view key, const AnswerView& a,
                       std::optional<std::uint32_t> found);
   void scenario_checked(std::string_view key, int level, const Location* where,
