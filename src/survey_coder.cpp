@@ -199,8 +199,11 @@ void SurveyCoder::enterprise_id(std::string_view id) { out_.enterprise_id.assign
 
 void SurveyCoder::enterprise_field(std::string_view key, std::string_view value) {
   if (fields_ < out_.enterprise.size()) {
-    out_.enterprise[fields_].first.assign(key);
-    out_.enterprise[fields_].second.assign(value);
+    // The slot holds the field in this place of an earlier survey: mostly the same key, often
+    // the same value (a district, an industry). A comparison in line costs less than assign.
+    auto& [k, v] = out_.enterprise[fields_];
+    if (!NameTable::same(k, key)) k.assign(key);
+    if (!NameTable::same(v, value)) v.assign(value);
   } else {
     out_.enterprise.emplace_back(std::string(key), std::string(value));
   }
