@@ -142,6 +142,11 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
     for (std::size_t k = 0; k < subs; ++k) dim[c.dim_of_sub[k]] += sub[k];
   }
 
+  // Scenarios counted by level 0..top, and one place past it for a level out of range (the
+  // coder refuses those, a caller's own CodedSurvey might not have): no branch on a survey's
+  // levels, which are data.
+  std::vector<std::int32_t> by_level(static_cast<std::size_t>(top) + 2);
+  std::vector<std::int32_t> constraint_by_level(by_level.size());
   out.total.assign(block.size(), 0);
   out.level.assign(block.size(), 0);
   out.at_or_above.assign(block.size() * static_cast<std::size_t>(top), 0);
@@ -154,16 +159,21 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
     if (!s.ok()) continue;
     std::int32_t* at = &out.at_or_above[r * static_cast<std::size_t>(top)];
     std::int32_t* con = &out.constraint[r * static_cast<std::size_t>(top)];
-    // Scenarios at each level, then counts at or above it: no branch on a survey's levels.
+    // Scenarios at each level, then counts at or above it.
+    std::fill(by_level.begin(), by_level.end(), 0);
+    std::fill(constraint_by_level.begin(), constraint_by_level.end(), 0);
     for (std::size_t k = 0; k < s.levels.size(); ++k) {
-      if (const int l = s.levels[k]; l > 0 && l <= top) {  // the coder refuses any other
-        ++at[l - 1];
-        con[l - 1] += c.constraint[k];
-      }
+      const int l = s.levels[k];
+      const auto at_level = static_cast<std::size_t>(l < 0 || l > top ? top + 1 : l);
+      ++by_level[at_level];
+      constraint_by_level[at_level] += c.constraint[k];
     }
-    for (int l = top - 1; l > 0; --l) {
-      at[l - 1] += at[l];
-      con[l - 1] += con[l];
+    std::int32_t n = 0, n_constraint = 0;
+    for (int l = top; l > 0; --l) {
+      n += by_level[static_cast<std::size_t>(l)];
+      n_constraint += constraint_by_level[static_cast<std::size_t>(l)];
+      at[l - 1] = n;
+      con[l - 1] = n_constraint;
     }
     out.level[r] = detail::level_for(c.rules.level_rule, total, at, con);
   }
