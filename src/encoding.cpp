@@ -37,7 +37,15 @@ std::string hex_bytes(std::string_view text, std::size_t at, std::size_t count) 
 
 std::size_t utf8_valid_prefix(std::string_view text) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t i = 0;
+  // The sample (a megabyte of a file, to choose its encoding) is mostly well-formed but for a
+  // character cut at its end: the SIMD check takes it up to its last character, and the walk
+  // below starts there. Well-formed UTF-8 splits into sequences one way only, so the walk from
+  // the start would reach that same point. When the check fails, the walk starts at 0 to find
+  // where.
+  std::size_t last = text.size();
+  while (last > 0 && text.size() - last < 3 && (p[last - 1] & 0xC0) == 0x80) --last;
+  if (last > 0) --last;  // the last character's first byte
+  std::size_t i = simdjson::validate_utf8(text.data(), last) ? last : 0;
   while (i < text.size()) {
     bool cut = false;
     const std::size_t len = utf8_sequence(p + i, text.size() - i, cut);

@@ -1,7 +1,6 @@
 #include "smedx/engine.h"
 
 #include <fmt/format.h>
-#include <Eigen/Core>
 
 #include <algorithm>
 #include <bit>
@@ -29,15 +28,6 @@ bool LevelCheck::met() const noexcept {
                      [](const LevelCondition& c) { return c.met(); });
 }
 
-namespace {
-// Points are integer thousandths (at most 100,000 for a whole rule set). Item points come from
-// integer tables; their sums into sub-indicators and dimensions are carried in doubles so that
-// Eigen's optimised products do them for a whole block. Every operand and every partial sum is
-// an integer far below 2^53, so each is represented exactly and the products are exact.
-using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-}  // namespace
-
 struct Engine::Compiled {
   explicit Compiled(const RuleSet& r) : rules(r), index(rules) {}
 
@@ -49,9 +39,11 @@ struct Engine::Compiled {
   std::vector<std::vector<std::int64_t>> points_by_set;
   std::vector<std::vector<std::int64_t>> option_points;  // per item, per option (thousandths)
   std::vector<const SubIndicator*> subs;
-  // item -> sub-indicator (items x subs) and sub-indicator -> dimension (subs x dims), 0/1.
-  Matrix item_to_sub;
-  Matrix sub_to_dim;
+  // The sub-indicator of each item and the dimension of each sub-indicator. Points are integer
+  // thousandths, summed exactly as integers: a sum a row is a few adds, where a product with
+  // 0/1 membership matrices in doubles cost more than scoring and coding's lookups together.
+  std::vector<std::uint32_t> sub_of_item;
+  std::vector<std::uint32_t> dim_of_sub;
   // Per scenario: 1 for a constraint scenario. Integers, not vector<bool>: read per level.
   std::vector<std::int32_t> constraint;
   Provenance provenance;
@@ -74,17 +66,11 @@ Engine::Engine(const RuleSet& rules)
         }
         for (const auto& d : c->rules.dimensions)
           for (const auto& s : d.sub_indicators) c->subs.push_back(&s);
-        c->item_to_sub = Matrix::Zero(static_cast<Eigen::Index>(items.size()),
-                                      static_cast<Eigen::Index>(c->subs.size()));
-        c->sub_to_dim = Matrix::Zero(static_cast<Eigen::Index>(c->subs.size()),
-                                     static_cast<Eigen::Index>(c->rules.dimensions.size()));
-        std::size_t item = 0, sub = 0;
-        for (std::size_t d = 0; d < c->rules.dimensions.size(); ++d) {
+        for (std::uint32_t d = 0; d < c->rules.dimensions.size(); ++d) {
           for (const auto& s : c->rules.dimensions[d].sub_indicators) {
-            c->sub_to_dim(static_cast<Eigen::Index>(sub), static_cast<Eigen::Index>(d)) = 1;
-            for (std::size_t k = 0; k < s.items.size(); ++k, ++item)
-              c->item_to_sub(static_cast<Eigen::Index>(item), static_cast<Eigen::Index>(sub)) = 1;
-            ++sub;
+            const auto sub = static_cast<std::uint32_t>(c->dim_of_sub.size());
+            c->dim_of_sub.push_back(d);
+            c->sub_of_item.insert(c->sub_of_item.end(), s.items.size(), sub);
           }
         }
         for (const auto& s : c->rules.scenarios) c->constraint.push_back(s.constraint ? 1 : 0);
@@ -120,21 +106,23 @@ CodedSurvey Engine::code(const Survey& survey, MissingPolicy missing) const {
 
 void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) const {
   const Compiled& c = *compiled_;
-  const auto n = static_cast<Eigen::Index>(block.size());
   const std::size_t dims = c.rules.dimensions.size();
+  const std::size_t subs = c.subs.size();
   const int top = c.rules.level_rule.top_level();
 
   // Item points straight from each item's table of option sets (exact integers, a lookup an
-  // item); then the sums into sub-indicators and dimensions as two products with the 0/1
-  // membership matrices. Rows of surveys with errors stay zero.
+  // item), added into their sub-indicator and dimension as they come. Rows of surveys with
+  // errors stay zero.
   const std::size_t items = c.index.items.size();
   out.rows = block.size();
   out.item_points.assign(block.size() * items, 0);
-  RowMatrix item_points = RowMatrix::Zero(n, static_cast<Eigen::Index>(items));
+  out.sub_points.assign(block.size() * subs, 0);
+  out.dim_points.assign(block.size() * dims, 0);
   for (std::size_t r = 0; r < block.size(); ++r) {
     const CodedSurvey& s = block[r];
     if (!s.ok()) continue;
     std::int64_t* row = &out.item_points[r * items];
+    std::int64_t* sub = &out.sub_points[r * subs];
     for (std::size_t i = 0; i < items; ++i) {
       const std::uint32_t set = s.selected[i];
       const auto& table = c.points_by_set[i];
@@ -148,23 +136,17 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
             points += option[o];
       }
       row[i] = points;
-      item_points(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(i)) =
-          static_cast<double>(points);
+      sub[c.sub_of_item[i]] += points;
     }
+    std::int64_t* dim = &out.dim_points[r * dims];
+    for (std::size_t k = 0; k < subs; ++k) dim[c.dim_of_sub[k]] += sub[k];
   }
-  const Matrix sub_points = item_points * c.item_to_sub;  // n x subs
-  const Matrix dim_points = sub_points * c.sub_to_dim;    // n x dims
 
-  // Every entry is an integer far below 2^53, so the conversion back is exact.
-  auto store = [](const Matrix& m, std::vector<std::int64_t>& v) {
-    v.resize(static_cast<std::size_t>(m.size()));
-    std::size_t k = 0;
-    for (Eigen::Index r = 0; r < m.rows(); ++r)
-      for (Eigen::Index col = 0; col < m.cols(); ++col)
-        v[k++] = static_cast<std::int64_t>(m(r, col));
-  };
-  store(sub_points, out.sub_points);
-  store(dim_points, out.dim_points);
+  // Scenarios counted by level 0..top, and one place past it for a level out of range (the
+  // coder refuses those, a caller's own CodedSurvey might not have): no branch on a survey's
+  // levels, which are data.
+  std::vector<std::int32_t> by_level(static_cast<std::size_t>(top) + 2);
+  std::vector<std::int32_t> constraint_by_level(by_level.size());
   out.total.assign(block.size(), 0);
   out.level.assign(block.size(), 0);
   out.at_or_above.assign(block.size() * static_cast<std::size_t>(top), 0);
@@ -177,16 +159,21 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
     if (!s.ok()) continue;
     std::int32_t* at = &out.at_or_above[r * static_cast<std::size_t>(top)];
     std::int32_t* con = &out.constraint[r * static_cast<std::size_t>(top)];
-    // Scenarios at each level, then counts at or above it: no branch on a survey's levels.
+    // Scenarios at each level, then counts at or above it.
+    std::fill(by_level.begin(), by_level.end(), 0);
+    std::fill(constraint_by_level.begin(), constraint_by_level.end(), 0);
     for (std::size_t k = 0; k < s.levels.size(); ++k) {
-      if (const int l = s.levels[k]; l > 0 && l <= top) {  // the coder refuses any other
-        ++at[l - 1];
-        con[l - 1] += c.constraint[k];
-      }
+      const int l = s.levels[k];
+      const auto at_level = static_cast<std::size_t>(l < 0 || l > top ? top + 1 : l);
+      ++by_level[at_level];
+      constraint_by_level[at_level] += c.constraint[k];
     }
-    for (int l = top - 1; l > 0; --l) {
-      at[l - 1] += at[l];
-      con[l - 1] += con[l];
+    std::int32_t n = 0, n_constraint = 0;
+    for (int l = top; l > 0; --l) {
+      n += by_level[static_cast<std::size_t>(l)];
+      n_constraint += constraint_by_level[static_cast<std::size_t>(l)];
+      at[l - 1] = n;
+      con[l - 1] = n_constraint;
     }
     out.level[r] = detail::level_for(c.rules.level_rule, total, at, con);
   }

@@ -7,15 +7,14 @@
 namespace smedx::detail {
 
 namespace {
-constexpr int128 pow10(int n) {
-  constexpr auto table = [] {
-    std::array<int128, 19> t{};
-    t[0] = 1;
-    for (std::size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] * 10;
-    return t;
-  }();
-  return table[static_cast<std::size_t>(n)];
-}
+// At namespace scope: as a constexpr local of pow10, GCC built the table on every call.
+constexpr std::array<int128, 19> pow10_table = [] {
+  std::array<int128, 19> t{};
+  t[0] = 1;
+  for (std::size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] * 10;
+  return t;
+}();
+constexpr int128 pow10(int n) { return pow10_table[static_cast<std::size_t>(n)]; }
 constexpr int max_whole_digits = 12;  // keeps the tolerance products of trend checks in range
 }  // namespace
 
@@ -105,12 +104,6 @@ std::optional<Exact> Exact::parse(std::string_view text) noexcept {
   e.value = whole * pow10(Exact::digits) +
             frac * pow10(Exact::digits - static_cast<int>(fraction.size()));
   if (negative) e.value = -e.value;
-  return e;
-}
-
-Exact Exact::of(Decimal d) noexcept {
-  Exact e;
-  e.value = static_cast<int128>(d.thousandths()) * pow10(digits - 3);
   return e;
 }
 

@@ -22,7 +22,10 @@ struct Exact {
   // Plain decimals and exponent notation ("1.5e1"), every digit kept. Nothing for anything
   // else, or for a value with more than 12 digits before the point or 18 after it.
   static std::optional<Exact> parse(std::string_view text) noexcept;
-  static Exact of(Decimal d) noexcept;
+  // In line: band and trend checks compare with rule-set bounds for every option.
+  static constexpr Exact of(Decimal d) noexcept {
+    return Exact{int128{d.thousandths()} * 1'000'000'000'000'000};  // 10^(digits - 3)
+  }
   auto operator<=>(const Exact&) const noexcept = default;
 };
 

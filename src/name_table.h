@@ -4,6 +4,7 @@
 // modulo here.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -39,12 +40,43 @@ class NameTable {
     return found;
   }
 
+  // The name in slot `hint`, for a reader to look for as it is between quotes (it holds no
+  // quote, backslash or control byte); a view with no data when there is none.
+  std::string_view expected(std::uint32_t hint) const noexcept {
+    if (hint >= slots_.size() || !slots_[hint].quotable) return {};
+    return slots_[hint].name;
+  }
+  // The value of the name in slot `hint`, which expected(hint) gave.
+  std::uint32_t value_at(std::uint32_t hint) const noexcept { return slots_[hint].value; }
+
+  // Equal names, compared a word at a time in line (a call to memcmp costs more than these
+  // short names do): the first and the last word (overlapping when shorter than two), OR-ed
+  // together so that a name's length picks one path instead of a loop a byte or a word.
+  [[gnu::always_inline]] static bool same(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8) {
+      std::uint64_t diff = (load<std::uint64_t>(a, 0) ^ load<std::uint64_t>(b, 0)) |
+                           (load<std::uint64_t>(a, n - 8) ^ load<std::uint64_t>(b, n - 8));
+      for (std::size_t k = 8; k + 8 < n; k += 8)  // the middle of a name over 16
+        diff |= load<std::uint64_t>(a, k) ^ load<std::uint64_t>(b, k);
+      return diff == 0;
+    }
+    if (n >= 4)
+      return ((load<std::uint32_t>(a, 0) ^ load<std::uint32_t>(b, 0)) |
+              (load<std::uint32_t>(a, n - 4) ^ load<std::uint32_t>(b, n - 4))) == 0;
+    unsigned diff = 0;
+    for (std::size_t k = 0; k < n; ++k) diff |= static_cast<unsigned char>(a[k] ^ b[k]);
+    return diff == 0;
+  }
+
  private:
   struct Slot {
     std::string_view name;
     std::uint64_t hash = 0;
     std::uint32_t value = 0;
     bool used = false;
+    bool quotable = false;  // see expected()
   };
 
   // Names are short ASCII ids and codes ("equipment_digitization", "F2"), probed a few dozen
@@ -90,24 +122,11 @@ class NameTable {
     }
   }
 
-  // Equal names, compared a word at a time in line (a call to memcmp costs more than these
-  // short names do).
-  static bool same(std::string_view a, std::string_view b) noexcept {
-    const std::size_t n = a.size();
-    if (n != b.size()) return false;
-    if (n < 8) {
-      for (std::size_t k = 0; k < n; ++k)
-        if (a[k] != b[k]) return false;
-      return true;
-    }
-    auto word = [](std::string_view s, std::size_t at) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + at, 8);
-      return w;
-    };
-    for (std::size_t k = 0; k + 8 < n; k += 8)
-      if (word(a, k) != word(b, k)) return false;
-    return word(a, n - 8) == word(b, n - 8);  // the last 8, overlapping
+  template <typename Word>
+  static Word load(std::string_view s, std::size_t at) noexcept {
+    Word w;
+    std::memcpy(&w, s.data() + at, sizeof w);
+    return w;
   }
   std::size_t mask() const noexcept { return slots_.size() - 1; }
 
@@ -115,7 +134,10 @@ class NameTable {
     const std::uint64_t h = hash(name);
     std::size_t i = h & mask();
     while (slots_[i].used) i = (i + 1) & mask();
-    slots_[i] = Slot{name, h, value, true};
+    const bool quotable = std::none_of(name.begin(), name.end(), [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    slots_[i] = Slot{name, h, value, true, quotable};
   }
 
   void grow() {

@@ -15,6 +15,10 @@ RuleIndex::RuleIndex(const RuleSet& r) : rules(r), items(r.items()) {
     item_by_name.add(items[i]->id, i);
     item_by_name.add(items[i]->code, i);
     item_ids.push_back(items[i]->id);
+    std::uint32_t none = 0;
+    for (std::size_t k = 0; k < items[i]->options.size() && k < 32; ++k)
+      if (items[i]->options[k].none) none |= std::uint32_t{1} << k;
+    none_options.push_back(none);
   }
   for (std::uint32_t s = 0; s < r.scenarios.size(); ++s) {
     scenario_by_name.add(r.scenarios[s].id, s);
@@ -118,6 +122,24 @@ bool holds(const RuleIndex::Check& c, const CodedSurvey& s) {
   return false;
 }
 
+// holds, in line for the conditions nearly every rule is made of (one item's options, one
+// scenario's level); the rest go through holds. A survey checks every rule: a call and a jump
+// through a table for each condition cost more than the test itself.
+inline bool check(const RuleIndex::Check& c, const CodedSurvey& s) {
+  using K = Condition::Kind;
+  if (c.kind == K::scenario_at_least) return s.levels[c.target] >= c.level;
+  if (c.kind == K::has || c.kind == K::has_all)
+    return (s.selected[c.target] & c.letters) == c.letters;
+  if (c.kind == K::has_any) return (s.selected[c.target] & c.letters) != 0;
+  return holds(c, s);
+}
+
+// Whether a survey fails a rule: its `if` holds and its `then` does not. Both are tested, with
+// no branch between them: whether a rule fires is a coin flip from survey to survey.
+inline bool fails(const RuleIndex::Rule& r, const CodedSurvey& s) {
+  return check(r.when, s) & !check(r.then, s);
+}
+
 }  // namespace
 
 namespace {
@@ -177,8 +199,11 @@ void SurveyCoder::enterprise_id(std::string_view id) { out_.enterprise_id.assign
 
 void SurveyCoder::enterprise_field(std::string_view key, std::string_view value) {
   if (fields_ < out_.enterprise.size()) {
-    out_.enterprise[fields_].first.assign(key);
-    out_.enterprise[fields_].second.assign(value);
+    // The slot holds the field in this place of an earlier survey: mostly the same key, often
+    // the same value (a district, an industry). A comparison in line costs less than assign.
+    auto& [k, v] = out_.enterprise[fields_];
+    if (!NameTable::same(k, key)) k.assign(key);
+    if (!NameTable::same(v, value)) v.assign(value);
   } else {
     out_.enterprise.emplace_back(std::string(key), std::string(value));
   }
@@ -318,6 +343,25 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
   return mask;
 }
 
+std::optional<std::uint32_t> plain_number(const Item& item, const AnswerView& a) noexcept {
+  if (a.kind == Answer::Kind::percent && item.kind == ItemKind::band) {
+    bool sign = false;
+    const auto v = Exact::parse(percent_number(a.percent, sign));
+    // A bare number in (0, 1] comes with code_answer's note.
+    if (!v || (!sign && v->value > 0 && *v <= Exact::of(Decimal::from_thousandths(1000))))
+      return std::nullopt;
+    const int band = band_of(item, *v);
+    if (band < 0) return std::nullopt;
+    return bit(static_cast<std::size_t>(band));
+  }
+  if (a.kind == Answer::Kind::figures && item.kind == ItemKind::trend) {
+    const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
+    if (!b || !f || b->value <= 0 || f->value < 0) return std::nullopt;
+    return bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
+  }
+  return std::nullopt;
+}
+
 void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
                                  std::optional<std::uint32_t> found) {
   auto path = [key] { return "answers." + std::string(key); };  // built only for an error
@@ -333,6 +377,7 @@ void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
     return;
   }
   answered_[i] = key.data() ? key : std::string_view("", 0);
+  ++answered_count_;
   thread_local std::vector<std::string> problems;
   thread_local std::string note;
   problems.clear();
@@ -360,6 +405,7 @@ void SurveyCoder::scenario_checked(std::string_view key, int level, const Locati
     return;
   }
   rated_[s] = key.data() ? key : std::string_view("", 0);
+  ++rated_count_;
   if (level < 0 || level > top_) {
     error(where, path(),
           fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top_));
@@ -377,6 +423,7 @@ void SurveyCoder::coded_answer(std::uint32_t i, std::string_view key, std::uint3
     return;
   }
   answered_[i] = key;
+  answered_count_ += key.data() != nullptr;  // as in answer_checked, a null key leaves it open
   for (const auto& p : problems) error(nullptr, "answers." + std::string(key), p);
   if (problems.empty()) out_.selected[i] = mask;
 }
@@ -390,6 +437,7 @@ void SurveyCoder::coded_scenario(std::uint32_t s, std::string_view key, int leve
     return;
   }
   rated_[s] = key;
+  rated_count_ += key.data() != nullptr;
   if (!problem.empty()) {
     error(nullptr, "scenarios." + std::string(key), problem);
     return;
@@ -404,7 +452,8 @@ void SurveyCoder::finish() {
                                                   "enterprise.id", where_, ""});
   }
   std::string missing_items, missing_scenarios;
-  for (std::size_t i = 0; i < index_.items.size(); ++i) {
+  const bool all_answered = answered_count_ == index_.items.size();
+  for (std::size_t i = 0; !all_answered && i < index_.items.size(); ++i) {
     if (answered_[i].data()) continue;
     const Item& item = *index_.items[i];
     if (missing_ == MissingPolicy::zero) {
@@ -421,7 +470,8 @@ void SurveyCoder::finish() {
           fmt::format("{}{} {}", missing_items.empty() ? "" : ", ", item.code, item.id);
     }
   }
-  for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
+  const bool all_rated = rated_count_ == rules.scenarios.size();
+  for (std::size_t s = 0; !all_rated && s < rules.scenarios.size(); ++s) {
     if (rated_[s].data()) continue;
     const Scenario& sc = rules.scenarios[s];
     if (missing_ == MissingPolicy::zero) {
@@ -442,23 +492,31 @@ void SurveyCoder::finish() {
     return;
   }
 
-  for (std::size_t k = 0; k < index_.consistency.size(); ++k) {
-    const auto& [rule, when, then] = index_.consistency[k];
-    if (!holds(when, out_) || holds(then, out_)) continue;
-    if (rule->severity == Severity::error) {
-      out_.errors.push_back(
-          Issue{rule->severity, rule->message, "consistency." + rule->id, where_, ""});
-    } else {
-      out_.fired.push_back(static_cast<std::uint16_t>(k));
+  // Warnings are written to every slot and kept by moving on past the ones that fired: no
+  // branch on the outcome, which is unpredictable.
+  const std::size_t rules_count = index_.consistency.size();
+  out_.fired.resize(rules_count);
+  std::size_t fired = 0;
+  for (std::size_t k = 0; k < rules_count; ++k) {
+    const RuleIndex::Rule& r = index_.consistency[k];
+    const bool fail = fails(r, out_);
+    if (r.rule->severity == Severity::error) {  // the same way for every survey
+      if (fail)
+        out_.errors.push_back(
+            Issue{r.rule->severity, r.rule->message, "consistency." + r.rule->id, where_, ""});
+      continue;
     }
+    out_.fired[fired] = static_cast<std::uint16_t>(k);
+    fired += fail;
   }
+  out_.fired.resize(fired);
   cap_issues(out_.errors);
 }
 
 std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index, const CodedSurvey& s) {
   std::vector<const ConsistencyRule*> out;
-  for (const auto& [rule, when, then] : index.consistency)
-    if (holds(when, s) && !holds(then, s)) out.push_back(rule);
+  for (const auto& r : index.consistency)
+    if (fails(r, s)) out.push_back(r.rule);
   return out;
 }
 

@@ -38,6 +38,7 @@ struct RuleIndex {
   NameTable item_by_name;                                // id and code -> item index
   NameTable scenario_by_name;                            // id and code -> scenario index
   std::vector<std::string_view> item_ids, scenario_ids;  // for suggestions
+  std::vector<std::uint32_t> none_options;               // per item: its 'none' options' bits
   std::vector<Rule> consistency;
 
  private:
@@ -53,6 +54,11 @@ struct AnswerView {
   std::string_view percent;
   std::string_view before, after;
   const Location* where = nullptr;  // nullptr: the survey's own location
+  // Set by a reader that took only capitals A–Z and folded them as it read: bit k for letter
+  // A + k, and whether one came twice. plain_letters then need not go over the letters again.
+  bool folded = false;
+  bool repeated = false;
+  std::uint32_t folded_mask = 0;
 };
 
 // Checks one answer of `item` and returns the options it selects; what is wrong with it goes to
@@ -71,24 +77,38 @@ constexpr std::size_t max_issues = 20;
 void cap_issues(std::vector<Issue>& issues, std::size_t dropped = 0);
 
 // The options of a letters answer that code_answer takes without a word (the right form for
-// the item, known options, none repeated, 'none' alone); nothing for any other answer.
-inline std::optional<std::uint32_t> plain_letters(const Item& item, const AnswerView& a) {
+// the item, known options, none repeated, 'none' alone); nothing for any other answer. The
+// letters are folded into masks with no branch a letter: which letters a survey ticks is data.
+// `none_options`: the bits of the item's 'none' options.
+inline std::optional<std::uint32_t> plain_letters(const Item& item, std::uint32_t none_options,
+                                                  const AnswerView& a) {
   const bool multi = item.kind == ItemKind::multi;
   if (a.kind != Answer::Kind::letters || a.list != multi || a.letters.empty() ||
       (!multi && a.letters.size() != 1))
     return std::nullopt;
-  std::uint32_t mask = 0;
-  bool none = false;
-  for (char c : a.letters) {
-    const auto k = static_cast<std::size_t>(c - 'A');
-    if (c < 'A' || k >= item.options.size() || (mask & (std::uint32_t{1} << k)))
+  const std::size_t options = item.options.size();
+  if (a.folded) {
+    const bool unknown = options < 32 && (a.folded_mask >> options) != 0;
+    if (unknown || a.repeated || ((a.folded_mask & none_options) && a.letters.size() > 1))
       return std::nullopt;
-    mask |= std::uint32_t{1} << k;
-    none = none || item.options[k].none;
+    return a.folded_mask;
   }
-  if (none && a.letters.size() > 1) return std::nullopt;
+  std::uint32_t mask = 0, repeated = 0;
+  bool unknown = false;
+  for (char c : a.letters) {
+    const auto k = static_cast<std::size_t>(static_cast<unsigned char>(c - 'A'));  // c < 'A' wraps
+    const std::uint32_t b = k < 32 ? std::uint32_t{1} << k : 0;
+    unknown |= c < 'A' || k >= options;
+    repeated |= mask & b;
+    mask |= b;
+  }
+  if (unknown || repeated || ((mask & none_options) && a.letters.size() > 1)) return std::nullopt;
   return mask;
 }
+
+// The option of a percentage or before/after answer that code_answer takes without a word (a
+// number for the item's kind, in its range, with no note to give); nothing for any other answer.
+std::optional<std::uint32_t> plain_number(const Item& item, const AnswerView& a) noexcept;
 
 // Receives a survey piece by piece and codes it as it comes: the checks of code_survey for
 // readers that do not build a Survey first. Call finish() after the last piece.
@@ -102,24 +122,31 @@ class SurveyCoder {
   // In line for the usual piece (a known key, the first time, a value taken without a word);
   // everything else goes to the *_checked functions, which make the messages.
   void answer(std::string_view key, const AnswerView& a) {
-    const auto found = index_.item_by_name.find(key, hint(item_hints_, answers_++));
-    if (found && key.data() && !answered_[*found].data()) {
-      if (const auto mask = plain_letters(*index_.items[*found], a)) {
-        answered_[*found] = key;
-        out_.selected[*found] = *mask;
-        return;
-      }
-    }
-    answer_checked(key, a, found);
+    coded(key, a, index_.item_by_name.find(key, hint(item_hints_, answers_++)));
   }
   void scenario(std::string_view key, int level, const Location* where = nullptr) {
-    const auto found = index_.scenario_by_name.find(key, hint(scenario_hints_, scenarios_++));
-    if (found && key.data() && !rated_[*found].data() && level >= 0 && level <= top_) {
-      rated_[*found] = key;
-      out_.levels[*found] = static_cast<std::int8_t>(level);
-      return;
-    }
-    scenario_checked(key, level, where, found);
+    coded(key, level, where,
+          index_.scenario_by_name.find(key, hint(scenario_hints_, scenarios_++)));
+  }
+  // The key the last survey had in this place of its answers (scenarios): surveys mostly come
+  // with the same keys in the same order, so a reader first looks for this one, between quotes,
+  // and hands it over with expected_answer (expected_scenario), which need no lookup. A view
+  // with no data when there is none to expect.
+  std::string_view next_answer_key() const noexcept {
+    return answers_ < item_hints_.size() ? index_.item_by_name.expected(item_hints_[answers_])
+                                         : std::string_view();
+  }
+  std::string_view next_scenario_key() const noexcept {
+    return scenarios_ < scenario_hints_.size()
+               ? index_.scenario_by_name.expected(scenario_hints_[scenarios_])
+               : std::string_view();
+  }
+  // `key`: the text of next_answer_key() (next_scenario_key()), found in the reader's text.
+  void expected_answer(std::string_view key, const AnswerView& a) {
+    coded(key, a, index_.item_by_name.value_at(item_hints_[answers_++]));
+  }
+  void expected_scenario(std::string_view key, int level) {
+    coded(key, level, nullptr, index_.scenario_by_name.value_at(scenario_hints_[scenarios_++]));
   }
   // For readers that checked a value already (the columnar path reads each distinct cell once):
   // an answer to item `item` under `key` that selects `mask`, or has `problems`.
@@ -132,6 +159,31 @@ class SurveyCoder {
 
  private:
   void error(const Location* where, std::string path, std::string message);
+  void coded(std::string_view key, const AnswerView& a, std::optional<std::uint32_t> found) {
+    if (found && key.data() && !answered_[*found].data()) {
+      const Item& item = *index_.items[*found];
+      const auto mask = a.kind == Answer::Kind::letters
+                            ? plain_letters(item, index_.none_options[*found], a)
+                            : plain_number(item, a);
+      if (mask) {
+        answered_[*found] = key;
+        ++answered_count_;
+        out_.selected[*found] = *mask;
+        return;
+      }
+    }
+    answer_checked(key, a, found);
+  }
+  void coded(std::string_view key, int level, const Location* where,
+             std::optional<std::uint32_t> found) {
+    if (found && key.data() && !rated_[*found].data() && level >= 0 && level <= top_) {
+      rated_[*found] = key;
+      ++rated_count_;
+      out_.levels[*found] = static_cast<std::int8_t>(level);
+      return;
+    }
+    scenario_checked(key, level, where, found);
+  }
   void answer_checked(std::string_view key, const AnswerView& a,
                       std::optional<std::uint32_t> found);
   void scenario_checked(std::string_view key, int level, const Location* where,
@@ -156,7 +208,10 @@ class SurveyCoder {
   std::vector<std::uint32_t>& item_hints_;  // see NameTable::find
   std::vector<std::uint32_t>& scenario_hints_;
   std::size_t answers_ = 0, scenarios_ = 0;  // keys so far
-  int top_;                                  // the highest scenario level
+  // Items answered and scenarios rated so far (set in answered_ and rated_): when all are,
+  // finish() need not look for missing ones.
+  std::size_t answered_count_ = 0, rated_count_ = 0;
+  int top_;                  // the highest scenario level
   std::size_t fields_ = 0;   // enterprise fields so far; out_.enterprise is reused, not cleared
   std::size_t dropped_ = 0;  // errors past the cap, counted but not kept
 

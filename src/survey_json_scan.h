@@ -17,12 +17,22 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <concepts>
 #include <cstdint>
 #include <string_view>
 
 #include "survey_coder.h"
 
 namespace smedx::detail {
+
+// A sink that says which key it expects next (SurveyCoder), and takes it without a lookup.
+template <typename Sink>
+concept expects_keys = requires(Sink& s, std::string_view k, const AnswerView& a) {
+  { s.next_answer_key() } -> std::same_as<std::string_view>;
+  { s.next_scenario_key() } -> std::same_as<std::string_view>;
+  s.expected_answer(k, a);
+  s.expected_scenario(k, 0);
+};
 
 class SurveyScanner {
  public:
@@ -38,13 +48,13 @@ class SurveyScanner {
     do {
       std::string_view key;
       if (!string(key) || !colon()) return false;
-      if (key == "enterprise") {
+      if (is(key, "enterprise")) {
         enterprise = true;
         if (!enterprise_section(sink)) return false;
-      } else if (key == "answers") {
+      } else if (is(key, "answers")) {
         answers = true;
         if (!answers_section(sink)) return false;
-      } else if (key == "scenarios") {
+      } else if (is(key, "scenarios")) {
         scenarios = true;
         if (!scenarios_section(sink)) return false;
       } else {
@@ -57,6 +67,12 @@ class SurveyScanner {
   }
 
  private:
+  // `key` is `name`, compared in line (string_view's == calls memcmp).
+  template <std::size_t N>
+  static bool is(std::string_view key, const char (&name)[N]) noexcept {
+    return NameTable::same(key, std::string_view(name, N - 1));
+  }
+
   void skip_space() {
     // Most tokens follow the last at once: one test for anything above a space.
     while (p_ < end_ && static_cast<unsigned char>(*p_) <= ' ' &&
@@ -64,7 +80,7 @@ class SurveyScanner {
       ++p_;
   }
   // The next byte (after white space) is `c`: consume it.
-  bool open(char c) {
+  [[gnu::always_inline]] bool open(char c) {
     if (p_ == end_ || *p_ != c) {  // mostly the byte itself, with no space before it
       skip_space();
       if (p_ == end_ || *p_ != c) return false;
@@ -110,6 +126,19 @@ class SurveyScanner {
     }
     out = std::string_view(start, static_cast<std::size_t>(p_ - start));
     ++p_;
+    return true;
+  }
+
+  // The key `name` (a NameTable name that needs no escape) between quotes, if it comes next
+  // with no space before it: one comparison, where a key read as a string is scanned for its
+  // end and then looked up by the sink.
+  bool expected_key(std::string_view name, std::string_view& out) {
+    const std::size_t n = name.size();
+    if (!name.data() || static_cast<std::size_t>(end_ - p_) < n + 2 || p_[0] != '"' ||
+        p_[n + 1] != '"' || !NameTable::same(std::string_view(p_ + 1, n), name))
+      return false;
+    out = std::string_view(p_ + 1, n);
+    p_ += n + 2;
     return true;
   }
 
@@ -174,7 +203,7 @@ class SurveyScanner {
       bool whole = false;
       if (!string(key) || !colon()) return false;
       if (peek('"') ? !string(text) : !number(text, whole)) return false;
-      if (key == "id") {
+      if (is(key, "id")) {
         sink.enterprise_id(text);
       } else {
         sink.enterprise_field(key, text);
@@ -190,12 +219,16 @@ class SurveyScanner {
     std::array<char, 32> letters{};  // as many as the walk takes
     do {
       std::string_view key;
-      if (!string(key) || !colon()) return false;
+      bool expected = false;
+      if constexpr (expects_keys<Sink>) expected = expected_key(sink.next_answer_key(), key);
+      if ((!expected && !string(key)) || !colon()) return false;
       AnswerView a;
       skip_space();
       if (p_ == end_) return false;
       if (letter(letters[0])) {
         a.letters = std::span<const char>(letters.data(), 1);
+        a.folded = true;
+        a.folded_mask = std::uint32_t{1} << (letters[0] - 'A');
       } else if (*p_ == '"') {  // not one letter: a percentage as a spreadsheet writes it
         std::string_view s;
         if (!string(s) || s.size() < 2 || s.back() != '%') return false;
@@ -205,14 +238,21 @@ class SurveyScanner {
         ++p_;
         a.list = true;
         std::size_t n = 0;
+        std::uint32_t mask = 0, repeated = 0;  // folded as read: see AnswerView
         if (!close(']')) {
           do {
             skip_space();
-            if (n == letters.size() || !letter(letters[n++])) return false;
+            if (n == letters.size() || !letter(letters[n])) return false;
+            const std::uint32_t bit = std::uint32_t{1} << (letters[n++] - 'A');
+            repeated |= mask & bit;
+            mask |= bit;
           } while (comma());
           if (!close(']')) return false;
         }
         a.letters = std::span<const char>(letters.data(), n);
+        a.folded = true;
+        a.repeated = repeated != 0;
+        a.folded_mask = mask;
       } else if (*p_ == '{') {
         ++p_;
         std::string_view k1, k2, n1, n2;
@@ -221,10 +261,10 @@ class SurveyScanner {
             !number(n2, w) || !close('}'))
           return false;
         a.kind = Answer::Kind::figures;
-        if (k1 == "before" && k2 == "after") {
+        if (is(k1, "before") && is(k2, "after")) {
           a.before = n1;
           a.after = n2;
-        } else if (k1 == "after" && k2 == "before") {
+        } else if (is(k1, "after") && is(k2, "before")) {
           a.before = n2;
           a.after = n1;
         } else {
@@ -234,6 +274,12 @@ class SurveyScanner {
         bool whole = false;
         if (!number(a.percent, whole)) return false;
         a.kind = Answer::Kind::percent;
+      }
+      if constexpr (expects_keys<Sink>) {
+        if (expected) {
+          sink.expected_answer(key, a);
+          continue;
+        }
       }
       sink.answer(key, a);
     } while (comma());
@@ -247,18 +293,34 @@ class SurveyScanner {
     do {
       std::string_view key, text;
       bool whole = false;
-      if (!string(key) || !colon()) return false;
+      bool expected = false;
+      if constexpr (expects_keys<Sink>) expected = expected_key(sink.next_scenario_key(), key);
+      if ((!expected && !string(key)) || !colon()) return false;
       skip_space();
       // Most levels are one digit and then a comma or the brace.
       if (end_ - p_ >= 2 && *p_ >= '0' && *p_ <= '9' && (p_[1] == ',' || p_[1] == '}')) {
-        sink.scenario(key, *p_++ - '0');
+        const int level = *p_++ - '0';
+        if constexpr (expects_keys<Sink>) {
+          if (expected) {
+            sink.expected_scenario(key, level);
+            continue;
+          }
+        }
+        sink.scenario(key, level);
         continue;
       }
       if (!number(text, whole) || !whole || text.size() > 9) return false;
       int level = 0;
       for (char c : text.substr(text[0] == '-')) level = level * 10 + (c - '0');
       if (text[0] == '-') level = -level;
-      sink.scenario(key, std::clamp(level, -1'000'000, 1'000'000));
+      level = std::clamp(level, -1'000'000, 1'000'000);
+      if constexpr (expects_keys<Sink>) {
+        if (expected) {
+          sink.expected_scenario(key, level);
+          continue;
+        }
+      }
+      sink.scenario(key, level);
     } while (comma());
     return close('}');
   }

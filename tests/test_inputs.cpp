@@ -11,6 +11,7 @@
 #include "smedx/load.h"
 #include "smedx/survey_io.h"
 #include "support.h"
+#include "utf8.h"
 
 namespace {
 
@@ -277,6 +278,52 @@ TEST_SUITE("inputs") {
         REQUIRE(problem);
         CHECK(problem->what == c.what);
         CHECK(problem->offset == at);
+      }
+    }
+  }
+
+  TEST_CASE("inputs.utf8_valid_prefix ends where a walk sequence by sequence ends") {
+    // The SIMD check takes a sample up to its last character; the walk does the rest, or all of
+    // it when the check fails. Bad and cut pieces at every offset around the 64-byte blocks of
+    // the check and at the end must give what the plain walk gives.
+    auto walk = [](std::string_view text) {
+      const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+      std::size_t i = 0;
+      while (i < text.size()) {
+        bool cut = false;
+        const std::size_t len = smedx::detail::utf8_sequence(p + i, text.size() - i, cut);
+        if (cut) return text.size();
+        if (len == 0) return i;
+        i += len;
+      }
+      return i;
+    };
+    const std::vector<std::string> pieces = {
+        "\xFF",
+        "\xC0\xAF",
+        "\xED\xA0\x80",
+        "\xF4\x90\x80\x80",
+        "\x80",
+        "\xE5\xBA",
+        "\xF0\x9F\x98",
+        "\xE5",  // lead bytes alone: cut when they end the text, bad before anything else
+        "企",    // well-formed: only moves what follows
+        std::string(1, '\0'),
+    };
+    const std::string clean = "合成企业，" + std::string(121, 'a') + "示范区";  // 145 bytes
+    CHECK(smedx::detail::utf8_valid_prefix(clean) == clean.size());
+    CHECK(smedx::detail::utf8_valid_prefix("") == 0);
+    for (const auto& piece : pieces) {
+      for (std::size_t at = 0; at <= clean.size(); ++at) {
+        for (const std::size_t keep : {clean.size() + piece.size(), at + piece.size()}) {
+          CAPTURE(piece);
+          CAPTURE(at);
+          CAPTURE(keep);
+          std::string text = clean;
+          text.insert(at, piece);
+          text.resize(keep);  // the whole, or cut just after the piece
+          CHECK(smedx::detail::utf8_valid_prefix(text) == walk(text));
+        }
       }
     }
   }
