@@ -48,6 +48,9 @@ struct PreparedColumn {
   bool all_clean = false;      // every distinct value is clean, without a note
   // Scenario columns: the level of each entry of `packed`, -1 for a cell that is not clean.
   std::vector<std::int8_t> levels;
+  // Scenario columns whose codes are their levels (value v is level v, clean; missing is -1), as
+  // whole numbers 0-4 read in place are: the levels are the codes, narrowed, with no lookup.
+  bool codes_are_levels = false;
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -193,6 +196,9 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
       if (p.scenario) p.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
     }
+    p.codes_are_levels = p.scenario;
+    for (std::size_t k = 0; k < p.levels.size(); ++k)
+      p.codes_are_levels = p.codes_are_levels && p.levels[k] == static_cast<int>(k) - 1;
   };
   {
     // Threads only for values enough to pay for them.
@@ -375,7 +381,11 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             // and counts from them, a byte a row.
             const std::int8_t* __restrict level_of = col.levels.data() + 1;
             std::int8_t* __restrict rated = &lev[at_item * tile];
-            for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
+            if (col.codes_are_levels) {  // a narrowing the compiler vectorises
+              for (std::size_t j = 0; j < m; ++j) rated[j] = static_cast<std::int8_t>(codes[j]);
+            } else {
+              for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
+            }
             for (std::size_t j = 0; j < m; ++j)
               marks[j] |= static_cast<std::uint8_t>(rated[j] < 0 ? PreparedColumn::kBad : 0);
             if (byte_counts) {

@@ -46,8 +46,8 @@ def score_frame(
 
     Columns go to the engine whole, not one dict per row: Arrow-backed columns (pandas' default
     strings with pyarrow installed, pyarrow, Polars) and categoricals are read straight from
-    their buffers and codes with the GIL released; object columns have each distinct value
-    read once. Rows are scored on ``threads`` threads (default: every core).
+    their buffers and codes with the GIL released, and so are object columns' str cells (each
+    distinct value read once). Rows are scored on ``threads`` threads (default: every core).
 
     >>> scores = smedx.score_frame(pd.read_csv("cohort.csv"), rules, keep=["industry"])
     >>> scores.groupby("industry")["level"].value_counts()
