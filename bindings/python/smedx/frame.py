@@ -118,7 +118,7 @@ class _PandasTable:
         dtype = series.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             categories = dtype.categories
-            return (series.cat.codes.to_numpy(),
+            return (series.array.codes,  # the Categorical's own codes: a view, not a copy
                     categories.to_numpy() if categories.dtype.kind in "iuf"
                     else categories.to_numpy(dtype=object))
         if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
