@@ -48,9 +48,11 @@ struct PreparedColumn {
   bool all_clean = false;      // every distinct value is clean, without a note
   // Scenario columns: the level of each entry of `packed`, -1 for a cell that is not clean.
   std::vector<std::int8_t> levels;
-  // Scenario columns whose codes are their levels (value v is level v, clean; missing is -1), as
-  // whole numbers 0-4 read in place are: the levels are the codes, narrowed, with no lookup.
+  // Scenario columns whose codes are their levels below `level_limit` (value v is level v, clean)
+  // and not clean from there on (missing is -1), as whole numbers read in place are (values "0"
+  // to "7" for levels 0-4: the codes' OR): the levels are the codes, narrowed, with no lookup.
   bool codes_are_levels = false;
+  std::int8_t level_limit = 0;
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -196,9 +198,14 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
       if (p.scenario) p.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
     }
-    p.codes_are_levels = p.scenario;
-    for (std::size_t k = 0; k < p.levels.size(); ++k)
-      p.codes_are_levels = p.codes_are_levels && p.levels[k] == static_cast<int>(k) - 1;
+    if (p.scenario && p.levels.size() <= 128 && p.levels[0] == -1) {  // codes fit a byte
+      std::size_t limit = 0;
+      while (limit + 1 < p.levels.size() && p.levels[limit + 1] == static_cast<int>(limit)) ++limit;
+      p.codes_are_levels = true;
+      for (std::size_t k = limit + 1; k < p.levels.size(); ++k)
+        p.codes_are_levels = p.codes_are_levels && p.levels[k] == -1;
+      p.level_limit = static_cast<std::int8_t>(limit);
+    }
   };
   {
     // Threads only for values enough to pay for them.
@@ -381,8 +388,12 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             // and counts from them, a byte a row.
             const std::int8_t* __restrict level_of = col.levels.data() + 1;
             std::int8_t* __restrict rated = &lev[at_item * tile];
-            if (col.codes_are_levels) {  // a narrowing the compiler vectorises
-              for (std::size_t j = 0; j < m; ++j) rated[j] = static_cast<std::int8_t>(codes[j]);
+            if (col.codes_are_levels) {  // a narrowing and a select the compiler vectorises
+              const std::int8_t limit = col.level_limit;
+              for (std::size_t j = 0; j < m; ++j) {
+                const auto code = static_cast<std::int8_t>(codes[j]);
+                rated[j] = code < limit ? code : std::int8_t{-1};
+              }
             } else {
               for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
             }

@@ -308,6 +308,38 @@ std::size_t own_code_count(const T* v, std::size_t n) {
   return any < 128 && count <= n ? count : 0;
 }
 
+// The same, wider whole numbers narrowed to bytes in the same pass into `bytes`, which are then
+// the codes: an int64 column is read once here, and the rows read an eighth of it after.
+template <typename T>
+std::size_t narrow_own_codes(const T* v, std::size_t n, ScoreColumn<std::int8_t>& bytes) {
+  using U = std::make_unsigned_t<T>;
+  bytes.resize(n);
+  std::int8_t* __restrict out = bytes.data();
+  U any = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    any |= static_cast<U>(v[i]);
+    out[i] = static_cast<std::int8_t>(v[i]);
+  }
+  const std::size_t count = static_cast<std::size_t>(any) + 1;
+  return any < 128 && count <= n ? count : 0;
+}
+
+// Whole numbers that can be their own codes (`own_code_count`), as codes where they are when
+// they are bytes, else narrowed into `bytes`; nothing when they cannot.
+template <typename T>
+std::optional<ColumnCodes> own_codes_of(const T* v, std::size_t n, Factorizer& f,
+                                        ScoreColumn<std::int8_t>& bytes) {
+  if constexpr (sizeof(T) == 1) {
+    if (const std::size_t count = own_code_count(v, n); count && f.own_codes(count))
+      return ColumnCodes(reinterpret_cast<const std::int8_t*>(v));
+  } else {
+    if (const std::size_t count = narrow_own_codes(v, n, bytes); count && f.own_codes(count))
+      return ColumnCodes(static_cast<const std::int8_t*>(bytes.data()));
+    bytes = {};
+  }
+  return std::nullopt;
+}
+
 // Whole numbers of `own_code_count` as codes: values below 128 read the same as signed.
 template <typename T>
 ColumnCodes as_codes(const T* v) {
@@ -560,8 +592,8 @@ class ArrowStream {
   // Codes every value of the stream into `codes`, which has one slot per row; or, for a stream
   // of one chunk whose values can be their own codes (whole numbers, a dictionary's indices),
   // sets `in_place` to them, valid while this stream lives.
-  std::optional<std::string> code(Factorizer& f, Codes& codes,
-                                  std::optional<ColumnCodes>& in_place) {
+  std::optional<std::string> code(Factorizer& f, Codes& codes, std::optional<ColumnCodes>& in_place,
+                                  ScoreColumn<std::int8_t>& bytes) {
     ArrowSchema schema{};
     if (stream_.get_schema(&stream_, &schema)) return last_error();
     struct SchemaGuard {
@@ -579,7 +611,8 @@ class ArrowStream {
       at += static_cast<std::size_t>(chunk.length);
     }
     if (at != codes.size()) return fmt::format("has {} values for {} rows", at, codes.size());
-    if (chunks_.size() == 1 && (in_place = own_codes(schema, chunks_[0], f))) return std::nullopt;
+    if (chunks_.size() == 1 && (in_place = own_codes(schema, chunks_[0], f, bytes)))
+      return std::nullopt;
     at = 0;
     for (const ArrowArray& chunk : chunks_) {
       if (auto bad = code_arrow(schema, chunk, f, codes.data() + at))
@@ -597,16 +630,14 @@ class ArrowStream {
   // The values of `a` as codes where they are: whole numbers that can be their own codes, or the
   // indices of a dictionary whose values have codes 0, 1, 2, ... in order; no nulls either way.
   static std::optional<ColumnCodes> own_codes(const ArrowSchema& s, const ArrowArray& a,
-                                              Factorizer& f) {
+                                              Factorizer& f, ScoreColumn<std::int8_t>& bytes) {
     if (f.presence() || (a.null_count != 0 && a.buffers[0])) return std::nullopt;
     const auto n = static_cast<std::size_t>(a.length);
     std::optional<ColumnCodes> out;
     if (!s.dictionary) {
       with_int_type(s.format, [&](auto type) {
         using T = decltype(type);
-        const T* v = static_cast<const T*>(a.buffers[1]) + a.offset;
-        if (const std::size_t count = own_code_count(v, n); count && f.own_codes(count))
-          out = as_codes(v);
+        out = own_codes_of(static_cast<const T*>(a.buffers[1]) + a.offset, n, f, bytes);
       });
       return out;
     }
@@ -798,7 +829,8 @@ struct Source {
   py::array_t<double, py::array::c_style | py::array::forcecast> floats;
   Codes category_codes;  // the code of each category
   Codes codes;
-  std::optional<ColumnCodes> in_place;  // the column's codes where they are
+  std::optional<ColumnCodes> in_place;  // the column's codes where they are (or in `bytes`)
+  ScoreColumn<std::int8_t> bytes;       // whole numbers that are their own codes, narrowed
   std::unique_ptr<Factorizer> factorizer;
   std::string problem;
 
@@ -853,13 +885,11 @@ struct Source {
   void read() {
     const std::size_t n = codes.size();
     if (arrow) {
-      if (auto bad = arrow->code(*factorizer, codes, in_place))
+      if (auto bad = arrow->code(*factorizer, codes, in_place, bytes))
         problem = fmt::format("column '{}' {}", name, *bad);
     } else if (integers) {
       with_int_array(*integers, [&](const auto* v) {
-        if (const std::size_t count = own_code_count(v, n); count && factorizer->own_codes(count))
-          in_place = as_codes(v);
-        else
+        if (!(in_place = own_codes_of(v, n, *factorizer, bytes)))
           code_ints(
               v, n, [](std::size_t) { return true; }, true, *factorizer, codes.data());
       });
