@@ -131,8 +131,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   const int top_level = rules.level_rule.top_level();
 
   // Read and check each distinct value once, as the CSV reader and the coder would, then pack
-  // what the row loop reads of it; a column at a time, on the scoring threads, since columns
-  // of many values (every combination of a multi answer's options) take a while.
+  // what the row loop reads of it; in chunks of values on the scoring threads, since columns of
+  // many values (every combination of a multi answer's options) take a while.
   std::vector<PreparedColumn> columns;
   std::size_t distinct = 0;
   for (const auto& col : table.columns) {
@@ -145,10 +145,11 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     p.index = item ? *item : *scenario;
     distinct += col.values.size();
   }
-  auto prepare = [&](PreparedColumn& p) {
+  // Values [begin, end) of a column, each on its own: a column of many values (every
+  // combination of data_collection's 14 options) is read in chunks on all the threads.
+  auto read_cells = [&](PreparedColumn& p, std::size_t begin, std::size_t end) {
     const ColumnarSurveys::Column& col = *p.column;
-    p.cells.resize(col.values.size());
-    for (std::size_t v = 0; v < col.values.size(); ++v) {
+    for (std::size_t v = begin; v < end; ++v) {
       Cell& cell = p.cells[v];
       if (p.scenario) {
         if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
@@ -173,6 +174,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       view.percent = answer.percent;
       cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
     }
+  };
+  auto prepare = [&](PreparedColumn& p) {
     // A cell read with a note is clean: its row is scored the fast way, which adds the note to
     // the row's warnings as the coder would.
     p.all_clean = true;
@@ -208,17 +211,27 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     }
   };
   {
+    constexpr std::size_t chunk = 1024;
+    std::vector<std::pair<std::size_t, std::size_t>> chunks;  // (column, first value)
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      columns[k].cells.resize(columns[k].column->values.size());
+      for (std::size_t v = 0; v < columns[k].cells.size(); v += chunk) chunks.emplace_back(k, v);
+    }
     // Threads only for values enough to pay for them.
     const std::size_t workers =
-        std::min({detail::thread_count(threads), columns.size(), distinct / 4096 + 1});
+        std::min({detail::thread_count(threads), chunks.size(), distinct / 4096 + 1});
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-      for (std::size_t k; (k = next++) < columns.size();) prepare(columns[k]);
+      for (std::size_t c; (c = next++) < chunks.size();) {
+        const auto [k, v] = chunks[c];
+        read_cells(columns[k], v, std::min(v + chunk, columns[k].cells.size()));
+      }
     };
     std::vector<std::thread> pool;
     for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
+    for (PreparedColumn& p : columns) prepare(p);  // a short pass over each column's values
   }
 
   // When every item and scenario has exactly one column, a row whose cells are all clean codes
