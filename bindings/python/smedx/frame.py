@@ -80,14 +80,20 @@ def score_frame(
         return pd.Series(cells, index=table.index, dtype=object, copy=False)
 
     # Nullable columns straight over the engine's arrays; each its own mask, since pandas may
-    # write into a mask when a cell is set.
-    out["level"] = IntegerArray(result["level"], failed.copy())
+    # write into a mask when a cell is set. With no failed row, fresh zeros: memory the system
+    # hands out zeroed, not a copy written page by page (tens of columns of a byte a row).
+    any_failed = bool(failed.any())
+
+    def mask() -> np.ndarray:
+        return failed.copy() if any_failed else np.zeros(table.rows, dtype=bool)
+
+    out["level"] = IntegerArray(result["level"], mask())
     points = result["points"]
-    out["total"] = FloatingArray(points[0], failed.copy())
+    out["total"] = FloatingArray(points[0], mask())
     for d, dim in enumerate(rules.dimension_ids):
-        out[dim] = FloatingArray(points[d + 1], failed.copy())
+        out[dim] = FloatingArray(points[d + 1], mask())
     for s, scenario in enumerate(rules.scenario_ids):
-        out[scenario] = IntegerArray(result["scenarios"][s], failed.copy())
+        out[scenario] = IntegerArray(result["scenarios"][s], mask())
     out["error"] = texts(result["errors"])
     if warnings:
         out["warnings"] = texts(result["warnings"])
