@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -37,6 +38,16 @@ py::array_t<T> to_numpy(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
   auto* owned = new std::vector<T, A>(std::move(v));
   py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
   return py::array_t<T>(shape, owned->data(), free);
+}
+
+// The same, the vector's 8-byte elements read as another type of 8 bytes (the thousandths
+// turned into doubles where they are).
+template <typename As, typename T, typename A>
+py::array_t<As> to_numpy_as(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
+  static_assert(sizeof(As) == sizeof(T));
+  auto* owned = new std::vector<T, A>(std::move(v));
+  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
+  return py::array_t<As>(shape, reinterpret_cast<const As*>(owned->data()), free);
 }
 
 // A column's codes (4 bytes a row, tens of columns) are all written by the reader: not zeroed
@@ -982,7 +993,6 @@ void bind_columnar(py::module_& m) {
         ColumnarScores scores;
         // What goes out, each written whole below: no zeroing first.
         ScoreColumn<std::int8_t> level;
-        ScoreColumn<double> points;
         std::vector<std::uint8_t> failed;
         {
           py::gil_scoped_release release;
@@ -1016,21 +1026,23 @@ void bind_columnar(py::module_& m) {
           table.has_id = has_id.data();
           table.warnings = warnings;
           scores = score_columns(engine, table, policy, threads);
-          // The exact thousandths become floats on the same threads, a slice of rows each.
+          // The exact thousandths become floats on the same threads, a slice of rows each, in
+          // place: each 8-byte integer's slot takes its double's bits, so no fresh pages.
           level.resize(rows);
-          points.resize(rows * (dims + 1));
-          detail::parallel_slices(
-              rows, std::min(detail::thread_count(threads), (rows + 65535) / 65536),
-              [&](std::size_t begin, std::size_t end) {
-                for (std::size_t i = begin; i < end; ++i)
-                  level[i] = static_cast<std::int8_t>(scores.level[i]);
-                for (std::size_t i = begin; i < end; ++i)
-                  points[i] = static_cast<double>(scores.total[i]) / 1000.0;
-                for (std::size_t d = 0; d < dims; ++d)
-                  for (std::size_t i = begin; i < end; ++i)
-                    points[(d + 1) * rows + i] =
-                        static_cast<double>(scores.dim_points[d * rows + i]) / 1000.0;
-              });
+          auto to_double = [](std::int64_t& v) {
+            v = std::bit_cast<std::int64_t>(static_cast<double>(v) / 1000.0);
+          };
+          detail::parallel_slices(rows,
+                                  std::min(detail::thread_count(threads), (rows + 65535) / 65536),
+                                  [&](std::size_t begin, std::size_t end) {
+                                    for (std::size_t i = begin; i < end; ++i)
+                                      level[i] = static_cast<std::int8_t>(scores.level[i]);
+                                    for (std::size_t i = begin; i < end; ++i)
+                                      to_double(scores.total[i]);
+                                    for (std::size_t d = 0; d < dims; ++d)
+                                      for (std::size_t i = begin; i < end; ++i)
+                                        to_double(scores.dim_points[d * rows + i]);
+                                  });
           failed.assign(rows, 0);
           for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
         }
@@ -1040,7 +1052,9 @@ void bind_columnar(py::module_& m) {
         const auto n = static_cast<py::ssize_t>(rows);
         py::dict out;
         out["level"] = to_numpy(std::move(level), {n});
-        out["points"] = to_numpy(std::move(points), {static_cast<py::ssize_t>(dims + 1), n});
+        out["total"] = to_numpy_as<double>(std::move(scores.total), {n});
+        out["points"] =
+            to_numpy_as<double>(std::move(scores.dim_points), {static_cast<py::ssize_t>(dims), n});
         out["scenarios"] =
             to_numpy(std::move(scores.scenario_levels), {static_cast<py::ssize_t>(scen), n});
         out["failed"] = to_numpy(std::move(failed), {n}).attr("view")("bool");
@@ -1053,7 +1067,7 @@ void bind_columnar(py::module_& m) {
       "Scores a table given as (name, cells) columns in the CSV survey layout; cells are an "
       "Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. "
       "`ids` is the enterprise_id column in the same forms. Returns numpy columns: level "
-      "(int8), points (total then each dimension, float), scenarios (one row each, int8), "
+      "(int8), total (float), points (each dimension, float), scenarios (one row each, int8), "
       "failed (bool), errors and warnings (object, None where there is nothing to say).");
 }
 

@@ -88,10 +88,9 @@ def score_frame(
         return failed.copy() if any_failed else np.zeros(table.rows, dtype=bool)
 
     out["level"] = IntegerArray(result["level"], mask())
-    points = result["points"]
-    out["total"] = FloatingArray(points[0], mask())
+    out["total"] = FloatingArray(result["total"], mask())
     for d, dim in enumerate(rules.dimension_ids):
-        out[dim] = FloatingArray(points[d + 1], mask())
+        out[dim] = FloatingArray(result["points"][d], mask())
     for s, scenario in enumerate(rules.scenario_ids):
         out[scenario] = IntegerArray(result["scenarios"][s], mask())
     out["error"] = texts(result["errors"])
