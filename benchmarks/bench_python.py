@@ -5,6 +5,12 @@ object strings, categoricals, a pyarrow Table and a Polars DataFrame.
     pip install ".[test]" && python3 benchmarks/bench_python.py [rows [repeat]]
                                                      (default 1,000,000 rows, fastest of 3)
 
+Both sides are timed alike: each kind runs `repeat` rounds of smedx (every core), smedx (one
+thread) and pandas, one after the other, and each counts its fastest round. Interleaved rounds
+let a slow spell on a shared machine (another build, another process) fall on both sides rather
+than on one; the fastest of several is the least disturbed. Rows enough that smedx's runs take
+a good fraction of a second are less at the mercy of a single hiccup than a tenth of a second.
+
 The pandas version is what an analyst would write: vectorised column operations (str.contains
 per option letter, map, pd.cut, comparisons), no Python loop over rows. It is checked to give
 the same levels and totals as smedx before it is timed. The report ends with machine-readable
@@ -25,7 +31,7 @@ import pandas as pd
 import smedx
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 else 3  # smedx runs of each; the fastest counts
+REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 else 3  # rounds of each side; the fastest counts
 TARGET = 20  # issue 10: score_frame at least 20 times the pandas version on every kind
 
 
@@ -118,14 +124,23 @@ def pandas_score(df: pd.DataFrame, scenario_ids: list) -> pd.DataFrame:
     return out
 
 
-def timed(f, *args, repeat: int = 1, **kwargs):
-    """The result and the fastest wall time of `repeat` runs."""
-    best = float("inf")
+def timed(f, *args, **kwargs):
+    """The result and the wall time of one run."""
+    t = time.perf_counter()
+    result = f(*args, **kwargs)
+    return result, time.perf_counter() - t
+
+
+def rounds(runs: dict, repeat: int) -> dict:
+    """Each run's result (of its last round) and fastest wall time over `repeat` rounds, the
+    runs taking turns within a round, so that a busy spell of the machine falls on each of them
+    alike rather than on whichever happened to be timed then."""
+    best = {name: (None, float("inf")) for name in runs}
     for _ in range(repeat):
-        t = time.perf_counter()
-        result = f(*args, **kwargs)
-        best = min(best, time.perf_counter() - t)
-    return result, best
+        for name, run in runs.items():
+            result, seconds = timed(run)
+            best[name] = (result, min(best[name][1], seconds))
+    return best
 
 
 def frames(frame: pd.DataFrame, items: list) -> dict:
@@ -165,14 +180,16 @@ def main() -> None:
         except ImportError:
             versions.append(f"no {name}")
     print(f"{', '.join(versions)}, Python {platform.python_version()}, {os.cpu_count()} cores; "
-          f"{ROWS:,} rows (generated in {gen_s:.1f} s)")
+          f"{ROWS:,} rows (generated in {gen_s:.1f} s); each side the fastest of {REPEAT} "
+          "interleaved rounds")
     print(f"{'columns':28s} {'smedx':>8s} {'1 thread':>9s} {'pandas':>8s} {'speed-up':>9s} {'1 thread':>9s}")
     ratios = {}
     reference_rate, reference_kind = None, ""
     for kind, (data, reference) in frames(frame, items).items():
-        ours_all, t_all = timed(smedx.score_frame, data, rules, repeat=REPEAT)
-        ours_one, t_one = timed(smedx.score_frame, data, rules, threads=1, repeat=REPEAT)
-        theirs, t_pandas = timed(pandas_score, reference, rules.scenario_ids)
+        best = rounds({"all": lambda: smedx.score_frame(data, rules),
+                       "one": lambda: smedx.score_frame(data, rules, threads=1),
+                       "pandas": lambda: pandas_score(reference, rules.scenario_ids)}, REPEAT)
+        (ours_all, t_all), (ours_one, t_one), (theirs, t_pandas) = best.values()
         # The same levels and totals as the pandas version, and the same on 1 thread, before
         # any figure counts.
         assert ours_all["error"].isna().all(), kind

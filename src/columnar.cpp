@@ -48,6 +48,11 @@ struct PreparedColumn {
   bool all_clean = false;      // every distinct value is clean, without a note
   // Scenario columns: the level of each entry of `packed`, -1 for a cell that is not clean.
   std::vector<std::int8_t> levels;
+  // Scenario columns whose codes are their levels below `level_limit` (value v is level v, clean)
+  // and not clean from there on (missing is -1), as whole numbers read in place are (values "0"
+  // to "7" for levels 0-4: the codes' OR): the levels are the codes, narrowed, with no lookup.
+  bool codes_are_levels = false;
+  std::int8_t level_limit = 0;
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -126,8 +131,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   const int top_level = rules.level_rule.top_level();
 
   // Read and check each distinct value once, as the CSV reader and the coder would, then pack
-  // what the row loop reads of it; a column at a time, on the scoring threads, since columns
-  // of many values (every combination of a multi answer's options) take a while.
+  // what the row loop reads of it; in chunks of values on the scoring threads, since columns of
+  // many values (every combination of a multi answer's options) take a while.
   std::vector<PreparedColumn> columns;
   std::size_t distinct = 0;
   for (const auto& col : table.columns) {
@@ -140,10 +145,11 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     p.index = item ? *item : *scenario;
     distinct += col.values.size();
   }
-  auto prepare = [&](PreparedColumn& p) {
+  // Values [begin, end) of a column, each on its own: a column of many values (every
+  // combination of data_collection's 14 options) is read in chunks on all the threads.
+  auto read_cells = [&](PreparedColumn& p, std::size_t begin, std::size_t end) {
     const ColumnarSurveys::Column& col = *p.column;
-    p.cells.resize(col.values.size());
-    for (std::size_t v = 0; v < col.values.size(); ++v) {
+    for (std::size_t v = begin; v < end; ++v) {
       Cell& cell = p.cells[v];
       if (p.scenario) {
         if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
@@ -168,6 +174,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       view.percent = answer.percent;
       cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
     }
+  };
+  auto prepare = [&](PreparedColumn& p) {
     // A cell read with a note is clean: its row is scored the fast way, which adds the note to
     // the row's warnings as the coder would.
     p.all_clean = true;
@@ -193,19 +201,37 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
       // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
       if (p.scenario) p.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
     }
+    if (p.scenario && p.levels.size() <= 128 && p.levels[0] == -1) {  // codes fit a byte
+      std::size_t limit = 0;
+      while (limit + 1 < p.levels.size() && p.levels[limit + 1] == static_cast<int>(limit)) ++limit;
+      p.codes_are_levels = true;
+      for (std::size_t k = limit + 1; k < p.levels.size(); ++k)
+        p.codes_are_levels = p.codes_are_levels && p.levels[k] == -1;
+      p.level_limit = static_cast<std::int8_t>(limit);
+    }
   };
   {
+    constexpr std::size_t chunk = 1024;
+    std::vector<std::pair<std::size_t, std::size_t>> chunks;  // (column, first value)
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      columns[k].cells.resize(columns[k].column->values.size());
+      for (std::size_t v = 0; v < columns[k].cells.size(); v += chunk) chunks.emplace_back(k, v);
+    }
     // Threads only for values enough to pay for them.
     const std::size_t workers =
-        std::min({detail::thread_count(threads), columns.size(), distinct / 4096 + 1});
+        std::min({detail::thread_count(threads), chunks.size(), distinct / 4096 + 1});
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-      for (std::size_t k; (k = next++) < columns.size();) prepare(columns[k]);
+      for (std::size_t c; (c = next++) < chunks.size();) {
+        const auto [k, v] = chunks[c];
+        read_cells(columns[k], v, std::min(v + chunk, columns[k].cells.size()));
+      }
     };
     std::vector<std::thread> pool;
     for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
+    for (PreparedColumn& p : columns) prepare(p);  // a short pass over each column's values
   }
 
   // When every item and scenario has exactly one column, a row whose cells are all clean codes
@@ -375,7 +401,15 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             // and counts from them, a byte a row.
             const std::int8_t* __restrict level_of = col.levels.data() + 1;
             std::int8_t* __restrict rated = &lev[at_item * tile];
-            for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
+            if (col.codes_are_levels) {  // a narrowing and a select the compiler vectorises
+              const std::int8_t limit = col.level_limit;
+              for (std::size_t j = 0; j < m; ++j) {
+                const auto code = static_cast<std::int8_t>(codes[j]);
+                rated[j] = code < limit ? code : std::int8_t{-1};
+              }
+            } else {
+              for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
+            }
             for (std::size_t j = 0; j < m; ++j)
               marks[j] |= static_cast<std::uint8_t>(rated[j] < 0 ? PreparedColumn::kBad : 0);
             if (byte_counts) {

@@ -214,4 +214,37 @@ TEST_SUITE("columnar") {
     for (std::size_t c = 0; c < f.codes.size(); ++c) f.table.columns[c].codes = longs[c].data();
     same(smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1));
   }
+
+  TEST_CASE("columnar.scenario codes that are their levels score as codes into any values") {
+    // Whole numbers 0-4 read in place are codes whose values are "0" to "4" in order: their
+    // levels are the codes themselves, with no lookup. A missing cell (-1) stays missing.
+    std::string csv = read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv");
+    auto f = factorize(csv);
+    auto g = factorize(csv);
+    std::vector<std::vector<std::int64_t>> levels(g.codes.size());
+    for (std::size_t c = 0; c < g.codes.size(); ++c) {
+      auto& col = g.table.columns[c];
+      if (!engine().rules().find_scenario(col.name)) continue;
+      for (std::int32_t code : g.codes[c])
+        levels[c].push_back(code < 0 ? -1 : std::stoi(col.values[static_cast<std::size_t>(code)]));
+      col.values = {"0", "1", "2", "3", "4"};
+      col.codes = levels[c].data();
+    }
+    std::size_t quality = 0;
+    while (f.table.columns[quality].name != "quality") ++quality;
+    f.codes[quality][2] = -1;
+    levels[quality][2] = -1;
+    for (unsigned threads : {1u, 2u}) {
+      const auto want =
+          smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, threads);
+      const auto got =
+          smedx::score_columns(engine(), g.table, smedx::MissingPolicy::error, threads);
+      CHECK(got.level == want.level);
+      CHECK(got.total == want.total);
+      CHECK(got.dim_points == want.dim_points);
+      CHECK(got.scenario_levels == want.scenario_levels);
+      CHECK(got.errors.entries == want.errors.entries);
+      CHECK(want.errors.at(2).starts_with("missing levels for scenarios"));
+    }
+  }
 }

@@ -1,14 +1,16 @@
 // Scoring a data frame column by column. A column comes as an Arrow stream (the C stream
 // interface's PyCapsule: pandas' arrow-backed strings, pyarrow, Polars), as a categorical
 // (codes and categories) or as a numpy array (object, integer or float). Each becomes codes into
-// its distinct cell texts; Arrow and categorical columns are read with the GIL released, a
-// column per thread, and so are the rows scored. Results come back as numpy columns.
+// its distinct cell texts, read with the GIL released, a column per thread (of an object column,
+// the cells that are ASCII str, None or float; the rest under the GIL after), and so are the
+// rows scored. Results come back as numpy columns.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <fmt/format.h>
 
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -36,6 +38,16 @@ py::array_t<T> to_numpy(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
   auto* owned = new std::vector<T, A>(std::move(v));
   py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
   return py::array_t<T>(shape, owned->data(), free);
+}
+
+// The same, the vector's 8-byte elements read as another type of 8 bytes (the thousandths
+// turned into doubles where they are).
+template <typename As, typename T, typename A>
+py::array_t<As> to_numpy_as(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
+  static_assert(sizeof(As) == sizeof(T));
+  auto* owned = new std::vector<T, A>(std::move(v));
+  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
+  return py::array_t<As>(shape, reinterpret_cast<const As*>(owned->data()), free);
 }
 
 // A column's codes (4 bytes a row, tens of columns) are all written by the reader: not zeroed
@@ -81,9 +93,11 @@ class Factorizer {
         if (presence_) return 0;
         const std::uint64_t key = (word & ((std::uint64_t{1} << (8 * size)) - 1)) |
                                   (static_cast<std::uint64_t>(size) << 56);
-        if (!keys_.empty()) {
-          const std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 40 & (keys_.size() - 1);
-          if (keys_[i] == key) return codes_[i];
+        if (!keys_.empty()) {  // the whole probe: values that share a slot are common enough
+          const std::size_t mask = keys_.size() - 1;
+          for (std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask; keys_[i];
+               i = (i + 1) & mask)
+            if (keys_[i] == key) return codes_[i];
         }
       }
     } else if (presence_ && size && !is_blank(text.front()) && !is_blank(text.back())) {
@@ -177,14 +191,20 @@ class Factorizer {
     }
   }
 
-  // Texts of 8 bytes or more (multi answers such as "C|D|F|G|H"), hashed from their length and
-  // first and last 8 bytes: two loads rather than a pass over every byte.
+  // Texts of 8 bytes or more (multi answers such as "C|D|F|G|H"), hashed 8 bytes at a time,
+  // every byte: multi answers of many options differ only in the middle ("B|C|D|E|...|L|M|N"),
+  // and a hash of the ends alone would put thousands of them in a few long probe chains.
   static std::uint64_t long_hash(std::string_view text) {
-    std::uint64_t head, tail;
-    std::memcpy(&head, text.data(), 8);
-    std::memcpy(&tail, text.data() + text.size() - 8, 8);
-    const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^
-                            (text.size() * 0x165667B19E3779F9ull);
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::uint64_t h = n * 0x165667B19E3779F9ull, word;
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      h = (h ^ word) * 0x9E3779B97F4A7C15ull;
+      h ^= h >> 32;
+    }
+    std::memcpy(&word, p + n - 8, 8);  // the last 8 bytes, overlapping the last word read
+    h = (h ^ word) * 0xC2B2AE3D27D4EB4Full;
     return (h ^ (h >> 29)) | 1;  // never 0: an empty slot is hash 0
   }
   std::int32_t long_code(std::string_view text) {
@@ -299,6 +319,38 @@ std::size_t own_code_count(const T* v, std::size_t n) {
   return any < 128 && count <= n ? count : 0;
 }
 
+// The same, wider whole numbers narrowed to bytes in the same pass into `bytes`, which are then
+// the codes: an int64 column is read once here, and the rows read an eighth of it after.
+template <typename T>
+std::size_t narrow_own_codes(const T* v, std::size_t n, ScoreColumn<std::int8_t>& bytes) {
+  using U = std::make_unsigned_t<T>;
+  bytes.resize(n);
+  std::int8_t* __restrict out = bytes.data();
+  U any = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    any |= static_cast<U>(v[i]);
+    out[i] = static_cast<std::int8_t>(v[i]);
+  }
+  const std::size_t count = static_cast<std::size_t>(any) + 1;
+  return any < 128 && count <= n ? count : 0;
+}
+
+// Whole numbers that can be their own codes (`own_code_count`), as codes where they are when
+// they are bytes, else narrowed into `bytes`; nothing when they cannot.
+template <typename T>
+std::optional<ColumnCodes> own_codes_of(const T* v, std::size_t n, Factorizer& f,
+                                        ScoreColumn<std::int8_t>& bytes) {
+  if constexpr (sizeof(T) == 1) {
+    if (const std::size_t count = own_code_count(v, n); count && f.own_codes(count))
+      return ColumnCodes(reinterpret_cast<const std::int8_t*>(v));
+  } else {
+    if (const std::size_t count = narrow_own_codes(v, n, bytes); count && f.own_codes(count))
+      return ColumnCodes(static_cast<const std::int8_t*>(bytes.data()));
+    bytes = {};
+  }
+  return std::nullopt;
+}
+
 // Whole numbers of `own_code_count` as codes: values below 128 read the same as signed.
 template <typename T>
 ColumnCodes as_codes(const T* v) {
@@ -398,13 +450,20 @@ void code_offsets(const ArrowArray& a, std::size_t n, const Validity& valid, Fac
   const Offset end = off[n];
   std::size_t safe = n;
   while (safe > 0 && off[safe - 1] + 8 > end) --safe;
+  auto text = [&](std::size_t i) {
+    return std::string_view(data + off[i], static_cast<std::size_t>(off[i + 1] - off[i]));
+  };
+  if (!valid.bits) {  // no nulls (the common case): no test a cell
+    for (std::size_t i = 0; i < safe; ++i) out[i] = f.code8(text(i));
+    for (std::size_t i = safe; i < n; ++i) out[i] = f.code(text(i));
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     if (!valid(i)) {
       out[i] = -1;
       continue;
     }
-    const std::string_view t(data + off[i], static_cast<std::size_t>(off[i + 1] - off[i]));
-    out[i] = i < safe ? f.code8(t) : f.code(t);
+    out[i] = i < safe ? f.code8(text(i)) : f.code(text(i));
   }
 }
 
@@ -544,8 +603,8 @@ class ArrowStream {
   // Codes every value of the stream into `codes`, which has one slot per row; or, for a stream
   // of one chunk whose values can be their own codes (whole numbers, a dictionary's indices),
   // sets `in_place` to them, valid while this stream lives.
-  std::optional<std::string> code(Factorizer& f, Codes& codes,
-                                  std::optional<ColumnCodes>& in_place) {
+  std::optional<std::string> code(Factorizer& f, Codes& codes, std::optional<ColumnCodes>& in_place,
+                                  ScoreColumn<std::int8_t>& bytes) {
     ArrowSchema schema{};
     if (stream_.get_schema(&stream_, &schema)) return last_error();
     struct SchemaGuard {
@@ -563,7 +622,8 @@ class ArrowStream {
       at += static_cast<std::size_t>(chunk.length);
     }
     if (at != codes.size()) return fmt::format("has {} values for {} rows", at, codes.size());
-    if (chunks_.size() == 1 && (in_place = own_codes(schema, chunks_[0], f))) return std::nullopt;
+    if (chunks_.size() == 1 && (in_place = own_codes(schema, chunks_[0], f, bytes)))
+      return std::nullopt;
     at = 0;
     for (const ArrowArray& chunk : chunks_) {
       if (auto bad = code_arrow(schema, chunk, f, codes.data() + at))
@@ -581,16 +641,14 @@ class ArrowStream {
   // The values of `a` as codes where they are: whole numbers that can be their own codes, or the
   // indices of a dictionary whose values have codes 0, 1, 2, ... in order; no nulls either way.
   static std::optional<ColumnCodes> own_codes(const ArrowSchema& s, const ArrowArray& a,
-                                              Factorizer& f) {
+                                              Factorizer& f, ScoreColumn<std::int8_t>& bytes) {
     if (f.presence() || (a.null_count != 0 && a.buffers[0])) return std::nullopt;
     const auto n = static_cast<std::size_t>(a.length);
     std::optional<ColumnCodes> out;
     if (!s.dictionary) {
       with_int_type(s.format, [&](auto type) {
         using T = decltype(type);
-        const T* v = static_cast<const T*>(a.buffers[1]) + a.offset;
-        if (const std::size_t count = own_code_count(v, n); count && f.own_codes(count))
-          out = as_codes(v);
+        out = own_codes_of(static_cast<const T*>(a.buffers[1]) + a.offset, n, f, bytes);
       });
       return out;
     }
@@ -678,6 +736,77 @@ std::int32_t object_code(PyObject* o, Factorizer& f) {
   return text == "<NA>" || text == "NaT" || text == "nan" ? -1 : f.code(text);
 }
 
+// The code of one Python cell without the GIL, where the cell allows: an exact str of ASCII
+// text (its bytes are fixed when it is made), None or an exact float. False for any other cell,
+// which waits for the GIL (object_code). The column's array holds a reference to every cell, so
+// none goes away meanwhile.
+bool free_code(PyObject* o, Factorizer& f, std::int32_t& code) {
+  if (PyUnicode_CheckExact(o) && PyUnicode_IS_COMPACT_ASCII(o)) {
+    code = f.code(std::string_view(static_cast<const char*>(PyUnicode_DATA(o)),
+                                   static_cast<std::size_t>(PyUnicode_GET_LENGTH(o))));
+    return true;
+  }
+  if (o == Py_None) {
+    code = -1;
+    return true;
+  }
+  if (PyFloat_CheckExact(o)) {
+    code = f.number(PyFloat_AS_DOUBLE(o));
+    return true;
+  }
+  return false;
+}
+
+// An object column's codes, without the GIL: the rows of cells that need it are left in
+// `deferred` (their codes unset) for code_deferred.
+void code_objects_free(PyObject* const* cells, std::size_t n, Factorizer& f, Codes& codes,
+                       std::vector<std::size_t>& deferred) {
+  if (f.presence()) {  // ids are all different: no identity to reuse
+    for (std::size_t i = 0; i < n; ++i)
+      if (!free_code(cells[i], f, codes[i])) deferred.push_back(i);
+    return;
+  }
+  PointerCache by_identity;
+  // Cells that are all different objects (strings read from a file) would only fill the cache:
+  // when the first 4,096 cells find fewer than half their objects there, stop using it.
+  bool use_cache = true;
+  std::size_t hits = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    PyObject* o = cells[i];
+    if (i == 4096 && hits < 2048) use_cache = false;
+    if (!use_cache) {
+      if (!free_code(o, f, codes[i])) deferred.push_back(i);
+      continue;
+    }
+    std::int32_t* cached = by_identity.find_or_slot(o);
+    if (*cached != PointerCache::kNew) {
+      codes[i] = *cached;
+      ++hits;
+    } else if (free_code(o, f, codes[i])) {
+      *cached = codes[i];  // str, None and float are immutable
+    } else {
+      deferred.push_back(i);
+    }
+  }
+}
+
+// The codes of the cells code_objects_free left, under the GIL.
+void code_deferred(PyObject* const* cells, const std::vector<std::size_t>& rows, Factorizer& f,
+                   Codes& codes) {
+  PointerCache by_identity;  // pandas' NA, say, is one object however many cells hold it
+  for (std::size_t i : rows) {
+    PyObject* o = cells[i];
+    if (f.presence() || PyList_Check(o)) {  // ids are all different; a list's identity
+                                            // says nothing about its contents next time
+      codes[i] = object_code(o, f);
+      continue;
+    }
+    std::int32_t* cached = by_identity.find_or_slot(o);
+    if (*cached == PointerCache::kNew) *cached = object_code(o, f);
+    codes[i] = *cached;
+  }
+}
+
 // A numpy column's codes, under the GIL.
 void code_numpy(const py::array& array, Factorizer& f, Codes& codes) {
   const std::size_t n = codes.size();
@@ -691,33 +820,10 @@ void code_numpy(const py::array& array, Factorizer& f, Codes& codes) {
     for (std::size_t i = 0; i < n; ++i) codes[i] = f.number(a.data()[i]);
   } else {
     auto objects = array.cast<py::array_t<py::object, py::array::c_style>>();
-    if (f.presence()) {  // ids are all different: no identity to reuse
-      for (std::size_t i = 0; i < n; ++i) codes[i] = object_code(objects.data()[i].ptr(), f);
-      return;
-    }
-    PointerCache by_identity;
-    // Cells that are all different objects (strings read from a file) would only fill the cache:
-    // when the first 4,096 cells find fewer than half their objects there, stop using it.
-    bool use_cache = true;
-    std::size_t hits = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      PyObject* o = objects.data()[i].ptr();
-      if (i == 4096 && hits < 2048) use_cache = false;
-      if (!use_cache) {
-        codes[i] = object_code(o, f);
-        continue;
-      }
-      std::int32_t* cached = by_identity.find_or_slot(o);
-      if (*cached == PointerCache::kNew) {
-        const std::int32_t c = object_code(o, f);
-        // A list's identity says nothing about its contents next time: cache only immutables.
-        if (!PyList_Check(o)) *cached = c;
-        codes[i] = c;
-      } else {
-        codes[i] = *cached;
-        ++hits;
-      }
-    }
+    const auto* cells = reinterpret_cast<PyObject* const*>(objects.data());
+    std::vector<std::size_t> deferred;
+    code_objects_free(cells, n, f, codes, deferred);
+    code_deferred(cells, deferred, f, codes);
   }
 }
 
@@ -729,10 +835,13 @@ struct Source {
   std::unique_ptr<ArrowStream> arrow;    // kept while the codes are read: they may be its own
   std::optional<py::array> categorical;  // a categorical's codes (signed, of any width)
   std::optional<py::array> integers;     // whole numbers (of any width)
+  std::optional<py::array> objects;      // Python objects, read without the GIL where they can
+  std::vector<std::size_t> deferred;     // rows of `objects` whose cells need the GIL
   py::array_t<double, py::array::c_style | py::array::forcecast> floats;
   Codes category_codes;  // the code of each category
   Codes codes;
-  std::optional<ColumnCodes> in_place;  // the column's codes where they are
+  std::optional<ColumnCodes> in_place;  // the column's codes where they are (or in `bytes`)
+  ScoreColumn<std::int8_t> bytes;       // whole numbers that are their own codes, narrowed
   std::unique_ptr<Factorizer> factorizer;
   std::string problem;
 
@@ -759,6 +868,8 @@ struct Source {
         integers = contiguous(array);
       } else if (kind == 'f') {
         floats = array.cast<decltype(floats)>();
+      } else if (kind == 'O') {
+        objects = contiguous(array);
       } else {
         code_numpy(array, *factorizer, codes);
       }
@@ -785,16 +896,17 @@ struct Source {
   void read() {
     const std::size_t n = codes.size();
     if (arrow) {
-      if (auto bad = arrow->code(*factorizer, codes, in_place))
+      if (auto bad = arrow->code(*factorizer, codes, in_place, bytes))
         problem = fmt::format("column '{}' {}", name, *bad);
     } else if (integers) {
       with_int_array(*integers, [&](const auto* v) {
-        if (const std::size_t count = own_code_count(v, n); count && factorizer->own_codes(count))
-          in_place = as_codes(v);
-        else
+        if (!(in_place = own_codes_of(v, n, *factorizer, bytes)))
           code_ints(
               v, n, [](std::size_t) { return true; }, true, *factorizer, codes.data());
       });
+    } else if (objects) {
+      code_objects_free(static_cast<PyObject* const*>(objects->data()), n, *factorizer, codes,
+                        deferred);
     } else if (floats.size()) {
       for (std::size_t i = 0; i < n; ++i) codes[i] = factorizer->number(floats.data()[i]);
     } else if (categorical) {
@@ -814,6 +926,12 @@ struct Source {
           codes[i] = c[i] < 0 ? -1 : category_codes[static_cast<std::size_t>(c[i])];
       });
     }
+  }
+  // Under the GIL, after finish(): the cells that needed it.
+  void finish_deferred() {
+    if (deferred.empty()) return;
+    code_deferred(static_cast<PyObject* const*>(objects->data()), deferred, *factorizer, codes);
+    deferred = {};
   }
   // The column's codes: its own, or the ones made for it.
   ColumnCodes data() const { return in_place ? *in_place : ColumnCodes(codes.data()); }
@@ -875,7 +993,6 @@ void bind_columnar(py::module_& m) {
         ColumnarScores scores;
         // What goes out, each written whole below: no zeroing first.
         ScoreColumn<std::int8_t> level;
-        ScoreColumn<double> points;
         std::vector<std::uint8_t> failed;
         {
           py::gil_scoped_release release;
@@ -890,49 +1007,54 @@ void bind_columnar(py::module_& m) {
           for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
           work();
           for (auto& t : pool) t.join();
-          bool ok = true;
-          for (const auto& s : sources) ok = ok && s->problem.empty();
-          if (ok) {
-            ColumnarSurveys table;
-            table.rows = rows;
-            for (std::size_t k = 1; k < sources.size(); ++k)
-              table.columns.push_back(
-                  {sources[k]->name, sources[k]->data(), sources[k]->factorizer->values()});
-            std::vector<std::uint8_t> has_id(rows);
-            sources[0]->data().visit([&](const auto* ids) {
-              for (std::size_t r = 0; r < rows; ++r) has_id[r] = ids[r] >= 0;
-            });
-            table.has_id = has_id.data();
-            table.warnings = warnings;
-            scores = score_columns(engine, table, policy, threads);
-            // The exact thousandths become floats on the same threads, a slice of rows each.
-            level.resize(rows);
-            points.resize(rows * (dims + 1));
-            detail::parallel_slices(
-                rows, std::min(detail::thread_count(threads), (rows + 65535) / 65536),
-                [&](std::size_t begin, std::size_t end) {
-                  for (std::size_t i = begin; i < end; ++i)
-                    level[i] = static_cast<std::int8_t>(scores.level[i]);
-                  for (std::size_t i = begin; i < end; ++i)
-                    points[i] = static_cast<double>(scores.total[i]) / 1000.0;
-                  for (std::size_t d = 0; d < dims; ++d)
-                    for (std::size_t i = begin; i < end; ++i)
-                      points[(d + 1) * rows + i] =
-                          static_cast<double>(scores.dim_points[d * rows + i]) / 1000.0;
-                });
-            failed.assign(rows, 0);
-            for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
-          }
         }
+        // The cells that only Python reads (not ASCII str, pandas' NA, lists), then the scores.
+        for (const auto& s : sources) s->finish_deferred();
         for (const auto& s : sources)
           if (!s->problem.empty()) throw py::type_error(s->problem);
+        {
+          py::gil_scoped_release release;
+          ColumnarSurveys table;
+          table.rows = rows;
+          for (std::size_t k = 1; k < sources.size(); ++k)
+            table.columns.push_back(
+                {sources[k]->name, sources[k]->data(), sources[k]->factorizer->values()});
+          std::vector<std::uint8_t> has_id(rows);
+          sources[0]->data().visit([&](const auto* ids) {
+            for (std::size_t r = 0; r < rows; ++r) has_id[r] = ids[r] >= 0;
+          });
+          table.has_id = has_id.data();
+          table.warnings = warnings;
+          scores = score_columns(engine, table, policy, threads);
+          // The exact thousandths become floats on the same threads, a slice of rows each, in
+          // place: each 8-byte integer's slot takes its double's bits, so no fresh pages.
+          level.resize(rows);
+          auto to_double = [](std::int64_t& v) {
+            v = std::bit_cast<std::int64_t>(static_cast<double>(v) / 1000.0);
+          };
+          detail::parallel_slices(rows,
+                                  std::min(detail::thread_count(threads), (rows + 65535) / 65536),
+                                  [&](std::size_t begin, std::size_t end) {
+                                    for (std::size_t i = begin; i < end; ++i)
+                                      level[i] = static_cast<std::int8_t>(scores.level[i]);
+                                    for (std::size_t i = begin; i < end; ++i)
+                                      to_double(scores.total[i]);
+                                    for (std::size_t d = 0; d < dims; ++d)
+                                      for (std::size_t i = begin; i < end; ++i)
+                                        to_double(scores.dim_points[d * rows + i]);
+                                  });
+          failed.assign(rows, 0);
+          for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
+        }
 
         // The engine's columns are already contiguous: the scenario levels move into numpy as
         // they are.
         const auto n = static_cast<py::ssize_t>(rows);
         py::dict out;
         out["level"] = to_numpy(std::move(level), {n});
-        out["points"] = to_numpy(std::move(points), {static_cast<py::ssize_t>(dims + 1), n});
+        out["total"] = to_numpy_as<double>(std::move(scores.total), {n});
+        out["points"] =
+            to_numpy_as<double>(std::move(scores.dim_points), {static_cast<py::ssize_t>(dims), n});
         out["scenarios"] =
             to_numpy(std::move(scores.scenario_levels), {static_cast<py::ssize_t>(scen), n});
         out["failed"] = to_numpy(std::move(failed), {n}).attr("view")("bool");
@@ -945,7 +1067,7 @@ void bind_columnar(py::module_& m) {
       "Scores a table given as (name, cells) columns in the CSV survey layout; cells are an "
       "Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. "
       "`ids` is the enterprise_id column in the same forms. Returns numpy columns: level "
-      "(int8), points (total then each dimension, float), scenarios (one row each, int8), "
+      "(int8), total (float), points (each dimension, float), scenarios (one row each, int8), "
       "failed (bool), errors and warnings (object, None where there is nothing to say).");
 }
 

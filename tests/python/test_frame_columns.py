@@ -195,3 +195,31 @@ def test_padded_and_blank_short_texts_read_alike_on_every_kind(rules: smedx.Rule
         assert got["error"].tolist() == want["error"].tolist(), kind
         assert got["level"].equals(want["level"]), kind
         assert got["total"].equals(want["total"]), kind
+
+
+def test_object_cells_python_must_read_score_as_their_text(rules: smedx.RuleSet, messy: Any) -> None:
+    # Exact ASCII str, None and float cells are read without the GIL; any other cell (pandas' NA,
+    # a list of letters, a str subclass, text that is not ASCII, an int) waits for it. Either
+    # way a cell scores as its text would.
+    frame, _ = messy
+    frame = frame.iloc[14:].reset_index(drop=True)
+    as_text = frame.copy()
+    odd = frame.copy()
+    odd.loc[0, "network"] = ["B", "C"]
+    as_text.loc[0, "network"] = "B|C"
+    odd.loc[1, "planning"] = np.str_(frame.loc[1, "planning"])
+    odd.loc[2, "talent"] = pd.NA
+    as_text.loc[2, "talent"] = None
+    odd.loc[3, "quality"] = 3
+    as_text.loc[3, "quality"] = "3"
+    odd.loc[4, "planning"] = "Ｂ"  # a full-width letter: an unknown option, as in CSV
+    as_text.loc[4, "planning"] = "Ｂ"
+    odd.loc[5, "enterprise_id"] = "企业-5"
+    as_text.loc[5, "enterprise_id"] = "企业-5"
+    got = smedx.score_frame(odd, rules)
+    want = smedx.score_frame(as_text, rules)
+    pd.testing.assert_frame_equal(got.drop(columns="enterprise_id"),
+                                  want.drop(columns="enterprise_id"))
+    assert got.loc[2, "error"] == want.loc[2, "error"] and got.loc[2, "error"] is not None
+    assert "'Ｂ'" in got.loc[4, "error"]
+    assert got.loc[[0, 1, 3, 5], "error"].isna().all()

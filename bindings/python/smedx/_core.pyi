@@ -105,7 +105,7 @@ def pilot_files(programme: str, rules: Loaded, providers: str, register: str, su
     """
 def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0, warnings: bool = False) -> dict:
     """
-    Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), points (total then each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say).
+    Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), total (float), points (each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say).
     """
 def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, list[Issue]]:
     """

@@ -47,8 +47,8 @@ def score_frame(
 
     Columns go to the engine whole, not one dict per row: Arrow-backed columns (pandas' default
     strings with pyarrow installed, pyarrow, Polars) and categoricals are read straight from
-    their buffers and codes with the GIL released; object columns have each distinct value
-    read once. Rows are scored on ``threads`` threads (default: every core).
+    their buffers and codes with the GIL released, and so are object columns' str cells (each
+    distinct value read once). Rows are scored on ``threads`` threads (default: every core).
 
     >>> scores = smedx.score_frame(pd.read_csv("cohort.csv"), rules, keep=["industry"])
     >>> scores.groupby("industry")["level"].value_counts()
@@ -81,14 +81,19 @@ def score_frame(
         return pd.Series(cells, index=table.index, dtype=object, copy=False)
 
     # Nullable columns straight over the engine's arrays; each its own mask, since pandas may
-    # write into a mask when a cell is set.
-    out["level"] = IntegerArray(result["level"], failed.copy())
-    points = result["points"]
-    out["total"] = FloatingArray(points[0], failed.copy())
+    # write into a mask when a cell is set. With no failed row, fresh zeros: memory the system
+    # hands out zeroed, not a copy written page by page (tens of columns of a byte a row).
+    any_failed = bool(failed.any())
+
+    def mask() -> np.ndarray:
+        return failed.copy() if any_failed else np.zeros(table.rows, dtype=bool)
+
+    out["level"] = IntegerArray(result["level"], mask())
+    out["total"] = FloatingArray(result["total"], mask())
     for d, dim in enumerate(rules.dimension_ids):
-        out[dim] = FloatingArray(points[d + 1], failed.copy())
+        out[dim] = FloatingArray(result["points"][d], mask())
     for s, scenario in enumerate(rules.scenario_ids):
-        out[scenario] = IntegerArray(result["scenarios"][s], failed.copy())
+        out[scenario] = IntegerArray(result["scenarios"][s], mask())
     out["error"] = texts(result["errors"])
     if warnings:
         out["warnings"] = texts(result["warnings"])
@@ -119,7 +124,7 @@ class _PandasTable:
         dtype = series.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             categories = dtype.categories
-            return (series.cat.codes.to_numpy(),
+            return (series.array.codes,  # the Categorical's own codes: a view, not a copy
                     categories.to_numpy() if categories.dtype.kind in "iuf"
                     else categories.to_numpy(dtype=object))
         if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
