@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
+
+#include "survey_coder.h"
 
 namespace smedx::detail {
 
@@ -38,6 +41,31 @@ std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::s
         cell);
   }
   return std::nullopt;
+}
+
+std::optional<std::uint32_t> plain_cell_answer(const Item& item, std::uint32_t none_options,
+                                               std::string_view cell) {
+  const bool multi = item.kind == ItemKind::multi;
+  const char c0 = cell.empty() ? '\0' : cell[0];
+  AnswerView view;
+  if (!multi && ((c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.')) {
+    view.kind = Answer::Kind::percent;  // as cell_answer reads it
+    view.percent = cell;
+    return plain_number(item, view);
+  }
+  // Letters at even places, a bar between each two: no spaces, no empty letter.
+  std::array<char, 32> letters;
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < cell.size(); k += 2) {
+    if (n == letters.size() || cell[k] < 'A' || cell[k] > 'Z' ||
+        (k + 1 < cell.size() && cell[k + 1] != '|'))
+      return std::nullopt;
+    letters[n++] = cell[k];
+  }
+  if (n == 0 || cell.size() != 2 * n - 1) return std::nullopt;  // "" or a bar at the end
+  view.list = multi;
+  view.letters = std::span<const char>(letters.data(), n);
+  return plain_letters(item, none_options, view);
 }
 
 std::optional<std::string> cell_level(std::string_view cell, std::string_view column, int& level) {

@@ -4,10 +4,12 @@
 // read cells the same way and say the same thing about bad ones.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "smedx/rules.h"
 #include "smedx/survey.h"
 
 namespace smedx::detail {
@@ -16,6 +18,14 @@ namespace smedx::detail {
 // answer of any form.
 std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::string_view column,
                                        Answer& out);
+
+// The options of item `item` that a cell selects, when it is in the usual form that cell_answer
+// and code_answer take without a word: capital letters joined with '|' (one for an item that is
+// not multi), or a plain percentage of a band item above 1. Nothing for anything else, which
+// then goes through cell_answer and code_answer, where the problems and notes are worded.
+// `none_options`: the bits of the item's 'none' options.
+std::optional<std::uint32_t> plain_cell_answer(const Item& item, std::uint32_t none_options,
+                                               std::string_view cell);
 
 // Reads a non-empty cell of scenario column `column`.
 std::optional<std::string> cell_level(std::string_view cell, std::string_view column, int& level);

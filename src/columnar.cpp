@@ -161,6 +161,11 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         continue;
       }
       const Item& it = *index.items[p.index];
+      // The usual cell in a line; the rest the long way, which words problems and notes.
+      if (auto mask = detail::plain_cell_answer(it, index.none_options[p.index], col.values[v])) {
+        cell.mask = *mask;
+        continue;
+      }
       Answer answer;
       if (auto bad =
               detail::cell_answer(col.values[v], it.kind == ItemKind::multi, col.name, answer)) {

@@ -248,3 +248,107 @@ TEST_SUITE("columnar") {
     }
   }
 }
+
+TEST_SUITE("columnar") {
+  TEST_CASE("columnar.cells in and out of the usual form are read and worded as in CSV") {
+    // score_columns reads cells of the usual form (capital letters joined with '|', a plain
+    // percentage) in a line and the rest the long way. Each row here is the first cohort row
+    // with one cell replaced; its level, total, scenarios, first error and warnings must be
+    // those of the same row read as CSV.
+    const std::map<std::string, std::vector<std::string>> odd = {
+        {"network",  // multi, A is 'none'
+         {"A", "B", "B|C", "E|B", "B|B", "A|B", "B|", "|B", "B||C", " B", "B |C", "b", "F", "BC",
+          "B|C|D|E", "1", "Z|A", "B|C|D|E|F"}},
+        {"equipment_digitization",  // band
+         {"0",
+          "0.5",
+          "1",
+          "1.0",
+          "1.5",
+          "10",
+          "10.0",
+          "20",
+          "100",
+          "100.0",
+          "100.1",
+          "-1",
+          "+5",
+          ".5",
+          "5.",
+          "05",
+          "1e2",
+          "7.5%",
+          "7.5 %",
+          "A",
+          "E",
+          "F",
+          "B|C",
+          "72.50",
+          "0.0",
+          "-0",
+          "abc",
+          "12345678901234",
+          "9.9999999999999999999"}},
+        {"information_systems", {"A", "E", "F", "B|C", "5", " C", "C ", "C|"}},  // single
+        {"energy_intensity", {"A", "C", "D", "5", "A|B"}},                       // trend
+    };
+    const std::string cohort = read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv");
+    std::istringstream lines(cohort);
+    std::string header, first;
+    std::getline(lines, header);
+    std::getline(lines, first);
+    const auto names = *smedx::split_csv(header);
+    std::string table = header + "\n";
+    for (const auto& [item, cells] : odd) {
+      const auto at =
+          static_cast<std::size_t>(std::find(names.begin(), names.end(), item) - names.begin());
+      REQUIRE(at < names.size());
+      for (const auto& cell : cells) {
+        auto row = *smedx::split_csv(first);
+        row[at] = cell;
+        std::string line;
+        for (const auto& c : row) line += (line.empty() ? "" : ",") + c;
+        table += line + "\n";
+      }
+    }
+    std::istringstream in(table);
+    std::ostringstream expected;
+    smedx::score_stream(
+        engine(), in, "t.csv", smedx::InputFormat::csv,
+        [](const smedx::ScoredRecord& r) {
+          if (!r.ok()) return "error: " + r.survey.errors.front().message;
+          const auto a = r.assessment();
+          std::string line = std::to_string(a.level) + " " + a.total.to_string();
+          for (const auto& s : a.scenarios) line += " " + std::to_string(s.second);
+          for (const auto& w : a.warnings) line += "; " + w.message;
+          return line;
+        },
+        expected);
+    auto f = factorize(table);
+    f.table.warnings = true;
+    std::size_t errors = 0;
+    for (unsigned threads : {1u, 2u}) {
+      const auto got =
+          smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, threads);
+      std::istringstream want(expected.str());
+      for (std::size_t r = 0; r < f.table.rows; ++r) {
+        std::string line;
+        REQUIRE(std::getline(want, line));
+        CAPTURE(r);
+        std::string mine;
+        if (!got.errors.at(r).empty()) {
+          mine = "error: " + std::string(got.errors.at(r));
+          errors += threads == 1;
+        } else {
+          mine = std::to_string(got.level[r]) + " " +
+                 smedx::Decimal::from_thousandths(got.total[r]).to_string();
+          for (std::size_t s = 0; s < engine().rules().scenarios.size(); ++s)
+            mine += " " + std::to_string(got.scenario_levels[s * f.table.rows + r]);
+          if (!got.warnings.at(r).empty()) mine += "; " + std::string(got.warnings.at(r));
+        }
+        CHECK(mine == line);
+      }
+    }
+    CHECK(errors > 20);  // the odd cells do give errors, worded the same
+  }
+}
