@@ -9,12 +9,20 @@
 
 namespace smedx::detail {
 
+namespace {
+
+// A cell of a single or band item read as a percentage: it starts as a number does.
+bool starts_number(std::string_view cell) noexcept {
+  const char c0 = cell.empty() ? '\0' : cell[0];
+  return (c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.';
+}
+
+}  // namespace
+
 std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::string_view column,
                                        Answer& a) {
   a = Answer{};
-  const char c0 = cell.empty() ? '\0' : cell[0];
-  const bool number = (c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.';
-  if (number && !multi) {
+  if (!multi && starts_number(cell)) {
     a.kind = Answer::Kind::percent;
     a.percent = std::string(cell);
     return std::nullopt;
@@ -46,9 +54,8 @@ std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::s
 std::optional<std::uint32_t> plain_cell_answer(const Item& item, std::uint32_t none_options,
                                                std::string_view cell) {
   const bool multi = item.kind == ItemKind::multi;
-  const char c0 = cell.empty() ? '\0' : cell[0];
   AnswerView view;
-  if (!multi && ((c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.')) {
+  if (!multi && starts_number(cell)) {
     view.kind = Answer::Kind::percent;  // as cell_answer reads it
     view.percent = cell;
     return plain_number(item, view);

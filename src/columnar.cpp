@@ -1,12 +1,10 @@
 #include "smedx/columnar.h"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <mutex>
 #include <optional>
 #include <span>
-#include <thread>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -225,17 +223,10 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     // Threads only for values enough to pay for them.
     const std::size_t workers =
         std::min({detail::thread_count(threads), chunks.size(), distinct / 4096 + 1});
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-      for (std::size_t c; (c = next++) < chunks.size();) {
-        const auto [k, v] = chunks[c];
-        read_cells(columns[k], v, std::min(v + chunk, columns[k].cells.size()));
-      }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    detail::parallel_tasks(chunks.size(), workers, [&](std::size_t c) {
+      const auto [k, v] = chunks[c];
+      read_cells(columns[k], v, std::min(v + chunk, columns[k].cells.size()));
+    });
     for (PreparedColumn& p : columns) prepare(p);  // a short pass over each column's values
   }
 

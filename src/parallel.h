@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <thread>
 #include <vector>
@@ -23,6 +24,20 @@ void parallel_slices(std::size_t n, std::size_t workers, Work&& work) {
     if (b < e) pool.emplace_back(work, b, e);
   }
   work(std::size_t{0}, std::min(n, per));
+  for (auto& t : pool) t.join();
+}
+
+// Calls task(i) for each i in [0, n) on up to `workers` threads, the calling one included, each
+// thread taking the next i when done with its last: for tasks of uneven cost.
+template <typename Task>
+void parallel_tasks(std::size_t n, std::size_t workers, Task&& task) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < n;) task(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < std::min(workers, n); ++w) pool.emplace_back(work);
+  work();
   for (auto& t : pool) t.join();
 }
 
