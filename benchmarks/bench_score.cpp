@@ -18,7 +18,8 @@
 
 #include "smedx/batch.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
 #include "synthetic.h"
 
 namespace {

@@ -1,7 +1,5 @@
 // Score one survey from a platform: load the rules, check them, compile, parse, score, explain.
-#include <smedx/engine.h>
-#include <smedx/load.h>
-#include <smedx/survey_io.h>
+#include <smedx/smedx.h>
 
 #include <iostream>
 

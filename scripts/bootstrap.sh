@@ -3,7 +3,7 @@
 # apt only for what is missing, and does nothing when everything is there.
 set -euo pipefail
 
-packages=(g++ libyaml-cpp-dev libfmt-dev libeigen3-dev doctest-dev libcli11-dev
+packages=(g++ libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev
           libsimdjson-dev clang-format
           chromium fonts-noto-cjk  # the pilot dashboard check renders HTML headless
           # clang for the clang, clang-libcxx, tsan and fuzz presets: sanitizer runtimes,

@@ -13,13 +13,13 @@
 #include <string>
 
 #include "smedx/diagnostics.h"
-#include "text_escape.h"
+#include "smedx/text.h"
 
 namespace fs = std::filesystem;
 
 TEST_SUITE("text escape") {
   TEST_CASE("text escape.control characters become visible, Chinese stays") {
-    using smedx::detail::escape_control;
+    using smedx::escape_control;
     CHECK(escape_control("a\x1b[31mb\tc\nd\re\x7f") == "a\\x1b[31mb\\tc\\nd\\re\\x7f");
     CHECK(escape_control("华信\\") == "华信\\");
     CHECK(escape_control("x\xc2\x9b"
@@ -29,7 +29,7 @@ TEST_SUITE("text escape") {
     CHECK(escape_control("\xff"
                          "ok") == "\\xffok");  // not UTF-8
     CHECK(escape_control("a\tb", true) == "a\tb");
-    CHECK(smedx::detail::escape_tsv_field("a\\t\tb") == "a\\\\t\\tb");
+    CHECK(smedx::escape_tsv_field("a\\t\tb") == "a\\\\t\\tb");
   }
 
   TEST_CASE("text escape.a message shows an id's control characters escaped") {

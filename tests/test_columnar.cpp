@@ -9,7 +9,8 @@
 #include "smedx/batch.h"
 #include "smedx/columnar.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_csv.h"
 #include "support.h"
 
 namespace {

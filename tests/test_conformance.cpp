@@ -12,7 +12,9 @@
 #include "smedx/diagnosis.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_csv.h"
+#include "smedx/survey_text.h"
 
 namespace fs = std::filesystem;
 

@@ -7,7 +7,7 @@
 #include <limits>
 #include <string>
 
-#include "decimal_text.h"
+#include "common/decimal_text.h"
 #include "smedx/decimal.h"
 
 namespace {

@@ -10,13 +10,14 @@
 #include <random>
 #include <sstream>
 
-#include "html_escape.h"
-#include "report_html.h"
+#include "common/html_escape.h"
+#include "diagnose/report_html.h"
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/load.h"
+#include "smedx/record.h"
 #include "smedx/report.h"
-#include "smedx/survey_io.h"
+#include "smedx/survey_text.h"
 
 namespace {
 

@@ -1,10 +1,10 @@
 // Exact decimals of survey numbers: every digit kept, or the number refused.
 #include <doctest/doctest.h>
 
-#include "exact.h"
+#include "common/exact.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/survey_text.h"
 
 using smedx::detail::Exact;
 

@@ -6,7 +6,7 @@
 
 #include "smedx/engine.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/survey_text.h"
 
 namespace {
 // The columns of expected.tsv: id, foundation, management, outcomes, total, level, warnings.

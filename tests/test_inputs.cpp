@@ -6,12 +6,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "encoding.h"
+#include "common/utf8.h"
 #include "smedx/batch.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
 #include "support.h"
-#include "utf8.h"
+#include "survey/encoding.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "json_writer.h"
+#include "common/json_writer.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "name_table.h"
+#include "common/name_table.h"
 
 TEST_CASE("a hinted lookup finds what a plain one finds, whatever the hint") {
   std::vector<std::string> names;

@@ -7,13 +7,14 @@
 #include <sstream>
 
 #include "../benchmarks/synthetic.h"
-#include "csv_row.h"
-#include "json_writer.h"
-#include "record_json.h"
+#include "batch/csv_row.h"
+#include "batch/record_json.h"
+#include "common/json_writer.h"
 #include "smedx/batch.h"
 #include "smedx/conformance.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
 #include "support.h"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "json_writer.h"
-#include "record_text.h"
+#include "batch/record_text.h"
+#include "common/json_writer.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include "smedx/load.h"
 #include "smedx/survey.h"
-#include "survey_yaml.h"
+#include "survey/survey_yaml.h"
 
 namespace {
 

@@ -11,7 +11,8 @@
 
 #include "smedx/engine.h"
 #include "smedx/load.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
 
 namespace {
 

@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "score/engine_access.h"
 #include "support.h"
-#include "survey_coder.h"
-#include "survey_json_scan.h"
+#include "survey/survey_coder.h"
+#include "survey/survey_json_scan.h"
 
 namespace {
 

@@ -22,7 +22,7 @@
 
 #include "arrow_c.h"
 #include "bindings.h"
-#include "parallel.h"
+#include "common/parallel.h"
 #include "smedx/columnar.h"
 #include "smedx/columns.h"
 

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "bindings.h"
-#include "report_html.h"
+#include "diagnose/report_html.h"
 #include "smedx/batch.h"
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"

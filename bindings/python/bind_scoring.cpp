@@ -5,7 +5,8 @@
 
 #include "bindings.h"
 #include "smedx/batch.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
 
 namespace py = pybind11;
 

@@ -22,6 +22,13 @@ struct Location {
   bool known() const noexcept { return line > 0; }
 };
 
+// Where one element of a YAML file (a rule set, a programme) came from, and its logical path
+// for messages.
+struct SourceEntry {
+  Location where;
+  std::string path;  // "items.network.options[2].points"
+};
+
 struct Issue {
   Severity severity = Severity::error;
   std::string message;      // short, lowercase, names the thing: "unknown key 'pionts' ..."

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "smedx/block.h"
+#include "smedx/coded_survey.h"
 #include "smedx/decimal.h"
 #include "smedx/diagnostics.h"
 #include "smedx/rules.h"
@@ -79,43 +81,6 @@ struct Assessment {
   Provenance provenance;
 
   bool ok() const noexcept { return errors.empty(); }
-};
-
-// What to do with an item or scenario the survey does not answer.
-enum class MissingPolicy {
-  error,  // the survey is not scored; the error names every missing item and scenario
-  zero,   // scored as the lowest option (scenario level 0), with a warning
-};
-
-// A survey resolved against a rule set: each answer as the set of options it selects, each
-// scenario as its level, in rule-set order. What scoring needs and nothing else, so that a
-// block of them scores as plain arithmetic.
-struct CodedSurvey {
-  std::string enterprise_id;
-  std::vector<std::pair<std::string, std::string>> enterprise;
-  Location where;
-  std::vector<Issue> errors;    // when not empty, the survey is not scored
-  std::vector<Issue> warnings;  // missing answers scored as zero
-  // Warning-severity consistency rules that fired, as indices into RuleSet::consistency: kept
-  // as numbers so scoring a batch builds no message text; Engine::assessment turns them into
-  // warnings.
-  std::vector<std::uint16_t> fired;
-  std::vector<std::uint32_t> selected;  // per item: bit k set = option k (A + k) chosen
-  std::vector<std::int8_t> levels;      // per scenario
-  bool ok() const noexcept { return errors.empty(); }
-};
-
-// The scores of a block of coded surveys, as columns of exact thousandths. Row r of every
-// table belongs to survey r of the block. Rows of surveys with errors hold zeros.
-struct BlockScores {
-  std::size_t rows = 0;
-  std::vector<std::int64_t> item_points;  // rows x items, row-major
-  std::vector<std::int64_t> sub_points;   // rows x sub-indicators
-  std::vector<std::int64_t> dim_points;   // rows x dimensions
-  std::vector<std::int64_t> total;        // rows
-  std::vector<std::int32_t> level;        // rows
-  std::vector<std::int32_t> at_or_above;  // rows x levels: scenarios rated L or above
-  std::vector<std::int32_t> constraint;   // rows x levels: constraint scenarios among them
 };
 
 class Engine {

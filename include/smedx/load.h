@@ -29,12 +29,6 @@ struct LoadLimits {
   std::size_t max_rules = 10'000;  // consistency rules
 };
 
-// Where one element of the rule set came from, and its logical path for messages.
-struct SourceEntry {
-  Location where;
-  std::string path;  // "items.network.options[2].points"
-};
-
 class LoadResult {
  public:
   // True when no issue is an error (warnings and notes may remain).

@@ -1,10 +1,13 @@
 #include "common.h"
-#include "output.h"
 
 #include <cstdio>
 #include <filesystem>
 
+#include "smedx/text.h"
+
 namespace smedx::cli {
+
+std::string shown(std::string_view path) { return escape_control(path); }
 
 std::optional<smedx::LoadResult> load_or_report(const std::string& path) {
   if (!std::filesystem::exists(path)) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "smedx/load.h"
 
@@ -21,6 +22,9 @@ Command add_lint(CLI::App& app);
 Command add_score(CLI::App& app);
 Command add_diagnose(CLI::App& app);
 Command add_pilot(CLI::App& app);
+
+// A command line's path shown in a message: control characters escaped.
+std::string shown(std::string_view path);
 
 // Loads a rule set for a command, printing its diagnostics; nothing when it cannot be used.
 std::optional<LoadResult> load_or_report(const std::string& path);

@@ -13,15 +13,15 @@
 #include <unordered_set>
 #include <vector>
 
-#include "../report_html.h"
-#include "../text_escape.h"
 #include "common.h"
-#include "output.h"
+#include "diagnose/report_html.h"
 #include "smedx/batch.h"
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/engine.h"
+#include "smedx/output_files.h"
 #include "smedx/report.h"
+#include "smedx/text.h"
 
 namespace smedx::cli {
 
@@ -211,7 +211,7 @@ int diagnose(const DiagnoseOptions& o) {
         const std::string id = smedx::Cohort::label(d);
         const std::string stem = f.written ? names[record].stem : file_stem(id, used);
         // An id may hold a tab or a newline: escaped, index.tsv keeps one line per enterprise.
-        index += detail::escape_tsv_field(id) + "\t" + stem + "\n";
+        index += escape_tsv_field(id) + "\t" + stem + "\n";
         if (!f.written) {
           folder->write(stem + ".json", f.json);
           folder->write(stem + ".html", f.html);

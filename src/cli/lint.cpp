@@ -5,8 +5,8 @@
 #include <string>
 
 #include "common.h"
-#include "output.h"
 #include "smedx/load.h"
+#include "smedx/output_files.h"
 #include "smedx/summary.h"
 
 namespace smedx::cli {

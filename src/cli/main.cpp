@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "../text_escape.h"
 #include "common.h"
+#include "smedx/text.h"
 
 int main(int argc, char** argv) {
   // A file size limit (ulimit -f) makes a write fail, so the output is abandoned whole and the
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     for (const auto& c : commands)
       if (*c.app) return c.run();
   } catch (const std::exception& e) {  // a file system error, out of memory: say so, exit 2
-    std::fprintf(stderr, "error: %s\n", smedx::detail::escape_control(e.what()).c_str());
+    std::fprintf(stderr, "error: %s\n", smedx::escape_control(e.what()).c_str());
     return 2;
   }
   return 2;

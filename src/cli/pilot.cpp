@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common.h"
-#include "output.h"
+#include "smedx/output_files.h"
 #include "smedx/pilot.h"
 #include "smedx/programme.h"
 

@@ -13,18 +13,18 @@
 #include <string>
 #include <vector>
 
-#include "../text_escape.h"
 #include "common.h"
-#include "output.h"
 #include "smedx/batch.h"
 #include "smedx/engine.h"
-#include "smedx/survey_io.h"
+#include "smedx/output_files.h"
+#include "smedx/record.h"
+#include "smedx/text.h"
 
 namespace smedx::cli {
 
 namespace {
 
-using detail::escape_control;
+using smedx::escape_control;
 
 std::string table_header(const smedx::RuleSet& rules) {
   std::string dims;

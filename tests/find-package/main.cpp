@@ -1,5 +1,6 @@
-// Loads a rule set through an installed smedx; exits 0 when it is clean.
-#include <smedx/load.h>
+// Loads a rule set through an installed smedx, by the one entry header alone, and scores a
+// survey with it; exits 0 when the rule set is clean and the survey scores.
+#include <smedx/smedx.h>
 
 #include <cstdio>
 
@@ -12,5 +13,12 @@ int main(int argc, char** argv) {
   }
   std::printf("%s: %zu items, %zu scenarios\n", result.rules().meta.id.c_str(),
               result.rules().items().size(), result.rules().scenarios.size());
-  return 0;
+  // A survey that answers nothing is an error unless missing answers score as zero.
+  const smedx::SurveyParse parsed = smedx::parse_survey_json(R"({"enterprise": {"id": "E1"}})");
+  if (!parsed.survey) return 1;
+  const smedx::Engine engine(result.rules());
+  const smedx::Assessment a = engine.score(*parsed.survey, smedx::MissingPolicy::zero);
+  std::printf("%s: level %d, %s points\n", a.enterprise_id.c_str(), a.level,
+              a.total.to_string().c_str());
+  return a.ok() ? 0 : 1;
 }

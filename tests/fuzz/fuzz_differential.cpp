@@ -9,7 +9,8 @@
 
 #include "fuzz_common.h"
 #include "smedx/batch.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
 
 namespace {
 

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "fuzz_common.h"
-#include "smedx/survey_io.h"
-#include "survey_coder.h"
+#include "score/engine_access.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
+#include "survey/survey_coder.h"
 
 namespace {
 

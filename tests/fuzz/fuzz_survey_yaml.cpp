@@ -4,7 +4,8 @@
 #include <string_view>
 
 #include "fuzz_common.h"
-#include "smedx/survey_io.h"
+#include "smedx/record.h"
+#include "smedx/survey_text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using smedx::fuzz::is_json_line;

@@ -1,0 +1,39 @@
+// Reading surveys from CSV: the header row names the columns (smedx/columns.h has the rule),
+// each data row is one survey.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smedx/diagnostics.h"
+#include "smedx/rules.h"
+#include "smedx/survey_text.h"
+
+namespace smedx {
+
+// The columns of a survey CSV file, read from its header row: enterprise_id, optional
+// enterprise fields (name, industry, district, or any other non-item column is passed
+// through), then one column per item and per scenario, named by id or code.
+struct CsvLayout {
+  struct Column {
+    enum class Kind { enterprise_id, field, item, scenario } kind;
+    std::string name;    // as written in the header
+    bool multi = false;  // item columns: letters joined with '|'
+  };
+  std::vector<Column> columns;
+};
+
+// Reads a CSV header row. Problems (no enterprise_id column, a column named twice) are issues.
+std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet& rules,
+                                         std::string_view source, std::vector<Issue>& issues);
+
+// Parses one CSV data row with that layout. An empty item or scenario cell is a missing answer.
+SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row,
+                             std::string_view source = "<string>", int line = 1);
+
+// Splits one CSV record into fields (RFC 4180 quoting). Returns nothing for a malformed record.
+std::optional<std::vector<std::string>> split_csv(std::string_view record);
+
+}  // namespace smedx

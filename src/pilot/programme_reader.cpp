@@ -1,0 +1,553 @@
+// Reads programme.yaml into a Programme: shape (keys, types, ids) and meaning (targets add up,
+// batches in calendar order, the rule's references exist, weights sum to 100), every problem a
+// located issue. The YAML comes through yaml_tree.h like a rule set's.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "rules/rule_reader.h"
+#include "smedx/programme.h"
+#include "yaml/source_line.h"
+#include "yaml/source_table.h"
+#include "yaml/yaml_tree.h"
+
+namespace smedx {
+
+namespace {
+
+using detail::Path;
+using detail::YamlNode;
+using Kind = YamlNode::Kind;
+using Keys = std::vector<std::string_view>;
+
+class Reader {
+ public:
+  Reader(std::string file, std::vector<Issue>& issues) : file_(std::move(file)), issues_(issues) {}
+
+  void read(const YamlNode& root, Programme& out);
+
+ private:
+  void error(const YamlNode& at, const Path& p, std::string message) {
+    issues_.push_back(Issue{Severity::error, std::move(message), p.display,
+                            Location{file_, at.line, at.column}, ""});
+  }
+
+  static std::string describe(const YamlNode& v) {
+    if (v.kind == Kind::scalar) return fmt::format("'{}'", v.value);
+    return std::string(v.kind_name());
+  }
+
+  bool check_map(const YamlNode& n, const Path& p, std::string_view what, const Keys& allowed,
+                 const Keys& required) {
+    if (n.kind != Kind::map) {
+      error(n, p, fmt::format("expected a mapping for {}, got {}", what, n.kind_name()));
+      return false;
+    }
+    for (const auto& [k, v] : n.entries) {
+      if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
+        const std::string hint = detail::nearest(k.value, allowed);
+        error(k, p.key(k.value),
+              hint.empty() ? fmt::format("unknown key '{}' in {}", k.value, what)
+                           : fmt::format("unknown key '{}' in {} (did you mean '{}'?)", k.value,
+                                         what, hint));
+      }
+    }
+    for (auto r : required)
+      if (!n.find(r)) error(n, p, fmt::format("missing required key '{}' in {}", r, what));
+    return true;
+  }
+
+  std::string text(const YamlNode& map, std::string_view key, const Path& p) {
+    const YamlNode* v = map.find(key);
+    if (!v) return {};
+    if (v->kind != Kind::scalar || v->value.empty()) {
+      error(*v, p.key(key),
+            fmt::format("expected a non-empty string for '{}', got {}", key, describe(*v)));
+      return {};
+    }
+    return v->value;
+  }
+
+  std::optional<int> whole(const YamlNode& map, std::string_view key, const Path& p) {
+    const YamlNode* v = map.find(key);
+    if (!v) return std::nullopt;
+    static const std::regex integer(R"([0-9]{1,7})");
+    if (v->kind != Kind::scalar || v->quoted || !std::regex_match(v->value, integer)) {
+      error(*v, p.key(key),
+            fmt::format("expected a whole number for '{}', got {}", key, describe(*v)));
+      return std::nullopt;
+    }
+    return std::stoi(v->value);
+  }
+
+  std::optional<Decimal> number(const YamlNode& map, std::string_view key, const Path& p) {
+    const YamlNode* v = map.find(key);
+    if (!v) return std::nullopt;
+    std::optional<Decimal> d;
+    if (v->kind == Kind::scalar && !v->quoted) d = Decimal::parse(v->value);
+    if (!d || d->thousandths() < 0 || d->thousandths() > 1'000'000'000) {
+      error(*v, p.key(key),
+            fmt::format("expected a number from 0 with at most 3 decimals for '{}', got {}", key,
+                        describe(*v)));
+      return std::nullopt;
+    }
+    return d;
+  }
+
+  std::optional<Date> month(const YamlNode& map, std::string_view key, const Path& p,
+                            bool last_day) {
+    const YamlNode* v = map.find(key);
+    if (!v) return std::nullopt;
+    auto d = v->kind == Kind::scalar ? parse_month(v->value, last_day) : std::nullopt;
+    if (!d) {
+      error(*v, p.key(key),
+            fmt::format("expected a month yyyy-mm for '{}', got {}", key, describe(*v)));
+    }
+    return d;
+  }
+
+  std::vector<std::string> texts(const YamlNode& map, std::string_view key, const Path& p) {
+    std::vector<std::string> out;
+    const YamlNode* v = map.find(key);
+    if (!v) return out;
+    if (v->kind != Kind::sequence) {
+      error(*v, p.key(key),
+            fmt::format("expected a sequence for '{}', got {}", key, v->kind_name()));
+      return out;
+    }
+    for (std::size_t i = 0; i < v->items.size(); ++i) {
+      const auto& e = v->items[i];
+      if (e.kind != Kind::scalar || e.value.empty()) {
+        error(e, p.key(key).element("", i),
+              fmt::format("expected a non-empty string in '{}', got {}", key, describe(e)));
+        continue;
+      }
+      out.push_back(e.value);
+    }
+    return out;
+  }
+
+  // Each element of the sequence under `key`, with a path by id when it has one.
+  template <typename F>
+  void each(const YamlNode& map, std::string_view key, const Path& p, std::string_view what,
+            F&& read_one) {
+    const YamlNode* v = map.find(key);
+    if (!v) return;
+    if (v->kind != Kind::sequence) {
+      error(*v, p.key(key),
+            fmt::format("expected a sequence for '{}', got {}", key, v->kind_name()));
+      return;
+    }
+    std::map<std::string, Location> seen;
+    for (std::size_t i = 0; i < v->items.size(); ++i) {
+      const YamlNode& e = v->items[i];
+      std::string id;
+      if (const YamlNode* idn = e.kind == Kind::map ? e.find("id") : nullptr;
+          idn && idn->kind == Kind::scalar) {
+        static const std::regex id_re(R"([a-z][a-z0-9_]*)");
+        if (!std::regex_match(idn->value, id_re)) {
+          error(*idn, p.element(key, i).key("id"),
+                fmt::format("invalid {} id '{}': use lowercase letters, digits and '_'", what,
+                            idn->value));
+        } else if (auto [it, fresh] =
+                       seen.emplace(idn->value, Location{file_, idn->line, idn->column});
+                   !fresh) {
+          error(*idn, p.element(key, i).key("id"),
+                fmt::format("duplicate {} id '{}' (first defined at {}:{}:{})", what, idn->value,
+                            it->second.file, it->second.line, it->second.column));
+        } else {
+          id = idn->value;
+        }
+      }
+      read_one(e, p.element(key, i, key, id));
+    }
+  }
+
+  void read_batch(const YamlNode& n, const Path& p, Batch& b);
+  void read_check(const YamlNode& n, const Path& p, const Programme& prog, AcceptanceCheck& c);
+  void read_rating(const YamlNode& n, const Path& p, ProviderRating& r);
+
+  std::string file_;
+  std::vector<Issue>& issues_;
+};
+
+void Reader::read_batch(const YamlNode& n, const Path& p, Batch& b) {
+  if (!check_map(n, p, "a batch", {"id", "zh", "transform_from", "transform_to", "acceptance_by"},
+                 {"id", "transform_from", "transform_to", "acceptance_by"}))
+    return;
+  b.id = text(n, "id", p);
+  b.zh = text(n, "zh", p);
+  const auto from = month(n, "transform_from", p, false);
+  const auto to = month(n, "transform_to", p, true);
+  const auto by = month(n, "acceptance_by", p, true);
+  if (from) b.transform_from = *from;
+  if (to) b.transform_to = *to;
+  if (by) {
+    b.acceptance_by = *by;
+    b.acceptance_from = *parse_month(n.find("acceptance_by")->value, false);
+  }
+  if (from && to && *to < *from)
+    error(*n.find("transform_to"), p.key("transform_to"),
+          fmt::format("transform_to {} is before transform_from {}", n.find("transform_to")->value,
+                      n.find("transform_from")->value));
+  if (to && by && *by < *to)
+    error(*n.find("acceptance_by"), p.key("acceptance_by"),
+          fmt::format("acceptance_by {} is before transform_to {}", n.find("acceptance_by")->value,
+                      n.find("transform_to")->value));
+}
+
+void Reader::read_check(const YamlNode& n, const Path& p, const Programme& prog,
+                        AcceptanceCheck& c) {
+  if (!check_map(n, p, "an acceptance check", {"check", "outcome", "level", "compare", "items"},
+                 {"check", "outcome"}))
+    return;
+  using K = AcceptanceCheck::Kind;
+  static const std::vector<std::pair<std::string_view, K>> kinds = {
+      {"baseline_present", K::baseline_present},
+      {"level_at_least", K::level_at_least},
+      {"same_rule_set", K::same_rule_set},
+      {"baseline_before_acceptance", K::baseline_before_acceptance},
+      {"acceptance_after_project_end", K::acceptance_after_project_end},
+      {"evidence_complete", K::evidence_complete},
+      {"constraint_scenarios_kept", K::constraint_scenarios_kept}};
+  const std::string name = text(n, "check", p);
+  auto it = std::find_if(kinds.begin(), kinds.end(), [&](auto& k) { return k.first == name; });
+  if (!name.empty() && it == kinds.end()) {
+    Keys names;
+    for (auto& k : kinds) names.push_back(k.first);
+    const std::string hint = detail::nearest(name, names);
+    error(*n.find("check"), p.key("check"),
+          fmt::format("unknown acceptance check '{}'{}", name,
+                      hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    return;
+  }
+  if (it == kinds.end()) return;
+  c.kind = it->second;
+  const std::string outcome = text(n, "outcome", p);
+  if (outcome == "failed" || outcome == "incomplete") {
+    c.outcome = outcome == "failed" ? AcceptanceCheck::Outcome::failed
+                                    : AcceptanceCheck::Outcome::incomplete;
+  } else if (!outcome.empty()) {
+    error(*n.find("outcome"), p.key("outcome"),
+          fmt::format("expected 'failed' or 'incomplete' for 'outcome', got '{}'", outcome));
+  }
+  auto only = [&](std::string_view key, K kind) {
+    if (n.find(key) && c.kind != kind)
+      error(*n.find(key), p.key(key),
+            fmt::format("'{}' does not apply to the check '{}'", key, name));
+  };
+  only("level", K::level_at_least);
+  only("compare", K::same_rule_set);
+  only("items", K::evidence_complete);
+  if (c.kind == K::level_at_least) {
+    c.level = whole(n, "level", p).value_or(prog.target_level);
+  } else if (c.kind == K::same_rule_set) {
+    const std::string compare = text(n, "compare", p);
+    if (compare == "id") {
+      c.compare_version = false;
+    } else if (!compare.empty() && compare != "id_and_version") {
+      error(*n.find("compare"), p.key("compare"),
+            fmt::format("expected 'id' or 'id_and_version' for 'compare', got '{}'", compare));
+    }
+  } else if (c.kind == K::evidence_complete) {
+    if (!n.find("items")) {
+      for (const auto& e : prog.evidence) c.evidence.push_back(e.id);
+    } else {
+      c.evidence = texts(n, "items", p);
+      const YamlNode& items = *n.find("items");
+      for (std::size_t i = 0; i < c.evidence.size() && i < items.items.size(); ++i) {
+        if (!prog.find_evidence(c.evidence[i]))
+          error(items.items[i], p.key("items").element("", i),
+                fmt::format("unknown evidence item '{}' (not in 'evidence')", c.evidence[i]));
+      }
+    }
+  }
+}
+
+void Reader::read_rating(const YamlNode& n, const Path& p, ProviderRating& r) {
+  if (!check_map(
+          n, p, "provider_rating",
+          {"weights", "performance", "full_level_gain", "stars", "warn_below", "min_accepted"},
+          {"weights", "performance", "stars"}))
+    return;
+  if (const YamlNode* w = n.find("weights");
+      w && check_map(*w, p.key("weights"), "weights", {"performance", "satisfaction"},
+                     {"performance", "satisfaction"})) {
+    r.weight_performance = whole(*w, "performance", p.key("weights")).value_or(0);
+    r.weight_satisfaction = whole(*w, "satisfaction", p.key("weights")).value_or(0);
+    if (r.weight_performance + r.weight_satisfaction != 100)
+      error(*w, p.key("weights"),
+            fmt::format("the weights sum to {}, expected 100",
+                        r.weight_performance + r.weight_satisfaction));
+  }
+  if (const YamlNode* w = n.find("performance");
+      w &&
+      check_map(*w, p.key("performance"), "performance", {"pass_rate", "level_gain", "on_time"},
+                {"pass_rate", "level_gain", "on_time"})) {
+    r.weight_pass_rate = whole(*w, "pass_rate", p.key("performance")).value_or(0);
+    r.weight_level_gain = whole(*w, "level_gain", p.key("performance")).value_or(0);
+    r.weight_on_time = whole(*w, "on_time", p.key("performance")).value_or(0);
+    const int sum = r.weight_pass_rate + r.weight_level_gain + r.weight_on_time;
+    if (sum != 100)
+      error(*w, p.key("performance"),
+            fmt::format("the performance weights sum to {}, expected 100", sum));
+  }
+  if (auto g = number(n, "full_level_gain", p)) {
+    if (g->thousandths() == 0)
+      error(*n.find("full_level_gain"), p.key("full_level_gain"),
+            "full_level_gain must be above 0");
+    else
+      r.full_level_gain = *g;
+  }
+  if (auto w = number(n, "warn_below", p)) r.warn_below = *w;
+  if (auto m = whole(n, "min_accepted", p)) r.min_accepted = *m;
+  if (const YamlNode* s = n.find("stars")) {
+    if (s->kind != Kind::sequence) {
+      error(*s, p.key("stars"),
+            fmt::format("expected a sequence for 'stars', got {}", s->kind_name()));
+      return;
+    }
+    for (std::size_t i = 0; i < s->items.size(); ++i) {
+      const YamlNode& e = s->items[i];
+      const Path ep = p.key("stars").element("", i);
+      if (!check_map(e, ep, "a star grade", {"stars", "min"}, {"stars", "min"})) continue;
+      StarGrade g;
+      g.stars = whole(e, "stars", ep).value_or(0);
+      g.min = number(e, "min", ep).value_or(Decimal{});
+      if (!r.stars.empty() && !(g.min < r.stars.back().min && g.stars < r.stars.back().stars))
+        error(e, ep, "star grades must go down in both stars and min, highest first");
+      r.stars.push_back(g);
+    }
+    if (!r.stars.empty() && r.stars.back().min != Decimal{})
+      error(*s, p.key("stars"), "the last star grade must start at min 0, so every score has one");
+  }
+}
+
+void Reader::read(const YamlNode& root, Programme& out) {
+  const Path top;
+  if (!check_map(root, top, "the programme",
+                 {"programme", "rule_set", "target_level", "industries", "total_target", "batches",
+                  "targets", "evidence", "acceptance", "satisfaction", "provider_rating", "cases"},
+                 {"programme", "rule_set", "target_level", "industries", "batches", "evidence",
+                  "acceptance", "satisfaction", "provider_rating", "cases"}))
+    return;
+  if (const YamlNode* m = root.find("programme");
+      m && check_map(*m, top.key("programme"), "programme", {"id", "title", "document"},
+                     {"id", "title"})) {
+    out.id = text(*m, "id", top.key("programme"));
+    out.title = text(*m, "title", top.key("programme"));
+    out.document = text(*m, "document", top.key("programme"));
+  }
+  if (const YamlNode* r = root.find("rule_set");
+      r &&
+      check_map(*r, top.key("rule_set"), "rule_set", {"id", "version", "path"}, {"id", "path"})) {
+    out.rule_set_id = text(*r, "id", top.key("rule_set"));
+    out.rule_set_version = text(*r, "version", top.key("rule_set"));
+    out.rule_set_path = text(*r, "path", top.key("rule_set"));
+  }
+  if (auto t = whole(root, "target_level", top)) {
+    if (*t < 1)
+      error(*root.find("target_level"), top.key("target_level"), "target_level must be 1 or more");
+    out.target_level = *t;
+  }
+  int sum = 0;
+  const std::size_t before_industries = issues_.size();
+  each(root, "industries", top, "industry", [&](const YamlNode& e, const Path& p) {
+    if (!check_map(e, p, "an industry", {"id", "zh", "target", "focus_districts"},
+                   {"id", "target"}))
+      return;
+    ProgrammeIndustry ind;
+    ind.id = text(e, "id", p);
+    ind.zh = text(e, "zh", p);
+    ind.target = whole(e, "target", p).value_or(0);
+    ind.focus_districts = texts(e, "focus_districts", p);
+    sum += ind.target;
+    out.industries.push_back(std::move(ind));
+  });
+  if (const YamlNode* t = root.find("total_target")) {
+    out.total_target = whole(root, "total_target", top).value_or(sum);
+    // Only on industries that read cleanly: a bad target is reported once, where it is.
+    if (out.total_target != sum && root.find("industries") && issues_.size() == before_industries)
+      error(*t, top.key("total_target"),
+            fmt::format("total_target {} is not the sum of the industries' targets ({})",
+                        out.total_target, sum));
+  } else {
+    out.total_target = sum;
+  }
+  each(root, "batches", top, "batch", [&](const YamlNode& e, const Path& p) {
+    Batch b;
+    read_batch(e, p, b);
+    out.batches.push_back(std::move(b));
+  });
+  each(root, "targets", top, "target", [&](const YamlNode& e, const Path& p) {
+    if (!check_map(e, p, "a target", {"id", "zh", "value", "measure", "tag"},
+                   {"id", "value", "measure"}))
+      return;
+    OtherTarget t;
+    t.id = text(e, "id", p);
+    t.zh = text(e, "zh", p);
+    t.value = whole(e, "value", p).value_or(0);
+    const std::string m = text(e, "measure", p);
+    if (m == "tag") {
+      t.measure = OtherTarget::Measure::tag;
+      t.tag = text(e, "tag", p);
+      if (!e.find("tag")) error(e, p, "missing required key 'tag' in a target measured by tag");
+    } else if (m == "providers" || m == "cases") {
+      t.measure = m == "providers" ? OtherTarget::Measure::providers : OtherTarget::Measure::cases;
+      if (e.find("tag")) error(*e.find("tag"), p.key("tag"), "'tag' applies to measure 'tag' only");
+    } else if (!m.empty()) {
+      error(*e.find("measure"), p.key("measure"),
+            fmt::format("expected 'tag', 'providers' or 'cases' for 'measure', got '{}'", m));
+    }
+    out.targets.push_back(std::move(t));
+  });
+  each(root, "evidence", top, "evidence item", [&](const YamlNode& e, const Path& p) {
+    if (!check_map(e, p, "an evidence item", {"id", "zh"}, {"id", "zh"})) return;
+    out.evidence.push_back({text(e, "id", p), text(e, "zh", p)});
+  });
+  if (const YamlNode* a = root.find("acceptance")) {
+    if (a->kind != Kind::sequence) {
+      error(*a, top.key("acceptance"),
+            fmt::format("expected a sequence for 'acceptance', got {}", a->kind_name()));
+    } else {
+      std::map<std::string, Location> seen;
+      for (std::size_t i = 0; i < a->items.size(); ++i) {
+        const Path p = top.key("acceptance").element("", i);
+        AcceptanceCheck c;
+        const std::size_t before = issues_.size();
+        read_check(a->items[i], p, out, c);
+        if (issues_.size() != before) continue;
+        const YamlNode& at = *a->items[i].find("check");
+        if (auto [it, fresh] = seen.emplace(at.value, Location{file_, at.line, at.column});
+            !fresh) {
+          error(at, p.key("check"),
+                fmt::format("the check '{}' is listed twice (first at {}:{}:{})", at.value,
+                            it->second.file, it->second.line, it->second.column));
+          continue;
+        }
+        out.acceptance.push_back(std::move(c));
+      }
+    }
+  }
+  if (const YamlNode* s = root.find("satisfaction");
+      s && check_map(*s, top.key("satisfaction"), "satisfaction", {"scale", "items"},
+                     {"scale", "items"})) {
+    const Path sp = top.key("satisfaction");
+    if (const YamlNode* sc = s->find("scale");
+        sc && check_map(*sc, sp.key("scale"), "scale", {"min", "max"}, {"min", "max"})) {
+      out.satisfaction_min = whole(*sc, "min", sp.key("scale")).value_or(1);
+      out.satisfaction_max = whole(*sc, "max", sp.key("scale")).value_or(5);
+      if (out.satisfaction_max <= out.satisfaction_min)
+        error(*sc, sp.key("scale"), "the scale's max must be above its min");
+    }
+    int weights = 0;
+    each(*s, "items", sp, "satisfaction item", [&](const YamlNode& e, const Path& p) {
+      if (!check_map(e, p, "a satisfaction item", {"id", "zh", "weight"}, {"id", "zh", "weight"}))
+        return;
+      SatisfactionItem item{text(e, "id", p), text(e, "zh", p), whole(e, "weight", p).value_or(0)};
+      weights += item.weight;
+      out.satisfaction.push_back(std::move(item));
+    });
+    if (const YamlNode* items = s->find("items"); items && weights != 100)
+      error(*items, sp.key("items"),
+            fmt::format("the satisfaction weights sum to {}, expected 100", weights));
+  }
+  if (const YamlNode* r = root.find("provider_rating"))
+    read_rating(*r, top.key("provider_rating"), out.rating);
+  if (const YamlNode* c = root.find("cases");
+      c && check_map(*c, top.key("cases"), "cases", {"target", "per_industry"}, {"target"})) {
+    out.cases.target = whole(*c, "target", top.key("cases")).value_or(30);
+    out.cases.per_industry = whole(*c, "per_industry", top.key("cases")).value_or(0);
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(AcceptanceCheck::Kind k) noexcept {
+  using K = AcceptanceCheck::Kind;
+  switch (k) {
+    case K::baseline_present:
+      return "baseline_present";
+    case K::level_at_least:
+      return "level_at_least";
+    case K::same_rule_set:
+      return "same_rule_set";
+    case K::baseline_before_acceptance:
+      return "baseline_before_acceptance";
+    case K::acceptance_after_project_end:
+      return "acceptance_after_project_end";
+    case K::evidence_complete:
+      return "evidence_complete";
+    case K::constraint_scenarios_kept:
+      return "constraint_scenarios_kept";
+  }
+  return "";
+}
+
+const ProgrammeIndustry* Programme::find_industry(std::string_view id) const noexcept {
+  for (const auto& i : industries)
+    if (i.id == id) return &i;
+  return nullptr;
+}
+const Batch* Programme::find_batch(std::string_view id) const noexcept {
+  for (const auto& b : batches)
+    if (b.id == id) return &b;
+  return nullptr;
+}
+const EvidenceItem* Programme::find_evidence(std::string_view id) const noexcept {
+  for (const auto& e : evidence)
+    if (e.id == id) return &e;
+  return nullptr;
+}
+
+ProgrammeLoad load_programme_from_string(std::string_view yaml, std::string_view name,
+                                         const std::filesystem::path& base) {
+  ProgrammeLoad result;
+  const std::string file(name);
+  auto root = detail::parse_yaml(yaml, file, detail::YamlLimits{}, result.issues);
+  Programme prog;
+  if (root) {
+    if (root->kind == Kind::map) {
+      Reader(file, result.issues).read(*root, prog);
+    } else {
+      result.issues.push_back(
+          Issue{Severity::error,
+                fmt::format("expected a mapping of top-level keys, got {}", root->kind_name()), "",
+                Location{file, root->line, root->column}, ""});
+    }
+  }
+  for (auto& issue : result.issues)
+    if (issue.where.known() && issue.where.file == file)
+      issue.source_line = detail::line_of(yaml, issue.where.line);
+  std::stable_sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
+    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+  });
+  if (!has_errors(result.issues)) {
+    if (!prog.rule_set_path.empty() && prog.rule_set_path.is_relative())
+      prog.rule_set_path = (base / prog.rule_set_path).lexically_normal();
+    result.programme = std::move(prog);
+  }
+  return result;
+}
+
+ProgrammeLoad load_programme(const std::filesystem::path& folder_or_file) {
+  std::filesystem::path file = folder_or_file;
+  if (std::filesystem::is_directory(file)) file /= "programme.yaml";
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    ProgrammeLoad r;
+    r.issues.push_back(
+        Issue{Severity::error, "cannot read file", "", Location{file.string(), 0, 0}, ""});
+    return r;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return load_programme_from_string(buf.str(), file.string(), file.parent_path());
+}
+
+}  // namespace smedx

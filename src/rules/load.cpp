@@ -1,0 +1,202 @@
+#include "smedx/load.h"
+#include "yaml/source_line.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+
+#include "rules/rule_reader.h"
+#include "rules/validate.h"
+#include "smedx/errors.h"
+#include "yaml/yaml_tree.h"
+
+namespace smedx {
+
+namespace fs = std::filesystem;
+
+const RuleSet& LoadResult::rules() const {
+  if (!ok()) throw RuleSetError(issues_);
+  return rules_;
+}
+
+std::optional<SourceEntry> LoadResult::source_of(std::string_view structural_path) const {
+  auto it = sources_.find(structural_path);
+  if (it == sources_.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+
+// Reads a file within the size limit; appends an issue and returns nothing otherwise.
+std::optional<std::string> read_file(const fs::path& path, const std::string& shown,
+                                     const LoadLimits& limits, std::vector<Issue>& issues) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) {
+    issues.push_back(Issue{Severity::error, fmt::format("cannot read file: {}", ec.message()), "",
+                           Location{shown, 0, 0}, ""});
+    return std::nullopt;
+  }
+  if (size > limits.max_file_bytes) {
+    issues.push_back(Issue{
+        Severity::error,
+        fmt::format("file too large: {} bytes (the limit is {})", size, limits.max_file_bytes), "",
+        Location{shown, 0, 0}, ""});
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (!in && !in.eof()) {
+    issues.push_back(Issue{Severity::error, "cannot read file", "", Location{shown, 0, 0}, ""});
+    return std::nullopt;
+  }
+  return std::move(buf).str();
+}
+
+// FNV-1a 64 over each file's base name and text, in name order, so the same rule set has the
+// same hash wherever it is installed.
+std::string content_hash(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::pair<std::string, const std::string*>> named;
+  for (const auto& [name, text] : files)
+    named.emplace_back(fs::path(name).filename().string(), &text);
+  std::sort(named.begin(), named.end());
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // separator, so ("ab","c") and ("a","bc") differ
+    h *= 1099511628211ull;
+  };
+  for (const auto& [name, text] : named) {
+    mix(name);
+    mix(*text);
+  }
+  return fmt::format("fnv1a64:{:016x}", h);
+}
+
+}  // namespace
+
+namespace detail {
+struct LoadAccess {
+  static LoadResult load(const std::vector<std::pair<std::string, std::string>>& files,
+                         std::string origin, const LoadLimits& limits, std::vector<Issue> early);
+};
+
+LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string>>& files,
+                            std::string origin, const LoadLimits& limits,
+                            std::vector<Issue> early) {
+  LoadResult result;
+  result.origin_ = std::move(origin);
+  auto& issues = result.issues_;
+  issues = std::move(early);
+
+  const detail::YamlLimits yaml_limits{limits.max_depth, limits.max_nodes};
+  std::vector<detail::YamlNode> roots;
+  roots.reserve(files.size());  // TopLevel keeps pointers into these
+  std::vector<detail::TopLevel> tops;
+  for (const auto& [name, text] : files) {
+    if (text.size() > limits.max_file_bytes) {
+      issues.push_back(Issue{Severity::error,
+                             fmt::format("file too large: {} bytes (the limit is {})", text.size(),
+                                         limits.max_file_bytes),
+                             "", Location{name, 0, 0}, ""});
+      continue;
+    }
+    auto root = detail::parse_yaml(text, name, yaml_limits, issues);
+    if (!root) continue;
+    if (root->kind == detail::YamlNode::Kind::null) continue;  // an empty file adds nothing
+    if (root->kind != detail::YamlNode::Kind::map) {
+      issues.push_back(
+          Issue{Severity::error,
+                fmt::format("expected a mapping of top-level keys, got {}", root->kind_name()), "",
+                Location{name, root->line, root->column}, ""});
+      continue;
+    }
+    roots.push_back(std::move(*root));
+    for (const auto& [k, v] : roots.back().entries) tops.push_back({&k, &v, name});
+  }
+  if (!has_errors(issues)) {
+    detail::read_rule_set(tops, result.origin_, limits, result.rules_, result.sources_, issues);
+  }
+  // Meaning is checked only on a rule set whose shape is right: a missing or mistyped value
+  // would otherwise show up again as a wrong sum or a failed reference.
+  if (!has_errors(issues)) detail::validate(result.rules_, result.sources_, issues);
+  result.rules_.content_hash = content_hash(files);
+
+  for (auto& issue : issues) {
+    if (!issue.where.known()) continue;
+    for (const auto& [name, text] : files) {
+      if (name == issue.where.file) issue.source_line = detail::line_of(text, issue.where.line);
+    }
+  }
+  std::stable_sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {
+    if (a.where.known() != b.where.known()) return a.where.known();
+    return std::tie(a.where.file, a.where.line, a.where.column) <
+           std::tie(b.where.file, b.where.line, b.where.column);
+  });
+  return result;
+}
+}  // namespace detail
+
+LoadResult load_rules_from_sources(std::vector<std::pair<std::string, std::string>> files,
+                                   std::string origin, const LoadLimits& limits) {
+  return detail::LoadAccess::load(files, std::move(origin), limits, {});
+}
+
+LoadResult load_rules_from_string(std::string_view yaml, std::string_view name,
+                                  const LoadLimits& limits) {
+  return load_rules_from_sources({{std::string(name), std::string(yaml)}}, std::string(name),
+                                 limits);
+}
+
+LoadResult load_rules(const fs::path& folder_or_file, const LoadLimits& limits) {
+  const std::string origin = folder_or_file.generic_string();
+  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<Issue> early;
+  std::error_code ec;
+  if (fs::is_directory(folder_or_file, ec)) {
+    std::vector<fs::path> names;
+    for (const auto& entry : fs::directory_iterator(folder_or_file, ec)) {
+      const fs::path& p = entry.path();
+      if (entry.is_regular_file() && p.extension() == ".yaml" && p.filename() != "tests.yaml")
+        names.push_back(p);
+    }
+    std::sort(names.begin(), names.end());
+    // Industry profiles: one file each in industries/, read after the rule set's own files.
+    const fs::path industries = folder_or_file / "industries";
+    if (fs::is_directory(industries, ec)) {
+      std::vector<fs::path> profiles;
+      for (const auto& entry : fs::directory_iterator(industries, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+          profiles.push_back(entry.path());
+      std::sort(profiles.begin(), profiles.end());
+      const bool had_own_files = !names.empty();
+      names.insert(names.end(), profiles.begin(), profiles.end());
+      if (!had_own_files) names.clear();
+    }
+    if (names.empty()) {
+      early.push_back(Issue{Severity::error, "no rule-set files (*.yaml) in this folder", "",
+                            Location{origin, 0, 0}, ""});
+    }
+    for (const auto& p : names) {
+      const std::string shown = p.generic_string();
+      if (auto text = read_file(p, shown, limits, early))
+        files.emplace_back(shown, std::move(*text));
+    }
+  } else if (fs::exists(folder_or_file, ec)) {
+    if (auto text = read_file(folder_or_file, origin, limits, early))
+      files.emplace_back(origin, std::move(*text));
+  } else {
+    early.push_back(
+        Issue{Severity::error, "no such file or folder", "", Location{origin, 0, 0}, ""});
+  }
+  return detail::LoadAccess::load(files, origin, limits, std::move(early));
+}
+
+}  // namespace smedx

@@ -1,0 +1,49 @@
+#include "smedx/columns.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "rules/rule_reader.h"
+
+namespace smedx {
+
+TableColumns classify_columns(const std::vector<std::string>& names, const RuleSet& rules) {
+  std::vector<std::string_view> known;
+  for (const Item* item : rules.items()) {
+    known.push_back(item->id);
+    known.push_back(item->code);
+  }
+  for (const auto& s : rules.scenarios) {
+    known.push_back(s.id);
+    known.push_back(s.code);
+  }
+  TableColumns out;
+  std::set<std::string> seen;
+  bool has_id = false;
+  for (const auto& raw : names) {
+    std::string_view name = raw;
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    TableColumn col{TableColumn::Kind::field, std::string(name), std::string(name)};
+    if (name == "enterprise_id") {
+      col.kind = TableColumn::Kind::enterprise_id;
+      has_id = true;
+    } else if (const Item* item = rules.find_item(name)) {
+      col.kind = TableColumn::Kind::item;
+      col.id = item->id;
+    } else if (const Scenario* s = rules.find_scenario(name)) {
+      col.kind = TableColumn::Kind::scenario;
+      col.id = s->id;
+    } else if (const std::string hint = detail::nearest(name, known); !hint.empty()) {
+      out.errors.push_back(fmt::format("unknown column '{}' (did you mean '{}'?)", name, hint));
+    }
+    if (!seen.insert(col.id).second)
+      out.errors.push_back(fmt::format("column '{}' appears twice", col.name));
+    out.columns.push_back(std::move(col));
+  }
+  if (!has_id) out.errors.push_back("no 'enterprise_id' column");
+  return out;
+}
+
+}  // namespace smedx

@@ -1,0 +1,546 @@
+#include "survey/survey_coder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "common/exact.h"
+#include "rules/rule_reader.h"
+
+namespace smedx::detail {
+
+RuleIndex::RuleIndex(const RuleSet& r) : rules(r), items(r.items()) {
+  for (std::uint32_t i = 0; i < items.size(); ++i) {
+    item_by_name.add(items[i]->id, i);
+    item_by_name.add(items[i]->code, i);
+    item_ids.push_back(items[i]->id);
+    std::uint32_t none = 0;
+    for (std::size_t k = 0; k < items[i]->options.size() && k < 32; ++k)
+      if (items[i]->options[k].none) none |= std::uint32_t{1} << k;
+    none_options.push_back(none);
+  }
+  for (std::uint32_t s = 0; s < r.scenarios.size(); ++s) {
+    scenario_by_name.add(r.scenarios[s].id, s);
+    scenario_by_name.add(r.scenarios[s].code, s);
+    scenario_ids.push_back(r.scenarios[s].id);
+  }
+  for (const auto& rule : r.consistency)
+    consistency.push_back({&rule, compile(rule.when), compile(rule.then)});
+}
+
+RuleIndex::Check RuleIndex::compile(const Condition& c) const {
+  Check k;
+  k.kind = c.kind;
+  k.level = c.level;
+  if (auto i = item_by_name.find(c.item)) k.target = *i;
+  if (auto s = scenario_by_name.find(c.scenario)) k.target = *s;
+  for (char l : c.letters) k.letters |= std::uint32_t{1} << (l - 'A');
+  for (const auto& t : c.terms) k.terms.push_back(compile(t));
+  return k;
+}
+
+namespace {
+
+constexpr std::uint32_t bit(std::size_t option) { return std::uint32_t{1} << option; }
+
+std::string letters_text(std::span<const char> letters) {
+  std::string out;
+  for (char c : letters) {
+    if (!out.empty()) out += ", ";
+    out += c;
+  }
+  return out;
+}
+
+std::string unknown(std::string_view what, std::string_view key,
+                    const std::vector<std::string_view>& ids) {
+  const std::string hint = nearest(key, ids);
+  return hint.empty() ? fmt::format("unknown {} '{}'", what, key)
+                      : fmt::format("unknown {} '{}' (did you mean '{}'?)", what, key, hint);
+}
+
+// The band a percentage falls in: (lower, upper], the first band closed. -1 when outside 0-100.
+int band_of(const Item& item, const Exact& v) {
+  for (std::size_t i = 0; i < item.options.size(); ++i) {
+    const Option& o = item.options[i];
+    const auto lower = Exact::of(o.lower), upper = Exact::of(o.upper);
+    const bool above = i == 0 ? v >= lower : v > lower;
+    if (above && v <= upper) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// The trend option for two figures: flat within the tolerance (percent of `before`, inclusive).
+int trend_of(const Item& item, const Exact& before, const Exact& after) {
+  const int128 diff = after.value - before.value;
+  const int128 magnitude = diff < 0 ? -diff : diff;
+  const bool flat = magnitude * 100 * Decimal::scale <= before.value * item.tolerance.thousandths();
+  const Trend t = flat ? Trend::flat : diff > 0 ? Trend::increase : Trend::decrease;
+  for (std::size_t i = 0; i < item.options.size(); ++i)
+    if (item.options[i].trend == t) return static_cast<int>(i);
+  return -1;
+}
+
+// The option that scores least: the 'none' option of a multi item, else the lowest-scoring one.
+std::size_t lowest_option(const Item& item) {
+  std::size_t best = 0;
+  for (std::size_t i = 0; i < item.options.size(); ++i) {
+    if (item.kind == ItemKind::multi ? item.options[i].none
+                                     : item.options[i].points < item.options[best].points) {
+      best = i;
+      if (item.kind == ItemKind::multi) break;
+    }
+  }
+  return best;
+}
+
+bool holds(const RuleIndex::Check& c, const CodedSurvey& s) {
+  using K = Condition::Kind;
+  auto terms = [&](auto pred) {
+    return pred(c.terms.begin(), c.terms.end(),
+                [&](const RuleIndex::Check& t) { return holds(t, s); });
+  };
+  switch (c.kind) {
+    case K::has:
+    case K::has_all:
+      return (s.selected[c.target] & c.letters) == c.letters;
+    case K::has_any:
+      return (s.selected[c.target] & c.letters) != 0;
+    case K::scenario_at_least:
+      return s.levels[c.target] >= c.level;
+    case K::any_scenario_at_least:
+      return std::any_of(s.levels.begin(), s.levels.end(),
+                         [&](std::int8_t l) { return l >= c.level; });
+    case K::all:
+      return terms([](auto b, auto e, auto p) { return std::all_of(b, e, p); });
+    case K::any:
+      return terms([](auto b, auto e, auto p) { return std::any_of(b, e, p); });
+    case K::not_:
+      return !c.terms.empty() && !holds(c.terms[0], s);
+  }
+  return false;
+}
+
+// holds, in line for the conditions nearly every rule is made of (one item's options, one
+// scenario's level); the rest go through holds. A survey checks every rule: a call and a jump
+// through a table for each condition cost more than the test itself.
+inline bool check(const RuleIndex::Check& c, const CodedSurvey& s) {
+  using K = Condition::Kind;
+  if (c.kind == K::scenario_at_least) return s.levels[c.target] >= c.level;
+  if (c.kind == K::has || c.kind == K::has_all)
+    return (s.selected[c.target] & c.letters) == c.letters;
+  if (c.kind == K::has_any) return (s.selected[c.target] & c.letters) != 0;
+  return holds(c, s);
+}
+
+// Whether a survey fails a rule: its `if` holds and its `then` does not. Both are tested, with
+// no branch between them: whether a rule fires is a coin flip from survey to survey.
+inline bool fails(const RuleIndex::Rule& r, const CodedSurvey& s) {
+  return check(r.when, s) & !check(r.then, s);
+}
+
+}  // namespace
+
+namespace {
+struct CoderBuffers {
+  std::vector<std::string_view> answered, rated;
+  // The name-table slot of the key in each place of the last survey's answers and scenarios:
+  // the next survey's keys are mostly the same, in the same places.
+  std::vector<std::uint32_t> item_hints, scenario_hints;
+};
+CoderBuffers& coder_buffers() {
+  thread_local CoderBuffers buffers;
+  return buffers;
+}
+}  // namespace
+
+SurveyCoder::SurveyCoder(const RuleIndex& index, MissingPolicy missing, CodedSurvey& out,
+                         const Location& where)
+    : index_(index),
+      missing_(missing),
+      out_(out),
+      where_(where),
+      answered_(coder_buffers().answered),
+      rated_(coder_buffers().rated),
+      item_hints_(coder_buffers().item_hints),
+      scenario_hints_(coder_buffers().scenario_hints),
+      top_(index.rules.level_rule.top_level()) {
+  out.enterprise_id.clear();
+  out.where = where;
+  out.errors.clear();
+  out.warnings.clear();
+  out.fired.clear();
+  out.selected.assign(index.items.size(), 0);
+  out.levels.assign(index.rules.scenarios.size(), 0);
+  answered_.assign(index.items.size(), {});
+  rated_.assign(index.rules.scenarios.size(), {});
+}
+
+void cap_issues(std::vector<Issue>& issues, std::size_t dropped) {
+  if (issues.size() <= max_issues && dropped == 0) return;
+  dropped += issues.size() - std::min(issues.size(), max_issues);
+  issues.resize(std::min(issues.size(), max_issues));
+  const Location where = issues.empty() ? Location{} : issues.back().where;
+  issues.push_back(
+      Issue{Severity::error, fmt::format("… and {} more errors", dropped), "", where, ""});
+}
+
+void SurveyCoder::error(const Location* where, std::string path, std::string message) {
+  if (out_.errors.size() > max_issues) {  // one over: cap_issues still sees that some are left
+    ++dropped_;
+    return;
+  }
+  out_.errors.push_back(
+      Issue{Severity::error, std::move(message), std::move(path), where ? *where : where_, ""});
+}
+
+void SurveyCoder::enterprise_id(std::string_view id) { out_.enterprise_id.assign(id); }
+
+void SurveyCoder::enterprise_field(std::string_view key, std::string_view value) {
+  if (fields_ < out_.enterprise.size()) {
+    // The slot holds the field in this place of an earlier survey: mostly the same key, often
+    // the same value (a district, an industry). A comparison in line costs less than assign.
+    auto& [k, v] = out_.enterprise[fields_];
+    if (!NameTable::same(k, key)) k.assign(key);
+    if (!NameTable::same(v, value)) v.assign(value);
+  } else {
+    out_.enterprise.emplace_back(std::string(key), std::string(value));
+  }
+  ++fields_;
+}
+
+namespace {
+
+// A percentage as written, without a trailing '%' (spreadsheets write "72.5%").
+std::string_view percent_number(std::string_view text, bool& sign) {
+  sign = !text.empty() && text.back() == '%';
+  if (sign) text.remove_suffix(1);
+  while (sign && !text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+// A plain decimal number times 100, as text: "0.725" -> "72.5", "1" -> "100", ".05" -> "5".
+std::string times_100(std::string_view number) {
+  const std::size_t point = std::min(number.find('.'), number.size());
+  std::string whole(number.substr(0, point));
+  std::string frac(point < number.size() ? number.substr(point + 1) : std::string_view());
+  frac.resize(std::max<std::size_t>(frac.size(), 2), '0');
+  whole += frac.substr(0, 2);
+  frac.erase(0, 2);
+  const std::size_t sign = !whole.empty() && (whole[0] == '+' || whole[0] == '-') ? 1 : 0;
+  while (whole.size() > sign + 1 && whole[sign] == '0') whole.erase(sign, 1);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? whole : whole + "." + frac;
+}
+
+}  // namespace
+
+std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std::string>& problems,
+                          std::string* note) {
+  const char last = item.options.back().letter;
+  const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
+  std::uint32_t mask = 0;
+  switch (a.kind) {
+    case Answer::Kind::letters: {
+      if (item.kind == ItemKind::multi && !a.list) {
+        problems.push_back(
+            fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
+        return 0;
+      }
+      if (item.kind != ItemKind::multi && (a.list || a.letters.size() != 1)) {
+        problems.push_back(fmt::format("item '{}' takes one letter, got {}", item.id,
+                                       a.list ? "a list" : letters_text(a.letters)));
+        return 0;
+      }
+      if (a.list && a.letters.empty()) {
+        problems.push_back(fmt::format(
+            "item '{}' needs at least one letter (tick the 'none' option for none)", item.id));
+        return 0;
+      }
+      bool has_none = false;
+      for (char c : a.letters) {
+        const std::size_t k = static_cast<std::size_t>(c - 'A');
+        if (c < 'A' || k >= item.options.size()) {
+          problems.push_back(
+              fmt::format("unknown option '{}' for item '{}' (valid: A–{})", c, item.id, last));
+          continue;
+        }
+        if (mask & bit(k)) {
+          problems.push_back(fmt::format("option '{}' repeated for item '{}'", c, item.id));
+        }
+        mask |= bit(k);
+        has_none = has_none || item.options[k].none;
+      }
+      if (has_none && a.letters.size() > 1) {
+        problems.push_back(fmt::format("'none' excludes other options for item '{}', got {}",
+                                       item.id, letters_text(a.letters)));
+      }
+      break;
+    }
+    case Answer::Kind::percent: {
+      if (item.kind != ItemKind::band) {
+        problems.push_back(fmt::format("item '{}' takes {}, got a number", item.id, expects));
+        return 0;
+      }
+      bool sign = false;
+      const std::string_view number = percent_number(a.percent, sign);
+      const auto v = Exact::parse(number);
+      if (!v) {
+        problems.push_back(
+            fmt::format("percentage '{}' for item '{}' is not a plain decimal number (at most 12 "
+                        "digits before the point and 18 after)",
+                        a.percent, item.id));
+        return 0;
+      }
+      const int band = band_of(item, *v);
+      if (band < 0) {
+        problems.push_back(
+            fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
+        return 0;
+      }
+      mask = bit(static_cast<std::size_t>(band));
+      // A spreadsheet percent cell holds a share (72.5% is 0.725): a bare number of at most 1
+      // is read as the percentage it says, with a warning saying so.
+      if (note && !sign && v->value > 0 && *v <= Exact::of(Decimal::from_thousandths(1000))) {
+        const bool plain = number.find_first_of("eE") == std::string_view::npos;
+        const std::string share = plain ? times_100(number) : "";
+        *note = plain ? fmt::format(
+                            "percentage {} for item '{}' read as {}%; if it is a share "
+                            "({}%), write {} or \"{}%\"",
+                            number, item.id, number, share, share, share)
+                      : fmt::format(
+                            "percentage {} for item '{}' read as {}%; if it is a share, "
+                            "write it times 100",
+                            number, item.id, number);
+      }
+      break;
+    }
+    case Answer::Kind::figures: {
+      if (item.kind != ItemKind::trend) {
+        problems.push_back(
+            fmt::format("item '{}' takes {}, got before/after figures", item.id, expects));
+        return 0;
+      }
+      const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
+      if (!b || !f) {
+        problems.push_back(
+            fmt::format("figures for item '{}' must be plain decimal numbers (at most 12 digits "
+                        "before the point and 18 after), got {} and {}",
+                        item.id, a.before, a.after));
+        return 0;
+      }
+      if (b->value <= 0 || f->value < 0) {
+        problems.push_back(
+            fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
+                        item.id, a.before, a.after));
+        return 0;
+      }
+      mask = bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
+      break;
+    }
+  }
+  return mask;
+}
+
+std::optional<std::uint32_t> plain_number(const Item& item, const AnswerView& a) noexcept {
+  if (a.kind == Answer::Kind::percent && item.kind == ItemKind::band) {
+    bool sign = false;
+    const auto v = Exact::parse(percent_number(a.percent, sign));
+    // A bare number in (0, 1] comes with code_answer's note.
+    if (!v || (!sign && v->value > 0 && *v <= Exact::of(Decimal::from_thousandths(1000))))
+      return std::nullopt;
+    const int band = band_of(item, *v);
+    if (band < 0) return std::nullopt;
+    return bit(static_cast<std::size_t>(band));
+  }
+  if (a.kind == Answer::Kind::figures && item.kind == ItemKind::trend) {
+    const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
+    if (!b || !f || b->value <= 0 || f->value < 0) return std::nullopt;
+    return bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
+  }
+  return std::nullopt;
+}
+
+void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
+                                 std::optional<std::uint32_t> found) {
+  auto path = [key] { return "answers." + std::string(key); };  // built only for an error
+  if (!found) {
+    error(a.where, path(), unknown("item", key, index_.item_ids));
+    return;
+  }
+  const std::uint32_t i = *found;
+  const Item& item = *index_.items[i];
+  if (answered_[i].data()) {
+    error(a.where, path(),
+          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, answered_[i], key));
+    return;
+  }
+  answered_[i] = key.data() ? key : std::string_view("", 0);
+  ++answered_count_;
+  thread_local std::vector<std::string> problems;
+  thread_local std::string note;
+  problems.clear();
+  note.clear();
+  const std::uint32_t mask = code_answer(item, a, problems, &note);
+  for (auto& p : problems) error(a.where, path(), std::move(p));
+  if (!note.empty() && problems.empty())
+    out_.warnings.push_back(
+        Issue{Severity::warning, note, path(), a.where ? *a.where : where_, ""});
+  if (problems.empty()) out_.selected[i] = mask;
+}
+
+void SurveyCoder::scenario_checked(std::string_view key, int level, const Location* where,
+                                   std::optional<std::uint32_t> found) {
+  auto path = [key] { return "scenarios." + std::string(key); };
+  if (!found) {
+    error(where, path(), unknown("scenario", key, index_.scenario_ids));
+    return;
+  }
+  const std::uint32_t s = *found;
+  const std::string& id = index_.rules.scenarios[s].id;
+  if (rated_[s].data()) {
+    error(where, path(),
+          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, rated_[s], key));
+    return;
+  }
+  rated_[s] = key.data() ? key : std::string_view("", 0);
+  ++rated_count_;
+  if (level < 0 || level > top_) {
+    error(where, path(),
+          fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top_));
+    return;
+  }
+  out_.levels[s] = static_cast<std::int8_t>(level);
+}
+
+void SurveyCoder::coded_answer(std::uint32_t i, std::string_view key, std::uint32_t mask,
+                               const std::vector<std::string>& problems) {
+  const Item& item = *index_.items[i];
+  if (answered_[i].data()) {
+    error(nullptr, "answers." + std::string(key),
+          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, answered_[i], key));
+    return;
+  }
+  answered_[i] = key;
+  answered_count_ += key.data() != nullptr;  // as in answer_checked, a null key leaves it open
+  for (const auto& p : problems) error(nullptr, "answers." + std::string(key), p);
+  if (problems.empty()) out_.selected[i] = mask;
+}
+
+void SurveyCoder::coded_scenario(std::uint32_t s, std::string_view key, int level,
+                                 const std::string& problem) {
+  const std::string& id = index_.rules.scenarios[s].id;
+  if (rated_[s].data()) {
+    error(nullptr, "scenarios." + std::string(key),
+          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, rated_[s], key));
+    return;
+  }
+  rated_[s] = key;
+  rated_count_ += key.data() != nullptr;
+  if (!problem.empty()) {
+    error(nullptr, "scenarios." + std::string(key), problem);
+    return;
+  }
+  out_.levels[s] = static_cast<std::int8_t>(level);
+}
+
+void SurveyCoder::finish() {
+  const RuleSet& rules = index_.rules;
+  if (out_.enterprise_id.empty()) {
+    out_.errors.insert(out_.errors.begin(), Issue{Severity::error, "missing enterprise.id",
+                                                  "enterprise.id", where_, ""});
+  }
+  std::string missing_items, missing_scenarios;
+  const bool all_answered = answered_count_ == index_.items.size();
+  for (std::size_t i = 0; !all_answered && i < index_.items.size(); ++i) {
+    if (answered_[i].data()) continue;
+    const Item& item = *index_.items[i];
+    if (missing_ == MissingPolicy::zero) {
+      const std::size_t k = lowest_option(item);
+      out_.selected[i] = bit(k);
+      out_.warnings.push_back(
+          Issue{Severity::warning,
+                fmt::format("missing answer for item '{}' scored as option {} "
+                            "({} points)",
+                            item.id, item.options[k].letter, item.options[k].points.to_string()),
+                "answers." + item.id, where_, ""});
+    } else {
+      missing_items +=
+          fmt::format("{}{} {}", missing_items.empty() ? "" : ", ", item.code, item.id);
+    }
+  }
+  const bool all_rated = rated_count_ == rules.scenarios.size();
+  for (std::size_t s = 0; !all_rated && s < rules.scenarios.size(); ++s) {
+    if (rated_[s].data()) continue;
+    const Scenario& sc = rules.scenarios[s];
+    if (missing_ == MissingPolicy::zero) {
+      out_.warnings.push_back(Issue{
+          Severity::warning, fmt::format("missing level for scenario '{}' scored as 0", sc.id),
+          "scenarios." + sc.id, where_, ""});
+    } else {
+      missing_scenarios +=
+          fmt::format("{}{} {}", missing_scenarios.empty() ? "" : ", ", sc.code, sc.id);
+    }
+  }
+  if (!missing_items.empty())
+    error(nullptr, "answers", "missing answers for items: " + missing_items);
+  if (!missing_scenarios.empty())
+    error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
+  if (!out_.errors.empty()) {
+    cap_issues(out_.errors, dropped_);
+    return;
+  }
+
+  // Warnings are written to every slot and kept by moving on past the ones that fired: no
+  // branch on the outcome, which is unpredictable.
+  const std::size_t rules_count = index_.consistency.size();
+  out_.fired.resize(rules_count);
+  std::size_t fired = 0;
+  for (std::size_t k = 0; k < rules_count; ++k) {
+    const RuleIndex::Rule& r = index_.consistency[k];
+    const bool fail = fails(r, out_);
+    if (r.rule->severity == Severity::error) {  // the same way for every survey
+      if (fail)
+        out_.errors.push_back(
+            Issue{r.rule->severity, r.rule->message, "consistency." + r.rule->id, where_, ""});
+      continue;
+    }
+    out_.fired[fired] = static_cast<std::uint16_t>(k);
+    fired += fail;
+  }
+  out_.fired.resize(fired);
+  cap_issues(out_.errors);
+}
+
+std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index, const CodedSurvey& s) {
+  std::vector<const ConsistencyRule*> out;
+  for (const auto& r : index.consistency)
+    if (fails(r, s)) out.push_back(r.rule);
+  return out;
+}
+
+void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
+                 CodedSurvey& out) {
+  SurveyCoder coder(index, missing, out, survey.where);
+  coder.enterprise_id(survey.enterprise_id);
+  for (const auto& [k, v] : survey.enterprise) coder.enterprise_field(k, v);
+  for (const auto& [key, a] : survey.answers) {
+    AnswerView view;
+    view.kind = a.kind;
+    view.list = a.list;
+    view.letters = a.letters;
+    view.percent = a.percent;
+    view.before = a.before;
+    view.after = a.after;
+    view.where = &a.where;
+    coder.answer(key, view);
+  }
+  for (std::size_t n = 0; n < survey.scenarios.size(); ++n) {
+    coder.scenario(survey.scenarios[n].first, survey.scenarios[n].second,
+                   n < survey.scenario_where.size() ? &survey.scenario_where[n] : nullptr);
+  }
+  coder.finish();
+}
+
+}  // namespace smedx::detail

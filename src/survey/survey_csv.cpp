@@ -1,0 +1,152 @@
+// Surveys from CSV rows (the CSV output is in csv_output.cpp).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "rules/rule_reader.h"
+#include "smedx/columns.h"
+#include "smedx/survey_csv.h"
+#include "smedx/survey_text.h"
+#include "survey/cell.h"
+#include "survey/survey_coder.h"
+
+namespace smedx {
+
+std::optional<std::vector<std::string>> split_csv(std::string_view record) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    const char c = record[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < record.size() && record[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"' && fields.back().empty()) {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c == '\r' && i + 1 == record.size()) {
+      break;
+    } else {
+      fields.back() += c;
+    }
+  }
+  if (quoted) return std::nullopt;
+  return fields;
+}
+
+std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet& rules,
+                                         std::string_view source, std::vector<Issue>& issues) {
+  const Location where{std::string(source), 1, 1};
+  auto names = split_csv(header);
+  if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF")
+    names = split_csv(header.substr(3));
+  if (!names) {
+    issues.push_back(Issue{Severity::error, "malformed CSV header: unclosed quote", "", where, ""});
+    return std::nullopt;
+  }
+  // The column rule is the library's, shared with score_frame (smedx/columns.h).
+  TableColumns table = classify_columns(*names, rules);
+  for (auto& message : table.errors)
+    issues.push_back(Issue{Severity::error, std::move(message), "", where, ""});
+  CsvLayout layout;
+  for (auto& c : table.columns) {
+    CsvLayout::Column col{CsvLayout::Column::Kind::field, std::move(c.name)};
+    switch (c.kind) {
+      case TableColumn::Kind::enterprise_id:
+        col.kind = CsvLayout::Column::Kind::enterprise_id;
+        break;
+      case TableColumn::Kind::field:
+        break;
+      case TableColumn::Kind::item:
+        col.kind = CsvLayout::Column::Kind::item;
+        col.multi = rules.find_item(c.id)->kind == ItemKind::multi;
+        break;
+      case TableColumn::Kind::scenario:
+        col.kind = CsvLayout::Column::Kind::scenario;
+        break;
+    }
+    layout.columns.push_back(std::move(col));
+  }
+  if (has_errors(issues)) return std::nullopt;
+  return layout;
+}
+
+SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std::string_view source,
+                             int line) {
+  SurveyParse out;
+  const Location where{std::string(source), line, 1};
+  auto fields = split_csv(row);
+  if (!fields) {
+    out.issues.push_back(
+        Issue{Severity::error, "malformed CSV row: unclosed quote", "", where, ""});
+    return out;
+  }
+  if (fields->size() != layout.columns.size()) {
+    if (!fields->empty() && !layout.columns.empty() &&
+        layout.columns[0].kind == CsvLayout::Column::Kind::enterprise_id)
+      out.enterprise_id = (*fields)[0];
+    out.issues.push_back(Issue{Severity::error,
+                               fmt::format("malformed CSV row: {} fields, the header has {}",
+                                           fields->size(), layout.columns.size()),
+                               "", where, ""});
+    return out;
+  }
+  Survey s;
+  s.where = where;
+  for (std::size_t i = 0; i < fields->size(); ++i) {
+    const auto& col = layout.columns[i];
+    std::string& cell = (*fields)[i];
+    while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+    while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+    switch (col.kind) {
+      case CsvLayout::Column::Kind::enterprise_id:
+        s.enterprise_id = cell;
+        break;
+      case CsvLayout::Column::Kind::field:
+        s.enterprise.emplace_back(col.name, cell);
+        break;
+      case CsvLayout::Column::Kind::item: {
+        if (cell.empty()) break;  // missing: the missing-answer policy decides
+        Answer a;
+        if (auto problem = detail::cell_answer(cell, col.multi, col.name, a)) {
+          out.issues.push_back(
+              Issue{Severity::error, std::move(*problem), "answers." + col.name, where, ""});
+          continue;
+        }
+        a.where = where;
+        s.answers.emplace_back(col.name, std::move(a));
+        break;
+      }
+      case CsvLayout::Column::Kind::scenario: {
+        if (cell.empty()) break;
+        int level = 0;
+        if (auto problem = detail::cell_level(cell, col.name, level)) {
+          out.issues.push_back(
+              Issue{Severity::error, std::move(*problem), "scenarios." + col.name, where, ""});
+          continue;
+        }
+        s.scenarios.emplace_back(col.name, level);
+        s.scenario_where.push_back(where);
+        break;
+      }
+    }
+  }
+  out.enterprise_id = s.enterprise_id;
+  if (out.issues.empty()) {
+    out.survey = std::move(s);
+  } else {
+    out.enterprise = std::move(s.enterprise);  // pass-through fields still reach the output
+  }
+  detail::cap_issues(out.issues);
+  return out;
+}
+
+}  // namespace smedx
