@@ -36,7 +36,9 @@ class Assessment:
         self.level: Optional[int] = record.get("level")
         self.level_name: Optional[str] = record.get("level_name")
         self.total: Optional[Decimal] = _dec(record.get("total"))
-        self.dimensions: Dict[str, Decimal] = {k: _dec(v) for k, v in record.get("dimensions", {}).items()}
+        self.dimensions: Dict[str, Decimal] = {
+            k: _dec(v) for k, v in record.get("dimensions", {}).items()
+        }
         self.sub_indicators: Dict[str, Decimal] = {
             k: _dec(v) for k, v in record.get("sub_indicators", {}).items()
         }
@@ -48,7 +50,7 @@ class Assessment:
         self.provenance: Dict[str, str] = record.get("provenance", {})
 
     @classmethod
-    def from_json(cls, text: str) -> "Assessment":
+    def from_json(cls, text: str) -> Assessment:
         record = json.loads(text, parse_float=Decimal)
         for item in record.get("items", {}).values():
             item["points"] = _dec(item["points"])

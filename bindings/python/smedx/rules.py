@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union
+from typing import Any, List, Optional, Union
 
 from . import _core
 from ._errors import RuleSetError, SurveyError
@@ -24,7 +25,7 @@ def bundled_rule_sets() -> List[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir())
 
 
-def _resolve(name_or_path: Union[str, "PathLike[str]"]) -> Path:
+def _resolve(name_or_path: Union[str, PathLike[str]]) -> Path:
     path = Path(name_or_path)
     if path.exists():
         return path
@@ -37,7 +38,7 @@ def _resolve(name_or_path: Union[str, "PathLike[str]"]) -> Path:
     )
 
 
-def load_rules(name_or_path: Union[str, "PathLike[str]"]) -> "RuleSet":
+def load_rules(name_or_path: Union[str, PathLike[str]]) -> RuleSet:
     """Load a rule set by bundled name (``"miit-2024"``) or by path (a folder or YAML file).
 
     Raises :class:`RuleSetError` (a ``ValueError``) when the rule set has errors; its message
@@ -167,8 +168,9 @@ class RuleSet:
             )
         return Assessment.from_json(record)
 
-    def diagnose(self, survey: Mapping[str, Any], target: Optional[int] = None, *,
-                 missing: str = "error") -> "Diagnosis":
+    def diagnose(
+        self, survey: Mapping[str, Any], target: Optional[int] = None, *, missing: str = "error"
+    ) -> Diagnosis:
         """Diagnose one survey: the cheapest path to ``target`` (default: the industry profile's,
         else the rule set's; 2 for the 2024 rules) and its requirements.
 
@@ -202,8 +204,12 @@ class RuleSet:
         if batch:
             yield from self._score_lines(batch, missing, threads)
 
-    def _score_lines(self, lines: List[str], missing: str, threads: Optional[int]) -> Iterator[Assessment]:
-        records = _core.score_jsonl(self._loaded, "\n".join(lines) + "\n", "<surveys>", missing, threads or 0)
+    def _score_lines(
+        self, lines: List[str], missing: str, threads: Optional[int]
+    ) -> Iterator[Assessment]:
+        records = _core.score_jsonl(
+            self._loaded, "\n".join(lines) + "\n", "<surveys>", missing, threads or 0
+        )
         for record in records:
             yield Assessment.from_json(record)
 
