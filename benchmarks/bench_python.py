@@ -73,11 +73,11 @@ def synthetic_frame(rules: smedx.RuleSet, n: int, seed: int = 42) -> pd.DataFram
 # --- the same rules, written with pandas --------------------------------------------------------
 MULTI = {  # item -> {letter: points}
     "network": {"B": 2, "C": 2, "D": 2, "E": 2},
-    "data_collection": {**{l: 0.7 for l in "BCDEFGHIJKLMN"}, "O": 0.9},
-    "network_security": {l: 1.25 for l in "BCDE"},
-    "data_security": {l: 1.25 for l in "BCDE"},
-    "mechanisms": {l: 1.875 for l in "BCDE"},
-    "talent": {l: 1.5 for l in "BCDEF"},
+    "data_collection": {**{letter: 0.7 for letter in "BCDEFGHIJKLMN"}, "O": 0.9},
+    "network_security": {letter: 1.25 for letter in "BCDE"},
+    "data_security": {letter: 1.25 for letter in "BCDE"},
+    "mechanisms": {letter: 1.875 for letter in "BCDE"},
+    "talent": {letter: 1.5 for letter in "BCDEF"},
 }
 SINGLE = {
     "information_systems": {"A": 0, "B": 2.5, "C": 5, "D": 7.5, "E": 10},
@@ -133,7 +133,7 @@ def pandas_score(df: pd.DataFrame, scenario_ids: list) -> pd.DataFrame:
         col = df[item]
         pct = pd.to_numeric(col, errors="coerce")
         by_number = pd.cut(pct, [-0.001, 10, 20, 40, 60, 100], labels=False, include_lowest=True)
-        by_letter = col.map({l: i for i, l in enumerate("ABCDE")}).astype(float)
+        by_letter = col.map({letter: i for i, letter in enumerate("ABCDE")}).astype(float)
         band = by_number.fillna(by_letter).astype(int)
         points[item] = pd.Series(np.array(band_points)[band.to_numpy()], index=df.index)
     out = pd.DataFrame(index=df.index)
@@ -215,16 +215,17 @@ def main() -> None:
         "interleaved rounds"
     )
     print(
-        f"{'columns':28s} {'smedx':>8s} {'1 thread':>9s} {'pandas':>8s} {'speed-up':>9s} {'1 thread':>9s}"
+        f"{'columns':28s} {'smedx':>8s} {'1 thread':>9s} {'pandas':>8s} {'speed-up':>9s}"
+        f" {'1 thread':>9s}"
     )
     ratios = {}
     reference_rate, reference_kind = None, ""
     for kind, (data, reference) in frames(frame, items).items():
         best = rounds(
             {
-                "all": lambda: smedx.score_frame(data, rules),
-                "one": lambda: smedx.score_frame(data, rules, threads=1),
-                "pandas": lambda: pandas_score(reference, rules.scenario_ids),
+                "all": lambda data=data: smedx.score_frame(data, rules),
+                "one": lambda data=data: smedx.score_frame(data, rules, threads=1),
+                "pandas": lambda reference=reference: pandas_score(reference, rules.scenario_ids),
             },
             REPEAT,
         )

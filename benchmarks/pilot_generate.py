@@ -76,7 +76,10 @@ def main() -> None:
             )
             ev.write(f"{eid},yes,yes,yes,yes,yes,{'no' if i % 23 == 0 else 'yes'}\n")
             sat.write(f"{eid},{p},{3 + i % 3},{4},{2 + i % 4},{3 + i % 2}\n")
-            head = '{{"enterprise":{{"id":"{}","name":"试点企业{}","industry":"{}","phase":"{}","assessed_on":"{}"'
+            head = (
+                '{{"enterprise":{{"id":"{}","name":"试点企业{}","industry":"{}","phase":"{}",'
+                '"assessed_on":"{}"'
+            )
             base.write(
                 head.format(eid, i, industry, "baseline", b_on) + bodies[rng.choice(low)] + "\n"
             )

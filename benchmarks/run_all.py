@@ -110,8 +110,8 @@ def main() -> None:
         size = {k: p.stat().st_size / 1e6 for k, p in inputs.items()}
         print(
             f"\nsmedx score, {args.surveys:,} synthetic surveys: JSON Lines {size['jsonl']:.1f} MB,"
-            f" CSV {size['csv']:.1f} MB; {os.cpu_count()} cores; fastest of {args.repeat} runs, taken in"
-            f" {args.repeat} rounds of every run;"
+            f" CSV {size['csv']:.1f} MB; {os.cpu_count()} cores; fastest of {args.repeat} runs,"
+            f" taken in {args.repeat} rounds of every run;"
             " output to /dev/null"
         )
         print(
@@ -156,7 +156,8 @@ def main() -> None:
                 ratio = f"{rate / pandas:7.1f}x" if pandas else "    n/a"
                 scaling = f"{walls[1] / best_wall:6.2f}x" if threads != 1 else ""
                 if threads == 1 and target:
-                    goal = f"≥ {target} MB/s: {'met' if size[kind] / best_wall >= target else 'NOT met'}"
+                    met = size[kind] / best_wall >= target
+                    goal = f"≥ {target} MB/s: {'met' if met else 'NOT met'}"
                 elif threads != 1 and kind == "jsonl" and not extra:
                     goal = (
                         f"≥ {SCALING_TARGET}x: "

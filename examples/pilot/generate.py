@@ -172,14 +172,14 @@ def main():
         provider = "P06" if i in (20, 50) else PROVIDERS[i % 5][0]
         providers = [provider] + (["P01"] if i % 10 == 4 and provider != "P01" else [])
         if batch == "batch1":
-            contract, end = "2026-03-%02d" % (2 + i % 20), "2026-07-%02d" % (10 + i % 15)
+            contract, end = f"2026-03-{2 + i % 20:02d}", f"2026-07-{10 + i % 15:02d}"
         else:
-            contract, end = "2026-12-%02d" % (2 + i % 20), "2027-04-%02d" % (10 + i % 15)
+            contract, end = f"2026-12-{2 + i % 20:02d}", f"2027-04-{10 + i % 15:02d}"
             if i in EARLY:  # finished early, accepted in March
-                end = "2027-02-%02d" % (10 + i % 15)
+                end = f"2027-02-{10 + i % 15:02d}"
         enterprises.append(
             {
-                "id": ("CN" if chem else "EP") + "-DY-%03d" % (i + 1),
+                "id": ("CN" if chem else "EP") + f"-DY-{i + 1:03d}",
                 "name": name,
                 "industry": industry,
                 "district": district,
@@ -188,7 +188,7 @@ def main():
                 "providers": "|".join(providers),
                 "contract_date": contract,
                 "planned_end": end,
-                "investment": "%d.%d" % (80 + rng.randrange(400), rng.randrange(10)),
+                "investment": f"{80 + rng.randrange(400)}.{rng.randrange(10)}",
                 "solutions": "|".join(
                     rng.sample(
                         [
@@ -213,7 +213,7 @@ def main():
         special = SPECIAL.get(i)
         batch1 = e["batch"] == "batch1"
         low = rng.choice(LOW[0] if i % 3 == 0 else LOW[1])
-        b_on = "2026-02-%02d" % (10 + i % 15) if batch1 else "2026-11-%02d" % (5 + i % 20)
+        b_on = f"2026-02-{10 + i % 15:02d}" if batch1 else f"2026-11-{5 + i % 20:02d}"
         # Provider P05's enterprises mostly fall short; the others mostly reach 2 or above.
         weak = e["providers"].startswith("P05") and i % 3 != 0
         high = rng.choice(HIGH[rng.choice([2, 2, 3, 3, 4])])
@@ -221,10 +221,10 @@ def main():
             # Under 40 points whatever the scenarios: stays below level 2.
             low = rng.choice(LOW[0])
             high = rng.choice(["CN-2025-005", "EP-2025-005"])
-        a_on = "2026-08-%02d" % (1 + i % 25)
+        a_on = f"2026-08-{1 + i % 25:02d}"
         has_acceptance = batch1 or i in EARLY
         if not batch1:
-            a_on = "2027-03-%02d" % (1 + i % 12)
+            a_on = f"2027-03-{1 + i % 12:02d}"
         if special != "no_baseline" and (batch1 or i < 54):
             baseline.append(survey(low, e, "baseline", b_on))
         if has_acceptance:

@@ -222,7 +222,8 @@ def test_error_values_from_formulas(tmp_path: Path) -> None:
     with pytest.raises(smedx.SurveyError) as e:
         smedx.read_surveys(tmp_path / "err.xlsx")
     assert [i["message"] for i in e.value.issues] == [
-        "Sheet1!B2: an error value (#DIV/0!) in column 'funding': correct the formula or enter the value"
+        "Sheet1!B2: an error value (#DIV/0!) in column 'funding':"
+        " correct the formula or enter the value"
     ]
 
 

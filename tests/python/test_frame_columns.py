@@ -8,7 +8,7 @@ import json
 import subprocess
 import sysconfig
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -51,8 +51,8 @@ def messy_frame(cohort_csv: Path) -> pd.DataFrame:
     return frame
 
 
-def kinds() -> Dict[str, Callable[[pd.DataFrame], Any]]:
-    out: Dict[str, Callable[[pd.DataFrame], Any]] = {
+def kinds() -> dict[str, Callable[[pd.DataFrame], Any]]:
+    out: dict[str, Callable[[pd.DataFrame], Any]] = {
         "object": lambda f: f,
         "categorical": lambda f: f.astype("category"),
     }

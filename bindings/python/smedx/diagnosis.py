@@ -8,7 +8,7 @@ import json
 import math
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pandas as pd
 
@@ -30,7 +30,7 @@ class Diagnosis:
     ('reachable', ['production_control'])
     """
 
-    def __init__(self, record: Dict[str, Any], html: str = "") -> None:
+    def __init__(self, record: dict[str, Any], html: str = "") -> None:
         self._record = record
         self._html = html
         self.enterprise_id: str = record["enterprise_id"]
@@ -38,15 +38,15 @@ class Diagnosis:
         self.profile: str = record.get("profile", "")
         self.target: int = record.get("target", 0)
         self.assessment = Assessment(record["assessment"])
-        self.path: Dict[str, Any] = record.get("path", {})
-        self.requirements: List[Dict[str, Any]] = record.get("requirements", [])
-        self.warnings: List[Dict[str, str]] = record.get("warnings", [])
+        self.path: dict[str, Any] = record.get("path", {})
+        self.requirements: list[dict[str, Any]] = record.get("requirements", [])
+        self.warnings: list[dict[str, str]] = record.get("warnings", [])
 
     @classmethod
     def from_json(cls, text: str, html: str = "") -> Diagnosis:
         return cls(json.loads(text, parse_float=Decimal), html)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The enterprise file's JSON as a dict (what ``smedx diagnose`` writes as <id>.json);
         fractional numbers as :class:`decimal.Decimal`."""
         return copy.deepcopy(self._record)
@@ -62,7 +62,7 @@ class Diagnosis:
         return self._html or f"<pre>{_html.escape(repr(self))}</pre>"
 
 
-def _check_target(rules: Any, target: Optional[int]) -> Optional[int]:
+def _check_target(rules: Any, target: int | None) -> int | None:
     if target is None:
         return None
     if isinstance(target, bool) or not isinstance(target, int):
@@ -73,7 +73,7 @@ def _check_target(rules: Any, target: Optional[int]) -> Optional[int]:
     return target
 
 
-def _threshold_text(threshold: Optional[float]) -> Optional[str]:
+def _threshold_text(threshold: float | None) -> str | None:
     if threshold is None:
         return None
     if (
@@ -86,7 +86,7 @@ def _threshold_text(threshold: Optional[float]) -> Optional[str]:
 
 
 def diagnose(
-    rules: Any, survey: Mapping[str, Any], target: Optional[int] = None, missing: str = "error"
+    rules: Any, survey: Mapping[str, Any], target: int | None = None, missing: str = "error"
 ) -> Diagnosis:
     from ._errors import SurveyError
     from .rules import _dumps
@@ -118,8 +118,8 @@ def diagnose_frame(
     df: pd.DataFrame,
     rules: Any,
     *,
-    target: Optional[int] = None,
-    threshold: Optional[float] = None,
+    target: int | None = None,
+    threshold: float | None = None,
     by_district: bool = False,
     missing: str = "error",
 ) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any
 
 import pandas as pd
 
@@ -50,7 +50,7 @@ def _openpyxl() -> Any:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def read_xlsx(path: Union[str, PathLike[str]]) -> pd.DataFrame:
+def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
     """Read the first sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
     as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
     cells as NaN, empty rows skipped, ready for :func:`smedx.score_frame`.
@@ -69,7 +69,7 @@ def read_xlsx(path: Union[str, PathLike[str]]) -> pd.DataFrame:
     sheet = book.worksheets[0]
     title = sheet.title
     header_row = _header_row(sheet)
-    problems: List[Tuple[str, str]] = []  # (cell, message)
+    problems: list[tuple[str, str]] = []  # (cell, message)
 
     for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         if merged.max_row < header_row:
@@ -83,8 +83,8 @@ def read_xlsx(path: Union[str, PathLike[str]]) -> pd.DataFrame:
                 (_ref(title, merged.coord), "merged cells: give each cell its own value")
             )
 
-    columns: List[Tuple[int, str]] = []  # (1-based column, name)
-    seen: Dict[str, str] = {}
+    columns: list[tuple[int, str]] = []  # (1-based column, name)
+    seen: dict[str, str] = {}
     named = set()  # columns with a header
     for cell in sheet[header_row]:
         name = _text(cell.value).strip() if cell.value is not None else ""
@@ -98,12 +98,12 @@ def read_xlsx(path: Union[str, PathLike[str]]) -> pd.DataFrame:
         seen[name] = where
         columns.append((cell.column, name))
 
-    records: List[List[Any]] = []
-    blanks: List[Tuple[int, int, str]] = []  # cells read as empty: a formula may hide there
+    records: list[list[Any]] = []
+    blanks: list[tuple[int, int, str]] = []  # cells read as empty: a formula may hide there
     for row in sheet.iter_rows(min_row=header_row + 1):
         if all(_empty(c.value) for c in row):
             continue
-        values: List[Any] = []
+        values: list[Any] = []
         by_column = {c.column: c for c in row}
         for column, name in columns:
             cell = by_column.get(column)
@@ -121,7 +121,8 @@ def read_xlsx(path: Union[str, PathLike[str]]) -> pd.DataFrame:
                 problems.append(
                     (
                         _ref(title, cell.coordinate),
-                        f"a value ({_shown(cell.value)}) under no header: give the column a header or clear it",
+                        f"a value ({_shown(cell.value)}) under no header:"
+                        " give the column a header or clear it",
                     )
                 )
         records.append(values)
@@ -146,14 +147,15 @@ def _header_row(sheet: Any) -> int:
     )
 
 
-def _cell_text(cell: Any, column: str) -> Tuple[Optional[str], Optional[str]]:
+def _cell_text(cell: Any, column: str) -> tuple[str | None, str | None]:
     """(the cell as the text the CSV layout holds, or a problem with it)."""
     value = cell.value
     answer = column not in _ENTERPRISE[1:]  # enterprise_id must be text or a number too
     if cell.data_type == "e":
         return (
             None,
-            f"an error value ({value}) in column '{column}': correct the formula or enter the value",
+            f"an error value ({value}) in column '{column}':"
+            " correct the formula or enter the value",
         )
     if isinstance(value, bool):
         if answer:
@@ -187,15 +189,15 @@ def _plain(number: Decimal) -> str:
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
-def _is_percent(number_format: Optional[str]) -> bool:
+def _is_percent(number_format: str | None) -> bool:
     """A '%' in a number format scales the number by 100, except as quoted or escaped text
     ('0.0"%"', '0\\%') or inside a [colour] or [condition]."""
     return bool(number_format) and "%" in _QUOTED.sub("", str(number_format))
 
 
 def _unsaved_formulas(
-    openpyxl: Any, path: Path, title: str, blanks: List[Tuple[int, int, str]]
-) -> List[Tuple[str, str]]:
+    openpyxl: Any, path: Path, title: str, blanks: list[tuple[int, int, str]]
+) -> list[tuple[str, str]]:
     """Cells that read as empty but hold a formula: the workbook was written by a program that
     saves formulas without their values. Only then is the workbook read a second time."""
     book = openpyxl.load_workbook(path, data_only=False)
@@ -216,7 +218,7 @@ def _unsaved_formulas(
     return out
 
 
-def _raise(source: str, problems: List[Tuple[str, str]]) -> None:
+def _raise(source: str, problems: list[tuple[str, str]]) -> None:
     lines = [f"{cell}: {message}" for cell, message in problems]
     shown = lines[:_MAX_LISTED]
     more = len(lines) - len(shown)
@@ -240,12 +242,12 @@ def _ref(sheet: str, coordinate: str) -> str:
     return "'" + sheet.replace("'", "''") + f"'!{coordinate}"
 
 
-def _row_of(ref: str) -> Optional[int]:
+def _row_of(ref: str) -> int | None:
     m = re.search(r"!\$?[A-Z]+\$?(\d+)", ref)
     return int(m.group(1)) if m else None
 
 
-def _order(ref: str) -> Tuple[int, int]:
+def _order(ref: str) -> tuple[int, int]:
     m = re.search(r"!([A-Z]+)(\d+)", ref)
     if not m:
         return (0, 0)
@@ -281,7 +283,7 @@ def _shown(value: Any) -> str:
 
 
 def write_template(
-    rules: RuleSet, path: Union[str, PathLike[str]], *, rows: int = _TEMPLATE_ROWS
+    rules: RuleSet, path: str | PathLike[str], *, rows: int = _TEMPLATE_ROWS
 ) -> Path:
     """Write the questionnaire template of ``rules`` to ``path`` (.xlsx) and return the path.
 
@@ -309,7 +311,7 @@ def write_template(
     details = {d[0]: d for d in rules._loaded.item_details()}
     levels_of = dict(rules._loaded.scenario_levels())
 
-    header: List[Tuple[str, str]] = [(_ENTERPRISE_ZH[f], f) for f in _ENTERPRISE]
+    header: list[tuple[str, str]] = [(_ENTERPRISE_ZH[f], f) for f in _ENTERPRISE]
     for item_id, code, kind, zh in rules.items():
         header.append((f"{code} {zh}（{_KIND_ZH.get(kind, kind).split('（')[0]}）", item_id))
     for scenario_id, code, constraint, zh in rules.scenarios():
@@ -379,19 +381,21 @@ def write_template(
 
 
 def _explanation(
-    sheet: Any, rules: RuleSet, details: Dict[str, tuple], levels_of: Dict[str, List[str]]
+    sheet: Any, rules: RuleSet, details: dict[str, tuple], levels_of: dict[str, list[str]]
 ) -> None:
     from openpyxl.styles import Alignment, Font
 
     bold = Font(bold=True)
-    rows: List[List[Any]] = [
+    rows: list[list[Any]] = [
         [f"{rules._loaded.title}（{rules.id} {rules.version}，{rules.hash}）"],
         [
-            "填写方法：在“问卷”表中每家企业填一行，从第 3 行起；第 2 行是程序读取的列名，请勿修改或删除。"
+            "填写方法：在“问卷”表中每家企业填一行，从第 3 行起；"
+            "第 2 行是程序读取的列名，请勿修改或删除。"
         ],
         ["单选、趋势：填一个字母。多选：字母用 | 连接，如 B|C|E；“无”（A）只能单独填写。"],
         [
-            "区间：填字母，或填百分数 0–100（37.5 表示 37.5%；设为百分比格式的单元格填 37.5% 亦可）。"
+            "区间：填字母，或填百分数 0–100（37.5 表示 37.5%；"
+            "设为百分比格式的单元格填 37.5% 亦可）。"
         ],
         ["场景：填等级 0–4，0 为未达到一级；★ 为约束性场景。企业编号必填。"],
         [],
@@ -435,7 +439,7 @@ def _explanation(
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _number(points: Union[str, Decimal]) -> Union[int, float]:
+def _number(points: str | Decimal) -> int | float:
     """Exact points text ('0.7', '2') as the number Excel shows: an int when whole."""
     value = Decimal(points)
     return int(value) if value == value.to_integral_value() else float(value)

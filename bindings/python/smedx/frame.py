@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,9 +24,9 @@ def score_frame(
     rules: RuleSet,
     *,
     missing: str = "error",
-    threads: Optional[int] = None,
+    threads: int | None = None,
     warnings: bool = False,
-    keep: Optional[Sequence[str]] = None,
+    keep: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Score a table of surveys in the CSV survey layout (``docs/surveys.md``): a pandas
     DataFrame, a pyarrow Table or a Polars DataFrame with an ``enterprise_id`` column, one
@@ -80,7 +80,7 @@ def score_frame(
 
     failed = result["failed"]
     IntegerArray, FloatingArray = pd.arrays.IntegerArray, pd.arrays.FloatingArray
-    out: Dict[str, Any] = {"enterprise_id": table.values(id_name)}
+    out: dict[str, Any] = {"enterprise_id": table.values(id_name)}
     for name in keep:
         out[str(name)] = table.values(name)
 
@@ -107,7 +107,7 @@ def score_frame(
     return pd.DataFrame(out, index=table.index, copy=False)
 
 
-def _check_columns(df: pd.DataFrame, rules: RuleSet) -> Dict[str, str]:
+def _check_columns(df: pd.DataFrame, rules: RuleSet) -> dict[str, str]:
     """The frame's item and scenario columns by name, after the library's column rule (a
     misspelt item, a column named twice or no enterprise_id raise ValueError)."""
     roles = _core.table_columns(rules._loaded, [str(c) for c in df.columns])
@@ -122,7 +122,7 @@ class _PandasTable:
         self.rows = len(df)
         self.index = df.index
 
-    def names(self) -> List[Any]:
+    def names(self) -> list[Any]:
         return list(self.df.columns)
 
     def cells(self, name: Any) -> Any:
@@ -166,7 +166,7 @@ class _ArrowTable:
         self.rows = df.height if polars else df.num_rows
         self.index = pd.RangeIndex(self.rows)
 
-    def names(self) -> List[Any]:
+    def names(self) -> list[Any]:
         return list(self.df.columns) if self.polars else list(self.df.column_names)
 
     def column(self, name: Any) -> Any:
@@ -198,8 +198,8 @@ def _table(df: Any) -> Any:
 
 
 def read_surveys(
-    path: Union[str, PathLike[str]], *, encoding: str = "auto"
-) -> Union[pd.DataFrame, List[Dict[str, Any]]]:
+    path: str | PathLike[str], *, encoding: str = "auto"
+) -> pd.DataFrame | list[dict[str, Any]]:
     """Read survey files: a ``.csv`` file as a DataFrame in the CSV survey layout (cells as
     text, empty cells as NaN), ready for :func:`score_frame`; a ``.jsonl`` file as a list of
     survey dicts, one a line; a ``.json`` file as a list holding its one survey (or its list

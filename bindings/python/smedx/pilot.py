@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Union
 
 import pandas as pd
 
@@ -37,12 +37,12 @@ class PilotResult:
             had errors.
     """
 
-    def __init__(self, raw: Dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any]) -> None:
         load = lambda text: json.loads(text, parse_float=Decimal)  # noqa: E731
-        self.records: List[Dict[str, Any]] = [load(line) for line in raw["acceptance"]]
-        self.progress_detail: Dict[str, Any] = load(raw["progress"])
-        self.errors: List[str] = list(raw["errors"])
-        self.counts: Dict[str, int] = dict(raw["counts"])
+        self.records: list[dict[str, Any]] = [load(line) for line in raw["acceptance"]]
+        self.progress_detail: dict[str, Any] = load(raw["progress"])
+        self.errors: list[str] = list(raw["errors"])
+        self.counts: dict[str, int] = dict(raw["counts"])
         self.acceptance = pd.DataFrame([_flat(r) for r in self.records], columns=_ACCEPTANCE)
         rows = [dict(group="total", **self.progress_detail["total"])]
         for group in ("industry", "district", "batch", "provider"):
@@ -84,7 +84,7 @@ _ACCEPTANCE = [
 ]
 
 
-def _flat(r: Dict[str, Any]) -> Dict[str, Any]:
+def _flat(r: dict[str, Any]) -> dict[str, Any]:
     b, a = r.get("baseline") or {}, r.get("acceptance") or {}
     return {
         "id": r["id"],
@@ -111,10 +111,10 @@ def pilot(
     register: _Path,
     providers: _Path,
     surveys: Sequence[_Path],
-    evidence: Optional[_Path] = None,
-    satisfaction: Optional[_Path] = None,
-    as_of: Optional[str] = None,
-    rules: Union[None, str, PathLike[str], RuleSet] = None,
+    evidence: _Path | None = None,
+    satisfaction: _Path | None = None,
+    as_of: str | None = None,
+    rules: None | str | PathLike[str] | RuleSet = None,
     threads: int = 0,
 ) -> PilotResult:
     """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does.
