@@ -32,7 +32,7 @@ def run_once(cmd: list[str]) -> tuple[float, float, float]:
     """Wall, user and system seconds of one run of `cmd` (its output discarded)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -42,17 +42,26 @@ def run_once(cmd: list[str]) -> tuple[float, float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--copies", type=int, default=1667,
-                        help="copies of the example cohort (12 enterprises each; default 1667)")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1667,
+        help="copies of the example cohort (12 enterprises each; default 1667)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each case; the best is kept")
-    parser.add_argument("--smedx", default=str(ROOT / "build" / "bench" / "smedx"),
-                        help="the smedx binary (default: the bench preset's)")
+    parser.add_argument(
+        "--smedx",
+        default=str(ROOT / "build" / "bench" / "smedx"),
+        help="the smedx binary (default: the bench preset's)",
+    )
     parser.add_argument("--rules", default=str(ROOT / "indicators" / "miit-2024"))
     args = parser.parse_args()
     smedx = Path(args.smedx)
     if not smedx.is_file():
-        sys.exit(f"error: {smedx}: no such file; build it with "
-                 "`cmake --preset bench && cmake --build --preset bench`")
+        sys.exit(
+            f"error: {smedx}: no such file; build it with "
+            "`cmake --preset bench && cmake --build --preset bench`"
+        )
     cohort = (ROOT / "examples" / "surveys" / "cohort.jsonl").read_bytes()
     if not cohort.endswith(b"\n"):
         cohort += b"\n"
@@ -64,10 +73,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="smedx-bench-diagnose-") as tmp:
         surveys = Path(tmp) / "cohort.jsonl"
         surveys.write_bytes(cohort * args.copies)
-        print(f"smedx diagnose: {enterprises:,} enterprises ({surveys.stat().st_size / 1e6:.1f} MB "
-              f"of JSON Lines), best of {args.repeat}, {smedx}")
-        print(f"{'output on':<10} {'threads':>7} {'wall s':>8} {'user s':>8} {'system s':>9} "
-              f"{'CPU s':>7}")
+        print(
+            f"smedx diagnose: {enterprises:,} enterprises ({surveys.stat().st_size / 1e6:.1f} MB "
+            f"of JSON Lines), best of {args.repeat}, {smedx}"
+        )
+        print(
+            f"{'output on':<10} {'threads':>7} {'wall s':>8} {'user s':>8} {'system s':>9} "
+            f"{'CPU s':>7}"
+        )
         results = {}
         for place, base in places:
             for threads in (1, 2):
@@ -76,8 +89,17 @@ def main() -> int:
                     out = Path(tempfile.mkdtemp(prefix="smedx-diagnose-", dir=base))
                     shutil.rmtree(out)  # a new folder, as a first run makes it
                     try:
-                        cmd = [str(smedx), "diagnose", "--rules", args.rules, str(surveys),
-                               "-o", str(out), "--threads", str(threads)]
+                        cmd = [
+                            str(smedx),
+                            "diagnose",
+                            "--rules",
+                            args.rules,
+                            str(surveys),
+                            "-o",
+                            str(out),
+                            "--threads",
+                            str(threads),
+                        ]
                         wall, user, system = run_once(cmd)
                         files = sum(1 for _ in out.iterdir())
                     finally:
@@ -89,15 +111,19 @@ def main() -> int:
                         best = (wall, user, system)
                 results[(place, threads)] = best
                 wall, user, system = best
-                print(f"{place:<10} {threads:>7} {wall:>8.2f} {user:>8.2f} {system:>9.2f} "
-                      f"{user + system:>7.2f}")
+                print(
+                    f"{place:<10} {threads:>7} {wall:>8.2f} {user:>8.2f} {system:>9.2f} "
+                    f"{user + system:>7.2f}"
+                )
     place = places[-1][0]
     wall, user, system = results[(place, 2)]
     cpu = user + system
-    print(f"target (2 threads, output on {place}): {enterprises:,} enterprises in <= "
-          f"{TARGET_SECONDS:.0f} s of compute: {'met' if cpu <= TARGET_SECONDS else 'NOT met'} "
-          f"({cpu:.2f} CPU s); in <= {TARGET_SECONDS:.0f} s wall-clock: "
-          f"{'met' if wall <= TARGET_SECONDS else 'NOT met'} ({wall:.2f} s)")
+    print(
+        f"target (2 threads, output on {place}): {enterprises:,} enterprises in <= "
+        f"{TARGET_SECONDS:.0f} s of compute: {'met' if cpu <= TARGET_SECONDS else 'NOT met'} "
+        f"({cpu:.2f} CPU s); in <= {TARGET_SECONDS:.0f} s wall-clock: "
+        f"{'met' if wall <= TARGET_SECONDS else 'NOT met'} ({wall:.2f} s)"
+    )
     return 0
 
 

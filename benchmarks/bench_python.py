@@ -27,7 +27,6 @@ import time
 
 import numpy as np
 import pandas as pd
-
 import smedx
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
@@ -40,16 +39,25 @@ def synthetic_frame(rules: smedx.RuleSet, n: int, seed: int = 42) -> pd.DataFram
     rng = np.random.default_rng(seed)
     cols: dict = {"enterprise_id": [f"SYN-{i:08d}" for i in range(n)]}
     for item_id, _code, kind, _zh in rules.items():
-        options = [o for o in "ABCDEFGHIJKLMNO"][: {"network": 5, "data_collection": 15,
-                                                      "network_security": 5, "data_security": 5,
-                                                      "mechanisms": 5, "talent": 6}.get(item_id, 5)]
+        options = [o for o in "ABCDEFGHIJKLMNO"][
+            : {
+                "network": 5,
+                "data_collection": 15,
+                "network_security": 5,
+                "data_security": 5,
+                "mechanisms": 5,
+                "talent": 6,
+            }.get(item_id, 5)
+        ]
         if kind == "multi":
             picks = rng.random((n, len(options) - 1)) < 0.5
             labels = np.array(options[1:])
             # Distinct combinations are few; build them once and index.
             keys = picks @ (1 << np.arange(len(options) - 1))
-            combos = {k: "|".join(labels[[(k >> j) & 1 == 1 for j in range(len(labels))]]) or "A"
-                      for k in np.unique(keys)}
+            combos = {
+                k: "|".join(labels[[(k >> j) & 1 == 1 for j in range(len(labels))]]) or "A"
+                for k in np.unique(keys)
+            }
             cols[item_id] = pd.Series(keys).map(combos).to_numpy()
         elif kind == "band":
             cols[item_id] = np.round(rng.uniform(0, 100, n), 1).astype(str)
@@ -65,11 +73,11 @@ def synthetic_frame(rules: smedx.RuleSet, n: int, seed: int = 42) -> pd.DataFram
 # --- the same rules, written with pandas --------------------------------------------------------
 MULTI = {  # item -> {letter: points}
     "network": {"B": 2, "C": 2, "D": 2, "E": 2},
-    "data_collection": {**{l: 0.7 for l in "BCDEFGHIJKLMN"}, "O": 0.9},
-    "network_security": {l: 1.25 for l in "BCDE"},
-    "data_security": {l: 1.25 for l in "BCDE"},
-    "mechanisms": {l: 1.875 for l in "BCDE"},
-    "talent": {l: 1.5 for l in "BCDEF"},
+    "data_collection": {**{letter: 0.7 for letter in "BCDEFGHIJKLMN"}, "O": 0.9},
+    "network_security": {letter: 1.25 for letter in "BCDE"},
+    "data_security": {letter: 1.25 for letter in "BCDE"},
+    "mechanisms": {letter: 1.875 for letter in "BCDE"},
+    "talent": {letter: 1.5 for letter in "BCDEF"},
 }
 SINGLE = {
     "information_systems": {"A": 0, "B": 2.5, "C": 5, "D": 7.5, "E": 10},
@@ -85,13 +93,30 @@ BAND = {  # item -> points of bands A..E
     "funding": [0, 1.875, 3.75, 5.625, 7.5],
 }
 DIMENSION = {
-    "foundation": ["network", "equipment_digitization", "equipment_networking", "data_collection",
-                   "information_systems", "network_security", "data_security"],
+    "foundation": [
+        "network",
+        "equipment_digitization",
+        "equipment_networking",
+        "data_collection",
+        "information_systems",
+        "network_security",
+        "data_security",
+    ],
     "management": ["planning", "mechanisms", "talent", "funding"],
     "outcomes": ["energy_intensity", "pass_rate", "revenue_per_employee", "cost_per_revenue"],
 }
-CONSTRAINT = ["product_design", "marketing", "production_control", "quality", "equipment",
-              "safety", "energy", "procurement", "warehousing_logistics", "finance"]
+CONSTRAINT = [
+    "product_design",
+    "marketing",
+    "production_control",
+    "quality",
+    "equipment",
+    "safety",
+    "energy",
+    "procurement",
+    "warehousing_logistics",
+    "finance",
+]
 LEVELS = [(4, 80, 10, 6), (3, 60, 8, 5), (2, 40, 6, 3), (1, 20, 6, 3)]
 
 
@@ -99,14 +124,16 @@ def pandas_score(df: pd.DataFrame, scenario_ids: list) -> pd.DataFrame:
     points = {}
     for item, options in MULTI.items():
         col = df[item]
-        points[item] = sum(col.str.contains(letter, regex=False) * p for letter, p in options.items())
+        points[item] = sum(
+            col.str.contains(letter, regex=False) * p for letter, p in options.items()
+        )
     for item, options in SINGLE.items():
         points[item] = df[item].map(options).astype(float)  # categoricals map to categoricals
     for item, band_points in BAND.items():
         col = df[item]
         pct = pd.to_numeric(col, errors="coerce")
         by_number = pd.cut(pct, [-0.001, 10, 20, 40, 60, 100], labels=False, include_lowest=True)
-        by_letter = col.map({l: i for i, l in enumerate("ABCDE")}).astype(float)
+        by_letter = col.map({letter: i for i, letter in enumerate("ABCDE")}).astype(float)
         band = by_number.fillna(by_letter).astype(int)
         points[item] = pd.Series(np.array(band_points)[band.to_numpy()], index=df.index)
     out = pd.DataFrame(index=df.index)
@@ -117,8 +144,11 @@ def pandas_score(df: pd.DataFrame, scenario_ids: list) -> pd.DataFrame:
     cons = df[CONSTRAINT].to_numpy()
     level = np.zeros(len(df), dtype=int)
     for lv, min_points, min_scen, min_cons in reversed(LEVELS):
-        ok = ((out["total"] >= min_points).to_numpy() & ((scen >= lv).sum(axis=1) >= min_scen)
-              & ((cons >= lv).sum(axis=1) >= min_cons))
+        ok = (
+            (out["total"] >= min_points).to_numpy()
+            & ((scen >= lv).sum(axis=1) >= min_scen)
+            & ((cons >= lv).sum(axis=1) >= min_cons)
+        )
         level = np.where(ok, lv, level)
     out["level"] = level
     return out
@@ -179,16 +209,26 @@ def main() -> None:
             versions.append(f"{name} {__import__(name).__version__}")
         except ImportError:
             versions.append(f"no {name}")
-    print(f"{', '.join(versions)}, Python {platform.python_version()}, {os.cpu_count()} cores; "
-          f"{ROWS:,} rows (generated in {gen_s:.1f} s); each side the fastest of {REPEAT} "
-          "interleaved rounds")
-    print(f"{'columns':28s} {'smedx':>8s} {'1 thread':>9s} {'pandas':>8s} {'speed-up':>9s} {'1 thread':>9s}")
+    print(
+        f"{', '.join(versions)}, Python {platform.python_version()}, {os.cpu_count()} cores; "
+        f"{ROWS:,} rows (generated in {gen_s:.1f} s); each side the fastest of {REPEAT} "
+        "interleaved rounds"
+    )
+    print(
+        f"{'columns':28s} {'smedx':>8s} {'1 thread':>9s} {'pandas':>8s} {'speed-up':>9s}"
+        f" {'1 thread':>9s}"
+    )
     ratios = {}
     reference_rate, reference_kind = None, ""
     for kind, (data, reference) in frames(frame, items).items():
-        best = rounds({"all": lambda: smedx.score_frame(data, rules),
-                       "one": lambda: smedx.score_frame(data, rules, threads=1),
-                       "pandas": lambda: pandas_score(reference, rules.scenario_ids)}, REPEAT)
+        best = rounds(
+            {
+                "all": lambda data=data: smedx.score_frame(data, rules),
+                "one": lambda data=data: smedx.score_frame(data, rules, threads=1),
+                "pandas": lambda reference=reference: pandas_score(reference, rules.scenario_ids),
+            },
+            REPEAT,
+        )
         (ours_all, t_all), (ours_one, t_one), (theirs, t_pandas) = best.values()
         # The same levels and totals as the pandas version, and the same on 1 thread, before
         # any figure counts.
@@ -199,13 +239,17 @@ def main() -> None:
         ratios[kind] = t_pandas / t_all
         if reference_rate is None:  # pandas on its default frame: the first kind
             reference_rate, reference_kind = ROWS / t_pandas, kind
-        print(f"{kind:28s} {t_all:7.3f}s {t_one:8.3f}s {t_pandas:7.2f}s {t_pandas / t_all:8.1f}x "
-              f"{t_pandas / t_one:8.1f}x", flush=True)
+        print(
+            f"{kind:28s} {t_all:7.3f}s {t_one:8.3f}s {t_pandas:7.2f}s {t_pandas / t_all:8.1f}x "
+            f"{t_pandas / t_one:8.1f}x",
+            flush=True,
+        )
     # Machine-readable lines, read by run_all.py.
     print(f"\npandas reference: {reference_rate:,.0f} rows/s ({reference_kind})")
     for kind, ratio in ratios.items():
         verdict = "met" if ratio >= TARGET else "NOT met"
         print(f"score_frame ratio: {kind}: {ratio:.1f}x (target {TARGET:g}x: {verdict})")
+
 
 if __name__ == "__main__":
     main()

@@ -32,8 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # (label, input, extra arguments, target MB/s on one thread or None)
 RUNS = [
     ("JSON Lines -> full JSON record", "jsonl", [], 200),
-    ("JSON Lines -> --fields level,total,dimensions,scenarios", "jsonl",
-     ["--fields", "level,total,dimensions,scenarios"], None),
+    (
+        "JSON Lines -> --fields level,total,dimensions,scenarios",
+        "jsonl",
+        ["--fields", "level,total,dimensions,scenarios"],
+        None,
+    ),
     ("JSON Lines -> CSV", "jsonl", ["--format", "csv"], 300),
     ("CSV -> CSV", "csv", ["--format", "csv"], None),
 ]
@@ -73,8 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--surveys", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts")
-    parser.add_argument("--build", default=str(ROOT / "build" / "bench"),
-                        help="the CMake build folder (default: build/bench)")
+    parser.add_argument(
+        "--build",
+        default=str(ROOT / "build" / "bench"),
+        help="the CMake build folder (default: build/bench)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="the many-thread runs (default 2)")
     parser.add_argument("--no-python", action="store_true", help="skip bench_python.py")
     parser.add_argument("--no-diagnose", action="store_true", help="skip bench_diagnose.py")
@@ -84,36 +91,56 @@ def main() -> None:
     smedx, generate = build / "smedx", build / "benchmarks" / "bench_generate"
     for exe in (smedx, generate):
         if not exe.exists():
-            sys.exit(f"error: {exe} not found; build it first: "
-                     "cmake --preset bench && cmake --build --preset bench")
+            sys.exit(
+                f"error: {exe} not found; build it first: "
+                "cmake --preset bench && cmake --build --preset bench"
+            )
     rules = ROOT / "indicators" / "miit-2024"
 
-    pandas, ratios, why = (None, [], "skipped (--no-python)") if args.no_python else \
-        python_figures(args.surveys)
+    pandas, ratios, why = (
+        (None, [], "skipped (--no-python)") if args.no_python else python_figures(args.surveys)
+    )
 
     tmp = Path(tempfile.mkdtemp(prefix="smedx-bench-"))
     try:
         inputs = {"jsonl": tmp / "surveys.jsonl", "csv": tmp / "surveys.csv"}
-        subprocess.run([str(generate), str(args.surveys), str(inputs["jsonl"]),
-                        str(inputs["csv"])], check=True)
+        subprocess.run(
+            [str(generate), str(args.surveys), str(inputs["jsonl"]), str(inputs["csv"])], check=True
+        )
         size = {k: p.stat().st_size / 1e6 for k, p in inputs.items()}
-        print(f"\nsmedx score, {args.surveys:,} synthetic surveys: JSON Lines {size['jsonl']:.1f} MB,"
-              f" CSV {size['csv']:.1f} MB; {os.cpu_count()} cores; fastest of {args.repeat} runs, taken in"
-              f" {args.repeat} rounds of every run;"
-              " output to /dev/null")
-        print("MB/s: MB of input a wall-clock second.  MB/CPU-s: MB of input a CPU-second (user +"
-              " system, whole process).\nx pandas: surveys/s over the pandas reference's rows/s"
-              " (bench_python.py, same N).\n")
-        header = (f"{'run':58s} {'threads':>7s} {'MB/s':>7s} {'MB/CPU-s':>8s} {'surveys/s':>11s}"
-                  f" {'x pandas':>8s} {'scaling':>7s}  target")
+        print(
+            f"\nsmedx score, {args.surveys:,} synthetic surveys: JSON Lines {size['jsonl']:.1f} MB,"
+            f" CSV {size['csv']:.1f} MB; {os.cpu_count()} cores; fastest of {args.repeat} runs,"
+            f" taken in {args.repeat} rounds of every run;"
+            " output to /dev/null"
+        )
+        print(
+            "MB/s: MB of input a wall-clock second.  MB/CPU-s: MB of input a CPU-second (user +"
+            " system, whole process).\nx pandas: surveys/s over the pandas reference's rows/s"
+            " (bench_python.py, same N).\n"
+        )
+        header = (
+            f"{'run':58s} {'threads':>7s} {'MB/s':>7s} {'MB/CPU-s':>8s} {'surveys/s':>11s}"
+            f" {'x pandas':>8s} {'scaling':>7s}  target"
+        )
         print(header)
         print("-" * len(header))
+
         # Every run's repeats are spread over the whole measurement, each round running every
         # configuration once, so a slow minute of the VM costs each configuration one run, not
         # all of one configuration's runs (and the 2-thread scaling compares like with like).
         def command(kind: str, extra: list[str], threads: int) -> list[str]:
-            return [str(smedx), "score", "--rules", str(rules), str(inputs[kind]),
-                    "--threads", str(threads), *extra]
+            return [
+                str(smedx),
+                "score",
+                "--rules",
+                str(rules),
+                str(inputs[kind]),
+                "--threads",
+                str(threads),
+                *extra,
+            ]
+
         best: dict = {}
         for _ in range(args.repeat):
             for label, kind, extra, _target in RUNS:
@@ -129,15 +156,20 @@ def main() -> None:
                 ratio = f"{rate / pandas:7.1f}x" if pandas else "    n/a"
                 scaling = f"{walls[1] / best_wall:6.2f}x" if threads != 1 else ""
                 if threads == 1 and target:
-                    goal = f"≥ {target} MB/s: {'met' if size[kind] / best_wall >= target else 'NOT met'}"
+                    met = size[kind] / best_wall >= target
+                    goal = f"≥ {target} MB/s: {'met' if met else 'NOT met'}"
                 elif threads != 1 and kind == "jsonl" and not extra:
-                    goal = (f"≥ {SCALING_TARGET}x: "
-                            f"{'met' if walls[1] / best_wall >= SCALING_TARGET else 'NOT met'}")
+                    goal = (
+                        f"≥ {SCALING_TARGET}x: "
+                        f"{'met' if walls[1] / best_wall >= SCALING_TARGET else 'NOT met'}"
+                    )
                 else:
                     goal = ""
-                print(f"{label:58s} {threads:7d} {size[kind] / best_wall:7.1f} "
-                      f"{size[kind] / best_cpu:8.1f} {rate:11,.0f} {ratio:>8s} {scaling:>7s}  {goal}",
-                      flush=True)
+                print(
+                    f"{label:58s} {threads:7d} {size[kind] / best_wall:7.1f} "
+                    f"{size[kind] / best_cpu:8.1f} {rate:11,.0f} {ratio:>8s} {scaling:>7s}  {goal}",
+                    flush=True,
+                )
         if pandas:
             print(f"\npandas reference: {pandas:,.0f} rows/s")
         else:
@@ -154,8 +186,14 @@ def main() -> None:
 
 def diagnose_figures(smedx: Path, repeat: int) -> None:
     """Runs bench_diagnose.py with the same build and prints its report."""
-    cmd = [sys.executable, str(ROOT / "benchmarks" / "bench_diagnose.py"), "--smedx", str(smedx),
-           "--repeat", str(repeat)]
+    cmd = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "bench_diagnose.py"),
+        "--smedx",
+        str(smedx),
+        "--repeat",
+        str(repeat),
+    ]
     print(f"\n$ {' '.join(cmd)}", flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     print(proc.stdout + proc.stderr, end="", flush=True)

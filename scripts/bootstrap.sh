@@ -11,6 +11,7 @@ packages=(g++ libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev
           clang libclang-rt-14-dev libfuzzer-14-dev libc++-dev libc++abi-dev)
 command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 command -v ninja >/dev/null 2>&1 || packages+=(ninja-build)
+python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,4 +25,11 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+fi
+
+# scripts/format.sh lints and formats the Python files with ruff, and scripts/test.sh runs it
+# before scripts/python.sh installs the test extra that also names it.
+if ! python3 -m ruff --version >/dev/null 2>&1; then
+  echo "bootstrap: installing ruff"
+  python3 -m pip install --quiet --root-user-action=ignore --disable-pip-version-check "ruff>=0.9"
 fi

@@ -10,6 +10,7 @@ before the project's end, evidence missing, a constraint scenario that fell, not
 
     python3 examples/pilot/generate.py      # rewrites the files next to this script
 """
+
 import csv
 import json
 import random
@@ -22,9 +23,12 @@ COHORT = HERE.parent / "surveys" / "cohort.jsonl"
 rng = random.Random(2026)
 # Scenario codes to ids (one example survey is keyed by codes), from the rule set.
 SCENARIO_IDS = dict(
-    (code, sid) for sid, code in re.findall(
+    (code, sid)
+    for sid, code in re.findall(
         r"- id: (\w+)\n\s+code: (S\d+)",
-        (HERE.parents[1] / "indicators" / "miit-2024" / "scenarios.yaml").read_text("utf-8")))
+        (HERE.parents[1] / "indicators" / "miit-2024" / "scenarios.yaml").read_text("utf-8"),
+    )
+)
 templates = {}
 for line in COHORT.read_text(encoding="utf-8").splitlines():
     s = json.loads(line)
@@ -32,8 +36,11 @@ for line in COHORT.read_text(encoding="utf-8").splitlines():
     templates[s["enterprise"]["id"]] = s
 # Levels of the templates under miit-2024 (examples/surveys/expected.tsv).
 LOW = {0: ["CN-2025-006", "EP-2025-006"], 1: ["CN-2025-004", "CN-2025-005", "EP-2025-005"]}
-HIGH = {2: ["CN-2025-003", "EP-2025-003", "EP-2025-004"], 3: ["CN-2025-002", "EP-2025-002"],
-        4: ["CN-2025-001", "EP-2025-001"]}
+HIGH = {
+    2: ["CN-2025-003", "EP-2025-003", "EP-2025-004"],
+    3: ["CN-2025-002", "EP-2025-002"],
+    4: ["CN-2025-001", "EP-2025-001"],
+}
 
 PROVIDERS = [
     ("P01", "黄河数智科技有限公司"),
@@ -45,21 +52,81 @@ PROVIDERS = [
 ]
 CHEM_DISTRICTS = ["河口区", "利津县", "东营港经济开发区", "河口区", "东营港经济开发区", "东营区"]
 PARTS_DISTRICTS = ["东营区", "垦利区", "广饶县", "广饶县", "东营区", "河口区"]
-CHEM_NAMES = ["恒瑞", "鲁化", "海科", "联成", "华泰", "宝莫", "万达", "科鑫", "国瓷", "富海", "瑞林",
-              "金岭", "汇海", "润博", "天弘", "石大", "正和", "盛源", "新发", "岳泰", "亿维", "金鼎",
-              "中信", "齐润", "德坤", "汇元", "华宇", "永益", "海欣", "众诚", "奥瑞", "博远", "宏昇",
-              "泰丰"]
-PARTS_NAMES = ["科瑞", "威飞", "胜动", "海达", "华东", "锐智", "鑫盛", "东特", "力诺", "精工", "贝斯",
-               "铭达", "中环", "凯信", "天信", "嘉祥", "鼎力", "晟宇", "通和", "新阳", "金源", "永达",
-               "宏远", "安捷", "联创", "博锐"]
+CHEM_NAMES = [
+    "恒瑞",
+    "鲁化",
+    "海科",
+    "联成",
+    "华泰",
+    "宝莫",
+    "万达",
+    "科鑫",
+    "国瓷",
+    "富海",
+    "瑞林",
+    "金岭",
+    "汇海",
+    "润博",
+    "天弘",
+    "石大",
+    "正和",
+    "盛源",
+    "新发",
+    "岳泰",
+    "亿维",
+    "金鼎",
+    "中信",
+    "齐润",
+    "德坤",
+    "汇元",
+    "华宇",
+    "永益",
+    "海欣",
+    "众诚",
+    "奥瑞",
+    "博远",
+    "宏昇",
+    "泰丰",
+]
+PARTS_NAMES = [
+    "科瑞",
+    "威飞",
+    "胜动",
+    "海达",
+    "华东",
+    "锐智",
+    "鑫盛",
+    "东特",
+    "力诺",
+    "精工",
+    "贝斯",
+    "铭达",
+    "中环",
+    "凯信",
+    "天信",
+    "嘉祥",
+    "鼎力",
+    "晟宇",
+    "通和",
+    "新阳",
+    "金源",
+    "永达",
+    "宏远",
+    "安捷",
+    "联创",
+    "博锐",
+]
 
 # What each enterprise is made to show (index -> scenario); the rest pass or wait.
 SPECIAL = {
-    3: "below_target", 11: "below_target", 40: "below_target",
+    3: "below_target",
+    11: "below_target",
+    40: "below_target",
     5: "no_baseline",
     7: "before_baseline",
     8: "before_project_end",
-    13: "evidence_missing", 44: "evidence_missing",
+    13: "evidence_missing",
+    44: "evidence_missing",
     15: "constraint_fell",
     17: "late",
 }
@@ -69,8 +136,14 @@ EARLY = (36, 37, 38, 39, 40, 44)  # batch-2 enterprises accepted ahead of their 
 
 def survey(template_id, ent, phase, on):
     s = json.loads(json.dumps(templates[template_id]))
-    s["enterprise"] = {"id": ent["id"], "name": ent["name"], "industry": ent["industry"],
-                       "district": ent["district"], "phase": phase, "assessed_on": on}
+    s["enterprise"] = {
+        "id": ent["id"],
+        "name": ent["name"],
+        "industry": ent["industry"],
+        "district": ent["district"],
+        "phase": phase,
+        "assessed_on": on,
+    }
     return s
 
 
@@ -99,27 +172,48 @@ def main():
         provider = "P06" if i in (20, 50) else PROVIDERS[i % 5][0]
         providers = [provider] + (["P01"] if i % 10 == 4 and provider != "P01" else [])
         if batch == "batch1":
-            contract, end = "2026-03-%02d" % (2 + i % 20), "2026-07-%02d" % (10 + i % 15)
+            contract, end = f"2026-03-{2 + i % 20:02d}", f"2026-07-{10 + i % 15:02d}"
         else:
-            contract, end = "2026-12-%02d" % (2 + i % 20), "2027-04-%02d" % (10 + i % 15)
+            contract, end = f"2026-12-{2 + i % 20:02d}", f"2027-04-{10 + i % 15:02d}"
             if i in EARLY:  # finished early, accepted in March
-                end = "2027-02-%02d" % (10 + i % 15)
-        enterprises.append({
-            "id": ("CN" if chem else "EP") + "-DY-%03d" % (i + 1), "name": name,
-            "industry": industry, "district": district, "batch": batch,
-            "tags": "|".join(tags), "providers": "|".join(providers),
-            "contract_date": contract, "planned_end": end,
-            "investment": "%d.%d" % (80 + rng.randrange(400), rng.randrange(10)),
-            "solutions": "|".join(rng.sample(["MES", "ERP", "WMS", "SCADA", "EMS", "QMS", "PLM",
-                                              "设备上云", "安全生产监测"], 2)),
-        })
+                end = f"2027-02-{10 + i % 15:02d}"
+        enterprises.append(
+            {
+                "id": ("CN" if chem else "EP") + f"-DY-{i + 1:03d}",
+                "name": name,
+                "industry": industry,
+                "district": district,
+                "batch": batch,
+                "tags": "|".join(tags),
+                "providers": "|".join(providers),
+                "contract_date": contract,
+                "planned_end": end,
+                "investment": f"{80 + rng.randrange(400)}.{rng.randrange(10)}",
+                "solutions": "|".join(
+                    rng.sample(
+                        [
+                            "MES",
+                            "ERP",
+                            "WMS",
+                            "SCADA",
+                            "EMS",
+                            "QMS",
+                            "PLM",
+                            "设备上云",
+                            "安全生产监测",
+                        ],
+                        2,
+                    )
+                ),
+            }
+        )
 
     baseline, acceptance, evidence, ratings = [], [], [], []
     for i, e in enumerate(enterprises):
         special = SPECIAL.get(i)
         batch1 = e["batch"] == "batch1"
         low = rng.choice(LOW[0] if i % 3 == 0 else LOW[1])
-        b_on = "2026-02-%02d" % (10 + i % 15) if batch1 else "2026-11-%02d" % (5 + i % 20)
+        b_on = f"2026-02-{10 + i % 15:02d}" if batch1 else f"2026-11-{5 + i % 20:02d}"
         # Provider P05's enterprises mostly fall short; the others mostly reach 2 or above.
         weak = e["providers"].startswith("P05") and i % 3 != 0
         high = rng.choice(HIGH[rng.choice([2, 2, 3, 3, 4])])
@@ -127,10 +221,10 @@ def main():
             # Under 40 points whatever the scenarios: stays below level 2.
             low = rng.choice(LOW[0])
             high = rng.choice(["CN-2025-005", "EP-2025-005"])
-        a_on = "2026-08-%02d" % (1 + i % 25)
+        a_on = f"2026-08-{1 + i % 25:02d}"
         has_acceptance = batch1 or i in EARLY
         if not batch1:
-            a_on = "2027-03-%02d" % (1 + i % 12)
+            a_on = f"2027-03-{1 + i % 12:02d}"
         if special != "no_baseline" and (batch1 or i < 54):
             baseline.append(survey(low, e, "baseline", b_on))
         if has_acceptance:
@@ -154,8 +248,17 @@ def main():
                         break
             acceptance.append(s)
         if has_acceptance or i % 5 == 0:
-            items = {k: "yes" for k in ("baseline_report", "acceptance_report", "contract",
-                                        "invoices", "investment_list", "authenticity")}
+            items = {
+                k: "yes"
+                for k in (
+                    "baseline_report",
+                    "acceptance_report",
+                    "contract",
+                    "invoices",
+                    "investment_list",
+                    "authenticity",
+                )
+            }
             if not has_acceptance:
                 items["acceptance_report"] = "no"
             if special == "evidence_missing":
@@ -165,8 +268,10 @@ def main():
         if has_acceptance:
             for p in e["providers"].split("|"):
                 base = 2 if p == "P05" else 4
-                scores = {k: max(1, min(5, base + rng.choice([-1, 0, 0, 1])))
-                          for k in ("quality", "timeliness", "effect", "price")}
+                scores = {
+                    k: max(1, min(5, base + rng.choice([-1, 0, 0, 1])))
+                    for k in ("quality", "timeliness", "effect", "price")
+                }
                 ratings.append({"enterprise_id": e["id"], "provider_id": p, **scores})
 
     with open(HERE / "providers.csv", "w", newline="", encoding="utf-8") as f:

@@ -29,12 +29,17 @@ def test_load_by_path_and_lint(root: Path) -> None:
 
 
 def test_assessment_attributes_and_exact_points(rules: smedx.RuleSet, root: Path) -> None:
-    survey = json.loads((root / "examples" / "surveys" / "parts-04-haoyang.json").read_text("utf-8"))
+    survey = json.loads(
+        (root / "examples" / "surveys" / "parts-04-haoyang.json").read_text("utf-8")
+    )
     a = rules.score(survey)
     assert (a.level, a.level_name) == (2, "二级")
     assert a.total == Decimal("49.8")
-    assert a.dimensions == {"foundation": Decimal("23.55"), "management": Decimal("9.75"),
-                            "outcomes": Decimal("16.5")}
+    assert a.dimensions == {
+        "foundation": Decimal("23.55"),
+        "management": Decimal("9.75"),
+        "outcomes": Decimal("16.5"),
+    }
     assert list(a.scenarios) == rules.scenario_ids  # keyed by id even when the survey used codes
     assert [w["rule"] for w in a.warnings] == ["network_e_needs_b_c_d"]
     assert a.provenance["rule_set"] == "miit-2024"

@@ -6,9 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
-
 import smedx
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = [

@@ -6,19 +6,22 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
-
 import smedx
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PATH_CASES = [
     case
-    for case in yaml.safe_load((ROOT / "indicators" / "miit-2024" / "tests.yaml").read_text("utf-8"))["cases"]
+    for case in yaml.safe_load(
+        (ROOT / "indicators" / "miit-2024" / "tests.yaml").read_text("utf-8")
+    )["cases"]
     if "path" in case["expect"]
 ]
 
 
-@pytest.mark.parametrize("case", PATH_CASES, ids=[c["survey"]["enterprise"]["id"] for c in PATH_CASES])
+@pytest.mark.parametrize(
+    "case", PATH_CASES, ids=[c["survey"]["enterprise"]["id"] for c in PATH_CASES]
+)
 def test_expected_paths(rules: smedx.RuleSet, case: dict) -> None:
     want = case["expect"]["path"]
     d = rules.diagnose(case["survey"], target=want["target"])
@@ -46,13 +49,19 @@ def test_diagnose_frame_tags_common_requirements(rules: smedx.RuleSet, cohort_cs
     assert (strict["tag"] == "共性").sum() < (reqs["tag"] == "共性").sum()
 
 
-def test_a_survey_with_errors_is_in_the_cohort_as_an_error(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+def test_a_survey_with_errors_is_in_the_cohort_as_an_error(
+    rules: smedx.RuleSet, cohort_csv: Path
+) -> None:
     frame = smedx.read_surveys(cohort_csv)
     frame.loc[0, "network"] = "Q"
     reqs = smedx.diagnose_frame(frame, rules)
     errors = [e for g in reqs.attrs["cohort"]["groups"] for e in g["errors"]]
-    assert errors == [{"enterprise_id": "CN-2025-001",
-                       "message": "unknown option 'Q' for item 'network' (valid: A–E)"}]
+    assert errors == [
+        {
+            "enterprise_id": "CN-2025-001",
+            "message": "unknown option 'Q' for item 'network' (valid: A–E)",
+        }
+    ]
 
 
 def test_the_enterprise_file_renders(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
@@ -81,12 +90,16 @@ def test_a_bad_survey_raises_survey_error(rules: smedx.RuleSet, cohort_jsonl: Pa
     assert info.value.item == "network"
 
 
-def test_one_survey_alone_has_only_its_own_requirements(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
+def test_one_survey_alone_has_only_its_own_requirements(
+    rules: smedx.RuleSet, cohort_jsonl: Path
+) -> None:
     d = rules.diagnose(smedx.read_surveys(cohort_jsonl)[5], target=2)
     assert d.requirements and all(r["tag"] == "个性" for r in d.requirements)
 
 
-def test_diagnose_frame_reads_cells_as_score_frame_does(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+def test_diagnose_frame_reads_cells_as_score_frame_does(
+    rules: smedx.RuleSet, cohort_csv: Path
+) -> None:
     frame = smedx.read_surveys(cohort_csv)
     plain = smedx.diagnose_frame(frame, rules)
     typed = frame.copy()
@@ -107,8 +120,12 @@ def test_thresholds_are_checked(rules: smedx.RuleSet, cohort_csv: Path) -> None:
             smedx.diagnose_frame(frame, rules, threshold=bad)
 
 
-def test_a_scenario_requirement_means_the_full_text_of_its_level(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
-    scenarios = yaml.safe_load((ROOT / "indicators" / "miit-2024" / "scenarios.yaml").read_text("utf-8"))
+def test_a_scenario_requirement_means_the_full_text_of_its_level(
+    rules: smedx.RuleSet, cohort_jsonl: Path
+) -> None:
+    scenarios = yaml.safe_load(
+        (ROOT / "indicators" / "miit-2024" / "scenarios.yaml").read_text("utf-8")
+    )
     levels = {s["id"]: s["levels"] for s in scenarios["scenarios"]}
     survey = smedx.read_surveys(cohort_jsonl)[0]
     survey["scenarios"] = {k: 0 for k in survey["scenarios"]}

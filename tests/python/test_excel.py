@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import smedx
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -56,7 +55,14 @@ def test_template_headers_drop_downs_and_explanation(template: Path, rules: smed
     form = book["问卷"]
     labels = [c.value for c in form[1]]
     ids = [c.value for c in form[2]]
-    assert ids == ["enterprise_id", "name", "industry", "district", *rules.item_ids, *rules.scenario_ids]
+    assert ids == [
+        "enterprise_id",
+        "name",
+        "industry",
+        "district",
+        *rules.item_ids,
+        *rules.scenario_ids,
+    ]
     assert labels[:5] == ["企业编号", "企业名称", "所属行业", "所在区县", "F1 网络建设（多选）"]
     assert "S01 产品设计 ★" in labels and "S02 工艺设计" in labels
     assert "F2 设备数字化（区间）" in labels
@@ -84,8 +90,16 @@ def test_template_headers_drop_downs_and_explanation(template: Path, rules: smed
 
     notes = list(book["说明"].iter_rows(values_only=True))
     f1 = next(i for i, row in enumerate(notes) if row[0] == "F1")
-    assert notes[f1][:8] == ("F1", "network", "网络建设", "企业网络建设连接情况", "多选", "A",
-                             "无（只能单独选择）", 0)
+    assert notes[f1][:8] == (
+        "F1",
+        "network",
+        "网络建设",
+        "企业网络建设连接情况",
+        "多选",
+        "A",
+        "无（只能单独选择）",
+        0,
+    )
     assert notes[f1 + 1][5:8] == ("B", "企业车间建成工控网络，支持自动化控制应用", 2)
     f4 = next(row for row in notes if row[0] == "F4")
     assert f4[4] == "多选"
@@ -96,7 +110,9 @@ def test_template_headers_drop_downs_and_explanation(template: Path, rules: smed
     assert (2, "二级", 40, 6, 3) in [row[:5] for row in notes]
 
 
-def test_percent_formatted_cell_is_a_percentage(template: Path, rules: smedx.RuleSet, cohort_csv: Path) -> None:
+def test_percent_formatted_cell_is_a_percentage(
+    template: Path, rules: smedx.RuleSet, cohort_csv: Path
+) -> None:
     csv = smedx.read_surveys(cohort_csv)
     fill(template, csv.iloc[:1], rules)
     book = openpyxl.load_workbook(template)
@@ -110,7 +126,10 @@ def test_percent_formatted_cell_is_a_percentage(template: Path, rules: smedx.Rul
     frame = smedx.read_surveys(template)
     assert frame.loc[0, "equipment_networking"] == "72.5"
     assert frame.loc[0, "funding"] == "30"
-    assert smedx.score_frame(frame, rules).loc[0, "total"] == smedx.score_frame(csv.iloc[:1], rules).loc[0, "total"]
+    assert (
+        smedx.score_frame(frame, rules).loc[0, "total"]
+        == smedx.score_frame(csv.iloc[:1], rules).loc[0, "total"]
+    )
 
 
 def test_plain_export_numbers_empty_rows_and_a_title(tmp_path: Path) -> None:
@@ -183,8 +202,11 @@ def test_merged_header_twice_named_column_and_no_header(tmp_path: Path) -> None:
     book.active.title = "Sheet1"
     book.active.append(["id", "network"])
     book.save(tmp_path / "nohead.xlsx")
-    with pytest.raises(smedx.SurveyError, match=r"^Sheet1: no header row: expected a row with an "
-                       r"'enterprise_id' cell in rows 1-20"):
+    with pytest.raises(
+        smedx.SurveyError,
+        match=r"^Sheet1: no header row: expected a row with an "
+        r"'enterprise_id' cell in rows 1-20",
+    ):
         smedx.read_surveys(tmp_path / "nohead.xlsx")
 
 
@@ -200,7 +222,8 @@ def test_error_values_from_formulas(tmp_path: Path) -> None:
     with pytest.raises(smedx.SurveyError) as e:
         smedx.read_surveys(tmp_path / "err.xlsx")
     assert [i["message"] for i in e.value.issues] == [
-        "Sheet1!B2: an error value (#DIV/0!) in column 'funding': correct the formula or enter the value"
+        "Sheet1!B2: an error value (#DIV/0!) in column 'funding':"
+        " correct the formula or enter the value"
     ]
 
 

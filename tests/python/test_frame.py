@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 import smedx
 
 
 def expected_table(root: Path) -> pd.DataFrame:
-    return pd.read_csv(root / "examples" / "surveys" / "expected.tsv", sep="\t", dtype=str,
-                       keep_default_na=False)
+    return pd.read_csv(
+        root / "examples" / "surveys" / "expected.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
 
 
 def test_cohort_scores_as_expected(rules: smedx.RuleSet, cohort_csv: Path, root: Path) -> None:
@@ -28,13 +28,20 @@ def test_cohort_scores_as_expected(rules: smedx.RuleSet, cohort_csv: Path, root:
     assert out.loc[9, "warnings"].startswith("F1 选项E")
 
 
-def test_output_columns_and_dtypes_follow_the_csv_output(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+def test_output_columns_and_dtypes_follow_the_csv_output(
+    rules: smedx.RuleSet, cohort_csv: Path
+) -> None:
     out = smedx.score_frame(smedx.read_surveys(cohort_csv), rules)
     assert list(out.columns) == (
-        ["enterprise_id", "name", "industry", "district", "level", "total"] + rules.dimension_ids
-        + rules.scenario_ids + ["error"]
+        ["enterprise_id", "name", "industry", "district", "level", "total"]
+        + rules.dimension_ids
+        + rules.scenario_ids
+        + ["error"]
     )
-    assert list(smedx.score_frame(smedx.read_surveys(cohort_csv), rules, warnings=True).columns)[-1] == "warnings"
+    assert (
+        list(smedx.score_frame(smedx.read_surveys(cohort_csv), rules, warnings=True).columns)[-1]
+        == "warnings"
+    )
     assert out["level"].dtype == "Int8"
     assert out["total"].dtype == "Float64"
     assert out["product_design"].dtype == "Int8"
@@ -48,7 +55,9 @@ def test_order_and_index_are_kept(rules: smedx.RuleSet, cohort_csv: Path) -> Non
     assert list(out.index) == list(shuffled.index)
     assert list(out["enterprise_id"]) == list(shuffled["enterprise_id"])
     straight = smedx.score_frame(frame, rules).set_index("enterprise_id")
-    assert (out.set_index("enterprise_id")["total"] == straight.loc[out["enterprise_id"], "total"]).all()
+    assert (
+        out.set_index("enterprise_id")["total"] == straight.loc[out["enterprise_id"], "total"]
+    ).all()
 
 
 def test_missing_answers_follow_the_policy(rules: smedx.RuleSet, cohort_csv: Path) -> None:
@@ -63,7 +72,9 @@ def test_missing_answers_follow_the_policy(rules: smedx.RuleSet, cohort_csv: Pat
 
     zero = smedx.score_frame(frame, rules, missing="zero", warnings=True)
     assert zero["error"].isna().all()
-    assert zero.loc[2, "warnings"] == "missing answer for item 'network' scored as option A (0 points)"
+    assert (
+        zero.loc[2, "warnings"] == "missing answer for item 'network' scored as option A (0 points)"
+    )
     full = smedx.score_frame(smedx.read_surveys(cohort_csv), rules)
     assert zero.loc[2, "foundation"] < full.loc[2, "foundation"]
 
@@ -71,8 +82,11 @@ def test_missing_answers_follow_the_policy(rules: smedx.RuleSet, cohort_csv: Pat
 def test_numbers_lists_and_codes_are_cells_too(rules: smedx.RuleSet, cohort_csv: Path) -> None:
     frame = smedx.read_surveys(cohort_csv)
     typed = frame.copy()
-    typed["equipment_networking"] = pd.to_numeric(typed["equipment_networking"].replace(
-        {"A": "5", "B": "15", "C": "30", "D": "50", "E": "80"}))
+    typed["equipment_networking"] = pd.to_numeric(
+        typed["equipment_networking"].replace(
+            {"A": "5", "B": "15", "C": "30", "D": "50", "E": "80"}
+        )
+    )
     typed["network"] = typed["network"].str.split("|")
     typed = typed.rename(columns={"quality": "S07"})
     typed["S07"] = typed["S07"].astype(float)
@@ -89,7 +103,9 @@ def test_bad_cells_are_errors_in_their_row_only(rules: smedx.RuleSet, cohort_csv
     frame.loc[4, "quality"] = "2.5"
     out = smedx.score_frame(frame, rules)
     assert out.loc[0, "error"] == "unknown option 'Q' for item 'network' (valid: A–E)"
-    assert out.loc[1, "error"] == "percentage 137.5 for item 'equipment_networking' is outside 0–100"
+    assert (
+        out.loc[1, "error"] == "percentage 137.5 for item 'equipment_networking' is outside 0–100"
+    )
     assert out.loc[4, "error"] == "expected a whole-number scenario level for 'quality', got '2.5'"
     assert out["error"].notna().sum() == 3
 
@@ -166,7 +182,9 @@ def test_partitions_scored_in_other_processes_match(rules: smedx.RuleSet) -> Non
 
 def test_column_mistakes_are_errors(rules: smedx.RuleSet, cohort_csv: Path) -> None:
     frame = smedx.read_surveys(cohort_csv)
-    with pytest.raises(ValueError, match="unknown column 'netwrok' \\(did you mean 'network'\\?\\)"):
+    with pytest.raises(
+        ValueError, match="unknown column 'netwrok' \\(did you mean 'network'\\?\\)"
+    ):
         smedx.score_frame(frame.rename(columns={"network": "netwrok"}), rules)
     doubled = pd.concat([frame, frame[["network"]]], axis=1)
     with pytest.raises(ValueError, match="column 'network' appears twice"):

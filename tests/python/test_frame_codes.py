@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 import smedx
 from test_frame import random_frame
 
@@ -28,8 +27,9 @@ def survey_frame(rules: smedx.RuleSet, n: int, seed: int) -> pd.DataFrame:
 
 def assert_same_scores(got: pd.DataFrame, want: pd.DataFrame) -> None:
     # enterprise_id passes through as given (its dtype follows the input); the rest is ours.
-    pd.testing.assert_frame_equal(got.drop(columns="enterprise_id"),
-                                  want.drop(columns="enterprise_id"))
+    pd.testing.assert_frame_equal(
+        got.drop(columns="enterprise_id"), want.drop(columns="enterprise_id")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,9 @@ def want(rules: smedx.RuleSet, texts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def test_categoricals_read_in_place(rules: smedx.RuleSet, texts: pd.DataFrame,
-                                    want: pd.DataFrame) -> None:
+def test_categoricals_read_in_place(
+    rules: smedx.RuleSet, texts: pd.DataFrame, want: pd.DataFrame
+) -> None:
     cats = texts.astype("category")
     assert cats["equipment_digitization"].cat.codes.dtype == np.int16
     assert cats["network"].cat.codes.dtype == np.int8
@@ -53,26 +54,31 @@ def test_categoricals_read_in_place(rules: smedx.RuleSet, texts: pd.DataFrame,
 
 
 def test_categoricals_with_unused_reordered_or_padded_categories(
-        rules: smedx.RuleSet, texts: pd.DataFrame, want: pd.DataFrame) -> None:
+    rules: smedx.RuleSet, texts: pd.DataFrame, want: pd.DataFrame
+) -> None:
     cats = texts.astype("category")
     # Categories no row holds, even ones that would not read, change nothing.
     cats["planning"] = cats["planning"].cat.add_categories(["Q", "", "F"])
     cats["quality"] = cats["quality"].cat.add_categories(["9", "seven"])
     # Categories in another order: codes that are not in text order.
     cats["network"] = cats["network"].cat.reorder_categories(
-        list(reversed(cats["network"].cat.categories)))
+        list(reversed(cats["network"].cat.categories))
+    )
     assert_same_scores(smedx.score_frame(cats, rules, warnings=True), want)
     # Categories that read alike once trimmed (" B" and "B"), or blank, are coded by their text.
     padded = texts.copy()
     padded.loc[10, "information_systems"] = " " + padded.loc[10, "information_systems"]
     padded.loc[11, "information_systems"] = "  "
     cats = padded.astype("category")
-    assert_same_scores(smedx.score_frame(cats, rules, warnings=True),
-                       smedx.score_frame(padded, rules, warnings=True))
+    assert_same_scores(
+        smedx.score_frame(cats, rules, warnings=True),
+        smedx.score_frame(padded, rules, warnings=True),
+    )
 
 
-def test_categoricals_of_numbers(rules: smedx.RuleSet, texts: pd.DataFrame,
-                                 want: pd.DataFrame) -> None:
+def test_categoricals_of_numbers(
+    rules: smedx.RuleSet, texts: pd.DataFrame, want: pd.DataFrame
+) -> None:
     numbers = texts.copy()
     for s in rules.scenario_ids:  # whole-number categories, with NaN for the missing level
         numbers[s] = pd.Categorical(pd.to_numeric(texts[s]).astype("Int64"))
@@ -82,8 +88,7 @@ def test_categoricals_of_numbers(rules: smedx.RuleSet, texts: pd.DataFrame,
 
 
 @pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64"])
-def test_whole_numbers_read_in_place(rules: smedx.RuleSet, texts: pd.DataFrame,
-                                     dtype: str) -> None:
+def test_whole_numbers_read_in_place(rules: smedx.RuleSet, texts: pd.DataFrame, dtype: str) -> None:
     full = texts.drop(index=6).reset_index(drop=True)  # no missing level: a numpy column
     want = smedx.score_frame(full, rules, warnings=True)
     ints = full.astype({s: dtype for s in rules.scenario_ids})
@@ -107,12 +112,12 @@ def test_whole_numbers_out_of_range_or_few(rules: smedx.RuleSet, texts: pd.DataF
     levels = np.repeat(pd.to_numeric(full["quality"]).to_numpy()[:300], 2)[::2]
     assert not levels.flags.c_contiguous
     strided["quality"] = levels
-    assert_same_scores(smedx.score_frame(strided, rules),
-                       smedx.score_frame(full.iloc[:300], rules))
+    assert_same_scores(smedx.score_frame(strided, rules), smedx.score_frame(full.iloc[:300], rules))
 
 
 def test_arrow_whole_numbers_and_dictionaries_read_in_place(
-        rules: smedx.RuleSet, texts: pd.DataFrame, want: pd.DataFrame) -> None:
+    rules: smedx.RuleSet, texts: pd.DataFrame, want: pd.DataFrame
+) -> None:
     pa = pytest.importorskip("pyarrow")
     pl = pytest.importorskip("polars")
     scenarios = rules.scenario_ids
@@ -121,23 +126,32 @@ def test_arrow_whole_numbers_and_dictionaries_read_in_place(
     table = pa.table({**columns, **{s: pa.array(levels[s], pa.int8()) for s in scenarios}})
     assert_same_scores(smedx.score_frame(table, rules, warnings=True), want)
     # Levels in two chunks; whole numbers without nulls in one chunk (unsigned) next to them.
-    chunked = {s: pa.chunked_array([pa.array(levels[s][:250], pa.int64()),
-                                    pa.array(levels[s][250:], pa.int64())]) for s in scenarios}
+    chunked = {
+        s: pa.chunked_array(
+            [pa.array(levels[s][:250], pa.int64()), pa.array(levels[s][250:], pa.int64())]
+        )
+        for s in scenarios
+    }
     chunked["marketing"] = pa.array(levels["marketing"], pa.uint8())
-    assert_same_scores(smedx.score_frame(pa.table({**columns, **chunked}), rules, warnings=True),
-                       want)
+    assert_same_scores(
+        smedx.score_frame(pa.table({**columns, **chunked}), rules, warnings=True), want
+    )
     # Dictionaries: with nulls, with unused entries, with unsigned indices.
     dicts = {c: pa.array(texts[c]).dictionary_encode() for c in texts.columns}
     for item in ("network", "planning"):  # with a null and without
         d = dicts[item]
         dicts[item] = pa.DictionaryArray.from_arrays(
-            d.indices.cast(pa.uint8()), pa.concat_arrays([d.dictionary, pa.array(["Q", "B|Z"])]))
+            d.indices.cast(pa.uint8()), pa.concat_arrays([d.dictionary, pa.array(["Q", "B|Z"])])
+        )
     assert_same_scores(smedx.score_frame(pa.table(dicts), rules, warnings=True), want)
     # Polars: whole numbers (the missing level is a null) and categoricals.
     polars = pl.from_pandas(texts).with_columns(
-        pl.col(scenarios).cast(pl.Int64), pl.exclude(["enterprise_id", *scenarios]).cast(pl.Categorical))
+        pl.col(scenarios).cast(pl.Int64),
+        pl.exclude(["enterprise_id", *scenarios]).cast(pl.Categorical),
+    )
     assert_same_scores(smedx.score_frame(polars, rules, warnings=True), want)
     full = pl.from_pandas(texts.drop(index=6)).with_columns(pl.col(scenarios).cast(pl.Int8))
-    assert_same_scores(smedx.score_frame(full, rules, warnings=True),
-                       smedx.score_frame(texts.drop(index=6).reset_index(drop=True), rules,
-                                         warnings=True))
+    assert_same_scores(
+        smedx.score_frame(full, rules, warnings=True),
+        smedx.score_frame(texts.drop(index=6).reset_index(drop=True), rules, warnings=True),
+    )

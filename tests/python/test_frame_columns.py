@@ -8,20 +8,22 @@ import json
 import subprocess
 import sysconfig
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 import pytest
-
 import smedx
 
 CLI = Path(sysconfig.get_path("scripts")) / "smedx"  # the command the wheel installs
 
 
 def run_cli(rules_dir: Path, csv: Path, fmt: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CLI), "score", "--rules", str(rules_dir), str(csv), "--format", fmt],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(CLI), "score", "--rules", str(rules_dir), str(csv), "--format", fmt],
+        capture_output=True,
+        text=True,
+    )
 
 
 def messy_frame(cohort_csv: Path) -> pd.DataFrame:
@@ -30,7 +32,9 @@ def messy_frame(cohort_csv: Path) -> pd.DataFrame:
     base = pd.read_csv(cohort_csv, dtype=object, keep_default_na=False)
     frame = pd.concat([base] * 4, ignore_index=True)
     frame["enterprise_id"] = [f"{e}-{i}" for i, e in enumerate(frame["enterprise_id"])]
-    frame.insert(4, "contact_phone", [f"0571-{8800 + i}" if i % 5 else None for i in range(len(frame))])
+    frame.insert(
+        4, "contact_phone", [f"0571-{8800 + i}" if i % 5 else None for i in range(len(frame))]
+    )
     frame = frame.astype(object)
     frame.loc[1, "network"] = "B|Q"
     frame.loc[2, "equipment_networking"] = "137.5"
@@ -47,8 +51,8 @@ def messy_frame(cohort_csv: Path) -> pd.DataFrame:
     return frame
 
 
-def kinds() -> Dict[str, Callable[[pd.DataFrame], Any]]:
-    out: Dict[str, Callable[[pd.DataFrame], Any]] = {
+def kinds() -> dict[str, Callable[[pd.DataFrame], Any]]:
+    out: dict[str, Callable[[pd.DataFrame], Any]] = {
         "object": lambda f: f,
         "categorical": lambda f: f.astype("category"),
     }
@@ -61,10 +65,12 @@ def kinds() -> Dict[str, Callable[[pd.DataFrame], Any]]:
     out["arrow large_string"] = lambda f: f.astype(pd.ArrowDtype(pa.large_string()))
     out["pyarrow Table"] = lambda f: pa.Table.from_pandas(f, preserve_index=False)
     out["pyarrow dictionaries"] = lambda f: pa.table(
-        {c: pa.array(f[c]).dictionary_encode() for c in f.columns})
+        {c: pa.array(f[c]).dictionary_encode() for c in f.columns}
+    )
     out["Polars"] = lambda f: pl.from_pandas(f)  # String columns go out as Arrow string views
     out["Polars categoricals"] = lambda f: pl.from_pandas(f).with_columns(
-        pl.exclude("enterprise_id").cast(pl.Categorical))
+        pl.exclude("enterprise_id").cast(pl.Categorical)
+    )
     return out
 
 
@@ -85,8 +91,9 @@ def cli_scores(root: Path, path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("kind", list(kinds()))
-def test_every_column_kind_scores_as_the_cli_does(rules: smedx.RuleSet, root: Path, messy: Any,
-                                                  kind: str) -> None:
+def test_every_column_kind_scores_as_the_cli_does(
+    rules: smedx.RuleSet, root: Path, messy: Any, kind: str
+) -> None:
     frame, path = messy
     want = cli_scores(root, path)
     got = smedx.score_frame(kinds()[kind](frame), rules)
@@ -140,8 +147,9 @@ def test_pass_through_columns_reach_the_json_output(root: Path, messy: Any) -> N
     assert records[4]["level"] >= 0 and records[4]["enterprise"]["name"]
 
 
-def test_a_misspelt_column_is_the_same_error_in_both(rules: smedx.RuleSet, root: Path, messy: Any,
-                                                     tmp_path: Path) -> None:
+def test_a_misspelt_column_is_the_same_error_in_both(
+    rules: smedx.RuleSet, root: Path, messy: Any, tmp_path: Path
+) -> None:
     frame, _ = messy
     bad = frame.rename(columns={"network": "netwrk"})
     path = tmp_path / "bad.csv"
@@ -158,8 +166,14 @@ def test_a_misspelt_column_is_the_same_error_in_both(rules: smedx.RuleSet, root:
 def test_keep_picks_the_enterprise_columns(rules: smedx.RuleSet, messy: Any) -> None:
     frame, _ = messy
     default = smedx.score_frame(frame, rules)
-    assert list(default.columns[:6]) == ["enterprise_id", "name", "industry", "district",
-                                         "contact_phone", "level"]
+    assert list(default.columns[:6]) == [
+        "enterprise_id",
+        "name",
+        "industry",
+        "district",
+        "contact_phone",
+        "level",
+    ]
     some = smedx.score_frame(frame, rules, keep=["district", "name"])
     assert list(some.columns[:4]) == ["enterprise_id", "district", "name", "level"]
     assert some["name"].equals(frame["name"])
@@ -176,8 +190,9 @@ def test_results_own_their_masks(rules: smedx.RuleSet, messy: Any) -> None:
     assert np.isnan(out["total"].to_numpy(dtype=float, na_value=np.nan)[1])
 
 
-def test_padded_and_blank_short_texts_read_alike_on_every_kind(rules: smedx.RuleSet,
-                                                                cohort_csv: Path) -> None:
+def test_padded_and_blank_short_texts_read_alike_on_every_kind(
+    rules: smedx.RuleSet, cohort_csv: Path
+) -> None:
     # Arrow columns read short texts 8 bytes at a time; blanks at either end, a blank id and
     # the last cell of a buffer must read as in an object column.
     frame = pd.read_csv(cohort_csv, dtype=object, keep_default_na=False).astype(object)
@@ -197,7 +212,9 @@ def test_padded_and_blank_short_texts_read_alike_on_every_kind(rules: smedx.Rule
         assert got["total"].equals(want["total"]), kind
 
 
-def test_object_cells_python_must_read_score_as_their_text(rules: smedx.RuleSet, messy: Any) -> None:
+def test_object_cells_python_must_read_score_as_their_text(
+    rules: smedx.RuleSet, messy: Any
+) -> None:
     # Exact ASCII str, None and float cells are read without the GIL; any other cell (pandas' NA,
     # a list of letters, a str subclass, text that is not ASCII, an int) waits for it. Either
     # way a cell scores as its text would.
@@ -218,8 +235,9 @@ def test_object_cells_python_must_read_score_as_their_text(rules: smedx.RuleSet,
     as_text.loc[5, "enterprise_id"] = "企业-5"
     got = smedx.score_frame(odd, rules)
     want = smedx.score_frame(as_text, rules)
-    pd.testing.assert_frame_equal(got.drop(columns="enterprise_id"),
-                                  want.drop(columns="enterprise_id"))
+    pd.testing.assert_frame_equal(
+        got.drop(columns="enterprise_id"), want.drop(columns="enterprise_id")
+    )
     assert got.loc[2, "error"] == want.loc[2, "error"] and got.loc[2, "error"] is not None
     assert "'Ｂ'" in got.loc[4, "error"]
     assert got.loc[[0, 1, 3, 5], "error"].isna().all()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import smedx
 
 
@@ -87,8 +86,9 @@ def test_csv_rows_with_a_field_too_many_or_too_few_are_located(tmp_path: Path, r
     fields = lines[0].count(",") + 1
     with pytest.raises(smedx.SurveyError) as e:
         smedx.read_surveys(path)
-    assert str(e.value) == (f"{path}:3: the row has {fields + 1} fields, the header {fields} "
-                            "(and 1 more rows)")
+    assert str(e.value) == (
+        f"{path}:3: the row has {fields + 1} fields, the header {fields} (and 1 more rows)"
+    )
     assert e.value.line == 3
     assert [i["line"] for i in e.value.issues] == [3, 5]
     assert e.value.issues[1]["message"] == f"the row has {fields - 1} fields, the header {fields}"
@@ -108,8 +108,10 @@ def test_malformed_jsonl_line_is_located(tmp_path: Path, root: Path) -> None:
 def test_jsonl_lines_end_at_newline_only(tmp_path: Path) -> None:
     # U+2028 is a line break to str.splitlines, but JSON allows it inside a string.
     path = tmp_path / "sep.jsonl"
-    path.write_text('{"enterprise": {"id": "A", "name": "甲\u2028乙"}}\n{"enterprise": {"id": "B"}}\n',
-                    encoding="utf-8")
+    path.write_text(
+        '{"enterprise": {"id": "A", "name": "甲\u2028乙"}}\n{"enterprise": {"id": "B"}}\n',
+        encoding="utf-8",
+    )
     surveys = smedx.read_surveys(path)
     assert [s["enterprise"]["id"] for s in surveys] == ["A", "B"]
     assert surveys[0]["enterprise"]["name"] == "甲\u2028乙"

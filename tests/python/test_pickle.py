@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import smedx
 from smedx.rules import _unpickle
 
@@ -28,8 +27,13 @@ def test_unpickled_in_a_process_started_in_another_folder(copied: Path, tmp_path
     rules = smedx.load_rules("rules")
     elsewhere = tmp_path / "worker"
     elsewhere.mkdir()
-    done = subprocess.run([sys.executable, "-c", UNPICKLE], input=pickle.dumps(rules), cwd=elsewhere,
-                          capture_output=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", UNPICKLE],
+        input=pickle.dumps(rules),
+        cwd=elsewhere,
+        capture_output=True,
+        check=True,
+    )
     assert done.stdout.decode().split() == [rules.hash, str(copied.resolve())]
 
 

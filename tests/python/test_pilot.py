@@ -7,16 +7,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import smedx
 
 
 def run(root: Path, **kw):
     ex = root / "examples" / "pilot"
-    args = dict(register=ex / "register.csv", providers=ex / "providers.csv",
-                surveys=[ex / "baseline.jsonl", ex / "acceptance.jsonl"],
-                evidence=ex / "evidence.csv", satisfaction=ex / "satisfaction.jsonl",
-                as_of="2027-03-15")
+    args = dict(
+        register=ex / "register.csv",
+        providers=ex / "providers.csv",
+        surveys=[ex / "baseline.jsonl", ex / "acceptance.jsonl"],
+        evidence=ex / "evidence.csv",
+        satisfaction=ex / "satisfaction.jsonl",
+        as_of="2027-03-15",
+    )
     args.update(kw)
     return smedx.pilot(root / "programmes" / "dongying-2026", **args)
 
@@ -27,7 +30,10 @@ def test_pilot_returns_the_four_frames(root: Path) -> None:
     assert isinstance(acceptance, pd.DataFrame)
     assert len(acceptance) == 60
     assert acceptance["decision"].value_counts().to_dict() == {
-        "passed": 28, "incomplete": 20, "failed": 12}
+        "passed": 28,
+        "incomplete": 20,
+        "failed": 12,
+    }
     total = progress[progress["group"] == "total"].iloc[0]
     assert (total["registered"], total["passed"], total["target"]) == (60, 28, 730)
     assert providers.iloc[0]["id"] == "P03"
@@ -37,8 +43,10 @@ def test_pilot_returns_the_four_frames(root: Path) -> None:
     assert result.errors == []
     assert result.counts["survey_records"] == 95
     assert result.counts["error_records"] == 0
-    assert repr(result) == ("<PilotResult enterprises=60 passed=28 failed=12 incomplete=20 "
-                            "providers=6 cases=28 errors=0>")
+    assert repr(result) == (
+        "<PilotResult enterprises=60 passed=28 failed=12 incomplete=20 "
+        "providers=6 cases=28 errors=0>"
+    )
 
 
 def test_pilot_record_has_every_part(root: Path) -> None:
@@ -50,8 +58,13 @@ def test_pilot_record_has_every_part(root: Path) -> None:
 
 
 def test_pilot_bad_records_are_listed_not_raised(root: Path) -> None:
-    result = run(root, surveys=[root / "examples" / "pilot" / "baseline.jsonl",
-                                root / "tests" / "data" / "pilot" / "surveys-bad.jsonl"])
+    result = run(
+        root,
+        surveys=[
+            root / "examples" / "pilot" / "baseline.jsonl",
+            root / "tests" / "data" / "pilot" / "surveys-bad.jsonl",
+        ],
+    )
     assert len(result.errors) == 1
     assert result.counts["error_records"] == 1
     assert "a survey for enterprise 'XX-404', which is not in the register" in result.errors[0]
@@ -72,12 +85,32 @@ def test_pilot_matches_the_command_line(root: Path, tmp_path: Path) -> None:
     if cli is None:
         pytest.skip("the smedx command is not installed beside this Python")
     ex = root / "examples" / "pilot"
-    subprocess.run([cli, "pilot", "--programme", str(root / "programmes" / "dongying-2026"),
-                    "--register", str(ex / "register.csv"), "--providers", str(ex / "providers.csv"),
-                    "--surveys", str(ex / "baseline.jsonl"), str(ex / "acceptance.jsonl"),
-                    "--evidence", str(ex / "evidence.csv"),
-                    "--satisfaction", str(ex / "satisfaction.jsonl"), "--as-of", "2027-03-15",
-                    "--no-pages", "-o", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            cli,
+            "pilot",
+            "--programme",
+            str(root / "programmes" / "dongying-2026"),
+            "--register",
+            str(ex / "register.csv"),
+            "--providers",
+            str(ex / "providers.csv"),
+            "--surveys",
+            str(ex / "baseline.jsonl"),
+            str(ex / "acceptance.jsonl"),
+            "--evidence",
+            str(ex / "evidence.csv"),
+            "--satisfaction",
+            str(ex / "satisfaction.jsonl"),
+            "--as-of",
+            "2027-03-15",
+            "--no-pages",
+            "-o",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     result = run(root)
     load = lambda text: json.loads(text, parse_float=Decimal)  # noqa: E731
     lines = (tmp_path / "acceptance.jsonl").read_text("utf-8").splitlines()

@@ -1,9 +1,9 @@
 """smedx: assess the digital maturity of SMEs against China's national indicators.
 
-    >>> import smedx
-    >>> rules = smedx.load_rules("miit-2024")
-    >>> a = rules.score(survey_dict)            # one survey -> Assessment
-    >>> df = smedx.score_frame(frame, rules)    # a pandas DataFrame of surveys -> scores
+>>> import smedx
+>>> rules = smedx.load_rules("miit-2024")
+>>> a = rules.score(survey_dict)            # one survey -> Assessment
+>>> df = smedx.score_frame(frame, rules)    # a pandas DataFrame of surveys -> scores
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 class RuleSetError(ValueError):
@@ -13,12 +14,12 @@ class RuleSetError(ValueError):
         super().__init__(message)
         self.issues = list(issues)
         first = next((i for i in self.issues if i.severity == "error"), None)
-        self.path: Optional[str] = first.path if first else None
-        self.file: Optional[str] = first.file if first else None
-        self.line: Optional[int] = first.line if first and first.line else None
-        self.column: Optional[int] = first.column if first and first.column else None
-        self.item: Optional[str] = _item_of(self.path)
-        self.record: Optional[int] = None
+        self.path: str | None = first.path if first else None
+        self.file: str | None = first.file if first else None
+        self.line: int | None = first.line if first and first.line else None
+        self.column: int | None = first.column if first and first.column else None
+        self.item: str | None = _item_of(self.path)
+        self.record: int | None = None
 
 
 class SurveyError(ValueError):
@@ -32,21 +33,21 @@ class SurveyError(ValueError):
         message: str,
         issues: Sequence[dict] = (),
         *,
-        path: Optional[str] = None,
-        line: Optional[int] = None,
-        column: Optional[int] = None,
-        record: Optional[int] = None,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        record: int | None = None,
     ) -> None:
         super().__init__(message)
         self.issues = list(issues)
         self.path = path
         self.line = line
         self.column = column
-        self.item: Optional[str] = _item_of(path)
+        self.item: str | None = _item_of(path)
         self.record = record
 
 
-def _item_of(path: Optional[str]) -> Optional[str]:
+def _item_of(path: str | None) -> str | None:
     """'answers.network' -> 'network'; 'items.network.max' -> 'network'."""
     if not path:
         return None

@@ -6,7 +6,7 @@ import copy
 import html
 import json
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 
 class Assessment:
@@ -25,30 +25,32 @@ class Assessment:
     (2, Decimal('22.35'))
     >>> a.to_dict()["explanation"][1]["conditions"][0]
     {'what': 'points', 'required': Decimal('60'), 'has': Decimal('52.475'), 'short': Decimal('7.525')}
-    """
+    """  # noqa: E501 (a doctest's output line cannot wrap)
 
-    def __init__(self, record: Dict[str, Any]) -> None:
+    def __init__(self, record: dict[str, Any]) -> None:
         self._record = record
         self.enterprise_id: str = record.get("enterprise_id", "")
-        self.enterprise: Dict[str, str] = record.get("enterprise", {})
-        self.error: Optional[Dict[str, Any]] = record.get("error")
+        self.enterprise: dict[str, str] = record.get("enterprise", {})
+        self.error: dict[str, Any] | None = record.get("error")
         self.ok: bool = self.error is None
-        self.level: Optional[int] = record.get("level")
-        self.level_name: Optional[str] = record.get("level_name")
-        self.total: Optional[Decimal] = _dec(record.get("total"))
-        self.dimensions: Dict[str, Decimal] = {k: _dec(v) for k, v in record.get("dimensions", {}).items()}
-        self.sub_indicators: Dict[str, Decimal] = {
+        self.level: int | None = record.get("level")
+        self.level_name: str | None = record.get("level_name")
+        self.total: Decimal | None = _dec(record.get("total"))
+        self.dimensions: dict[str, Decimal] = {
+            k: _dec(v) for k, v in record.get("dimensions", {}).items()
+        }
+        self.sub_indicators: dict[str, Decimal] = {
             k: _dec(v) for k, v in record.get("sub_indicators", {}).items()
         }
-        self.items: Dict[str, Dict[str, Any]] = record.get("items", {})
-        self.scenarios: Dict[str, int] = record.get("scenarios", {})
-        self.scenario_counts: List[Dict[str, int]] = record.get("scenario_counts", [])
-        self.explanation: List[Dict[str, Any]] = record.get("explanation", [])
-        self.warnings: List[Dict[str, str]] = record.get("warnings", [])
-        self.provenance: Dict[str, str] = record.get("provenance", {})
+        self.items: dict[str, dict[str, Any]] = record.get("items", {})
+        self.scenarios: dict[str, int] = record.get("scenarios", {})
+        self.scenario_counts: list[dict[str, int]] = record.get("scenario_counts", [])
+        self.explanation: list[dict[str, Any]] = record.get("explanation", [])
+        self.warnings: list[dict[str, str]] = record.get("warnings", [])
+        self.provenance: dict[str, str] = record.get("provenance", {})
 
     @classmethod
-    def from_json(cls, text: str) -> "Assessment":
+    def from_json(cls, text: str) -> Assessment:
         record = json.loads(text, parse_float=Decimal)
         for item in record.get("items", {}).values():
             item["points"] = _dec(item["points"])
@@ -58,7 +60,7 @@ class Assessment:
                     c[key] = _dec(c[key])
         return cls(record)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The whole record as a dict (the JSON Lines record of ``smedx score``), points as
         :class:`decimal.Decimal`."""
         record = copy.deepcopy(self._record)
@@ -91,9 +93,13 @@ class Assessment:
 
     def __repr__(self) -> str:
         if not self.ok:
-            return f"<Assessment {self.enterprise_id} error: {self.error['message'] if self.error else ''}>"
+            message = self.error["message"] if self.error else ""
+            return f"<Assessment {self.enterprise_id} error: {message}>"
         dims = " ".join(f"{k}={v}" for k, v in self.dimensions.items())
-        return f"<Assessment {self.enterprise_id} level={self.level} ({self.level_name}) total={self.total} {dims}>"
+        return (
+            f"<Assessment {self.enterprise_id} level={self.level} ({self.level_name})"
+            f" total={self.total} {dims}>"
+        )
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -119,7 +125,8 @@ class Assessment:
             f"<table><tr><th></th><th>met</th><th>has / required</th></tr>{checks}</table>"
             + (f"<ul>{warnings}</ul>" if warnings else "")
             + f"<p style='color:gray'>{e(self.provenance.get('rule_set', ''))} "
-            f"{e(self.provenance.get('version', ''))} {e(self.provenance.get('hash', ''))}</p></div>"
+            f"{e(self.provenance.get('version', ''))} {e(self.provenance.get('hash', ''))}"
+            "</p></div>"
         )
 
 

@@ -6,8 +6,9 @@ import copy
 import html as _html
 import json
 import math
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ class Diagnosis:
     ('reachable', ['production_control'])
     """
 
-    def __init__(self, record: Dict[str, Any], html: str = "") -> None:
+    def __init__(self, record: dict[str, Any], html: str = "") -> None:
         self._record = record
         self._html = html
         self.enterprise_id: str = record["enterprise_id"]
@@ -37,29 +38,31 @@ class Diagnosis:
         self.profile: str = record.get("profile", "")
         self.target: int = record.get("target", 0)
         self.assessment = Assessment(record["assessment"])
-        self.path: Dict[str, Any] = record.get("path", {})
-        self.requirements: List[Dict[str, Any]] = record.get("requirements", [])
-        self.warnings: List[Dict[str, str]] = record.get("warnings", [])
+        self.path: dict[str, Any] = record.get("path", {})
+        self.requirements: list[dict[str, Any]] = record.get("requirements", [])
+        self.warnings: list[dict[str, str]] = record.get("warnings", [])
 
     @classmethod
-    def from_json(cls, text: str, html: str = "") -> "Diagnosis":
+    def from_json(cls, text: str, html: str = "") -> Diagnosis:
         return cls(json.loads(text, parse_float=Decimal), html)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The enterprise file's JSON as a dict (what ``smedx diagnose`` writes as <id>.json);
         fractional numbers as :class:`decimal.Decimal`."""
         return copy.deepcopy(self._record)
 
     def __repr__(self) -> str:
         status = self.path.get("status", "error")
-        return (f"<Diagnosis {self.enterprise_id} level={self.assessment.level} target={self.target} "
-                f"path={status} requirements={len(self.requirements)}>")
+        return (
+            f"<Diagnosis {self.enterprise_id} level={self.assessment.level} target={self.target} "
+            f"path={status} requirements={len(self.requirements)}>"
+        )
 
     def _repr_html_(self) -> str:
         return self._html or f"<pre>{_html.escape(repr(self))}</pre>"
 
 
-def _check_target(rules: Any, target: Optional[int]) -> Optional[int]:
+def _check_target(rules: Any, target: int | None) -> int | None:
     if target is None:
         return None
     if isinstance(target, bool) or not isinstance(target, int):
@@ -70,32 +73,44 @@ def _check_target(rules: Any, target: Optional[int]) -> Optional[int]:
     return target
 
 
-def _threshold_text(threshold: Optional[float]) -> Optional[str]:
+def _threshold_text(threshold: float | None) -> str | None:
     if threshold is None:
         return None
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, Decimal)) or (
-        isinstance(threshold, float) and not math.isfinite(threshold)
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float, Decimal))
+        or (isinstance(threshold, float) and not math.isfinite(threshold))
     ):
         raise ValueError(f"threshold takes a share above 0 and at most 1, got {threshold!r}")
     return repr(float(threshold)) if not isinstance(threshold, Decimal) else str(threshold)
 
 
-def diagnose(rules: Any, survey: Mapping[str, Any], target: Optional[int] = None,
-             missing: str = "error") -> Diagnosis:
+def diagnose(
+    rules: Any, survey: Mapping[str, Any], target: int | None = None, missing: str = "error"
+) -> Diagnosis:
     from ._errors import SurveyError
     from .rules import _dumps
 
-    results, _cohort = _core.diagnose_text(rules._loaded, _dumps(survey), "jsonl",
-                                           _check_target(rules, target), None, False, missing,
-                                           True, False)
-    (record, html), = results
+    results, _cohort = _core.diagnose_text(
+        rules._loaded,
+        _dumps(survey),
+        "jsonl",
+        _check_target(rules, target),
+        None,
+        False,
+        missing,
+        True,
+        False,
+    )
+    ((record, html),) = results
     d = Diagnosis.from_json(record, html)
     if not d.assessment.ok:
         error = d.assessment.error or {}
         issues = error.get("issues", [])
         first = issues[0] if issues else {}
-        raise SurveyError(error.get("message", "the survey cannot be scored"), issues,
-                          path=first.get("path"))
+        raise SurveyError(
+            error.get("message", "the survey cannot be scored"), issues, path=first.get("path")
+        )
     return d
 
 
@@ -103,8 +118,8 @@ def diagnose_frame(
     df: pd.DataFrame,
     rules: Any,
     *,
-    target: Optional[int] = None,
-    threshold: Optional[float] = None,
+    target: int | None = None,
+    threshold: float | None = None,
     by_district: bool = False,
     missing: str = "error",
 ) -> pd.DataFrame:
@@ -122,9 +137,17 @@ def diagnose_frame(
     >>> reqs = smedx.diagnose_frame(frame, rules, target=2)
     >>> reqs[reqs["tag"] == "共性"].groupby("id").size()
     """
-    results, cohort = _core.diagnose_text(rules._loaded, _csv_text(df, rules), "csv",
-                                          _check_target(rules, target), _threshold_text(threshold),
-                                          by_district, missing, False, True)
+    results, cohort = _core.diagnose_text(
+        rules._loaded,
+        _csv_text(df, rules),
+        "csv",
+        _check_target(rules, target),
+        _threshold_text(threshold),
+        by_district,
+        missing,
+        False,
+        True,
+    )
     diagnoses = [Diagnosis.from_json(record) for record, _ in results]
     rows = [
         {
@@ -144,8 +167,20 @@ def diagnose_frame(
         for d in diagnoses
         for r in d.requirements
     ]
-    columns = ["enterprise_id", "industry", "kind", "id", "code", "zh", "from", "to", "priority",
-               "tag", "constraint", "meaning"]
+    columns = [
+        "enterprise_id",
+        "industry",
+        "kind",
+        "id",
+        "code",
+        "zh",
+        "from",
+        "to",
+        "priority",
+        "tag",
+        "constraint",
+        "meaning",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     out.attrs["cohort"] = json.loads(cohort, parse_float=Decimal)
     out.attrs["diagnoses"] = diagnoses
@@ -158,8 +193,11 @@ def _csv_text(df: pd.DataFrame, rules: Any) -> str:
     from .frame import _check_columns
 
     names = _check_columns(df, rules)
-    keep = [c for c in df.columns if str(c) in ("enterprise_id", "name", "industry", "district")
-            or str(c) in names]
+    keep = [
+        c
+        for c in df.columns
+        if str(c) in ("enterprise_id", "name", "industry", "district") or str(c) in names
+    ]
     out = pd.DataFrame(index=df.index)
     for column in keep:
         out[str(column)] = df[column].map(_cell)

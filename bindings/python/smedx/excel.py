@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +24,12 @@ from .rules import RuleSet
 
 # The enterprise fields of the CSV layout; every other column is an answer or is ignored.
 _ENTERPRISE = ("enterprise_id", "name", "industry", "district")
-_ENTERPRISE_ZH = {"enterprise_id": "企业编号", "name": "企业名称", "industry": "所属行业", "district": "所在区县"}
+_ENTERPRISE_ZH = {
+    "enterprise_id": "企业编号",
+    "name": "企业名称",
+    "industry": "所属行业",
+    "district": "所在区县",
+}
 _KIND_ZH = {"single": "单选", "multi": "多选", "band": "区间（字母或百分数）", "trend": "趋势"}
 _HEADER_SEARCH = 20  # rows searched for the header row
 _TEMPLATE_ROWS = 1000  # rows of the template that carry the drop-downs
@@ -45,7 +50,7 @@ def _openpyxl() -> Any:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
+def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
     """Read the first sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
     as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
     cells as NaN, empty rows skipped, ready for :func:`smedx.score_frame`.
@@ -64,18 +69,22 @@ def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
     sheet = book.worksheets[0]
     title = sheet.title
     header_row = _header_row(sheet)
-    problems: List[Tuple[str, str]] = []  # (cell, message)
+    problems: list[tuple[str, str]] = []  # (cell, message)
 
     for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         if merged.max_row < header_row:
             continue  # a merged title or label above the header is fine
         if merged.min_row <= header_row:
-            problems.append((_ref(title, merged.coord), "merged header cells: give each column its own cell"))
+            problems.append(
+                (_ref(title, merged.coord), "merged header cells: give each column its own cell")
+            )
         else:  # openpyxl reads all but the first cell of a merged range as empty
-            problems.append((_ref(title, merged.coord), "merged cells: give each cell its own value"))
+            problems.append(
+                (_ref(title, merged.coord), "merged cells: give each cell its own value")
+            )
 
-    columns: List[Tuple[int, str]] = []  # (1-based column, name)
-    seen: Dict[str, str] = {}
+    columns: list[tuple[int, str]] = []  # (1-based column, name)
+    seen: dict[str, str] = {}
     named = set()  # columns with a header
     for cell in sheet[header_row]:
         name = _text(cell.value).strip() if cell.value is not None else ""
@@ -89,12 +98,12 @@ def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
         seen[name] = where
         columns.append((cell.column, name))
 
-    records: List[List[Any]] = []
-    blanks: List[Tuple[int, int, str]] = []  # cells read as empty: a formula may hide there
+    records: list[list[Any]] = []
+    blanks: list[tuple[int, int, str]] = []  # cells read as empty: a formula may hide there
     for row in sheet.iter_rows(min_row=header_row + 1):
         if all(_empty(c.value) for c in row):
             continue
-        values: List[Any] = []
+        values: list[Any] = []
         by_column = {c.column: c for c in row}
         for column, name in columns:
             cell = by_column.get(column)
@@ -109,8 +118,13 @@ def read_xlsx(path: Union[str, "PathLike[str]"]) -> pd.DataFrame:
             values.append(text)
         for cell in row:
             if cell.column not in named and not _empty(cell.value):
-                problems.append((_ref(title, cell.coordinate),
-                                 f"a value ({_shown(cell.value)}) under no header: give the column a header or clear it"))
+                problems.append(
+                    (
+                        _ref(title, cell.coordinate),
+                        f"a value ({_shown(cell.value)}) under no header:"
+                        " give the column a header or clear it",
+                    )
+                )
         records.append(values)
     if blanks:
         problems.extend(_unsaved_formulas(openpyxl, path, title, blanks))
@@ -133,20 +147,26 @@ def _header_row(sheet: Any) -> int:
     )
 
 
-def _cell_text(cell: Any, column: str) -> Tuple[Optional[str], Optional[str]]:
+def _cell_text(cell: Any, column: str) -> tuple[str | None, str | None]:
     """(the cell as the text the CSV layout holds, or a problem with it)."""
     value = cell.value
     answer = column not in _ENTERPRISE[1:]  # enterprise_id must be text or a number too
     if cell.data_type == "e":
-        return None, f"an error value ({value}) in column '{column}': correct the formula or enter the value"
+        return (
+            None,
+            f"an error value ({value}) in column '{column}':"
+            " correct the formula or enter the value",
+        )
     if isinstance(value, bool):
         if answer:
             return None, f"a true/false value in column '{column}'"
         return ("true" if value else "false"), None
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
         if answer:
-            return None, (f"a date or time ({_shown(value)}) in column '{column}': Excel may have "
-                          f"turned what was typed into a date; format the cell as text and retype it")
+            return None, (
+                f"a date or time ({_shown(value)}) in column '{column}': Excel may have "
+                f"turned what was typed into a date; format the cell as text and retype it"
+            )
         return _shown(value), None
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
@@ -169,14 +189,15 @@ def _plain(number: Decimal) -> str:
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
-def _is_percent(number_format: Optional[str]) -> bool:
+def _is_percent(number_format: str | None) -> bool:
     """A '%' in a number format scales the number by 100, except as quoted or escaped text
     ('0.0"%"', '0\\%') or inside a [colour] or [condition]."""
     return bool(number_format) and "%" in _QUOTED.sub("", str(number_format))
 
 
-def _unsaved_formulas(openpyxl: Any, path: Path, title: str,
-                      blanks: List[Tuple[int, int, str]]) -> List[Tuple[str, str]]:
+def _unsaved_formulas(
+    openpyxl: Any, path: Path, title: str, blanks: list[tuple[int, int, str]]
+) -> list[tuple[str, str]]:
     """Cells that read as empty but hold a formula: the workbook was written by a program that
     saves formulas without their values. Only then is the workbook read a second time."""
     book = openpyxl.load_workbook(path, data_only=False)
@@ -187,13 +208,17 @@ def _unsaved_formulas(openpyxl: Any, path: Path, title: str,
         formula = cell.value
         if cell.data_type == "f" or (isinstance(formula, str) and formula.startswith("=")):
             text = getattr(formula, "text", formula)  # an array formula keeps its text apart
-            out.append((_ref(title, cell.coordinate),
-                        f"a formula with no saved value ({text}) in column '{name}': open and save "
-                        f"the workbook in Excel or LibreOffice, or enter the value"))
+            out.append(
+                (
+                    _ref(title, cell.coordinate),
+                    f"a formula with no saved value ({text}) in column '{name}': open and save "
+                    f"the workbook in Excel or LibreOffice, or enter the value",
+                )
+            )
     return out
 
 
-def _raise(source: str, problems: List[Tuple[str, str]]) -> None:
+def _raise(source: str, problems: list[tuple[str, str]]) -> None:
     lines = [f"{cell}: {message}" for cell, message in problems]
     shown = lines[:_MAX_LISTED]
     more = len(lines) - len(shown)
@@ -201,7 +226,10 @@ def _raise(source: str, problems: List[Tuple[str, str]]) -> None:
     first_cell = problems[0][0]
     raise SurveyError(
         f"{source}: {len(problems)} cell{'s' if len(problems) > 1 else ''} cannot be read:\n{text}",
-        [{"message": f"{cell}: {message}", "path": cell, "line": _row_of(cell)} for cell, message in problems],
+        [
+            {"message": f"{cell}: {message}", "path": cell, "line": _row_of(cell)}
+            for cell, message in problems
+        ],
         path=first_cell,
         line=_row_of(first_cell),
     )
@@ -214,12 +242,12 @@ def _ref(sheet: str, coordinate: str) -> str:
     return "'" + sheet.replace("'", "''") + f"'!{coordinate}"
 
 
-def _row_of(ref: str) -> Optional[int]:
+def _row_of(ref: str) -> int | None:
     m = re.search(r"!\$?[A-Z]+\$?(\d+)", ref)
     return int(m.group(1)) if m else None
 
 
-def _order(ref: str) -> Tuple[int, int]:
+def _order(ref: str) -> tuple[int, int]:
     m = re.search(r"!([A-Z]+)(\d+)", ref)
     if not m:
         return (0, 0)
@@ -241,7 +269,11 @@ def _text(value: Any) -> str:
 
 def _shown(value: Any) -> str:
     if isinstance(value, _dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds") if value.time() != _dt.time() else value.date().isoformat()
+        return (
+            value.isoformat(sep=" ", timespec="seconds")
+            if value.time() != _dt.time()
+            else value.date().isoformat()
+        )
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     return str(value)
@@ -250,7 +282,9 @@ def _shown(value: Any) -> str:
 # --- the template -----------------------------------------------------------------------------
 
 
-def write_template(rules: RuleSet, path: Union[str, "PathLike[str]"], *, rows: int = _TEMPLATE_ROWS) -> Path:
+def write_template(
+    rules: RuleSet, path: str | PathLike[str], *, rows: int = _TEMPLATE_ROWS
+) -> Path:
     """Write the questionnaire template of ``rules`` to ``path`` (.xlsx) and return the path.
 
     Sheet ``问卷``: row 1 the Chinese label of each column (``F1 网络建设（多选）``,
@@ -277,7 +311,7 @@ def write_template(rules: RuleSet, path: Union[str, "PathLike[str]"], *, rows: i
     details = {d[0]: d for d in rules._loaded.item_details()}
     levels_of = dict(rules._loaded.scenario_levels())
 
-    header: List[Tuple[str, str]] = [(_ENTERPRISE_ZH[f], f) for f in _ENTERPRISE]
+    header: list[tuple[str, str]] = [(_ENTERPRISE_ZH[f], f) for f in _ENTERPRISE]
     for item_id, code, kind, zh in rules.items():
         header.append((f"{code} {zh}（{_KIND_ZH.get(kind, kind).split('（')[0]}）", item_id))
     for scenario_id, code, constraint, zh in rules.scenarios():
@@ -316,7 +350,9 @@ def write_template(rules: RuleSet, path: Union[str, "PathLike[str]"], *, rows: i
             v.error = f"{code} {zh}：只能填写字母 {span}，多个字母用 | 连接，如 B|C"
             v.prompt = f"多选：字母 {span} 用 | 连接，如 B|C；无则只填 A。选项见“说明”表"
         else:
-            v = DataValidation(type="list", formula1='"' + ",".join(letters) + '"', allow_blank=True)
+            v = DataValidation(
+                type="list", formula1='"' + ",".join(letters) + '"', allow_blank=True
+            )
             if kind == "band":
                 # no error message, so Excel takes a percentage as well as a listed letter
                 v.prompt = f"选择字母 {span}，或填写百分数 0–100（如 37.5）。区间见“说明”表"
@@ -328,8 +364,11 @@ def write_template(rules: RuleSet, path: Union[str, "PathLike[str]"], *, rows: i
         check(item_id, v)
     for scenario_id, code, _constraint, zh in rules.scenarios():
         top = len(levels_of.get(scenario_id, [])) or 4
-        v = DataValidation(type="list", formula1='"' + ",".join(str(n) for n in range(top + 1)) + '"',
-                           allow_blank=True)
+        v = DataValidation(
+            type="list",
+            formula1='"' + ",".join(str(n) for n in range(top + 1)) + '"',
+            allow_blank=True,
+        )
         v.errorTitle = "等级不符合要求"
         v.error = f"{code} {zh}：请选择等级 0–{top}（0 为未达到一级）"
         v.promptTitle = f"{code} {zh}"[:32]
@@ -341,15 +380,23 @@ def write_template(rules: RuleSet, path: Union[str, "PathLike[str]"], *, rows: i
     return path
 
 
-def _explanation(sheet: Any, rules: RuleSet, details: Dict[str, tuple], levels_of: Dict[str, List[str]]) -> None:
+def _explanation(
+    sheet: Any, rules: RuleSet, details: dict[str, tuple], levels_of: dict[str, list[str]]
+) -> None:
     from openpyxl.styles import Alignment, Font
 
     bold = Font(bold=True)
-    rows: List[List[Any]] = [
+    rows: list[list[Any]] = [
         [f"{rules._loaded.title}（{rules.id} {rules.version}，{rules.hash}）"],
-        ["填写方法：在“问卷”表中每家企业填一行，从第 3 行起；第 2 行是程序读取的列名，请勿修改或删除。"],
+        [
+            "填写方法：在“问卷”表中每家企业填一行，从第 3 行起；"
+            "第 2 行是程序读取的列名，请勿修改或删除。"
+        ],
         ["单选、趋势：填一个字母。多选：字母用 | 连接，如 B|C|E；“无”（A）只能单独填写。"],
-        ["区间：填字母，或填百分数 0–100（37.5 表示 37.5%；设为百分比格式的单元格填 37.5% 亦可）。"],
+        [
+            "区间：填字母，或填百分数 0–100（37.5 表示 37.5%；"
+            "设为百分比格式的单元格填 37.5% 亦可）。"
+        ],
         ["场景：填等级 0–4，0 为未达到一级；★ 为约束性场景。企业编号必填。"],
         [],
         ["代码", "标识", "名称", "题目", "类型", "字母/等级", "内容", "分值"],
@@ -359,8 +406,14 @@ def _explanation(sheet: Any, rules: RuleSet, details: Dict[str, tuple], levels_o
         _id, question, options = details[item_id]
         for k, (letter, label, points, none) in enumerate(options):
             lead = [code, item_id, zh, question, _KIND_ZH.get(kind, kind)] if k == 0 else [None] * 5
-            rows.append(lead + [letter, label + ("（只能单独选择）" if none and kind == "multi" else ""),
-                                _number(points)])
+            rows.append(
+                lead
+                + [
+                    letter,
+                    label + ("（只能单独选择）" if none and kind == "multi" else ""),
+                    _number(points),
+                ]
+            )
     rows.append([])
     rows.append(["代码", "标识", "场景", "约束性", None, "等级", "描述"])
     heads.add(len(rows))
@@ -386,7 +439,7 @@ def _explanation(sheet: Any, rules: RuleSet, details: Dict[str, tuple], levels_o
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _number(points: Union[str, Decimal]) -> Union[int, float]:
+def _number(points: str | Decimal) -> int | float:
     """Exact points text ('0.7', '2') as the number Excel shows: an int when whole."""
     value = Decimal(points)
     return int(value) if value == value.to_integral_value() else float(value)

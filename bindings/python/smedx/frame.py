@@ -6,9 +6,10 @@ import codecs
 import csv
 import io
 import json
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,9 +24,9 @@ def score_frame(
     rules: RuleSet,
     *,
     missing: str = "error",
-    threads: Optional[int] = None,
+    threads: int | None = None,
     warnings: bool = False,
-    keep: Optional[Sequence[str]] = None,
+    keep: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Score a table of surveys in the CSV survey layout (``docs/surveys.md``): a pandas
     DataFrame, a pyarrow Table or a Polars DataFrame with an ``enterprise_id`` column, one
@@ -56,8 +57,11 @@ def score_frame(
     table = _table(df)
     names = table.names()
     roles = _core.table_columns(rules._loaded, [str(n) for n in names])
-    columns = [(str(n), table.cells(n)) for n, (kind, _id) in zip(names, roles)
-               if kind in ("item", "scenario")]
+    columns = [
+        (str(n), table.cells(n))
+        for n, (kind, _id) in zip(names, roles)
+        if kind in ("item", "scenario")
+    ]
     fields = [n for n, (kind, _id) in zip(names, roles) if kind == "field"]
     if keep is None:
         keep = fields
@@ -65,15 +69,18 @@ def score_frame(
         keep = list(keep)
         for name in keep:
             if name not in fields:
-                raise ValueError(f"keep: '{name}' is not an enterprise column of the frame"
-                                 f" (columns: {', '.join(map(str, fields)) or 'none'})")
+                raise ValueError(
+                    f"keep: '{name}' is not an enterprise column of the frame"
+                    f" (columns: {', '.join(map(str, fields)) or 'none'})"
+                )
     id_name = names[[kind for kind, _id in roles].index("enterprise_id")]
-    result = _core.score_arrays(rules._loaded, columns, table.cells(id_name), table.rows,
-                                missing, threads or 0, warnings)
+    result = _core.score_arrays(
+        rules._loaded, columns, table.cells(id_name), table.rows, missing, threads or 0, warnings
+    )
 
     failed = result["failed"]
     IntegerArray, FloatingArray = pd.arrays.IntegerArray, pd.arrays.FloatingArray
-    out: Dict[str, Any] = {"enterprise_id": table.values(id_name)}
+    out: dict[str, Any] = {"enterprise_id": table.values(id_name)}
     for name in keep:
         out[str(name)] = table.values(name)
 
@@ -100,11 +107,13 @@ def score_frame(
     return pd.DataFrame(out, index=table.index, copy=False)
 
 
-def _check_columns(df: pd.DataFrame, rules: RuleSet) -> Dict[str, str]:
+def _check_columns(df: pd.DataFrame, rules: RuleSet) -> dict[str, str]:
     """The frame's item and scenario columns by name, after the library's column rule (a
     misspelt item, a column named twice or no enterprise_id raise ValueError)."""
     roles = _core.table_columns(rules._loaded, [str(c) for c in df.columns])
-    return {str(c): kind for c, (kind, _id) in zip(df.columns, roles) if kind in ("item", "scenario")}
+    return {
+        str(c): kind for c, (kind, _id) in zip(df.columns, roles) if kind in ("item", "scenario")
+    }
 
 
 class _PandasTable:
@@ -113,7 +122,7 @@ class _PandasTable:
         self.rows = len(df)
         self.index = df.index
 
-    def names(self) -> List[Any]:
+    def names(self) -> list[Any]:
         return list(self.df.columns)
 
     def cells(self, name: Any) -> Any:
@@ -124,9 +133,12 @@ class _PandasTable:
         dtype = series.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             categories = dtype.categories
-            return (series.array.codes,  # the Categorical's own codes: a view, not a copy
-                    categories.to_numpy() if categories.dtype.kind in "iuf"
-                    else categories.to_numpy(dtype=object))
+            return (
+                series.array.codes,  # the Categorical's own codes: a view, not a copy
+                categories.to_numpy()
+                if categories.dtype.kind in "iuf"
+                else categories.to_numpy(dtype=object),
+            )
         if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
             return series.to_numpy()
         if dtype.kind == "b":
@@ -154,7 +166,7 @@ class _ArrowTable:
         self.rows = df.height if polars else df.num_rows
         self.index = pd.RangeIndex(self.rows)
 
-    def names(self) -> List[Any]:
+    def names(self) -> list[Any]:
         return list(self.df.columns) if self.polars else list(self.df.column_names)
 
     def column(self, name: Any) -> Any:
@@ -179,13 +191,15 @@ def _table(df: Any) -> Any:
         return _ArrowTable(df, polars=True)
     if module == "pyarrow" and type(df).__name__ == "Table":
         return _ArrowTable(df, polars=False)
-    raise TypeError("score_frame takes a pandas DataFrame, a pyarrow Table or a Polars "
-                    f"DataFrame, got {type(df).__name__}")
+    raise TypeError(
+        "score_frame takes a pandas DataFrame, a pyarrow Table or a Polars "
+        f"DataFrame, got {type(df).__name__}"
+    )
 
 
 def read_surveys(
-    path: Union[str, "PathLike[str]"], *, encoding: str = "auto"
-) -> Union[pd.DataFrame, List[Dict[str, Any]]]:
+    path: str | PathLike[str], *, encoding: str = "auto"
+) -> pd.DataFrame | list[dict[str, Any]]:
     """Read survey files: a ``.csv`` file as a DataFrame in the CSV survey layout (cells as
     text, empty cells as NaN), ready for :func:`score_frame`; a ``.jsonl`` file as a list of
     survey dicts, one a line; a ``.json`` file as a list holding its one survey (or its list
@@ -217,8 +231,11 @@ def read_surveys(
     if suffix in (".jsonl", ".ndjson"):
         # Lines end at "\n" only, as smedx score reads them: U+2028 and the like may sit inside
         # a JSON string.
-        return [_json(path, line, number) for number, line in enumerate(text.split("\n"), 1)
-                if line.strip()]
+        return [
+            _json(path, line, number)
+            for number, line in enumerate(text.split("\n"), 1)
+            if line.strip()
+        ]
     data = _json(path, text, 1)
     return data if isinstance(data, list) else [data]
 
@@ -230,9 +247,12 @@ def _json(path: Path, text: str, number: int) -> Any:
     except json.JSONDecodeError as e:
         line = number + e.lineno - 1
         message = f"malformed JSON: {e.msg} (line {line}, column {e.colno})"
-        raise SurveyError(f"{path}:{line}:{e.colno}: {message}",
-                          [{"message": message, "path": None, "line": line}],
-                          line=line, column=e.colno) from None
+        raise SurveyError(
+            f"{path}:{line}:{e.colno}: {message}",
+            [{"message": message, "path": None, "line": line}],
+            line=line,
+            column=e.colno,
+        ) from None
 
 
 def _check_rows(path: Path, text: str) -> None:
@@ -253,8 +273,9 @@ def _check_rows(path: Path, text: str) -> None:
     if issues:
         first = issues[0]
         more = f" (and {len(issues) - 1} more rows)" if len(issues) > 1 else ""
-        raise SurveyError(f"{path}:{first['line']}: {first['message']}{more}", issues,
-                          line=first["line"])
+        raise SurveyError(
+            f"{path}:{first['line']}: {first['message']}{more}", issues, line=first["line"]
+        )
 
 
 _BOMS = {"utf-8": b"\xef\xbb\xbf", "gb18030": b"\x84\x31\x95\x33"}

@@ -4,10 +4,11 @@ as pandas DataFrames, computed by the same code as ``smedx pilot`` (docs/program
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Union
 
 import pandas as pd
 
@@ -36,12 +37,12 @@ class PilotResult:
             had errors.
     """
 
-    def __init__(self, raw: Dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any]) -> None:
         load = lambda text: json.loads(text, parse_float=Decimal)  # noqa: E731
-        self.records: List[Dict[str, Any]] = [load(line) for line in raw["acceptance"]]
-        self.progress_detail: Dict[str, Any] = load(raw["progress"])
-        self.errors: List[str] = list(raw["errors"])
-        self.counts: Dict[str, int] = dict(raw["counts"])
+        self.records: list[dict[str, Any]] = [load(line) for line in raw["acceptance"]]
+        self.progress_detail: dict[str, Any] = load(raw["progress"])
+        self.errors: list[str] = list(raw["errors"])
+        self.counts: dict[str, int] = dict(raw["counts"])
         self.acceptance = pd.DataFrame([_flat(r) for r in self.records], columns=_ACCEPTANCE)
         rows = [dict(group="total", **self.progress_detail["total"])]
         for group in ("industry", "district", "batch", "provider"):
@@ -57,33 +58,65 @@ class PilotResult:
 
     def __repr__(self) -> str:
         d = self.acceptance["decision"].value_counts() if len(self.acceptance) else {}
-        return (f"<PilotResult enterprises={len(self.acceptance)} passed={d.get('passed', 0)} "
-                f"failed={d.get('failed', 0)} incomplete={d.get('incomplete', 0)} "
-                f"providers={len(self.providers)} cases={len(self.cases)} errors={len(self.errors)}>")
+        return (
+            f"<PilotResult enterprises={len(self.acceptance)} passed={d.get('passed', 0)} "
+            f"failed={d.get('failed', 0)} incomplete={d.get('incomplete', 0)} "
+            f"providers={len(self.providers)} cases={len(self.cases)} errors={len(self.errors)}>"
+        )
 
 
-_ACCEPTANCE = ["id", "name", "industry", "district", "batch", "providers", "decision", "reasons",
-               "level_before", "level_after", "total_before", "total_after", "baseline_on",
-               "acceptance_on", "on_time"]
+_ACCEPTANCE = [
+    "id",
+    "name",
+    "industry",
+    "district",
+    "batch",
+    "providers",
+    "decision",
+    "reasons",
+    "level_before",
+    "level_after",
+    "total_before",
+    "total_after",
+    "baseline_on",
+    "acceptance_on",
+    "on_time",
+]
 
 
-def _flat(r: Dict[str, Any]) -> Dict[str, Any]:
+def _flat(r: dict[str, Any]) -> dict[str, Any]:
     b, a = r.get("baseline") or {}, r.get("acceptance") or {}
     return {
-        "id": r["id"], "name": r["name"], "industry": r["industry"], "district": r["district"],
-        "batch": r["batch"], "providers": "|".join(r["providers"]), "decision": r["decision"],
+        "id": r["id"],
+        "name": r["name"],
+        "industry": r["industry"],
+        "district": r["district"],
+        "batch": r["batch"],
+        "providers": "|".join(r["providers"]),
+        "decision": r["decision"],
         "reasons": "; ".join(f"{x['check']}: {x['message']}" for x in r["reasons"]),
-        "level_before": b.get("level"), "level_after": a.get("level"),
-        "total_before": b.get("total"), "total_after": a.get("total"),
-        "baseline_on": b.get("assessed_on"), "acceptance_on": a.get("assessed_on"),
+        "level_before": b.get("level"),
+        "level_after": a.get("level"),
+        "total_before": b.get("total"),
+        "total_after": a.get("total"),
+        "baseline_on": b.get("assessed_on"),
+        "acceptance_on": a.get("assessed_on"),
         "on_time": r["on_time"],
     }
 
 
-def pilot(programme: _Path, *, register: _Path, providers: _Path, surveys: Sequence[_Path],
-          evidence: Optional[_Path] = None, satisfaction: Optional[_Path] = None,
-          as_of: Optional[str] = None, rules: Union[None, str, "PathLike[str]", RuleSet] = None,
-          threads: int = 0) -> PilotResult:
+def pilot(
+    programme: _Path,
+    *,
+    register: _Path,
+    providers: _Path,
+    surveys: Sequence[_Path],
+    evidence: _Path | None = None,
+    satisfaction: _Path | None = None,
+    as_of: str | None = None,
+    rules: None | str | PathLike[str] | RuleSet = None,
+    threads: int = 0,
+) -> PilotResult:
     """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does.
 
     ``rules``: the rule set the surveys are scored under (a :class:`RuleSet`, a bundled name or
@@ -102,8 +135,14 @@ def pilot(programme: _Path, *, register: _Path, providers: _Path, surveys: Seque
     if rules is not None and not isinstance(rules, RuleSet):
         rules = load_rules(rules)
     raw = _core.pilot_files(
-        str(Path(programme)), rules._loaded if rules is not None else None, str(providers),
-        str(register), [str(s) for s in surveys],
+        str(Path(programme)),
+        rules._loaded if rules is not None else None,
+        str(providers),
+        str(register),
+        [str(s) for s in surveys],
         str(evidence) if evidence is not None else None,
-        str(satisfaction) if satisfaction is not None else None, as_of, threads)
+        str(satisfaction) if satisfaction is not None else None,
+        as_of,
+        threads,
+    )
     return PilotResult(raw)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union
+from typing import Any
 
 from . import _core
 from ._errors import RuleSetError, SurveyError
@@ -18,13 +19,13 @@ if False:  # pragma: no cover - for type checkers only
 _BATCH = 10_000  # surveys per call into the engine in score_many
 
 
-def bundled_rule_sets() -> List[str]:
+def bundled_rule_sets() -> list[str]:
     """Names of the rule sets shipped with the package, e.g. ``['miit-2024']``."""
     root = resources.files("smedx") / "indicators"
     return sorted(p.name for p in root.iterdir() if p.is_dir())
 
 
-def _resolve(name_or_path: Union[str, "PathLike[str]"]) -> Path:
+def _resolve(name_or_path: str | PathLike[str]) -> Path:
     path = Path(name_or_path)
     if path.exists():
         return path
@@ -37,7 +38,7 @@ def _resolve(name_or_path: Union[str, "PathLike[str]"]) -> Path:
     )
 
 
-def load_rules(name_or_path: Union[str, "PathLike[str]"]) -> "RuleSet":
+def load_rules(name_or_path: str | PathLike[str]) -> RuleSet:
     """Load a rule set by bundled name (``"miit-2024"``) or by path (a folder or YAML file).
 
     Raises :class:`RuleSetError` (a ``ValueError``) when the rule set has errors; its message
@@ -94,26 +95,26 @@ class RuleSet:
         return list(self._loaded.issues)
 
     @property
-    def item_ids(self) -> List[str]:
+    def item_ids(self) -> list[str]:
         return [i[0] for i in self._items]
 
     @property
-    def scenario_ids(self) -> List[str]:
+    def scenario_ids(self) -> list[str]:
         return [s[0] for s in self._scenarios]
 
     @property
-    def dimension_ids(self) -> List[str]:
+    def dimension_ids(self) -> list[str]:
         return [d[0] for d in self._loaded.dimensions()]
 
-    def items(self) -> List[tuple]:
+    def items(self) -> list[tuple]:
         """``(id, code, kind, zh)`` of every item, in rule-set order."""
         return list(self._items)
 
-    def scenarios(self) -> List[tuple]:
+    def scenarios(self) -> list[tuple]:
         """``(id, code, constraint, zh)`` of every scenario, in rule-set order."""
         return list(self._scenarios)
 
-    def levels(self) -> List[tuple]:
+    def levels(self) -> list[tuple]:
         """``(level, zh, min_points, min_scenarios, min_constraint)`` of every level."""
         return list(self._loaded.levels())
 
@@ -167,8 +168,9 @@ class RuleSet:
             )
         return Assessment.from_json(record)
 
-    def diagnose(self, survey: Mapping[str, Any], target: Optional[int] = None, *,
-                 missing: str = "error") -> "Diagnosis":
+    def diagnose(
+        self, survey: Mapping[str, Any], target: int | None = None, *, missing: str = "error"
+    ) -> Diagnosis:
         """Diagnose one survey: the cheapest path to ``target`` (default: the industry profile's,
         else the rule set's; 2 for the 2024 rules) and its requirements.
 
@@ -185,7 +187,7 @@ class RuleSet:
         surveys: Iterable[Mapping[str, Any]],
         *,
         missing: str = "error",
-        threads: Optional[int] = None,
+        threads: int | None = None,
     ) -> Iterator[Assessment]:
         """Score many surveys (dicts), in order, on ``threads`` threads, the calling one included
         (default: all cores). Never raises for a bad survey: its Assessment has ``ok == False``
@@ -193,7 +195,7 @@ class RuleSet:
 
         >>> [a.level for a in rules.score_many(surveys)]
         """
-        batch: List[str] = []
+        batch: list[str] = []
         for survey in surveys:
             batch.append(_dumps(survey))
             if len(batch) == _BATCH:
@@ -202,13 +204,17 @@ class RuleSet:
         if batch:
             yield from self._score_lines(batch, missing, threads)
 
-    def _score_lines(self, lines: List[str], missing: str, threads: Optional[int]) -> Iterator[Assessment]:
-        records = _core.score_jsonl(self._loaded, "\n".join(lines) + "\n", "<surveys>", missing, threads or 0)
+    def _score_lines(
+        self, lines: list[str], missing: str, threads: int | None
+    ) -> Iterator[Assessment]:
+        records = _core.score_jsonl(
+            self._loaded, "\n".join(lines) + "\n", "<surveys>", missing, threads or 0
+        )
         for record in records:
             yield Assessment.from_json(record)
 
 
-def _unpickle(path: str, content_hash: str, bundled: Optional[str] = None) -> RuleSet:
+def _unpickle(path: str, content_hash: str, bundled: str | None = None) -> RuleSet:
     """Load a pickled rule set again and check that it is the same rule set."""
     if bundled is not None and not Path(path).exists():
         path = str(resources.files("smedx") / "indicators" / bundled)
