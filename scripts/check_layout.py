@@ -16,8 +16,10 @@ ROOMS: list[tuple[str, set[str]]] = [
     ("common", {"decimal.h", "diagnostics.h", "errors.h", "output_files.h", "text.h"}),
     ("yaml", set()),
     ("rules", {"load.h", "rules.h", "summary.h"}),
-    ("survey", {"coded_survey.h", "columns.h", "input.h", "survey.h", "survey_csv.h",
-                "survey_text.h"}),
+    (
+        "survey",
+        {"coded_survey.h", "columns.h", "input.h", "survey.h", "survey_csv.h", "survey_text.h"},
+    ),
     ("score", {"block.h", "columnar.h", "conformance.h", "engine.h"}),
     ("batch", {"batch.h", "record.h"}),
     ("diagnose", {"cohort.h", "diagnosis.h", "report.h"}),

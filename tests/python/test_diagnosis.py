@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import smedx
+
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
