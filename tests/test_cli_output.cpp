@@ -5,12 +5,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "smedx/diagnostics.h"
 #include "smedx/text.h"
@@ -337,3 +344,141 @@ TEST_SUITE("cli output") {
   }
 }
 #endif
+
+namespace {
+
+// Every file of a folder and its bytes, hidden ones included.
+std::map<std::string, std::string> snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    files[e.path().filename().string()] = e.is_regular_file() ? read(e.path()) : "<folder>";
+  return files;
+}
+
+// Starts `smedx <args>` in `work` with its output thrown away; the caller kills or waits.
+pid_t start(const fs::path& work, const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::chdir(work.c_str()) != 0) ::_exit(99);
+    std::FILE* null = std::freopen("/dev/null", "w", stdout);
+    null = std::freopen("/dev/null", "w", stderr);
+    (void)null;
+    std::vector<char*> argv{const_cast<char*>(SMEDX_CLI)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(SMEDX_CLI, argv.data());
+    ::_exit(98);
+  }
+  return pid;
+}
+
+int finish(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The names in `dir` of temporary folders and files a run leaves while it writes.
+std::vector<std::string> temporaries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.find(".smedx-") != std::string::npos && name != ".smedx-manifest")
+      names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace
+
+TEST_SUITE("cli output") {
+  TEST_CASE("cli output.a diagnosis folder killed at any moment is the old one or the new one") {
+    const Scratch s("kill");
+    // 720 enterprises (the example cohort under new ids): a run long enough to kill midway.
+    std::string big;
+    const std::string one = read(cohort);
+    for (int copy = 0; copy < 60; ++copy) {
+      std::string text = one;
+      const std::string from = "\"id\":\"CN-2025-", to = "\"id\":\"K" + std::to_string(copy) + "-";
+      for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
+        text.replace(at, from.size(), to);
+      big += text;
+    }
+    write(s.work / "in.jsonl", big);
+    const std::vector<std::string> old_run = {"diagnose", "--rules", rules,
+                                              "in.jsonl", "-o",      "out"};
+    std::vector<std::string> new_run = old_run;
+    new_run.insert(new_run.end(), {"--target", "3"});
+    std::vector<std::string> new_elsewhere = new_run;
+    new_elsewhere.back() = "3";
+    new_elsewhere[5] = "out-new";
+
+    REQUIRE(finish(start(s.work, old_run)) == 0);
+    const auto before = snapshot(s.work / "out");
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(finish(start(s.work, new_elsewhere)) == 0);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    const auto after = snapshot(s.work / "out-new");
+    REQUIRE(before != after);
+    REQUIRE(before.size() > 1440);
+
+    int old_seen = 0, new_seen = 0, temporaries_seen = 0;
+    constexpr int points = 16;
+    for (int k = 0; k < points; ++k) {
+      const pid_t pid = start(s.work, new_run);
+      std::this_thread::sleep_for(took * k / (points - 4));  // the last few land after the end
+      ::kill(pid, SIGKILL);
+      finish(pid);
+      if (!temporaries(s.work).empty()) ++temporaries_seen;
+      const auto now = snapshot(s.work / "out");
+      const bool is_old = now == before, is_new = now == after;
+      CHECK_MESSAGE((is_old || is_new), "killed after " << k << "/" << points - 4 << " of the run");
+      if (is_new) {
+        ++new_seen;
+        REQUIRE(finish(start(s.work, old_run)) == 0);  // back to the old folder for the next kill
+      } else {
+        old_seen += is_old;
+      }
+    }
+    CHECK(old_seen > 0);
+    CHECK(new_seen > 0);
+    CHECK(temporaries_seen > 0);  // some kills did land while the run was writing
+    // A run that completes removes what the killed ones left, beside the folder and in it.
+    REQUIRE(finish(start(s.work, new_run)) == 0);
+    CHECK(snapshot(s.work / "out") == after);
+    for (const auto& dir : {s.work, s.work / "out"})
+      for (const auto& name : temporaries(dir)) FAIL_CHECK("left behind: " << name);
+  }
+
+  TEST_CASE("cli output.a folder of the user's named like a temporary one is never removed") {
+    const Scratch s("tmpname");
+    write(s.work / "in.jsonl", first_records(2));
+    const std::string diagnose = "diagnose --rules '" + rules + "' in.jsonl -o out";
+    REQUIRE(s.run(diagnose).code == 0);
+    fs::create_directories(s.work / "out" / ".smedx-tmp-mine");
+    write(s.work / "out" / ".smedx-tmp-mine" / "notes.txt", "mine\n");
+    fs::create_directories(s.work / ".out.smedx-1-mine");
+    write(s.work / ".out.smedx-1-mine" / "notes.txt", "mine too\n");
+
+    auto r = s.run(diagnose);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("the folder holds files smedx did not write (.smedx-tmp-mine)") !=
+          std::string::npos);
+    r = s.run(diagnose + " --force");
+    CHECK(r.code == 0);
+    CHECK(read(s.work / "out" / ".smedx-tmp-mine" / "notes.txt") == "mine\n");
+    CHECK(read(s.work / ".out.smedx-1-mine" / "notes.txt") == "mine too\n");
+  }
+
+  TEST_CASE("cli output.score -o removes the temporary files that killed runs left") {
+    const Scratch s("leftover");
+    write(s.work / "in.jsonl", read(cohort));
+    write(s.work / ".out.jsonl.smedx-1-abcdef", "partial");          // pid 1 is alive: not removed
+    write(s.work / ".out.jsonl.smedx-999999999-abcdef", "partial");  // no such process
+    write(s.work / ".out.jsonl.smedx-Qx3b9Z", "partial");            // before pids were in the name
+    const auto r = s.run("score --rules '" + rules + "' in.jsonl -o out.jsonl");
+    CHECK(r.code == 0);
+    CHECK(listing(s.work) ==
+          std::set<std::string>{".out.jsonl.smedx-1-abcdef", "in.jsonl", "out.jsonl"});
+  }
+}

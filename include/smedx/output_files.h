@@ -61,6 +61,7 @@ class AtomicFile {
  private:
   class Buffer;
   std::filesystem::path name_, target_, temp_;  // as given, the file written, the temporary
+  std::string stem_;                            // the temporary's name up to the pid
   std::unique_ptr<Buffer> buffer_;
   std::unique_ptr<std::ostream> stream_;
   mode_t mode_ = 0644;
@@ -70,10 +71,12 @@ class AtomicFile {
 
 // A folder of output files owned by smedx. open() refuses, before writing anything, a folder
 // holding anything smedx did not write there (unless `force`); files are written into a fresh
-// hidden folder inside it, never through a link; commit() moves them into place, removes the
-// files of the earlier run that this one does not write, and records what it wrote in
-// `.smedx-manifest` so the next run knows the folder. Without commit() the folder is left as it
-// was.
+// hidden folder, never through a link, and commit() puts them in place, drops the files of the
+// earlier run that this one does not write, and records what it wrote in `.smedx-manifest` so
+// the next run knows the folder. A folder holding only smedx's files is switched whole: the new
+// one is built beside it and exchanged with it in one rename, so that a reader, or a run killed
+// at any moment, sees the old folder or the new one, never a mix (docs/guarantees.md). Without
+// commit() the folder is left as it was.
 class OutputFolder {
  public:
   static constexpr const char* manifest = ".smedx-manifest";
@@ -98,12 +101,21 @@ class OutputFolder {
  private:
   OutputFolder(std::filesystem::path dir, const Inputs& inputs, std::set<std::string> earlier,
                bool created, std::string command);
+  void write_manifest(const std::vector<std::string>& names, int at);
+  void commit_whole(const std::vector<std::string>& now);
+  void commit_by_file(const std::vector<std::string>& now);
 
   std::filesystem::path dir_, temp_;
+  // Switched whole: the folder's real path, the folder it is in, and the temporary name's stem
+  // (".NAME.smedx-"); empty when the files move in one by one.
+  std::filesystem::path real_, parent_;
+  std::string stem_;
+  mode_t mode_ = 0755;  // the folder's, kept across the switch
+  bool existed_ = false;
   const Inputs& inputs_;
   std::set<std::string> earlier_;            // the files the earlier run wrote
   std::unordered_set<std::string> present_;  // every name the folder held when opened
-  int dir_fd_ = -1, temp_fd_ = -1;
+  int dir_fd_ = -1, temp_fd_ = -1;  // the folder (its parent when switched whole), the temporary
   std::vector<std::string> written_;
   std::mutex written_lock_;  // write() runs on worker threads
   bool created_;             // the run made the folder: remove it again if nothing is committed
