@@ -83,9 +83,12 @@ def test_template_headers_drop_downs_and_explanation(template: Path, rules: smed
     e = column["network"]
     assert network.type == "custom" and network.showErrorMessage and network.showInputMessage
     assert network.formula1 == (
-        f'LEN(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({e}3,"A",""),'
-        '"B",""),"C",""),"D",""),"E",""),"|",""))=0'
+        f"OR(LEN({e}3)=0,SUMPRODUCT(--ISERROR(FIND(MID({e}3,"
+        f'ROW(INDIRECT("1:"&LEN({e}3))),1),"ABCDE|")))=0)'
     )
+    # Excel refuses a validation formula over 255 characters (data_collection has 15 options)
+    too_long = [(str(v.sqref), len(v.formula1)) for v in form.data_validations.dataValidation]
+    assert [(r, n) for r, n in too_long if n > 255] == []
     assert "B|C" in network.prompt
 
     notes = list(book["说明"].iter_rows(values_only=True))
@@ -240,3 +243,48 @@ def test_missing_openpyxl_is_a_clear_import_error(monkeypatch, tmp_path: Path) -
     monkeypatch.setattr(builtins, "__import__", no_openpyxl)
     with pytest.raises(ImportError, match=r"needs openpyxl: pip install 'smedx\[excel\]'"):
         smedx.read_surveys(tmp_path / "x.xlsx")
+
+
+def test_hidden_sheets_are_skipped(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "旧数据"
+    hidden.append(["enterprise_id", "name"])
+    hidden.append(["OLD-1", "不应读取"])
+    hidden.sheet_state = "hidden"
+    form = book.create_sheet("问卷")
+    form.append(["enterprise_id", "name"])
+    form.append(["NEW-1", "应读取"])
+    book.save(tmp_path / "hidden.xlsx")
+    frame = smedx.read_surveys(tmp_path / "hidden.xlsx")
+    assert frame["enterprise_id"].tolist() == ["NEW-1"]
+
+
+def test_a_stray_cell_in_the_last_row_is_named_not_loaded_as_a_million_rows(
+    tmp_path: Path,
+) -> None:
+    book = openpyxl.Workbook()
+    form = book.active
+    form.append(["enterprise_id", "name"])
+    form.append(["E1", "甲"])
+    form["XFD1048576"] = "x"  # the sheet now states 1,048,576 rows of 16,384 columns
+    book.save(tmp_path / "stray.xlsx")
+    with pytest.raises(smedx.SurveyError) as e:
+        smedx.read_surveys(tmp_path / "stray.xlsx")
+    assert "XFD1048576: a value (x) under no header" in str(e.value)
+
+
+def test_a_sheet_past_the_row_limit_is_refused_before_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smedx.excel
+
+    monkeypatch.setattr(smedx.excel, "_MAX_ROWS", 100)
+    book = openpyxl.Workbook(write_only=True)
+    form = book.create_sheet("问卷")
+    form.append(["enterprise_id", "name"])
+    for k in range(150):
+        form.append([f"E{k}", "甲"])
+    book.save(tmp_path / "big.xlsx")
+    with pytest.raises(smedx.SurveyError, match="more than 100 filled rows.*save it as CSV"):
+        smedx.read_surveys(tmp_path / "big.xlsx")

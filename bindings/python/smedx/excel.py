@@ -1,6 +1,6 @@
 """Excel: read surveys from an .xlsx workbook, write the questionnaire template a city hands out.
 
-The layout is the CSV survey layout (``docs/surveys.md``) on the first sheet. The header row is
+The layout is the CSV survey layout (``docs/surveys.md``) on the first visible sheet. The header row is
 the first row, among the first 20, that has an ``enterprise_id`` cell: it holds the ids or codes
 of the columns. Rows above it are ignored, which is where the template puts its Chinese labels
 (row 1 labels, row 2 ids, enterprises from row 3), and a plain export with one header row of ids
@@ -34,6 +34,10 @@ _KIND_ZH = {"single": "单选", "multi": "多选", "band": "区间（字母或�
 _HEADER_SEARCH = 20  # rows searched for the header row
 _TEMPLATE_ROWS = 1000  # rows of the template that carry the drop-downs
 _MAX_LISTED = 20  # cell problems listed in the message of one SurveyError
+# Bounds of a survey sheet: openpyxl holds every cell of a loaded sheet in memory (hundreds of
+# bytes each), so a sheet is measured first, streamed, and one past these is refused with advice.
+_MAX_ROWS = 50_000  # filled rows
+_MAX_CELLS = 5_000_000  # filled cells
 
 
 def _openpyxl() -> Any:
@@ -51,7 +55,7 @@ def _openpyxl() -> Any:
 
 
 def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
-    """Read the first sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
+    """Read the first visible sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
     as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
     cells as NaN, empty rows skipped, ready for :func:`smedx.score_frame`.
     ``smedx.read_surveys`` calls this for ``.xlsx`` and ``.xlsm`` files.
@@ -61,14 +65,18 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
     Raises :class:`smedx.SurveyError` naming the cells (``问卷!D7``) for what cannot be read:
     a formula with no saved value, a date, a true/false or an error value (``#DIV/0!``) in an
     answer column, merged cells in or below the header row, a header given twice, values under
-    no header, or no header row at all. ``issues`` lists every such cell.
+    no header, or no header row at all. ``issues`` lists every such cell. Hidden sheets are
+    skipped; a sheet of more than 50,000 filled rows (or 5,000,000 filled cells) is refused,
+    before it is loaded, with the advice to save it as CSV.
     """
     openpyxl = _openpyxl()
     path = Path(path)
+    index = _measure(openpyxl, path)
     book = openpyxl.load_workbook(path, data_only=True)
-    sheet = book.worksheets[0]
+    sheet = book.worksheets[index]
     title = sheet.title
-    header_row = _header_row(sheet)
+    rows = _filled_rows(sheet)
+    header_row = _header_row(sheet, rows)
     problems: list[tuple[str, str]] = []  # (cell, message)
 
     for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
@@ -86,7 +94,7 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
     columns: list[tuple[int, str]] = []  # (1-based column, name)
     seen: dict[str, str] = {}
     named = set()  # columns with a header
-    for cell in sheet[header_row]:
+    for cell in rows.get(header_row, []):
         name = _text(cell.value).strip() if cell.value is not None else ""
         if not name:
             continue
@@ -100,7 +108,8 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
 
     records: list[list[Any]] = []
     blanks: list[tuple[int, int, str]] = []  # cells read as empty: a formula may hide there
-    for row in sheet.iter_rows(min_row=header_row + 1):
+    for number in sorted(r for r in rows if r > header_row):
+        row = rows[number]
         if all(_empty(c.value) for c in row):
             continue
         values: list[Any] = []
@@ -110,7 +119,7 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
             value = cell.value if cell is not None else None
             if _empty(value):
                 values.append(float("nan"))
-                blanks.append((row[0].row, column, name))
+                blanks.append((number, column, name))
                 continue
             text, problem = _cell_text(cell, name)
             if problem:
@@ -127,7 +136,7 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
                 )
         records.append(values)
     if blanks:
-        problems.extend(_unsaved_formulas(openpyxl, path, title, blanks))
+        problems.extend(_unsaved_formulas(openpyxl, path, index, title, blanks))
     if problems:
         problems.sort(key=lambda p: _order(p[0]))
         _raise(str(path), problems)
@@ -135,9 +144,53 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=[name for _, name in columns], dtype=str)
 
 
-def _header_row(sheet: Any) -> int:
-    for row in sheet.iter_rows(min_row=1, max_row=_HEADER_SEARCH):
-        for cell in row:
+def _measure(openpyxl: Any, path: Path) -> int:
+    """The index of the sheet that holds the surveys (the first one a person sees: hidden
+    sheets are skipped), after streaming it once to refuse a sheet too large to load. The stream
+    keeps memory flat whatever size the sheet claims: a stray cell in the last row of a small
+    workbook makes its stated size a million rows."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        visible = [k for k, ws in enumerate(book.worksheets) if ws.sheet_state == "visible"]
+        if not visible:
+            raise SurveyError(f"{path}: no visible sheet: show the sheet that holds the surveys")
+        index = visible[0]
+        sheet = book.worksheets[index]
+        rows = cells = 0
+        last = None
+        for row in sheet.iter_rows(values_only=True):
+            if row is last:  # openpyxl hands out one shared tuple for each missing row
+                continue
+            filled = sum(1 for v in row if not _empty(v))
+            if not filled:
+                last = row
+                continue
+            rows += 1
+            cells += filled
+            if rows > _MAX_ROWS + _HEADER_SEARCH or cells > _MAX_CELLS:
+                raise SurveyError(
+                    f"{path}: sheet '{sheet.title}' has more than {_MAX_ROWS:,} filled rows or "
+                    f"{_MAX_CELLS:,} filled cells, more than reading .xlsx is made for: save it "
+                    f"as CSV (UTF-8) and read that, which has no such limit",
+                    path=str(path),
+                )
+    finally:
+        book.close()
+    return index
+
+
+def _filled_rows(sheet: Any) -> dict[int, list[Any]]:
+    """The cells the sheet holds, by row, in column order. Walking ``iter_rows`` instead would
+    make a cell for every position up to the sheet's last row and column, filled or not."""
+    rows: dict[int, list[Any]] = {}
+    for (row, _column), cell in sorted(sheet._cells.items()):
+        rows.setdefault(row, []).append(cell)
+    return rows
+
+
+def _header_row(sheet: Any, rows: dict[int, list[Any]]) -> int:
+    for number in sorted(r for r in rows if r <= _HEADER_SEARCH):
+        for cell in rows[number]:
             if isinstance(cell.value, str) and cell.value.strip() == "enterprise_id":
                 return int(cell.row)
     raise SurveyError(
@@ -196,12 +249,12 @@ def _is_percent(number_format: str | None) -> bool:
 
 
 def _unsaved_formulas(
-    openpyxl: Any, path: Path, title: str, blanks: list[tuple[int, int, str]]
+    openpyxl: Any, path: Path, index: int, title: str, blanks: list[tuple[int, int, str]]
 ) -> list[tuple[str, str]]:
     """Cells that read as empty but hold a formula: the workbook was written by a program that
     saves formulas without their values. Only then is the workbook read a second time."""
     book = openpyxl.load_workbook(path, data_only=False)
-    sheet = book.worksheets[0]
+    sheet = book.worksheets[index]
     out = []
     for row, column, name in blanks:
         cell = sheet.cell(row=row, column=column)
@@ -342,11 +395,15 @@ def write_template(
         letters = [o[0] for o in details[item_id][2]]
         span = f"{letters[0]}–{letters[-1]}"
         if kind == "multi":
+            # Every character one of the letters or '|': one formula whatever the number of
+            # options (a SUBSTITUTE per letter ran past Excel's 255 characters at 15 options).
             cell = f"{column_of[item_id]}{first}"
-            stripped = cell
-            for letter in letters + ["|"]:
-                stripped = f'SUBSTITUTE({stripped},"{letter}","")'
-            v = DataValidation(type="custom", formula1=f"LEN({stripped})=0", allow_blank=True)
+            allowed = "".join(letters) + "|"
+            formula = (
+                f"OR(LEN({cell})=0,SUMPRODUCT(--ISERROR(FIND(MID({cell},"
+                f'ROW(INDIRECT("1:"&LEN({cell}))),1),"{allowed}")))=0)'
+            )
+            v = DataValidation(type="custom", formula1=formula, allow_blank=True)
             v.error = f"{code} {zh}：只能填写字母 {span}，多个字母用 | 连接，如 B|C"
             v.prompt = f"多选：字母 {span} 用 | 连接，如 B|C；无则只填 A。选项见“说明”表"
         else:
