@@ -66,6 +66,20 @@ TEST_SUITE("batch") {
     CHECK(n == 650);
   }
 
+  TEST_CASE("batch.an answer of the wrong type keeps the enterprise on the error record") {
+    // Once, the walk that reports a wrong type cleared the fields and the coder put back as
+    // many empty ones: {"":"","":"",...}, and a pilot lost the record's phase with them.
+    const std::string survey =
+        R"({"enterprise": {"id": "E1", "name": "甲", "phase": "acceptance"}, "answers": {"F1": )";
+    for (const std::string answer : {"\"abc\"", "true", "\"0.5\"", "{\"x\": 1}"}) {
+      const std::string line = run(survey + answer + "}}\n", smedx::InputFormat::jsonl, 1, 4);
+      CHECK_MESSAGE(
+          line.starts_with(
+              R"({"enterprise_id":"E1","enterprise":{"name":"甲","phase":"acceptance"},"error":)"),
+          line);
+    }
+  }
+
   TEST_CASE("batch.results are byte for byte the same with 1 thread and with many") {
     const std::string input = mixed_batch(80);
     const std::string one = run(input, smedx::InputFormat::jsonl, 1, 4096);

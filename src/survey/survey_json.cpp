@@ -394,8 +394,8 @@ void code_survey_json(std::string_view json, std::size_t capacity, const Locatio
     coder.finish();
     return;
   }
-  // A survey whose shape is wrong reports only that, as the Survey path does.
-  out.enterprise.clear();
+  // A survey whose shape is wrong reports only that, as the Survey path does; the enterprise
+  // fields read so far stay, to label the error record (the coder keeps the count of them).
   out.warnings.clear();
   out.errors = shape;
   cap_issues(out.errors);
