@@ -1,8 +1,12 @@
 // The pilot programme: programme.yaml, the inputs, acceptance, progress, provider rating, cases.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
@@ -10,8 +14,11 @@
 #include <filesystem>
 
 #include "smedx/load.h"
+#include "smedx/output_files.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_run.h"
 #include "smedx/programme.h"
+#include "support.h"
 
 using namespace smedx;
 
@@ -615,5 +622,175 @@ TEST_SUITE("pilot.inputs") {
     const std::string csv = providers_csv(result.providers);
     CHECK(csv.find(",\"'+cmd|' /C calc\",") != std::string::npos);
     CHECK(csv.find(",\"'=1+2\",") != std::string::npos);
+  }
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The example pilot (examples/pilot/, programmes/dongying-2026) as the command is given it.
+PilotRequest example_request() {
+  const std::string ex = std::string(SMEDX_SOURCE_DIR) + "/examples/pilot/";
+  PilotRequest r;
+  r.programme = std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026";
+  r.register_file = ex + "register.csv";
+  r.providers = ex + "providers.csv";
+  r.evidence = ex + "evidence.csv";
+  r.satisfaction = ex + "satisfaction.jsonl";
+  r.surveys = {ex + "baseline.jsonl", ex + "acceptance.jsonl"};
+  r.as_of = "2027-03-15";
+  r.threads = 2;
+  return r;
+}
+
+// A fresh folder under the system's temporary folder, removed at the end of the test.
+struct TempFolder {
+  fs::path path;
+  explicit TempFolder(const std::string& name)
+      : path(fs::temp_directory_path() / fmt::format("smedx-test-{}-{}", name, ::getpid())) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempFolder() { fs::remove_all(path); }
+  std::set<std::string> files(const std::string& sub) const {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator(path / sub)) out.insert(e.path().filename());
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("pilot.driver") {
+  TEST_CASE("pilot.driver runs the example and writes the folder smedx pilot writes") {
+    const PilotRun run = run_pilot(example_request());
+    REQUIRE_MESSAGE(run.ok(), run.issues_text());
+    CHECK(run.issues().empty());
+    CHECK(run.errors().empty());
+    CHECK(run.counts().survey_records == 95);
+    CHECK(run.result().acceptance.size() == 60);
+    CHECK(run.result().progress.as_of.to_string() == "2027-03-15");
+    CHECK(run.rules().meta.id == "miit-2024");
+    TempFolder tmp("pilot-driver");
+    CHECK_FALSE(run.write_folder(tmp.path / "out", false));
+    const auto files = tmp.files("out");
+    CHECK(files.size() == 8 + 60);  // 7 files, the manifest, a page per enterprise
+    for (const char* name :
+         {"acceptance.jsonl", "acceptance.csv", "progress.json", "providers.json", "providers.csv",
+          "cases.json", "dashboard.html", ".smedx-manifest", "CN-DY-001.html"})
+      CHECK_MESSAGE(files.count(name) == 1, name);
+    CHECK(test::read_file((tmp.path / "out" / "progress.json").string()) ==
+          progress_json(run.result().progress));
+    CHECK(test::read_file((tmp.path / "out" / "dashboard.html").string())
+              .find("href='CN-DY-001.html'") != std::string::npos);
+    // Written again without the pages: the earlier run's pages are gone.
+    auto request = example_request();
+    request.pages = false;
+    CHECK_FALSE(run_pilot(request).write_folder(tmp.path / "out", false));
+    CHECK(tmp.files("out").size() == 8);
+  }
+
+  TEST_CASE("pilot.driver never writes over an input, even with force") {
+    TempFolder tmp("pilot-driver-inputs");
+    const std::string ex = std::string(SMEDX_SOURCE_DIR) + "/examples/pilot/";
+    fs::create_directories(tmp.path / "out");
+    fs::copy_file(ex + "providers.csv", tmp.path / "out" / "providers.csv");
+    auto request = example_request();
+    request.providers = (tmp.path / "out" / "providers.csv").string();
+    const PilotRun run = run_pilot(request);
+    REQUIRE(run.ok());
+    const auto problem = run.write_folder(tmp.path / "out", false);
+    REQUIRE(problem);
+    CHECK(problem->find("the folder holds files smedx did not write (providers.csv)") !=
+          std::string::npos);
+    CHECK_THROWS_WITH_AS(
+        run.write_folder(tmp.path / "out", true),
+        doctest::Contains("providers.csv: the output is the same file as the input"),
+        std::runtime_error);
+    CHECK(test::read_file(request.providers) == test::read_file(ex + "providers.csv"));
+  }
+
+  TEST_CASE("pilot.driver surveys given as FILE@RULES are scored under that rule set") {
+    auto request = example_request();
+    request.surveys[1] += "@" + std::string(SMEDX_SOURCE_DIR) + "/indicators/miit-2024";
+    const PilotRun run = run_pilot(request);
+    REQUIRE_MESSAGE(run.ok(), run.issues_text());
+    CHECK(run.counts().surveys_used == 95);
+    const AcceptanceRecord& r = run.result().acceptance[0];
+    REQUIRE(r.acceptance);
+    CHECK(r.acceptance->engine != r.baseline->engine);  // another engine, the same rule set
+    CHECK(r.comparable);
+  }
+
+  TEST_CASE("pilot.driver stops at the first problem, located, as the command prints it") {
+    const std::string ex = std::string(SMEDX_SOURCE_DIR) + "/examples/pilot/";
+    auto with = [](auto change) {
+      auto request = example_request();
+      change(request);
+      return run_pilot(request);
+    };
+    auto missing = with([&](PilotRequest& r) { r.evidence = ex + "none.csv"; });
+    CHECK_FALSE(missing.ok());
+    CHECK(missing.issues_text() == "error: " + ex + "none.csv: no such file\n");
+    REQUIRE(missing.issues().size() == 1);
+    CHECK(missing.issues()[0].where.file == ex + "none.csv");
+    CHECK_THROWS_AS(missing.result(), std::logic_error);
+    CHECK(with([&](PilotRequest& r) { r.providers = ex + "providers.txt"; }).issues_text() ==
+          "error: " + ex + "providers.txt: expected a .csv or .jsonl file\n");
+    CHECK(with([&](PilotRequest& r) { r.surveys.push_back(ex + "more.txt"); }).issues_text() ==
+          "error: " + ex + "more.txt: cannot tell the input format from the name\n");
+    CHECK(with([&](PilotRequest& r) { r.surveys[1] += "@" + ex + "nowhere"; }).issues_text() ==
+          "error: " + ex + "nowhere: no such file or folder\n");
+    CHECK(with([](PilotRequest& r) {
+            r.as_of = "2027-02-30";
+            r.as_of_name = "--as-of";
+          }).issues_text() == "error: --as-of '2027-02-30' is not a date (expected yyyy-mm-dd)\n");
+    // A programme's diagnostics end with their count line, as smedx lint prints a rule set's.
+    const auto bad = with([](PilotRequest& r) {
+      r.programme = std::string(SMEDX_SOURCE_DIR) + "/tests/data/broken.yaml";
+    });
+    CHECK_FALSE(bad.ok());
+    CHECK(bad.issues_text().starts_with("error: " + std::string(SMEDX_SOURCE_DIR) +
+                                        "/tests/data/broken.yaml:1:1: unknown key 'ruleset' in "
+                                        "the programme (did you mean 'rule_set'?)\n"));
+    CHECK(bad.issues_text().ends_with(fmt::format("{} errors, 0 warnings\n", bad.issues().size())));
+  }
+
+  TEST_CASE("pilot.driver checks a rule set given by the caller against the programme") {
+    const LoadResult mini = load_rules(std::string(SMEDX_SOURCE_DIR) + "/tests/data/minimal.yaml");
+    REQUIRE(mini.ok());
+    auto request = example_request();
+    request.rules = std::make_shared<const Engine>(mini.rules());
+    request.rules_origin = mini.origin();
+    const PilotRun run = run_pilot(request);
+    CHECK_FALSE(run.ok());
+    CHECK(run.issues_text() == "error: " + mini.origin() +
+                                   ": the programme names rule set miit-2024 2024.1, the folder "
+                                   "holds mini 1\n");
+  }
+
+  TEST_CASE("pilot.driver page names: refused characters become '_', repeats are numbered") {
+    TempFolder tmp("pilot-driver-pages");
+    {
+      std::ofstream providers(tmp.path / "providers.csv");
+      providers << kProviders;
+      std::ofstream reg(tmp.path / "register.csv");
+      reg << kHeader;
+      for (const char* id : {"a/b", "a_b", "a:b", ".hidden", "dashboard", "E1"})
+        reg << id << ",一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n";
+    }
+    PilotRequest request;
+    request.programme = std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026";
+    request.providers = (tmp.path / "providers.csv").string();
+    request.register_file = (tmp.path / "register.csv").string();
+    const PilotRun run = run_pilot(request);
+    REQUIRE_MESSAGE(run.ok(), run.issues_text());
+    CHECK(run.errors().empty());
+    CHECK_FALSE(run.write_folder(tmp.path / "out", false));
+    const auto files = tmp.files("out");
+    for (const char* name : {"a_b.html", "a_b-2.html", "a_b-3.html", "enterprise.hidden.html",
+                             "dashboard-2.html", "E1.html", "dashboard.html"})
+      CHECK_MESSAGE(files.count(name) == 1, name);
   }
 }

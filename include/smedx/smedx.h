@@ -31,6 +31,7 @@
 #include "smedx/cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/report.h"
-// pilot: a city programme's acceptance, progress and ratings
+// pilot: a city programme's acceptance, progress and ratings, and the job's driver
 #include "smedx/pilot.h"
+#include "smedx/pilot_run.h"
 #include "smedx/programme.h"

@@ -75,6 +75,52 @@ def test_pilot_bad_date_raises(root: Path) -> None:
         run(root, as_of="2027-02-30")
 
 
+def test_pilot_rules_given_are_checked_against_the_programme(root: Path) -> None:
+    same = run(root, rules="miit-2024")
+    assert same.acceptance.equals(run(root).acceptance)
+    with pytest.raises(
+        ValueError, match="the programme names rule set miit-2024 2024.1, the folder holds mini 1"
+    ):
+        run(root, rules=root / "tests" / "data" / "minimal.yaml")
+
+
+def test_pilot_survey_file_at_rules(root: Path) -> None:
+    ex = root / "examples" / "pilot"
+    rules = root / "indicators" / "miit-2024"
+    result = run(root, surveys=[ex / "baseline.jsonl", f"{ex / 'acceptance.jsonl'}@{rules}"])
+    assert result.errors == []
+    assert result.acceptance.equals(run(root).acceptance)
+
+
+def test_pilot_bad_programme_raises_its_diagnostics(root: Path) -> None:
+    with pytest.raises(
+        ValueError, match=r"broken.yaml:1:1: unknown key 'ruleset' in the programme"
+    ):
+        smedx.pilot(
+            root / "tests" / "data" / "broken.yaml",
+            register=root / "examples" / "pilot" / "register.csv",
+            providers=root / "examples" / "pilot" / "providers.csv",
+            surveys=[],
+        )
+
+
+def test_pilot_writes_its_folder(root: Path, tmp_path: Path) -> None:
+    result = run(root, output=tmp_path / "out", pages=False)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == [
+        ".smedx-manifest",
+        "acceptance.csv",
+        "acceptance.jsonl",
+        "cases.json",
+        "dashboard.html",
+        "progress.json",
+        "providers.csv",
+        "providers.json",
+    ]
+    lines = (tmp_path / "out" / "acceptance.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == len(result.records) == 60
+
+
 def test_pilot_matches_the_command_line(root: Path, tmp_path: Path) -> None:
     import json
     import shutil

@@ -116,12 +116,22 @@ def pilot(
     as_of: str | None = None,
     rules: None | str | PathLike[str] | RuleSet = None,
     threads: int = 0,
+    output: _Path | None = None,
+    force: bool = False,
+    pages: bool = True,
 ) -> PilotResult:
-    """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does.
+    """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does
+    (the same driver).
 
     ``rules``: the rule set the surveys are scored under (a :class:`RuleSet`, a bundled name or
-    a path); by default the programme's own ``rule_set.path``. Bad input records do not raise:
-    they are in ``result.errors`` and the rest is processed.
+    a path); by default the programme's own ``rule_set.path``. A survey file given as
+    ``"FILE@RULES"`` is assessed under the rule set at RULES. Bad input records do not raise:
+    they are in ``result.errors`` and the rest is processed. A bad programme, rule set, date or
+    input file raises ``ValueError`` with the diagnostics ``smedx pilot`` prints.
+
+    ``output``: a folder to write the same files as ``smedx pilot -o`` into (refused, with a
+    ``ValueError``, when it holds an input, or files smedx did not write unless ``force``);
+    ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -144,5 +154,8 @@ def pilot(
         str(satisfaction) if satisfaction is not None else None,
         as_of,
         threads,
+        pages,
+        str(output) if output is not None else None,
+        force,
     )
     return PilotResult(raw)

@@ -1,0 +1,233 @@
+// The pilot driver: programme, rule sets and input files in; a PilotRun with the result, every
+// problem met, and the output folder's files out. `smedx pilot` and Python's smedx.pilot both
+// run this, so that they read the same inputs and write the same files.
+#include "smedx/pilot_run.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "smedx/load.h"
+
+namespace smedx {
+
+namespace fs = std::filesystem;
+
+struct PilotRun::State {
+  std::vector<Issue> issues;
+  std::string issues_text;
+  std::optional<Programme> programme;
+  std::shared_ptr<const Engine> engine;
+  std::vector<std::unique_ptr<Engine>> other_engines;  // FILE@RULES: the surveys point at them
+  std::optional<Pilot> pilot;                          // refers to programme and engine
+  PilotResult result;                                  // points into pilot
+  Inputs inputs;
+  bool pages = true;
+  bool ok = false;
+
+  // One problem that stops the run.
+  void stop(std::string file, std::string message) {
+    Issue i;
+    i.message = std::move(message);
+    i.where.file = std::move(file);
+    issues_text += i.to_string();
+    issues.push_back(std::move(i));
+  }
+  // A loaded file's diagnostics, printed with their count line.
+  void report(const std::vector<Issue>& file_issues) {
+    if (file_issues.empty()) return;
+    issues_text += format_issues(file_issues);
+    issues.insert(issues.end(), file_issues.begin(), file_issues.end());
+  }
+  // A rule set for the run, its diagnostics reported; nothing when it cannot be used.
+  std::unique_ptr<Engine> load(const std::string& path) {
+    if (!fs::exists(path)) {
+      stop(path, "no such file or folder");
+      return nullptr;
+    }
+    const LoadResult loaded = load_rules(path);
+    report(loaded.issues());
+    if (!loaded.ok()) return nullptr;
+    return std::make_unique<Engine>(loaded.rules());
+  }
+};
+
+namespace {
+
+// A file name for an enterprise's page: its id, with characters a file system refuses made '_'.
+std::string page_name(const std::string& id, std::set<std::string>& used) {
+  std::string stem;
+  for (unsigned char c : id)
+    stem += (c < 0x20 ||
+             std::string_view("/\\<>:\"|?*").find(static_cast<char>(c)) != std::string_view::npos)
+                ? '_'
+                : static_cast<char>(c);
+  if (stem.empty() || stem[0] == '.') stem = "enterprise" + stem;
+  std::string name = stem;
+  for (int k = 2; !used.insert(name).second; ++k) name = stem + "-" + std::to_string(k);
+  return name + ".html";
+}
+
+}  // namespace
+
+PilotRun run_pilot(const PilotRequest& request) {
+  auto s = std::make_unique<PilotRun::State>();
+  s->pages = request.pages;
+  auto done = [&] { return PilotRun(std::move(s)); };
+
+  ProgrammeLoad prog = load_programme(request.programme);
+  s->report(prog.issues);
+  if (!prog.ok()) return done();
+  const Programme& programme = s->programme.emplace(std::move(*prog.programme));
+  std::string origin = request.rules_origin;
+  if (request.rules) {
+    s->engine = request.rules;
+  } else {
+    origin = programme.rule_set_path.string();
+    auto engine = s->load(origin);
+    if (!engine) return done();
+    s->engine = std::move(engine);
+  }
+  const auto& meta = s->engine->rules().meta;
+  if (meta.id != programme.rule_set_id ||
+      (!programme.rule_set_version.empty() && meta.version != programme.rule_set_version)) {
+    s->stop(origin, "the programme names rule set " + programme.rule_set_id + " " +
+                        programme.rule_set_version + ", the folder holds " + meta.id + " " +
+                        meta.version);
+    return done();
+  }
+  std::optional<Date> as_of;
+  if (!request.as_of.empty()) {
+    as_of = parse_date(request.as_of);
+    if (!as_of) {
+      s->stop("",
+              request.as_of_name + " '" + request.as_of + "' is not a date (expected yyyy-mm-dd)");
+      return done();
+    }
+  }
+  Pilot& p = s->pilot.emplace(programme, *s->engine);
+  auto table = [&](const std::string& file, auto add) {
+    if (file.empty()) return true;
+    const auto f = table_format_for(file);
+    if (!f || !fs::is_regular_file(file)) {
+      s->stop(file, f ? "no such file" : "expected a .csv or .jsonl file");
+      return false;
+    }
+    std::ifstream in(file, std::ios::binary);
+    (p.*add)(in, file, *f);
+    return true;
+  };
+  if (!table(request.providers, &Pilot::add_providers) ||
+      !table(request.register_file, &Pilot::add_register) ||
+      !table(request.evidence, &Pilot::add_evidence) ||
+      !table(request.satisfaction, &Pilot::add_satisfaction))
+    return done();
+  // Surveys assessed under another rule set name it: FILE@RULES.
+  std::vector<std::string> survey_files;
+  for (const auto& spec : request.surveys) {
+    std::string file = spec;
+    const Engine* eng = s->engine.get();
+    if (const auto at = spec.rfind('@'); at != std::string::npos && !fs::exists(spec)) {
+      file = spec.substr(0, at);
+      auto other = s->load(spec.substr(at + 1));
+      if (!other) return done();
+      eng = s->other_engines.emplace_back(std::move(other)).get();
+    }
+    const auto f = input_format_for(file);
+    if (!f || !fs::is_regular_file(file)) {
+      s->stop(file, f ? "no such file" : "cannot tell the input format from the name");
+      return done();
+    }
+    std::ifstream in(file, std::ios::binary);
+    p.add_surveys(in, file, *f, eng, request.threads);
+    survey_files.push_back(std::move(file));
+  }
+  s->result = p.run(as_of);
+
+  // What an output folder must never write over, in the order the command has always named it.
+  s->inputs.add(request.programme);
+  s->inputs.add(programme.rule_set_path);
+  if (!request.rules_origin.empty()) s->inputs.add(request.rules_origin);
+  for (const auto* f :
+       {&request.register_file, &request.providers, &request.evidence, &request.satisfaction})
+    if (!f->empty()) s->inputs.add(*f);
+  for (const auto& f : survey_files) s->inputs.add(f);
+  s->ok = true;
+  return done();
+}
+
+PilotRun::PilotRun(std::unique_ptr<State> s) : s_(std::move(s)) {}
+PilotRun::PilotRun(PilotRun&&) noexcept = default;
+PilotRun& PilotRun::operator=(PilotRun&&) noexcept = default;
+PilotRun::~PilotRun() = default;
+
+bool PilotRun::ok() const noexcept { return s_->ok; }
+const std::vector<Issue>& PilotRun::issues() const noexcept { return s_->issues; }
+const std::string& PilotRun::issues_text() const noexcept { return s_->issues_text; }
+
+namespace {
+const PilotRun::State& checked(const std::unique_ptr<PilotRun::State>& s) {
+  if (!s->ok) throw std::logic_error("the pilot run stopped: " + s->issues_text);
+  return *s;
+}
+}  // namespace
+
+const Programme& PilotRun::programme() const { return *checked(s_).programme; }
+const RuleSet& PilotRun::rules() const { return checked(s_).engine->rules(); }
+const PilotResult& PilotRun::result() const { return checked(s_).result; }
+const std::vector<Issue>& PilotRun::errors() const { return checked(s_).pilot->errors(); }
+const PilotCounts& PilotRun::counts() const { return checked(s_).pilot->counts(); }
+const Inputs& PilotRun::inputs() const { return checked(s_).inputs; }
+
+void PilotRun::write(OutputFolder& folder) const {
+  const State& s = checked(s_);
+  const RuleSet& rules = s.engine->rules();
+  {
+    // A chunk at a time into the files: memory does not grow with the output.
+    std::string jsonl, csv = acceptance_csv_header() + "\n";
+    auto flush = [&](bool last) {
+      if (!last && jsonl.size() < (1u << 20)) return;
+      folder.append("acceptance.jsonl", jsonl);
+      folder.append("acceptance.csv", csv);
+      jsonl.clear();
+      csv.clear();
+    };
+    for (const auto& r : s.result.acceptance) {
+      jsonl += acceptance_json(r, rules) + "\n";
+      csv += acceptance_csv(r) + "\n";
+      flush(false);
+    }
+    flush(true);
+  }
+  folder.write("progress.json", progress_json(s.result.progress));
+  folder.write("providers.json", providers_json(s.result.providers));
+  folder.write("providers.csv", providers_csv(s.result.providers));
+  folder.write("cases.json", cases_json(s.result.cases, rules));
+  // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
+  std::vector<std::string> pages;
+  if (s.pages) {
+    std::set<std::string> used = {"dashboard"};
+    for (const auto& r : s.result.acceptance) {
+      const std::string name = page_name(r.enterprise->id, used);
+      folder.write(name, acceptance_html(*s.programme, r, rules));
+      pages.push_back(name);
+    }
+  }
+  folder.write("dashboard.html", dashboard_html(*s.programme, s.result, pages));
+}
+
+// The files are written as smedx diagnose writes its folder (output_files.h): never over an
+// input, never into a folder of someone else's files without force, moved into place only whole.
+std::optional<std::string> PilotRun::write_folder(const fs::path& dir, bool force) const {
+  std::string problem;
+  const auto folder = OutputFolder::open(dir, force, inputs(), problem, "pilot");
+  if (!folder) return problem;
+  write(*folder);
+  folder->commit();
+  return std::nullopt;
+}
+
+}  // namespace smedx

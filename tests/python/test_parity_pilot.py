@@ -1,0 +1,150 @@
+"""`smedx pilot` and smedx.pilot(..., output=) are two doors over one driver (run_pilot): the
+same inputs must give the same files, byte for byte, and the same problems."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import smedx
+
+ROOT = Path(__file__).resolve().parents[2]
+EX = ROOT / "examples" / "pilot"
+PROGRAMME = ROOT / "programmes" / "dongying-2026"
+
+
+def _cli() -> str:
+    """The command installed beside this Python (pip install . puts it there), else the build's."""
+    found = os.environ.get("SMEDX_CLI") or shutil.which(
+        "smedx", path=str(Path(sys.executable).parent)
+    )
+    if found:
+        return found
+    built = ROOT / "build" / "default" / "smedx"
+    if built.is_file() and os.access(built, os.X_OK):
+        return str(built)
+    pytest.skip(
+        "no smedx command to compare with: not beside this Python, not in build/default, "
+        "and SMEDX_CLI is not set"
+    )
+
+
+def _inputs(**kw: object) -> dict[str, object]:
+    args: dict[str, object] = dict(
+        register=EX / "register.csv",
+        providers=EX / "providers.csv",
+        surveys=[EX / "baseline.jsonl", EX / "acceptance.jsonl"],
+        evidence=EX / "evidence.csv",
+        satisfaction=EX / "satisfaction.jsonl",
+        as_of="2027-03-15",
+    )
+    args.update(kw)
+    return args
+
+
+def _command(out: Path, args: dict[str, object]) -> list[str]:
+    line = [_cli(), "pilot", "--programme", str(PROGRAMME), "-o", str(out)]
+    for key in ("register", "providers", "evidence", "satisfaction"):
+        if args.get(key) is not None:
+            line += [f"--{key}", str(args[key])]
+    line += ["--surveys", *(str(s) for s in args["surveys"])]  # type: ignore[union-attr]
+    if args.get("as_of") is not None:
+        line += ["--as-of", str(args["as_of"])]
+    if args.get("pages") is False:
+        line.append("--no-pages")
+    return line
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _both(tmp_path: Path, **kw: object) -> tuple[subprocess.CompletedProcess, smedx.PilotResult]:
+    args = _inputs(**kw)
+    cli = subprocess.run(_command(tmp_path / "cli", args), capture_output=True, check=False)
+    result = smedx.pilot(PROGRAMME, output=tmp_path / "python", **args)  # type: ignore[arg-type]
+    return cli, result
+
+
+def _same_files(tmp_path: Path) -> dict[str, bytes]:
+    cli, python = _files(tmp_path / "cli"), _files(tmp_path / "python")
+    assert sorted(cli) == sorted(python)
+    for name in cli:
+        assert cli[name] == python[name], name
+    return cli
+
+
+def test_the_example_pilot_writes_the_same_files(tmp_path: Path) -> None:
+    cli, result = _both(tmp_path)
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    # 7 files, the manifest, the dashboard and one page per enterprise
+    assert len(files) == 8 + 60
+    assert {"acceptance.jsonl", "dashboard.html", "CN-DY-001.html"} <= set(files)
+    assert len(result.acceptance) == 60
+
+
+def test_no_pages_writes_the_same_files(tmp_path: Path) -> None:
+    cli, _ = _both(tmp_path, pages=False)
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert not any(name.startswith("CN-") for name in files)
+
+
+def test_file_at_rules_writes_the_same_files(tmp_path: Path) -> None:
+    rules = ROOT / "indicators" / "miit-2024"
+    surveys = [EX / "baseline.jsonl", f"{EX / 'acceptance.jsonl'}@{rules}"]
+    cli, result = _both(tmp_path, surveys=surveys)
+    assert cli.returncode == 0, cli.stderr.decode()
+    _same_files(tmp_path)
+    assert result.counts["survey_records"] == 95
+    assert (result.acceptance["decision"] == "passed").sum() == 28
+
+
+def test_bad_records_are_the_same_errors_and_files(tmp_path: Path) -> None:
+    bad = ROOT / "tests" / "data" / "pilot" / "surveys-bad.jsonl"
+    cli, result = _both(tmp_path, surveys=[EX / "baseline.jsonl", bad])
+    assert cli.returncode == 1
+    _same_files(tmp_path)
+    stderr = cli.stderr.decode()
+    assert result.errors and stderr.startswith("".join(result.errors))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(register=EX / "none.csv"),
+        dict(surveys=[EX / "baseline.jsonl", f"{EX / 'acceptance.jsonl'}@{EX / 'nowhere'}"]),
+        dict(surveys=[EX / "register.csv.txt"]),
+        dict(evidence=ROOT / "tests" / "data" / "broken.yaml"),
+    ],
+    ids=["missing register", "missing rules", "unknown survey format", "evidence not a table"],
+)
+def test_a_problem_stops_both_with_the_same_message(tmp_path: Path, change: dict) -> None:
+    args = _inputs(**change)
+    cli = subprocess.run(_command(tmp_path / "cli", args), capture_output=True, check=False)
+    assert cli.returncode == 2
+    with pytest.raises(ValueError) as raised:
+        smedx.pilot(PROGRAMME, output=tmp_path / "python", **args)  # type: ignore[arg-type]
+    assert str(raised.value) + "\n" == cli.stderr.decode()
+    assert not (tmp_path / "cli").exists() and not (tmp_path / "python").exists()
+
+
+def test_a_folder_of_other_files_is_refused_by_both(tmp_path: Path) -> None:
+    for door in ("cli", "python"):
+        (tmp_path / door).mkdir()
+        (tmp_path / door / "notes.txt").write_text("mine", "utf-8")
+    args = _inputs()
+    cli = subprocess.run(_command(tmp_path / "cli", args), capture_output=True, check=False)
+    assert cli.returncode == 2
+    with pytest.raises(ValueError, match="the folder holds files smedx did not write") as raised:
+        smedx.pilot(PROGRAMME, output=tmp_path / "python", **args)  # type: ignore[arg-type]
+    expected = cli.stderr.decode().replace(str(tmp_path / "cli"), str(tmp_path / "python"))
+    assert "error: " + str(raised.value) + "\n" == expected
+    smedx.pilot(PROGRAMME, output=tmp_path / "python", force=True, **args)  # type: ignore[arg-type]
+    assert (tmp_path / "python" / "notes.txt").read_text("utf-8") == "mine"
+    assert (tmp_path / "python" / "dashboard.html").is_file()
