@@ -80,6 +80,41 @@ TEST_SUITE("batch") {
     }
   }
 
+  TEST_CASE("batch.a key given twice in a survey record is an error, whichever reader reads it") {
+    // JSON allows a repeated key and readers disagree on which value wins: one record could be
+    // scored under one id and its copy elsewhere under the other.
+    const std::string rest = read(SMEDX_SOURCE_DIR "/examples/surveys/chem-03-runze.json");
+    const auto with = [&](std::string_view from, std::string_view to) {
+      std::string s = rest;
+      s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
+      const auto at = s.find(from);
+      REQUIRE(at != std::string::npos);
+      return s.replace(at, from.size(), to) + "\n";
+    };
+    const std::pair<std::string, std::string> cases[] = {
+        {with(R"("id": )", R"("id": "X", "id": )"), "enterprise 'id' given twice ('X' and "},
+        {with(R"("name": )", R"("name": "甲", "name": )"), "enterprise field 'name' given twice"},
+        {with(R"("scenarios": {)", R"("scenarios": {}, "scenarios": {)"),
+         "key 'scenarios' given twice in a survey"},
+        {with(R"("answers": {)", R"("answers": {}, "answers": {)"),
+         "key 'answers' given twice in a survey"},
+    };
+    for (const auto& [input, message] : cases) {
+      for (const unsigned threads : {1u, 2u}) {
+        const std::string line = run(input, smedx::InputFormat::jsonl, threads, 4);
+        CHECK_MESSAGE(line.find("\"error\":{\"message\":\"" + message) != std::string::npos, line);
+      }
+      // The survey path (a platform's one survey) says the same.
+      const auto parsed = smedx::parse_survey_json(input);
+      const auto a = parsed.survey ? engine().score(*parsed.survey)
+                                   : smedx::failed_assessment("", parsed.issues);
+      REQUIRE_FALSE(a.ok());
+      bool found = false;
+      for (const auto& e : a.errors) found |= e.message.starts_with(message);
+      CHECK_MESSAGE(found, a.errors.front().message);
+    }
+  }
+
   TEST_CASE("batch.results are byte for byte the same with 1 thread and with many") {
     const std::string input = mixed_batch(80);
     const std::string one = run(input, smedx::InputFormat::jsonl, 1, 4096);

@@ -233,6 +233,12 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
   std::array<char, 32> letters{};
   bool seen_enterprise = false, seen_answers = false, seen_scenarios = false;
   for (auto [key, value] : obj) {
+    // A section given twice (JSON allows it) is an error, not one of them read silently.
+    if ((key == "enterprise" && seen_enterprise) || (key == "answers" && seen_answers) ||
+        (key == "scenarios" && seen_scenarios)) {
+      error("", fmt::format("key '{}' given twice in a survey", key));
+      continue;
+    }
     if (key == "enterprise") {
       seen_enterprise = true;
       simdjson::dom::object ent;
@@ -241,7 +247,22 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
               fmt::format("expected an object for 'enterprise', got {}", type_name(value)));
         continue;
       }
+      std::vector<std::string_view> keys;  // JSON lets a key repeat; readers disagree on which
+      std::string first_id;                // value wins, so a repeated one is an error
       for (auto [k, v] : ent) {
+        if (std::find(keys.begin(), keys.end(), k) != keys.end()) {
+          error(fmt::format("enterprise.{}", k),
+                k == "id" ? fmt::format("enterprise 'id' given twice ('{}' and '{}')", first_id,
+                                        v.is_string() ? std::string(v.get_string().value())
+                                                      : simdjson::minify(v))
+                          : fmt::format("enterprise field '{}' given twice", k));
+          continue;
+        }
+        keys.push_back(k);
+        if (k == "id" && v.is_string())
+          first_id = std::string(v.get_string().value());
+        else if (k == "id")
+          first_id = simdjson::minify(v);
         // Kept and passed through as text: strings as they are, numbers as written, anything
         // else (true, a list, an object) as its JSON.
         std::string_view text;

@@ -48,13 +48,17 @@ class SurveyScanner {
     do {
       std::string_view key;
       if (!string(key) || !colon()) return false;
+      // A section given twice goes to the walk, which reports it.
       if (is(key, "enterprise")) {
+        if (enterprise) return false;
         enterprise = true;
         if (!enterprise_section(sink)) return false;
       } else if (is(key, "answers")) {
+        if (answers) return false;
         answers = true;
         if (!answers_section(sink)) return false;
       } else if (is(key, "scenarios")) {
+        if (scenarios) return false;
         scenarios = true;
         if (!scenarios_section(sink)) return false;
       } else {
@@ -214,10 +218,18 @@ class SurveyScanner {
   bool enterprise_section(Sink& sink) {
     if (!open('{')) return false;
     if (close('}')) return true;
+    // The keys so far: a key given twice goes to the walk, which reports it. A survey has a
+    // handful of enterprise fields, so a look back costs a few comparisons.
+    std::array<std::string_view, 16> keys;
+    std::size_t count = 0;
     do {
       std::string_view key, text;
       bool whole = false;
       if (!string(key) || !colon()) return false;
+      if (count == keys.size()) return false;
+      for (std::size_t k = 0; k < count; ++k)
+        if (keys[k] == key) return false;
+      keys[count++] = key;
       if (peek('"') ? !string(text) : !number(text, whole)) return false;
       if (is(key, "id")) {
         sink.enterprise_id(text);
