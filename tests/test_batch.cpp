@@ -115,6 +115,28 @@ TEST_SUITE("batch") {
     }
   }
 
+  TEST_CASE("batch.a huge value or key is quoted as a prefix in the error record") {
+    // A 10 MB cell was echoed whole, twice (the error and its issue): a 20 MB record.
+    const std::string huge(200'000, 'Z');
+    const std::string head = R"({"enterprise": {"id": "E1"}, "answers": {)";
+    for (const std::string& answers :
+         {R"("planning": ")" + huge + R"("})", R"(")" + huge + R"(": "A"})",
+          R"("planning": [")" + huge + R"("]})", R"("funding": ")" + huge + R"("})"}) {
+      const std::string line =
+          run(head + answers + R"(, "scenarios": {}})" + "\n", smedx::InputFormat::jsonl, 1, 4);
+      CHECK(line.find("\"error\"") != std::string::npos);
+      CHECK_MESSAGE(line.size() < 20'000, line.substr(0, 300));
+      CHECK(line.find("ZZZ…(200000 bytes)") != std::string::npos);
+    }
+    // CSV cells too.
+    std::istringstream in("enterprise_id,planning\nE1," + huge + "\n");
+    std::ostringstream out;
+    smedx::score_stream(engine(), in, "big.csv", smedx::InputFormat::csv, smedx::OutputFormat{},
+                        out);
+    CHECK(out.str().size() < 20'000);
+    CHECK(out.str().find("ZZZ…(200000 bytes)") != std::string::npos);
+  }
+
   TEST_CASE("batch.results are byte for byte the same with 1 thread and with many") {
     const std::string input = mixed_batch(80);
     const std::string one = run(input, smedx::InputFormat::jsonl, 1, 4096);

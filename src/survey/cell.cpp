@@ -1,4 +1,5 @@
 #include "survey/cell.h"
+#include "common/clip.h"
 
 #include <fmt/format.h>
 
@@ -45,8 +46,8 @@ std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::s
   if (bad || (!multi && a.letters.size() != 1)) {
     return fmt::format(
         "expected {} for '{}', got '{}'",
-        multi ? "option letters joined with '|'" : "an option letter or a percentage", column,
-        cell);
+        multi ? "option letters joined with '|'" : "an option letter or a percentage", clip(column),
+        clip(cell));
   }
   return std::nullopt;
 }
@@ -78,7 +79,8 @@ std::optional<std::uint32_t> plain_cell_answer(const Item& item, std::uint32_t n
 std::optional<std::string> cell_level(std::string_view cell, std::string_view column, int& level) {
   const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), level);
   if (ec != std::errc{} || ptr != cell.data() + cell.size()) {
-    return fmt::format("expected a whole-number scenario level for '{}', got '{}'", column, cell);
+    return fmt::format("expected a whole-number scenario level for '{}', got '{}'", clip(column),
+                       clip(cell));
   }
   return std::nullopt;
 }

@@ -1,5 +1,7 @@
 #include "smedx/columns.h"
 
+#include "common/clip.h"
+
 #include <fmt/format.h>
 
 #include <set>
@@ -36,10 +38,11 @@ TableColumns classify_columns(const std::vector<std::string>& names, const RuleS
       col.kind = TableColumn::Kind::scenario;
       col.id = s->id;
     } else if (const std::string hint = detail::nearest(name, known); !hint.empty()) {
-      out.errors.push_back(fmt::format("unknown column '{}' (did you mean '{}'?)", name, hint));
+      out.errors.push_back(
+          fmt::format("unknown column '{}' (did you mean '{}'?)", detail::clip(name), hint));
     }
     if (!seen.insert(col.id).second)
-      out.errors.push_back(fmt::format("column '{}' appears twice", col.name));
+      out.errors.push_back(fmt::format("column '{}' appears twice", detail::clip(col.name)));
     out.columns.push_back(std::move(col));
   }
   if (!has_id) out.errors.push_back("no 'enterprise_id' column");

@@ -1,4 +1,5 @@
 #include "survey/survey_coder.h"
+#include "common/clip.h"
 
 #include <fmt/format.h>
 
@@ -56,8 +57,8 @@ std::string letters_text(std::span<const char> letters) {
 std::string unknown(std::string_view what, std::string_view key,
                     const std::vector<std::string_view>& ids) {
   const std::string hint = nearest(key, ids);
-  return hint.empty() ? fmt::format("unknown {} '{}'", what, key)
-                      : fmt::format("unknown {} '{}' (did you mean '{}'?)", what, key, hint);
+  return hint.empty() ? fmt::format("unknown {} '{}'", what, clip(key))
+                      : fmt::format("unknown {} '{}' (did you mean '{}'?)", what, clip(key), hint);
 }
 
 // The band a percentage falls in: (lower, upper], the first band closed. -1 when outside 0-100.
@@ -290,7 +291,7 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
         problems.push_back(
             fmt::format("percentage '{}' for item '{}' is not a plain decimal number (at most 12 "
                         "digits before the point and 18 after)",
-                        a.percent, item.id));
+                        clip(a.percent), item.id));
         return 0;
       }
       const int band = band_of(item, *v);
@@ -327,7 +328,7 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
         problems.push_back(
             fmt::format("figures for item '{}' must be plain decimal numbers (at most 12 digits "
                         "before the point and 18 after), got {} and {}",
-                        item.id, a.before, a.after));
+                        item.id, clip(a.before), clip(a.after)));
         return 0;
       }
       if (b->value <= 0 || f->value < 0) {
@@ -364,7 +365,7 @@ std::optional<std::uint32_t> plain_number(const Item& item, const AnswerView& a)
 
 void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
                                  std::optional<std::uint32_t> found) {
-  auto path = [key] { return "answers." + std::string(key); };  // built only for an error
+  auto path = [key] { return "answers." + clip(key); };  // built only for an error
   if (!found) {
     error(a.where, path(), unknown("item", key, index_.item_ids));
     return;
@@ -373,7 +374,8 @@ void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
   const Item& item = *index_.items[i];
   if (answered_[i].data()) {
     error(a.where, path(),
-          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, answered_[i], key));
+          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, clip(answered_[i]),
+                      clip(key)));
     return;
   }
   answered_[i] = key.data() ? key : std::string_view("", 0);
@@ -392,7 +394,7 @@ void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
 
 void SurveyCoder::scenario_checked(std::string_view key, int level, const Location* where,
                                    std::optional<std::uint32_t> found) {
-  auto path = [key] { return "scenarios." + std::string(key); };
+  auto path = [key] { return "scenarios." + clip(key); };
   if (!found) {
     error(where, path(), unknown("scenario", key, index_.scenario_ids));
     return;
@@ -401,7 +403,8 @@ void SurveyCoder::scenario_checked(std::string_view key, int level, const Locati
   const std::string& id = index_.rules.scenarios[s].id;
   if (rated_[s].data()) {
     error(where, path(),
-          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, rated_[s], key));
+          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, clip(rated_[s]),
+                      clip(key)));
     return;
   }
   rated_[s] = key.data() ? key : std::string_view("", 0);
@@ -418,13 +421,14 @@ void SurveyCoder::coded_answer(std::uint32_t i, std::string_view key, std::uint3
                                const std::vector<std::string>& problems) {
   const Item& item = *index_.items[i];
   if (answered_[i].data()) {
-    error(nullptr, "answers." + std::string(key),
-          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, answered_[i], key));
+    error(nullptr, "answers." + clip(key),
+          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, clip(answered_[i]),
+                      clip(key)));
     return;
   }
   answered_[i] = key;
   answered_count_ += key.data() != nullptr;  // as in answer_checked, a null key leaves it open
-  for (const auto& p : problems) error(nullptr, "answers." + std::string(key), p);
+  for (const auto& p : problems) error(nullptr, "answers." + clip(key), p);
   if (problems.empty()) out_.selected[i] = mask;
 }
 
@@ -432,14 +436,15 @@ void SurveyCoder::coded_scenario(std::uint32_t s, std::string_view key, int leve
                                  const std::string& problem) {
   const std::string& id = index_.rules.scenarios[s].id;
   if (rated_[s].data()) {
-    error(nullptr, "scenarios." + std::string(key),
-          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, rated_[s], key));
+    error(nullptr, "scenarios." + clip(key),
+          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, clip(rated_[s]),
+                      clip(key)));
     return;
   }
   rated_[s] = key;
   rated_count_ += key.data() != nullptr;
   if (!problem.empty()) {
-    error(nullptr, "scenarios." + std::string(key), problem);
+    error(nullptr, "scenarios." + clip(key), problem);
     return;
   }
   out_.levels[s] = static_cast<std::int8_t>(level);

@@ -12,6 +12,7 @@
 #include <array>
 #include <optional>
 
+#include "common/clip.h"
 #include "smedx/survey_text.h"
 #include "survey/survey_coder.h"
 #include "survey/survey_json_scan.h"
@@ -236,7 +237,7 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
     // A section given twice (JSON allows it) is an error, not one of them read silently.
     if ((key == "enterprise" && seen_enterprise) || (key == "answers" && seen_answers) ||
         (key == "scenarios" && seen_scenarios)) {
-      error("", fmt::format("key '{}' given twice in a survey", key));
+      error("", fmt::format("key '{}' given twice in a survey", detail::clip(key)));
       continue;
     }
     if (key == "enterprise") {
@@ -251,11 +252,13 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
       std::string first_id;                // value wins, so a repeated one is an error
       for (auto [k, v] : ent) {
         if (std::find(keys.begin(), keys.end(), k) != keys.end()) {
-          error(fmt::format("enterprise.{}", k),
-                k == "id" ? fmt::format("enterprise 'id' given twice ('{}' and '{}')", first_id,
-                                        v.is_string() ? std::string(v.get_string().value())
-                                                      : simdjson::minify(v))
-                          : fmt::format("enterprise field '{}' given twice", k));
+          error(fmt::format("enterprise.{}", detail::clip(k)),
+                k == "id"
+                    ? fmt::format("enterprise 'id' given twice ('{}' and '{}')",
+                                  detail::clip(first_id),
+                                  detail::clip(v.is_string() ? std::string(v.get_string().value())
+                                                             : simdjson::minify(v)))
+                    : fmt::format("enterprise field '{}' given twice", detail::clip(k)));
           continue;
         }
         keys.push_back(k);
@@ -289,7 +292,7 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
         continue;
       }
       for (auto [k, v] : answers) {
-        auto path = [k = k] { return fmt::format("answers.{}", k); };
+        auto path = [k = k] { return fmt::format("answers.{}", detail::clip(k)); };
         detail::AnswerView a;
         simdjson::dom::array list;
         simdjson::dom::object figures;
@@ -310,8 +313,8 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
           bool bad = false;
           for (element e : list) {
             if (n == letters.size()) {
-              error(path(), fmt::format("too many letters in the list for '{}' (at most {})", k,
-                                        letters.size()));
+              error(path(), fmt::format("too many letters in the list for '{}' (at most {})",
+                                        detail::clip(k), letters.size()));
               bad = true;
               break;
             }
@@ -319,9 +322,10 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
               letters[n++] = *l2;
             } else {
               std::string got(type_name(e));
-              if (std::string_view sv; !e.get_string().get(sv)) got = fmt::format("'{}'", sv);
-              error(path(),
-                    fmt::format("expected option letters in the list for '{}', got {}", k, got));
+              if (std::string_view sv; !e.get_string().get(sv))
+                got = fmt::format("'{}'", detail::clip(sv));
+              error(path(), fmt::format("expected option letters in the list for '{}', got {}",
+                                        detail::clip(k), got));
               bad = true;
             }
           }
@@ -331,17 +335,19 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
                    before_after(figures, b, f)) {
           a.kind = Answer::Kind::figures;
           if (!is_number(b) || !is_number(f)) {
-            error(path(), fmt::format("expected numbers for 'before' and 'after' of '{}'", k));
+            error(path(), fmt::format("expected numbers for 'before' and 'after' of '{}'",
+                                      detail::clip(k)));
             continue;
           }
           a.before = number_text(b, before);
           a.after = number_text(f, after);
         } else {
           std::string got(type_name(v));
-          if (std::string_view sv; !v.get_string().get(sv)) got = fmt::format("'{}'", sv);
+          if (std::string_view sv; !v.get_string().get(sv))
+            got = fmt::format("'{}'", detail::clip(sv));
           error(path(), fmt::format("expected an option letter, a list of letters, a percentage "
                                     "or {{before, after}} for '{}', got {}",
-                                    k, got));
+                                    detail::clip(k), got));
           continue;
         }
         sink.answer(k, a);
@@ -357,9 +363,9 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
       for (auto [k, v] : scenarios) {
         int64_t level = 0;
         if (v.get_int64().get(level)) {
-          error(fmt::format("scenarios.{}", k),
-                fmt::format("expected a whole-number scenario level for '{}', got {}", k,
-                            type_name(v)));
+          error(fmt::format("scenarios.{}", detail::clip(k)),
+                fmt::format("expected a whole-number scenario level for '{}', got {}",
+                            detail::clip(k), type_name(v)));
           continue;
         }
         // Far out of range stays out of range: the coder reports it against the rule's levels.
@@ -368,7 +374,7 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
     } else {
       error("", fmt::format("unknown key '{}' in a survey (expected enterprise, answers, "
                             "scenarios)",
-                            key));
+                            detail::clip(key)));
     }
   }
   if (!seen_enterprise) error("", "missing required key 'enterprise' in a survey");
