@@ -1,8 +1,8 @@
 """Excel: read surveys from an .xlsx workbook, write the questionnaire template a city hands out.
 
-The layout is the CSV survey layout (``docs/surveys.md``) on the first visible sheet. The header row is
-the first row, among the first 20, that has an ``enterprise_id`` cell: it holds the ids or codes
-of the columns. Rows above it are ignored, which is where the template puts its Chinese labels
+The layout is the CSV survey layout (``docs/surveys.md``) on the first visible sheet. The header
+row is the first row, among the first 20, that has an ``enterprise_id`` cell: it holds the ids or
+codes of the columns. Rows above it are ignored, which is where the template puts its Chinese labels
 (row 1 labels, row 2 ids, enterprises from row 3), and a plain export with one header row of ids
 reads the same way. Needs openpyxl (``pip install 'smedx[excel]'``).
 """
@@ -55,8 +55,8 @@ def _openpyxl() -> Any:
 
 
 def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
-    """Read the first visible sheet of an .xlsx workbook as a DataFrame in the CSV survey layout: cells
-    as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
+    """Read the first visible sheet of an .xlsx workbook as a DataFrame in the CSV survey layout:
+    cells as text (numbers as Excel shows them, to 15 significant digits, ``3.0`` as ``3``), empty
     cells as NaN, empty rows skipped, ready for :func:`smedx.score_frame`.
     ``smedx.read_surveys`` calls this for ``.xlsx`` and ``.xlsm`` files.
 
