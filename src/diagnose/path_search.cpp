@@ -543,6 +543,26 @@ std::vector<Change> changes_of(const PathPlan& plan, const RuleSet& rules,
   return changes;
 }
 
+// A path must really get there: applied to the survey and scored again, it reaches the target
+// (a logic_error, a bug in smedx, if not). The plausibility checks the changed survey would
+// newly fail go with the path as warnings.
+void check(const Engine& engine, const detail::RuleIndex& index, const CodedSurvey& c, Path& path) {
+  const CodedSurvey after = Diagnoser::apply(c, path, engine.rules());
+  thread_local BlockScores scores;
+  engine.score_block(std::span<const CodedSurvey>(&after, 1), scores);
+  if (scores.level[0] < path.target)
+    throw std::logic_error(fmt::format("diagnosis path for '{}' reaches level {}, not {}",
+                                       c.enterprise_id, scores.level[0], path.target));
+  // Plausibility checks the changed survey would newly fail: said with the path, so a plan is
+  // not taken up blindly (raising a scenario to level 3 without collecting its data, say).
+  const auto before = detail::failing_rules(index, c);
+  for (const ConsistencyRule* rule : detail::failing_rules(index, after)) {
+    if (std::find(before.begin(), before.end(), rule) == before.end())
+      path.warnings.push_back(
+          Issue{Severity::warning, rule->message, "consistency." + rule->id, c.where, ""});
+  }
+}
+
 }  // namespace
 
 Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* profile,
@@ -579,21 +599,7 @@ Path Diagnoser::path(const CodedSurvey& c, int target, const IndustryProfile* pr
   path.status = PathStatus::reachable;
   path.plan = std::move(plan);
 
-  // A path must really get there: apply it and score again.
-  const CodedSurvey after = apply(c, path, rules);
-  thread_local BlockScores check;
-  engine_.score_block(std::span<const CodedSurvey>(&after, 1), check);
-  if (check.level[0] < target)
-    throw std::logic_error(fmt::format("diagnosis path for '{}' reaches level {}, not {}",
-                                       c.enterprise_id, check.level[0], target));
-  // Plausibility checks the changed survey would newly fail: said with the path, so a plan is
-  // not taken up blindly (raising a scenario to level 3 without collecting its data, say).
-  const auto before = detail::failing_rules(index, c);
-  for (const ConsistencyRule* rule : detail::failing_rules(index, after)) {
-    if (std::find(before.begin(), before.end(), rule) == before.end())
-      path.warnings.push_back(
-          Issue{Severity::warning, rule->message, "consistency." + rule->id, c.where, ""});
-  }
+  check(engine_, index, c, path);
   return path;
 }
 
