@@ -1,25 +1,35 @@
 // Diagnosis paths: they reach the target, and no cheaper path exists (brute force on a small
-// rule set); requirements and the enterprise file's shape.
+// rule set); requirements and the enterprise file's shape; the cohort driver.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
 #include <random>
+#include <set>
+#include <span>
 #include <sstream>
 
 #include "common/html_escape.h"
 #include "diagnose/report_html.h"
+#include "smedx/batch.h"
 #include "smedx/cohort.h"
+#include "smedx/diagnose_cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/load.h"
+#include "smedx/output_files.h"
 #include "smedx/record.h"
 #include "smedx/report.h"
 #include "smedx/survey_text.h"
+#include "support.h"
 
 namespace {
+
+namespace fs = std::filesystem;
 
 const smedx::RuleSet& small() {
   static const smedx::LoadResult r =
@@ -122,6 +132,22 @@ std::optional<std::int64_t> brute_force(const smedx::CodedSurvey& c, int target,
   };
   scen(0, 0);
   return best;
+}
+
+// The example cohort `copies` times over, each copy followed by a line that does not read.
+std::string cohort_copies(int copies) {
+  std::ifstream file(SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl");
+  std::stringstream text;
+  text << file.rdbuf();
+  std::string out;
+  for (int k = 0; k < copies; ++k) out += text.str() + "{not json\n";
+  return out;
+}
+
+std::vector<std::string> json_of(const std::vector<smedx::Diagnosis>& diagnoses) {
+  std::vector<std::string> out;
+  for (const auto& d : diagnoses) out.push_back(smedx::to_json(d));
+  return out;
 }
 
 }  // namespace
@@ -474,64 +500,147 @@ TEST_SUITE("diagnosis") {
     }
   }
 
-  TEST_CASE("diagnosis.a stream diagnosed on worker threads equals one diagnosed in turn") {
+  TEST_CASE("diagnosis.a cohort diagnosed on worker threads equals one diagnosed in turn") {
     const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
     const smedx::Diagnoser diagnoser(engine);
-    std::ifstream file(SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl");
-    std::stringstream text;
-    text << file.rdbuf() << "{not json\n" << file.rdbuf();
-    std::string input = text.str();
-    for (int k = 0; k < 3; ++k) input += input;  // 8 copies: blocks of several sizes fill up
-    std::vector<std::string> expected;
+    const std::string input = cohort_copies(8);
+    // The cohort made by hand, one survey after the other: every survey counted, then tagged.
+    std::vector<smedx::Diagnosis> in_turn;
+    smedx::Cohort expected_cohort(engine.rules(), *smedx::Decimal::parse("0.5"), false);
     {
       std::istringstream in(input);
       smedx::visit_stream(engine, in, "cohort", smedx::InputFormat::jsonl,
                           [&](const smedx::CodedSurvey& c) {
-                            expected.push_back(smedx::to_json(diagnoser.diagnose(c, 2)));
+                            in_turn.push_back(diagnoser.diagnose(c, 2));
+                            expected_cohort.add(in_turn.back());
                           });
     }
+    std::vector<std::string> expected;
+    for (auto& d : in_turn) {
+      expected_cohort.tag(d);
+      expected.push_back(smedx::to_json(d));
+    }
     REQUIRE(expected.size() == 8 * 13);
+    const smedx::CohortDiagnoser cohorts(engine, 2);
+    const smedx::SurveySource source =
+        smedx::SurveySource::text(input, "cohort", smedx::InputFormat::jsonl);
     for (unsigned threads : {1u, 2u, 3u}) {
       for (std::size_t block : {1u, 7u, 4096u}) {
         CAPTURE(threads);
         CAPTURE(block);
-        std::istringstream in(input);
-        std::vector<std::string> prepared(256), got;
-        smedx::BatchOptions options;
-        options.threads = threads;
-        options.block_size = block;
-        const auto summary = smedx::diagnose_stream(
-            diagnoser, in, "cohort", smedx::InputFormat::jsonl, 2,
-            [&](std::size_t slot, smedx::Diagnosis& d) { prepared[slot] = smedx::to_json(d); },
-            [&](std::size_t slot, smedx::Diagnosis& d) {
-              CHECK(prepared[slot] == smedx::to_json(d));
-              got.push_back(prepared[slot]);
-            },
-            options);
-        CHECK(summary.records == expected.size());
-        CHECK(summary.errors == 8);
-        CHECK(got == expected);
+        smedx::CohortOptions options;
+        options.batch.threads = threads;
+        options.batch.block_size = block;
+        const smedx::CohortRun run = cohorts.run(std::span(&source, 1), options);
+        CHECK(run.records == expected.size());
+        CHECK(run.diagnosed == expected.size());
+        CHECK(run.errors == 8);
+        CHECK(json_of(run.diagnoses) == expected);
+        CHECK(run.cohort.to_json() == expected_cohort.to_json());
       }
     }
-    // A first pass keeps each record's plan; a second made from them gives the same files.
-    std::vector<smedx::PathPlan> plans;
-    std::vector<std::string> first, second;
-    for (int pass = 0; pass < 2; ++pass) {
+    // Without keep, the diagnoses are counted and let go.
+    smedx::CohortOptions lean;
+    lean.keep = false;
+    const smedx::CohortRun run = cohorts.run(std::span(&source, 1), lean);
+    CHECK(run.diagnoses.empty());
+    CHECK(run.diagnosed == expected.size());
+    CHECK(run.cohort.to_json() == expected_cohort.to_json());
+  }
+
+  TEST_CASE("diagnosis.coded surveys make the same cohort and the same files as read ones") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const std::string input = cohort_copies(2);
+    std::vector<smedx::CodedSurvey> coded;
+    {
       std::istringstream in(input);
-      smedx::BatchOptions options;
-      options.threads = 2;
-      options.block_size = 7;
-      smedx::diagnose_stream(
-          diagnoser, in, "cohort", smedx::InputFormat::jsonl, 2, {},
-          [&](std::size_t, smedx::Diagnosis& d) {
-            (pass ? second : first).push_back(smedx::to_json(d));
-          },
-          options, pass ? nullptr : &plans, pass ? &plans : nullptr);
-      if (pass == 0) CHECK(plans.size() == expected.size());
+      smedx::visit_stream(engine, in, "cohort", smedx::InputFormat::jsonl,
+                          [&](const smedx::CodedSurvey& c) { coded.push_back(c); });
     }
-    CHECK(first == expected);
-    CHECK(second == expected);
-    CHECK(std::count_if(plans.begin(), plans.end(),
-                        [](const smedx::PathPlan& p) { return p.survey != 0; }) == 8 * 5);
+    REQUIRE(coded.size() == 2 * 13);
+    const fs::path base =
+        fs::temp_directory_path() / ("smedx-diagnose-cohort-" + std::to_string(::getpid()));
+    fs::remove_all(base);
+    for (std::optional<int> target : {std::optional<int>{}, std::optional<int>{3}}) {
+      CAPTURE(target.value_or(0));
+      const smedx::CohortDiagnoser cohorts(engine, target);
+      smedx::CohortOptions options;
+      options.threshold = smedx::parse_common_threshold("0.6");
+      options.by_district = true;
+      options.batch.threads = 2;
+      options.batch.block_size = 5;
+      auto folder_run = [&](const std::string& name, auto&& run) {
+        smedx::Inputs inputs;
+        std::string problem;
+        auto folder = smedx::OutputFolder::open(base / name, false, inputs, problem, "diagnose");
+        REQUIRE(folder);
+        smedx::CohortRun r = run(folder.get());
+        folder->commit();
+        return r;
+      };
+      const smedx::SurveySource source =
+          smedx::SurveySource::text(input, "cohort", smedx::InputFormat::jsonl);
+      const auto read = folder_run("read", [&](smedx::OutputFolder* f) {
+        return cohorts.run(std::span(&source, 1), options, f);
+      });
+      const auto given = folder_run("coded", [&](smedx::OutputFolder* f) {
+        return cohorts.run(std::span(coded), options, f);
+      });
+      CHECK(given.records == read.records);
+      CHECK(given.errors == 2);
+      CHECK(given.reached == read.reached);
+      CHECK(json_of(given.diagnoses) == json_of(read.diagnoses));
+      CHECK(given.cohort.to_json() == read.cohort.to_json());
+      std::set<std::string> files;
+      for (const auto& e : fs::directory_iterator(base / "read"))
+        files.insert(e.path().filename().string());
+      CHECK(files.size() == 2 * 26 + 4);  // the manifest, index.tsv and the cohort's two
+      CHECK(files.count("CN-2025-001-2.html") == 1);
+      for (const auto& e : fs::directory_iterator(base / "coded")) {
+        CAPTURE(e.path().filename().string());
+        CHECK(files.count(e.path().filename().string()) == 1);
+        CHECK(smedx::test::read_file(e.path().string()) ==
+              smedx::test::read_file((base / "read" / e.path().filename()).string()));
+      }
+      const std::string cohort_page =
+          smedx::test::read_file((base / "read" / "cohort.html").string());
+      CHECK(cohort_page.find(target ? "达到3级及以上" : "达到2级及以上") != std::string::npos);
+      fs::remove_all(base);
+    }
+    // No surveys: an empty cohort, no diagnoses.
+    const smedx::CohortRun none =
+        smedx::CohortDiagnoser(engine).run(std::span<const smedx::CodedSurvey>());
+    CHECK(none.records == 0);
+    CHECK(none.diagnosed == 0);
+    CHECK(none.cohort.groups().empty());
+  }
+
+  TEST_CASE("diagnosis.the cohort driver checks the target and the threshold") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    CHECK_THROWS_WITH_AS(smedx::CohortDiagnoser(engine, 5),
+                         "target level 5 does not exist: the levels are 1–4",
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(smedx::CohortDiagnoser(engine, 0),
+                         "target level 0 does not exist: the levels are 1–4",
+                         std::invalid_argument);
+    CHECK(smedx::CohortDiagnoser(engine, 4).cohort_target() == 4);
+    CHECK(smedx::CohortDiagnoser(engine).cohort_target() == engine.rules().diagnosis.target);
+    const smedx::Engine plain(
+        smedx::load_rules(SMEDX_SOURCE_DIR "/tests/data/minimal.yaml").rules());
+    CHECK_THROWS_AS(smedx::CohortDiagnoser{plain}, std::invalid_argument);
+
+    CHECK(smedx::parse_common_threshold("0.5") == smedx::Decimal::parse("0.5"));
+    CHECK(smedx::parse_common_threshold("1") == smedx::Decimal::from_int(1));
+    CHECK(smedx::parse_common_threshold("0.667") == smedx::Decimal::parse("0.667"));
+    for (const char* bad : {"0", "-0.5", "1.5", "0.3333", "half", ""}) {
+      CAPTURE(bad);
+      CHECK_FALSE(smedx::parse_common_threshold(bad));
+    }
+
+    const auto missing =
+        smedx::SurveySource::file("no/such/surveys.jsonl", smedx::InputFormat::jsonl);
+    CHECK(missing.name == "no/such/surveys.jsonl");
+    CHECK_THROWS_WITH_AS(smedx::CohortDiagnoser(engine).run(std::span(&missing, 1)),
+                         "no/such/surveys.jsonl: cannot read", std::runtime_error);
   }
 }

@@ -1,93 +1,147 @@
-// Diagnosis from Python: surveys as JSON Lines or CSV text, two passes as `smedx diagnose`
-// makes them (the cohort first, then each enterprise's file with 共性/个性 tags).
+// Diagnosis from Python: a door over the cohort driver (smedx/diagnose_cohort.h), as
+// `smedx diagnose` is. Surveys come as JSON Lines or CSV text (a frame, one survey) or as
+// files; the driver diagnoses them on every core with the GIL released and, given a folder,
+// writes the same files as the command.
 #include <pybind11/stl.h>
 
-#include <sstream>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bindings.h"
-#include "diagnose/report_html.h"
-#include "smedx/batch.h"
-#include "smedx/cohort.h"
-#include "smedx/diagnosis.h"
+#include "smedx/diagnose_cohort.h"
+#include "smedx/output_files.h"
 #include "smedx/report.h"
 
 namespace py = pybind11;
 
 namespace smedx::python {
 
+namespace {
+
+// What both entries take beside the surveys.
+struct Request {
+  std::optional<int> target;
+  std::optional<std::string> threshold;
+  bool by_district = false;
+  std::string missing = "error";
+  std::string encoding = "auto";
+  bool html = false;
+  std::optional<std::string> output;
+  bool force = false;
+  unsigned threads = 0;
+};
+
+// ([(diagnosis JSON, enterprise HTML or "")], cohort JSON), in input order.
+using Result = std::pair<std::vector<std::pair<std::string, std::string>>, std::string>;
+
+Result diagnose(const Loaded& rules, const std::vector<SurveySource>& sources, Inputs& read,
+                const Request& r) {
+  const Engine& engine = rules.checked_engine();
+  if (!engine.rules().diagnosis.present)
+    throw py::value_error("the rule set has no diagnosis settings");
+  const CohortDiagnoser diagnoser(engine, r.target);  // checks the target: a ValueError
+  CohortOptions options;
+  if (r.threshold) {
+    options.threshold = parse_common_threshold(*r.threshold);
+    if (!options.threshold)
+      throw py::value_error(
+          "threshold takes a share above 0 and at most 1 with at most 3 decimals (0.5, 0.667), "
+          "got " +
+          *r.threshold);
+  }
+  const auto encoding = parse_text_encoding(r.encoding);
+  if (!encoding)
+    throw py::value_error("encoding must be auto, utf-8 or gb18030, got '" + r.encoding + "'");
+  options.by_district = r.by_district;
+  options.batch.missing = missing_policy(r.missing);
+  options.batch.encoding = *encoding;
+  options.batch.threads = r.threads;
+  std::unique_ptr<OutputFolder> folder;
+  if (r.output) {
+    read.add(rules.result.origin());
+    std::string problem;
+    folder = OutputFolder::open(*r.output, r.force, read, problem, "diagnose");
+    if (!folder) throw py::value_error(problem);
+  }
+  Result out;
+  {
+    py::gil_scoped_release release;
+    CohortRun run = diagnoser.run(sources, options, folder.get());
+    if (folder) {
+      // As `smedx diagnose`: an empty cohort leaves no folder behind.
+      if (run.diagnosed == 0)
+        throw std::invalid_argument("the inputs hold no surveys: the cohort is empty");
+      folder->commit();
+    }
+    out.second = run.cohort.to_json();
+    out.first.reserve(run.diagnoses.size());
+    for (const Diagnosis& d : run.diagnoses)
+      out.first.emplace_back(to_json(d),
+                             r.html ? enterprise_html(d, engine.rules()) : std::string());
+  }
+  return out;
+}
+
+}  // namespace
+
 void bind_diagnosis(py::module_& m) {
   m.def(
       "diagnose_text",
-      [](const Loaded& rules, const std::string& text, const std::string& format,
+      [](const Loaded& rules, std::string text, const std::string& format,
          std::optional<int> target, std::optional<std::string> threshold, bool by_district,
-         const std::string& missing, bool html, bool cohort_tags) {
-        const Engine& engine = rules.checked_engine();
-        if (!engine.rules().diagnosis.present)
-          throw py::value_error("the rule set has no diagnosis settings");
+         const std::string& missing, bool html, std::optional<std::string> output, bool force,
+         unsigned threads) {
         const auto input = parse_input_format(format);
         if (!input) throw py::value_error("format must be jsonl or csv, got '" + format + "'");
-        Decimal share = engine.rules().diagnosis.common_threshold;
-        if (threshold) {
-          const auto t = Decimal::parse(*threshold);
-          if (!t || *t <= Decimal{} || *t > Decimal::from_int(1))
-            throw py::value_error(
-                "threshold takes a share above 0 and at most 1 with at most 3 "
-                "decimals (0.5, 0.667), got " +
-                *threshold);
-          share = *t;
-        }
-        const int top = engine.rules().level_rule.top_level();
-        if (target && (*target < 1 || *target > top))
-          throw py::value_error("target level " + std::to_string(*target) +
-                                " does not exist: the levels are 1–" + std::to_string(top));
-        BatchOptions options;
-        options.missing = missing_policy(missing);
-        std::vector<std::pair<std::string, std::string>> out;
-        std::string cohort_json;
-        {
-          py::gil_scoped_release release;
-          const Diagnoser diagnoser(engine);
-          Cohort cohort(engine.rules(), share, by_district);
-          // The first pass makes only what the cohort counts and keeps each record's path plan,
-          // so the second makes the paths from them instead of searching again (the search is
-          // most of a diagnosis).
-          std::vector<PathPlan> plans;
-          auto pass = [&](const std::function<void(Diagnosis&)>& use, bool first) {
-            std::istringstream in(text);
-            std::size_t record = 0;
-            visit_stream(
-                engine, in, "<frame>", *input,
-                [&](const CodedSurvey& coded) {
-                  const PathPlan* known =
-                      !first && record < plans.size() ? &plans[record] : nullptr;
-                  Diagnosis d =
-                      diagnoser.diagnose(coded, target, known,
-                                         first ? DiagnosisDetail::cohort : DiagnosisDetail::full);
-                  ++record;
-                  use(d);
-                  if (first) plans.push_back(std::move(d.path.plan));
-                },
-                options);
-          };
-          if (cohort_tags) pass([&](Diagnosis& d) { cohort.add(d); }, true);
-          std::optional<detail::EnterpriseHtml> pages;  // what every page shares, made once
-          if (html) pages.emplace(engine.rules());
-          pass(
-              [&](Diagnosis& d) {
-                if (cohort_tags) cohort.tag(d);
-                out.emplace_back(to_json(d), pages ? pages->render(d) : std::string());
-              },
-              false);
-          cohort_json = cohort.to_json();
-        }
-        return std::make_pair(out, cohort_json);
+        const std::vector<SurveySource> sources = {
+            SurveySource::text(std::move(text), "<frame>", *input)};
+        Inputs read;
+        return diagnose(
+            rules, sources, read,
+            {target, threshold, by_district, missing, "auto", html, output, force, threads});
       },
       py::arg("rules"), py::arg("text"), py::arg("format") = "jsonl",
       py::arg("target") = py::none(), py::arg("threshold") = py::none(),
       py::arg("by_district") = false, py::arg("missing") = "error", py::arg("html") = false,
-      py::arg("cohort") = true,
-      "Diagnoses every survey of a JSON Lines or CSV text: ([(diagnosis JSON, HTML)], cohort "
-      "JSON).");
+      py::arg("output") = py::none(), py::arg("force") = false, py::arg("threads") = 0,
+      "Diagnoses the surveys of a JSON Lines or CSV text as a cohort: ([(diagnosis JSON, HTML)], "
+      "cohort JSON); with `output`, writes the folder `smedx diagnose` writes.");
+  m.def(
+      "diagnose_files",
+      [](const Loaded& rules, const std::vector<std::string>& files,
+         std::optional<std::string> format, std::optional<int> target,
+         std::optional<std::string> threshold, bool by_district, const std::string& missing,
+         const std::string& encoding, bool html, std::optional<std::string> output, bool force,
+         unsigned threads) {
+        if (files.empty()) throw py::value_error("diagnose needs input files");
+        std::vector<SurveySource> sources;
+        Inputs read;
+        for (const auto& file : files) {
+          const auto f = format ? parse_input_format(*format) : input_format_for(file);
+          if (!f)
+            throw py::value_error(file + (format ? ": format must be jsonl, csv, json or yaml"
+                                                 : ": cannot tell the input format from the name"));
+          if (!std::filesystem::is_regular_file(file))
+            throw py::value_error(file + ": no such file");
+          sources.push_back(SurveySource::file(file, *f));
+          read.add(file);
+        }
+        return diagnose(
+            rules, sources, read,
+            {target, threshold, by_district, missing, encoding, html, output, force, threads});
+      },
+      py::arg("rules"), py::arg("files"), py::arg("format") = py::none(),
+      py::arg("target") = py::none(), py::arg("threshold") = py::none(),
+      py::arg("by_district") = false, py::arg("missing") = "error", py::arg("encoding") = "auto",
+      py::arg("html") = false, py::arg("output") = py::none(), py::arg("force") = false,
+      py::arg("threads") = 0,
+      "Diagnoses the surveys of files (.jsonl, .csv, .json, .yaml) as one cohort, as `smedx "
+      "diagnose` does: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes its "
+      "folder.");
 }
 
 }  // namespace smedx::python

@@ -5,13 +5,10 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "smedx/batch.h"
 #include "smedx/decimal.h"
 #include "smedx/diagnostics.h"
 #include "smedx/engine.h"
@@ -43,9 +40,10 @@ struct Change {
 enum class PathStatus { reachable, already, unreachable };
 std::string_view to_string(PathStatus s) noexcept;
 
-// A found path in brief, for a second pass over the same surveys (diagnose reads its inputs
-// twice: the files need the whole cohort first): enough to make the Path again without
-// searching. `survey` fingerprints the survey, target and profile it was found for; 0: none.
+// A found path in brief, for a second pass over the same surveys (the cohort diagnosis,
+// diagnose_cohort.h, makes two: the files need the whole cohort first): enough to make the Path
+// again without searching. `survey` fingerprints the survey, target and profile it was found for;
+// 0: none.
 struct PathPlan {
   struct Step {
     bool item = false;
@@ -128,25 +126,5 @@ class Diagnoser {
 
 // The enterprise file's JSON: the assessment, the profile, the path and the requirements.
 std::string to_json(const Diagnosis& d);
-
-// Per-record work of diagnose_stream. `slot` is the record's place in its block (below 256 and
-// below BatchOptions::block_size), for storage the caller keeps per slot.
-using DiagnosisVisitor = std::function<void(std::size_t slot, Diagnosis& diagnosis)>;
-
-// Diagnoses every record of `in` (read and coded as visit_stream does) a block at a time: the
-// diagnoses, and `prepare` for each (when given), run on worker threads; then `visit` runs on
-// the calling thread for each record in input order. `prepare` is for per-record work such as
-// formatting an enterprise's files: it must not touch shared mutable state. A record that
-// cannot be read comes as a diagnosis whose assessment holds its errors.
-// A second pass over the same stream need not search for the paths again: the first keeps
-// every record's path plan (`keep`, in record order), the second passes them as `known`; the
-// first may make its diagnoses with DiagnosisDetail::cohort when it only counts them.
-BatchSummary diagnose_stream(const Diagnoser& diagnoser, std::istream& in, std::string_view source,
-                             InputFormat format, std::optional<int> target,
-                             const DiagnosisVisitor& prepare, const DiagnosisVisitor& visit,
-                             const BatchOptions& options = {},
-                             std::vector<PathPlan>* keep = nullptr,
-                             const std::vector<PathPlan>* known = nullptr,
-                             DiagnosisDetail detail = DiagnosisDetail::full);
 
 }  // namespace smedx

@@ -27,8 +27,10 @@
 // batch: streams of records in, records out
 #include "smedx/batch.h"
 #include "smedx/record.h"
-// diagnose: the path to the target level, 个性 and 共性, the enterprise and cohort files
+// diagnose: the path to the target level, 个性 and 共性, the enterprise and cohort files, the
+// cohort driver
 #include "smedx/cohort.h"
+#include "smedx/diagnose_cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/report.h"
 // pilot: a city programme's acceptance, progress and ratings, and the job's driver

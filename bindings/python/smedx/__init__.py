@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._core import __version__
 from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
-from .diagnosis import Diagnosis, diagnose_frame
+from .diagnosis import Diagnosis, diagnose_files, diagnose_frame
 from .excel import read_xlsx, write_template
 from .frame import read_surveys, score_frame
 from .pilot import PilotResult, pilot
@@ -25,6 +25,7 @@ __all__ = [
     "RuleSetError",
     "SurveyError",
     "__version__",
+    "diagnose_files",
     "diagnose_frame",
     "load_rules",
     "pilot",

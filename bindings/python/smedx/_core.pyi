@@ -4,7 +4,7 @@ Compiled core of smedx; use the smedx package instead.
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'diagnose_text', 'format_issues', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
+__all__: list[str] = ['Issue', 'Loaded', 'diagnose_files', 'diagnose_text', 'format_issues', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -87,9 +87,13 @@ class Loaded:
     @property
     def version(self) -> str:
         ...
-def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, cohort: bool = True) -> tuple[list[tuple[str, str]], str]:
+def diagnose_files(rules: Loaded, files: collections.abc.Sequence[str], format: str | None = None, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', encoding: str = 'auto', html: bool = False, output: str | None = None, force: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[list[tuple[str, str]], str]:
     """
-    Diagnoses every survey of a JSON Lines or CSV text: ([(diagnosis JSON, HTML)], cohort JSON).
+    Diagnoses the surveys of files (.jsonl, .csv, .json, .yaml) as one cohort, as `smedx diagnose` does: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes its folder.
+    """
+def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[list[tuple[str, str]], str]:
+    """
+    Diagnoses the surveys of a JSON Lines or CSV text as a cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx diagnose` writes.
     """
 def format_issues(issues: collections.abc.Sequence[Issue]) -> str:
     """

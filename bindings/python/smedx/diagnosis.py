@@ -6,8 +6,10 @@ import copy
 import html as _html
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -62,14 +64,13 @@ class Diagnosis:
         return self._html or f"<pre>{_html.escape(repr(self))}</pre>"
 
 
-def _check_target(rules: Any, target: int | None) -> int | None:
+def _check_target(target: int | None) -> int | None:
+    """The target's type; whether the rule set has that level is checked once, in C++ (the
+    cohort driver), whose ValueError says which levels exist."""
     if target is None:
         return None
     if isinstance(target, bool) or not isinstance(target, int):
         raise TypeError(f"target is a whole level number, got {target!r}")
-    top = len(rules.levels())
-    if not 1 <= target <= top:
-        raise ValueError(f"target level {target} does not exist: the levels are 1–{top}")
     return target
 
 
@@ -95,12 +96,9 @@ def diagnose(
         rules._loaded,
         _dumps(survey),
         "jsonl",
-        _check_target(rules, target),
-        None,
-        False,
-        missing,
-        True,
-        False,
+        target=_check_target(target),
+        missing=missing,
+        html=True,
     )
     ((record, html),) = results
     d = Diagnosis.from_json(record, html)
@@ -122,6 +120,9 @@ def diagnose_frame(
     threshold: float | None = None,
     by_district: bool = False,
     missing: str = "error",
+    output: str | PathLike[str] | None = None,
+    force: bool = False,
+    threads: int | None = None,
 ) -> pd.DataFrame:
     """Diagnose a DataFrame of surveys (the CSV survey layout) as a cohort.
 
@@ -134,20 +135,76 @@ def diagnose_frame(
     as in :func:`smedx.score_frame`; columns other than the enterprise fields, items and
     scenarios are left out.
 
+    With ``output``, also writes the folder ``smedx diagnose`` writes (each enterprise's JSON
+    and HTML file, ``index.tsv``, ``cohort.json``, ``cohort.html``), through the same C++
+    driver: a new or empty folder, or one an earlier diagnosis wrote (``force`` writes into a
+    folder holding other files). Surveys are diagnosed on ``threads`` threads (default: every
+    core).
+
     >>> reqs = smedx.diagnose_frame(frame, rules, target=2)
     >>> reqs[reqs["tag"] == "共性"].groupby("id").size()
     """
+    # The frame goes to C++ as CSV text for now; the C++ driver also takes coded surveys
+    # (CohortDiagnoser::run over a span of CodedSurvey, diagnose_cohort.h), the entry for
+    # handing over the frame coded column by column instead.
     results, cohort = _core.diagnose_text(
         rules._loaded,
         _csv_text(df, rules),
         "csv",
-        _check_target(rules, target),
-        _threshold_text(threshold),
-        by_district,
-        missing,
-        False,
-        True,
+        target=_check_target(target),
+        threshold=_threshold_text(threshold),
+        by_district=by_district,
+        missing=missing,
+        output=None if output is None else str(output),
+        force=force,
+        threads=threads or 0,
     )
+    return _requirements(results, cohort)
+
+
+def diagnose_files(
+    paths: str | PathLike[str] | Sequence[str | PathLike[str]],
+    rules: Any,
+    *,
+    target: int | None = None,
+    threshold: float | None = None,
+    by_district: bool = False,
+    missing: str = "error",
+    encoding: str = "auto",
+    input_format: str | None = None,
+    output: str | PathLike[str] | None = None,
+    force: bool = False,
+    threads: int | None = None,
+) -> pd.DataFrame:
+    """Diagnose survey files (.jsonl, .csv, .json, .yaml; ``input_format`` overrides the
+    extension) as one cohort, as ``smedx diagnose`` reads them: what
+    :func:`diagnose_frame` returns, and with ``output`` the very folder the command writes,
+    byte for byte.
+
+    >>> reqs = smedx.diagnose_files("cohort.jsonl", rules, output="out/diagnosis")
+    """
+    files = [paths] if isinstance(paths, (str, PathLike)) else list(paths)
+    for f in files:
+        if not Path(f).is_file():
+            raise FileNotFoundError(f"{f}: no such file")
+    results, cohort = _core.diagnose_files(
+        rules._loaded,
+        [str(f) for f in files],
+        format=input_format,
+        target=_check_target(target),
+        threshold=_threshold_text(threshold),
+        by_district=by_district,
+        missing=missing,
+        encoding=encoding,
+        output=None if output is None else str(output),
+        force=force,
+        threads=threads or 0,
+    )
+    return _requirements(results, cohort)
+
+
+def _requirements(results: list[tuple[str, str]], cohort: str) -> pd.DataFrame:
+    """One row per requirement of every diagnosis, the cohort and the diagnoses in attrs."""
     diagnoses = [Diagnosis.from_json(record) for record, _ in results]
     rows = [
         {
