@@ -796,6 +796,41 @@ TEST_SUITE("pilot.driver") {
 }
 
 // Issue 21, an adversarial re-test: each case below once gave a wrong or silent answer.
+namespace {
+
+// The example programme with `edits` applied (each `from` must be there), its rule set named by
+// an absolute path, written into `dir` as programme.yaml; returns the file.
+std::string programme_with(const fs::path& dir,
+                           const std::vector<std::pair<std::string, std::string>>& edits) {
+  std::string y =
+      test::read_file(std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026/programme.yaml");
+  auto edit = [&](const std::string& from, const std::string& to) {
+    const auto at = y.find(from);
+    REQUIRE_MESSAGE(at != std::string::npos, from);
+    y.replace(at, from.size(), to);
+  };
+  edit("path: ../../indicators/miit-2024",
+       "path: " + std::string(SMEDX_SOURCE_DIR) + "/indicators/miit-2024");
+  for (const auto& [from, to] : edits) edit(from, to);
+  const fs::path file = dir / "programme.yaml";
+  std::ofstream(file, std::ios::binary) << y;
+  return file.string();
+}
+
+// A one-enterprise pilot from files in `dir`: the given register rows (after kHeader).
+PilotRequest small_request(const fs::path& dir, const std::string& programme,
+                           const std::string& register_rows) {
+  std::ofstream(dir / "providers.csv", std::ios::binary) << kProviders;
+  std::ofstream(dir / "register.csv", std::ios::binary) << kHeader << register_rows;
+  PilotRequest r;
+  r.programme = programme;
+  r.providers = (dir / "providers.csv").string();
+  r.register_file = (dir / "register.csv").string();
+  return r;
+}
+
+}  // namespace
+
 TEST_SUITE("pilot.inputs") {
   TEST_CASE("pilot.inputs a misspelt register column is a located error with a did-you-mean") {
     Fixture f;
@@ -977,5 +1012,59 @@ TEST_SUITE("pilot.acceptance") {
             std::vector<std::string>{
                 fmt::format("incomplete evidence_complete: evidence missing: 材料{:02}", missing)});
     }
+  }
+}
+
+TEST_SUITE("pilot.driver") {
+  TEST_CASE("pilot.driver refuses a level the rule set does not have, located") {
+    TempFolder tmp("pilot-levels");
+    const auto target9 = run_pilot(small_request(
+        tmp.path, programme_with(tmp.path, {{"target_level: 2", "target_level: 9"}}), ""));
+    CHECK_FALSE(target9.ok());
+    CHECK(target9.issues_text() ==
+          "error: " + (tmp.path / "programme.yaml").string() +
+              ":8:15: target_level 9 does not exist in rule set miit-2024: its levels are 1–4\n"
+              "  at target_level\n"
+              "    8 | target_level: 9\n"
+              "      |               ^\n"
+              "1 error, 0 warnings\n");
+    const auto level0 = run_pilot(small_request(
+        tmp.path,
+        programme_with(
+            tmp.path, {{"{check: level_at_least, level: 2,", "{check: level_at_least, level: 0,"}}),
+        ""));
+    CHECK_FALSE(level0.ok());
+    CHECK(level0.issues_text().starts_with(
+        "error: " + (tmp.path / "programme.yaml").string() +
+        ":40:36: level_at_least level 0 does not exist in rule set miit-2024: its levels are "
+        "1–4\n  at acceptance[2].level\n"));
+    // A Pilot made directly is refused too, naming the key.
+    std::string y = test::read_file(tmp.path / "programme.yaml");
+    const auto prog = load_programme_from_string(y, "programme.yaml");
+    REQUIRE(prog.ok());
+    CHECK_THROWS_WITH_AS(Pilot(*prog.programme, test::miit2024()),
+                         doctest::Contains("level_at_least level 0 does not exist in rule set "
+                                           "miit-2024: its levels are 1–4"),
+                         std::invalid_argument);
+  }
+
+  TEST_CASE("pilot.driver satisfaction weights are summed exactly: 2^32 + 100 is refused") {
+    TempFolder tmp("pilot-weights");
+    // 429 weights of 9,999,999 and one of 4,967,825 add up to 2^32 + 100.
+    std::string items;
+    for (int k = 1; k <= 430; ++k)
+      items += fmt::format("    - {{id: q{:03}, zh: 问题, weight: {}}}\n", k,
+                           k < 430 ? 9'999'999 : 4'967'825);
+    const std::string old_items =
+        "    - {id: quality, zh: 服务质量, weight: 30}\n"
+        "    - {id: timeliness, zh: 响应及时性, weight: 20}\n"
+        "    - {id: effect, zh: 改造成效, weight: 30}\n"
+        "    - {id: price, zh: 价格合理性, weight: 20}\n";
+    const auto run =
+        run_pilot(small_request(tmp.path, programme_with(tmp.path, {{old_items, items}}), ""));
+    CHECK_FALSE(run.ok());
+    CHECK(run.issues_text().starts_with("error: " + (tmp.path / "programme.yaml").string() +
+                                        ":48:5: the satisfaction weights sum to 4294967396, "
+                                        "expected 100\n  at satisfaction.items\n"));
   }
 }

@@ -8,8 +8,10 @@
 #include <istream>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "pilot/pilot_state.h"
+#include "pilot/programme_check.h"
 #include "rules/rule_reader.h"
 #include "smedx/survey_csv.h"
 #include "survey/record_reader.h"
@@ -321,7 +323,15 @@ void once_each(RowChecker& c, const std::vector<std::string>& list, std::string_
 }  // namespace
 
 Pilot::Pilot(const Programme& programme, const Engine& engine)
-    : s_(std::make_unique<State>(programme, engine)) {}
+    : s_(std::make_unique<State>(programme, engine)) {
+  // The driver reports these located, before it gets here; a caller of its own is stopped too.
+  const auto problems = detail::check_programme(programme, engine.rules());
+  if (has_errors(problems)) {
+    std::string text;
+    for (const auto& p : problems) text += p.to_string();
+    throw std::invalid_argument(text);
+  }
+}
 Pilot::~Pilot() = default;
 Pilot::Pilot(Pilot&&) noexcept = default;
 

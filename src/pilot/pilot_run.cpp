@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "pilot/programme_check.h"
 #include "smedx/load.h"
 
 namespace smedx {
@@ -99,6 +100,11 @@ PilotRun run_pilot(const PilotRequest& request) {
                         meta.version);
     return done();
   }
+  // What the programme asks of its rule set (the levels it names) and its sums, made exactly:
+  // located in the programme's file.
+  const auto problems = detail::check_programme(programme, s->engine->rules(), request.programme);
+  s->report(problems);
+  if (has_errors(problems)) return done();
   std::optional<Date> as_of;
   if (!request.as_of.empty()) {
     as_of = parse_date(request.as_of);
