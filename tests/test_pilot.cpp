@@ -1067,4 +1067,42 @@ TEST_SUITE("pilot.driver") {
                                         ":48:5: the satisfaction weights sum to 4294967396, "
                                         "expected 100\n  at satisfaction.items\n"));
   }
+
+  TEST_CASE("pilot.driver page names are portable and distinct, links percent-encoded") {
+    TempFolder tmp("pilot-portable-pages");
+    const std::string long_id(300, 'L');
+    std::string rows;
+    for (const std::string& id :
+         {std::string("a"), std::string("A"), std::string("CON"), std::string("nul.txt"),
+          std::string("Com1"), std::string("x#1"), std::string("50%"), std::string("E1."),
+          std::string("E2 "), long_id, long_id + "M", std::string("Dashboard")})
+      rows += "\"" + id + "\",名,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,\n";
+    auto request =
+        small_request(tmp.path, std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026", rows);
+    request.as_of = "2027-03-15";  // every enterprise at risk: the dashboard links every page
+    const PilotRun run = run_pilot(request);
+    REQUIRE_MESSAGE(run.ok(), run.issues_text());
+    CHECK(run.errors().empty());
+    REQUIRE_FALSE(run.write_folder(tmp.path / "out", false));
+    const auto files = tmp.files("out");
+    std::set<std::string> folded;
+    for (const auto& f : files) {
+      CHECK_MESSAGE(f.size() <= 200, f);
+      std::string lower = f;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      CHECK_MESSAGE(folded.insert(lower).second, f);  // distinct on a case-blind file system
+    }
+    CHECK(files.size() == 8 + 12);
+    for (const char* name : {"a.html", "A-2.html", "_CON.html", "_nul.txt.html", "_Com1.html",
+                             "x#1.html", "50%.html", "E1_.html", "E2_.html", "Dashboard-2.html"})
+      CHECK_MESSAGE(files.count(name) == 1, name);
+    const std::string dashboard = test::read_file((tmp.path / "out" / "dashboard.html").string());
+    CHECK(dashboard.find("href='x%231.html'") != std::string::npos);
+    CHECK(dashboard.find("href='50%25.html'") != std::string::npos);
+    CHECK(dashboard.find("href='A-2.html'") != std::string::npos);
+    // The enterprise page links the dashboard beside it.
+    const std::string page = test::read_file((tmp.path / "out" / "a.html").string());
+    CHECK(page.find("<a href='dashboard.html'>") != std::string::npos);
+    CHECK(page.find("../dashboard.html") == std::string::npos);
+  }
 }
