@@ -1105,4 +1105,17 @@ TEST_SUITE("pilot.driver") {
     CHECK(page.find("<a href='dashboard.html'>") != std::string::npos);
     CHECK(page.find("../dashboard.html") == std::string::npos);
   }
+
+  TEST_CASE("pilot.driver refuses a thread count out of range, as smedx score does") {
+    TempFolder tmp("pilot-threads");
+    auto request =
+        small_request(tmp.path, std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026", "");
+    request.threads = 5000;
+    const auto run = run_pilot(request);
+    CHECK_FALSE(run.ok());
+    CHECK(run.issues_text() ==
+          "error: threads 5000 is out of range: 1 to 1024, or 0 for all cores\n");
+    request.threads = 1024;
+    CHECK(run_pilot(request).ok());
+  }
 }

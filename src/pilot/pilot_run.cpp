@@ -130,6 +130,13 @@ PilotRun run_pilot(const PilotRequest& request) {
   auto s = std::make_unique<PilotRun::State>();
   s->pages = request.pages;
   auto done = [&] { return PilotRun(std::move(s)); };
+  // As smedx score and diagnose take --threads: a thread per core is plenty, thousands would
+  // only fail to start.
+  if (request.threads > PilotRequest::max_threads) {
+    s->stop("", fmt::format("{} {} is out of range: 1 to {}, or 0 for all cores",
+                            request.threads_name, request.threads, PilotRequest::max_threads));
+    return done();
+  }
 
   ProgrammeLoad prog = load_programme(request.programme);
   s->report(prog.issues);

@@ -181,3 +181,8 @@ def test_pilot_misspelt_register_column_is_an_error_not_an_empty_column(
     )
     # Nobody is judged on a register read without its providers.
     assert len(result.acceptance) == 0
+
+
+def test_pilot_threads_out_of_range_raises(root: Path) -> None:
+    with pytest.raises(ValueError, match="threads 5000 is out of range: 1 to 1024, or 0 for all"):
+        run(root, threads=5000)
