@@ -794,3 +794,328 @@ TEST_SUITE("pilot.driver") {
       CHECK_MESSAGE(files.count(name) == 1, name);
   }
 }
+
+// Issue 21, an adversarial re-test: each case below once gave a wrong or silent answer.
+namespace {
+
+// The example programme with `edits` applied (each `from` must be there), its rule set named by
+// an absolute path, written into `dir` as programme.yaml; returns the file.
+std::string programme_with(const fs::path& dir,
+                           const std::vector<std::pair<std::string, std::string>>& edits) {
+  std::string y =
+      test::read_file(std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026/programme.yaml");
+  auto edit = [&](const std::string& from, const std::string& to) {
+    const auto at = y.find(from);
+    REQUIRE_MESSAGE(at != std::string::npos, from);
+    y.replace(at, from.size(), to);
+  };
+  edit("path: ../../indicators/miit-2024",
+       "path: " + std::string(SMEDX_SOURCE_DIR) + "/indicators/miit-2024");
+  for (const auto& [from, to] : edits) edit(from, to);
+  const fs::path file = dir / "programme.yaml";
+  std::ofstream(file, std::ios::binary) << y;
+  return file.string();
+}
+
+// A one-enterprise pilot from files in `dir`: the given register rows (after kHeader).
+PilotRequest small_request(const fs::path& dir, const std::string& programme,
+                           const std::string& register_rows) {
+  std::ofstream(dir / "providers.csv", std::ios::binary) << kProviders;
+  std::ofstream(dir / "register.csv", std::ios::binary) << kHeader << register_rows;
+  PilotRequest r;
+  r.programme = programme;
+  r.providers = (dir / "providers.csv").string();
+  r.register_file = (dir / "register.csv").string();
+  return r;
+}
+
+}  // namespace
+
+TEST_SUITE("pilot.inputs") {
+  TEST_CASE("pilot.inputs a misspelt register column is a located error with a did-you-mean") {
+    Fixture f;
+    f.providers(kProviders);
+    f.enterprises(
+        "id,name,industry,district,batch,tag,provider,contract_date,planed_end,investment,"
+        "solutions\n"
+        "E1,一号,chem_new_materials,河口区,batch1,上云,A,2026-03-01,2026-07-31,100,MES\n"
+        "E2,二号,chem_new_materials,河口区,batch1,上云,A,2026-03-01,2026-07-31,100,MES\n");
+    CHECK(f.errors() ==
+          std::vector<std::string>{
+              "register.csv:1: unknown column 'tag' in the register (did you mean 'tags'?)",
+              "register.csv:1: unknown column 'provider' in the register (did you mean "
+              "'providers'?)",
+              "register.csv:1: unknown column 'planed_end' in the register (did you mean "
+              "'planned_end'?)",
+              "register.csv:2: not read: the CSV header on line 1 has errors",
+              "register.csv:3: not read: the CSV header on line 1 has errors",
+          });
+    REQUIRE(f.pilot.errors().size() == 5);
+    CHECK(f.pilot.errors()[1].to_string() ==
+          "error: register.csv:1:37: unknown column 'provider' in the register (did you mean "
+          "'providers'?)\n"
+          "    1 | id,name,industry,district,batch,tag,provider,contract_date,planed_end,"
+          "investment,solutions\n"
+          "      |                                     ^\n");
+    // Nobody is judged on a register read wrongly; the two rows are the error records.
+    CHECK(f.pilot.counts().enterprises == 0);
+    CHECK(f.pilot.counts().error_records == 2);
+  }
+
+  TEST_CASE("pilot.inputs every table refuses an unknown column or key, naming the nearest") {
+    {
+      Fixture f;
+      f.providers("id,nmae\nA,甲\n");
+      f.providers("id,name,remarks\nB,乙,x\n");
+      CHECK(f.errors() ==
+            std::vector<std::string>{
+                "providers.csv:1: unknown column 'nmae' in the providers (did you mean 'name'?)",
+                "providers.csv:2: not read: the CSV header on line 1 has errors",
+                "providers.csv:1: unknown column 'remarks' in the providers (expected: id, name)",
+                "providers.csv:2: not read: the CSV header on line 1 has errors",
+            });
+      CHECK(f.pilot.counts().providers == 0);
+    }
+    {
+      Fixture f;
+      f.providers(kProviders);
+      std::istringstream in(
+          "{\"id\":\"E1\",\"industry\":\"chem_new_materials\",\"district\":\"河口区\","
+          "\"batch\":\"batch1\",\"provider\":[\"A\"]}\n"
+          "{\"id\":\"E2\",\"industry\":\"chem_new_materials\",\"district\":\"河口区\","
+          "\"batch\":\"batch1\",\"providers\":[\"A\"]}\n");
+      f.pilot.add_register(in, "register.jsonl", TableFormat::jsonl);
+      CHECK(f.errors() == std::vector<std::string>{
+                              "register.jsonl:1: unknown key 'provider' in the register (did you "
+                              "mean 'providers'?)"});
+      REQUIRE(f.pilot.errors().size() == 1);
+      CHECK(f.pilot.errors()[0].where.column == 78);
+      CHECK(f.pilot.counts().enterprises == 1);
+    }
+    {
+      Fixture f;
+      programme_example(f);
+      f.evidence("enterprise_id,baseline_report,acceptance_repot\nE1,yes,yes\n");
+      CHECK(f.errors() == std::vector<std::string>{
+                              "evidence.csv:1: unknown column 'acceptance_repot' in the evidence "
+                              "(did you mean 'acceptance_report'?)",
+                              "evidence.csv:2: not read: the CSV header on line 1 has errors"});
+    }
+    {
+      Fixture f;
+      programme_example(f);
+      f.satisfaction(
+          "{\"enterprise_id\":\"E5\",\"provider_id\":\"A\",\"qualty\":5,\"quality\":5,"
+          "\"timeliness\":4,\"effect\":4,\"price\":3}\n");
+      CHECK(f.errors() == std::vector<std::string>{
+                              "satisfaction.jsonl:1: unknown key 'qualty' in the satisfaction "
+                              "ratings (did you mean 'quality'?)"});
+    }
+  }
+
+  TEST_CASE("pilot.inputs a value listed twice in a register cell is an error") {
+    Fixture f;
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,上云|上云,A|A,2026-03-01,2026-07-31,"
+                  "100,MES\n"
+                  "E2,二号,chem_new_materials,河口区,batch1,上云,A|B,2026-03-01,2026-07-31,100,"
+                  "MES| MES\n");
+    CHECK(f.errors() == std::vector<std::string>{
+                            "register.csv:2: tag '上云' is listed twice for enterprise 'E1'",
+                            "register.csv:2: provider 'A' is listed twice for enterprise 'E1'",
+                            "register.csv:3: solution 'MES' is listed twice for enterprise 'E2'",
+                        });
+    CHECK(f.pilot.counts().enterprises == 0);
+  }
+
+  TEST_CASE("pilot.inputs a second rating of a provider by one enterprise names both lines") {
+    Fixture f("min_accepted: 3", "min_accepted: 2");
+    programme_example(f);
+    f.satisfaction(
+        "\n{\"enterprise_id\":\"E1\",\"provider_id\":\"A\",\"quality\":1,\"timeliness\":1,"
+        "\"effect\":1,\"price\":1}\n");
+    CHECK(f.errors() == std::vector<std::string>{
+                            "satisfaction.jsonl:2: a second rating of provider 'A' by enterprise "
+                            "'E1' (first at satisfaction.jsonl:1)"});
+    // The first rating counts, once: A's figures are the hand-computed ones.
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    CHECK(r.providers[0].ratings == 2);
+    CHECK(r.providers[0].composite->to_string() == "71.625");
+  }
+
+  TEST_CASE("pilot.inputs a key twice in one JSON Lines record is an error") {
+    Fixture f;
+    f.providers(kProviders);
+    std::istringstream in(
+        "{\"id\":\"E1\",\"industry\":\"chem_new_materials\",\"district\":\"河口区\","
+        "\"batch\":\"batch1\",\"providers\":[\"A\"],\"providers\":[\"B\"]}\n");
+    f.pilot.add_register(in, "register.jsonl", TableFormat::jsonl);
+    CHECK(f.errors() ==
+          std::vector<std::string>{
+              "register.jsonl:1: key 'providers' appears twice in the record (first at column "
+              "78)"});
+    CHECK(f.pilot.counts().enterprises == 0);
+    f.satisfaction(
+        "{\"enterprise_id\":\"E1\",\"provider_id\":\"A\",\"quality\":5,\"quality\":1,"
+        "\"timeliness\":4,\"effect\":4,\"price\":3}\n");
+    REQUIRE(f.errors().size() == 2);
+    CHECK(f.errors().back() ==
+          "satisfaction.jsonl:1: key 'quality' appears twice in the record (first at column 41)");
+  }
+}
+
+TEST_SUITE("pilot.acceptance") {
+  TEST_CASE("pilot.acceptance evidence is exact for any number of items: the 65th missing") {
+    std::string items, header = "enterprise_id";
+    for (int k = 1; k <= 70; ++k) {
+      items += fmt::format("  - {{id: e{:02}, zh: 材料{:02}}}\n", k, k);
+      header += fmt::format(",e{:02}", k);
+    }
+    std::string y =
+        slurp(std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026/programme.yaml");
+    const auto from = y.find("  - {id: baseline_report"), to = y.find("# The acceptance rule");
+    y.replace(from, to - from, items);
+    const std::string check =
+        "     items: [baseline_report, acceptance_report, contract, "
+        "invoices, investment_list, authenticity]}";
+    y.replace(y.find(check), check.size(), "     }");
+    const auto prog = load_programme_from_string(y, "programme.yaml");
+    REQUIRE_MESSAGE(prog.ok(), format_issues(prog.issues));
+    REQUIRE(prog.programme->evidence.size() == 70);
+    for (int missing : {65, 1, 70, 0}) {
+      CAPTURE(missing);
+      Pilot pilot(*prog.programme, test::miit2024());
+      std::istringstream providers(kProviders);
+      pilot.add_providers(providers, "providers.csv", TableFormat::csv);
+      std::istringstream reg(std::string(kHeader) +
+                             "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,"
+                             "100,MES\n");
+      pilot.add_register(reg, "register.csv", TableFormat::csv);
+      std::string row = "E1";
+      for (int k = 1; k <= 70; ++k) row += k == missing ? ",no" : ",yes";
+      std::istringstream evidence(header + "\n" + row + "\n");
+      pilot.add_evidence(evidence, "evidence.csv", TableFormat::csv);
+      std::istringstream surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+                                 survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+      pilot.add_surveys(surveys, "surveys.jsonl", InputFormat::jsonl, nullptr, 1);
+      REQUIRE(pilot.errors().empty());
+      const auto r = pilot.run();
+      if (missing == 0) {
+        CHECK(r.acceptance[0].decision == Decision::passed);
+        continue;
+      }
+      CHECK(r.acceptance[0].decision == Decision::incomplete);
+      CHECK(r.acceptance[0].evidence_missing ==
+            std::vector<std::string>{fmt::format("e{:02}", missing)});
+      CHECK(reasons(r.acceptance[0]) ==
+            std::vector<std::string>{
+                fmt::format("incomplete evidence_complete: evidence missing: 材料{:02}", missing)});
+    }
+  }
+}
+
+TEST_SUITE("pilot.driver") {
+  TEST_CASE("pilot.driver refuses a level the rule set does not have, located") {
+    TempFolder tmp("pilot-levels");
+    const auto target9 = run_pilot(small_request(
+        tmp.path, programme_with(tmp.path, {{"target_level: 2", "target_level: 9"}}), ""));
+    CHECK_FALSE(target9.ok());
+    CHECK(target9.issues_text() ==
+          "error: " + (tmp.path / "programme.yaml").string() +
+              ":8:15: target_level 9 does not exist in rule set miit-2024: its levels are 1–4\n"
+              "  at target_level\n"
+              "    8 | target_level: 9\n"
+              "      |               ^\n"
+              "1 error, 0 warnings\n");
+    const auto level0 = run_pilot(small_request(
+        tmp.path,
+        programme_with(
+            tmp.path, {{"{check: level_at_least, level: 2,", "{check: level_at_least, level: 0,"}}),
+        ""));
+    CHECK_FALSE(level0.ok());
+    CHECK(level0.issues_text().starts_with(
+        "error: " + (tmp.path / "programme.yaml").string() +
+        ":40:36: level_at_least level 0 does not exist in rule set miit-2024: its levels are "
+        "1–4\n  at acceptance[2].level\n"));
+    // A Pilot made directly is refused too, naming the key.
+    std::string y = test::read_file(tmp.path / "programme.yaml");
+    const auto prog = load_programme_from_string(y, "programme.yaml");
+    REQUIRE(prog.ok());
+    CHECK_THROWS_WITH_AS(Pilot(*prog.programme, test::miit2024()),
+                         doctest::Contains("level_at_least level 0 does not exist in rule set "
+                                           "miit-2024: its levels are 1–4"),
+                         std::invalid_argument);
+  }
+
+  TEST_CASE("pilot.driver satisfaction weights are summed exactly: 2^32 + 100 is refused") {
+    TempFolder tmp("pilot-weights");
+    // 429 weights of 9,999,999 and one of 4,967,825 add up to 2^32 + 100.
+    std::string items;
+    for (int k = 1; k <= 430; ++k)
+      items += fmt::format("    - {{id: q{:03}, zh: 问题, weight: {}}}\n", k,
+                           k < 430 ? 9'999'999 : 4'967'825);
+    const std::string old_items =
+        "    - {id: quality, zh: 服务质量, weight: 30}\n"
+        "    - {id: timeliness, zh: 响应及时性, weight: 20}\n"
+        "    - {id: effect, zh: 改造成效, weight: 30}\n"
+        "    - {id: price, zh: 价格合理性, weight: 20}\n";
+    const auto run =
+        run_pilot(small_request(tmp.path, programme_with(tmp.path, {{old_items, items}}), ""));
+    CHECK_FALSE(run.ok());
+    CHECK(run.issues_text().starts_with("error: " + (tmp.path / "programme.yaml").string() +
+                                        ":48:5: the satisfaction weights sum to 4294967396, "
+                                        "expected 100\n  at satisfaction.items\n"));
+  }
+
+  TEST_CASE("pilot.driver page names are portable and distinct, links percent-encoded") {
+    TempFolder tmp("pilot-portable-pages");
+    const std::string long_id(300, 'L');
+    std::string rows;
+    for (const std::string& id :
+         {std::string("a"), std::string("A"), std::string("CON"), std::string("nul.txt"),
+          std::string("Com1"), std::string("x#1"), std::string("50%"), std::string("E1."),
+          std::string("E2 "), long_id, long_id + "M", std::string("Dashboard")})
+      rows += "\"" + id + "\",名,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,\n";
+    auto request =
+        small_request(tmp.path, std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026", rows);
+    request.as_of = "2027-03-15";  // every enterprise at risk: the dashboard links every page
+    const PilotRun run = run_pilot(request);
+    REQUIRE_MESSAGE(run.ok(), run.issues_text());
+    CHECK(run.errors().empty());
+    REQUIRE_FALSE(run.write_folder(tmp.path / "out", false));
+    const auto files = tmp.files("out");
+    std::set<std::string> folded;
+    for (const auto& f : files) {
+      CHECK_MESSAGE(f.size() <= 200, f);
+      std::string lower = f;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      CHECK_MESSAGE(folded.insert(lower).second, f);  // distinct on a case-blind file system
+    }
+    CHECK(files.size() == 8 + 12);
+    for (const char* name : {"a.html", "A-2.html", "_CON.html", "_nul.txt.html", "_Com1.html",
+                             "x#1.html", "50%.html", "E1_.html", "E2_.html", "Dashboard-2.html"})
+      CHECK_MESSAGE(files.count(name) == 1, name);
+    const std::string dashboard = test::read_file((tmp.path / "out" / "dashboard.html").string());
+    CHECK(dashboard.find("href='x%231.html'") != std::string::npos);
+    CHECK(dashboard.find("href='50%25.html'") != std::string::npos);
+    CHECK(dashboard.find("href='A-2.html'") != std::string::npos);
+    // The enterprise page links the dashboard beside it.
+    const std::string page = test::read_file((tmp.path / "out" / "a.html").string());
+    CHECK(page.find("<a href='dashboard.html'>") != std::string::npos);
+    CHECK(page.find("../dashboard.html") == std::string::npos);
+  }
+
+  TEST_CASE("pilot.driver refuses a thread count out of range, as smedx score does") {
+    TempFolder tmp("pilot-threads");
+    auto request =
+        small_request(tmp.path, std::string(SMEDX_SOURCE_DIR) + "/programmes/dongying-2026", "");
+    request.threads = 5000;
+    const auto run = run_pilot(request);
+    CHECK_FALSE(run.ok());
+    CHECK(run.issues_text() ==
+          "error: threads 5000 is out of range: 1 to 1024, or 0 for all cores\n");
+    request.threads = 1024;
+    CHECK(run_pilot(request).ok());
+  }
+}

@@ -168,6 +168,9 @@ struct PilotResult {
 // evidence, satisfaction and surveys (each checks references against what came before).
 class Pilot {
  public:
+  // Throws std::invalid_argument when the programme does not fit the engine's rule set (a
+  // target_level or level_at_least level it does not have) or its weights or targets do not add
+  // up exactly; run_pilot reports the same problems located in programme.yaml instead.
   Pilot(const Programme& programme, const Engine& engine);
   ~Pilot();
   Pilot(Pilot&&) noexcept;

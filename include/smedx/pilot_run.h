@@ -28,10 +28,13 @@ struct PilotRequest {
   // Survey files; FILE@RULES for a file assessed under another rule set (a file whose own name
   // holds an '@' is read as itself when it exists).
   std::vector<std::string> surveys;
-  std::string as_of;                 // yyyy-mm-dd; empty: the latest assessment date seen
-  std::string as_of_name = "as_of";  // how the door names as_of in messages (--as-of)
-  unsigned threads = 0;              // the main one included; 0: all cores
-  bool pages = true;                 // one acceptance page per enterprise beside the dashboard
+  std::string as_of;                     // yyyy-mm-dd; empty: the latest assessment date seen
+  std::string as_of_name = "as_of";      // how the door names as_of in messages (--as-of)
+  unsigned threads = 0;                  // the main one included; 0: all cores; at most 1024
+  std::string threads_name = "threads";  // how the door names threads in messages (--threads)
+  bool pages = true;                     // one acceptance page per enterprise beside the dashboard
+
+  static constexpr unsigned max_threads = 1024;  // as smedx score --threads
 };
 
 // What run_pilot found and made. A problem that stops the run (a bad programme or rule set, a

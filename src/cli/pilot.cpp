@@ -57,6 +57,7 @@ Command add_pilot(CLI::App& app) {
   auto o = std::make_shared<PilotOptions>();
   PilotRequest& r = o->request;
   r.as_of_name = "--as-of";
+  r.threads_name = "--threads";
   CLI::App* sub = app.add_subcommand(
       "pilot", "Evaluate a pilot programme: acceptance, progress, provider rating, cases");
   sub->add_option("--programme", r.programme, "Programme folder or programme.yaml")->required();
@@ -75,7 +76,8 @@ Command add_pilot(CLI::App& app) {
       ->required();
   sub->add_flag("--force", o->force, "write into a folder that holds other files too");
   sub->add_option("--threads", r.threads,
-                  "Threads to use, the main one included (0, the default: all cores)");
+                  "Threads to use, the main one included (0, the default: all cores; at most "
+                  "1024)");
   sub->add_flag("!--no-pages", r.pages, "Do not write the per-enterprise acceptance pages");
   return {sub, [o] { return pilot(*o); }};
 }

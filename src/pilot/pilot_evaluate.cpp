@@ -156,7 +156,7 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
       case K::evidence_complete: {
         for (const auto& id : c.evidence) {
           const auto k = static_cast<std::size_t>(prog.find_evidence(id) - prog.evidence.data());
-          if (!(s.evidence[i] >> k & 1u)) r.evidence_missing.push_back(id);
+          if (!s.provided(i, k)) r.evidence_missing.push_back(id);
         }
         if (!r.evidence_missing.empty()) {
           std::string names;

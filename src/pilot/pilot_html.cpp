@@ -14,6 +14,20 @@ namespace {
 
 std::string esc(std::string_view s) { return detail::html_escape(s); }
 
+// A file name as the relative URL that opens it: ASCII other than letters, digits and -._~
+// percent-encoded, so that `x#1.html` is not read as `x` and a fragment, nor `50%.html` as an
+// escape; UTF-8 (page names hold no other bytes) left as it is, which HTML allows in a link.
+std::string href(std::string_view file) {
+  std::string out;
+  for (const char ch : file) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool plain = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    out += plain ? std::string(1, ch) : fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
 const char* kStyle =
     "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px;"
     "color:#222;max-width:1100px}h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid "
@@ -239,7 +253,8 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   auto link = [&](const AcceptanceRecord& r) {
     const auto k = static_cast<std::size_t>(&r - result.acceptance.data());
     const std::string label = esc(r.enterprise->id);
-    return k < pages.size() ? fmt::format("<a href='{}'>{}</a>", esc(pages[k]), label) : label;
+    return k < pages.size() ? fmt::format("<a href='{}'>{}</a>", esc(href(pages[k])), label)
+                            : label;
   };
   h += "<h2>风险企业（验收到期仍未达标）</h2><table id='at-risk'><tr><th>企业</th><th>名称</th>"
        "<th>批次</th><th>当前等级</th><th>原因</th></tr>";
@@ -301,8 +316,9 @@ std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r,
   const Enterprise& e = *r.enterprise;
   std::string h = "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>" +
                   esc(e.id) + " 评测验收</title>" + kStyle + "</head><body>";
+  // The page is written beside the dashboard, in the same folder (PilotRun::write).
   h += fmt::format(
-      "<p><a href='../dashboard.html'>← 试点看板</a></p><h1>{} {} — 评测验收（改造前后对比）</h1>",
+      "<p><a href='dashboard.html'>← 试点看板</a></p><h1>{} {} — 评测验收（改造前后对比）</h1>",
       esc(e.id), esc(e.name));
   const auto* ind = prog.find_industry(e.industry);
   const auto* batch = prog.find_batch(e.batch);

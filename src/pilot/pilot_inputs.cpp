@@ -6,9 +6,13 @@
 
 #include <algorithm>
 #include <istream>
+#include <map>
 #include <set>
+#include <stdexcept>
 
 #include "pilot/pilot_state.h"
+#include "pilot/programme_check.h"
+#include "rules/rule_reader.h"
 #include "smedx/survey_csv.h"
 #include "survey/record_reader.h"
 
@@ -45,8 +49,104 @@ std::string clip(std::string_view text) {
   return s;
 }
 
-// Reads every record of a table and hands it to `use`; records that cannot be read are errors.
-void read_table(std::istream& in, std::string_view source, TableFormat format,
+// The columns (CSV) or keys (JSON Lines) a table may have. Any other is an error: a misspelt
+// column would read as an empty one (a register's `provider` as no provider at all), and the
+// decisions made from it would be wrong without a word. Nothing is passed through.
+struct Table {
+  std::string_view what;                // "the register", in messages
+  std::vector<std::string_view> known;  // every name the table may use
+  int header_line = 0;                  // set by read_table: the CSV header's line (0: none)
+};
+
+std::string unknown_name(std::string_view kind, std::string_view name, const Table& table) {
+  if (const std::string hint = detail::nearest(name, table.known); !hint.empty())
+    return fmt::format("unknown {} '{}' in {} (did you mean '{}'?)", kind, name, table.what, hint);
+  std::string names;
+  for (std::size_t k = 0; k < table.known.size(); ++k) {
+    if (k == 12) {
+      names += ", …";
+      break;
+    }
+    names += (k ? ", " : "") + std::string(table.known[k]);
+  }
+  return fmt::format("unknown {} '{}' in {} (expected: {})", kind, name, table.what, names);
+}
+
+// The 1-based column, in code points as diagnostics count them, of byte `offset` of `text`.
+int column_of(std::string_view text, std::size_t offset) {
+  int column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i)
+    column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  return column;
+}
+
+// Where each field of a CSV header starts (byte offsets), read as split_csv reads it: a quote
+// opens a quoted field only at the start of a field.
+std::vector<std::size_t> csv_field_starts(std::string_view row) {
+  std::vector<std::size_t> starts = {0};
+  bool quoted = false, field_start = true;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const char c = row[i];
+    if (quoted) {
+      if (c == '"') quoted = false;  // a doubled quote reopens at once: no comma between
+    } else if (c == '"' && field_start) {
+      quoted = true;
+    } else if (c == ',') {
+      starts.push_back(i + 1);
+      field_start = true;
+      continue;
+    }
+    field_start = false;
+  }
+  return starts;
+}
+
+// Where each key of a JSON object's top level starts (byte offsets), in the order written,
+// which is the order simdjson gives the fields in. The text is valid JSON (simdjson read it).
+std::vector<std::size_t> json_key_starts(std::string_view json) {
+  std::vector<std::size_t> starts;
+  int depth = 0;
+  bool in_string = false, escaped = false, key_next = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        if (depth == 1 && key_next) starts.push_back(i);
+        key_next = false;
+        break;
+      case '{':
+      case '[':
+        key_next = ++depth == 1;
+        break;
+      case '}':
+      case ']':
+        --depth;
+        break;
+      case ',':
+        key_next = depth == 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return starts;
+}
+
+// Reads every record of a table and hands it to `use`; records that cannot be read are errors,
+// and so is every column or key that `table` does not know: a CSV header with one makes every
+// row an error record (as a survey CSV's does), a JSON Lines record with one is an error record,
+// and so is a record that gives a key twice.
+void read_table(std::istream& in, std::string_view source, TableFormat format, Table& table,
                 std::vector<Issue>& errors, std::size_t& rows,
                 const std::function<void(const TableRow&)>& use) {
   const std::string src(source);
@@ -54,22 +154,36 @@ void read_table(std::istream& in, std::string_view source, TableFormat format,
                               format == TableFormat::csv ? InputFormat::csv : InputFormat::jsonl);
   detail::RawRecord raw;
   std::vector<std::string> header;
-  auto fail = [&](int line, const std::string& text, std::string message) {
+  int& header_line = table.header_line;
+  bool header_bad = false;
+  auto fail = [&](int line, const std::string& text, std::string message, int column = 1) {
     errors.push_back(
-        Issue{Severity::error, std::move(message), "", Location{src, line, 1}, clip(text)});
+        Issue{Severity::error, std::move(message), "", Location{src, line, column}, clip(text)});
   };
   if (format == TableFormat::csv) {
     if (!reader.next(raw)) return;
+    header_line = raw.line;
     auto h = split_csv(raw.text);
     if (!h || !raw.problem.empty()) {
       fail(raw.line, raw.text, "the header row does not read as CSV");
       return;
     }
     header = std::move(*h);
+    const auto starts = csv_field_starts(raw.text);
     std::set<std::string> seen;
-    for (const auto& name : header)
-      if (!seen.insert(name).second)
-        fail(raw.line, raw.text, fmt::format("column '{}' is named twice", name));
+    for (std::size_t k = 0; k < header.size(); ++k) {
+      const std::string& name = header[k];
+      const int column = column_of(raw.text, k < starts.size() ? starts[k] : 0);
+      const bool known =
+          std::find(table.known.begin(), table.known.end(), name) != table.known.end();
+      if (!known) {
+        fail(raw.line, raw.text, unknown_name("column", name, table), column);
+        header_bad = true;
+      } else if (!seen.insert(name).second) {
+        fail(raw.line, raw.text, fmt::format("column '{}' is named twice", name), column);
+        header_bad = true;
+      }
+    }
   }
   simdjson::dom::parser parser;
   while (reader.next(raw)) {
@@ -82,6 +196,11 @@ void read_table(std::istream& in, std::string_view source, TableFormat format,
       continue;
     }
     if (format == TableFormat::csv) {
+      if (header_bad) {
+        fail(raw.line, raw.text,
+             fmt::format("not read: the CSV header on line {} has errors", header_line));
+        continue;
+      }
       auto cells = split_csv(raw.text);
       if (!cells) {
         fail(raw.line, raw.text, "the row does not read as CSV");
@@ -105,7 +224,27 @@ void read_table(std::istream& in, std::string_view source, TableFormat format,
         fail(raw.line, raw.text, "expected a JSON object");
         continue;
       }
+      const auto starts = json_key_starts(raw.text);
+      std::map<std::string_view, int> seen;  // key -> its column
+      bool bad = false;
+      std::size_t k = 0;
       for (auto field : obj) {
+        const int column = column_of(raw.text, k < starts.size() ? starts[k] : 0);
+        ++k;
+        if (std::find(table.known.begin(), table.known.end(), field.key) == table.known.end()) {
+          fail(raw.line, raw.text, unknown_name("key", field.key, table), column);
+          bad = true;
+          continue;
+        }
+        if (auto [it, fresh] = seen.emplace(field.key, column); !fresh) {
+          // The first value would win silently; which one was meant cannot be told.
+          fail(raw.line, raw.text,
+               fmt::format("key '{}' appears twice in the record (first at column {})", field.key,
+                           it->second),
+               column);
+          bad = true;
+          continue;
+        }
         std::string value;
         const auto v = field.value;
         switch (v.type()) {
@@ -126,17 +265,10 @@ void read_table(std::istream& in, std::string_view source, TableFormat format,
         }
         row.fields.emplace_back(std::string(field.key), std::move(value));
       }
+      if (bad) continue;
     }
     use(row);
   }
-}
-
-// How many records the errors from `first` on belong to: a record with several counts once.
-std::size_t records_among(const std::vector<Issue>& errors, std::size_t first) {
-  std::set<std::pair<std::string_view, int>> records;
-  for (std::size_t k = first; k < errors.size(); ++k)
-    records.emplace(errors[k].where.file, errors[k].where.line);
-  return records.size();
 }
 
 struct RowChecker {
@@ -168,10 +300,38 @@ struct RowChecker {
   }
 };
 
+// How many records the errors from `first` on belong to: a record with several counts once.
+// The CSV header (`header_line`) is not a record: its problems are its rows' errors.
+std::size_t records_among(const std::vector<Issue>& errors, std::size_t first,
+                          int header_line = 0) {
+  std::set<std::pair<std::string_view, int>> records;
+  for (std::size_t k = first; k < errors.size(); ++k)
+    if (header_line == 0 || errors[k].where.line != header_line)
+      records.emplace(errors[k].where.file, errors[k].where.line);
+  return records.size();
+}
+
+// Each value of a list cell once: `P01|P01` would count an enterprise twice for its provider.
+void once_each(RowChecker& c, const std::vector<std::string>& list, std::string_view what,
+               const std::string& id) {
+  std::set<std::string_view> seen, told;
+  for (const auto& v : list)
+    if (!seen.insert(v).second && told.insert(v).second)
+      c.fail(fmt::format("{} '{}' is listed twice for enterprise '{}'", what, v, id));
+}
+
 }  // namespace
 
 Pilot::Pilot(const Programme& programme, const Engine& engine)
-    : s_(std::make_unique<State>(programme, engine)) {}
+    : s_(std::make_unique<State>(programme, engine)) {
+  // The driver reports these located, before it gets here; a caller of its own is stopped too.
+  const auto problems = detail::check_programme(programme, engine.rules());
+  if (has_errors(problems)) {
+    std::string text;
+    for (const auto& p : problems) text += p.to_string();
+    throw std::invalid_argument(text);
+  }
+}
 Pilot::~Pilot() = default;
 Pilot::Pilot(Pilot&&) noexcept = default;
 
@@ -183,7 +343,9 @@ const RuleSet& Pilot::rules() const noexcept { return s_->engine.rules(); }
 void Pilot::add_providers(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
   const std::size_t first_error = s.errors.size();
-  read_table(in, source, format, s.errors, s.counts.providers_rows, [&](const TableRow& row) {
+  Table table{"the providers", {"id", "name"}};
+  std::size_t& rows = s.counts.providers_rows;
+  read_table(in, source, format, table, s.errors, rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
     Provider p;
     p.id = c.required("id");
@@ -202,13 +364,16 @@ void Pilot::add_providers(std::istream& in, std::string_view source, TableFormat
     s.providers.push_back(std::move(p));
   });
   s.counts.providers = s.providers.size();
-  s.counts.error_records += records_among(s.errors, first_error);
+  s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
 
 void Pilot::add_register(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
   const std::size_t first_error = s.errors.size();
-  read_table(in, source, format, s.errors, s.counts.register_rows, [&](const TableRow& row) {
+  Table table{"the register",
+              {"id", "name", "industry", "district", "batch", "tags", "providers", "contract_date",
+               "planned_end", "investment", "solutions"}};
+  read_table(in, source, format, table, s.errors, s.counts.register_rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
     Enterprise e;
     e.id = c.required("id");
@@ -241,6 +406,9 @@ void Pilot::add_register(std::istream& in, std::string_view source, TableFormat 
     for (const auto& p : e.providers)
       if (!s.provider_index.count(p))
         c.fail(fmt::format("unknown provider '{}' for enterprise '{}'", p, e.id));
+    once_each(c, e.tags, "tag", e.id);
+    once_each(c, e.providers, "provider", e.id);
+    once_each(c, e.solutions, "solution", e.id);
     if (e.contract_date && e.planned_end && *e.planned_end < *e.contract_date)
       c.fail(fmt::format("planned_end {} is before contract_date {}", e.planned_end->to_string(),
                          e.contract_date->to_string()));
@@ -256,32 +424,33 @@ void Pilot::add_register(std::istream& in, std::string_view source, TableFormat 
   s.evidence_where.resize(s.enterprises.size());
   s.baseline.resize(s.enterprises.size());
   s.acceptance.resize(s.enterprises.size());
-  s.counts.error_records += records_among(s.errors, first_error);
+  s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
 
 void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
   const std::size_t first_error = s.errors.size();
-  read_table(in, source, format, s.errors, s.counts.evidence_rows, [&](const TableRow& row) {
+  const auto& ev = s.programme.evidence;
+  Table table{"the evidence", {"enterprise_id"}};
+  for (const auto& e : ev) table.known.push_back(e.id);
+  read_table(in, source, format, table, s.errors, s.counts.evidence_rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
     const std::string id = c.required("enterprise_id");
     auto it = id.empty() ? s.index.end() : s.index.find(id);
     if (!id.empty() && it == s.index.end())
       c.fail(fmt::format("evidence for enterprise '{}', which is not in the register", id));
-    std::uint64_t bits = 0;
+    // One flag per item, however many the programme lists.
+    std::vector<bool> provided(ev.size());
     for (const auto& [k, v] : row.fields) {
       if (k == "enterprise_id") continue;
-      const auto& ev = s.programme.evidence;
       // A named copy: clang 14 cannot capture a structured binding in a lambda.
       const std::string& key = k;
-      auto e =
+      // Every key is an item: read_table refused the others.
+      const auto e =
           std::find_if(ev.begin(), ev.end(), [&](const EvidenceItem& x) { return x.id == key; });
-      if (e == ev.end()) {
-        c.fail(fmt::format("unknown evidence item '{}'", k));
-        continue;
-      }
+      if (e == ev.end()) continue;
       if (v == "yes" || v == "true" || v == "1" || v == "是") {
-        bits |= std::uint64_t{1} << (e - ev.begin());
+        provided[static_cast<std::size_t>(e - ev.begin())] = true;
       } else if (!(v == "no" || v == "false" || v == "0" || v == "否" || v.empty())) {
         c.fail(fmt::format("evidence '{}' is '{}' (expected yes or no)", k, v));
       }
@@ -293,17 +462,20 @@ void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat 
       for (auto& p : c.problems) s.errors.push_back(std::move(p));
       return;
     }
-    s.evidence[it->second] = bits;
+    s.evidence[it->second] = std::move(provided);
     s.evidence_where[it->second] = Location{std::string(source), row.line, 1};
   });
-  s.counts.error_records += records_among(s.errors, first_error);
+  s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
 
 void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFormat format) {
   State& s = *s_;
   const std::size_t first_error = s.errors.size();
   const Programme& prog = s.programme;
-  read_table(in, source, format, s.errors, s.counts.satisfaction_rows, [&](const TableRow& row) {
+  Table table{"the satisfaction ratings", {"enterprise_id", "provider_id"}};
+  for (const auto& item : prog.satisfaction) table.known.push_back(item.id);
+  std::size_t& rows = s.counts.satisfaction_rows;
+  read_table(in, source, format, table, s.errors, rows, [&](const TableRow& row) {
     RowChecker c{row, source, {}};
     const std::string id = c.required("enterprise_id");
     const std::string provider = c.required("provider_id");
@@ -313,7 +485,8 @@ void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFor
     auto pit = provider.empty() ? s.provider_index.end() : s.provider_index.find(provider);
     if (!provider.empty() && pit == s.provider_index.end())
       c.fail(fmt::format("unknown provider '{}'", provider));
-    if (it != s.index.end() && pit != s.provider_index.end()) {
+    const bool both = it != s.index.end() && pit != s.provider_index.end();
+    if (both) {
       const auto& ps = s.enterprises[it->second].providers;
       if (std::find(ps.begin(), ps.end(), provider) == ps.end())
         c.fail(fmt::format("provider '{}' does not serve enterprise '{}'", provider, id));
@@ -337,22 +510,21 @@ void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFor
       }
       r.scores.push_back(score);
     }
-    for (const auto& [k, v] : row.fields) {
-      if (k == "enterprise_id" || k == "provider_id") continue;
-      const std::string& key = k;  // clang 14 cannot capture a structured binding
-      if (std::none_of(prog.satisfaction.begin(), prog.satisfaction.end(),
-                       [&](const SatisfactionItem& i) { return i.id == key; }))
-        c.fail(fmt::format("unknown satisfaction item '{}'", k));
-    }
+    // One rating per enterprise and provider: a second would weigh twice in the mean.
+    const std::pair<std::size_t, std::size_t> key{both ? it->second : 0, both ? pit->second : 0};
+    if (auto first = s.rating_where.find(key); both && first != s.rating_where.end())
+      c.fail(fmt::format("a second rating of provider '{}' by enterprise '{}' (first at {}:{})",
+                         provider, id, first->second.file, first->second.line));
     if (!c.problems.empty()) {
       for (auto& p : c.problems) s.errors.push_back(std::move(p));
       return;
     }
+    s.rating_where.emplace(key, Location{std::string(source), row.line, 1});
     r.enterprise = it->second;
     r.provider = pit->second;
     s.ratings.push_back(std::move(r));
   });
-  s.counts.error_records += records_among(s.errors, first_error);
+  s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
 
 void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat format,

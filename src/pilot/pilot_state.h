@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -24,16 +25,22 @@ struct Pilot::State {
   std::vector<Enterprise> enterprises;
   std::unordered_map<std::string, std::size_t> index;
 
-  // Per enterprise: the evidence items provided (bit k: programme.evidence[k]) and where the
-  // evidence record is (line 0: none given).
-  std::vector<std::uint64_t> evidence;
+  // Per enterprise: the evidence items provided (element k: programme.evidence[k]; empty: no
+  // record), as many as the programme lists, and where the evidence record is (line 0: none).
+  std::vector<std::vector<bool>> evidence;
   std::vector<Location> evidence_where;
+  bool provided(std::size_t enterprise, std::size_t item) const noexcept {
+    const auto& e = evidence[enterprise];
+    return item < e.size() && e[item];
+  }
 
   struct Rating {
     std::size_t enterprise = 0, provider = 0;
     std::vector<int> scores;  // per satisfaction item
   };
   std::vector<Rating> ratings;
+  // Where each (enterprise, provider) rating is: a second one is an error, not a second vote.
+  std::map<std::pair<std::size_t, std::size_t>, Location> rating_where;
 
   std::vector<std::optional<Snapshot>> baseline, acceptance;
   std::optional<Date> latest;  // the latest assessment date seen

@@ -114,6 +114,18 @@ def test_bad_records_are_the_same_errors_and_files(tmp_path: Path) -> None:
     assert result.errors and stderr.startswith("".join(result.errors))
 
 
+def test_a_misspelt_column_is_the_same_errors_in_both(tmp_path: Path) -> None:
+    header, rest = (EX / "register.csv").read_text("utf-8").split("\n", 1)
+    register = tmp_path / "register.csv"
+    register.write_text(header.replace(",planned_end,", ",planed_end,") + "\n" + rest, "utf-8")
+    cli, result = _both(tmp_path, register=register)
+    assert cli.returncode == 1
+    _same_files(tmp_path)
+    stderr = cli.stderr.decode()
+    assert "unknown column 'planed_end' in the register (did you mean 'planned_end'?)" in stderr
+    assert result.errors and stderr.startswith("".join(result.errors))
+
+
 @pytest.mark.parametrize(
     "change",
     [

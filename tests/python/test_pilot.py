@@ -165,3 +165,24 @@ def test_pilot_matches_the_command_line(root: Path, tmp_path: Path) -> None:
     providers = load((tmp_path / "providers.json").read_text("utf-8"))
     assert result.providers["id"].tolist() == [p["id"] for p in providers]
     assert result.providers["composite"].tolist() == [p["composite"] for p in providers]
+
+
+def test_pilot_misspelt_register_column_is_an_error_not_an_empty_column(
+    root: Path, tmp_path: Path
+) -> None:
+    text = (root / "examples" / "pilot" / "register.csv").read_text("utf-8")
+    header, rest = text.split("\n", 1)
+    register = tmp_path / "register.csv"
+    register.write_text(header.replace(",providers,", ",provider,") + "\n" + rest, "utf-8")
+    result = run(root, register=register)
+    assert result.errors[0].startswith(
+        f"error: {register}:1:38: unknown column 'provider' in the register "
+        "(did you mean 'providers'?)\n"
+    )
+    # Nobody is judged on a register read without its providers.
+    assert len(result.acceptance) == 0
+
+
+def test_pilot_threads_out_of_range_raises(root: Path) -> None:
+    with pytest.raises(ValueError, match="threads 5000 is out of range: 1 to 1024, or 0 for all"):
+        run(root, threads=5000)
