@@ -1,107 +1,55 @@
 // Reads programme.yaml into a Programme: shape (keys, types, ids) and meaning (targets add up,
 // batches in calendar order, the rule's references exist, weights sum to 100), every problem a
-// located issue. The YAML comes through yaml_tree.h like a rule set's.
+// located issue. The YAML is walked with yaml/walker.h, with a rule set's checks.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <regex>
-#include <set>
 #include <sstream>
 
-#include "rules/rule_reader.h"
+#include "common/did_you_mean.h"
 #include "smedx/programme.h"
 #include "yaml/source_line.h"
-#include "yaml/source_table.h"
+#include "yaml/walker.h"
 #include "yaml/yaml_tree.h"
 
 namespace smedx {
 
 namespace {
 
+using detail::IdSet;
+using detail::Keys;
 using detail::Path;
 using detail::YamlNode;
 using Kind = YamlNode::Kind;
-using Keys = std::vector<std::string_view>;
 
-class Reader {
+// A programme's strings must say something, its numbers are never negative and its whole
+// numbers run to 7 digits (a city's targets): the walker's reads for that, under short names.
+class Reader : detail::Walker {
  public:
-  Reader(std::string file, std::vector<Issue>& issues) : file_(std::move(file)), issues_(issues) {}
+  Reader(std::string file, std::vector<Issue>& issues)
+      : Walker(issues, nullptr, detail::EmptyValues::once, std::move(file)) {}
 
   void read(const YamlNode& root, Programme& out);
 
  private:
-  void error(const YamlNode& at, const Path& p, std::string message) {
-    issues_.push_back(Issue{Severity::error, std::move(message), p.display,
-                            Location{file_, at.line, at.column}, ""});
-  }
-
-  static std::string describe(const YamlNode& v) {
-    if (v.kind == Kind::scalar) return fmt::format("'{}'", v.value);
-    return std::string(v.kind_name());
-  }
-
-  bool check_map(const YamlNode& n, const Path& p, std::string_view what, const Keys& allowed,
-                 const Keys& required) {
-    if (n.kind != Kind::map) {
-      error(n, p, fmt::format("expected a mapping for {}, got {}", what, n.kind_name()));
-      return false;
-    }
-    for (const auto& [k, v] : n.entries) {
-      if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
-        const std::string hint = detail::nearest(k.value, allowed);
-        error(k, p.key(k.value),
-              hint.empty() ? fmt::format("unknown key '{}' in {}", k.value, what)
-                           : fmt::format("unknown key '{}' in {} (did you mean '{}'?)", k.value,
-                                         what, hint));
-      }
-    }
-    for (auto r : required)
-      if (!n.find(r)) error(n, p, fmt::format("missing required key '{}' in {}", r, what));
-    return true;
-  }
-
   std::string text(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = map.find(key);
-    if (!v) return {};
-    if (v->kind != Kind::scalar || v->value.empty()) {
-      error(*v, p.key(key),
-            fmt::format("expected a non-empty string for '{}', got {}", key, describe(*v)));
-      return {};
-    }
-    return v->value;
+    return nonempty_text(map, key, p);
   }
-
-  std::optional<int> whole(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = map.find(key);
-    if (!v) return std::nullopt;
-    static const std::regex integer(R"([0-9]{1,7})");
-    if (v->kind != Kind::scalar || v->quoted || !std::regex_match(v->value, integer)) {
-      error(*v, p.key(key),
-            fmt::format("expected a whole number for '{}', got {}", key, describe(*v)));
-      return std::nullopt;
-    }
-    return std::stoi(v->value);
+  std::vector<std::string> texts(const YamlNode& map, std::string_view key, const Path& p) {
+    return nonempty_texts(map, key, p);
   }
-
   std::optional<Decimal> number(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = map.find(key);
-    if (!v) return std::nullopt;
-    std::optional<Decimal> d;
-    if (v->kind == Kind::scalar && !v->quoted) d = Decimal::parse(v->value);
-    if (!d || d->thousandths() < 0 || d->thousandths() > 1'000'000'000) {
-      error(*v, p.key(key),
-            fmt::format("expected a number from 0 with at most 3 decimals for '{}', got {}", key,
-                        describe(*v)));
-      return std::nullopt;
-    }
-    return d;
+    return non_negative_number(map, key, p);
+  }
+  std::optional<int> whole(const YamlNode& map, std::string_view key, const Path& p) {
+    return Walker::whole(map, key, p, 7);
   }
 
   std::optional<Date> month(const YamlNode& map, std::string_view key, const Path& p,
                             bool last_day) {
-    const YamlNode* v = map.find(key);
+    const YamlNode* v = field(map, key, p);
     if (!v) return std::nullopt;
     auto d = v->kind == Kind::scalar ? parse_month(v->value, last_day) : std::nullopt;
     if (!d) {
@@ -111,69 +59,18 @@ class Reader {
     return d;
   }
 
-  std::vector<std::string> texts(const YamlNode& map, std::string_view key, const Path& p) {
-    std::vector<std::string> out;
-    const YamlNode* v = map.find(key);
-    if (!v) return out;
-    if (v->kind != Kind::sequence) {
-      error(*v, p.key(key),
-            fmt::format("expected a sequence for '{}', got {}", key, v->kind_name()));
-      return out;
-    }
-    for (std::size_t i = 0; i < v->items.size(); ++i) {
-      const auto& e = v->items[i];
-      if (e.kind != Kind::scalar || e.value.empty()) {
-        error(e, p.key(key).element("", i),
-              fmt::format("expected a non-empty string in '{}', got {}", key, describe(e)));
-        continue;
-      }
-      out.push_back(e.value);
-    }
-    return out;
-  }
-
-  // Each element of the sequence under `key`, with a path by id when it has one.
+  // Each element of the sequence under `key`, with a path by id when it has one; ids are
+  // unique within their list.
   template <typename F>
   void each(const YamlNode& map, std::string_view key, const Path& p, std::string_view what,
             F&& read_one) {
-    const YamlNode* v = map.find(key);
-    if (!v) return;
-    if (v->kind != Kind::sequence) {
-      error(*v, p.key(key),
-            fmt::format("expected a sequence for '{}', got {}", key, v->kind_name()));
-      return;
-    }
-    std::map<std::string, Location> seen;
-    for (std::size_t i = 0; i < v->items.size(); ++i) {
-      const YamlNode& e = v->items[i];
-      std::string id;
-      if (const YamlNode* idn = e.kind == Kind::map ? e.find("id") : nullptr;
-          idn && idn->kind == Kind::scalar) {
-        static const std::regex id_re(R"([a-z][a-z0-9_]*)");
-        if (!std::regex_match(idn->value, id_re)) {
-          error(*idn, p.element(key, i).key("id"),
-                fmt::format("invalid {} id '{}': use lowercase letters, digits and '_'", what,
-                            idn->value));
-        } else if (auto [it, fresh] =
-                       seen.emplace(idn->value, Location{file_, idn->line, idn->column});
-                   !fresh) {
-          error(*idn, p.element(key, i).key("id"),
-                fmt::format("duplicate {} id '{}' (first defined at {}:{}:{})", what, idn->value,
-                            it->second.file, it->second.line, it->second.column));
-        } else {
-          id = idn->value;
-        }
-      }
-      read_one(e, p.element(key, i, key, id));
-    }
+    IdSet ids{{}, true};
+    each_in(map, key, p, key, what, &ids, read_one);
   }
 
   void read_batch(const YamlNode& n, const Path& p, Batch& b);
   void read_check(const YamlNode& n, const Path& p, const Programme& prog, AcceptanceCheck& c);
   void read_rating(const YamlNode& n, const Path& p, ProviderRating& r);
-
-  std::string file_;
-  std::vector<Issue>& issues_;
 };
 
 void Reader::read_batch(const YamlNode& n, const Path& p, Batch& b) {
@@ -306,12 +203,8 @@ void Reader::read_rating(const YamlNode& n, const Path& p, ProviderRating& r) {
   }
   if (auto w = number(n, "warn_below", p)) r.warn_below = *w;
   if (auto m = whole(n, "min_accepted", p)) r.min_accepted = *m;
-  if (const YamlNode* s = n.find("stars")) {
-    if (s->kind != Kind::sequence) {
-      error(*s, p.key("stars"),
-            fmt::format("expected a sequence for 'stars', got {}", s->kind_name()));
-      return;
-    }
+  if (const YamlNode* s = field(n, "stars", p)) {
+    if (!is_sequence(*s, "stars", p.key("stars"))) return;
     for (std::size_t i = 0; i < s->items.size(); ++i) {
       const YamlNode& e = s->items[i];
       const Path ep = p.key("stars").element("", i);
@@ -356,7 +249,7 @@ void Reader::read(const YamlNode& root, Programme& out) {
     out.target_level = *t;
   }
   int sum = 0;
-  const std::size_t before_industries = issues_.size();
+  const std::size_t before_industries = issue_count();
   each(root, "industries", top, "industry", [&](const YamlNode& e, const Path& p) {
     if (!check_map(e, p, "an industry", {"id", "zh", "target", "focus_districts"},
                    {"id", "target"}))
@@ -372,7 +265,9 @@ void Reader::read(const YamlNode& root, Programme& out) {
   if (const YamlNode* t = root.find("total_target")) {
     out.total_target = whole(root, "total_target", top).value_or(sum);
     // Only on industries that read cleanly: a bad target is reported once, where it is.
-    if (out.total_target != sum && root.find("industries") && issues_.size() == before_industries)
+    const YamlNode* industries = root.find("industries");
+    if (out.total_target != sum && industries && industries->kind == Kind::sequence &&
+        issue_count() == before_industries)
       error(*t, top.key("total_target"),
             fmt::format("total_target {} is not the sum of the industries' targets ({})",
                         out.total_target, sum));
@@ -410,20 +305,17 @@ void Reader::read(const YamlNode& root, Programme& out) {
     if (!check_map(e, p, "an evidence item", {"id", "zh"}, {"id", "zh"})) return;
     out.evidence.push_back({text(e, "id", p), text(e, "zh", p)});
   });
-  if (const YamlNode* a = root.find("acceptance")) {
-    if (a->kind != Kind::sequence) {
-      error(*a, top.key("acceptance"),
-            fmt::format("expected a sequence for 'acceptance', got {}", a->kind_name()));
-    } else {
+  if (const YamlNode* a = field(root, "acceptance", top)) {
+    if (is_sequence(*a, "acceptance", top.key("acceptance"))) {
       std::map<std::string, Location> seen;
       for (std::size_t i = 0; i < a->items.size(); ++i) {
         const Path p = top.key("acceptance").element("", i);
         AcceptanceCheck c;
-        const std::size_t before = issues_.size();
+        const std::size_t before = issue_count();
         read_check(a->items[i], p, out, c);
-        if (issues_.size() != before) continue;
+        if (issue_count() != before) continue;
         const YamlNode& at = *a->items[i].find("check");
-        if (auto [it, fresh] = seen.emplace(at.value, Location{file_, at.line, at.column});
+        if (auto [it, fresh] = seen.emplace(at.value, Location{file(), at.line, at.column});
             !fresh) {
           error(at, p.key("check"),
                 fmt::format("the check '{}' is listed twice (first at {}:{}:{})", at.value,
@@ -521,12 +413,8 @@ ProgrammeLoad load_programme_from_string(std::string_view yaml, std::string_view
                 Location{file, root->line, root->column}, ""});
     }
   }
-  for (auto& issue : result.issues)
-    if (issue.where.known() && issue.where.file == file)
-      issue.source_line = detail::line_of(yaml, issue.where.line);
-  std::stable_sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
-    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
-  });
+  detail::attach_source_lines(result.issues, file, yaml);
+  detail::sort_issues(result.issues);
   if (!has_errors(result.issues)) {
     if (!prog.rule_set_path.empty() && prog.rule_set_path.is_relative())
       prog.rule_set_path = (base / prog.rule_set_path).lexically_normal();

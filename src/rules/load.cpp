@@ -1,5 +1,4 @@
 #include "smedx/load.h"
-#include "yaml/source_line.h"
 
 #include <fmt/format.h>
 
@@ -11,6 +10,7 @@
 #include "rules/rule_reader.h"
 #include "rules/validate.h"
 #include "smedx/errors.h"
+#include "yaml/source_line.h"
 #include "yaml/yaml_tree.h"
 
 namespace smedx {
@@ -129,17 +129,8 @@ LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string
   if (!has_errors(issues)) detail::validate(result.rules_, result.sources_, issues);
   result.rules_.content_hash = content_hash(files);
 
-  for (auto& issue : issues) {
-    if (!issue.where.known()) continue;
-    for (const auto& [name, text] : files) {
-      if (name == issue.where.file) issue.source_line = detail::line_of(text, issue.where.line);
-    }
-  }
-  std::stable_sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {
-    if (a.where.known() != b.where.known()) return a.where.known();
-    return std::tie(a.where.file, a.where.line, a.where.column) <
-           std::tie(b.where.file, b.where.line, b.where.column);
-  });
+  for (const auto& [name, text] : files) detail::attach_source_lines(issues, name, text);
+  detail::sort_issues(issues);
   return result;
 }
 }  // namespace detail

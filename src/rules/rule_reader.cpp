@@ -5,164 +5,24 @@
 #include <algorithm>
 #include <map>
 #include <regex>
-#include <set>
+
+#include "common/did_you_mean.h"
+#include "yaml/walker.h"
 
 namespace smedx::detail {
 
-std::string nearest(std::string_view word, const std::vector<std::string_view>& candidates) {
-  // Optimal string alignment distance, so a swapped pair ("pionts") counts as one edit.
-  auto distance = [](std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      for (std::size_t j = 1; j <= b.size(); ++j) {
-        const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-    return d[a.size()][b.size()];
-  };
-  std::string best;
-  if (word.size() > 64) return best;  // no name is that long; and the table grows as its square
-  std::size_t best_d = 3;             // at most two edits, and fewer than the word's length
-  for (auto c : candidates) {
-    const std::size_t dist = distance(word, c);
-    if (dist < best_d && dist < word.size()) {
-      best_d = dist;
-      best = std::string(c);
-    }
-  }
-  return best;
-}
-
 namespace {
 
-using Keys = std::vector<std::string_view>;
 using Kind = YamlNode::Kind;
-constexpr std::int64_t max_number = 1'000'000 * Decimal::scale;
 
-class Reader {
+class Reader : Walker {
  public:
   Reader(const LoadLimits& limits, SourceTable& sources, std::vector<Issue>& issues)
-      : limits_(limits), sources_(sources), issues_(issues) {}
+      : Walker(issues, &sources, EmptyValues::again_by_type), limits_(limits) {}
 
   void read(const std::vector<TopLevel>& tops, const std::string& origin, RuleSet& out);
 
  private:
-  // --- diagnostics and the side table ---
-  void error(const YamlNode& at, const Path& p, std::string message) {
-    issues_.push_back(Issue{Severity::error, std::move(message), p.display,
-                            Location{file_, at.line, at.column}, ""});
-  }
-  void record(const Path& p, const YamlNode& n) {
-    sources_[p.structural] = SourceEntry{Location{file_, n.line, n.column}, p.display};
-  }
-
-  // Checks that `n` is a mapping with only `allowed` keys and every `required` one.
-  bool check_map(const YamlNode& n, const Path& p, std::string_view what, const Keys& allowed,
-                 const Keys& required) {
-    record(p, n);
-    if (n.kind != Kind::map) {
-      error(n, p, fmt::format("expected a mapping for {}, got {}", what, n.kind_name()));
-      return false;
-    }
-    for (const auto& [k, v] : n.entries) {
-      if (k.kind != Kind::scalar) {
-        error(k, p, fmt::format("expected a key name in {}, got {}", what, k.kind_name()));
-        continue;
-      }
-      if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
-        const std::string hint = nearest(k.value, allowed);
-        error(k, p.key(k.value),
-              hint.empty() ? fmt::format("unknown key '{}' in {}", k.value, what)
-                           : fmt::format("unknown key '{}' in {} (did you mean '{}'?)", k.value,
-                                         what, hint));
-      }
-    }
-    for (auto r : required) {
-      const YamlNode* v = n.find(r);
-      if (!v) {
-        error(n, p, fmt::format("missing required key '{}' in {}", r, what));
-      } else if (v->kind == Kind::null || (v->kind == Kind::scalar && v->value.empty())) {
-        error(*v, p.key(r), fmt::format("'{}' must not be empty", r));
-      }
-    }
-    return true;
-  }
-
-  const YamlNode* field(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = map.find(key);
-    if (v) record(p.key(key), *v);
-    return v;
-  }
-
-  std::string text(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = field(map, key, p);
-    if (!v) return {};
-    if (v->kind != Kind::scalar) {
-      error(*v, p.key(key), fmt::format("expected a string for '{}', got {}", key, v->kind_name()));
-      return {};
-    }
-    return v->value;
-  }
-
-  std::optional<Decimal> number(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = field(map, key, p);
-    return v ? number_of(*v, key, p.key(key)) : std::nullopt;
-  }
-
-  std::optional<Decimal> number_of(const YamlNode& v, std::string_view key, const Path& p) {
-    if (v.kind != Kind::scalar || v.quoted) {
-      error(v, p,
-            fmt::format("expected a number for '{}', got {}", key,
-                        v.kind == Kind::scalar ? "a quoted string" : v.kind_name()));
-      return std::nullopt;
-    }
-    if (auto d = Decimal::parse(v.value)) {
-      // Bounded so that no sum over a rule set can overflow, and every sum stays exact in the
-      // engine's double-precision products (below 2^53 thousandths).
-      if (d->thousandths() > max_number || d->thousandths() < -max_number) {
-        error(v, p, fmt::format("{} {} is beyond the limit of 1000000", key, v.value));
-        return std::nullopt;
-      }
-      return d;
-    }
-    static const std::regex decimal_like(R"([-+]?[0-9]*\.?[0-9]+)");
-    if (std::regex_match(v.value, decimal_like)) {
-      error(v, p,
-            fmt::format("{} {} cannot be represented exactly (at most 3 decimal places)", key,
-                        v.value));
-    } else {
-      error(v, p, fmt::format("expected a number for '{}', got '{}'", key, v.value));
-    }
-    return std::nullopt;
-  }
-
-  std::optional<int> whole(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = field(map, key, p);
-    if (!v) return std::nullopt;
-    static const std::regex integer(R"([0-9]{1,6})");
-    if (v->kind != Kind::scalar || v->quoted || !std::regex_match(v->value, integer)) {
-      error(*v, p.key(key),
-            fmt::format("expected a whole number for '{}', got {}", key, describe(*v)));
-      return std::nullopt;
-    }
-    return std::stoi(v->value);
-  }
-
-  bool boolean(const YamlNode& map, std::string_view key, const Path& p) {
-    const YamlNode* v = field(map, key, p);
-    if (!v) return false;
-    if (v->kind == Kind::scalar && !v->quoted && (v->value == "true" || v->value == "false"))
-      return v->value == "true";
-    error(*v, p.key(key),
-          fmt::format("expected true or false for '{}', got {}", key, describe(*v)));
-    return false;
-  }
-
   std::optional<char> letter_of(const YamlNode& v, std::string_view key, const Path& p) {
     if (v.kind == Kind::scalar && v.value.size() == 1 && v.value[0] >= 'A' && v.value[0] <= 'Z')
       return v.value[0];
@@ -170,62 +30,10 @@ class Reader {
     return std::nullopt;
   }
 
-  std::vector<std::string> texts(const YamlNode& map, std::string_view key, const Path& p) {
-    std::vector<std::string> out;
-    const YamlNode* v = field(map, key, p);
-    if (!v) return out;
-    if (!is_sequence(*v, key, p.key(key))) return out;
-    for (std::size_t i = 0; i < v->items.size(); ++i) {
-      const auto& e = v->items[i];
-      if (e.kind != Kind::scalar) {
-        error(e, p.key(key).element("", i),
-              fmt::format("expected a string in '{}', got {}", key, e.kind_name()));
-        continue;
-      }
-      out.push_back(e.value);
-    }
-    return out;
-  }
-
-  bool is_sequence(const YamlNode& v, std::string_view key, const Path& p) {
-    if (v.kind == Kind::sequence) return true;
-    error(v, p, fmt::format("expected a sequence for '{}', got {}", key, v.kind_name()));
-    return false;
-  }
-
-  static std::string describe(const YamlNode& v) {
-    if (v.kind == Kind::scalar) return fmt::format("'{}'", v.value);
-    return std::string(v.kind_name());
-  }
-
-  // Reads the id of a list element and checks it against `seen`; returns the id to show in
-  // paths (empty when missing, malformed or a duplicate, so the path falls back to an index).
-  std::string element_id(const YamlNode& n, std::string_view what,
-                         std::map<std::string, Location>& seen, const Path& index_path) {
-    if (n.kind != Kind::map) return {};
-    const YamlNode* v = n.find("id");
-    if (!v || v->kind != Kind::scalar) return {};
-    static const std::regex id_re(R"([a-z][a-z0-9_]*)");
-    if (!std::regex_match(v->value, id_re)) {
-      error(
-          *v, index_path.key("id"),
-          fmt::format("invalid {} id '{}': use lowercase letters, digits and '_'", what, v->value));
-      return {};
-    }
-    auto [it, fresh] = seen.emplace(v->value, Location{file_, v->line, v->column});
-    if (!fresh) {
-      error(*v, index_path.key("id"),
-            fmt::format("duplicate id '{}' (first defined at {}:{}:{})", v->value, it->second.file,
-                        it->second.line, it->second.column));
-      return {};
-    }
-    return v->value;
-  }
-
   void check_code(const YamlNode& n, const Path& p) {
     const YamlNode* v = n.find("code");
     if (!v || v->kind != Kind::scalar) return;
-    auto [it, fresh] = codes_.emplace(v->value, Location{file_, v->line, v->column});
+    auto [it, fresh] = codes_.emplace(v->value, Location{file(), v->line, v->column});
     if (!fresh) {
       error(*v, p.key("code"),
             fmt::format("duplicate code '{}' (first defined at {}:{}:{})", v->value,
@@ -248,46 +56,10 @@ class Reader {
   void read_profile(const YamlNode& n, const Path& p, IndustryProfile& profile);
   Condition read_condition(const YamlNode& n, const Path& p);
 
-  // Reads the list under `key` of `parent`, one element at a time.
-  template <typename T, typename F>
-  std::vector<T> read_list(const YamlNode& parent, std::string_view key, const Path& p,
-                           std::string_view display_list, std::string_view what,
-                           std::map<std::string, Location>* ids, F&& read_one,
-                           std::size_t limit = 0) {
-    const YamlNode* v = field(parent, key, p);
-    if (!v) return {};
-    return read_sequence<T>(*v, key, p, display_list, what, ids, read_one, limit);
-  }
-
-  template <typename T, typename F>
-  std::vector<T> read_sequence(const YamlNode& v, std::string_view key, const Path& p,
-                               std::string_view display_list, std::string_view what,
-                               std::map<std::string, Location>* ids, F&& read_one,
-                               std::size_t limit = 0) {
-    std::vector<T> out;
-    if (!is_sequence(v, key, p.key(key))) return out;
-    if (limit && v.items.size() > limit) {
-      error(v, p.key(key),
-            fmt::format("too many {} ({}; the limit is {})", what, v.items.size(), limit));
-      return out;
-    }
-    for (std::size_t i = 0; i < v.items.size(); ++i) {
-      const YamlNode& e = v.items[i];
-      const std::string id = ids ? element_id(e, what, *ids, p.element(key, i)) : std::string{};
-      T t;
-      read_one(e, p.element(key, i, display_list, id), t);
-      out.push_back(std::move(t));
-    }
-    return out;
-  }
-
   const LoadLimits& limits_;
-  SourceTable& sources_;
-  std::vector<Issue>& issues_;
-  std::string file_;
   std::size_t item_count_ = 0;
-  std::map<std::string, Location> dimension_ids_, sub_ids_, element_ids_, group_ids_, rule_ids_,
-      note_ids_, codes_;
+  IdSet dimension_ids_, sub_ids_, element_ids_, group_ids_, rule_ids_, note_ids_;
+  std::map<std::string, Location> codes_;
 };
 
 void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, RuleSet& out) {
@@ -299,14 +71,14 @@ void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, 
   // Scenarios are read before items' cross references matter; order of reading does not
   // affect the model, which is checked as a whole by the validator.
   for (const auto& top : tops) {
-    file_ = top.file;
+    set_file(top.file);
     const YamlNode& k = *top.key;
     const Path root;
     if (k.kind != Kind::scalar) {
       error(k, root, fmt::format("expected a key name at the top level, got {}", k.kind_name()));
       continue;
     }
-    auto [it, fresh] = seen.emplace(k.value, Location{file_, k.line, k.column});
+    auto [it, fresh] = seen.emplace(k.value, Location{file(), k.line, k.column});
     if (!fresh && k.value != "profile") {  // each industries/*.yaml file holds one profile
       error(k, root.key(k.value),
             fmt::format("top-level key '{}' is defined twice (first at {}:{}:{})", k.value,
@@ -365,8 +137,8 @@ void Reader::read(const std::vector<TopLevel>& tops, const std::string& origin, 
   }
   for (auto r : required) {
     if (seen.count(std::string(r))) continue;
-    issues_.push_back(Issue{Severity::error, fmt::format("missing required top-level key '{}'", r),
-                            "", Location{origin, 0, 0}, ""});
+    report(Issue{Severity::error, fmt::format("missing required top-level key '{}'", r), "",
+                 Location{origin, 0, 0}, ""});
   }
 }
 

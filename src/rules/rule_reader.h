@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/did_you_mean.h"  // nearest(), which survey/ still reaches through this header
 #include "smedx/load.h"
 #include "smedx/rules.h"
 #include "yaml/source_table.h"
@@ -22,8 +23,5 @@ struct TopLevel {
 void read_rule_set(const std::vector<TopLevel>& tops, const std::string& origin,
                    const LoadLimits& limits, RuleSet& out, SourceTable& sources,
                    std::vector<Issue>& issues);
-
-// The nearest of `candidates` to `word`, for "did you mean" hints; empty when none is close.
-std::string nearest(std::string_view word, const std::vector<std::string_view>& candidates);
 
 }  // namespace smedx::detail

@@ -6,7 +6,7 @@
 #include <map>
 #include <string_view>
 
-#include "rules/rule_reader.h"
+#include "common/did_you_mean.h"
 
 namespace smedx::detail {
 
