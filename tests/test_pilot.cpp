@@ -1,6 +1,7 @@
 // The pilot programme: programme.yaml, the inputs, acceptance, progress, provider rating, cases.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -52,6 +53,31 @@ TEST_SUITE("programme") {
     CHECK(p.acceptance.size() == 7);
     CHECK(p.rating.stars.size() == 5);
     CHECK(p.rule_set_path.filename() == "miit-2024");
+  }
+
+  TEST_CASE("programme.a device, a pipe or an oversized file is refused at once, not read") {
+    // --programme /dev/zero once reached 17.8 GB in a minute, and a FIFO hung the run.
+    auto only = [](const smedx::ProgrammeLoad& p) {
+      REQUIRE(p.issues.size() == 1);
+      CHECK_FALSE(p.ok());
+      return p.issues[0].message;
+    };
+    CHECK(only(smedx::load_programme("/dev/zero")) == "cannot read file: not a regular file");
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("smedx-programme-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto fifo = dir / "programme.yaml";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(only(smedx::load_programme(dir)) == "cannot read file: not a regular file");
+    std::filesystem::remove(fifo);
+    std::ofstream(fifo) << std::string((4u << 20) + 1, '#');
+    CHECK(only(smedx::load_programme(fifo)) ==
+          "file too large: 4194305 bytes (the limit is 4194304)");
+    // A rule set's files go through the same reader.
+    const auto rules = smedx::load_rules("/dev/zero");
+    REQUIRE(rules.issues().size() == 1);
+    CHECK(rules.issues()[0].message == "cannot read file: not a regular file");
+    std::filesystem::remove_all(dir);
   }
 
   TEST_CASE("programme.dates parse exactly and refuse impossible days") {

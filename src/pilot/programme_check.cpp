@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "yaml/source_line.h"
+#include "yaml/yaml_file.h"
 #include "yaml/yaml_tree.h"
 
 namespace smedx::detail {
@@ -37,11 +38,8 @@ struct Source {
     std::error_code ec;
     if (std::filesystem::is_directory(f, ec)) f /= "programme.yaml";  // as load_programme reads it
     file = f.string();
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream b;
-    b << in.rdbuf();
-    text = b.str();
     std::vector<Issue> ignored;  // the reader has reported them
+    text = read_yaml_file(f, file, yaml_file_limit, ignored).value_or("");
     root = parse_yaml(text, file, YamlLimits{}, ignored);
   }
 

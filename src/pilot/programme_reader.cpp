@@ -12,6 +12,7 @@
 #include "smedx/programme.h"
 #include "yaml/source_line.h"
 #include "yaml/walker.h"
+#include "yaml/yaml_file.h"
 #include "yaml/yaml_tree.h"
 
 namespace smedx {
@@ -426,16 +427,11 @@ ProgrammeLoad load_programme_from_string(std::string_view yaml, std::string_view
 ProgrammeLoad load_programme(const std::filesystem::path& folder_or_file) {
   std::filesystem::path file = folder_or_file;
   if (std::filesystem::is_directory(file)) file /= "programme.yaml";
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    ProgrammeLoad r;
-    r.issues.push_back(
-        Issue{Severity::error, "cannot read file", "", Location{file.string(), 0, 0}, ""});
-    return r;
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return load_programme_from_string(buf.str(), file.string(), file.parent_path());
+  ProgrammeLoad failed;
+  const auto text =
+      detail::read_yaml_file(file, file.string(), detail::yaml_file_limit, failed.issues);
+  if (!text) return failed;
+  return load_programme_from_string(*text, file.string(), file.parent_path());
 }
 
 }  // namespace smedx

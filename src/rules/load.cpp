@@ -11,6 +11,7 @@
 #include "rules/validate.h"
 #include "smedx/errors.h"
 #include "yaml/source_line.h"
+#include "yaml/yaml_file.h"
 #include "yaml/yaml_tree.h"
 
 namespace smedx {
@@ -33,28 +34,7 @@ namespace {
 // Reads a file within the size limit; appends an issue and returns nothing otherwise.
 std::optional<std::string> read_file(const fs::path& path, const std::string& shown,
                                      const LoadLimits& limits, std::vector<Issue>& issues) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) {
-    issues.push_back(Issue{Severity::error, fmt::format("cannot read file: {}", ec.message()), "",
-                           Location{shown, 0, 0}, ""});
-    return std::nullopt;
-  }
-  if (size > limits.max_file_bytes) {
-    issues.push_back(Issue{
-        Severity::error,
-        fmt::format("file too large: {} bytes (the limit is {})", size, limits.max_file_bytes), "",
-        Location{shown, 0, 0}, ""});
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (!in && !in.eof()) {
-    issues.push_back(Issue{Severity::error, "cannot read file", "", Location{shown, 0, 0}, ""});
-    return std::nullopt;
-  }
-  return std::move(buf).str();
+  return detail::read_yaml_file(path, shown, limits.max_file_bytes, issues);
 }
 
 // FNV-1a 64 over each file's base name and text, in name order, so the same rule set has the
