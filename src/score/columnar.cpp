@@ -11,6 +11,7 @@
 
 #include "common/parallel.h"
 #include "score/engine_access.h"
+#include "score/level_rule.h"
 #include "survey/cell.h"
 #include "survey/survey_coder.h"
 
@@ -270,13 +271,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   // constraint scenarios among them) are bytes, added along the tile a column at a time, and the
   // level of a row is a few comparisons with the rule's minimums.
   const bool byte_counts = scenarios < 256;
-  std::vector<std::int64_t> min_points(top);
-  std::vector<std::int32_t> min_scenarios(top), min_constraint(top);
-  for (std::size_t l = 0; l < top; ++l) {
-    min_points[l] = rules.level_rule.levels[l].min_points.thousandths();
-    min_scenarios[l] = rules.level_rule.levels[l].min_scenarios;
-    min_constraint[l] = rules.level_rule.levels[l].min_constraint;
-  }
+  const detail::LevelTable level_table(rules.level_rule);
   std::vector<std::pair<Leaf, Leaf>> leaves;  // when, then; one per rule when all are leaves
   for (const auto& rule : index.consistency) {
     auto when = Leaf::of(rule.when), then = Leaf::of(rule.then);
@@ -348,7 +343,7 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
         at[l - 1] = a;
         con[l - 1] = b;
       }
-      out.level[r] = detail::level_for(rules.level_rule, total, at.data(), con.data());
+      out.level[r] = level_table.level(total, at.data(), con.data());
     };
     auto note = [&](std::size_t r) {
       if (!table.warnings) return;
@@ -495,16 +490,9 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
             rank(r, total, row_levels.data());
             continue;
           }
-          // As detail::level_for: the highest level whose three minimums are met.
-          std::int32_t level = 0;
-          for (std::size_t l = 0; l < top; ++l) {
-            // Bitwise on purpose: all three tests, no branch between them.
-            const bool met =
-                (int{total >= min_points[l]} & int{at_tile[l * tile + j] >= min_scenarios[l]} &
-                 int{con_tile[l * tile + j] >= min_constraint[l]}) != 0;
-            level = met ? static_cast<std::int32_t>(l + 1) : level;
-          }
-          out.level[r] = level;
+          out.level[r] = level_table.row_level(
+              total, [&](std::size_t l) { return at_tile[l * tile + j]; },
+              [&](std::size_t l) { return con_tile[l * tile + j]; });
           continue;
         }
         if (clean) {  // the same, with the coder's check of the consistency rules
