@@ -4,7 +4,7 @@ Compiled core of smedx; use the smedx package instead.
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'diagnose_text', 'format_issues', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
+__all__: list[str] = ['Issue', 'Loaded', 'check_csv_rows', 'decode_text', 'diagnose_text', 'format_issues', 'input_format', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -87,6 +87,14 @@ class Loaded:
     @property
     def version(self) -> str:
         ...
+def check_csv_rows(text: str) -> list[tuple[int, str]]:
+    """
+    The rows of a CSV text smedx score could not read under its header (a field too many or too few, a quoted field left open), as (line, message), in order.
+    """
+def decode_text(data: bytes, encoding: str = 'auto') -> tuple[str, str, str | None, int]:
+    """
+    A survey file's bytes decoded as smedx score decodes them (docs/surveys.md, Encodings): (text, encoding read, problem, line). `problem` is None when every byte decoded, else what did not ('invalid UTF-8 byte 0xff on line 3 at byte offset 706'), on line `line`, and text is empty. Raises ValueError for an encoding that is not auto, utf-8 or gb18030.
+    """
 def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, cohort: bool = True) -> tuple[list[tuple[str, str]], str]:
     """
     Diagnoses every survey of a JSON Lines or CSV text: ([(diagnosis JSON, HTML)], cohort JSON).
@@ -94,6 +102,10 @@ def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typin
 def format_issues(issues: collections.abc.Sequence[Issue]) -> str:
     """
     Every issue in the diagnostic format, then a count line.
+    """
+def input_format(path: str) -> str | None:
+    """
+    The survey format a file's extension names ('jsonl', 'csv', 'json', 'yaml'), or None.
     """
 def load(path: str) -> Loaded:
     """
