@@ -8,6 +8,7 @@
 
 #include "smedx/batch.h"
 #include "smedx/columnar.h"
+#include "smedx/columns.h"
 #include "smedx/load.h"
 #include "smedx/record.h"
 #include "smedx/survey_csv.h"
@@ -351,5 +352,96 @@ TEST_SUITE("columnar") {
       }
     }
     CHECK(errors > 20);  // the odd cells do give errors, worded the same
+  }
+}
+
+TEST_SUITE("columnar") {
+  TEST_CASE("columnar.coding a table gives the coded surveys of its CSV, bad rows included") {
+    // The cohort, then rows with one thing wrong each: an unknown letter, a missing answer, no
+    // enterprise id, a cell that does not read, a scenario level out of range, a band value of
+    // at most 1 (a note, not an error), one letter for a multi item (a list of one), a scenario
+    // level that is not a number.
+    const std::string cohort = read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv");
+    std::istringstream lines(cohort);
+    std::string header, row;
+    std::getline(lines, header);
+    const auto names = *smedx::split_csv(header);
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(lines, row)) rows.push_back(*smedx::split_csv(row));
+    auto column = [&](std::string_view name) {
+      const auto at =
+          static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+      REQUIRE(at < names.size());
+      return at;
+    };
+    const std::vector<std::pair<std::string, std::string>> odd = {
+        {"network", "B|C|Q"}, {"network", ""},      {"enterprise_id", ""}, {"network", "B||C"},
+        {"quality", "7"},     {"funding", "0.725"}, {"network", "B"},      {"quality", "x"}};
+    for (std::size_t k = 0; k < odd.size(); ++k) {
+      auto edited = rows[k % rows.size()];
+      edited[column(odd[k].first)] = odd[k].second;
+      rows.push_back(std::move(edited));
+    }
+    std::string csv = header + "\n";
+    for (const auto& cells : rows) {
+      for (std::size_t c = 0; c < cells.size(); ++c) csv += (c ? "," : "") + cells[c];
+      csv += "\n";
+    }
+
+    auto f = factorize(csv);
+    // The enterprise's own columns as the frame path gives them: the id and the fields.
+    const auto roles = smedx::classify_columns(names, engine().rules());
+    REQUIRE(roles.errors.empty());
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      using Kind = smedx::TableColumn::Kind;
+      if (roles.columns[c].kind == Kind::enterprise_id) f.table.enterprise_id = f.table.columns[c];
+      if (roles.columns[c].kind == Kind::field) f.table.fields.push_back(f.table.columns[c]);
+    }
+    REQUIRE(f.table.fields.size() == 3);
+
+    for (const auto missing : {smedx::MissingPolicy::error, smedx::MissingPolicy::zero}) {
+      std::vector<smedx::CodedSurvey> want;
+      std::istringstream in(csv);
+      smedx::BatchOptions options;
+      options.missing = missing;
+      smedx::visit_stream(
+          engine(), in, "t.csv", smedx::InputFormat::csv,
+          [&](const smedx::CodedSurvey& s) { want.push_back(s); }, options);
+      REQUIRE(want.size() == f.table.rows);
+      for (unsigned threads : {1u, 2u}) {
+        const auto got = smedx::code_columns(engine(), f.table, missing, threads);
+        const auto scores = smedx::score_columns(engine(), f.table, missing, threads);
+        REQUIRE(got.size() == want.size());
+        std::size_t errors = 0, warned = 0;
+        for (std::size_t r = 0; r < got.size(); ++r) {
+          CAPTURE(r);
+          CAPTURE(static_cast<int>(missing));
+          const smedx::CodedSurvey &g = got[r], &w = want[r];
+          CHECK(g.enterprise_id == w.enterprise_id);
+          CHECK(g.enterprise == w.enterprise);
+          CHECK(g.where.line == static_cast<int>(r + 1));
+          REQUIRE(g.errors.size() == w.errors.size());
+          for (std::size_t k = 0; k < g.errors.size(); ++k) {
+            CHECK(g.errors[k].message == w.errors[k].message);
+            CHECK(g.errors[k].path == w.errors[k].path);
+          }
+          // The frame's scores say what its coded rows say.
+          CHECK(scores.errors.at(r) == (g.ok() ? "" : g.errors.front().message));
+          errors += !g.ok();
+          if (!g.ok()) continue;
+          CHECK(g.selected == w.selected);
+          CHECK(g.levels == w.levels);
+          CHECK(g.fired == w.fired);
+          warned += !g.warnings.empty();
+          REQUIRE(g.warnings.size() == w.warnings.size());
+          for (std::size_t k = 0; k < g.warnings.size(); ++k) {
+            CHECK(g.warnings[k].message == w.warnings[k].message);
+            CHECK(g.warnings[k].path == w.warnings[k].path);
+          }
+        }
+        CHECK(errors == (missing == smedx::MissingPolicy::error ? 6u : 5u));
+        CHECK(warned > 0);
+      }
+    }
   }
 }

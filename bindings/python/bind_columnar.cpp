@@ -3,14 +3,14 @@
 // (codes and categories) or as a numpy array (object, integer or float). Each becomes codes into
 // its distinct cell texts, read with the GIL released, a column per thread (of an object column,
 // the cells that are ASCII str, None or float; the rest under the GIL after), and so are the
-// rows scored. Results come back as numpy columns.
+// rows scored. Results come back as numpy columns. FrameColumns (bindings.h) is that reading,
+// for every door function that takes a frame.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <fmt/format.h>
 
 #include <atomic>
-#include <bit>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -22,7 +22,6 @@
 
 #include "arrow_c.h"
 #include "bindings.h"
-#include "common/parallel.h"
 #include "smedx/columnar.h"
 #include "smedx/columns.h"
 
@@ -958,6 +957,56 @@ py::array texts(const RowTexts& v, std::size_t rows) {
 
 }  // namespace
 
+struct FrameColumns::Sources {
+  std::vector<std::unique_ptr<Source>> all;  // the ids, then `columns`, then `fields`
+};
+
+FrameColumns::FrameColumns(const Named& columns, const py::object& ids, const Named& fields,
+                           std::size_t rows, unsigned threads, bool id_texts)
+    : sources_(std::make_unique<Sources>()) {
+  auto& sources = sources_->all;
+  sources.push_back(std::make_unique<Source>("enterprise_id", ids, rows, !id_texts));
+  for (const auto& [name, cells] : columns)
+    sources.push_back(std::make_unique<Source>(name, cells, rows, false));
+  for (const auto& [name, cells] : fields)
+    sources.push_back(std::make_unique<Source>(name, cells, rows, false));
+  {
+    py::gil_scoped_release release;
+    // A column a thread: columns are many and alike, so no thread waits long on another.
+    const std::size_t workers = std::min<std::size_t>(
+        threads ? threads : std::thread::hardware_concurrency(), sources.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t k; (k = next++) < sources.size();) sources[k]->finish();
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
+  // The cells that only Python reads (not ASCII str, pandas' NA, lists).
+  for (const auto& s : sources) s->finish_deferred();
+  for (const auto& s : sources)
+    if (!s->problem.empty()) throw py::type_error(s->problem);
+
+  py::gil_scoped_release release;
+  auto column = [](const Source& s) {
+    return ColumnarSurveys::Column{s.name, s.data(), s.factorizer->values()};
+  };
+  table_.rows = rows;
+  for (std::size_t k = 1; k <= columns.size(); ++k) table_.columns.push_back(column(*sources[k]));
+  for (std::size_t k = 1 + columns.size(); k < sources.size(); ++k)
+    table_.fields.push_back(column(*sources[k]));
+  has_id_.resize(rows);
+  sources[0]->data().visit([&](const auto* codes) {
+    for (std::size_t r = 0; r < rows; ++r) has_id_[r] = codes[r] >= 0;
+  });
+  table_.has_id = has_id_.data();
+  if (id_texts) table_.enterprise_id = column(*sources[0]);
+}
+
+FrameColumns::~FrameColumns() = default;
+
 void bind_columnar(py::module_& m) {
   m.def(
       "table_columns",
@@ -983,11 +1032,8 @@ void bind_columnar(py::module_& m) {
          bool warnings) {
         const Engine& engine = rules.checked_engine();
         const MissingPolicy policy = missing_policy(missing);
-        std::vector<std::unique_ptr<Source>> sources;
-        sources.push_back(std::make_unique<Source>("enterprise_id", ids, rows, true));
-        for (const auto& [name, cells] : columns)
-          sources.push_back(std::make_unique<Source>(name, cells, rows, false));
-
+        FrameColumns frame(columns, ids, {}, rows, threads, false);
+        frame.table().warnings = warnings;
         const auto& r = engine.rules();
         const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
         ColumnarScores scores;
@@ -996,53 +1042,9 @@ void bind_columnar(py::module_& m) {
         std::vector<std::uint8_t> failed;
         {
           py::gil_scoped_release release;
-          // A column a thread: columns are many and alike, so no thread waits long on another.
-          const std::size_t workers = std::min<std::size_t>(
-              threads ? threads : std::thread::hardware_concurrency(), sources.size());
-          std::atomic<std::size_t> next{0};
-          auto work = [&] {
-            for (std::size_t k; (k = next++) < sources.size();) sources[k]->finish();
-          };
-          std::vector<std::thread> pool;
-          for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-          work();
-          for (auto& t : pool) t.join();
-        }
-        // The cells that only Python reads (not ASCII str, pandas' NA, lists), then the scores.
-        for (const auto& s : sources) s->finish_deferred();
-        for (const auto& s : sources)
-          if (!s->problem.empty()) throw py::type_error(s->problem);
-        {
-          py::gil_scoped_release release;
-          ColumnarSurveys table;
-          table.rows = rows;
-          for (std::size_t k = 1; k < sources.size(); ++k)
-            table.columns.push_back(
-                {sources[k]->name, sources[k]->data(), sources[k]->factorizer->values()});
-          std::vector<std::uint8_t> has_id(rows);
-          sources[0]->data().visit([&](const auto* ids) {
-            for (std::size_t r = 0; r < rows; ++r) has_id[r] = ids[r] >= 0;
-          });
-          table.has_id = has_id.data();
-          table.warnings = warnings;
-          scores = score_columns(engine, table, policy, threads);
-          // The exact thousandths become floats on the same threads, a slice of rows each, in
-          // place: each 8-byte integer's slot takes its double's bits, so no fresh pages.
-          level.resize(rows);
-          auto to_double = [](std::int64_t& v) {
-            v = std::bit_cast<std::int64_t>(static_cast<double>(v) / 1000.0);
-          };
-          detail::parallel_slices(rows,
-                                  std::min(detail::thread_count(threads), (rows + 65535) / 65536),
-                                  [&](std::size_t begin, std::size_t end) {
-                                    for (std::size_t i = begin; i < end; ++i)
-                                      level[i] = static_cast<std::int8_t>(scores.level[i]);
-                                    for (std::size_t i = begin; i < end; ++i)
-                                      to_double(scores.total[i]);
-                                    for (std::size_t d = 0; d < dims; ++d)
-                                      for (std::size_t i = begin; i < end; ++i)
-                                        to_double(scores.dim_points[d * rows + i]);
-                                  });
+          scores = score_columns(engine, frame.table(), policy, threads);
+          // The exact thousandths become floats on the same threads, in place.
+          to_frame_units(scores, level, threads);
           failed.assign(rows, 0);
           for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
         }

@@ -1,11 +1,18 @@
-// Scoring surveys given as JSON text: one at a time, or a batch on several threads.
+// Scoring surveys given as JSON text: one at a time, or a batch on several threads; and reading
+// survey files as smedx score reads them (format, encoding, CSV rows), for read_surveys.
 #include <pybind11/stl.h>
 
+#include <fmt/format.h>
+
+#include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "bindings.h"
 #include "smedx/batch.h"
+#include "smedx/input.h"
 #include "smedx/record.h"
+#include "smedx/survey_csv.h"
 #include "smedx/survey_text.h"
 
 namespace py = pybind11;
@@ -65,6 +72,57 @@ void bind_scoring(py::module_& m) {
       py::arg("missing") = "error", py::arg("threads") = 0,
       "Scores JSON Lines text on `threads` threads, the calling one included (0: all cores); "
       "returns one JSON record per non-blank line.");
+
+  m.def(
+      "input_format",
+      [](const std::string& path) -> std::optional<std::string_view> {
+        if (const auto f = input_format_for(path)) return input_format_name(*f);
+        return std::nullopt;
+      },
+      py::arg("path"),
+      "The survey format a file's extension names ('jsonl', 'csv', 'json', 'yaml'), or None.");
+
+  m.def(
+      "decode_text",
+      [](const py::bytes& data, const std::string& encoding) {
+        const auto given = parse_text_encoding(encoding);
+        if (!given)
+          throw py::value_error(
+              fmt::format("unknown encoding '{}' (expected auto, utf-8 or gb18030)", encoding));
+        char* bytes = nullptr;
+        Py_ssize_t size = 0;
+        if (PyBytes_AsStringAndSize(data.ptr(), &bytes, &size) != 0) throw py::error_already_set();
+        DecodedText decoded;
+        {
+          py::gil_scoped_release release;
+          decoded = decode_text(std::string_view(bytes, static_cast<std::size_t>(size)), *given);
+        }
+        return std::tuple{py::str(decoded.text), text_encoding_name(decoded.encoding),
+                          decoded.ok() ? std::nullopt : std::optional(decoded.problem),
+                          decoded.line};
+      },
+      py::arg("data"), py::arg("encoding") = "auto",
+      "A survey file's bytes decoded as smedx score decodes them (docs/surveys.md, Encodings): "
+      "(text, encoding read, problem, line). `problem` is None when every byte decoded, else "
+      "what did not ('invalid UTF-8 byte 0xff on line 3 at byte offset 706'), on line `line`, "
+      "and text is empty. Raises ValueError for an encoding that is not auto, utf-8 or "
+      "gb18030.");
+
+  m.def(
+      "check_csv_rows",
+      [](std::string_view text) {
+        std::vector<Issue> issues;
+        {
+          py::gil_scoped_release release;
+          issues = check_csv_rows(text);
+        }
+        std::vector<std::pair<int, std::string>> out;
+        for (auto& i : issues) out.emplace_back(i.where.line, std::move(i.message));
+        return out;
+      },
+      py::arg("text"),
+      "The rows of a CSV text smedx score could not read under its header (a field too many or "
+      "too few, a quoted field left open), as (line, message), in order.");
 }
 
 }  // namespace smedx::python

@@ -4,7 +4,11 @@
 #include <pybind11/pybind11.h>
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "smedx/columnar.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
 
@@ -20,6 +24,28 @@ struct Loaded {
 };
 
 MissingPolicy missing_policy(const std::string& name);
+
+// A data frame's columns read as score_frame reads them (bind_columnar.cpp) into table(), which
+// points into what this holds. `columns`: (name, cells) of the item and scenario columns; `ids`:
+// the enterprise_id column's cells; `fields`: (name, cells) of the enterprise columns a coded
+// survey carries (code_columns); cells in any form score_arrays takes. With `id_texts` the ids
+// are kept as texts (table().enterprise_id), else only whether each row has one. Build it with
+// the GIL held: it releases the GIL while it reads.
+class FrameColumns {
+ public:
+  using Named = std::vector<std::pair<std::string, pybind11::object>>;
+  FrameColumns(const Named& columns, const pybind11::object& ids, const Named& fields,
+               std::size_t rows, unsigned threads, bool id_texts);
+  ~FrameColumns();
+  ColumnarSurveys& table() noexcept { return table_; }
+  const ColumnarSurveys& table() const noexcept { return table_; }
+
+ private:
+  struct Sources;
+  std::unique_ptr<Sources> sources_;
+  std::vector<std::uint8_t> has_id_;
+  ColumnarSurveys table_;
+};
 
 void bind_rules(pybind11::module_& m);
 void bind_scoring(pybind11::module_& m);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,6 +62,12 @@ struct ColumnarSurveys {
   std::vector<Column> columns;           // columns that are neither items nor scenarios are ignored
   const std::uint8_t* has_id = nullptr;  // one per row, 0 = enterprise_id missing; null: all there
   bool warnings = true;                  // build the warnings text of each row
+  // The enterprise's own columns, for code_columns (scoring reads only whether an id is there):
+  // the enterprise_id column (where has_id is null, a missing id is its code -1) and the
+  // enterprise fields (name, industry, district, any other), in the order a coded survey lists
+  // them. A missing field is an empty text, as in a CSV file.
+  std::optional<Column> enterprise_id;
+  std::vector<Column> fields;
 };
 
 // The few rows that have something to say, in row order: (row, text).
@@ -112,5 +119,19 @@ struct ColumnarScores {
 // Scores every row on `threads` threads (0: every core). Thread-safe; touches no Python.
 ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
                              MissingPolicy missing = MissingPolicy::error, unsigned threads = 0);
+
+// Codes every row into a CodedSurvey on `threads` threads (0: every core), reading the cells as
+// score_columns does, with the same checks and messages (a row's errors are located as line
+// row + 1 of "<frame>"). The enterprise id is the enterprise_id column's text (empty without
+// one), the fields those of `fields`. For work on each survey (a diagnosis) rather than scores.
+std::vector<CodedSurvey> code_columns(const Engine& engine, const ColumnarSurveys& table,
+                                      MissingPolicy missing = MissingPolicy::error,
+                                      unsigned threads = 0);
+
+// The scores in the types of a data frame's columns, on `threads` threads: each row's level
+// into `level` as a byte, and `total` and `dim_points` turned from exact thousandths into
+// points as doubles in place (each 8-byte slot then holds a double's bits: read those columns
+// as double). In place because they are the widest columns: no fresh pages to fill.
+void to_frame_units(ColumnarScores& scores, ScoreColumn<std::int8_t>& level, unsigned threads = 0);
 
 }  // namespace smedx

@@ -36,4 +36,11 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row,
 // Splits one CSV record into fields (RFC 4180 quoting). Returns nothing for a malformed record.
 std::optional<std::vector<std::string>> split_csv(std::string_view record);
 
+// The rows of a CSV text (UTF-8, as decode_text gives it) that smedx score could not read
+// under its header: a row with a field too few or too many ("the row has 36 fields, the header
+// 35"), which would put answers under the wrong columns, or a quoted field left open. Rows are
+// read as smedx score reads them (a quoted field may span lines, blank lines are skipped); each
+// issue is an error located at the line where its row starts. Empty when every row reads.
+std::vector<Issue> check_csv_rows(std::string_view text);
+
 }  // namespace smedx

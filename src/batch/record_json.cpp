@@ -50,7 +50,7 @@ std::string member_key(std::size_t k, std::string_view key) {
 }  // namespace
 
 JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
-    : rules_(engine.rules()), fields_(fields) {
+    : rules_(engine.rules()), levels_(rules_.level_rule), fields_(fields) {
   const RuleSet& r = rules_;
   const LevelRule& rule = r.level_rule;
   const int top = rule.top_level();
@@ -129,9 +129,10 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
       count_open_.push_back(add(key + std::to_string(a) + ",\"constraint\":"));
     bound += count_open_.back().size + constraint_key_.size + 2 * number;
 
-    const LevelRequirement& req = rule.levels[static_cast<std::size_t>(l - 1)];
-    std::string points = "{\"what\":\"points\",\"required\":";
-    append_thousandths(points, req.min_points.thousandths());
+    // The conditions' names and minima (what a survey has is written per record).
+    const auto conditions = levels_.conditions(l, 0, 0, 0);
+    std::string points = fmt::format("{{\"what\":\"{}\",\"required\":", conditions[0].what);
+    append_thousandths(points, conditions[0].required);
     points += ",\"has\":";
     for (const bool met : {false, true}) {
       check_open_.push_back(add(fmt::format("{{\"level\":{},\"met\":{},\"conditions\":[{}", l,
@@ -139,15 +140,14 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
     }
     std::size_t size =
         check_open_.back().size + 1 + 2 * number + short_key_.size + check_close_.size;
-    for (const auto& [what, required] :
-         {std::pair{"scenarios", req.min_scenarios}, std::pair{"constraint", req.min_constraint}}) {
+    for (const LevelConditionValue& count : {conditions[1], conditions[2]}) {
       const std::string head =
-          fmt::format("}},{{\"what\":\"{}\",\"required\":{},\"has\":", what, required);
+          fmt::format("}},{{\"what\":\"{}\",\"required\":{},\"has\":", count.what, count.required);
       count_what_.push_back(add(head));
       std::size_t longest = head.size() + 2 * number + short_key_.size;
       for (int n = 0; n <= scenarios; ++n) {
         const std::string text =
-            fmt::format("{}{},\"short\":{}", head, n, std::max(0, required - n));
+            fmt::format("{}{},\"short\":{}", head, n, shortfall(count.required, n));
         count_condition_.push_back(add(text));
         longest = std::max(longest, text.size());
       }
@@ -250,15 +250,13 @@ void JsonRecordWriter::append_item(Out& out, std::size_t i, std::uint32_t mask,
 RawOut JsonRecordWriter::append_check(RawOut out, int level, std::int64_t total, std::int32_t at,
                                       std::int32_t con) const {
   const auto l = static_cast<std::size_t>(level - 1);
-  const LevelRequirement& req = rules_.level_rule.levels[l];
-  const std::int64_t required = req.min_points.thousandths();
-  const bool met = total >= required && at >= req.min_scenarios && con >= req.min_constraint;
-  out += check_open_[2 * l + met];
+  const LevelTable::Minimum& minimum = levels_.minimum(level);
+  out += check_open_[2 * l + levels_.met(level, total, at, con)];
   out.thousandths(total);
   out += short_key_;
-  out.thousandths(total >= required ? 0 : required - total);
-  out = append_count_condition(out, 2 * l, at, req.min_scenarios);
-  out = append_count_condition(out, 2 * l + 1, con, req.min_constraint);
+  out.thousandths(shortfall(minimum.points, total));
+  out = append_count_condition(out, 2 * l, at, minimum.scenarios);
+  out = append_count_condition(out, 2 * l + 1, con, minimum.constraint);
   out += check_close_;
   return out;
 }
@@ -274,7 +272,7 @@ RawOut JsonRecordWriter::append_count_condition(RawOut out, std::size_t at, std:
   out += count_what_[at];
   out.integer(has);
   out += short_key_;
-  out.integer(has >= required ? 0 : std::int64_t{required} - has);
+  out.integer(shortfall(required, has));
   return out;
 }
 
@@ -392,14 +390,15 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
   if (want(explanation)) {
     sep();
     out += explanation_head_;
-    if (lvl > 0) {
-      const std::size_t at = base + static_cast<std::size_t>(lvl - 1);
-      out = append_check(out, lvl, tot, scores.at_or_above[at], scores.constraint[at]);
+    const auto [reached, next] = levels_.explained(lvl);
+    if (reached) {
+      const std::size_t at = base + static_cast<std::size_t>(reached - 1);
+      out = append_check(out, reached, tot, scores.at_or_above[at], scores.constraint[at]);
     }
-    if (lvl < top) {
-      if (lvl > 0) out += ',';
-      const std::size_t at = base + static_cast<std::size_t>(lvl);
-      out = append_check(out, lvl + 1, tot, scores.at_or_above[at], scores.constraint[at]);
+    if (next) {
+      if (reached) out += ',';
+      const std::size_t at = base + static_cast<std::size_t>(next - 1);
+      out = append_check(out, next, tot, scores.at_or_above[at], scores.constraint[at]);
     }
     out += ']';
   }

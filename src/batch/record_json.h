@@ -12,6 +12,7 @@
 
 #include "batch/record_text.h"
 #include "common/decimal_text.h"
+#include "score/level_rule.h"
 #include "smedx/engine.h"
 
 namespace smedx::detail {
@@ -69,6 +70,7 @@ class JsonRecordWriter {
                                 std::int32_t required) const;
 
   const RuleSet& rules_;
+  LevelTable levels_;  // the level rule, for the explanation's conditions
   unsigned fields_;
   // The rule set's fixed text, each piece escaped once, with the keys and punctuation around it.
   TextPool pool_;

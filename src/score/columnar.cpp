@@ -1,7 +1,15 @@
+// Scoring (and coding) a table given column by column. The steps, in order:
+//   1. answer_columns: which columns are items and scenarios (the rest is not read);
+//   2. read_distinct_values: each distinct cell text read and checked once, on the threads;
+//   3. RowCoder: a row coded the long way, through the survey coder, for its exact messages
+//      (rows the fast path cannot take, and every row of code_columns);
+//   4. SliceScorer: rows scored in tiles, column by column, on the threads;
+//   5. join_texts: each slice's errors and warnings joined in row order.
 #include "smedx/columnar.h"
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -11,6 +19,7 @@
 
 #include "common/parallel.h"
 #include "score/engine_access.h"
+#include "score/level_rule.h"
 #include "survey/cell.h"
 #include "survey/survey_coder.h"
 
@@ -52,6 +61,18 @@ struct PreparedColumn {
   // to "7" for levels 0-4: the codes' OR): the levels are the codes, narrowed, with no lookup.
   bool codes_are_levels = false;
   std::int8_t level_limit = 0;
+
+  // The packed entry of row r's cell (entry 0 for a missing one).
+  const Packed& at(std::size_t r) const noexcept {
+    return packed[static_cast<std::size_t>(column->codes[r] + 1)];
+  }
+  // Row r's cell, or nullptr when it is missing.
+  const Cell* cell(std::size_t r) const noexcept {
+    const std::int64_t code = column->codes[r];
+    return code < 0 ? nullptr : &cells[static_cast<std::size_t>(code)];
+  }
+  // The path of an issue about this column's cell, as the CSV reader words it.
+  std::string path() const { return (scenario ? "scenarios." : "answers.") + column->name; }
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -120,20 +141,26 @@ bool any_missing(const T* __restrict codes, std::size_t n) noexcept {
   return (any >> (8 * sizeof(T) - 1)) != 0;
 }
 
-}  // namespace
+// Whether row r has its enterprise_id: `has_id` says so when given, else the enterprise_id
+// column when given, else every row has one.
+bool has_id(const ColumnarSurveys& table, std::size_t r) noexcept {
+  if (table.has_id) return table.has_id[r] != 0;
+  return !table.enterprise_id || table.enterprise_id->codes[r] >= 0;
+}
 
-ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
-                             MissingPolicy missing, unsigned threads) {
-  const detail::RuleIndex& index = detail::EngineAccess::index(engine);
-  const RuleSet& rules = engine.rules();
-  const std::size_t rows = table.rows;
-  const int top_level = rules.level_rule.top_level();
+// Row r's text in `column`, empty when the cell is missing.
+std::string_view text_of(const ColumnarSurveys::Column& column, std::size_t r) noexcept {
+  const std::int64_t code = column.codes[r];
+  return code < 0 ? std::string_view()
+                  : std::string_view(column.values[static_cast<std::size_t>(code)]);
+}
 
-  // Read and check each distinct value once, as the CSV reader and the coder would, then pack
-  // what the row loop reads of it; in chunks of values on the scoring threads, since columns of
-  // many values (every combination of a multi answer's options) take a while.
+// --- Step 1 and 2: the answer columns, each distinct value read once ---
+
+// The table's item and scenario columns, in table order: the only ones scoring reads.
+std::vector<PreparedColumn> answer_columns(const detail::RuleIndex& index,
+                                           const ColumnarSurveys& table) {
   std::vector<PreparedColumn> columns;
-  std::size_t distinct = 0;
   for (const auto& col : table.columns) {
     const auto item = index.item_by_name.find(col.name);
     const auto scenario = item ? std::nullopt : index.scenario_by_name.find(col.name);
@@ -142,470 +169,702 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
     p.column = &col;
     p.scenario = scenario.has_value();
     p.index = item ? *item : *scenario;
-    distinct += col.values.size();
   }
-  // Values [begin, end) of a column, each on its own: a column of many values (every
-  // combination of data_collection's 14 options) is read in chunks on all the threads.
-  auto read_cells = [&](PreparedColumn& p, std::size_t begin, std::size_t end) {
-    const ColumnarSurveys::Column& col = *p.column;
-    for (std::size_t v = begin; v < end; ++v) {
-      Cell& cell = p.cells[v];
-      if (p.scenario) {
-        if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
-          cell.unreadable = std::move(*bad);
-        } else if (cell.level < 0 || cell.level > top_level) {
-          cell.problem = fmt::format("scenario level {} for '{}' is outside 0–{}", cell.level,
-                                     rules.scenarios[p.index].id, top_level);
-        }
-        continue;
-      }
-      const Item& it = *index.items[p.index];
-      // The usual cell in a line; the rest the long way, which words problems and notes.
-      if (auto mask = detail::plain_cell_answer(it, index.none_options[p.index], col.values[v])) {
-        cell.mask = *mask;
-        continue;
-      }
-      Answer answer;
-      if (auto bad =
-              detail::cell_answer(col.values[v], it.kind == ItemKind::multi, col.name, answer)) {
+  return columns;
+}
+
+// Values [begin, end) of a column, each on its own, as the CSV reader and the coder read them.
+void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t begin,
+                std::size_t end) {
+  const int top_level = index.rules.level_rule.top_level();
+  const ColumnarSurveys::Column& col = *p.column;
+  for (std::size_t v = begin; v < end; ++v) {
+    Cell& cell = p.cells[v];
+    if (p.scenario) {
+      if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
         cell.unreadable = std::move(*bad);
-        continue;
+      } else if (cell.level < 0 || cell.level > top_level) {
+        cell.problem = fmt::format("scenario level {} for '{}' is outside 0–{}", cell.level,
+                                   index.rules.scenarios[p.index].id, top_level);
       }
-      detail::AnswerView view;
-      view.kind = answer.kind;
-      view.list = answer.list;
-      view.letters = answer.letters;
-      view.percent = answer.percent;
-      cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
+      continue;
     }
-  };
-  auto prepare = [&](PreparedColumn& p) {
-    // A cell read with a note is clean: its row is scored the fast way, which adds the note to
-    // the row's warnings as the coder would.
-    p.all_clean = true;
-    for (Cell& cell : p.cells) {
-      cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
-      p.all_clean = p.all_clean && cell.clean && cell.note.empty();
-      if (p.scenario || !cell.clean) continue;
-      // The points of the options selected, summed into the row's dimension by a gather.
-      for (std::uint32_t mask = cell.mask; mask; mask &= mask - 1)
-        cell.points += index.items[p.index]
-                           ->options[static_cast<std::size_t>(std::countr_zero(mask))]
-                           .points.thousandths();
+    const Item& it = *index.items[p.index];
+    // The usual cell in a line; the rest the long way, which words problems and notes.
+    if (auto mask = detail::plain_cell_answer(it, index.none_options[p.index], col.values[v])) {
+      cell.mask = *mask;
+      continue;
     }
-    p.packed.reserve(p.cells.size() + 1);
-    p.packed.push_back({0, PreparedColumn::kBad, 0});
-    if (p.scenario) p.levels.push_back(-1);
-    for (const Cell& cell : p.cells) {
-      const auto flags =
-          static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
-                                    (cell.note.empty() ? 0 : PreparedColumn::kNoted));
-      p.packed.push_back(
-          {p.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, cell.points});
-      // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
-      if (p.scenario) p.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
+    Answer answer;
+    if (auto bad =
+            detail::cell_answer(col.values[v], it.kind == ItemKind::multi, col.name, answer)) {
+      cell.unreadable = std::move(*bad);
+      continue;
     }
-    if (p.scenario && p.levels.size() <= 128 && p.levels[0] == -1) {  // codes fit a byte
-      std::size_t limit = 0;
-      while (limit + 1 < p.levels.size() && p.levels[limit + 1] == static_cast<int>(limit)) ++limit;
-      p.codes_are_levels = true;
-      for (std::size_t k = limit + 1; k < p.levels.size(); ++k)
-        p.codes_are_levels = p.codes_are_levels && p.levels[k] == -1;
-      p.level_limit = static_cast<std::int8_t>(limit);
-    }
-  };
-  {
-    constexpr std::size_t chunk = 1024;
-    std::vector<std::pair<std::size_t, std::size_t>> chunks;  // (column, first value)
-    for (std::size_t k = 0; k < columns.size(); ++k) {
-      columns[k].cells.resize(columns[k].column->values.size());
-      for (std::size_t v = 0; v < columns[k].cells.size(); v += chunk) chunks.emplace_back(k, v);
-    }
-    // Threads only for values enough to pay for them.
-    const std::size_t workers =
-        std::min({detail::thread_count(threads), chunks.size(), distinct / 4096 + 1});
-    detail::parallel_tasks(chunks.size(), workers, [&](std::size_t c) {
-      const auto [k, v] = chunks[c];
-      read_cells(columns[k], v, std::min(v + chunk, columns[k].cells.size()));
-    });
-    for (PreparedColumn& p : columns) prepare(p);  // a short pass over each column's values
+    detail::AnswerView view;
+    view.kind = answer.kind;
+    view.list = answer.list;
+    view.letters = answer.letters;
+    view.percent = answer.percent;
+    cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
   }
+}
 
-  // When every item and scenario has exactly one column, a row whose cells are all clean codes
-  // without the survey coder: its answers are the cells' options, and only the consistency
-  // rules remain to check. Any other row goes through the coder, for its exact messages.
+// Packs what the row loop reads of a column's cells, once they are read: a short pass over
+// its distinct values.
+void pack(const detail::RuleIndex& index, PreparedColumn& p) {
+  // A cell read with a note is clean: its row is scored the fast way, which adds the note to
+  // the row's warnings as the coder would.
+  p.all_clean = true;
+  for (Cell& cell : p.cells) {
+    cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
+    p.all_clean = p.all_clean && cell.clean && cell.note.empty();
+    if (p.scenario || !cell.clean) continue;
+    // The points of the options selected, summed into the row's dimension by a gather.
+    for (std::uint32_t mask = cell.mask; mask; mask &= mask - 1)
+      cell.points += index.items[p.index]
+                         ->options[static_cast<std::size_t>(std::countr_zero(mask))]
+                         .points.thousandths();
+  }
+  p.packed.reserve(p.cells.size() + 1);
+  p.packed.push_back({0, PreparedColumn::kBad, 0});
+  if (p.scenario) p.levels.push_back(-1);
+  for (const Cell& cell : p.cells) {
+    const auto flags = static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
+                                                 (cell.note.empty() ? 0 : PreparedColumn::kNoted));
+    p.packed.push_back(
+        {p.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, cell.points});
+    // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
+    if (p.scenario) p.levels.push_back(cell.clean ? static_cast<std::int8_t>(cell.level) : -1);
+  }
+  if (p.scenario && p.levels.size() <= 128 && p.levels[0] == -1) {  // codes fit a byte
+    std::size_t limit = 0;
+    while (limit + 1 < p.levels.size() && p.levels[limit + 1] == static_cast<int>(limit)) ++limit;
+    p.codes_are_levels = true;
+    for (std::size_t k = limit + 1; k < p.levels.size(); ++k)
+      p.codes_are_levels = p.codes_are_levels && p.levels[k] == -1;
+    p.level_limit = static_cast<std::int8_t>(limit);
+  }
+}
+
+// Reads and checks each distinct value once, then packs each column. In chunks of values on
+// the threads, since columns of many values (every combination of data_collection's 14
+// options) take a while; threads only for values enough to pay for them.
+void read_distinct_values(const detail::RuleIndex& index, std::vector<PreparedColumn>& columns,
+                          unsigned threads) {
+  constexpr std::size_t chunk = 1024;
+  std::vector<std::pair<std::size_t, std::size_t>> chunks;  // (column, first value)
+  std::size_t distinct = 0;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    columns[k].cells.resize(columns[k].column->values.size());
+    distinct += columns[k].cells.size();
+    for (std::size_t v = 0; v < columns[k].cells.size(); v += chunk) chunks.emplace_back(k, v);
+  }
+  const std::size_t workers =
+      std::min({detail::thread_count(threads), chunks.size(), distinct / 4096 + 1});
+  detail::parallel_tasks(chunks.size(), workers, [&](std::size_t c) {
+    const auto [k, v] = chunks[c];
+    read_cells(index, columns[k], v, std::min(v + chunk, columns[k].cells.size()));
+  });
+  for (PreparedColumn& p : columns) pack(index, p);
+}
+
+// The answer columns of a table, read: what both scoring and coding start from.
+struct ReadColumns {
+  std::vector<PreparedColumn> columns;
+  // Every item and scenario has exactly one column: then a row whose cells are all clean codes
+  // without the survey coder (its answers are the cells' options, and only the consistency
+  // rules remain to check). Any other row goes through the coder, for its exact messages.
   bool complete = true;
-  {
-    std::vector<int> items_seen(index.items.size()), scenarios_seen(rules.scenarios.size());
-    for (const auto& col : columns) ++(col.scenario ? scenarios_seen : items_seen)[col.index];
-    for (int k : items_seen) complete = complete && k == 1;
-    for (int k : scenarios_seen) complete = complete && k == 1;
+};
+
+ReadColumns read_columns(const detail::RuleIndex& index, const ColumnarSurveys& table,
+                         unsigned threads) {
+  ReadColumns read{answer_columns(index, table)};
+  read_distinct_values(index, read.columns, threads);
+  std::vector<int> items_seen(index.items.size()), scenarios_seen(index.rules.scenarios.size());
+  for (const auto& col : read.columns) ++(col.scenario ? scenarios_seen : items_seen)[col.index];
+  for (int k : items_seen) read.complete = read.complete && k == 1;
+  for (int k : scenarios_seen) read.complete = read.complete && k == 1;
+  return read;
+}
+
+// --- Step 3: a row coded into a CodedSurvey ---
+
+// Codes a row of the table from its read cells, with the checks and messages of the CSV reader
+// and the survey coder. Shared by scoring (for the rows the fast path leaves) and code_columns
+// (for every row), so that both say the same of a row.
+class RowCoder {
+ public:
+  RowCoder(const detail::RuleIndex& index, const ColumnarSurveys& table, const ReadColumns& read,
+           MissingPolicy missing)
+      : index_(index), table_(table), read_(read), missing_(missing) {}
+
+  // Whether row r codes without the coder: every item and scenario in one column, its id there,
+  // every cell clean (a note aside).
+  bool clean(std::size_t r) const noexcept {
+    if (!read_.complete || !has_id(table_, r)) return false;
+    for (const auto& col : read_.columns)
+      if (col.at(r).flags & PreparedColumn::kBad) return false;
+    return true;
   }
 
-  // Where each item's points go, and each option's points, for summing rows straight from the
-  // coded answers: with one selected option set per item, the product of the one-hot answers
-  // with the points is a gather, which this does without the zeros a dense product would carry.
-  const std::size_t items = index.items.size(), scenarios = rules.scenarios.size();
-  std::vector<std::size_t> item_sub, sub_dim;
-  for (std::size_t d = 0; d < rules.dimensions.size(); ++d) {
-    for (const auto& sub : rules.dimensions[d].sub_indicators) {
-      for (std::size_t k = 0; k < sub.items.size(); ++k) item_sub.push_back(sub_dim.size());
-      sub_dim.push_back(d);
+  // A clean row whose answers and levels are in `c` already: the consistency rules, whose
+  // errors go to c.errors and whose warnings to c.fired, as the coder's finish() has them.
+  void check_rules(std::size_t r, CodedSurvey& c) const {
+    c.errors.clear();
+    c.warnings.clear();
+    c.fired.clear();
+    for (const ConsistencyRule* rule : detail::failing_rules(index_, c)) {
+      if (rule->severity == Severity::error) {
+        c.errors.push_back(Issue{rule->severity, rule->message, "consistency." + rule->id,
+                                 Location{"<frame>", static_cast<int>(r + 1), 1}, ""});
+      } else {
+        c.fired.push_back(static_cast<std::uint16_t>(rule - index_.rules.consistency.data()));
+      }
+    }
+    detail::cap_issues(c.errors);
+  }
+
+  // Row r the long way. A row with cells that do not read has those as its errors and nothing
+  // else, as a CSV row's are (its answers left empty); any other row goes through the survey
+  // coder, and the notes of its band cells follow the coder's warnings. The enterprise id is
+  // the enterprise_id column's text when there is one, else "-" where has_id says there is one.
+  void code(std::size_t r, CodedSurvey& c) const {
+    const Location where{"<frame>", static_cast<int>(r + 1), 1};
+    if (unreadable(r, where, c)) return;
+    thread_local std::vector<const PreparedColumn*> noted;
+    noted.clear();
+    {
+      detail::SurveyCoder coder(index_, missing_, c, where);
+      coder.enterprise_id(table_.enterprise_id ? text_of(*table_.enterprise_id, r)
+                          : has_id(table_, r)  ? std::string_view("-")
+                                               : std::string_view());
+      for (const auto& col : read_.columns) {
+        const Cell* cell = col.cell(r);
+        if (!cell) continue;
+        if (col.scenario) {
+          coder.coded_scenario(col.index, col.column->name, cell->level, cell->problem);
+        } else {
+          coder.coded_answer(col.index, col.column->name, cell->mask, cell->problems);
+          if (!cell->note.empty()) noted.push_back(&col);
+        }
+      }
+      coder.finish();
+    }
+    for (const PreparedColumn* col : noted)
+      c.warnings.push_back(Issue{Severity::warning, col->cell(r)->note, col->path(), where, ""});
+  }
+
+  // Row r as code_columns gives it: coded as scoring codes it, with its enterprise id (empty
+  // without an enterprise_id column) and fields.
+  void code_whole(std::size_t r, CodedSurvey& c) const {
+    if (clean(r)) {
+      c.where = Location{"<frame>", static_cast<int>(r + 1), 1};
+      c.selected.assign(index_.items.size(), 0);
+      c.levels.assign(index_.rules.scenarios.size(), 0);
+      for (const auto& col : read_.columns) {
+        const PreparedColumn::Packed& cell = col.at(r);
+        if (col.scenario) {
+          c.levels[col.index] = static_cast<std::int8_t>(cell.value);
+        } else {
+          c.selected[col.index] = cell.value;
+        }
+      }
+      check_rules(r, c);
+      for (const auto& col : read_.columns)
+        if (col.at(r).flags & PreparedColumn::kNoted)
+          c.warnings.push_back(
+              Issue{Severity::warning, col.cell(r)->note, col.path(), c.where, ""});
+    } else {
+      code(r, c);
+    }
+    c.enterprise_id = table_.enterprise_id ? text_of(*table_.enterprise_id, r) : "";
+    c.enterprise.clear();
+    for (const auto& field : table_.fields)
+      c.enterprise.emplace_back(field.name, text_of(field, r));
+  }
+
+ private:
+  // When row r has cells that do not read: c holds their errors (capped), and true.
+  bool unreadable(std::size_t r, const Location& where, CodedSurvey& c) const {
+    bool any = false;
+    for (const auto& col : read_.columns) {
+      const Cell* cell = col.cell(r);
+      if (!cell || cell->unreadable.empty()) continue;
+      if (!any) {
+        c = CodedSurvey{};
+        c.where = where;
+      }
+      any = true;
+      c.errors.push_back(Issue{Severity::error, cell->unreadable, col.path(), where, ""});
+    }
+    if (any) detail::cap_issues(c.errors);
+    return any;
+  }
+
+  const detail::RuleIndex& index_;
+  const ColumnarSurveys& table_;
+  const ReadColumns& read_;
+  MissingPolicy missing_;
+};
+
+// --- Step 4: rows scored in tiles ---
+
+// What scoring a row needs of the rule set, laid out for the row loop: built once a table.
+struct ScorePlan {
+  explicit ScorePlan(const detail::RuleIndex& index)
+      : items(index.items.size()),
+        scenarios(index.rules.scenarios.size()),
+        dims(index.rules.dimensions.size()),
+        levels(index.rules.level_rule) {
+    const RuleSet& rules = index.rules;
+    top = static_cast<std::size_t>(levels.top());
+    // Where each item's points go, for summing rows straight from the coded answers: with one
+    // selected option set per item, the product of the one-hot answers with the points is a
+    // gather, which this does without the zeros a dense product would carry.
+    for (std::size_t d = 0; d < rules.dimensions.size(); ++d) {
+      for (const auto& sub : rules.dimensions[d].sub_indicators) {
+        for (std::size_t k = 0; k < sub.items.size(); ++k) item_sub.push_back(sub_dim.size());
+        sub_dim.push_back(d);
+      }
+    }
+    subs = sub_dim.size();
+    item_dim.resize(items);
+    for (std::size_t i = 0; i < items; ++i) item_dim[i] = sub_dim[item_sub[i]];
+    // With fewer than 256 scenarios, a tile's counts of scenarios at each level or above (and
+    // of constraint scenarios among them) are bytes, added along the tile a column at a time.
+    byte_counts = scenarios < 256;
+    for (const auto& rule : index.consistency) {
+      auto when = Leaf::of(rule.when), then = Leaf::of(rule.then);
+      if (!when || !then) {
+        leaves.clear();
+        break;
+      }
+      leaves.emplace_back(*when, *then);
+    }
+    // Up to 32 rules, so that a row's broken rules are the bits of one word.
+    flat_rules = leaves.size() == index.consistency.size() && leaves.size() <= 32;
+    for (const auto& [when, then] : leaves)
+      for (const Leaf& leaf : {when, then})
+        need_highest = need_highest || leaf.kind == Condition::Kind::any_scenario_at_least;
+    for (std::size_t k = 0; flat_rules && k < leaves.size(); ++k)
+      if (rules.consistency[k].severity == Severity::error) error_rules |= std::uint32_t{1} << k;
+    constraint.resize(scenarios);
+    for (std::size_t k = 0; k < scenarios; ++k) constraint[k] = rules.scenarios[k].constraint;
+  }
+
+  std::size_t items, scenarios, dims, subs = 0, top = 0;
+  std::vector<std::size_t> item_sub, sub_dim, item_dim;
+  detail::LevelTable levels;
+  bool byte_counts = false;
+  std::vector<std::pair<Leaf, Leaf>> leaves;  // when, then; one per rule when all are leaves
+  bool flat_rules = false;                    // every rule a pair of leaves, checked along tiles
+  bool need_highest = false;      // each row's highest scenario level, for the leaves that test it
+  std::uint32_t error_rules = 0;  // flat_rules: bit k set when rule k is an error
+  std::vector<int> constraint;    // per scenario: 1 for a constraint scenario
+};
+
+// Scores rows [begin, end) on one thread. Slices are disjoint: nothing mutable is shared but
+// the texts, which each slice collects apart (`errors`, `warnings`) for join_texts. Rows go in
+// tiles, read column by column (each column's codes in order, the tile's answers staying in
+// cache), then finished row by row.
+class SliceScorer {
+ public:
+  static constexpr std::size_t tile = 1024;
+
+  SliceScorer(const ScorePlan& plan, const ReadColumns& read, const RowCoder& coder,
+              const detail::RuleIndex& index, const ColumnarSurveys& table, ColumnarScores& out)
+      : plan_(plan),
+        read_(read),
+        coder_(coder),
+        index_(index),
+        table_(table),
+        out_(out),
+        rows_(table.rows),
+        sub_points_(plan.subs),
+        at_(plan.top),
+        con_(plan.top),
+        row_levels_(plan.scenarios),
+        hist_(plan.top + 1),
+        chist_(plan.top + 1),
+        sel_(tile * plan.items),
+        lev_(tile * plan.scenarios),
+        pts_(tile * plan.dims),
+        mark_(tile),
+        highest_(tile),
+        at_tile_(plan.top * tile),
+        con_tile_(plan.top * tile),
+        broken_(tile),
+        when_(tile),
+        then_(tile) {}
+
+  void run(std::size_t begin, std::size_t end) {
+    for (std::size_t t0 = begin; t0 < end; t0 += tile) {
+      const std::size_t m = std::min(end - t0, tile);
+      read_tile(t0, m);
+      if (plan_.flat_rules) check_flat_rules(m);
+      write_tile(t0, m);
+      for (std::size_t j = 0; j < m; ++j) finish_row(t0 + j, j);
     }
   }
-  const std::size_t subs = sub_dim.size(), dims = rules.dimensions.size();
-  const std::size_t top = static_cast<std::size_t>(top_level);
+
+  RowTexts errors, warnings;
+
+ private:
+  // The tile's cells, a column at a time: answers, levels, points by dimension, the OR of each
+  // row's cells' flags, counts of scenarios at each level or above, highest levels.
+  void read_tile(std::size_t t0, std::size_t m) {
+    const std::size_t top = plan_.top;
+    std::fill_n(mark_.begin(), m, read_.complete ? 0 : PreparedColumn::kBad);
+    std::fill_n(pts_.begin(), tile * plan_.dims, 0);
+    std::fill_n(highest_.begin(), m, 0);
+    std::fill(at_tile_.begin(), at_tile_.end(), 0);
+    std::fill(con_tile_.begin(), con_tile_.end(), 0);
+    std::fill_n(broken_.begin(), m, 0);
+    if (table_.has_id || table_.enterprise_id)
+      for (std::size_t j = 0; j < m; ++j)
+        if (!has_id(table_, t0 + j)) mark_[j] = PreparedColumn::kBad;
+    for (const auto& col : read_.columns) {
+      // Codes of their own width (a categorical's bytes, whole numbers), read in place.
+      col.column->codes.visit([&](const auto* column_codes) {
+        const auto* __restrict codes = column_codes + t0;
+        // Entry 0 is a missing cell: codes are shifted by one, so no cell needs a branch.
+        const PreparedColumn::Packed* __restrict cells = col.packed.data() + 1;
+        const std::size_t at_item = col.index, d = col.scenario ? 0 : plan_.item_dim[col.index];
+        std::uint8_t* __restrict marks = mark_.data();
+        if (col.scenario) {
+          // The levels, -1 for a cell that is not clean; then, along the tile, the row marks
+          // and counts from them, a byte a row.
+          const std::int8_t* __restrict level_of = col.levels.data() + 1;
+          std::int8_t* __restrict rated = &lev_[at_item * tile];
+          if (col.codes_are_levels) {  // a narrowing and a select the compiler vectorises
+            const std::int8_t limit = col.level_limit;
+            for (std::size_t j = 0; j < m; ++j) {
+              const auto code = static_cast<std::int8_t>(codes[j]);
+              rated[j] = code < limit ? code : std::int8_t{-1};
+            }
+          } else {
+            for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
+          }
+          for (std::size_t j = 0; j < m; ++j)
+            marks[j] |= static_cast<std::uint8_t>(rated[j] < 0 ? PreparedColumn::kBad : 0);
+          if (plan_.byte_counts) {
+            const bool constrains = plan_.constraint[at_item] != 0;
+            for (std::size_t l = 0; l < top; ++l) {
+              const auto above = static_cast<std::int8_t>(l + 1);
+              std::uint8_t* __restrict at_least = &at_tile_[l * tile];
+              for (std::size_t j = 0; j < m; ++j) at_least[j] += rated[j] >= above ? 1 : 0;
+              if (!constrains) continue;
+              std::uint8_t* __restrict con_least = &con_tile_[l * tile];
+              for (std::size_t j = 0; j < m; ++j) con_least[j] += rated[j] >= above ? 1 : 0;
+            }
+          }
+          if (plan_.need_highest) {
+            std::int8_t* __restrict high = highest_.data();
+            for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
+          }
+        } else {
+          std::uint32_t* __restrict answers = &sel_[at_item * tile];
+          std::int64_t* __restrict points = &pts_[d * tile];
+          if (col.all_clean && !any_missing(codes, m)) {  // nothing to mark
+            for (std::size_t j = 0; j < m; ++j) {
+              const PreparedColumn::Packed& cell = cells[codes[j]];
+              answers[j] = cell.value;
+              points[j] += cell.points;
+            }
+            return;
+          }
+          for (std::size_t j = 0; j < m; ++j) {
+            const PreparedColumn::Packed& cell = cells[codes[j]];
+            answers[j] = cell.value;
+            points[j] += cell.points;
+            marks[j] |= cell.flags;
+          }
+        }
+      });
+    }
+  }
+
+  // Every consistency rule a pair of leaves: each rule's tests along the tile, the rules each
+  // row breaks as the bits of one word.
+  void check_flat_rules(std::size_t m) {
+    const auto& leaves = plan_.leaves;
+    for (std::size_t k = 0; k < leaves.size(); ++k) {
+      leaves[k].first.on_tile(m, tile, sel_.data(), lev_.data(), highest_.data(), when_.data());
+      leaves[k].second.on_tile(m, tile, sel_.data(), lev_.data(), highest_.data(), then_.data());
+      std::uint32_t* __restrict bits = broken_.data();
+      const std::uint8_t* __restrict w = when_.data();
+      const std::uint8_t* __restrict t = then_.data();
+      for (std::size_t j = 0; j < m; ++j)
+        bits[j] |= static_cast<std::uint32_t>(w[j] & (t[j] ^ 1)) << k;
+    }
+  }
+
+  // The tile's scores and levels go out whole; rows that turn out otherwise overwrite them.
+  void write_tile(std::size_t t0, std::size_t m) {
+    for (std::size_t k = 0; k < plan_.scenarios; ++k)
+      std::copy_n(&lev_[k * tile], m, &out_.scenario_levels[k * rows_ + t0]);
+    std::fill_n(&out_.total[t0], m, 0);
+    std::fill_n(&out_.level[t0], m, 0);
+    for (std::size_t d = 0; d < plan_.dims; ++d) {
+      std::copy_n(&pts_[d * tile], m, &out_.dim_points[d * rows_ + t0]);
+      for (std::size_t j = 0; j < m; ++j) out_.total[t0 + j] += pts_[d * tile + j];
+    }
+  }
+
+  // Row r, row j of the tile: the fast way when its cells are clean and the rules are flat;
+  // the coder's check of the rules when its cells are clean; else the coder.
+  void finish_row(std::size_t r, std::size_t j) {
+    const bool clean = !(mark_[j] & PreparedColumn::kBad);
+    if (!clean) zero(r);
+    if (clean && plan_.flat_rules) {
+      finish_flat(r, j);
+    } else if (clean) {
+      finish_clean(r, j);
+    } else {
+      finish_coded(r);
+    }
+  }
+
+  // Every cell clean: the answers are the cells' options, and only the consistency rules
+  // remain to check, each a test or two on the row's answers.
+  void finish_flat(std::size_t r, std::size_t j) {
+    if (const std::uint32_t bad = broken_[j] & plan_.error_rules) {
+      zero(r);
+      error(r, index_.rules.consistency[static_cast<std::size_t>(std::countr_zero(bad))].message);
+      return;
+    }
+    if (table_.warnings) {
+      if (mark_[j] & PreparedColumn::kNoted) notes(r);
+      for (std::uint32_t bits = broken_[j]; bits; bits &= bits - 1) {
+        if (!said_.empty()) said_ += "; ";
+        said_ += index_.rules.consistency[static_cast<std::size_t>(std::countr_zero(bits))].message;
+      }
+      say(r);
+    }
+    const std::int64_t total = out_.total[r];
+    if (!plan_.byte_counts) {
+      for (std::size_t k = 0; k < plan_.scenarios; ++k) row_levels_[k] = lev_[k * tile + j];
+      rank(r, total, row_levels_.data());
+      return;
+    }
+    out_.level[r] = plan_.levels.row_level(
+        total, [&](std::size_t l) { return at_tile_[l * tile + j]; },
+        [&](std::size_t l) { return con_tile_[l * tile + j]; });
+  }
+
+  // The same, with the coder's check of the consistency rules.
+  void finish_clean(std::size_t r, std::size_t j) {
+    c_.selected.resize(plan_.items);
+    c_.levels.resize(plan_.scenarios);
+    for (std::size_t i = 0; i < plan_.items; ++i) c_.selected[i] = sel_[i * tile + j];
+    for (std::size_t k = 0; k < plan_.scenarios; ++k) c_.levels[k] = lev_[k * tile + j];
+    coder_.check_rules(r, c_);
+    if (!c_.ok()) {
+      zero(r);
+      error(r, c_.errors.front().message);
+      return;
+    }
+    if (table_.warnings && (mark_[j] & PreparedColumn::kNoted)) notes(r);
+    note(r);
+    rank(r, out_.total[r], c_.levels.data());
+  }
+
+  // Any other row goes through the survey coder, for its exact messages; its points are
+  // summed from the coded answers.
+  void finish_coded(std::size_t r) {
+    coder_.code(r, c_);
+    if (!c_.ok()) {
+      error(r, c_.errors.front().message);
+      return;
+    }
+    note(r);
+    std::fill(sub_points_.begin(), sub_points_.end(), 0);
+    for (std::size_t i = 0; i < plan_.items; ++i) {
+      std::int64_t p = 0;
+      for (std::uint32_t mask = c_.selected[i]; mask; mask &= mask - 1)
+        p += index_.items[i]
+                 ->options[static_cast<std::size_t>(std::countr_zero(mask))]
+                 .points.thousandths();
+      sub_points_[plan_.item_sub[i]] += p;
+    }
+    std::int64_t total = 0;
+    for (std::size_t k = 0; k < plan_.subs; ++k) {
+      out_.dim_points[plan_.sub_dim[k] * rows_ + r] += sub_points_[k];
+      total += sub_points_[k];
+    }
+    rank(r, total, c_.levels.data());
+  }
+
+  // Row r holds no scores (its scenario levels are cleared by error()).
+  void zero(std::size_t r) {
+    out_.total[r] = 0;
+    for (std::size_t d = 0; d < plan_.dims; ++d) out_.dim_points[d * rows_ + r] = 0;
+    for (std::size_t k = 0; k < plan_.scenarios; ++k) out_.scenario_levels[k * rows_ + r] = 0;
+  }
+
+  void error(std::size_t r, const std::string& message) {
+    errors.entries.emplace_back(r, message);
+    for (std::size_t k = 0; k < plan_.scenarios; ++k) out_.scenario_levels[k * rows_ + r] = 0;
+  }
+
+  // The notes of the band cells of row r read with one, in column order.
+  void notes(std::size_t r) {
+    for (const auto& col : read_.columns) {
+      const Cell* cell = col.cell(r);
+      if (!cell || cell->note.empty()) continue;
+      if (!said_.empty()) said_ += "; ";
+      said_ += cell->note;
+    }
+  }
+
+  void say(std::size_t r) {
+    if (!said_.empty()) warnings.entries.emplace_back(r, std::move(said_));
+    said_.clear();
+  }
+
+  // The coded row's warnings, then the messages of the rules it fired.
+  void note(std::size_t r) {
+    if (!table_.warnings) return;
+    for (const auto& w : c_.warnings) {
+      if (!said_.empty()) said_ += "; ";
+      said_ += w.message;
+    }
+    for (std::uint16_t k : c_.fired) {
+      if (!said_.empty()) said_ += "; ";
+      said_ += index_.rules.consistency[k].message;
+    }
+    say(r);
+  }
+
+  // The level of row r from its total and scenario levels; the levels go to the output.
+  void rank(std::size_t r, std::int64_t total, const std::int8_t* levels) {
+    const std::size_t top = plan_.top;
+    out_.total[r] = total;
+    std::fill(hist_.begin(), hist_.end(), 0);
+    std::fill(chist_.begin(), chist_.end(), 0);
+    for (std::size_t k = 0; k < plan_.scenarios; ++k) {
+      out_.scenario_levels[k * rows_ + r] = levels[k];
+      const auto l = static_cast<std::size_t>(std::clamp<int>(levels[k], 0, plan_.levels.top()));
+      ++hist_[l];
+      chist_[l] += plan_.constraint[k];
+    }
+    // at_[l]: scenarios at level l + 1 or above.
+    std::int32_t a = 0, b = 0;
+    for (std::size_t l = top; l > 0; --l) {
+      a += hist_[l];
+      b += chist_[l];
+      at_[l - 1] = a;
+      con_[l - 1] = b;
+    }
+    out_.level[r] = plan_.levels.level(total, at_.data(), con_.data());
+  }
+
+  const ScorePlan& plan_;
+  const ReadColumns& read_;
+  const RowCoder& coder_;
+  const detail::RuleIndex& index_;
+  const ColumnarSurveys& table_;
+  ColumnarScores& out_;
+  const std::size_t rows_;
+
+  // A row's own: the coded survey of the rows that need one, its warnings text, its counts.
+  CodedSurvey c_;
+  std::string said_;
+  std::vector<std::int64_t> sub_points_;
+  std::vector<std::int32_t> at_, con_;
+  std::vector<std::int8_t> row_levels_;
+  std::vector<std::int32_t> hist_, chist_;
+  // A tile's, column by column (`tile` rows a column).
+  std::vector<std::uint32_t> sel_;                // items x tile
+  std::vector<std::int8_t> lev_;                  // scenarios x tile
+  std::vector<std::int64_t> pts_;                 // dimensions x tile
+  std::vector<std::uint8_t> mark_;                // the OR of the row's cells' flags
+  std::vector<std::int8_t> highest_;              // each row's highest scenario level
+  std::vector<std::uint8_t> at_tile_, con_tile_;  // levels x tile, with byte_counts
+  std::vector<std::uint32_t> broken_;             // bit k: consistency rule k fails
+  std::vector<std::uint8_t> when_, then_;
+};
+
+// --- Step 5: the texts in row order ---
+
+// Each slice's errors and warnings, by its first row, joined in row order.
+void join_texts(std::vector<std::pair<std::size_t, SliceScorer*>>& slices, ColumnarScores& out) {
+  std::sort(slices.begin(), slices.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [begin, slice] : slices) {
+    for (auto& e : slice->errors.entries) out.errors.entries.push_back(std::move(e));
+    for (auto& w : slice->warnings.entries) out.warnings.entries.push_back(std::move(w));
+  }
+}
+
+}  // namespace
+
+ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
+                             MissingPolicy missing, unsigned threads) {
+  const detail::RuleIndex& index = detail::EngineAccess::index(engine);
+  const std::size_t rows = table.rows;
+  const ReadColumns read = read_columns(index, table, threads);
+  const RowCoder coder(index, table, read, missing);
+  const ScorePlan plan(index);
 
   ColumnarScores out;
   // Not zeroed: each slice writes every row of its own, and the pages are first touched by the
   // thread that scores them.
   out.total.resize(rows);
-  out.dim_points.resize(rows * dims);
+  out.dim_points.resize(rows * plan.dims);
   out.level.resize(rows);
-  out.scenario_levels.resize(rows * scenarios);
+  out.scenario_levels.resize(rows * plan.scenarios);
 
-  std::vector<std::size_t> item_dim(items);
-  for (std::size_t i = 0; i < items; ++i) item_dim[i] = sub_dim[item_sub[i]];
-  // With fewer than 256 scenarios, a tile's counts of scenarios at each level or above (and of
-  // constraint scenarios among them) are bytes, added along the tile a column at a time, and the
-  // level of a row is a few comparisons with the rule's minimums.
-  const bool byte_counts = scenarios < 256;
-  std::vector<std::int64_t> min_points(top);
-  std::vector<std::int32_t> min_scenarios(top), min_constraint(top);
-  for (std::size_t l = 0; l < top; ++l) {
-    min_points[l] = rules.level_rule.levels[l].min_points.thousandths();
-    min_scenarios[l] = rules.level_rule.levels[l].min_scenarios;
-    min_constraint[l] = rules.level_rule.levels[l].min_constraint;
-  }
-  std::vector<std::pair<Leaf, Leaf>> leaves;  // when, then; one per rule when all are leaves
-  for (const auto& rule : index.consistency) {
-    auto when = Leaf::of(rule.when), then = Leaf::of(rule.then);
-    if (!when || !then) {
-      leaves.clear();
-      break;
-    }
-    leaves.emplace_back(*when, *then);
-  }
-  // Up to 32 rules, so that a row's broken rules are the bits of one word.
-  const bool flat_rules = leaves.size() == index.consistency.size() && leaves.size() <= 32;
-  bool need_highest = false;  // each row's highest scenario level, for the leaves that test it
-  for (const auto& [when, then] : leaves)
-    for (const Leaf& leaf : {when, then})
-      need_highest = need_highest || leaf.kind == Condition::Kind::any_scenario_at_least;
-  std::uint32_t error_rules = 0;  // flat_rules: bit k set when rule k is an error
-  for (std::size_t k = 0; flat_rules && k < leaves.size(); ++k)
-    if (rules.consistency[k].severity == Severity::error) error_rules |= std::uint32_t{1} << k;
-  std::vector<int> constraint(scenarios);
-  for (std::size_t k = 0; k < scenarios; ++k) constraint[k] = rules.scenarios[k].constraint;
-
-  // Rows [begin, end) on one thread. Slices are disjoint: nothing mutable is shared but the
-  // texts, which each slice collects apart and which are joined in row order at the end.
   std::mutex joining;
-  std::vector<std::pair<std::size_t, std::pair<RowTexts, RowTexts>>> slice_texts;
-  auto work = [&](std::size_t begin, std::size_t end) {
-    CodedSurvey c;
-    RowTexts errors, warnings;
-    std::string first_unreadable, said;
-    std::vector<std::int64_t> sub_points(subs);
-    std::vector<std::int32_t> at(top), con(top);
-    std::vector<std::int8_t> row_levels(scenarios);
-    const Location frame{"<frame>", 0, 1};
-    auto error = [&](std::size_t r, const std::string& message) {
-      errors.entries.emplace_back(r, message);
-      for (std::size_t k = 0; k < scenarios; ++k) out.scenario_levels[k * rows + r] = 0;
-    };
-    // The notes of the band cells of row r read with one, in column order.
-    auto notes = [&](std::size_t r) {
-      for (const auto& col : columns) {
-        const std::int64_t code = col.column->codes[r];
-        if (code < 0 || col.cells[static_cast<std::size_t>(code)].note.empty()) continue;
-        if (!said.empty()) said += "; ";
-        said += col.cells[static_cast<std::size_t>(code)].note;
-      }
-    };
-    auto say = [&](std::size_t r) {
-      if (!said.empty()) warnings.entries.emplace_back(r, std::move(said));
-      said.clear();
-    };
-
-    // The level of row r from its total and scenario levels; the levels go to the output.
-    std::vector<std::int32_t> hist(top + 1), chist(top + 1);
-    auto rank = [&](std::size_t r, std::int64_t total, const std::int8_t* levels) {
-      out.total[r] = total;
-      std::fill(hist.begin(), hist.end(), 0);
-      std::fill(chist.begin(), chist.end(), 0);
-      for (std::size_t k = 0; k < scenarios; ++k) {
-        out.scenario_levels[k * rows + r] = levels[k];
-        const auto l = static_cast<std::size_t>(std::clamp<int>(levels[k], 0, top_level));
-        ++hist[l];
-        chist[l] += constraint[k];
-      }
-      // at[l]: scenarios at level l + 1 or above.
-      std::int32_t a = 0, b = 0;
-      for (std::size_t l = top; l > 0; --l) {
-        a += hist[l];
-        b += chist[l];
-        at[l - 1] = a;
-        con[l - 1] = b;
-      }
-      out.level[r] = detail::level_for(rules.level_rule, total, at.data(), con.data());
-    };
-    auto note = [&](std::size_t r) {
-      if (!table.warnings) return;
-      for (const auto& w : c.warnings) {
-        if (!said.empty()) said += "; ";
-        said += w.message;
-      }
-      for (std::uint16_t k : c.fired) {
-        if (!said.empty()) said += "; ";
-        said += rules.consistency[k].message;
-      }
-      say(r);
-    };
-
-    // Tiles of rows, read column by column (each column's codes in order, the tile's answers
-    // staying in cache), then finished row by row.
-    constexpr std::size_t tile = 1024;
-    std::vector<std::uint32_t> sel(tile * items);
-    std::vector<std::int8_t> lev(tile * scenarios);
-    std::vector<std::int64_t> pts(tile * dims);  // dimensions x tile
-    std::vector<std::uint8_t> mark(tile);        // the OR of the row's cells' flags
-    std::vector<std::int8_t> highest(tile);      // each row's highest scenario level
-    std::vector<std::uint8_t> at_tile(top * tile), con_tile(top * tile);  // byte_counts
-    std::vector<std::uint32_t> broken(tile);  // bit k: consistency rule k fails
-    std::vector<std::uint8_t> when(tile), then(tile);
-    for (std::size_t t0 = begin; t0 < end; t0 += tile) {
-      const std::size_t m = std::min(end - t0, tile);
-      std::fill_n(mark.begin(), m, complete ? 0 : PreparedColumn::kBad);
-      std::fill_n(pts.begin(), tile * dims, 0);
-      std::fill_n(highest.begin(), m, 0);
-      std::fill(at_tile.begin(), at_tile.end(), 0);
-      std::fill(con_tile.begin(), con_tile.end(), 0);
-      std::fill_n(broken.begin(), m, 0);
-      if (table.has_id)
-        for (std::size_t j = 0; j < m; ++j)
-          if (!table.has_id[t0 + j]) mark[j] = PreparedColumn::kBad;
-      for (const auto& col : columns) {
-        // Codes of their own width (a categorical's bytes, whole numbers), read in place.
-        col.column->codes.visit([&](const auto* column_codes) {
-          const auto* __restrict codes = column_codes + t0;
-          // Entry 0 is a missing cell: codes are shifted by one, so no cell needs a branch.
-          const PreparedColumn::Packed* __restrict cells = col.packed.data() + 1;
-          const std::size_t at_item = col.index, d = col.scenario ? 0 : item_dim[col.index];
-          std::uint8_t* __restrict marks = mark.data();
-          if (col.scenario) {
-            // The levels, -1 for a cell that is not clean; then, along the tile, the row marks
-            // and counts from them, a byte a row.
-            const std::int8_t* __restrict level_of = col.levels.data() + 1;
-            std::int8_t* __restrict rated = &lev[at_item * tile];
-            if (col.codes_are_levels) {  // a narrowing and a select the compiler vectorises
-              const std::int8_t limit = col.level_limit;
-              for (std::size_t j = 0; j < m; ++j) {
-                const auto code = static_cast<std::int8_t>(codes[j]);
-                rated[j] = code < limit ? code : std::int8_t{-1};
-              }
-            } else {
-              for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
-            }
-            for (std::size_t j = 0; j < m; ++j)
-              marks[j] |= static_cast<std::uint8_t>(rated[j] < 0 ? PreparedColumn::kBad : 0);
-            if (byte_counts) {
-              const bool constrains = constraint[at_item] != 0;
-              for (std::size_t l = 0; l < top; ++l) {
-                const auto above = static_cast<std::int8_t>(l + 1);
-                std::uint8_t* __restrict at_least = &at_tile[l * tile];
-                for (std::size_t j = 0; j < m; ++j) at_least[j] += rated[j] >= above ? 1 : 0;
-                if (!constrains) continue;
-                std::uint8_t* __restrict con_least = &con_tile[l * tile];
-                for (std::size_t j = 0; j < m; ++j) con_least[j] += rated[j] >= above ? 1 : 0;
-              }
-            }
-            if (need_highest) {
-              std::int8_t* __restrict high = highest.data();
-              for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
-            }
-          } else {
-            std::uint32_t* __restrict answers = &sel[at_item * tile];
-            std::int64_t* __restrict points = &pts[d * tile];
-            if (col.all_clean && !any_missing(codes, m)) {  // nothing to mark
-              for (std::size_t j = 0; j < m; ++j) {
-                const PreparedColumn::Packed& cell = cells[codes[j]];
-                answers[j] = cell.value;
-                points[j] += cell.points;
-              }
-              return;
-            }
-            for (std::size_t j = 0; j < m; ++j) {
-              const PreparedColumn::Packed& cell = cells[codes[j]];
-              answers[j] = cell.value;
-              points[j] += cell.points;
-              marks[j] |= cell.flags;
-            }
-          }
-        });
-      }
-      if (flat_rules) {
-        for (std::size_t k = 0; k < leaves.size(); ++k) {
-          leaves[k].first.on_tile(m, tile, sel.data(), lev.data(), highest.data(), when.data());
-          leaves[k].second.on_tile(m, tile, sel.data(), lev.data(), highest.data(), then.data());
-          std::uint32_t* __restrict bits = broken.data();
-          const std::uint8_t* __restrict w = when.data();
-          const std::uint8_t* __restrict t = then.data();
-          for (std::size_t j = 0; j < m; ++j)
-            bits[j] |= static_cast<std::uint32_t>(w[j] & (t[j] ^ 1)) << k;
-        }
-      }
-      // The tile's scores and levels go out whole; rows that turn out otherwise overwrite them.
-      for (std::size_t k = 0; k < scenarios; ++k)
-        std::copy_n(&lev[k * tile], m, &out.scenario_levels[k * rows + t0]);
-      std::fill_n(&out.total[t0], m, 0);
-      std::fill_n(&out.level[t0], m, 0);
-      for (std::size_t d = 0; d < dims; ++d) {
-        std::copy_n(&pts[d * tile], m, &out.dim_points[d * rows + t0]);
-        for (std::size_t j = 0; j < m; ++j) out.total[t0 + j] += pts[d * tile + j];
-      }
-      for (std::size_t j = 0; j < m; ++j) {
-        const std::size_t r = t0 + j;
-        const bool clean = !(mark[j] & PreparedColumn::kBad);
-        if (!clean) {
-          out.total[r] = 0;
-          for (std::size_t d = 0; d < dims; ++d) out.dim_points[d * rows + r] = 0;
-          for (std::size_t k = 0; k < scenarios; ++k) out.scenario_levels[k * rows + r] = 0;
-        }
-        if (clean && flat_rules) {
-          // Every cell clean: the answers are the cells' options, and only the consistency rules
-          // remain to check, each a test or two on the row's answers.
-          if (const std::uint32_t bad = broken[j] & error_rules) {
-            out.total[r] = 0;
-            for (std::size_t d = 0; d < dims; ++d) out.dim_points[d * rows + r] = 0;
-            error(r, rules.consistency[static_cast<std::size_t>(std::countr_zero(bad))].message);
-            continue;
-          }
-          if (table.warnings) {
-            if (mark[j] & PreparedColumn::kNoted) notes(r);
-            for (std::uint32_t bits = broken[j]; bits; bits &= bits - 1) {
-              if (!said.empty()) said += "; ";
-              said += rules.consistency[static_cast<std::size_t>(std::countr_zero(bits))].message;
-            }
-            say(r);
-          }
-          const std::int64_t total = out.total[r];
-          if (!byte_counts) {
-            for (std::size_t k = 0; k < scenarios; ++k) row_levels[k] = lev[k * tile + j];
-            rank(r, total, row_levels.data());
-            continue;
-          }
-          // As detail::level_for: the highest level whose three minimums are met.
-          std::int32_t level = 0;
-          for (std::size_t l = 0; l < top; ++l) {
-            // Bitwise on purpose: all three tests, no branch between them.
-            const bool met =
-                (int{total >= min_points[l]} & int{at_tile[l * tile + j] >= min_scenarios[l]} &
-                 int{con_tile[l * tile + j] >= min_constraint[l]}) != 0;
-            level = met ? static_cast<std::int32_t>(l + 1) : level;
-          }
-          out.level[r] = level;
-          continue;
-        }
-        if (clean) {  // the same, with the coder's check of the consistency rules
-          c.selected.resize(items);
-          c.levels.resize(scenarios);
-          for (std::size_t i = 0; i < items; ++i) c.selected[i] = sel[i * tile + j];
-          for (std::size_t k = 0; k < scenarios; ++k) c.levels[k] = lev[k * tile + j];
-          c.errors.clear();
-          c.warnings.clear();
-          c.fired.clear();
-          for (const ConsistencyRule* rule : detail::failing_rules(index, c)) {
-            if (rule->severity == Severity::error) {
-              Location where = frame;
-              where.line = static_cast<int>(r + 1);
-              c.errors.push_back(
-                  Issue{rule->severity, rule->message, "consistency." + rule->id, where, ""});
-            } else {
-              c.fired.push_back(static_cast<std::uint16_t>(rule - rules.consistency.data()));
-            }
-          }
-          if (!c.ok()) {
-            out.total[r] = 0;
-            for (std::size_t d = 0; d < dims; ++d) out.dim_points[d * rows + r] = 0;
-            error(r, c.errors.front().message);
-            continue;
-          }
-          if (table.warnings && (mark[j] & PreparedColumn::kNoted)) notes(r);
-          note(r);
-          rank(r, out.total[r], c.levels.data());
-          continue;
-        }
-
-        // Any other row goes through the survey coder, for its exact messages.
-        first_unreadable.clear();
-        for (const auto& col : columns) {
-          const std::int64_t code = col.column->codes[r];
-          if (code >= 0 && !col.cells[static_cast<std::size_t>(code)].unreadable.empty()) {
-            first_unreadable = col.cells[static_cast<std::size_t>(code)].unreadable;
-            break;
-          }
-        }
-        if (!first_unreadable.empty()) {  // a row that does not read reports only that, as in CSV
-          error(r, first_unreadable);
-          continue;
-        }
-        std::vector<const std::string*> cell_notes;
-        {
-          const Location where{"<frame>", static_cast<int>(r + 1), 1};
-          detail::SurveyCoder coder(index, missing, c, where);
-          coder.enterprise_id(table.has_id && !table.has_id[r] ? "" : "-");
-          for (const auto& col : columns) {
-            const std::int64_t code = col.column->codes[r];
-            if (code < 0) continue;
-            const Cell& cell = col.cells[static_cast<std::size_t>(code)];
-            if (col.scenario) {
-              coder.coded_scenario(col.index, col.column->name, cell.level, cell.problem);
-            } else {
-              coder.coded_answer(col.index, col.column->name, cell.mask, cell.problems);
-              if (!cell.note.empty()) cell_notes.push_back(&cell.note);
-            }
-          }
-          coder.finish();
-        }
-        for (const std::string* n : cell_notes)
-          c.warnings.push_back(Issue{Severity::warning, *n, "", Location{"<frame>", 0, 1}, ""});
-        if (!c.ok()) {
-          error(r, c.errors.front().message);
-          continue;
-        }
-        note(r);
-        std::fill(sub_points.begin(), sub_points.end(), 0);
-        for (std::size_t i = 0; i < items; ++i) {
-          std::int64_t p = 0;
-          for (std::uint32_t mask = c.selected[i]; mask; mask &= mask - 1)
-            p += index.items[i]
-                     ->options[static_cast<std::size_t>(std::countr_zero(mask))]
-                     .points.thousandths();
-          sub_points[item_sub[i]] += p;
-        }
-        std::int64_t total = 0;
-        for (std::size_t k = 0; k < subs; ++k) {
-          out.dim_points[sub_dim[k] * rows + r] += sub_points[k];
-          total += sub_points[k];
-        }
-        rank(r, total, c.levels.data());
-      }
-    }
-    const std::lock_guard<std::mutex> lock(joining);
-    slice_texts.emplace_back(begin, std::pair{std::move(errors), std::move(warnings)});
-  };
-
+  std::vector<std::unique_ptr<SliceScorer>> scorers;
+  std::vector<std::pair<std::size_t, SliceScorer*>> slices;
   // Slices of at least 1,024 rows, so small tables are not split across threads for nothing.
   detail::parallel_slices(rows, std::min(detail::thread_count(threads), (rows + 1023) / 1024),
-                          work);
-  std::sort(slice_texts.begin(), slice_texts.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [begin, texts] : slice_texts) {
-    for (auto& e : texts.first.entries) out.errors.entries.push_back(std::move(e));
-    for (auto& w : texts.second.entries) out.warnings.entries.push_back(std::move(w));
-  }
+                          [&](std::size_t begin, std::size_t end) {
+                            auto scorer =
+                                std::make_unique<SliceScorer>(plan, read, coder, index, table, out);
+                            scorer->run(begin, end);
+                            const std::lock_guard<std::mutex> lock(joining);
+                            slices.emplace_back(begin, scorer.get());
+                            scorers.push_back(std::move(scorer));
+                          });
+  join_texts(slices, out);
   return out;
+}
+
+std::vector<CodedSurvey> code_columns(const Engine& engine, const ColumnarSurveys& table,
+                                      MissingPolicy missing, unsigned threads) {
+  const detail::RuleIndex& index = detail::EngineAccess::index(engine);
+  const ReadColumns read = read_columns(index, table, threads);
+  const RowCoder coder(index, table, read, missing);
+  std::vector<CodedSurvey> out(table.rows);
+  detail::parallel_slices(table.rows,
+                          std::min(detail::thread_count(threads), (table.rows + 255) / 256),
+                          [&](std::size_t begin, std::size_t end) {
+                            for (std::size_t r = begin; r < end; ++r) coder.code_whole(r, out[r]);
+                          });
+  return out;
+}
+
+void to_frame_units(ColumnarScores& scores, ScoreColumn<std::int8_t>& level, unsigned threads) {
+  const std::size_t rows = scores.total.size();
+  const std::size_t dims = rows ? scores.dim_points.size() / rows : 0;
+  level.resize(rows);
+  // Each 8-byte integer's slot takes its double's bits.
+  auto to_double = [](std::int64_t& v) {
+    v = std::bit_cast<std::int64_t>(static_cast<double>(v) / 1000.0);
+  };
+  detail::parallel_slices(rows, std::min(detail::thread_count(threads), (rows + 65535) / 65536),
+                          [&](std::size_t begin, std::size_t end) {
+                            for (std::size_t i = begin; i < end; ++i)
+                              level[i] = static_cast<std::int8_t>(scores.level[i]);
+                            for (std::size_t i = begin; i < end; ++i) to_double(scores.total[i]);
+                            for (std::size_t d = 0; d < dims; ++d)
+                              for (std::size_t i = begin; i < end; ++i)
+                                to_double(scores.dim_points[d * rows + i]);
+                          });
 }
 
 std::string_view RowTexts::at(std::size_t row) const noexcept {

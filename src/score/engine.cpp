@@ -7,22 +7,12 @@
 #include <cmath>
 
 #include "score/engine_access.h"
+#include "score/level_rule.h"
 #include "survey/survey_coder.h"
 
 namespace smedx {
 
 std::string_view version() noexcept { return SMEDX_VERSION; }
-
-int detail::level_for(const LevelRule& rule, std::int64_t total, const std::int32_t* at,
-                      const std::int32_t* con) noexcept {
-  for (int l = rule.top_level(); l >= 1; --l) {
-    const LevelRequirement& req = rule.levels[static_cast<std::size_t>(l - 1)];
-    if (total >= req.min_points.thousandths() && at[l - 1] >= req.min_scenarios &&
-        con[l - 1] >= req.min_constraint)
-      return l;
-  }
-  return 0;
-}
 
 bool LevelCheck::met() const noexcept {
   return std::all_of(conditions.begin(), conditions.end(),
@@ -30,10 +20,11 @@ bool LevelCheck::met() const noexcept {
 }
 
 struct Engine::Compiled {
-  explicit Compiled(const RuleSet& r) : rules(r), index(rules) {}
+  explicit Compiled(const RuleSet& r) : rules(r), index(rules), levels(rules.level_rule) {}
 
   RuleSet rules;
   detail::RuleIndex index;  // views into `rules`: Compiled never moves (held by unique_ptr)
+  detail::LevelTable levels;
   // Per item: the points of each set of its options (bit k = option k), for items of up to
   // max_table_options options; else empty, and the points are summed option by option.
   static constexpr std::size_t max_table_options = 12;
@@ -176,7 +167,7 @@ void Engine::score_block(std::span<const CodedSurvey> block, BlockScores& out) c
       at[l - 1] = n;
       con[l - 1] = n_constraint;
     }
-    out.level[r] = detail::level_for(c.rules.level_rule, total, at, con);
+    out.level[r] = c.levels.level(total, at, con);
   }
 }
 
@@ -232,17 +223,23 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   a.level = scores.level[row];
   a.level_name = a.level == 0 ? c.rules.level_rule.no_level_zh
                               : c.rules.level_rule.levels[static_cast<std::size_t>(a.level - 1)].zh;
-  auto check = [&](int level) {
-    const LevelRequirement& r = c.rules.level_rule.levels[static_cast<std::size_t>(level - 1)];
+  // The explanation: the rule's conditions of the levels it covers, as decimals.
+  for (const int level : c.levels.explained(a.level)) {
+    if (level == 0) continue;
     const ScenarioCount& n = a.scenario_counts[static_cast<std::size_t>(level - 1)];
-    return LevelCheck{
-        level,
-        {{"points", r.min_points, a.total},
-         {"scenarios", Decimal::from_int(r.min_scenarios), Decimal::from_int(n.at_or_above)},
-         {"constraint", Decimal::from_int(r.min_constraint), Decimal::from_int(n.constraint)}}};
-  };
-  if (a.level > 0) a.explanation.push_back(check(a.level));
-  if (a.level < top) a.explanation.push_back(check(a.level + 1));
+    const auto conditions =
+        c.levels.conditions(level, a.total.thousandths(), n.at_or_above, n.constraint);
+    LevelCheck check{level, {}};
+    for (std::size_t k = 0; k < conditions.size(); ++k) {
+      // The first condition is points, in thousandths; the others count scenarios.
+      auto value = [k](std::int64_t v) {
+        return k == 0 ? Decimal::from_thousandths(v) : Decimal::from_int(v);
+      };
+      check.conditions.push_back({std::string(conditions[k].what), value(conditions[k].required),
+                                  value(conditions[k].has)});
+    }
+    a.explanation.push_back(std::move(check));
+  }
   return a;
 }
 

@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -18,6 +19,59 @@ std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
   if (name == "utf-8" || name == "utf8" || name == "UTF-8") return TextEncoding::utf8;
   if (name == "gb18030" || name == "GB18030") return TextEncoding::gb18030;
   return std::nullopt;
+}
+
+std::string_view text_encoding_name(TextEncoding encoding) noexcept {
+  switch (encoding) {
+    case TextEncoding::utf8:
+      return "utf-8";
+    case TextEncoding::gb18030:
+      return "gb18030";
+    default:
+      return "auto";
+  }
+}
+
+DecodedText decode_text(std::string_view bytes, TextEncoding encoding) {
+  DecodedText out;
+  // A byte order mark of the encoding given (or of either, automatic) decides and is dropped.
+  std::size_t bom = 0;
+  if (encoding != TextEncoding::gb18030 && bytes.starts_with("\xEF\xBB\xBF")) {
+    bom = 3;
+    encoding = TextEncoding::utf8;
+  } else if (encoding != TextEncoding::utf8 && bytes.starts_with("\x84\x31\x95\x33")) {
+    bom = 4;
+    encoding = TextEncoding::gb18030;
+  }
+  const std::string_view body = bytes.substr(bom);
+  detail::Gb18030Decoder gb18030;
+  if (encoding == TextEncoding::automatic) {
+    // ASCII reads the same in both: the sample starts at the first line that is not ASCII.
+    const auto high = std::find_if(body.begin(), body.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    encoding = TextEncoding::utf8;
+    if (high != body.end()) {
+      const std::size_t at = static_cast<std::size_t>(high - body.begin());
+      const std::size_t line = body.rfind('\n', at);
+      const std::size_t start = line == std::string_view::npos ? 0 : line + 1;
+      encoding = detail::detect_encoding(body.substr(start, std::size_t{1} << 20), gb18030);
+    }
+  }
+  out.encoding = encoding;
+  std::optional<detail::DecodeProblem> problem;
+  if (encoding == TextEncoding::gb18030) {
+    problem = gb18030.decode(body, out.text);
+  } else if (!(problem = detail::check_utf8(body))) {
+    out.text.assign(body);
+  }
+  if (problem) {
+    const std::size_t offset = bom + problem->offset;
+    out.line = 1 + static_cast<int>(std::count(
+                       bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    out.problem = fmt::format("{} on line {} at byte offset {}", problem->what, out.line, offset);
+    out.text.clear();
+  }
+  return out;
 }
 
 }  // namespace smedx

@@ -12,6 +12,19 @@ std::optional<InputFormat> parse_input_format(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view input_format_name(InputFormat format) noexcept {
+  switch (format) {
+    case InputFormat::jsonl:
+      return "jsonl";
+    case InputFormat::csv:
+      return "csv";
+    case InputFormat::json:
+      return "json";
+    default:
+      return "yaml";
+  }
+}
+
 std::optional<InputFormat> input_format_for(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   if (ext.empty()) return std::nullopt;

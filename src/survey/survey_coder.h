@@ -226,11 +226,6 @@ std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index,
 void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy missing,
                  CodedSurvey& out);
 
-// The level rule: the highest level whose minima all hold (total in thousandths; counts of
-// scenarios at or above each level 1..N, and of constraint scenarios among them), else 0.
-int level_for(const LevelRule& rule, std::int64_t total, const std::int32_t* at_or_above,
-              const std::int32_t* constraint) noexcept;
-
 // How code_survey_json reads JSON: the fast scanner for the usual shape (survey_json_scan.h),
 // with the simdjson walk for everything else; or the walk alone, which the tests hold the
 // scanner to.

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <streambuf>
 
 #include "rules/rule_reader.h"
 #include "smedx/columns.h"
 #include "smedx/survey_csv.h"
 #include "smedx/survey_text.h"
 #include "survey/cell.h"
+#include "survey/record_reader.h"
 #include "survey/survey_coder.h"
 
 namespace smedx {
@@ -40,6 +42,49 @@ std::optional<std::vector<std::string>> split_csv(std::string_view record) {
   }
   if (quoted) return std::nullopt;
   return fields;
+}
+
+namespace {
+
+// A text read in place as a stream, for the record reader.
+struct TextBuffer : std::streambuf {
+  explicit TextBuffer(std::string_view text) {
+    char* p = const_cast<char*>(text.data());  // only read
+    setg(p, p, p + text.size());
+  }
+};
+
+}  // namespace
+
+std::vector<Issue> check_csv_rows(std::string_view text) {
+  TextBuffer buffer(text);
+  std::istream in(&buffer);
+  detail::RecordReader reader(in, InputFormat::csv, TextEncoding::utf8);
+  std::vector<Issue> issues;
+  detail::RawRecord r;
+  // A row's fields are its commas outside quotes, once it has read whole.
+  auto fields = [&r] {
+    detail::CsvScan scan;
+    scan.feed(r.text, 0);
+    return scan.fields;
+  };
+  auto fail = [&](std::string message) {
+    issues.push_back(Issue{Severity::error, std::move(message), "", Location{"", r.line, 1}, ""});
+  };
+  if (!reader.next(r)) return issues;  // no header, no rows
+  if (!r.problem.empty()) {            // no header to hold the rows to
+    fail(r.problem);
+    return issues;
+  }
+  const std::size_t header = fields();
+  while (reader.next(r)) {
+    if (!r.problem.empty()) {
+      fail(r.problem);
+    } else if (const std::size_t n = fields(); n != header) {
+      fail(fmt::format("the row has {} fields, the header {}", n, header));
+    }
+  }
+  return issues;
 }
 
 std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet& rules,

@@ -115,3 +115,33 @@ def test_jsonl_lines_end_at_newline_only(tmp_path: Path) -> None:
     surveys = smedx.read_surveys(path)
     assert [s["enterprise"]["id"] for s in surveys] == ["A", "B"]
     assert surveys[0]["enterprise"]["name"] == "甲\u2028乙"
+
+
+def test_the_format_comes_from_the_name_as_smedx_score_reads_it(tmp_path: Path, root: Path) -> None:
+    lines = (root / "examples" / "surveys" / "cohort.jsonl").read_text(encoding="utf-8")
+    path = tmp_path / "COHORT.NDJSON"  # any case, .ndjson as .jsonl
+    path.write_text(lines, encoding="utf-8")
+    assert smedx.read_surveys(path) == smedx.read_surveys(root / "examples/surveys/cohort.jsonl")
+    for name in ("cohort.txt", "cohort.yaml", "cohort"):
+        with pytest.raises(ValueError, match="cannot tell the format from the name"):
+            smedx.read_surveys(tmp_path / name)
+
+
+def test_csv_rows_are_read_as_smedx_score_reads_them(tmp_path: Path, root: Path) -> None:
+    # A quoted field may span lines; a quote left open is the error of its row's line.
+    lines = (root / "examples" / "surveys" / "cohort.csv").read_text(encoding="utf-8").split("\n")
+    name = lines[1].split(",")[1]
+    lines[1] = lines[1].replace(name, f'"{name}\n(line two)"', 1)
+    path = tmp_path / "quoted.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    frame = smedx.read_surveys(path)
+    assert frame.loc[0, "name"] == f"{name}\n(line two)"
+    assert len(frame) == len(smedx.read_surveys(root / "examples" / "surveys" / "cohort.csv"))
+
+    lines[1] = lines[1].replace("\n(line two)", "").replace(f'"{name}"', f'"{name}', 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(smedx.SurveyError) as e:
+        smedx.read_surveys(path)
+    message = "malformed CSV row: a quoted field opened at column 13 is not closed on this line"
+    assert str(e.value) == f"{path}:2: {message}"
+    assert e.value.issues == [{"message": message, "path": None, "line": 2}]

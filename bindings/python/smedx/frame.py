@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -220,15 +218,16 @@ def read_surveys(
         from .excel import read_xlsx
 
         return read_xlsx(path)
-    if suffix not in (".csv", ".jsonl", ".ndjson", ".json"):
+    form = _core.input_format(path.name.lower())  # the library's rule of extensions
+    if form not in ("csv", "jsonl", "json"):
         raise ValueError(
             f"{path}: cannot tell the format from the name (expected .csv, .jsonl, .json or .xlsx)"
         )
     text = _decode(path, encoding)
-    if suffix == ".csv":
+    if form == "csv":
         _check_rows(path, text)
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    if suffix in (".jsonl", ".ndjson"):
+    if form == "jsonl":
         # Lines end at "\n" only, as smedx score reads them: U+2028 and the like may sit inside
         # a JSON string.
         return [
@@ -256,20 +255,13 @@ def _json(path: Path, text: str, number: int) -> Any:
 
 
 def _check_rows(path: Path, text: str) -> None:
-    """Every row of a CSV file has the header's number of fields, as smedx score requires: a
-    row with a field too few or too many would put answers under the wrong columns. Raises a
-    SurveyError naming every such row's line."""
-    rows = csv.reader(io.StringIO(text, newline=""))
-    header = next(rows, None)
-    if header is None:
-        return
-    issues = []
-    line = rows.line_num + 1  # where the next row starts (a quoted field may span lines)
-    for row in rows:
-        if row and len(row) != len(header):
-            message = f"the row has {len(row)} fields, the header {len(header)}"
-            issues.append({"message": message, "path": None, "line": line})
-        line = rows.line_num + 1
+    """Every row of a CSV file has the header's number of fields, as smedx score requires (the
+    library reads the rows): a row with a field too few or too many would put answers under the
+    wrong columns. Raises a SurveyError naming every such row's line."""
+    issues = [
+        {"message": message, "path": None, "line": line}
+        for line, message in _core.check_csv_rows(text)
+    ]
     if issues:
         first = issues[0]
         more = f" (and {len(issues) - 1} more rows)" if len(issues) > 1 else ""
@@ -278,65 +270,11 @@ def _check_rows(path: Path, text: str) -> None:
         )
 
 
-_BOMS = {"utf-8": b"\xef\xbb\xbf", "gb18030": b"\x84\x31\x95\x33"}
-_SAMPLE = 1 << 20  # as the C++ reader: the first non-ASCII line and the rest of a 1 MiB block
-
-
 def _decode(path: Path, encoding: str) -> str:
-    """A survey file's text, decoded by the rule of ``docs/surveys.md`` (Encodings)."""
-    if encoding in ("utf8", "UTF-8"):
-        encoding = "utf-8"
-    if encoding not in ("auto", "utf-8", "gb18030"):
-        raise ValueError(f"unknown encoding '{encoding}' (expected auto, utf-8 or gb18030)")
-    data = path.read_bytes()
-    bom = 0
-    for name, mark in _BOMS.items():
-        if encoding in ("auto", name) and data.startswith(mark):
-            bom, encoding = len(mark), name
-            break
-    body = data[bom:]
-    if encoding == "auto":
-        encoding = _detect(body)
-    try:
-        text = body.decode(encoding)
-    except UnicodeDecodeError as e:
-        utf8 = encoding == "utf-8"
-        bad = " ".join(f"0x{b:02x}" for b in body[e.start : e.start + (1 if utf8 else 4)])
-        what = f"invalid UTF-8 byte {bad}" if utf8 else f"invalid GB18030 bytes {bad}"
-        raise _bad_bytes(path, data, bom + e.start, what) from None
-    for char, what in (("\x00", "a NUL byte"), ("\ufeff", "a byte order mark (U+FEFF)")):
-        at = text.find(char)
-        if at >= 0:
-            raise _bad_bytes(path, data, bom + len(text[:at].encode(encoding)), what)
+    """A survey file's text, decoded by the library's rule (``docs/surveys.md``, Encodings)."""
+    text, _found, problem, line = _core.decode_text(path.read_bytes(), encoding)
+    if problem is not None:
+        raise SurveyError(
+            f"{path}: {problem}", [{"message": problem, "path": None, "line": line}], line=line
+        )
     return text
-
-
-def _detect(body: bytes) -> str:
-    """UTF-8 or GB18030: the one under which a sample reads further before an invalid byte,
-    UTF-8 on a tie. ASCII reads the same in both, so the sample starts at the first line that
-    is not ASCII."""
-    high = next((i for i, b in enumerate(body) if b >= 0x80), None)
-    if high is None:
-        return "utf-8"
-    start = body.rfind(b"\n", 0, high) + 1
-    sample = body[start : start + _SAMPLE]
-
-    def reads(encoding: str) -> int:
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-            return len(sample)
-        except UnicodeDecodeError as e:
-            return e.start
-
-    utf8 = reads("utf-8")
-    if utf8 == len(sample):
-        return "utf-8"
-    return "gb18030" if reads("gb18030") > utf8 else "utf-8"
-
-
-def _bad_bytes(path: Path, data: bytes, offset: int, what: str) -> SurveyError:
-    line = data.count(b"\n", 0, offset) + 1
-    message = f"{what} on line {line} at byte offset {offset}"
-    return SurveyError(
-        f"{path}: {message}", [{"message": message, "path": None, "line": line}], line=line
-    )
