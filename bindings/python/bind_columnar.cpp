@@ -1028,8 +1028,9 @@ void bind_columnar(py::module_& m) {
   m.def(
       "score_arrays",
       [](const Loaded& rules, const std::vector<std::pair<std::string, py::object>>& columns,
-         const py::object& ids, std::size_t rows, const std::string& missing, unsigned threads,
-         bool warnings) {
+         const py::object& ids, std::size_t rows, const std::string& missing,
+         const pybind11::object& threads_arg, bool warnings) {
+        const unsigned threads = thread_count(threads_arg);
         const Engine& engine = rules.checked_engine();
         const MissingPolicy policy = missing_policy(missing);
         FrameColumns frame(columns, ids, {}, rows, threads, false);

@@ -6,12 +6,14 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "bindings.h"
+#include "smedx/columnar.h"
 #include "smedx/diagnose_cohort.h"
 #include "smedx/output_files.h"
 #include "smedx/report.h"
@@ -38,8 +40,9 @@ struct Request {
 // ([(diagnosis JSON, enterprise HTML or "")], cohort JSON), in input order.
 using Result = std::pair<std::vector<std::pair<std::string, std::string>>, std::string>;
 
-Result diagnose(const Loaded& rules, const std::vector<SurveySource>& sources, Inputs& read,
-                const Request& r) {
+// Runs the driver over what `run` hands it (sources or coded surveys) with the GIL released.
+template <typename Run>
+Result diagnose(const Loaded& rules, Inputs& read, const Request& r, const Run& run_on) {
   const Engine& engine = rules.checked_engine();
   if (!engine.rules().diagnosis.present)
     throw py::value_error("the rule set has no diagnosis settings");
@@ -70,7 +73,7 @@ Result diagnose(const Loaded& rules, const std::vector<SurveySource>& sources, I
   Result out;
   {
     py::gil_scoped_release release;
-    CohortRun run = diagnoser.run(sources, options, folder.get());
+    CohortRun run = run_on(engine, diagnoser, options, folder.get());
     if (folder) {
       // As `smedx diagnose`: an empty cohort leaves no folder behind.
       if (run.diagnosed == 0)
@@ -94,15 +97,18 @@ void bind_diagnosis(py::module_& m) {
       [](const Loaded& rules, std::string text, const std::string& format,
          std::optional<int> target, std::optional<std::string> threshold, bool by_district,
          const std::string& missing, bool html, std::optional<std::string> output, bool force,
-         unsigned threads) {
+         const pybind11::object& threads_arg) {
+        const unsigned threads = thread_count(threads_arg);
         const auto input = parse_input_format(format);
         if (!input) throw py::value_error("format must be jsonl or csv, got '" + format + "'");
         const std::vector<SurveySource> sources = {
             SurveySource::text(std::move(text), "<frame>", *input)};
         Inputs read;
         return diagnose(
-            rules, sources, read,
-            {target, threshold, by_district, missing, "auto", html, output, force, threads});
+            rules, read,
+            {target, threshold, by_district, missing, "auto", html, output, force, threads},
+            [&](const Engine&, const CohortDiagnoser& d, const CohortOptions& o,
+                OutputFolder* folder) { return d.run(sources, o, folder); });
       },
       py::arg("rules"), py::arg("text"), py::arg("format") = "jsonl",
       py::arg("target") = py::none(), py::arg("threshold") = py::none(),
@@ -110,13 +116,46 @@ void bind_diagnosis(py::module_& m) {
       py::arg("output") = py::none(), py::arg("force") = false, py::arg("threads") = 0,
       "Diagnoses the surveys of a JSON Lines or CSV text as a cohort: ([(diagnosis JSON, HTML)], "
       "cohort JSON); with `output`, writes the folder `smedx diagnose` writes.");
+
+  m.def(
+      "diagnose_columns",
+      [](const Loaded& rules, const FrameColumns::Named& columns, const py::object& ids,
+         const FrameColumns::Named& fields, std::size_t rows, std::optional<int> target,
+         std::optional<std::string> threshold, bool by_district, const std::string& missing,
+         bool html, std::optional<std::string> output, bool force,
+         const pybind11::object& threads_arg) {
+        const unsigned threads = thread_count(threads_arg);
+        // The frame coded column by column, as score_frame reads it, then diagnosed as a
+        // cohort: no detour through CSV text.
+        FrameColumns frame(columns, ids, fields, rows, threads, true);
+        const MissingPolicy policy = missing_policy(missing);
+        Inputs read;
+        return diagnose(
+            rules, read,
+            {target, threshold, by_district, missing, "auto", html, output, force, threads},
+            [&](const Engine& engine, const CohortDiagnoser& d, const CohortOptions& o,
+                OutputFolder* folder) {
+              const std::vector<CodedSurvey> coded =
+                  code_columns(engine, frame.table(), policy, threads);
+              return d.run(std::span<const CodedSurvey>(coded), o, folder);
+            });
+      },
+      py::arg("rules"), py::arg("columns"), py::arg("ids"), py::arg("fields"), py::arg("rows"),
+      py::arg("target") = py::none(), py::arg("threshold") = py::none(),
+      py::arg("by_district") = false, py::arg("missing") = "error", py::arg("html") = false,
+      py::arg("output") = py::none(), py::arg("force") = false, py::arg("threads") = 0,
+      "Diagnoses a frame's columns (as score_arrays takes them, with the enterprise fields) as a "
+      "cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx "
+      "diagnose` writes.");
+
   m.def(
       "diagnose_files",
       [](const Loaded& rules, const std::vector<std::string>& files,
          std::optional<std::string> format, std::optional<int> target,
          std::optional<std::string> threshold, bool by_district, const std::string& missing,
          const std::string& encoding, bool html, std::optional<std::string> output, bool force,
-         unsigned threads) {
+         const pybind11::object& threads_arg) {
+        const unsigned threads = thread_count(threads_arg);
         if (files.empty()) throw py::value_error("diagnose needs input files");
         std::vector<SurveySource> sources;
         Inputs read;
@@ -131,8 +170,10 @@ void bind_diagnosis(py::module_& m) {
           read.add(file);
         }
         return diagnose(
-            rules, sources, read,
-            {target, threshold, by_district, missing, encoding, html, output, force, threads});
+            rules, read,
+            {target, threshold, by_district, missing, encoding, html, output, force, threads},
+            [&](const Engine&, const CohortDiagnoser& d, const CohortOptions& o,
+                OutputFolder* folder) { return d.run(sources, o, folder); });
       },
       py::arg("rules"), py::arg("files"), py::arg("format") = py::none(),
       py::arg("target") = py::none(), py::arg("threshold") = py::none(),

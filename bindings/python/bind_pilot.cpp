@@ -20,8 +20,9 @@ void bind_pilot(py::module_& m) {
       [](const std::string& programme, const Loaded* rules, const std::string& providers,
          const std::string& register_file, const std::vector<std::string>& surveys,
          const std::optional<std::string>& evidence, const std::optional<std::string>& satisfaction,
-         const std::optional<std::string>& as_of, unsigned threads, bool pages,
+         const std::optional<std::string>& as_of, const pybind11::object& threads_arg, bool pages,
          const std::optional<std::string>& output, bool force) {
+        const unsigned threads = thread_count(threads_arg);
         PilotRequest request;
         request.programme = programme;
         if (rules) {

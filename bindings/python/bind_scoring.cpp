@@ -30,6 +30,24 @@ MissingPolicy missing_policy(const std::string& name) {
   throw py::value_error("missing must be 'error' or 'zero', got '" + name + "'");
 }
 
+unsigned thread_count(const py::handle& threads) {
+  constexpr long long most = 1024;  // as smedx score --threads
+  if (threads.is_none()) return 0;
+  const std::string shown = py::repr(threads).cast<std::string>();
+  if (py::isinstance<py::bool_>(threads) || !py::isinstance<py::int_>(threads))
+    throw py::value_error("threads must be a whole number, got " + shown);
+  // A Python int of any size: compared as text beyond long long, never wrapped.
+  long long n = -1;
+  try {
+    n = threads.cast<long long>();
+  } catch (const py::cast_error&) {
+  }
+  if (n >= 0 && n <= most) return static_cast<unsigned>(n);
+  // The words of run_pilot's check, so every door says the same.
+  throw py::value_error("threads " + shown + " is out of range: 1 to " + std::to_string(most) +
+                        ", or 0 for all cores");
+}
+
 void bind_scoring(py::module_& m) {
   m.def(
       "score_json",
@@ -50,7 +68,8 @@ void bind_scoring(py::module_& m) {
   m.def(
       "score_jsonl",
       [](const Loaded& rules, const std::string& jsonl, const std::string& source,
-         const std::string& missing, unsigned threads) {
+         const std::string& missing, const pybind11::object& threads_arg) {
+        const unsigned threads = thread_count(threads_arg);
         const Engine& engine = rules.checked_engine();
         BatchOptions options;
         options.missing = missing_policy(missing);

@@ -25,6 +25,10 @@ struct Loaded {
 
 MissingPolicy missing_policy(const std::string& name);
 
+// A `threads` argument: None or 0 for every core, else 1 to 1024 as `smedx score --threads`
+// takes; anything else is a ValueError saying so, not pybind11's list of signatures.
+unsigned thread_count(const pybind11::handle& threads);
+
 // A data frame's columns read as score_frame reads them (bind_columnar.cpp) into table(), which
 // points into what this holds. `columns`: (name, cells) of the item and scenario columns; `ids`:
 // the enterprise_id column's cells; `fields`: (name, cells) of the enterprise columns a coded

@@ -8,6 +8,8 @@ import threading
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
+import pytest
 import smedx
 
 
@@ -83,3 +85,13 @@ def test_scoring_from_several_threads_at_once(rules: smedx.RuleSet, cohort_jsonl
     for t in threads:
         t.join()
     assert all(results[k] == want * 30 for k in range(4))
+
+
+@pytest.mark.parametrize("threads", [-1, 5000, 2**70, True, "2", 1.5])
+def test_a_bad_thread_count_is_a_plain_value_error(rules: smedx.RuleSet, threads) -> None:
+    # Once a 2,900-character dump of pybind11's signatures (issue 21).
+    frame = pd.DataFrame({"enterprise_id": ["E1"]})
+    with pytest.raises(ValueError) as e:
+        smedx.score_frame(frame, rules, missing="zero", threads=threads)
+    assert len(str(e.value)) < 120
+    assert str(e.value).startswith("threads ")

@@ -4,7 +4,7 @@ Compiled core of smedx; use the smedx package instead.
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'check_csv_rows', 'decode_text', 'diagnose_text', 'format_issues', 'input_format', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
+__all__: list[str] = ['Issue', 'Loaded', 'check_csv_rows', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'format_issues', 'input_format', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -95,9 +95,17 @@ def decode_text(data: bytes, encoding: str = 'auto') -> tuple[str, str, str | No
     """
     A survey file's bytes decoded as smedx score decodes them (docs/surveys.md, Encodings): (text, encoding read, problem, line). `problem` is None when every byte decoded, else what did not ('invalid UTF-8 byte 0xff on line 3 at byte offset 706'), on line `line`, and text is empty. Raises ValueError for an encoding that is not auto, utf-8 or gb18030.
     """
-def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, cohort: bool = True) -> tuple[list[tuple[str, str]], str]:
+def diagnose_columns(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, fields: collections.abc.Sequence[tuple[str, typing.Any]], rows: typing.SupportsInt | typing.SupportsIndex, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
     """
-    Diagnoses every survey of a JSON Lines or CSV text: ([(diagnosis JSON, HTML)], cohort JSON).
+    Diagnoses a frame's columns (as score_arrays takes them, with the enterprise fields) as a cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx diagnose` writes.
+    """
+def diagnose_files(rules: Loaded, files: collections.abc.Sequence[str], format: str | None = None, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', encoding: str = 'auto', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
+    """
+    Diagnoses the surveys of files (.jsonl, .csv, .json, .yaml) as one cohort, as `smedx diagnose` does: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes its folder.
+    """
+def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
+    """
+    Diagnoses the surveys of a JSON Lines or CSV text as a cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx diagnose` writes.
     """
 def format_issues(issues: collections.abc.Sequence[Issue]) -> str:
     """
@@ -111,11 +119,11 @@ def load(path: str) -> Loaded:
     """
     Loads a rule set from a folder or YAML file; never raises for bad content.
     """
-def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False) -> dict:
     """
-    Runs a pilot programme over its input files; the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set.
+    Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files.
     """
-def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0, warnings: bool = False) -> dict:
+def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.Any = 0, warnings: bool = False) -> dict:
     """
     Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), total (float), points (each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say).
     """
@@ -123,7 +131,7 @@ def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, l
     """
     Scores one survey JSON object; returns (the JSON record, its errors).
     """
-def score_jsonl(rules: Loaded, jsonl: str, source: str = '<surveys>', missing: str = 'error', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> list[str]:
+def score_jsonl(rules: Loaded, jsonl: str, source: str = '<surveys>', missing: str = 'error', threads: typing.Any = 0) -> list[str]:
     """
     Scores JSON Lines text on `threads` threads, the calling one included (0: all cores); returns one JSON record per non-blank line.
     """

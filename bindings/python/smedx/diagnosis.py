@@ -64,6 +64,11 @@ class Diagnosis:
         return self._html or f"<pre>{_html.escape(repr(self))}</pre>"
 
 
+# The enterprise fields a diagnosis reads (the profile by industry, groups by district) and
+# shows (the name); a frame's other columns are left out, as a CSV file's would be.
+_DIAGNOSIS_FIELDS = ("name", "industry", "district")
+
+
 def _check_target(target: int | None) -> int | None:
     """The target's type; whether the rule set has that level is checked once, in C++ (the
     cohort driver), whose ValueError says which levels exist."""
@@ -144,13 +149,30 @@ def diagnose_frame(
     >>> reqs = smedx.diagnose_frame(frame, rules, target=2)
     >>> reqs[reqs["tag"] == "共性"].groupby("id").size()
     """
-    # The frame goes to C++ as CSV text for now; the C++ driver also takes coded surveys
-    # (CohortDiagnoser::run over a span of CodedSurvey, diagnose_cohort.h), the entry for
-    # handing over the frame coded column by column instead.
-    results, cohort = _core.diagnose_text(
+    # Coded column by column as score_frame reads a frame (no detour through CSV text), then
+    # diagnosed by the same C++ driver as `smedx diagnose`.
+    from .frame import _table
+
+    table = _table(df)
+    names = table.names()
+    roles = _core.table_columns(rules._loaded, [str(n) for n in names])
+    answers = [
+        (str(n), table.cells(n))
+        for n, (kind, _id) in zip(names, roles)
+        if kind in ("item", "scenario")
+    ]
+    fields = [
+        (str(n), table.cells(n))
+        for n, (kind, _id) in zip(names, roles)
+        if kind == "field" and str(n) in _DIAGNOSIS_FIELDS
+    ]
+    id_name = names[[kind for kind, _id in roles].index("enterprise_id")]
+    results, cohort = _core.diagnose_columns(
         rules._loaded,
-        _csv_text(df, rules),
-        "csv",
+        answers,
+        table.cells(id_name),
+        fields,
+        table.rows,
         target=_check_target(target),
         threshold=_threshold_text(threshold),
         by_district=by_district,
@@ -242,30 +264,3 @@ def _requirements(results: list[tuple[str, str]], cohort: str) -> pd.DataFrame:
     out.attrs["cohort"] = json.loads(cohort, parse_float=Decimal)
     out.attrs["diagnoses"] = diagnoses
     return out
-
-
-def _csv_text(df: pd.DataFrame, rules: Any) -> str:
-    """The frame in the CSV survey layout: known columns only, cells as a CSV file holds them
-    (letters joined with '|', whole-number floats as integers, missing as empty)."""
-    from .frame import _check_columns
-
-    names = _check_columns(df, rules)
-    keep = [
-        c
-        for c in df.columns
-        if str(c) in ("enterprise_id", "name", "industry", "district") or str(c) in names
-    ]
-    out = pd.DataFrame(index=df.index)
-    for column in keep:
-        out[str(column)] = df[column].map(_cell)
-    return out.to_csv(index=False)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return "|".join(str(v) for v in value)
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
