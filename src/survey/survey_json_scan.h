@@ -19,6 +19,7 @@
 #include <bit>
 #include <concepts>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "survey/survey_coder.h"
@@ -220,16 +221,21 @@ class SurveyScanner {
     if (close('}')) return true;
     // The keys so far: a key given twice goes to the walk, which reports it. A survey has a
     // handful of enterprise fields, so a look back costs a few comparisons.
-    std::array<std::string_view, 16> keys;
+    constexpr std::size_t most = 16;
+    // Plain arrays left unset: a survey's handful of keys costs no zeroing of sixteen slots.
+    const char* key_data[most];
+    std::size_t key_size[most];
     std::size_t count = 0;
     do {
       std::string_view key, text;
       bool whole = false;
       if (!string(key) || !colon()) return false;
-      if (count == keys.size()) return false;
+      if (count == most) return false;
       for (std::size_t k = 0; k < count; ++k)
-        if (keys[k] == key) return false;
-      keys[count++] = key;
+        if (key_size[k] == key.size() && std::memcmp(key_data[k], key.data(), key.size()) == 0)
+          return false;
+      key_data[count] = key.data();
+      key_size[count++] = key.size();
       if (peek('"') ? !string(text) : !number(text, whole)) return false;
       if (is(key, "id")) {
         sink.enterprise_id(text);

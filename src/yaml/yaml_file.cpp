@@ -24,13 +24,17 @@ std::optional<std::string> read_yaml_file(const fs::path& path, const std::strin
     return fail(fmt::format("file too large: {} bytes (the limit is {})", size, max_bytes));
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("cannot read file");
-  // Read to the limit and one byte past it: a file that grows while it is read stays bounded.
-  std::string text(max_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  // Read what the file says it holds and a byte past it, in pieces up to the limit: a file
+  // that grows while it is read stays bounded, and no buffer of the limit's size is filled.
+  std::string text;
+  text.reserve(static_cast<std::size_t>(size) + 1);
+  char piece[1 << 16];
+  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
+    text.append(piece, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes)
+      return fail(fmt::format("file too large: more than {} bytes (the limit)", max_bytes));
+  }
   if (in.bad()) return fail("cannot read file");
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > max_bytes)
-    return fail(fmt::format("file too large: more than {} bytes (the limit)", max_bytes));
   return text;
 }
 
