@@ -151,35 +151,16 @@ def diagnose_frame(
     """
     # Coded column by column as score_frame reads a frame (no detour through CSV text), then
     # diagnosed by the same C++ driver as `smedx diagnose`.
-    from .frame import _table
+    from .frame import _engine_columns
 
-    table = _table(df)
-    names = table.names()
-    roles = _core.table_columns(rules._loaded, [str(n) for n in names])
-    answers = [
-        (str(n), table.cells(n))
-        for n, (kind, _id) in zip(names, roles)
-        if kind in ("item", "scenario")
-    ]
-    fields = [
-        (str(n), table.cells(n))
-        for n, (kind, _id) in zip(names, roles)
-        if kind == "field" and str(n) in _DIAGNOSIS_FIELDS
-    ]
-    id_name = names[[kind for kind, _id in roles].index("enterprise_id")]
+    table, answers, fields, id_name = _engine_columns(df, rules)
     results, cohort = _core.diagnose_columns(
         rules._loaded,
         answers,
         table.cells(id_name),
-        fields,
+        [(str(f), table.cells(f)) for f in fields if str(f) in _DIAGNOSIS_FIELDS],
         table.rows,
-        target=_check_target(target),
-        threshold=_threshold_text(threshold),
-        by_district=by_district,
-        missing=missing,
-        output=None if output is None else str(output),
-        force=force,
-        threads=threads or 0,
+        **_driver_options(target, threshold, by_district, missing, output, force, threads),
     )
     return _requirements(results, cohort)
 
@@ -213,16 +194,31 @@ def diagnose_files(
         rules._loaded,
         [str(f) for f in files],
         format=input_format,
-        target=_check_target(target),
-        threshold=_threshold_text(threshold),
-        by_district=by_district,
-        missing=missing,
         encoding=encoding,
-        output=None if output is None else str(output),
-        force=force,
-        threads=threads or 0,
+        **_driver_options(target, threshold, by_district, missing, output, force, threads),
     )
     return _requirements(results, cohort)
+
+
+def _driver_options(
+    target: int | None,
+    threshold: float | None,
+    by_district: bool,
+    missing: str,
+    output: str | PathLike[str] | None,
+    force: bool,
+    threads: int | None,
+) -> dict[str, Any]:
+    """The cohort driver's options as every entry passes them; C++ checks their values."""
+    return {
+        "target": _check_target(target),
+        "threshold": _threshold_text(threshold),
+        "by_district": by_district,
+        "missing": missing,
+        "output": None if output is None else str(output),
+        "force": force,
+        "threads": threads or 0,
+    }
 
 
 def _requirements(results: list[tuple[str, str]], cohort: str) -> pd.DataFrame:

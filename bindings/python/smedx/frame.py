@@ -52,15 +52,7 @@ def score_frame(
     >>> scores = smedx.score_frame(pd.read_csv("cohort.csv"), rules, keep=["industry"])
     >>> scores.groupby("industry")["level"].value_counts()
     """
-    table = _table(df)
-    names = table.names()
-    roles = _core.table_columns(rules._loaded, [str(n) for n in names])
-    columns = [
-        (str(n), table.cells(n))
-        for n, (kind, _id) in zip(names, roles)
-        if kind in ("item", "scenario")
-    ]
-    fields = [n for n, (kind, _id) in zip(names, roles) if kind == "field"]
+    table, columns, fields, id_name = _engine_columns(df, rules)
     if keep is None:
         keep = fields
     else:
@@ -71,7 +63,6 @@ def score_frame(
                     f"keep: '{name}' is not an enterprise column of the frame"
                     f" (columns: {', '.join(map(str, fields)) or 'none'})"
                 )
-    id_name = names[[kind for kind, _id in roles].index("enterprise_id")]
     result = _core.score_arrays(
         rules._loaded, columns, table.cells(id_name), table.rows, missing, threads or 0, warnings
     )
@@ -179,6 +170,24 @@ class _ArrowTable:
             return column.to_pandas().array
         except ImportError:  # Polars without pyarrow
             return pd.Series(column.to_list(), index=self.index, dtype=object)
+
+
+def _engine_columns(df: Any, rules: Any) -> tuple[Any, list, list, Any]:
+    """A frame as the engine takes it, for score_frame and diagnose_frame alike: its table, the
+    (name, cells) of its item and scenario columns, the names of its enterprise fields, and the
+    name of its enterprise_id column. C++ classifies the columns and raises for a misspelt
+    item, a column named twice or no enterprise_id."""
+    table = _table(df)
+    names = table.names()
+    roles = _core.table_columns(rules._loaded, [str(n) for n in names])
+    columns = [
+        (str(n), table.cells(n))
+        for n, (kind, _id) in zip(names, roles)
+        if kind in ("item", "scenario")
+    ]
+    fields = [n for n, (kind, _id) in zip(names, roles) if kind == "field"]
+    id_name = names[[kind for kind, _id in roles].index("enterprise_id")]
+    return table, columns, fields, id_name
 
 
 def _table(df: Any) -> Any:
