@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -1143,5 +1144,62 @@ TEST_SUITE("pilot.driver") {
           "error: threads 5000 is out of range: 1 to 1024, or 0 for all cores\n");
     request.threads = 1024;
     CHECK(run_pilot(request).ok());
+  }
+}
+
+namespace {
+// miit-2024 as another rule set: the same content under another id and version, as a platform's
+// older or draft copy would be.
+LoadResult renamed_rules(const std::string& id, const std::string& version) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(SMEDX_SOURCE_DIR) +
+                                                               "/indicators/miit-2024")) {
+    if (entry.path().extension() != ".yaml" || entry.path().filename() == "tests.yaml") continue;
+    std::string text = slurp(entry.path().string());
+    if (entry.path().filename() == "ruleset.yaml") {
+      text.replace(text.find("version: \"2024.1\""), 17, "version: \"" + version + "\"");
+      text.replace(text.find("  id: miit-2024\n"), 16, "  id: " + id + "\n");
+    }
+    files.emplace_back(entry.path().filename().string(), text);
+  }
+  return load_rules_from_sources(files, id);
+}
+
+Fixture& one_enterprise(Fixture& f, bool evidence = true) {
+  f.providers(kProviders);
+  f.enterprises(std::string(kHeader) +
+                "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+  f.evidence(std::string(kAllEvidence) +
+             (evidence ? evidence_row("E1") : "E1,yes,yes,no,yes,yes,no\n"));
+  return f;
+}
+}  // namespace
+
+TEST_SUITE("pilot.acceptance") {
+  TEST_CASE("pilot.acceptance checks constraint scenarios across rule sets, by scenario id") {
+    // docs/programmes.md: the check fails when a constraint scenario is rated lower at
+    // acceptance, whatever rule sets the two surveys were scored under; whether those may differ
+    // is same_rule_set's question (here it compares only the id, or is off).
+    for (const auto& [id, version, edit, to] :
+         {std::tuple{"miit-2024", "2023.9", "compare: id_and_version", ""},
+          std::tuple{"miit-2024-draft", "2024.1",
+                     "  - {check: same_rule_set, compare: id_and_version, outcome: failed}\n",
+                     ""}}) {
+      CAPTURE(id);
+      Fixture f(edit, std::string(edit).starts_with("compare") ? "compare: id" : to);
+      one_enterprise(f);
+      const LoadResult other = renamed_rules(id, version);
+      REQUIRE(other.ok());
+      const Engine other_engine(other.rules());
+      // CN-2025-005 rates 安全生产 (a constraint scenario) 2, EP-2025-003 rates it 1.
+      f.surveys(survey("CN-2025-005", "E1", "baseline", "2026-02-01"), &other_engine);
+      f.surveys(survey("EP-2025-003", "E1", "acceptance", "2026-08-10"));
+      const auto result = f.pilot.run();
+      CHECK_FALSE(result.acceptance[0].comparable);
+      CHECK(result.acceptance[0].decision == Decision::failed);
+      CHECK(reasons(result.acceptance[0]) ==
+            std::vector<std::string>{"failed constraint_scenarios_kept: constraint "
+                                     "scenario 安全生产 fell from 2 to 1"});
+    }
   }
 }

@@ -169,13 +169,27 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
         break;
       }
       case K::constraint_scenarios_kept:
-        if (r.comparable) {
+        // Whenever both surveys were scored, whatever rule sets they were scored under: whether
+        // those may differ is same_rule_set's question, and a programme that leaves it out or
+        // compares only the id still wants a fallen constraint scenario caught. The constraint
+        // scenarios are the acceptance rule set's, matched to the baseline's by scenario id; one
+        // the baseline's rule set does not have had no rating to fall from.
+        if (a && b) {
           const RuleSet& rules = a->engine->rules();
+          const RuleSet& before = b->engine->rules();
           for (std::size_t k = 0; k < rules.scenarios.size(); ++k) {
-            if (rules.scenarios[k].constraint && a->scenarios[k] < b->scenarios[k])
+            if (!rules.scenarios[k].constraint) continue;
+            std::size_t j = k;
+            if (!r.comparable) {
+              j = 0;
+              while (j < before.scenarios.size() && before.scenarios[j].id != rules.scenarios[k].id)
+                ++j;
+              if (j == before.scenarios.size()) continue;
+            }
+            if (a->scenarios[k] < b->scenarios[j])
               add("constraint_scenarios_kept", outcome(c),
                   fmt::format("constraint scenario {} fell from {} to {}", rules.scenarios[k].zh,
-                              int{b->scenarios[k]}, int{a->scenarios[k]}));
+                              int{b->scenarios[j]}, int{a->scenarios[k]}));
           }
         }
         break;

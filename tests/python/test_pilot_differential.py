@@ -479,12 +479,6 @@ OTHER_DIRS: dict[str, Path] = {}
 # test_known_deviation turns each off in turn and expects, strictly, a difference. When smedx or
 # the docs are changed to agree, that test xpasses: remove the deviation here.
 DEVIATIONS = {
-    "constraint_check_skipped_across_rule_sets": (
-        "constraint_scenarios_kept is not evaluated when the baseline and the acceptance were "
-        "scored under rule sets of another id or version (even with same_rule_set off or "
-        "compare: id); docs/programmes.md: it fails whenever a constraint scenario is rated "
-        "lower at acceptance"
-    ),
     "unscored_acceptance_not_on_time": (
         "an acceptance survey that could not be scored is never on time (on_time false, and not "
         "counted in a provider's on-time share when the enterprise is failed); "
@@ -556,8 +550,6 @@ def expected_acceptance(p: Pilot, e: Enterprise, known: frozenset) -> Expected:
                 fails = any(
                     acc.data["scenarios"][sc] < base.data["scenarios"][sc] for sc in CONSTRAINT
                 )
-                if "constraint_check_skipped_across_rule_sets" in known:
-                    fails = fails and rule_set_of(acc) == rule_set_of(base)
         if fails and (check, outcome) not in reasons:
             reasons.append((check, outcome))
     unscored = sum(1 for s in (base, acc) if s is not None and s.level is None)
