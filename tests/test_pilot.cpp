@@ -1165,6 +1165,13 @@ LoadResult renamed_rules(const std::string& id, const std::string& version) {
   return load_rules_from_sources(files, id);
 }
 
+// A survey that cannot be scored: the answer to 'network' left out.
+std::string unscorable(std::string survey) {
+  const auto from = survey.find("\"answers\":{") + 11;
+  survey.erase(from, survey.find("\"equipment_digitization\"") - from);
+  return survey;
+}
+
 Fixture& one_enterprise(Fixture& f, bool evidence = true) {
   f.providers(kProviders);
   f.enterprises(std::string(kHeader) +
@@ -1201,5 +1208,24 @@ TEST_SUITE("pilot.acceptance") {
             std::vector<std::string>{"failed constraint_scenarios_kept: constraint "
                                      "scenario 安全生产 fell from 2 to 1"});
     }
+  }
+  TEST_CASE("pilot.acceptance an unscorable acceptance survey dated by the deadline is on time") {
+    // On time is the acceptance dated by the batch's acceptance_by, scored or not; here the
+    // enterprise is failed (evidence, failed outcome), so its provider judges it on time too.
+    Fixture f("{check: evidence_complete, outcome: incomplete",
+              "{check: evidence_complete, outcome: failed");
+    one_enterprise(f, false);
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              unscorable(survey("CN-2025-002", "E1", "acceptance", "2026-08-31")));
+    REQUIRE(f.errors().size() == 1);
+    const auto result = f.pilot.run();
+    const AcceptanceRecord& r = result.acceptance[0];
+    CHECK(r.decision == Decision::failed);
+    CHECK(r.on_time);
+    CHECK(acceptance_csv(r).find(",2026-08-31,true,") != std::string::npos);
+    REQUIRE(result.providers[0].id == "A");
+    CHECK(result.providers[0].accepted == 1);
+    CHECK(result.providers[0].on_time == 1);
+    CHECK(result.providers[0].on_time_share->to_string() == "100");
   }
 }

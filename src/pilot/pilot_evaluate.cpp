@@ -95,7 +95,9 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
                   (!a->engine->rules().content_hash.empty() &&
                    a->engine->rules().content_hash == b->engine->rules().content_hash));
   const Batch* batch = prog.find_batch(e.batch);
-  r.on_time = a && batch && a->assessed_on <= batch->acceptance_by;
+  // Dated by the deadline, scored or not: a survey that could not be scored still says when the
+  // acceptance took place (its decision says it is incomplete).
+  r.on_time = r.acceptance && batch && r.acceptance->assessed_on <= batch->acceptance_by;
   auto add = [&](std::string check, Decision outcome, std::string message) {
     r.reasons.push_back({std::move(check), outcome, std::move(message)});
   };

@@ -479,11 +479,6 @@ OTHER_DIRS: dict[str, Path] = {}
 # test_known_deviation turns each off in turn and expects, strictly, a difference. When smedx or
 # the docs are changed to agree, that test xpasses: remove the deviation here.
 DEVIATIONS = {
-    "unscored_acceptance_not_on_time": (
-        "an acceptance survey that could not be scored is never on time (on_time false, and not "
-        "counted in a provider's on-time share when the enterprise is failed); "
-        "docs/programmes.md: on time is the acceptance dated by the batch's acceptance_by"
-    ),
     "progress_failed_needs_acceptance": (
         "progress counts as failed only enterprises with an acceptance survey; "
         "docs/programmes.md lists failed without that condition (only incomplete has it), and "
@@ -558,8 +553,6 @@ def expected_acceptance(p: Pilot, e: Enterprise, known: frozenset) -> Expected:
     on_time = None
     if acc is not None:
         on_time = acc.on <= p.acceptance_by(e)[1]
-        if "unscored_acceptance_not_on_time" in known and acc.level is None:
-            on_time = False
     return Expected(decision, sorted(reasons), acc is None, unscored, sorted(missing), on_time)
 
 
