@@ -1229,3 +1229,32 @@ TEST_SUITE("pilot.acceptance") {
     CHECK(result.providers[0].on_time_share->to_string() == "100");
   }
 }
+
+TEST_SUITE("pilot.progress") {
+  TEST_CASE("pilot.progress counts an enterprise failed before its acceptance as failed") {
+    // docs/programmes.md puts "acceptance survey given" on incomplete only: an enterprise failed
+    // by a failed-outcome check before any acceptance survey is failed in every progress row,
+    // as its provider counts it.
+    Fixture f("{check: baseline_present, outcome: incomplete}",
+              "{check: baseline_present, outcome: failed}");
+    one_enterprise(f);
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    REQUIRE(r.acceptance[0].decision == Decision::failed);
+    const ProgressRow& t = r.progress.total;
+    CHECK(t.failed == 1);
+    CHECK(t.incomplete == 0);
+    CHECK(t.passed == 0);
+    CHECK(t.awaiting_acceptance == 1);  // still no acceptance survey
+    CHECK(r.progress.by_industry[0].failed == 1);
+    CHECK(r.progress.by_batch[0].failed == 1);
+    CHECK(r.progress.by_district[0].failed == 1);
+    CHECK(r.progress.by_provider[0].failed == 1);
+    CHECK(r.providers[0].failed == 1);
+    CHECK(progress_json(r.progress).find("\"failed\":1") != std::string::npos);
+    // The funnel's "acceptance assessed" stage still counts acceptance surveys: none here.
+    const std::string html = dashboard_html(f.pilot.programme(), r);
+    CHECK(html.find("<b id='kpi-failed' class='failed'>1</b>") != std::string::npos);
+    CHECK(html.find("y='95' font-size='13'>已验收评测</text><rect x='399' y='76' width='2'") !=
+          std::string::npos);
+  }
+}

@@ -220,13 +220,16 @@ void count(ProgressRow& row, const AcceptanceRecord& r, int target_level, Date a
     ++row.awaiting_acceptance;
     if (r.baseline && r.enterprise->contract_date && *r.enterprise->contract_date <= as_of)
       ++row.in_transformation;
-  } else if (r.decision == Decision::passed) {
-    ++row.passed;
-  } else if (r.decision == Decision::failed) {
-    ++row.failed;
-  } else {
-    ++row.incomplete;
   }
+  // Failed whether or not an acceptance survey was given: a failed-outcome check (a baseline,
+  // evidence) can fail an enterprise before it, and its provider counts it failed too. Only
+  // incomplete asks for an acceptance survey; without one the enterprise awaits acceptance.
+  if (r.decision == Decision::passed)
+    ++row.passed;
+  else if (r.decision == Decision::failed)
+    ++row.failed;
+  else if (r.acceptance)
+    ++row.incomplete;
   if ((r.baseline || r.acceptance) && latest_level(r) >= target_level) ++row.at_or_above;
 }
 

@@ -478,14 +478,7 @@ OTHER_DIRS: dict[str, Path] = {}
 # rest of what smedx does is still checked against the docs around them), and
 # test_known_deviation turns each off in turn and expects, strictly, a difference. When smedx or
 # the docs are changed to agree, that test xpasses: remove the deviation here.
-DEVIATIONS = {
-    "progress_failed_needs_acceptance": (
-        "progress counts as failed only enterprises with an acceptance survey; "
-        "docs/programmes.md lists failed without that condition (only incomplete has it), and "
-        "an enterprise failed by a failed-outcome baseline_present or evidence_complete check "
-        "before its acceptance is failed"
-    ),
-}
+DEVIATIONS: dict[str, str] = {}
 KNOWN = frozenset(DEVIATIONS)
 
 
@@ -603,7 +596,6 @@ def expected_progress(
         keys += [("batch", e.batch)] + [("provider", x) for x in e.providers]
         for k in keys:
             groups.setdefault(k, []).append(e)
-    failed_needs_acceptance = "progress_failed_needs_acceptance" in known
     target_level = p.programme["target_level"]
     targets = {i["id"]: i["target"] for i in p.programme["industries"]}
     targets["total"] = p.programme["total_target"]
@@ -616,11 +608,7 @@ def expected_progress(
                 e.baseline is not None and e.acceptance is None and e.contract <= as_of for e in es
             ),
             "passed": sum(exp[e.id].decision == "passed" for e in es),
-            "failed": sum(
-                exp[e.id].decision == "failed"
-                and (e.acceptance is not None or not failed_needs_acceptance)
-                for e in es
-            ),
+            "failed": sum(exp[e.id].decision == "failed" for e in es),
             "incomplete": sum(
                 e.acceptance is not None and exp[e.id].decision == "incomplete" for e in es
             ),
