@@ -1257,4 +1257,25 @@ TEST_SUITE("pilot.progress") {
     CHECK(html.find("y='95' font-size='13'>已验收评测</text><rect x='399' y='76' width='2'") !=
           std::string::npos);
   }
+  TEST_CASE("pilot.progress at risk is every enterprise due and not passed, whatever its level") {
+    // Level 3 at acceptance (target 2), but evidence is missing: incomplete, so at risk.
+    Fixture f;
+    one_enterprise(f, false);
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    REQUIRE(r.acceptance[0].decision == Decision::incomplete);
+    REQUIRE(r.progress.at_risk.size() == 1);
+    CHECK(r.progress.at_risk[0].id == "E1");
+    CHECK(r.progress.at_risk[0].level == 3);
+    CHECK(r.progress.at_risk[0].reason ==
+          "acceptance overdue by 2026-08-31; incomplete: evidence missing: 改造合同、真实性声明");
+    const std::string html = dashboard_html(f.pilot.programme(), r);
+    const auto table = html.find("<table id='at-risk'>");
+    REQUIRE(table != std::string::npos);
+    CHECK(html.substr(table, html.find("</table>", table) - table).find("<td>E1</td>") !=
+          std::string::npos);
+    // Not yet due (acceptance month 2026-08): not at risk.
+    CHECK(f.pilot.run(parse_date("2026-07-31")).progress.at_risk.empty());
+  }
 }

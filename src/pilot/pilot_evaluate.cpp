@@ -335,11 +335,12 @@ Progress progress_of(const Pilot::State& s, const std::vector<AcceptanceRecord>&
     p.targets.push_back(std::move(tp));
   }
 
+  // At risk: acceptance due or overdue and not passed, whatever the level (one at the target
+  // but failed or incomplete for its evidence, dates or rule set is not paid either).
   for (const auto& r : records) {
     const Batch* b = prog.find_batch(r.enterprise->batch);
     if (!b || as_of < b->acceptance_from || r.decision == Decision::passed) continue;
     const int level = latest_level(r);
-    if (level >= prog.target_level && r.acceptance) continue;
     AtRisk risk;
     risk.id = r.enterprise->id;
     risk.name = r.enterprise->name;

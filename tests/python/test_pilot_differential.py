@@ -980,14 +980,6 @@ def test_at_risk_lists_only_due_and_not_passed(runs: list[Run]) -> None:
     assert not bad, report("at-risk entries", bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19: of the enterprises due or overdue and not passed, smedx lists as at risk "
-    "only those without an acceptance survey or whose latest level is below the target; one "
-    "failed or incomplete for another reason (evidence, dates, rule set, a constraint scenario) "
-    "at or above the target is left out. docs/programmes.md: at risk is 'acceptance due or "
-    "overdue and not passed', whatever the level",
-)
 def test_at_risk_lists_every_due_and_not_passed(runs: list[Run]) -> None:
     bad = []
     for r in runs:
