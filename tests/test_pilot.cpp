@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -1143,5 +1144,138 @@ TEST_SUITE("pilot.driver") {
           "error: threads 5000 is out of range: 1 to 1024, or 0 for all cores\n");
     request.threads = 1024;
     CHECK(run_pilot(request).ok());
+  }
+}
+
+namespace {
+// miit-2024 as another rule set: the same content under another id and version, as a platform's
+// older or draft copy would be.
+LoadResult renamed_rules(const std::string& id, const std::string& version) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(SMEDX_SOURCE_DIR) +
+                                                               "/indicators/miit-2024")) {
+    if (entry.path().extension() != ".yaml" || entry.path().filename() == "tests.yaml") continue;
+    std::string text = slurp(entry.path().string());
+    if (entry.path().filename() == "ruleset.yaml") {
+      text.replace(text.find("version: \"2024.1\""), 17, "version: \"" + version + "\"");
+      text.replace(text.find("  id: miit-2024\n"), 16, "  id: " + id + "\n");
+    }
+    files.emplace_back(entry.path().filename().string(), text);
+  }
+  return load_rules_from_sources(files, id);
+}
+
+// A survey that cannot be scored: the answer to 'network' left out.
+std::string unscorable(std::string survey) {
+  const auto from = survey.find("\"answers\":{") + 11;
+  survey.erase(from, survey.find("\"equipment_digitization\"") - from);
+  return survey;
+}
+
+Fixture& one_enterprise(Fixture& f, bool evidence = true) {
+  f.providers(kProviders);
+  f.enterprises(std::string(kHeader) +
+                "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+  f.evidence(std::string(kAllEvidence) +
+             (evidence ? evidence_row("E1") : "E1,yes,yes,no,yes,yes,no\n"));
+  return f;
+}
+}  // namespace
+
+TEST_SUITE("pilot.acceptance") {
+  TEST_CASE("pilot.acceptance checks constraint scenarios across rule sets, by scenario id") {
+    // docs/programmes.md: the check fails when a constraint scenario is rated lower at
+    // acceptance, whatever rule sets the two surveys were scored under; whether those may differ
+    // is same_rule_set's question (here it compares only the id, or is off).
+    for (const auto& [id, version, edit, to] :
+         {std::tuple{"miit-2024", "2023.9", "compare: id_and_version", ""},
+          std::tuple{"miit-2024-draft", "2024.1",
+                     "  - {check: same_rule_set, compare: id_and_version, outcome: failed}\n",
+                     ""}}) {
+      CAPTURE(id);
+      Fixture f(edit, std::string(edit).starts_with("compare") ? "compare: id" : to);
+      one_enterprise(f);
+      const LoadResult other = renamed_rules(id, version);
+      REQUIRE(other.ok());
+      const Engine other_engine(other.rules());
+      // CN-2025-005 rates 安全生产 (a constraint scenario) 2, EP-2025-003 rates it 1.
+      f.surveys(survey("CN-2025-005", "E1", "baseline", "2026-02-01"), &other_engine);
+      f.surveys(survey("EP-2025-003", "E1", "acceptance", "2026-08-10"));
+      const auto result = f.pilot.run();
+      CHECK_FALSE(result.acceptance[0].comparable);
+      CHECK(result.acceptance[0].decision == Decision::failed);
+      CHECK(reasons(result.acceptance[0]) ==
+            std::vector<std::string>{"failed constraint_scenarios_kept: constraint "
+                                     "scenario 安全生产 fell from 2 to 1"});
+    }
+  }
+  TEST_CASE("pilot.acceptance an unscorable acceptance survey dated by the deadline is on time") {
+    // On time is the acceptance dated by the batch's acceptance_by, scored or not; here the
+    // enterprise is failed (evidence, failed outcome), so its provider judges it on time too.
+    Fixture f("{check: evidence_complete, outcome: incomplete",
+              "{check: evidence_complete, outcome: failed");
+    one_enterprise(f, false);
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              unscorable(survey("CN-2025-002", "E1", "acceptance", "2026-08-31")));
+    REQUIRE(f.errors().size() == 1);
+    const auto result = f.pilot.run();
+    const AcceptanceRecord& r = result.acceptance[0];
+    CHECK(r.decision == Decision::failed);
+    CHECK(r.on_time);
+    CHECK(acceptance_csv(r).find(",2026-08-31,true,") != std::string::npos);
+    REQUIRE(result.providers[0].id == "A");
+    CHECK(result.providers[0].accepted == 1);
+    CHECK(result.providers[0].on_time == 1);
+    CHECK(result.providers[0].on_time_share->to_string() == "100");
+  }
+}
+
+TEST_SUITE("pilot.progress") {
+  TEST_CASE("pilot.progress counts an enterprise failed before its acceptance as failed") {
+    // docs/programmes.md puts "acceptance survey given" on incomplete only: an enterprise failed
+    // by a failed-outcome check before any acceptance survey is failed in every progress row,
+    // as its provider counts it.
+    Fixture f("{check: baseline_present, outcome: incomplete}",
+              "{check: baseline_present, outcome: failed}");
+    one_enterprise(f);
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    REQUIRE(r.acceptance[0].decision == Decision::failed);
+    const ProgressRow& t = r.progress.total;
+    CHECK(t.failed == 1);
+    CHECK(t.incomplete == 0);
+    CHECK(t.passed == 0);
+    CHECK(t.awaiting_acceptance == 1);  // still no acceptance survey
+    CHECK(r.progress.by_industry[0].failed == 1);
+    CHECK(r.progress.by_batch[0].failed == 1);
+    CHECK(r.progress.by_district[0].failed == 1);
+    CHECK(r.progress.by_provider[0].failed == 1);
+    CHECK(r.providers[0].failed == 1);
+    CHECK(progress_json(r.progress).find("\"failed\":1") != std::string::npos);
+    // The funnel's "acceptance assessed" stage still counts acceptance surveys: none here.
+    const std::string html = dashboard_html(f.pilot.programme(), r);
+    CHECK(html.find("<b id='kpi-failed' class='failed'>1</b>") != std::string::npos);
+    CHECK(html.find("y='95' font-size='13'>已验收评测</text><rect x='399' y='76' width='2'") !=
+          std::string::npos);
+  }
+  TEST_CASE("pilot.progress at risk is every enterprise due and not passed, whatever its level") {
+    // Level 3 at acceptance (target 2), but evidence is missing: incomplete, so at risk.
+    Fixture f;
+    one_enterprise(f, false);
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    const auto r = f.pilot.run(parse_date("2026-12-20"));
+    REQUIRE(r.acceptance[0].decision == Decision::incomplete);
+    REQUIRE(r.progress.at_risk.size() == 1);
+    CHECK(r.progress.at_risk[0].id == "E1");
+    CHECK(r.progress.at_risk[0].level == 3);
+    CHECK(r.progress.at_risk[0].reason ==
+          "acceptance overdue by 2026-08-31; incomplete: evidence missing: 改造合同、真实性声明");
+    const std::string html = dashboard_html(f.pilot.programme(), r);
+    const auto table = html.find("<table id='at-risk'>");
+    REQUIRE(table != std::string::npos);
+    CHECK(html.substr(table, html.find("</table>", table) - table).find("<td>E1</td>") !=
+          std::string::npos);
+    // Not yet due (acceptance month 2026-08): not at risk.
+    CHECK(f.pilot.run(parse_date("2026-07-31")).progress.at_risk.empty());
   }
 }

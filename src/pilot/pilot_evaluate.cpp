@@ -95,7 +95,9 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
                   (!a->engine->rules().content_hash.empty() &&
                    a->engine->rules().content_hash == b->engine->rules().content_hash));
   const Batch* batch = prog.find_batch(e.batch);
-  r.on_time = a && batch && a->assessed_on <= batch->acceptance_by;
+  // Dated by the deadline, scored or not: a survey that could not be scored still says when the
+  // acceptance took place (its decision says it is incomplete).
+  r.on_time = r.acceptance && batch && r.acceptance->assessed_on <= batch->acceptance_by;
   auto add = [&](std::string check, Decision outcome, std::string message) {
     r.reasons.push_back({std::move(check), outcome, std::move(message)});
   };
@@ -169,13 +171,27 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
         break;
       }
       case K::constraint_scenarios_kept:
-        if (r.comparable) {
+        // Whenever both surveys were scored, whatever rule sets they were scored under: whether
+        // those may differ is same_rule_set's question, and a programme that leaves it out or
+        // compares only the id still wants a fallen constraint scenario caught. The constraint
+        // scenarios are the acceptance rule set's, matched to the baseline's by scenario id; one
+        // the baseline's rule set does not have had no rating to fall from.
+        if (a && b) {
           const RuleSet& rules = a->engine->rules();
+          const RuleSet& before = b->engine->rules();
           for (std::size_t k = 0; k < rules.scenarios.size(); ++k) {
-            if (rules.scenarios[k].constraint && a->scenarios[k] < b->scenarios[k])
+            if (!rules.scenarios[k].constraint) continue;
+            std::size_t j = k;
+            if (!r.comparable) {
+              j = 0;
+              while (j < before.scenarios.size() && before.scenarios[j].id != rules.scenarios[k].id)
+                ++j;
+              if (j == before.scenarios.size()) continue;
+            }
+            if (a->scenarios[k] < b->scenarios[j])
               add("constraint_scenarios_kept", outcome(c),
                   fmt::format("constraint scenario {} fell from {} to {}", rules.scenarios[k].zh,
-                              int{b->scenarios[k]}, int{a->scenarios[k]}));
+                              int{b->scenarios[j]}, int{a->scenarios[k]}));
           }
         }
         break;
@@ -204,13 +220,16 @@ void count(ProgressRow& row, const AcceptanceRecord& r, int target_level, Date a
     ++row.awaiting_acceptance;
     if (r.baseline && r.enterprise->contract_date && *r.enterprise->contract_date <= as_of)
       ++row.in_transformation;
-  } else if (r.decision == Decision::passed) {
-    ++row.passed;
-  } else if (r.decision == Decision::failed) {
-    ++row.failed;
-  } else {
-    ++row.incomplete;
   }
+  // Failed whether or not an acceptance survey was given: a failed-outcome check (a baseline,
+  // evidence) can fail an enterprise before it, and its provider counts it failed too. Only
+  // incomplete asks for an acceptance survey; without one the enterprise awaits acceptance.
+  if (r.decision == Decision::passed)
+    ++row.passed;
+  else if (r.decision == Decision::failed)
+    ++row.failed;
+  else if (r.acceptance)
+    ++row.incomplete;
   if ((r.baseline || r.acceptance) && latest_level(r) >= target_level) ++row.at_or_above;
 }
 
@@ -316,11 +335,12 @@ Progress progress_of(const Pilot::State& s, const std::vector<AcceptanceRecord>&
     p.targets.push_back(std::move(tp));
   }
 
+  // At risk: acceptance due or overdue and not passed, whatever the level (one at the target
+  // but failed or incomplete for its evidence, dates or rule set is not paid either).
   for (const auto& r : records) {
     const Batch* b = prog.find_batch(r.enterprise->batch);
     if (!b || as_of < b->acceptance_from || r.decision == Decision::passed) continue;
     const int level = latest_level(r);
-    if (level >= prog.target_level && r.acceptance) continue;
     AtRisk risk;
     risk.id = r.enterprise->id;
     risk.name = r.enterprise->name;

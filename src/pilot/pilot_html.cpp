@@ -62,7 +62,8 @@ std::string bar(std::string_view label, int actual, int target, std::string_view
 
 // The acceptance funnel: each stage's count as a bar narrowing from the register.
 std::string funnel(const ProgressRow& t) {
-  const int acc = t.passed + t.failed + t.incomplete;
+  // Assessed at acceptance: an acceptance survey given (failed counts some without one).
+  const int acc = t.registered - t.awaiting_acceptance;
   const std::pair<std::string, int> stages[] = {{"备案", t.registered},
                                                 {"已诊断（基线）", t.diagnosed},
                                                 {"已验收评测", acc},

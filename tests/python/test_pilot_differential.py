@@ -478,25 +478,7 @@ OTHER_DIRS: dict[str, Path] = {}
 # rest of what smedx does is still checked against the docs around them), and
 # test_known_deviation turns each off in turn and expects, strictly, a difference. When smedx or
 # the docs are changed to agree, that test xpasses: remove the deviation here.
-DEVIATIONS = {
-    "constraint_check_skipped_across_rule_sets": (
-        "constraint_scenarios_kept is not evaluated when the baseline and the acceptance were "
-        "scored under rule sets of another id or version (even with same_rule_set off or "
-        "compare: id); docs/programmes.md: it fails whenever a constraint scenario is rated "
-        "lower at acceptance"
-    ),
-    "unscored_acceptance_not_on_time": (
-        "an acceptance survey that could not be scored is never on time (on_time false, and not "
-        "counted in a provider's on-time share when the enterprise is failed); "
-        "docs/programmes.md: on time is the acceptance dated by the batch's acceptance_by"
-    ),
-    "progress_failed_needs_acceptance": (
-        "progress counts as failed only enterprises with an acceptance survey; "
-        "docs/programmes.md lists failed without that condition (only incomplete has it), and "
-        "an enterprise failed by a failed-outcome baseline_present or evidence_complete check "
-        "before its acceptance is failed"
-    ),
-}
+DEVIATIONS: dict[str, str] = {}
 KNOWN = frozenset(DEVIATIONS)
 
 
@@ -556,8 +538,6 @@ def expected_acceptance(p: Pilot, e: Enterprise, known: frozenset) -> Expected:
                 fails = any(
                     acc.data["scenarios"][sc] < base.data["scenarios"][sc] for sc in CONSTRAINT
                 )
-                if "constraint_check_skipped_across_rule_sets" in known:
-                    fails = fails and rule_set_of(acc) == rule_set_of(base)
         if fails and (check, outcome) not in reasons:
             reasons.append((check, outcome))
     unscored = sum(1 for s in (base, acc) if s is not None and s.level is None)
@@ -566,8 +546,6 @@ def expected_acceptance(p: Pilot, e: Enterprise, known: frozenset) -> Expected:
     on_time = None
     if acc is not None:
         on_time = acc.on <= p.acceptance_by(e)[1]
-        if "unscored_acceptance_not_on_time" in known and acc.level is None:
-            on_time = False
     return Expected(decision, sorted(reasons), acc is None, unscored, sorted(missing), on_time)
 
 
@@ -618,7 +596,6 @@ def expected_progress(
         keys += [("batch", e.batch)] + [("provider", x) for x in e.providers]
         for k in keys:
             groups.setdefault(k, []).append(e)
-    failed_needs_acceptance = "progress_failed_needs_acceptance" in known
     target_level = p.programme["target_level"]
     targets = {i["id"]: i["target"] for i in p.programme["industries"]}
     targets["total"] = p.programme["total_target"]
@@ -631,11 +608,7 @@ def expected_progress(
                 e.baseline is not None and e.acceptance is None and e.contract <= as_of for e in es
             ),
             "passed": sum(exp[e.id].decision == "passed" for e in es),
-            "failed": sum(
-                exp[e.id].decision == "failed"
-                and (e.acceptance is not None or not failed_needs_acceptance)
-                for e in es
-            ),
+            "failed": sum(exp[e.id].decision == "failed" for e in es),
             "incomplete": sum(
                 e.acceptance is not None and exp[e.id].decision == "incomplete" for e in es
             ),
@@ -1007,14 +980,6 @@ def test_at_risk_lists_only_due_and_not_passed(runs: list[Run]) -> None:
     assert not bad, report("at-risk entries", bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19: of the enterprises due or overdue and not passed, smedx lists as at risk "
-    "only those without an acceptance survey or whose latest level is below the target; one "
-    "failed or incomplete for another reason (evidence, dates, rule set, a constraint scenario) "
-    "at or above the target is left out. docs/programmes.md: at risk is 'acceptance due or "
-    "overdue and not passed', whatever the level",
-)
 def test_at_risk_lists_every_due_and_not_passed(runs: list[Run]) -> None:
     bad = []
     for r in runs:
