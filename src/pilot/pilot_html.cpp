@@ -257,7 +257,7 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
     return k < pages.size() ? fmt::format("<a href='{}'>{}</a>", esc(href(pages[k])), label)
                             : label;
   };
-  h += "<h2>风险企业（验收到期仍未达标）</h2><table id='at-risk'><tr><th>企业</th><th>名称</th>"
+  h += "<h2>风险企业（验收到期仍未通过）</h2><table id='at-risk'><tr><th>企业</th><th>名称</th>"
        "<th>批次</th><th>当前等级</th><th>原因</th></tr>";
   const std::size_t cap = 500;  // the full lists are in progress.json, cases.json, acceptance.csv
   auto more = [&](std::size_t n, std::string_view file) {
