@@ -3,6 +3,8 @@
 // located issue. The YAML is walked with yaml/walker.h, with a rule set's checks.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -249,7 +251,9 @@ void Reader::read(const YamlNode& root, Programme& out) {
       error(*root.find("target_level"), top.key("target_level"), "target_level must be 1 or more");
     out.target_level = *t;
   }
-  int sum = 0;
+  // Sums of whole numbers of up to 7 digits each, over any number of entries: 64 bits, so that
+  // many entries cannot wrap an int (undefined behaviour, and a wrong total).
+  long long sum = 0;
   const std::size_t before_industries = issue_count();
   each(root, "industries", top, "industry", [&](const YamlNode& e, const Path& p) {
     if (!check_map(e, p, "an industry", {"id", "zh", "target", "focus_districts"},
@@ -263,8 +267,13 @@ void Reader::read(const YamlNode& root, Programme& out) {
     sum += ind.target;
     out.industries.push_back(std::move(ind));
   });
+  constexpr long long most = std::numeric_limits<int>::max();
+  if (sum > most)
+    error(*root.find("industries"), top.key("industries"),
+          fmt::format("the industries' targets sum to {}, more than {}", sum, most));
   if (const YamlNode* t = root.find("total_target")) {
-    out.total_target = whole(root, "total_target", top).value_or(sum);
+    out.total_target =
+        whole(root, "total_target", top).value_or(static_cast<int>(std::min(sum, most)));
     // Only on industries that read cleanly: a bad target is reported once, where it is.
     const YamlNode* industries = root.find("industries");
     if (out.total_target != sum && industries && industries->kind == Kind::sequence &&
@@ -273,7 +282,7 @@ void Reader::read(const YamlNode& root, Programme& out) {
             fmt::format("total_target {} is not the sum of the industries' targets ({})",
                         out.total_target, sum));
   } else {
-    out.total_target = sum;
+    out.total_target = static_cast<int>(std::min(sum, most));
   }
   each(root, "batches", top, "batch", [&](const YamlNode& e, const Path& p) {
     Batch b;
@@ -338,7 +347,7 @@ void Reader::read(const YamlNode& root, Programme& out) {
       if (out.satisfaction_max <= out.satisfaction_min)
         error(*sc, sp.key("scale"), "the scale's max must be above its min");
     }
-    int weights = 0;
+    long long weights = 0;  // 64 bits, as the industries' targets
     each(*s, "items", sp, "satisfaction item", [&](const YamlNode& e, const Path& p) {
       if (!check_map(e, p, "a satisfaction item", {"id", "zh", "weight"}, {"id", "zh", "weight"}))
         return;
