@@ -115,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                counted + ", " + std::to_string(lines) + " non-blank lines");
 
   // The same bytes, the same outputs (small inputs: the run is the slow part).
-  if (size <= 2048) {
+  if (size <= 1024) {
     const Run two = run(r);
     FUZZ_CHECK(one.outputs == two.outputs, "two runs of the same input differ");
   }
