@@ -1187,11 +1187,14 @@ TEST_SUITE("pilot.acceptance") {
     // docs/programmes.md: the check fails when a constraint scenario is rated lower at
     // acceptance, whatever rule sets the two surveys were scored under; whether those may differ
     // is same_rule_set's question (here it compares only the id, or is off).
-    for (const auto& [id, version, edit, to] :
+    for (const auto& c :
          {std::tuple{"miit-2024", "2023.9", "compare: id_and_version", ""},
           std::tuple{"miit-2024-draft", "2024.1",
                      "  - {check: same_rule_set, compare: id_and_version, outcome: failed}\n",
                      ""}}) {
+      // Named copies, not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+      const std::string id = std::get<0>(c), version = std::get<1>(c), edit = std::get<2>(c),
+                        to = std::get<3>(c);
       CAPTURE(id);
       Fixture f(edit, std::string(edit).starts_with("compare") ? "compare: id" : to);
       one_enterprise(f);
