@@ -716,9 +716,16 @@ std::int32_t object_code(PyObject* o, Factorizer& f) {
   }
   if (PyUnicode_Check(o)) {
     Py_ssize_t size = 0;
-    const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
-    if (!utf8) throw py::error_already_set();
-    return f.code(std::string_view(utf8, static_cast<std::size_t>(size)));
+    if (const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size))
+      return f.code(std::string_view(utf8, static_cast<std::size_t>(size)));
+    // A lone surrogate has no UTF-8: the cell reads as its escaped text ("B\ud800"), which
+    // no option or number is, so that row alone gets an error naming it, not the whole frame.
+    PyErr_Clear();
+    const py::object escaped = py::reinterpret_steal<py::object>(
+        PyUnicode_AsEncodedString(o, "utf-8", "backslashreplace"));
+    if (!escaped) throw py::error_already_set();
+    return f.code(std::string_view(PyBytes_AS_STRING(escaped.ptr()),
+                                   static_cast<std::size_t>(PyBytes_GET_SIZE(escaped.ptr()))));
   }
   if (o == Py_None) return -1;
   if (PyFloat_Check(o)) return f.number(PyFloat_AS_DOUBLE(o));

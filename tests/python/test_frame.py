@@ -79,6 +79,19 @@ def test_missing_answers_follow_the_policy(rules: smedx.RuleSet, cohort_csv: Pat
     assert zero.loc[2, "foundation"] < full.loc[2, "foundation"]
 
 
+def test_a_lone_surrogate_fails_its_row_only(rules: smedx.RuleSet, cohort_csv: Path) -> None:
+    # A cell with no UTF-8 (text decoded with errors="surrogateescape", say) once failed the
+    # whole frame with a UnicodeEncodeError (issue 21).
+    frame = smedx.read_surveys(cohort_csv).astype(object)
+    frame.loc[4, "planning"] = "D\udc80"
+    out = smedx.score_frame(frame, rules)
+    assert out.loc[4, "error"].startswith("expected an option letter")
+    assert "D\\udc80" in out.loc[4, "error"]
+    assert out["error"].isna().sum() == len(frame) - 1
+    reqs = smedx.diagnose_frame(frame, rules)
+    assert len(reqs) > 0
+
+
 def test_numbers_lists_and_codes_are_cells_too(rules: smedx.RuleSet, cohort_csv: Path) -> None:
     frame = smedx.read_surveys(cohort_csv)
     typed = frame.copy()
