@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file_names.h"
 #include "common/name_table.h"
 
 TEST_CASE("a hinted lookup finds what a plain one finds, whatever the hint") {
@@ -31,4 +32,25 @@ TEST_CASE("a hinted lookup finds what a plain one finds, whatever the hint") {
   CHECK(table.find(names[4], hint) == 4u);
   CHECK(table.find("nope", hint) == std::nullopt);
   CHECK(table.find(names[4], hint) == 4u);
+}
+
+TEST_SUITE("file names") {
+  TEST_CASE("file names.portable and distinct: case, devices, long ids, reserved names") {
+    smedx::detail::FileNames names{"cohort", "index"};
+    CHECK(names.stem("华信-001") == "华信-001");
+    CHECK(names.stem("a") == "a");
+    CHECK(names.stem("A") == "A-2");  // one file on Windows and macOS otherwise
+    CHECK(names.stem("a") == "a-3");
+    CHECK(names.stem("CON") == "_CON");
+    CHECK(names.stem("nul.txt") == "_nul.txt");
+    CHECK(names.stem("Cohort") == "Cohort-2");
+    CHECK(names.stem("x/y:z") == "x_y_z");
+    CHECK(names.stem("end.") == "end_");
+    CHECK(names.stem(".hidden") == "enterprise.hidden");
+    const std::string long_id(300, 'q');
+    const std::string stem = names.stem(long_id);
+    CHECK(stem.size() == 117);  // 100 bytes, '-', 16 hex digits of the whole id's hash
+    CHECK(stem.starts_with(std::string(100, 'q') + "-"));
+    CHECK(names.stem(long_id) == stem + "-2");
+  }
 }

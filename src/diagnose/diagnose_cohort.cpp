@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/file_names.h"
 #include "common/parallel.h"
 #include "diagnose/report_html.h"
 #include "diagnose/target_level.h"
@@ -27,37 +28,6 @@
 namespace smedx {
 
 namespace {
-
-// A file name for an enterprise id: the id itself where a file system allows it (Chinese ids
-// stay readable), '/', '\\', control and reserved characters made '_', at most 120 bytes, never
-// one of the cohort files' names and never twice. index.tsv maps ids to files.
-// Names already given, and for each stem the next suffix to try: a cohort with one id repeated
-// n times is named in O(n), not O(n²).
-struct FileNames {
-  std::unordered_set<std::string> used = {"cohort", "index"};
-  std::unordered_map<std::string, int> next_suffix;
-};
-
-std::string file_stem(const std::string& id, FileNames& names) {
-  std::string stem;
-  for (unsigned char c : id) {
-    const bool bad = c < 0x20 || c == 0x7f || std::strchr("/\\<>:\"|?*", c) != nullptr;
-    stem += bad ? '_' : static_cast<char>(c);
-  }
-  if (stem.size() > 120) {
-    std::size_t cut = 120;
-    while (cut > 0 && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80) --cut;  // whole chars
-    stem.resize(cut);
-  }
-  if (stem.empty() || stem[0] == '.') stem = "enterprise" + stem;
-  std::string name = stem;
-  if (names.used.insert(name).second) return name;
-  int& k = names.next_suffix.try_emplace(stem, 2).first->second;
-  do {
-    name = stem + "-" + std::to_string(k++);
-  } while (!names.used.insert(name).second);
-  return name;
-}
 
 // One pass's surveys, in input order, a block at a time (at most `block` surveys): `each` is
 // called for every block; the count of records read comes back.
@@ -137,7 +107,7 @@ class Passes {
       cohort.add(d);
       if (folder_) {
         std::string id = Cohort::label(d);
-        std::string stem = file_stem(id, used_);
+        std::string stem = used_.stem(id);
         names_.push_back({std::move(id), std::move(stem)});
       }
       plans_.push_back(std::move(d.path.plan));
@@ -189,7 +159,7 @@ class Passes {
             Files& f = files[slot];
             if (f.failed) std::rethrow_exception(f.failed);
             const std::string id = Cohort::label(d);
-            const std::string stem = f.written ? names_[record].stem : file_stem(id, used_);
+            const std::string stem = f.written ? names_[record].stem : used_.stem(id);
             // An id may hold a tab or a newline: escaped, index.tsv keeps one line per
             // enterprise.
             index_ += escape_tsv_field(id) + "\t" + stem + "\n";
@@ -218,7 +188,8 @@ class Passes {
   std::size_t block_, threads_;
   std::vector<Diagnosis> diagnoses_;  // the block's, per slot
   std::vector<PathPlan> plans_;       // every record's, from pass 1
-  FileNames used_;
+  // Never the cohort files' own names.
+  detail::FileNames used_{"cohort", "index"};
   std::vector<Name> names_;  // every record's file, from pass 1
   std::string index_;        // index.tsv
 };

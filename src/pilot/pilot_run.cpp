@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/file_names.h"
 #include "common/utf8.h"
 #include "pilot/programme_check.h"
 #include "smedx/load.h"
@@ -61,70 +62,7 @@ struct PilotRun::State {
   }
 };
 
-namespace {
-
-// A file name for an enterprise's page, the same on every file system and distinct from every
-// other page's where names differ only by case (Windows, macOS): the id, with what a file system
-// refuses made '_' (control characters, `/\<>:"|?*`, bytes that are not UTF-8, a trailing dot
-// or space); '_' before a name Windows keeps for a device (CON, nul.txt, COM1); an id over 120
-// bytes cut to 100 with a hash of the whole id after it; a name taken (ignoring ASCII case)
-// numbered -2, -3, ... `used` holds the names given so far, in lower case.
-std::string page_name(const std::string& id, std::set<std::string>& used) {
-  std::string stem;
-  for (std::size_t i = 0; i < id.size();) {
-    const auto c = static_cast<unsigned char>(id[i]);
-    bool cut = false;
-    const std::size_t n =
-        c < 0x80 ? 1
-                 : detail::utf8_sequence(reinterpret_cast<const unsigned char*>(id.data()) + i,
-                                         id.size() - i, cut);
-    if (n == 0) {  // not UTF-8: one byte at a time
-      stem += '_';
-      ++i;
-      continue;
-    }
-    if (n == 1 && (c < 0x20 || c == 0x7f ||
-                   std::string_view("/\\<>:\"|?*").find(id[i]) != std::string_view::npos))
-      stem += '_';
-    else
-      stem.append(id, i, n);
-    i += n;
-  }
-  if (stem.size() > 120) {
-    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a of the whole id
-    for (unsigned char c : id) hash = (hash ^ c) * 1099511628211ull;
-    std::size_t cut = 100;
-    while (cut > 0 && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80) --cut;
-    stem = fmt::format("{}-{:016x}", stem.substr(0, cut), hash);
-  }
-  if (!stem.empty() && (stem.back() == '.' || stem.back() == ' ')) stem.back() = '_';
-  if (stem.empty() || stem[0] == '.') stem = "enterprise" + stem;
-  auto lower = [](std::string s) {
-    for (char& c : s)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-  };
-  // Windows' device names, before the first dot and any spaces ahead of it, in any case.
-  {
-    std::string base = lower(stem.substr(0, stem.find('.')));
-    while (!base.empty() && base.back() == ' ') base.pop_back();
-    static const std::set<std::string, std::less<>> devices = {
-        "con",  "prn",  "aux",  "nul",  "com0", "com1", "com2",   "com3",   "com4",
-        "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1",   "lpt2",   "lpt3",
-        "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9", "conin$", "conout$"};
-    // COM¹, COM², COM³ and the same LPTs are devices too.
-    const std::string_view number =
-        std::string_view(base).substr(std::min<std::size_t>(3, base.size()));
-    const bool superscript = (base.starts_with("com") || base.starts_with("lpt")) &&
-                             (number == "¹" || number == "²" || number == "³");
-    if (devices.count(base) || superscript) stem = "_" + stem;
-  }
-  std::string name = stem;
-  for (int k = 2; !used.insert(lower(name)).second; ++k) name = stem + "-" + std::to_string(k);
-  return name + ".html";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 PilotRun run_pilot(const PilotRequest& request) {
   auto s = std::make_unique<PilotRun::State>();
@@ -274,9 +212,9 @@ void PilotRun::write(OutputFolder& folder) const {
   // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
   std::vector<std::string> pages;
   if (s.pages) {
-    std::set<std::string> used = {"dashboard"};
+    detail::FileNames names{"dashboard"};
     for (const auto& r : s.result.acceptance) {
-      const std::string name = page_name(r.enterprise->id, used);
+      const std::string name = names.stem(r.enterprise->id) + ".html";
       folder.write(name, acceptance_html(*s.programme, r, rules));
       pages.push_back(name);
     }
