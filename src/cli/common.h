@@ -23,6 +23,11 @@ Command add_score(CLI::App& app);
 Command add_diagnose(CLI::App& app);
 Command add_pilot(CLI::App& app);
 
+// The options score and diagnose share, worded once: --threads (1 to 1024; unset: every core)
+// and --encoding (auto, utf-8, gb18030).
+void add_threads_option(CLI::App* cmd, unsigned& threads);
+void add_encoding_option(CLI::App* cmd, std::string& encoding);
+
 // A command line's path shown in a message: control characters escaped.
 std::string shown(std::string_view path);
 

@@ -132,13 +132,8 @@ Command add_diagnose(CLI::App& app) {
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
   cmd->add_option("--missing", o->missing, "error (default) or zero")
       ->check(CLI::IsMember({"error", "zero"}));
-  cmd->add_option("--threads", o->threads,
-                  "threads to use, the main one included (default: all cores)")
-      ->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--encoding", o->encoding,
-                  "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
-                  "bytes say so), utf-8 or gb18030")
-      ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030"}));
+  add_threads_option(cmd, o->threads);
+  add_encoding_option(cmd, o->encoding);
 
   return {cmd, [o] { return diagnose(*o); }};
 }

@@ -248,17 +248,12 @@ Command add_score(CLI::App& app) {
       ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
   cmd->add_option("-o,--output", o->output,
                   "write here instead of stdout (whole or not at all; never an input)");
-  cmd->add_option("--threads", o->threads,
-                  "threads to use, the main one included (default: all cores)")
-      ->check(CLI::Range(1u, 1024u));
+  add_threads_option(cmd, o->threads);
   cmd->add_option("--missing", o->missing,
                   "a missing answer is an error (default), or 'zero': the lowest option, "
                   "with a warning")
       ->check(CLI::IsMember({"error", "zero"}));
-  cmd->add_option("--encoding", o->encoding,
-                  "text encoding of the inputs: auto (default: UTF-8, or GB18030 when the "
-                  "bytes say so), utf-8 or gb18030")
-      ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030"}));
+  add_encoding_option(cmd, o->encoding);
 
   return {cmd, [o] { return score(*o); }};
 }
