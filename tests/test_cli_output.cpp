@@ -472,6 +472,26 @@ TEST_SUITE("cli output") {
     CHECK(read(s.work / ".out.smedx-1-mine" / "notes.txt") == "mine too\n");
   }
 
+  TEST_CASE(
+      "cli output.a folder switched whole keeps its permissions, and a link keeps its target") {
+    // docs/guarantees.md: "DIR keeps its permissions, and a link to a folder keeps pointing where
+    // it did" — the new folder is built beside the old one and exchanged with it.
+    const Scratch s("switch");
+    write(s.work / "in.jsonl", first_records(2));
+    const std::string diagnose = "diagnose --rules '" + rules + "' in.jsonl -o ";
+    REQUIRE(s.run(diagnose + "out").code == 0);
+    fs::permissions(s.work / "out",
+                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+    fs::create_directory_symlink("out", s.work / "link");
+    REQUIRE(s.run(diagnose + "link --target 3").code == 0);
+    CHECK(fs::is_symlink(s.work / "link"));
+    CHECK(fs::read_symlink(s.work / "link") == "out");
+    CHECK((fs::status(s.work / "out").permissions() & fs::perms::all) ==
+          (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
+    CHECK(read(s.work / "out" / "CN-2025-001.json").find("\"target\":3") != std::string::npos);
+    for (const auto& name : temporaries(s.work)) FAIL_CHECK("left behind: " << name);
+  }
+
   TEST_CASE("cli output.score -o removes the temporary files that killed runs left") {
     const Scratch s("leftover");
     write(s.work / "in.jsonl", read(cohort));
