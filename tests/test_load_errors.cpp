@@ -76,6 +76,10 @@ TEST_SUITE("load errors") {
                    8, 9}});
   }
 
+  TEST_CASE("load.an empty required value is reported once (was: again as 'got null')") {
+    check_errors(with("    code: F\n", "    code: ~\n"), {{"'code' must not be empty", 7, 11}});
+  }
+
   TEST_CASE("load.unknown key suggests the nearest valid key") {
     check_errors(
         with("{letter: B, zh: 工控网络, points: 2}", "{letter: B, zh: 工控网络, pionts: 2}"),
