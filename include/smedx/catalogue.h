@@ -1,5 +1,5 @@
-// A solution catalogue (小快轻准产品和解决方案资源池) as data: products with their price in 元, what
-// each delivers in a rule set's terms (scenario levels, item options) and what it requires.
+// A solution catalogue (小快轻准产品和解决方案资源池) as data: products with their price in 元,
+// what each delivers in a rule set's terms (scenario levels, item options) and what it requires.
 // Read from catalogues/<id>/catalogue.yaml against a loaded rule set, with the same located
 // diagnostics as rule sets and programmes; docs/catalogues.md describes every key.
 //
