@@ -8,6 +8,7 @@
 #include <bit>
 #include <limits>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "common/did_you_mean.h"
@@ -396,6 +397,13 @@ void Reader::read_product(const YamlNode& n, const Path& p, const Catalogue& cat
 // the catalogue may mean exactly that (a gateway that needs a workshop network).
 void Reader::check_requirements(const YamlNode& products, const Catalogue& cat) {
   (void)products;
+  // The key of one requirement (`S01` under requires.scenarios), to point at it.
+  auto key_at = [](const YamlNode& req, std::string_view list, std::string_view key) {
+    if (const YamlNode* l = req.find(list); l && l->kind == Kind::map)
+      for (const auto& [k, v] : l->entries)
+        if (k.value == key) return &k;
+    return &req;
+  };
   for (std::size_t i = 0; i < cat.products.size() && i < requires_at_.size(); ++i) {
     const Product& p = cat.products[i];
     const auto& [node, path] = requires_at_[i];
@@ -411,7 +419,8 @@ void Reader::check_requirements(const YamlNode& products, const Catalogue& cat) 
     for (const auto& r : p.prerequisites.scenarios) {
       for (const auto& d : p.delivers.scenarios)
         if (d.scenario == r.scenario && d.level >= r.level)
-          error(*node, path.key("scenarios").key(r.scenario_id),
+          error(*key_at(*node, "scenarios", r.scenario_id),
+                path.key("scenarios").key(r.scenario_id),
                 fmt::format("product '{}' requires scenario '{}' at level {}, which it delivers "
                             "itself",
                             p.id, rules_.scenarios[r.scenario].id, r.level));
@@ -421,7 +430,9 @@ void Reader::check_requirements(const YamlNode& products, const Catalogue& cat) 
                                  "enterprises already there can take '{}'",
                                  rules_.scenarios[r.scenario].id, r.level, p.id),
                      path.key("scenarios").key(r.scenario_id).display,
-                     Location{file(), node->line, node->column}, ""});
+                     Location{file(), key_at(*node, "scenarios", r.scenario_id)->line,
+                              key_at(*node, "scenarios", r.scenario_id)->column},
+                     ""});
     }
     for (const auto& r : p.prerequisites.items) {
       // What the other products can bring to this item, in options a survey could then hold.
@@ -438,7 +449,9 @@ void Reader::check_requirements(const YamlNode& products, const Catalogue& cat) 
                                  "enterprises that have it can take '{}'",
                                  p.id, items_[r.item]->id, p.id),
                      path.key("items").key(r.item_id).display,
-                     Location{file(), node->line, node->column}, ""});
+                     Location{file(), key_at(*node, "items", r.item_id)->line,
+                              key_at(*node, "items", r.item_id)->column},
+                     ""});
     }
   }
 }
@@ -449,16 +462,44 @@ void Reader::read(const YamlNode& root, Catalogue& out) {
     return;
   if (const YamlNode* c = root.find("catalogue")) read_header(*c, top.key("catalogue"), out);
   if (out.categories.empty() && !root.find("catalogue")) out.categories = default_categories();
-  IdSet ids{{}, true};
+  // Product ids are the catalogue's own (QX-MES-01 as suppliers write them): letters, digits,
+  // '-', '_' and '.', so not the walker's lowercase rule-set ids; unique all the same.
   const std::size_t before = issue_count();
-  each_in(
-      root, "products", top, "products", "product", &ids,
-      [&](const YamlNode& e, const Path& p) {
+  std::map<std::string, Location, std::less<>> seen;
+  if (const YamlNode* v = field(root, "products", top);
+      v && is_sequence(*v, "products", top.key("products"))) {
+    if (v->items.size() > max_products) {
+      error(*v, top.key("products"),
+            fmt::format("too many products ({}; the limit is {})", v->items.size(), max_products));
+    } else {
+      for (std::size_t i = 0; i < v->items.size(); ++i) {
+        const YamlNode& e = v->items[i];
+        const Path ip = top.element("products", i);
+        std::string id;
+        if (const YamlNode* idn = e.kind == Kind::map ? e.find("id") : nullptr;
+            idn && idn->kind == Kind::scalar && !idn->value.empty()) {
+          static const std::regex id_re(R"([A-Za-z0-9][A-Za-z0-9_.\-]{0,63})");
+          if (!std::regex_match(idn->value, id_re)) {
+            error(*idn, ip.key("id"),
+                  fmt::format("invalid product id '{}': use letters, digits, '-', '_' and '.' "
+                              "(at most 64), starting with a letter or digit",
+                              idn->value));
+          } else if (auto [it, fresh] =
+                         seen.emplace(idn->value, Location{file(), idn->line, idn->column});
+                     !fresh) {
+            error(*idn, ip.key("id"),
+                  fmt::format("duplicate product id '{}' (first defined at {}:{}:{})", idn->value,
+                              it->second.file, it->second.line, it->second.column));
+          } else {
+            id = idn->value;
+          }
+        }
         Product prod;
-        read_product(e, p, out, prod);
+        read_product(e, top.element("products", i, "products", id), out, prod);
         out.products.push_back(std::move(prod));
-      },
-      max_products);
+      }
+    }
+  }
   if (issue_count() == before)
     if (const YamlNode* prods = root.find("products")) check_requirements(*prods, out);
 }
