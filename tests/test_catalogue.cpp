@@ -303,6 +303,15 @@ TEST_SUITE("catalogue") {
           "error: c.yaml:10:18: unknown industry 'equipment_part' (did you mean "
           "'equipment_parts'?): not an industry profile of rule set 'miit-2024' (known: "
           "chem_new_materials, equipment_parts)\n  at products.P-1.industries[0]\n");
+    CHECK(first_of("  rule_set:", "  categories: [安全, 安全]\n  rule_set:") ==
+          "error: c.yaml:4:20: category '安全' is listed twice\n  at catalogue.categories[1]\n");
+    CHECK(first_of("  rule_set:", "  categories: []\n  rule_set:") ==
+          "error: c.yaml:4:15: 'categories' must list at least one category\n"
+          "  at catalogue.categories\n");
+    // A broken header is one error, not one more for every product's category.
+    const auto broken = load(edit("  rule_set:", "  categories: 安全\n  rule_set:"));
+    CHECK(std::count_if(broken.issues.begin(), broken.issues.end(),
+                        [](const Issue& i) { return i.severity == Severity::error; }) == 1);
     // A catalogue may list its own categories.
     const auto own = load(edit("  rule_set:", "  categories: [安防]\n  rule_set:"));
     CHECK(first(own).find("unknown category '生产制造'") != std::string::npos);

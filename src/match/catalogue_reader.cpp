@@ -121,13 +121,14 @@ void Reader::read_header(const YamlNode& n, const Path& p, Catalogue& out) {
   out.title = text(n, "title", p);
   if (const YamlNode* c = n.find("categories")) {
     out.categories = nonempty_texts(n, "categories", p);
+    if (c->kind == Kind::sequence && c->items.empty())
+      error(*c, p.key("categories"), "'categories' must list at least one category");
+    if (out.categories.empty()) out.categories = default_categories();
     std::set<std::string> seen;
     for (std::size_t i = 0; i < out.categories.size() && i < c->items.size(); ++i)
       if (!seen.insert(out.categories[i]).second)
         error(c->items[i], p.key("categories").element("", i),
               fmt::format("category '{}' is listed twice", out.categories[i]));
-  } else {
-    out.categories = default_categories();
   }
   const YamlNode* r = n.find("rule_set");
   if (!r) return;
@@ -460,8 +461,10 @@ void Reader::read(const YamlNode& root, Catalogue& out) {
   const Path top;
   if (!check_map(root, top, "the catalogue", {"catalogue", "products"}, {"catalogue", "products"}))
     return;
+  // The seed's areas unless the header lists its own: a broken header does not make every
+  // product's category unknown as well.
+  out.categories = default_categories();
   if (const YamlNode* c = root.find("catalogue")) read_header(*c, top.key("catalogue"), out);
-  if (out.categories.empty() && !root.find("catalogue")) out.categories = default_categories();
   // Product ids are the catalogue's own (QX-MES-01 as suppliers write them): letters, digits,
   // '-', '_' and '.', so not the walker's lowercase rule-set ids; unique all the same.
   const std::size_t before = issue_count();
