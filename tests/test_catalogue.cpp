@@ -482,6 +482,38 @@ TEST_SUITE("catalogue apply") {
   }
 }
 
+TEST_SUITE("catalogue example") {
+  TEST_CASE("catalogue example.the pool can bring every baseline enterprise of the pilot to 二级") {
+    // Every product allowed for the enterprise's industry, requirements and all: the example
+    // catalogue has no gap for the example pilot, so a plan exists for each of them.
+    const Catalogue& c = example();
+    const Engine& engine = test::miit2024();
+    std::ifstream in(SMEDX_SOURCE_DIR "/examples/pilot/baseline.jsonl");
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      CodedSurvey s;
+      engine.code_json(line, Location{"baseline.jsonl", ++n, 0}, MissingPolicy::error, s);
+      REQUIRE(s.ok());
+      std::string industry;
+      for (const auto& [k, v] : s.enterprise)
+        if (k == "industry") industry = v;
+      std::vector<std::size_t> allowed;
+      for (std::size_t i = 0; i < c.products.size(); ++i)
+        if (c.products[i].allowed_for(industry)) allowed.push_back(i);
+      CodedSurvey after = s;
+      apply_products(after, c, allowed);
+      for (std::size_t i : allowed)
+        CHECK_MESSAGE(meets_requirements(after, c.products[i]), c.products[i].id);
+      std::vector<CodedSurvey> block{after};
+      BlockScores scores;
+      engine.score_block(block, scores);
+      CHECK_MESSAGE(scores.level[0] >= 2, s.enterprise_id);
+    }
+    CHECK(n > 0);
+  }
+}
+
 #ifdef SMEDX_CLI
 TEST_SUITE("catalogue lint") {
   namespace fs = std::filesystem;
