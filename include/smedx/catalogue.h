@@ -145,7 +145,8 @@ struct CatalogueLint {
   std::vector<Issue> issues;
   std::optional<Catalogue> catalogue;
   // When ok(): what a reader checks at a glance — products by category, price range, and the
-  // scenarios and items no product delivers (the catalogue's gaps), in Chinese.
+  // scenarios and items no product delivers (the catalogue's gaps), laid out as the rule-set
+  // summary of `smedx lint` is.
   std::string summary;
   bool ok() const noexcept { return catalogue.has_value(); }
 };
