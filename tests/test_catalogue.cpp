@@ -413,8 +413,11 @@ TEST_SUITE("catalogue apply") {
       "catalogue apply.a single-choice item takes the delivered option only if it scores more") {
     const Catalogue c = *load(base).catalogue;
     const auto f5 = static_cast<std::size_t>(index_of_item("F5"));
-    for (const auto& [held, after] : std::vector<std::pair<std::string, std::string>>{
+    // (Pairs, not structured bindings: clang 14 cannot capture a binding in CHECK's lambda.)
+    for (const auto& pair : std::vector<std::pair<std::string, std::string>>{
              {"A", "C"}, {"B", "C"}, {"C", "C"}, {"D", "D"}, {"E", "E"}, {"", "C"}}) {
+      const std::string& held = pair.first;
+      const std::string& after = pair.second;
       CodedSurvey s = empty_survey();
       s.selected[f5] = letters(held);
       apply_product(s, c.products[0]);
@@ -434,8 +437,10 @@ TEST_SUITE("catalogue apply") {
     REQUIRE_MESSAGE(r.ok(), format_issues(r.issues));
     const Product& p = r.catalogue->products[0];
     const auto f5 = static_cast<std::size_t>(index_of_item("F5"));
-    for (const auto& [held, met] : std::vector<std::pair<std::string, bool>>{
+    for (const auto& pair : std::vector<std::pair<std::string, bool>>{
              {"A", false}, {"B", false}, {"C", true}, {"D", true}, {"E", true}}) {
+      const std::string& held = pair.first;
+      const bool met = pair.second;
       CodedSurvey t = empty_survey();
       t.selected[f5] = letters(held);
       CHECK_MESSAGE(meets_requirements(t, p) == met, held);
