@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._core import __version__
 from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
-from .diagnosis import Diagnosis, diagnose_files, diagnose_frame
+from .diagnosis import CohortDiagnosis, Diagnosis, diagnose_files, diagnose_frame
 from .excel import read_xlsx, write_template
 from .frame import read_surveys, score_frame
 from .pilot import PilotResult, pilot
@@ -19,6 +19,7 @@ from .rules import RuleSet, load_rules
 
 __all__ = [
     "Assessment",
+    "CohortDiagnosis",
     "Diagnosis",
     "PilotResult",
     "RuleSet",
