@@ -85,7 +85,8 @@ def main() -> int:
             print(f"{name:<16} {seconds:7.3f} s  {args.surveys / seconds:>10,.0f} surveys/s")
         ratio = best["JSON Lines"] / best["CSV"]
         print(
-            f"CSV rate ÷ JSON Lines rate: {ratio:.2f} (target >= 1: {'met' if ratio >= 1 else 'NOT met'})"
+            f"CSV rate ÷ JSON Lines rate: {ratio:.2f} "
+            f"(target >= 1: {'met' if ratio >= 1 else 'NOT met'})"
         )
         if args.old:
             print(f"CSV, new ÷ old rate: {best['CSV, old build'] / best['CSV']:.2f}")
