@@ -67,7 +67,7 @@ def test_a_survey_with_errors_is_in_the_cohort_as_an_error(
 
 
 def test_the_enterprise_file_renders(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
-    survey = smedx.read_surveys(cohort_jsonl)[3]
+    survey = smedx.read_surveys(cohort_jsonl, records=True)[3]
     d = rules.diagnose(survey)
     assert d.target == 2 and d.profile == "chem_new_materials"
     page = d._repr_html_()
@@ -75,7 +75,7 @@ def test_the_enterprise_file_renders(rules: smedx.RuleSet, cohort_jsonl: Path) -
 
 
 def test_targets_are_checked(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
-    survey = smedx.read_surveys(cohort_jsonl)[0]
+    survey = smedx.read_surveys(cohort_jsonl, records=True)[0]
     with pytest.raises(ValueError, match="target level 5 does not exist: the levels are 1–4"):
         rules.diagnose(survey, target=5)
     with pytest.raises(ValueError, match="target level 0"):
@@ -85,7 +85,7 @@ def test_targets_are_checked(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
 
 
 def test_a_bad_survey_raises_survey_error(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
-    survey = smedx.read_surveys(cohort_jsonl)[0]
+    survey = smedx.read_surveys(cohort_jsonl, records=True)[0]
     survey["answers"]["network"] = ["Q"]
     with pytest.raises(smedx.SurveyError, match="unknown option 'Q'") as info:
         rules.diagnose(survey)
@@ -95,7 +95,7 @@ def test_a_bad_survey_raises_survey_error(rules: smedx.RuleSet, cohort_jsonl: Pa
 def test_one_survey_alone_has_only_its_own_requirements(
     rules: smedx.RuleSet, cohort_jsonl: Path
 ) -> None:
-    d = rules.diagnose(smedx.read_surveys(cohort_jsonl)[5], target=2)
+    d = rules.diagnose(smedx.read_surveys(cohort_jsonl, records=True)[5], target=2)
     assert d.requirements and all(r["tag"] == "个性" for r in d.requirements)
 
 
@@ -129,7 +129,7 @@ def test_a_scenario_requirement_means_the_full_text_of_its_level(
         (ROOT / "indicators" / "miit-2024" / "scenarios.yaml").read_text("utf-8")
     )
     levels = {s["id"]: s["levels"] for s in scenarios["scenarios"]}
-    survey = smedx.read_surveys(cohort_jsonl)[0]
+    survey = smedx.read_surveys(cohort_jsonl, records=True)[0]
     survey["scenarios"] = {k: 0 for k in survey["scenarios"]}
     d = rules.diagnose(survey, target=2)
     raised = [r for r in d.requirements if r["kind"] == "scenario"]
