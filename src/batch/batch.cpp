@@ -24,6 +24,7 @@
 #include "smedx/survey_text.h"
 #include "survey/record_reader.h"
 #include "survey/survey_coder.h"
+#include "survey/survey_csv_code.h"
 
 namespace smedx {
 
@@ -83,6 +84,9 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
     not_read = fmt::format("not read: the CSV header on line {} has errors", header.line);
   }
 
+  std::optional<detail::CsvRowCoder> csv_coder;
+  if (layout) csv_coder.emplace(*layout, detail::EngineAccess::index(engine));
+
   // Codes one raw record. Workers share nothing mutable: each has its own block and `where`
   // (kept across records so that naming the file costs no allocation each time).
   // `first`: the record is the stream's first, which carries a bad CSV header's problems.
@@ -104,6 +108,16 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
                                detail::EngineAccess::index(engine), options.missing, coded,
                                detail::JsonReader::fast_utf8);
       return;
+    }
+    if (format == InputFormat::csv) {
+      // The usual row goes straight to the coder, as JSON does; any other row takes the Survey
+      // path below, which words its problems.
+      where.line = raw.line;
+      if (csv_coder && csv_coder->code(raw.text, where, options.missing, coded)) {
+        for (auto& e : coded.errors)
+          if (!e.where.known()) e.where = Location{src, raw.line, 1};
+        return;
+      }
     }
     SurveyParse parsed = format == InputFormat::csv
                              ? parse_survey_csv(*layout, raw.text, source, raw.line)

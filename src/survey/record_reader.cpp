@@ -72,6 +72,10 @@ bool RecordReader::next(RawRecord& r) {
 // alone is an error record and the lines read ahead are read again, each as its own row: a stray
 // quote costs one record, and every row still comes out as one record.
 std::size_t RecordReader::csv_row(RawRecord& r) {
+  // The usual row has no quote: its fields are its commas, counted without the scan's
+  // character-by-character state (a fifth of reading a CSV file's time, issue 20).
+  if (std::memchr(r.text.data(), '"', r.text.size()) == nullptr)
+    return 1 + static_cast<std::size_t>(std::count(r.text.begin(), r.text.end(), ','));
   CsvScan scan;
   scan.feed(r.text, 0);
   if (!scan.quoted) return scan.fields;

@@ -62,14 +62,14 @@ def test_read_surveys_formats(root: Path) -> None:
     surveys = root / "examples" / "surveys"
     frame = smedx.read_surveys(surveys / "cohort.csv")
     assert len(frame) == 12 and frame.loc[0, "enterprise_id"] == "CN-2025-001"
-    lines = smedx.read_surveys(surveys / "cohort.jsonl")
+    lines = smedx.read_surveys(surveys / "cohort.jsonl", records=True)
     assert len(lines) == 12 and lines[0]["enterprise"]["id"] == "CN-2025-001"
-    one = smedx.read_surveys(surveys / "chem-01-huaxin.json")
+    one = smedx.read_surveys(surveys / "chem-01-huaxin.json", records=True)
     assert len(one) == 1
 
 
 def test_scoring_from_several_threads_at_once(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
-    surveys = smedx.read_surveys(cohort_jsonl)
+    surveys = smedx.read_surveys(cohort_jsonl, records=True)
     want = [rules.score(s).total for s in surveys]
     results: dict = {}
 
@@ -95,3 +95,60 @@ def test_a_bad_thread_count_is_a_plain_value_error(rules: smedx.RuleSet, threads
         smedx.score_frame(frame, rules, missing="zero", threads=threads)
     assert len(str(e.value)) < 120
     assert str(e.value).startswith("threads ")
+
+
+def test_read_surveys_gives_a_frame_for_every_format(
+    rules: smedx.RuleSet, root: Path, tmp_path: Path
+) -> None:
+    surveys = root / "examples" / "surveys"
+    from_csv = smedx.score_frame(smedx.read_surveys(surveys / "cohort.csv"), rules)
+    frame = smedx.read_surveys(surveys / "cohort.jsonl")
+    assert list(frame.columns[:4]) == ["enterprise_id", "name", "industry", "district"]
+    # Codes (S06) go under ids; trend figures become the library's letters.
+    assert set(rules.item_ids + rules.scenario_ids) <= set(frame.columns)
+    assert frame["energy_intensity"].isin(["A", "B", "C"]).all()
+    by_line = {
+        a.enterprise_id: a
+        for a in rules.score_many(smedx.read_surveys(surveys / "cohort.jsonl", records=True))
+    }
+    scores = smedx.score_frame(frame, rules)
+    assert scores["error"].isna().all()
+    for eid, level, total in scores[["enterprise_id", "level", "total"]].itertuples(
+        index=False, name=None
+    ):
+        assert level == by_line[eid].level and Decimal(str(total)) == by_line[eid].total
+    reqs = smedx.diagnose_frame(frame, rules).requirements
+    assert set(reqs["enterprise_id"]) <= set(frame["enterprise_id"])
+    # One survey alone (.json), a frame of one row, and the CSV example's levels by id.
+    one = smedx.read_surveys(surveys / "chem-01-huaxin.json")
+    assert len(one) == 1
+    want = dict(zip(from_csv["enterprise_id"], from_csv["level"]))
+    got = smedx.score_frame(one, rules)
+    assert got.loc[0, "level"] == want[one.loc[0, "enterprise_id"]]
+    # A survey that does not score keeps its figures as text, and score_frame says so.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"enterprise": {"id": "X"}, "answers": {"network": ["Q"], '
+        '"energy_intensity": {"before": 1, "after": 2}}, "scenarios": {}}\n',
+        encoding="utf-8",
+    )
+    out = smedx.score_frame(smedx.read_surveys(bad), rules, missing="zero")
+    assert "before" in out.loc[0, "error"] or "Q" in out.loc[0, "error"]
+
+
+def test_rules_dimensions_and_questionnaire(rules: smedx.RuleSet) -> None:
+    dims = rules.dimensions()
+    assert [d for d, _zh, _m in dims] == rules.dimension_ids
+    assert sum(m for _d, _zh, m in dims) == Decimal(100)
+    assert all(isinstance(m, Decimal) for _d, _zh, m in dims)
+    q = rules.questionnaire()
+    items = q[q["kind"] == "item"]
+    assert list(dict.fromkeys(items["id"])) == rules.item_ids
+    f5 = items[items["code"] == "F5"].set_index("option")
+    assert f5.loc["C", "text"] == "多个业务环节" or "多个业务环节" in f5.loc["C", "text"]
+    # An item's top points are what the rule set gives its best answer.
+    scenarios = q[q["kind"] == "scenario"]
+    assert list(dict.fromkeys(scenarios["id"])) == rules.scenario_ids
+    assert set(scenarios["option"]) == {"1", "2", "3", "4"}
+    assert scenarios["points"].isna().all()
+    assert items["points"].map(lambda p: isinstance(p, Decimal)).all()

@@ -47,7 +47,7 @@ def test_survey_error_names_the_item(rules: smedx.RuleSet, root: Path) -> None:
 
 
 def test_batches_never_raise_for_a_bad_survey(rules: smedx.RuleSet, cohort_jsonl: Path) -> None:
-    surveys = smedx.read_surveys(cohort_jsonl)
+    surveys = smedx.read_surveys(cohort_jsonl, records=True)
     surveys[4]["answers"]["planning"] = ["D"]
     out = list(rules.score_many(surveys))
     assert len(out) == len(surveys)

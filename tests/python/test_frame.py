@@ -88,7 +88,7 @@ def test_a_lone_surrogate_fails_its_row_only(rules: smedx.RuleSet, cohort_csv: P
     assert out.loc[4, "error"].startswith("expected an option letter")
     assert "D\\udc80" in out.loc[4, "error"]
     assert out["error"].isna().sum() == len(frame) - 1
-    reqs = smedx.diagnose_frame(frame, rules)
+    reqs = smedx.diagnose_frame(frame, rules).requirements
     assert len(reqs) > 0
 
 

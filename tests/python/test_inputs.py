@@ -56,7 +56,9 @@ def test_jsonl_in_gb18030(tmp_path: Path, root: Path) -> None:
     text = (root / "examples" / "surveys" / "cohort.jsonl").read_text(encoding="utf-8")
     path = tmp_path / "cohort.jsonl"
     path.write_bytes(text.encode("gb18030"))
-    assert smedx.read_surveys(path) == smedx.read_surveys(root / "examples/surveys/cohort.jsonl")
+    assert smedx.read_surveys(path, records=True) == smedx.read_surveys(
+        root / "examples/surveys/cohort.jsonl", records=True
+    )
 
 
 def test_unknown_encoding(root: Path) -> None:
@@ -112,7 +114,7 @@ def test_jsonl_lines_end_at_newline_only(tmp_path: Path) -> None:
         '{"enterprise": {"id": "A", "name": "甲\u2028乙"}}\n{"enterprise": {"id": "B"}}\n',
         encoding="utf-8",
     )
-    surveys = smedx.read_surveys(path)
+    surveys = smedx.read_surveys(path, records=True)
     assert [s["enterprise"]["id"] for s in surveys] == ["A", "B"]
     assert surveys[0]["enterprise"]["name"] == "甲\u2028乙"
 
@@ -121,7 +123,9 @@ def test_the_format_comes_from_the_name_as_smedx_score_reads_it(tmp_path: Path, 
     lines = (root / "examples" / "surveys" / "cohort.jsonl").read_text(encoding="utf-8")
     path = tmp_path / "COHORT.NDJSON"  # any case, .ndjson as .jsonl
     path.write_text(lines, encoding="utf-8")
-    assert smedx.read_surveys(path) == smedx.read_surveys(root / "examples/surveys/cohort.jsonl")
+    assert smedx.read_surveys(path, records=True) == smedx.read_surveys(
+        root / "examples/surveys/cohort.jsonl", records=True
+    )
     for name in ("cohort.txt", "cohort.yaml", "cohort"):
         with pytest.raises(ValueError, match="cannot tell the format from the name"):
             smedx.read_surveys(tmp_path / name)

@@ -25,3 +25,10 @@ def test_quickstart_notebook_runs(root: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "only 2 constraint" in text
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2  # the bar chart and the radar
+    # The charts carry Chinese labels, drawn in a CJK font: matplotlib warns of each glyph a
+    # font lacks ("Glyph 25968 ... missing from font(s) DejaVu Sans").
+    source = "".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    assert "use_cjk_font()" in source and "各细分行业的等级分布" in source
+    assert "_loaded" not in source  # public API only
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert "missing from font" not in stderr

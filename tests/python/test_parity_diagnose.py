@@ -65,7 +65,7 @@ def test_diagnose_files_writes_what_the_command_writes(
     run_cli(rules, [survey_file], tmp_path / "cli", args)
     reqs = smedx.diagnose_files(survey_file, rules, output=tmp_path / "py", **kwargs)
     same_folders(tmp_path / "cli", tmp_path / "py")
-    assert len(reqs.attrs["diagnoses"]) == 12
+    assert len(reqs.diagnoses) == 12
 
 
 def test_several_files_make_one_cohort(rules: smedx.RuleSet, tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_several_files_make_one_cohort(rules: smedx.RuleSet, tmp_path: Path) -> 
     run_cli(rules, files, tmp_path / "cli", ["--missing", "zero", "--threads", "1"])
     reqs = smedx.diagnose_files(files, rules, output=tmp_path / "py", missing="zero", threads=2)
     same_folders(tmp_path / "cli", tmp_path / "py")
-    assert reqs.attrs["cohort"]["duplicate_ids"]  # every id twice
+    assert reqs.cohort["duplicate_ids"]  # every id twice
 
 
 @pytest.mark.parametrize("options", OPTIONS.values(), ids=OPTIONS.keys())
@@ -86,7 +86,7 @@ def test_diagnose_frame_writes_what_the_command_writes(
     reqs = smedx.diagnose_frame(frame, rules, output=tmp_path / "py", **kwargs)
     same_folders(tmp_path / "cli", tmp_path / "py")
     # The files are the diagnoses the frame returns.
-    for d in reqs.attrs["diagnoses"]:
+    for d in reqs.diagnoses:
         written = smedx.Diagnosis.from_json(
             (tmp_path / "py" / f"{d.enterprise_id}.json").read_text()
         )

@@ -186,3 +186,36 @@ def test_pilot_misspelt_register_column_is_an_error_not_an_empty_column(
 def test_pilot_threads_out_of_range_raises(root: Path) -> None:
     with pytest.raises(ValueError, match="threads 5000 is out of range: 1 to 1024, or 0 for all"):
         run(root, threads=5000)
+
+
+def test_pilot_frames_are_typed_with_chinese_labels_beside_the_codes(
+    root: Path, tmp_path: Path
+) -> None:
+    result = run(root, output=tmp_path / "out")
+    acc = result.acceptance
+    assert str(acc["level_before"].dtype) == "Int8" and str(acc["level_after"].dtype) == "Int8"
+    # Figures are exact: the decimals the records hold, not floats.
+    for name in ("total_before", "total_after"):
+        assert "decimal" in str(acc[name].dtype)
+        record_totals = [
+            (r.get("baseline") or {}).get("total")
+            if name == "total_before"
+            else (r.get("acceptance") or {}).get("total")
+            for r in result.records
+        ]
+        got = [None if pd.isna(v) else v for v in acc[name]]
+        assert got == [None if v is None else Decimal(str(v)) for v in record_totals]
+    cols = list(acc.columns)
+    for code in ("industry", "batch", "decision"):
+        assert cols[cols.index(code) + 1] == f"{code}_zh"
+    assert acc["industry_zh"].isin(["特色化工新材料制造", "特色装备零部件加工制造"]).all()
+    # The decisions in Chinese are the words of the pilot's own pages.
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.html"))
+    for word in acc["decision_zh"].unique():
+        assert word in pages
+    assert str(result.progress["target"].dtype) == "Int64"
+    assert "decimal" in str(result.providers["composite"].dtype)
+    assert str(result.providers["stars"].dtype) == "Int8"
+    assert "industry_zh" in result.cases.columns
+    for frame in result:
+        assert not [c for c in frame.columns if frame[c].dtype == object and c != "notes"], frame

@@ -8,17 +8,19 @@
 
 from __future__ import annotations
 
+from . import plotting
 from ._core import __version__
 from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
-from .diagnosis import Diagnosis, diagnose_files, diagnose_frame
+from .diagnosis import CohortDiagnosis, Diagnosis, diagnose_files, diagnose_frame
 from .excel import read_xlsx, write_template
-from .frame import read_surveys, score_frame
+from .frame import read_surveys, score_frame, survey_frame
 from .pilot import PilotResult, pilot
 from .rules import RuleSet, load_rules
 
 __all__ = [
     "Assessment",
+    "CohortDiagnosis",
     "Diagnosis",
     "PilotResult",
     "RuleSet",
@@ -29,8 +31,10 @@ __all__ = [
     "diagnose_frame",
     "load_rules",
     "pilot",
+    "plotting",
     "read_surveys",
     "read_xlsx",
     "score_frame",
+    "survey_frame",
     "write_template",
 ]

@@ -6,6 +6,7 @@ import copy
 import html as _html
 import json
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from os import PathLike
@@ -128,15 +129,21 @@ def diagnose_frame(
     output: str | PathLike[str] | None = None,
     force: bool = False,
     threads: int | None = None,
-) -> pd.DataFrame:
+) -> CohortDiagnosis:
     """Diagnose a DataFrame of surveys (the CSV survey layout) as a cohort.
 
-    Returns one row per requirement: ``enterprise_id``, ``kind``, ``id``, ``code``, ``zh``,
-    ``from``, ``to``, ``priority``, ``tag`` (共性 when at least ``threshold`` of the enterprise's
-    group — its industry, and district with ``by_district`` — has it; else 个性), ``constraint``,
-    ``meaning``. ``df.attrs["cohort"]`` holds the cohort summary (level distribution per group,
-    share at or above the target, common requirements with their enterprises, errors) and
-    ``df.attrs["diagnoses"]`` each enterprise's :class:`Diagnosis`, in input order. Cells read
+    Returns a :class:`CohortDiagnosis`. Its ``requirements`` frame has one row per requirement:
+    ``enterprise_id``, ``industry``, ``kind``, ``id``, ``code``, ``zh``, ``from``, ``to`` (the
+    answer now and the one needed, as text: a scenario's level, an item's letter, a multi
+    item's letters joined with ``|``), ``from_level``, ``to_level`` (a scenario's levels, Int8;
+    missing for items), ``priority``, ``tag`` (共性 when at least ``threshold`` of the
+    enterprise's group — its industry, and district with ``by_district`` — has it; else 个性),
+    ``constraint``, ``meaning``; every column of one dtype, so it writes to Parquet. Its
+    ``enterprises`` frame has one row per enterprise, ``cohort`` the cohort summary (level
+    distribution per group, share at or above the target, common requirements with their
+    enterprises, errors) and ``diagnoses`` each enterprise's :class:`Diagnosis`, in input order.
+    None of them rides in ``DataFrame.attrs``, so later pandas operations cost what they cost
+    on a plain frame. Cells read
     as in :func:`smedx.score_frame`; columns other than the enterprise fields, items and
     scenarios are left out.
 
@@ -146,7 +153,7 @@ def diagnose_frame(
     folder holding other files). Surveys are diagnosed on ``threads`` threads (default: every
     core).
 
-    >>> reqs = smedx.diagnose_frame(frame, rules, target=2)
+    >>> reqs = smedx.diagnose_frame(frame, rules, target=2).requirements
     >>> reqs[reqs["tag"] == "共性"].groupby("id").size()
     """
     # Coded column by column as score_frame reads a frame (no detour through CSV text), then
@@ -178,13 +185,13 @@ def diagnose_files(
     output: str | PathLike[str] | None = None,
     force: bool = False,
     threads: int | None = None,
-) -> pd.DataFrame:
+) -> CohortDiagnosis:
     """Diagnose survey files (.jsonl, .csv, .json, .yaml; ``input_format`` overrides the
     extension) as one cohort, as ``smedx diagnose`` reads them: what
     :func:`diagnose_frame` returns, and with ``output`` the very folder the command writes,
     byte for byte.
 
-    >>> reqs = smedx.diagnose_files("cohort.jsonl", rules, output="out/diagnosis")
+    >>> result = smedx.diagnose_files("cohort.jsonl", rules, output="out/diagnosis")
     """
     files = [paths] if isinstance(paths, (str, PathLike)) else list(paths)
     for f in files:
@@ -221,42 +228,179 @@ def _driver_options(
     }
 
 
-def _requirements(results: list[tuple[str, str]], cohort: str) -> pd.DataFrame:
-    """One row per requirement of every diagnosis, the cohort and the diagnoses in attrs."""
-    diagnoses = [Diagnosis.from_json(record) for record, _ in results]
-    rows = [
-        {
-            "enterprise_id": d.enterprise_id,
-            "industry": d.industry,
-            "kind": r["kind"],
-            "id": r["id"],
-            "code": r["code"],
-            "zh": r["zh"],
-            "from": r["from"],
-            "to": r["to"],
-            "priority": r["priority"],
-            "tag": r["tag"],
-            "constraint": r["constraint"],
-            "meaning": r["meaning"],
-        }
-        for d in diagnoses
-        for r in d.requirements
-    ]
-    columns = [
-        "enterprise_id",
-        "industry",
-        "kind",
-        "id",
-        "code",
-        "zh",
-        "from",
-        "to",
-        "priority",
-        "tag",
-        "constraint",
-        "meaning",
-    ]
-    out = pd.DataFrame(rows, columns=columns)
-    out.attrs["cohort"] = json.loads(cohort, parse_float=Decimal)
-    out.attrs["diagnoses"] = diagnoses
-    return out
+def _requirements(results: list[tuple[str, str]], cohort: str) -> CohortDiagnosis:
+    """The diagnoses, their requirements as a frame and the cohort summary, in one result."""
+    return CohortDiagnosis(
+        [Diagnosis.from_json(record) for record, _ in results],
+        json.loads(cohort, parse_float=Decimal),
+    )
+
+
+# Every column has one type, so a frame round-trips through Parquet and Arrow: a scenario's
+# level and an item's letters are both text in `from`/`to` (a multi item's letters joined with
+# `|` as in the CSV survey layout), and a scenario's levels are also numbers in
+# `from_level`/`to_level` (missing for items).
+_REQUIREMENT_COLUMNS = {
+    "enterprise_id": "string",
+    "industry": "string",
+    "kind": "string",
+    "id": "string",
+    "code": "string",
+    "zh": "string",
+    "from": "string",
+    "to": "string",
+    "from_level": "Int8",
+    "to_level": "Int8",
+    "priority": "string",
+    "tag": "string",
+    "constraint": "boolean",
+    "meaning": "string",
+}
+
+_ENTERPRISE_COLUMNS = {
+    "enterprise_id": "string",
+    "industry": "string",
+    "profile": "string",
+    "level": "Int8",
+    "target": "Int8",
+    "status": "string",
+    "cost": "object",  # exact: Decimal (None when no path is needed or none exists)
+    "requirements": "Int32",
+    "error": "string",
+}
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+
+def _exact(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _level(kind: str, value: Any) -> int | None:
+    return value if kind == "scenario" and isinstance(value, int) else None
+
+
+def _typed(rows: list[dict[str, Any]], columns: Mapping[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns)).astype(dict(columns))
+
+
+class CohortDiagnosis:
+    """What :func:`diagnose_frame` and :func:`diagnose_files` return: plain frames beside the
+    Python objects, so pandas costs on ``requirements`` what it costs on any frame (the
+    diagnoses used to ride in ``DataFrame.attrs``, which pandas deep-copies on every operation).
+
+    Attributes: ``requirements`` (one row per requirement of every enterprise; every column of
+    one type, Parquet-safe), ``enterprises`` (one row per enterprise: level, target, path status
+    and cost, number of requirements, error), ``cohort`` (the cohort summary as ``smedx
+    diagnose`` writes cohort.json; shares as :class:`decimal.Decimal`), ``diagnoses`` (each
+    enterprise's :class:`Diagnosis`, in input order).
+
+    >>> result = smedx.diagnose_frame(frame, rules, target=2)
+    >>> result.requirements.groupby("id").size()
+    >>> result.diagnosis("CN-2025-004").path["changes"]
+
+    Until the next minor version the result also answers as the requirements frame did
+    (``result["tag"]``, ``result.groupby(...)``, ``result.attrs["cohort"]``), with a
+    :class:`FutureWarning` naming the new spelling.
+    """
+
+    def __init__(self, diagnoses: list[Diagnosis], cohort: dict[str, Any]) -> None:
+        self.diagnoses: list[Diagnosis] = diagnoses
+        self.cohort: dict[str, Any] = cohort
+        self.requirements: pd.DataFrame = _typed(
+            [
+                {
+                    "enterprise_id": d.enterprise_id,
+                    "industry": d.industry,
+                    "kind": r["kind"],
+                    "id": r["id"],
+                    "code": r["code"],
+                    "zh": r["zh"],
+                    "from": _answer_text(r["from"]),
+                    "to": _answer_text(r["to"]),
+                    "from_level": _level(r["kind"], r["from"]),
+                    "to_level": _level(r["kind"], r["to"]),
+                    "priority": r["priority"],
+                    "tag": r["tag"],
+                    "constraint": r["constraint"],
+                    "meaning": r["meaning"],
+                }
+                for d in diagnoses
+                for r in d.requirements
+            ],
+            _REQUIREMENT_COLUMNS,
+        )
+        self.enterprises: pd.DataFrame = _typed(
+            [
+                {
+                    "enterprise_id": d.enterprise_id,
+                    "industry": d.industry,
+                    "profile": d.profile,
+                    "level": d.assessment.level,
+                    "target": d.target,
+                    "status": d.path.get("status"),
+                    "cost": _exact(d.path.get("cost")),
+                    "requirements": len(d.requirements),
+                    "error": None
+                    if d.assessment.ok
+                    else (d.assessment.error or {}).get("message", ""),
+                }
+                for d in diagnoses
+            ],
+            _ENTERPRISE_COLUMNS,
+        )
+        self._by_id: dict[str, Diagnosis] | None = None
+
+    def diagnosis(self, enterprise_id: str) -> Diagnosis:
+        """The enterprise's :class:`Diagnosis` (the first, when an id repeats)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for d in self.diagnoses:
+                self._by_id.setdefault(d.enterprise_id, d)
+        try:
+            return self._by_id[enterprise_id]
+        except KeyError:
+            raise KeyError(f"no enterprise {enterprise_id!r} in this cohort") from None
+
+    def __repr__(self) -> str:
+        return (
+            f"<CohortDiagnosis enterprises={len(self.diagnoses)} "
+            f"requirements={len(self.requirements)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.requirements._repr_html_() or ""
+
+    # The deprecation path: the result stood for the requirements frame with its attrs.
+    @property
+    def attrs(self) -> dict[str, Any]:
+        _deprecated("attrs", "result.cohort and result.diagnoses")
+        return {"cohort": self.cohort, "diagnoses": self.diagnoses}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in ("requirements", "enterprises", "cohort", "diagnoses"):
+            raise AttributeError(name)
+        value = getattr(self.requirements, name)
+        _deprecated(name, f"result.requirements.{name}")
+        return value
+
+    def __getitem__(self, key: Any) -> Any:
+        _deprecated("[...]", "result.requirements[...]")
+        return self.requirements[key]
+
+    def __len__(self) -> int:
+        _deprecated("len()", "len(result.requirements)")
+        return len(self.requirements)
+
+
+def _deprecated(what: str, instead: str) -> None:
+    warnings.warn(
+        f"diagnose_frame/diagnose_files return a CohortDiagnosis; {what} on it stands for the "
+        f"requirements frame and will go: use {instead}",
+        FutureWarning,
+        stacklevel=3,
+    )

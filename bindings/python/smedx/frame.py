@@ -205,21 +205,36 @@ def _table(df: Any) -> Any:
 
 
 def read_surveys(
-    path: str | PathLike[str], *, encoding: str = "auto"
-) -> pd.DataFrame | list[dict[str, Any]]:
-    """Read survey files: a ``.csv`` file as a DataFrame in the CSV survey layout (cells as
-    text, empty cells as NaN), ready for :func:`score_frame`; a ``.jsonl`` file as a list of
-    survey dicts, one a line; a ``.json`` file as a list holding its one survey (or its list
-    of surveys). Dicts go to :meth:`RuleSet.score` or :meth:`RuleSet.score_many`. A ``.xlsx``
-    file's first sheet reads as a ``.csv`` file's frame (:mod:`smedx.excel`).
+    path: str | PathLike[str],
+    *,
+    encoding: str = "auto",
+    rules: RuleSet | None = None,
+    records: bool = False,
+) -> Any:
+    """Read a survey file as a DataFrame in the CSV survey layout (``docs/surveys.md``), ready
+    for :func:`score_frame` and :func:`smedx.diagnose_frame`, whatever its format: ``.csv``
+    (cells as text, empty cells as NaN), ``.jsonl`` (one survey a line), ``.json`` (a survey or
+    a list of them), ``.xlsx`` (the first sheet, :mod:`smedx.excel`).
+
+    A JSON survey becomes one row: ``enterprise_id``, its enterprise fields, one column per item
+    and per scenario under the rule set's ids (a key written as a code, ``F1`` or ``S06``, goes
+    under its id), multi answers as letters joined with ``|``, percentages as they were written.
+    A trend answer given as ``{"before": x, "after": y}`` becomes the letter the rule set gives
+    those figures (the library codes the survey, as ``smedx score`` does); in a survey that does
+    not score, such a cell keeps the figures as JSON text, which :func:`score_frame` then
+    reports in that row's error. ``rules`` is the rule set whose ids and trend rule apply
+    (default: the bundled ``miit-2024``). ``records=True`` gives a JSON file's surveys as dicts
+    instead, for :meth:`RuleSet.score` and :meth:`RuleSet.score_many` (what this function
+    returned for JSON before issue 20).
 
     ``encoding`` is ``"auto"`` (UTF-8 with or without a byte order mark, or GB18030 as Excel
     on Chinese Windows saves CSV, told apart as ``smedx score`` does), ``"utf-8"`` or
     ``"gb18030"``. A byte that does not decode, a NUL byte or a byte order mark past the start
     raises :class:`SurveyError` naming the file, the line and the byte offset.
 
-    >>> frame = smedx.read_surveys("examples/surveys/cohort.csv")
-    >>> surveys = smedx.read_surveys("examples/surveys/cohort.jsonl")
+    >>> frame = smedx.read_surveys("examples/surveys/cohort.jsonl")
+    >>> smedx.score_frame(frame, rules)
+    >>> surveys = smedx.read_surveys("examples/surveys/cohort.jsonl", records=True)
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -234,18 +249,99 @@ def read_surveys(
         )
     text = _decode(path, encoding)
     if form == "csv":
+        if records:
+            raise ValueError(f"{path}: records=True reads JSON surveys; a CSV file is a frame")
         _check_rows(path, text)
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     if form == "jsonl":
         # Lines end at "\n" only, as smedx score reads them: U+2028 and the like may sit inside
         # a JSON string.
-        return [
+        surveys = [
             _json(path, line, number)
             for number, line in enumerate(text.split("\n"), 1)
             if line.strip()
         ]
-    data = _json(path, text, 1)
-    return data if isinstance(data, list) else [data]
+    else:
+        data = _json(path, text, 1)
+        surveys = data if isinstance(data, list) else [data]
+    if records:
+        return surveys
+    return survey_frame(surveys, rules)
+
+
+def survey_frame(surveys: Sequence[Any], rules: RuleSet | None = None) -> pd.DataFrame:
+    """Survey dicts (the JSON survey format) as a DataFrame in the CSV survey layout: what
+    :func:`read_surveys` returns for a JSON file, for surveys already in memory."""
+    if rules is None:
+        from .rules import load_rules
+
+        rules = load_rules("miit-2024")
+    items = rules.items()
+    item_id = {k: i for i, code, _kind, _zh in items for k in (i, code)}
+    kinds = {i: kind for i, _code, kind, _zh in items}
+    scenario_id = {k: i for i, code, *_ in rules.scenarios() for k in (i, code)}
+    figures: list[int] = []  # surveys with a trend answer given as figures
+    rows: list[dict[str, Any]] = []
+    fields: dict[str, None] = {}  # enterprise fields in order of first appearance
+    for n, survey in enumerate(surveys):
+        if not isinstance(survey, dict):
+            raise ValueError(f"survey {n + 1}: expected a JSON object, got {survey!r}")
+        enterprise = survey.get("enterprise") or {}
+        row: dict[str, Any] = {"enterprise_id": _text(enterprise.get("id"))}
+        for key, value in enterprise.items():
+            if key != "id":
+                fields.setdefault(key, None)
+                row[key] = _text(value)
+        for key, value in (survey.get("answers") or {}).items():
+            name = item_id.get(key, key)
+            if isinstance(value, dict):
+                figures.append(n)
+                row[name] = json.dumps(value, ensure_ascii=False)
+            elif isinstance(value, list):
+                row[name] = "|".join(map(str, value))
+            else:
+                row[name] = _text(value)
+        for key, value in (survey.get("scenarios") or {}).items():
+            row[scenario_id.get(key, key)] = _text(value)
+        rows.append(row)
+    if figures:
+        _trend_letters(rows, [surveys[n] for n in figures], figures, rules, kinds)
+    columns = ["enterprise_id", *fields]
+    columns += [i for i, *_ in items] + [i for i, *_ in rules.scenarios()]
+    extra = sorted({k for r in rows for k in r} - set(columns))  # unknown keys: score_frame says
+    return pd.DataFrame(rows, columns=columns + extra, dtype=object)
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return np.nan
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _trend_letters(
+    rows: list[dict[str, Any]],
+    surveys: list[Any],
+    where: list[int],
+    rules: RuleSet,
+    kinds: dict[str, str],
+) -> None:
+    """Trend figures to the letters the library gives them, for the surveys that score."""
+    from .rules import _dumps
+
+    scored = _core.score_jsonl(
+        rules._loaded, "\n".join(_dumps(s) for s in surveys) + "\n", "<surveys>", "zero", 0
+    )
+    for n, record in zip(where, scored):
+        items = json.loads(record).get("items")
+        if not items:
+            continue  # not scored: the figures stay as text, and score_frame says why
+        for name, value in list(rows[n].items()):
+            if kinds.get(name) == "trend" and isinstance(value, str) and value.startswith("{"):
+                options = items.get(name, {}).get("options") or []
+                if len(options) == 1:
+                    rows[n][name] = options[0]
 
 
 def _json(path: Path, text: str, number: int) -> Any:

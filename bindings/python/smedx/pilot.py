@@ -43,15 +43,25 @@ class PilotResult:
         self.progress_detail: dict[str, Any] = load(raw["progress"])
         self.errors: list[str] = list(raw["errors"])
         self.counts: dict[str, int] = dict(raw["counts"])
-        self.acceptance = pd.DataFrame([_flat(r) for r in self.records], columns=_ACCEPTANCE)
+        # Chinese names of the programme's industries and batches, as its pages show them.
+        names = {
+            group: {r["key"]: r["zh"] for r in self.progress_detail["by_" + group]}
+            for group in ("industry", "batch")
+        }
+        acceptance = pd.DataFrame([_flat(r) for r in self.records], columns=_ACCEPTANCE)
+        _beside(acceptance, "industry", acceptance["industry"].map(names["industry"]))
+        _beside(acceptance, "batch", acceptance["batch"].map(names["batch"]))
+        _beside(acceptance, "decision", acceptance["decision"].map(_DECISION_ZH))
+        self.acceptance = _typed(acceptance)
         rows = [dict(group="total", **self.progress_detail["total"])]
         for group in ("industry", "district", "batch", "provider"):
             rows += [dict(group=group, **r) for r in self.progress_detail["by_" + group]]
-        self.progress = pd.DataFrame(rows)
-        self.providers = pd.DataFrame(load(raw["providers"]))
-        if len(self.providers):  # unranked providers have no rank: a nullable integer column
-            self.providers["rank"] = self.providers["rank"].astype("Int64")
-        self.cases = pd.DataFrame(load(raw["cases"]))
+        self.progress = _typed(pd.DataFrame(rows))
+        self.providers = _typed(pd.DataFrame(load(raw["providers"])))
+        cases = pd.DataFrame(load(raw["cases"]))
+        if "industry" in cases:
+            _beside(cases, "industry", cases["industry"].map(names["industry"]))
+        self.cases = _typed(cases)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.acceptance, self.progress, self.providers, self.cases))
@@ -63,6 +73,69 @@ class PilotResult:
             f"failed={d.get('failed', 0)} incomplete={d.get('incomplete', 0)} "
             f"providers={len(self.providers)} cases={len(self.cases)} errors={len(self.errors)}>"
         )
+
+
+# The decisions as the pilot's pages word them (decision_zh in src/pilot/pilot_html.cpp; the
+# test in tests/python/test_pilot.py finds each on the pages).
+_DECISION_ZH = {"passed": "通过", "failed": "未通过", "incomplete": "材料或评测不全"}
+
+# Columns of whole levels (0-4) and of counts; every other column of numbers is a figure.
+_LEVELS = ("level_before", "level_after", "stars", "level_steps")
+
+
+def _beside(frame: pd.DataFrame, column: str, labels: pd.Series) -> None:
+    """Puts the Chinese labels of a column of codes right after it, as ``<column>_zh``."""
+    frame.insert(frame.columns.get_loc(column) + 1, f"{column}_zh", labels)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """One nullable dtype a column: levels Int8, counts and ranks Int64, figures (points,
+    shares, ratings) exact decimals, text ``string``, flags ``boolean``."""
+    types: dict[str, str] = {}
+    for name in frame.columns:
+        values = frame[name].dropna()
+        if values.map(lambda v: isinstance(v, bool)).all() and len(values):
+            types[name] = "boolean"
+        elif values.map(lambda v: isinstance(v, int) and not isinstance(v, bool)).all() and (
+            len(values) or name in _LEVELS
+        ):
+            types[name] = "Int8" if name in _LEVELS else "Int64"
+        elif (
+            len(values)
+            and values.map(
+                lambda v: isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+            ).all()
+        ):
+            whole = values.map(lambda v: float(v).is_integer()).all()
+            types[name] = (
+                "Int8"
+                if name in _LEVELS and whole
+                else ("Int64" if name in ("target", "rank") and whole else "Float64")
+            )
+        elif values.map(lambda v: isinstance(v, str)).all():
+            types[name] = "string"
+    for name, kind in types.items():
+        column = frame[name]
+        if kind == "Float64":
+            frame[name] = _figures(column)
+        else:
+            frame[name] = column.astype(kind)
+    return frame
+
+
+def _figures(column: pd.Series) -> pd.Series:
+    """A column of exact figures as an exact decimal column (pyarrow's decimal128, to the
+    places its values have), or Float64 where pyarrow is not installed."""
+    values = [None if v is None or v != v else Decimal(str(v)) for v in column]
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return pd.Series(
+            [None if v is None else float(v) for v in values], index=column.index, dtype="Float64"
+        )
+    places = max((-v.as_tuple().exponent for v in values if v is not None), default=0)
+    kind = pa.decimal128(28, max(places, 0))
+    return pd.Series(pa.array(values, type=kind), index=column.index, dtype=pd.ArrowDtype(kind))
 
 
 _ACCEPTANCE = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -113,6 +114,82 @@ class RuleSet:
     def scenarios(self) -> list[tuple]:
         """``(id, code, constraint, zh)`` of every scenario, in rule-set order."""
         return list(self._scenarios)
+
+    def dimensions(self) -> list[tuple]:
+        """``(id, zh, max_points)`` of every dimension, in rule-set order; the maximum as an
+        exact :class:`decimal.Decimal`.
+
+        >>> rules.dimensions()[0]
+        ('foundation', '数字化基础', Decimal('50'))
+        """
+        return [(d, zh, _exact_points(m)) for d, zh, m in self._loaded.dimensions()]
+
+    def questionnaire(self) -> Any:
+        """The questionnaire as a pandas DataFrame, one row per option of every item, then one
+        per level of every scenario, in rule-set order: ``kind`` (``item`` or ``scenario``),
+        ``id``, ``code``, ``type`` (single, multi, band, trend; ``scenario``), ``zh`` (the
+        item's or scenario's name), ``question`` (an item's wording), ``option`` (a letter, or a
+        scenario level 1-4 as text), ``text`` (the option's or level's wording), ``points``
+        (an option's points, exact :class:`decimal.Decimal`; missing for scenario levels),
+        ``none`` (the item's 'none' option), ``constraint`` (a constraint (★) scenario).
+
+        >>> q = rules.questionnaire()
+        >>> q[q["code"] == "F5"][["option", "text", "points"]]
+        """
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = []
+        details = {i: (question, options) for i, question, options in self._loaded.item_details()}
+        for item_id, code, kind, zh in self._items:
+            question, options = details[item_id]
+            for letter, text, points, none in options:
+                rows.append(
+                    {
+                        "kind": "item",
+                        "id": item_id,
+                        "code": code,
+                        "type": kind,
+                        "zh": zh,
+                        "question": question,
+                        "option": letter,
+                        "text": text,
+                        "points": Decimal(points),
+                        "none": none,
+                        "constraint": False,
+                    }
+                )
+        levels = dict(self._loaded.scenario_levels())
+        for sid, code, constraint, zh in self._scenarios:
+            for n, text in enumerate(levels.get(sid, []), 1):
+                rows.append(
+                    {
+                        "kind": "scenario",
+                        "id": sid,
+                        "code": code,
+                        "type": "scenario",
+                        "zh": zh,
+                        "question": None,
+                        "option": str(n),
+                        "text": text,
+                        "points": None,
+                        "none": False,
+                        "constraint": constraint,
+                    }
+                )
+        types = {
+            "kind": "string",
+            "id": "string",
+            "code": "string",
+            "type": "string",
+            "zh": "string",
+            "question": "string",
+            "option": "string",
+            "text": "string",
+            "points": "object",
+            "none": "boolean",
+            "constraint": "boolean",
+        }
+        return pd.DataFrame(rows, columns=list(types)).astype(types)
 
     def levels(self) -> list[tuple]:
         """``(level, zh, min_points, min_scenarios, min_constraint)`` of every level."""
@@ -249,3 +326,9 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     raise TypeError(f"cannot write {type(value).__name__} in a survey")
+
+
+def _exact_points(value: float) -> Decimal:
+    """A maximum the binding hands over as a float (a YAML decimal of a few digits) as the
+    Decimal it was written as."""
+    return Decimal(repr(value)).normalize() if value != int(value) else Decimal(int(value))
