@@ -40,7 +40,8 @@ def _resolve(name_or_path: str | PathLike[str]) -> Path:
 
 
 def load_rules(name_or_path: str | PathLike[str]) -> RuleSet:
-    """Load a rule set by bundled name (``"miit-2024"``) or by path (a folder or YAML file).
+    """Load a rule set by name (``"miit-2024"``: ``SMEDX_PATH``, then the package's own rule
+    sets; docs/installed-data.md) or by path (a folder or YAML file).
 
     Raises :class:`RuleSetError` (a ``ValueError``) when the rule set has errors; its message
     is the C++ diagnostic text, and ``path``, ``line`` and ``column`` name the first error.
