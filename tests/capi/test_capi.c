@@ -86,6 +86,8 @@ int main(void) {
   char* records = NULL;
   CHECK(smedx_score_jsonl(rules, cohort, len, 0, 2, &records, &error) == SMEDX_OK);
   CHECK(records && cli && strcmp(records, cli) == 0);
+  smedx_string_free(records);
+  records = NULL;
 
   /* One survey at a time: each line of the cohort gives that line of the command's output. */
   const char* line = cohort;
