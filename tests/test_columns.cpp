@@ -41,6 +41,24 @@ TEST_SUITE("columns") {
     CHECK(t.errors[1] == "unknown column 'qualty' (did you mean 'quality'?)");
   }
 
+  TEST_CASE("columns.a name one edit from an enterprise field a reader interprets is an error") {
+    // issue 21: a misspelt industry fell to the default profile, a misspelt pilot date left the
+    // survey undated, and nothing said why.
+    const auto t = smedx::classify_columns({"enterprise_id", "industy", "distirct", "assesed_on",
+                                            "phse", "targte", "date", "names", "industries"},
+                                           rules());
+    REQUIRE(t.errors.size() == 4);
+    CHECK(t.errors[0] == "unknown column 'industy' (did you mean 'industry'?)");
+    CHECK(t.errors[1] == "unknown column 'distirct' (did you mean 'district'?)");
+    CHECK(t.errors[2] == "unknown column 'assesed_on' (did you mean 'assessed_on'?)");
+    CHECK(t.errors[3] == "unknown column 'targte' (did you mean 'target'?)");
+    // `phse` is four letters; `date`, `names` and `industries` are a column's own names.
+    const auto id = smedx::classify_columns({"enterprise_di", "name"}, rules());
+    REQUIRE(id.errors.size() == 2);
+    CHECK(id.errors[0] == "unknown column 'enterprise_di' (did you mean 'enterprise_id'?)");
+    CHECK(id.errors[1] == "no 'enterprise_id' column");
+  }
+
   TEST_CASE("columns.a column named twice, by id and code, and no enterprise_id") {
     const auto t = smedx::classify_columns({"network", "F1"}, rules());
     REQUIRE(t.errors.size() == 2);

@@ -68,6 +68,18 @@ TEST_SUITE("load errors") {
                  {{"invalid YAML: end of sequence flow not found", 8, 7}});
   }
 
+  TEST_CASE("load.a file that is not UTF-8 is refused where it stops being UTF-8") {
+    // 东营 in GBK (B6 AB D3 AA) in a title: yaml-cpp would pass the bytes on to every page.
+    check_errors(with("zh: ", "zh: \xB6\xAB\xD3\xAA"),
+                 {{"the file is not UTF-8: byte 0xB6 starts no UTF-8 character (saved as GBK or "
+                   "GB18030? save it as UTF-8)",
+                   8, 9}});
+  }
+
+  TEST_CASE("load.an empty required value is reported once (was: again as 'got null')") {
+    check_errors(with("    code: F\n", "    code: ~\n"), {{"'code' must not be empty", 7, 11}});
+  }
+
   TEST_CASE("load.unknown key suggests the nearest valid key") {
     check_errors(
         with("{letter: B, zh: 工控网络, points: 2}", "{letter: B, zh: 工控网络, pionts: 2}"),

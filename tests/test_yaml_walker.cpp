@@ -246,6 +246,16 @@ TEST_SUITE("programme") {
           "  at cases\n   64 | cases: [30, 3]\n      |        ^\n");
   }
 
+  TEST_CASE("programme.an empty list of star grades is refused (was: loaded, no provider rated)") {
+    CHECK(
+        errors_of(programme_with("  stars:\n    - {stars: 5, min: 90}\n    - {stars: 4, min: 80}\n"
+                                 "    - {stars: 3, min: 70}\n    - {stars: 2, min: 60}\n"
+                                 "    - {stars: 1, min: 0}\n",
+                                 "  stars: []\n"))
+            .find("stars must list at least one grade, the last starting at min 0") !=
+        std::string::npos);
+  }
+
   TEST_CASE("programme.a key that is not a name is refused as such (was: unknown key '')") {
     CHECK(errors_of(programme_with("  - {id: contract, zh: 改造合同}",
                                    "  - {id: contract, zh: 改造合同, [x]: 1}")) ==

@@ -1,10 +1,11 @@
-// smedx lint: check a rule set and print its summary.
+// smedx lint: check a rule set or a catalogue and print its summary.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "common.h"
+#include "smedx/catalogue.h"
 #include "smedx/data_path.h"
 #include "smedx/load.h"
 #include "smedx/output_files.h"
@@ -14,13 +15,33 @@ namespace smedx::cli {
 
 namespace {
 
-int lint(const std::string& path, bool quiet) {
-  const smedx::DataLookup found = smedx::find_data(path, smedx::DataKind::rule_set);
+int lint_catalogue(const std::string& path, const std::string& rules_path, bool quiet) {
+  const smedx::CatalogueLint result = smedx::lint_catalogue(path, rules_path);
+  if (!result.issues.empty()) std::fputs(smedx::format_issues(result.issues).c_str(), stderr);
+  if (!result.ok()) return 1;
+  if (!quiet) std::fputs(result.summary.c_str(), stdout);
+  return 0;
+}
+
+int lint(const std::string& path, const std::string& rules_path, bool quiet) {
+  // A path, or an installed name (smedx/data_path.h): a rule set's, else a catalogue's.
+  smedx::DataLookup found = smedx::find_data(path, smedx::DataKind::rule_set);
+  if (!found.found() && smedx::is_data_name(path)) {
+    if (auto catalogue = smedx::find_data(path, smedx::DataKind::catalogue); catalogue.found())
+      found = std::move(catalogue);
+  }
   if (!found.found()) {
     std::fprintf(stderr, "error: %s: %s\n", shown(path).c_str(), found.problem.c_str());
     return 2;
   }
-  const smedx::LoadResult result = smedx::load_rules(*found.path);
+  const std::string file = found.path->string();
+  if (smedx::is_catalogue_path(file)) return lint_catalogue(file, rules_path, quiet);
+  if (!rules_path.empty()) {
+    std::fprintf(stderr, "error: --rules applies to a catalogue, and %s is not one\n",
+                 shown(path).c_str());
+    return 2;
+  }
+  const smedx::LoadResult result = smedx::load_rules(file);
   if (!result.issues().empty()) std::fputs(smedx::format_issues(result.issues()).c_str(), stderr);
   if (!result.ok()) return 1;
   if (!quiet) std::fputs(smedx::summarize(result.rules()).c_str(), stdout);
@@ -32,15 +53,20 @@ int lint(const std::string& path, bool quiet) {
 Command add_lint(CLI::App& app) {
   struct Options {
     std::string rules_path;
+    std::string catalogue_rules;
     bool quiet = false;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("lint", "check a rule set and print its summary");
+  auto* cmd = app.add_subcommand("lint", "check a rule set or a catalogue and print its summary");
   cmd->add_option("rule-set", o->rules_path,
-                  "a rule-set folder or YAML file, or an installed rule set's name (miit-2024)")
+                  "a rule-set folder or YAML file, or a catalogue (catalogues/<id>/ or its "
+                  "catalogue.yaml), or an installed one's name (miit-2024)")
       ->required();
+  cmd->add_option("--rules", o->catalogue_rules,
+                  "for a catalogue: the rule set to check it against (default: the one its "
+                  "rule_set names, found beside it under indicators/)");
   cmd->add_flag("-q,--quiet", o->quiet, "print only problems, not the summary");
-  return {cmd, [o] { return lint(o->rules_path, o->quiet); }};
+  return {cmd, [o] { return lint(o->rules_path, o->catalogue_rules, o->quiet); }};
 }
 
 }  // namespace smedx::cli

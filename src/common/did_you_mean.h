@@ -9,8 +9,10 @@
 
 namespace smedx::detail {
 
-// The nearest of `candidates` to `word`, for "did you mean" hints; empty when none is close.
-inline std::string nearest(std::string_view word, const std::vector<std::string_view>& candidates) {
+// The nearest of `candidates` to `word`, for "did you mean" hints; empty when none is within
+// `max_edits` (and fewer edits than the word's length).
+inline std::string nearest(std::string_view word, const std::vector<std::string_view>& candidates,
+                           std::size_t max_edits = 2) {
   // Optimal string alignment distance, so a swapped pair ("pionts") counts as one edit.
   auto distance = [](std::string_view a, std::string_view b) {
     std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
@@ -27,8 +29,8 @@ inline std::string nearest(std::string_view word, const std::vector<std::string_
     return d[a.size()][b.size()];
   };
   std::string best;
-  if (word.size() > 64) return best;  // no name is that long; and the table grows as its square
-  std::size_t best_d = 3;             // at most two edits, and fewer than the word's length
+  if (word.size() > 64) return best;   // no name is that long; and the table grows as its square
+  std::size_t best_d = max_edits + 1;  // at most max_edits, and fewer than the word's length
   for (auto c : candidates) {
     const std::size_t dist = distance(word, c);
     if (dist < best_d && dist < word.size()) {

@@ -220,7 +220,9 @@ void Reader::read_rating(const YamlNode& n, const Path& p, ProviderRating& r) {
         error(e, ep, "star grades must go down in both stars and min, highest first");
       r.stars.push_back(g);
     }
-    if (!r.stars.empty() && r.stars.back().min != Decimal{})
+    if (s->items.empty())  // no grade at all: every rated provider would go without stars
+      error(*s, p.key("stars"), "stars must list at least one grade, the last starting at min 0");
+    else if (!r.stars.empty() && r.stars.back().min != Decimal{})
       error(*s, p.key("stars"), "the last star grade must start at min 0, so every score has one");
   }
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "rules/rule_reader.h"
@@ -20,6 +21,13 @@ TableColumns classify_columns(const std::vector<std::string>& names, const RuleS
     known.push_back(s.id);
     known.push_back(s.code);
   }
+  // The enterprise fields a reader of the table interprets (the id; the industry, district and
+  // target a diagnosis reads; the phase and date a pilot reads). A column one edit from one of
+  // them is a typo that would silently pass through (an industry that falls to the default
+  // profile, a pilot survey with no date), so it is an error too. One edit only, and only for
+  // names of five letters or more: a pass-through column such as `date` or `names` stays one.
+  static const std::vector<std::string_view> fields = {"enterprise_id", "industry", "district",
+                                                       "target",        "phase",    "assessed_on"};
   TableColumns out;
   std::set<std::string> seen;
   bool has_id = false;
@@ -37,7 +45,11 @@ TableColumns classify_columns(const std::vector<std::string>& names, const RuleS
     } else if (const Scenario* s = rules.find_scenario(name)) {
       col.kind = TableColumn::Kind::scenario;
       col.id = s->id;
-    } else if (const std::string hint = detail::nearest(name, known); !hint.empty()) {
+    } else if (std::string hint = detail::nearest(name, known); !hint.empty()) {
+      out.errors.push_back(
+          fmt::format("unknown column '{}' (did you mean '{}'?)", detail::clip(name), hint));
+    } else if (hint = name.size() >= 5 ? detail::nearest(name, fields, 1) : std::string();
+               !hint.empty() && std::find(fields.begin(), fields.end(), name) == fields.end()) {
       out.errors.push_back(
           fmt::format("unknown column '{}' (did you mean '{}'?)", detail::clip(name), hint));
     }

@@ -32,8 +32,8 @@ struct IdSet {
 };
 
 // How often a required key with an empty value is reported: once, by check_map ("'id' must not
-// be empty"), or again by the typed read that follows ("expected a string for 'id', got null"),
-// as rule sets always have been (tests/test_load_errors.cpp and `smedx lint` pin their output).
+// be empty"), or again by the typed read that follows ("expected a string for 'id', got null").
+// Every reader now says it once (rule sets said it twice until issue 21's round 2).
 enum class EmptyValues { once, again_by_type };
 
 class Walker {

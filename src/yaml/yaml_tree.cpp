@@ -9,6 +9,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "common/utf8.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -221,8 +223,47 @@ class TreeBuilder : public YAML::EventHandler {
 
 }  // namespace
 
+namespace {
+
+struct NotUtf8 {
+  int line, column;  // of characters, as Columns counts
+  unsigned char byte;
+};
+
+// Where `text` stops being UTF-8; nothing when all of it is. Names and titles in these files
+// reach pages and records as they are, and yaml-cpp passes any byte through: a file saved as
+// GBK on Chinese Windows would show as mojibake on a page, or put invalid bytes into an output.
+std::optional<NotUtf8> not_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    bool cut = false;
+    const std::size_t n = utf8_sequence(p + i, text.size() - i, cut);
+    if (n == 0) return NotUtf8{line, column, p[i]};
+    if (p[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& file,
                                    const YamlLimits& limits, std::vector<Issue>& issues) {
+  if (const auto bad = not_utf8(text)) {
+    issues.push_back(
+        Issue{Severity::error,
+              fmt::format("the file is not UTF-8: byte 0x{:02X} starts no UTF-8 character (saved "
+                          "as GBK or GB18030? save it as UTF-8)",
+                          bad->byte),
+              "", Location{file, bad->line, bad->column}, ""});
+    return std::nullopt;
+  }
   std::istringstream in{std::string(text)};
   const Columns columns(text);
   TreeBuilder builder(limits, file, columns, issues);
