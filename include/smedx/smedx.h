@@ -3,6 +3,7 @@
 #pragma once
 
 // common: exact numbers, diagnostics and errors, text for terminals and line files, outputs
+#include "smedx/data_path.h"
 #include "smedx/decimal.h"
 #include "smedx/diagnostics.h"
 #include "smedx/errors.h"
@@ -31,6 +32,7 @@
 // cohort driver
 #include "smedx/cohort.h"
 #include "smedx/diagnose_cohort.h"
+#include "smedx/diagnose_run.h"
 #include "smedx/diagnosis.h"
 #include "smedx/report.h"
 

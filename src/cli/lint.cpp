@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "smedx/catalogue.h"
+#include "smedx/data_path.h"
 #include "smedx/load.h"
 #include "smedx/output_files.h"
 #include "smedx/summary.h"
@@ -23,17 +24,24 @@ int lint_catalogue(const std::string& path, const std::string& rules_path, bool 
 }
 
 int lint(const std::string& path, const std::string& rules_path, bool quiet) {
-  if (!std::filesystem::exists(path)) {
-    std::fprintf(stderr, "error: %s: no such file or folder\n", shown(path).c_str());
+  // A path, or an installed name (smedx/data_path.h): a rule set's, else a catalogue's.
+  smedx::DataLookup found = smedx::find_data(path, smedx::DataKind::rule_set);
+  if (!found.found() && smedx::is_data_name(path)) {
+    if (auto catalogue = smedx::find_data(path, smedx::DataKind::catalogue); catalogue.found())
+      found = std::move(catalogue);
+  }
+  if (!found.found()) {
+    std::fprintf(stderr, "error: %s: %s\n", shown(path).c_str(), found.problem.c_str());
     return 2;
   }
-  if (smedx::is_catalogue_path(path)) return lint_catalogue(path, rules_path, quiet);
+  const std::string file = found.path->string();
+  if (smedx::is_catalogue_path(file)) return lint_catalogue(file, rules_path, quiet);
   if (!rules_path.empty()) {
     std::fprintf(stderr, "error: --rules applies to a catalogue, and %s is not one\n",
                  shown(path).c_str());
     return 2;
   }
-  const smedx::LoadResult result = smedx::load_rules(path);
+  const smedx::LoadResult result = smedx::load_rules(file);
   if (!result.issues().empty()) std::fputs(smedx::format_issues(result.issues()).c_str(), stderr);
   if (!result.ok()) return 1;
   if (!quiet) std::fputs(smedx::summarize(result.rules()).c_str(), stdout);
@@ -52,7 +60,7 @@ Command add_lint(CLI::App& app) {
   auto* cmd = app.add_subcommand("lint", "check a rule set or a catalogue and print its summary");
   cmd->add_option("rule-set", o->rules_path,
                   "a rule-set folder or YAML file, or a catalogue (catalogues/<id>/ or its "
-                  "catalogue.yaml)")
+                  "catalogue.yaml), or an installed one's name (miit-2024)")
       ->required();
   cmd->add_option("--rules", o->catalogue_rules,
                   "for a catalogue: the rule set to check it against (default: the one its "

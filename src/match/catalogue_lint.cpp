@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "smedx/catalogue.h"
+#include "smedx/data_path.h"
 #include "smedx/load.h"
 #include "yaml/yaml_file.h"
 #include "yaml/yaml_tree.h"
@@ -135,11 +136,13 @@ CatalogueRuleSetRef find_catalogue_rule_set(const std::filesystem::path& folder_
     return ref;
   }
   // catalogues/<id>/catalogue.yaml sits beside indicators/<rule set id>/, in the source tree
-  // and in the installed data folder alike.
+  // and in the installed data folder alike; else the rule set of that id in the search path
+  // (smedx/data_path.h), as a programme's.
   std::vector<std::filesystem::path> candidates = {
       (base / ".." / ".." / "indicators" / ref.id).lexically_normal()};
-  if (std::string_view(SMEDX_INSTALL_DATADIR).size())
-    candidates.push_back(std::filesystem::path(SMEDX_INSTALL_DATADIR) / "indicators" / ref.id);
+  if (is_data_name(ref.id))
+    for (const auto& folder : data_path())
+      candidates.push_back(folder / data_subfolder(DataKind::rule_set) / ref.id);
   std::error_code ec;
   for (const auto& c : candidates) {
     if (std::filesystem::is_directory(c, ec)) {

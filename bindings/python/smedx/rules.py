@@ -26,28 +26,30 @@ def bundled_rule_sets() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir())
 
 
+# The package's own data (indicators/, programmes/) is a folder of the search path the C++
+# library keeps (SMEDX_PATH first): Python, the command and C++ resolve names alike.
+_core.add_data_folder(str(resources.files("smedx")))
+
+
 def _resolve(name_or_path: str | PathLike[str]) -> Path:
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    bundled = resources.files("smedx") / "indicators" / str(name_or_path)
-    if bundled.is_dir():
-        return Path(str(bundled))
+    found, problem = _core.find_data(str(name_or_path), "rule_set")
+    if found is not None:
+        return Path(found)
     raise FileNotFoundError(
-        f"no rule set '{name_or_path}': not a file or folder, and not one of the bundled "
-        f"rule sets ({', '.join(bundled_rule_sets())})"
+        f"no rule set '{name_or_path}': {problem} (bundled: {', '.join(bundled_rule_sets())})"
     )
 
 
 def load_rules(name_or_path: str | PathLike[str]) -> RuleSet:
-    """Load a rule set by bundled name (``"miit-2024"``) or by path (a folder or YAML file).
+    """Load a rule set by name (``"miit-2024"``: ``SMEDX_PATH``, then the package's own rule
+    sets; docs/installed-data.md) or by path (a folder or YAML file).
 
     Raises :class:`RuleSetError` (a ``ValueError``) when the rule set has errors; its message
     is the C++ diagnostic text, and ``path``, ``line`` and ``column`` name the first error.
 
     >>> rules = smedx.load_rules("miit-2024")
     >>> rules
-    <RuleSet miit-2024 2024.1 hash=fnv1a64:… items=15 scenarios=16>
+    <RuleSet miit-2024 2024.1 hash=sha256:… items=15 scenarios=16>
     """
     path = _resolve(name_or_path)
     loaded = _core.load(str(path))
@@ -296,6 +298,14 @@ def _unpickle(path: str, content_hash: str, bundled: str | None = None) -> RuleS
     if bundled is not None and not Path(path).exists():
         path = str(resources.files("smedx") / "indicators" / bundled)
     rules = load_rules(path)
+    if content_hash.startswith("fnv1a64:"):
+        # Pickled by smedx before the hash became SHA-256 (docs/provenance.md): the old hash
+        # cannot be checked against the files, so the rule set is not trusted to be the same.
+        raise RuleSetError(
+            f"rule set '{rules.path}' was pickled by an older smedx, whose hash {content_hash} "
+            f"(FNV-1a) cannot be checked against the files now hashed {rules.hash} (SHA-256); "
+            "load it again and pickle it anew"
+        )
     if rules.hash != content_hash:
         raise RuleSetError(
             f"rule set '{rules.path}' changed since it was pickled: its hash was {content_hash}, "
