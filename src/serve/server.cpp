@@ -416,20 +416,29 @@ class Service {
       res.set_content(to_json(d) + "\n", "application/json");
   }
 
+  // One line per request: time, client, request line, status, body bytes ('-' when streamed),
+  // milliseconds from routing to the answer written ('-' when it never reached routing: headers
+  // that timed out or did not parse).
   static void log_line(const httplib::Request& req, const httplib::Response& res) {
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_start)
-            .count();
+    const bool timed = request_start != std::chrono::steady_clock::time_point{};
+    char ms[32] = "-";
+    if (timed)
+      std::snprintf(ms, sizeof ms, "%.2fms",
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              request_start)
+                        .count());
+    request_start = {};
     char when[32];
     const std::time_t now = std::time(nullptr);
     std::tm tm{};
     gmtime_r(&now, &tm);
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const std::string line =
-        std::string(when) + " " + req.remote_addr + " \"" + escape_control(req.method) + " " +
-        escape_control(req.path) + "\" " + std::to_string(res.status) + " " +
+        std::string(when) + " " + (req.remote_addr.empty() ? "-" : req.remote_addr) + " \"" +
+        escape_control(req.method) + " " + escape_control(req.path) + "\" " +
+        std::to_string(res.status) + " " +
         (res.is_chunked_content_provider_ ? std::string("-") : std::to_string(res.body.size())) +
-        " " + std::to_string(ms).substr(0, std::to_string(ms).find('.') + 3) + "ms\n";
+        " " + ms + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);  // one write: lines do not interleave
   }
 
