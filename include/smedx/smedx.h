@@ -32,6 +32,7 @@
 // cohort driver
 #include "smedx/cohort.h"
 #include "smedx/diagnose_cohort.h"
+#include "smedx/diagnose_run.h"
 #include "smedx/diagnosis.h"
 #include "smedx/report.h"
 // pilot: a city programme's acceptance, progress and ratings, and the job's driver
