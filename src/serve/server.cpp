@@ -30,11 +30,10 @@
 
 #include "serve/problem.h"
 #include "smedx/batch.h"
-#include "smedx/diagnosis.h"
+#include "smedx/diagnose_run.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
 #include "smedx/record.h"
-#include "smedx/report.h"
 #include "smedx/survey_schema.h"
 #include "smedx/survey_text.h"
 #include "smedx/text.h"
@@ -96,7 +95,6 @@ class Pool : public httplib::TaskQueue {
 struct Served {
   LoadResult loaded;
   std::unique_ptr<Engine> engine;
-  std::unique_ptr<Diagnoser> diagnoser;  // null when the rule set has no diagnosis settings
   std::string schema;
   std::string questionnaire;
 };
@@ -182,7 +180,7 @@ class Service {
         out += "{\"id\":" + json_string(m.id) + ",\"version\":" + json_string(m.version) +
                ",\"title\":" + json_string(m.title) +
                ",\"hash\":" + json_string(s->loaded.rules().content_hash) +
-               ",\"diagnosis\":" + (s->diagnoser ? "true" : "false") + "}";
+               ",\"diagnosis\":" + (s->loaded.rules().diagnosis.present ? "true" : "false") + "}";
       }
       out += "]}\n";
       res.set_content(out, "application/json");
@@ -379,12 +377,14 @@ class Service {
     res.set_content(to_json(a) + "\n", "application/json");
   }
 
+  // One survey diagnosed alone by the library's driver (diagnose_survey): the bytes
+  // `smedx diagnose` writes for a file holding only this survey.
   void diagnose(const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& reader) {
     std::string body;
     const Served* s = post_prelude(req, res, reader, false, body);
     if (!s) return;
-    if (!s->diagnoser) {
+    if (!s->loaded.rules().diagnosis.present) {
       fill_problem(res, 404,
                    "rule set '" + s->loaded.rules().meta.id + "' has no diagnosis settings");
       return;
@@ -394,26 +394,33 @@ class Service {
     std::optional<int> target;
     if (req.has_param("target")) {
       const std::string t = req.get_param_value("target");
-      const int top = s->loaded.rules().level_rule.top_level();
-      if (t.size() != 1 || t[0] < '1' || t[0] - '0' > top) {
+      if (t.empty() || t.size() > 2 || t.find_first_not_of("0123456789") != std::string::npos) {
         fill_problem(res, 400,
-                     "query parameter 'target' takes a level from 1 to " + std::to_string(top) +
-                         ", got '" + escape_control(t) + "'");
+                     "query parameter 'target' takes a level, got '" + escape_control(t) + "'");
         return;
       }
-      target = t[0] - '0';
+      target = std::stoi(t);
     }
-    const auto survey = parse_one(body, res);
+    const auto survey = parse_one(body, res);  // 400 and 422 with the located issues
     if (!survey) return;
-    const Diagnosis d = s->diagnoser->diagnose(*survey, target, *missing);
-    if (!d.assessment.ok()) {
-      fill_problem(res, 422, d.assessment.errors.front().message, d.assessment.errors);
+    const bool html = accepts_html(req);
+    const SurveyDiagnosis d =
+        diagnose_survey(*s->engine, std::move(body), InputFormat::json, target, html, *missing);
+    if (!d.ok()) {
+      fill_problem(res, 400, d.problem);
       return;
     }
-    if (accepts_html(req))
-      res.set_content(enterprise_html(d, s->loaded.rules()), "text/html; charset=utf-8");
+    if (d.survey_errors) {
+      const Assessment a = s->engine->score(*survey, *missing);
+      fill_problem(res, 422,
+                   a.errors.empty() ? "the survey could not be scored" : a.errors.front().message,
+                   a.errors);
+      return;
+    }
+    if (html)
+      res.set_content(d.html, "text/html; charset=utf-8");
     else
-      res.set_content(to_json(d) + "\n", "application/json");
+      res.set_content(d.json + "\n", "application/json");
   }
 
   // One line per request: time, client, request line, status, body bytes ('-' when streamed),
@@ -460,7 +467,6 @@ std::unique_ptr<Served> load_served(const std::string& where) {
     return nullptr;
   }
   s->engine = std::make_unique<Engine>(s->loaded.rules());
-  if (s->loaded.rules().diagnosis.present) s->diagnoser = std::make_unique<Diagnoser>(*s->engine);
   s->schema = survey_json_schema(s->loaded.rules()) + "\n";
   s->questionnaire = questionnaire_json(s->loaded.rules()) + "\n";
   return s;

@@ -168,6 +168,23 @@ def test_diagnose_json_and_html(server):
     assert body.startswith(b"<!DOCTYPE html>") and b"CN-2025-001" in body
 
 
+def test_diagnose_equals_the_cli_files_byte_for_byte(server, tmp_path):
+    for path in sorted(SURVEYS.glob("*.json")):
+        out = tmp_path / path.stem
+        done = subprocess.run(
+            [str(smedx_binary()), "diagnose", "--rules", str(RULES), str(path), "-o", str(out)],
+            capture_output=True,
+        )
+        assert done.returncode == 0, done.stderr
+        ident = json.loads(path.read_text(encoding="utf-8"))["enterprise"]["id"]
+        status, _, body = server.post_json("/v1/rulesets/miit-2024/diagnose", path.read_bytes())
+        assert status == 200 and body == (out / f"{ident}.json").read_bytes(), path.name
+        status, _, body = server.post_json(
+            "/v1/rulesets/miit-2024/diagnose", path.read_bytes(), Accept="text/html"
+        )
+        assert status == 200 and body == (out / f"{ident}.html").read_bytes(), path.name
+
+
 def test_questionnaire_holds_the_published_wording(server):
     status, _, body = server.request("GET", "/v1/rulesets/miit-2024/questionnaire")
     assert status == 200
