@@ -4,10 +4,10 @@
 #include "serve/server.h"
 
 #include <httplib.h>
-#include <pthread.h>
-#include <signal.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,6 +102,12 @@ struct Served {
 };
 
 thread_local std::chrono::steady_clock::time_point request_start;
+
+// The request body read as a stream in place (an istringstream would copy it).
+class ViewBuf : public std::streambuf {
+ public:
+  explicit ViewBuf(std::string& text) { setg(text.data(), text.data(), text.data() + text.size()); }
+};
 
 bool media_type_is(const httplib::Request& req, std::string_view type) {
   std::string v = req.get_header_value("Content-Type");
@@ -360,7 +366,8 @@ class Service {
       const Engine* engine = s->engine.get();
       res.set_chunked_content_provider(
           "application/x-ndjson", [engine, body, options](std::size_t, httplib::DataSink& sink) {
-            std::istringstream in(*body);
+            ViewBuf view(*body);
+            std::istream in(&view);
             score_stream(*engine, in, "<request>", InputFormat::jsonl, OutputFormat{}, sink.os,
                          options);
             sink.os.flush();
