@@ -34,6 +34,8 @@ Command add_serve(CLI::App& app) {
                   "threads of one JSON Lines stream (default 0: every core)");
   cmd->add_option("--token", o->token,
                   "require 'Authorization: Bearer <token>' on /v1/ (or set SMEDX_SERVE_TOKEN)");
+  cmd->add_option("--cors-origin", o->cors_origin,
+                  "let pages from this origin call the service from a browser ('*': any)");
   return {cmd, [o] {
             if (o->token.empty())
               if (const char* t = std::getenv("SMEDX_SERVE_TOKEN")) o->token = t;

@@ -224,6 +224,17 @@ class Service {
       res.set_header("Connection", "close");
       return R::Handled;
     }
+    // A page on another origin (a platform's form) may call the service when told so.
+    if (!o_.cors_origin.empty()) {
+      res.set_header("Access-Control-Allow-Origin", o_.cors_origin);
+      if (req.method == "OPTIONS") {  // the preflight of a JSON POST: no token asked for
+        res.set_header("Access-Control-Allow-Methods", "GET, POST");
+        res.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization, Accept");
+        res.set_header("Access-Control-Max-Age", "600");
+        res.status = 204;
+        return R::Handled;
+      }
+    }
     if (req.path == "/healthz") return R::Unhandled;
     // Overloaded: more connections wait for a worker than allowed. Answer at once and close,
     // so the backlog drains instead of every client timing out.

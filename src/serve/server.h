@@ -20,6 +20,7 @@ struct Options {
   unsigned keep_alive = 5;             // seconds an idle keep-alive connection is kept
   unsigned batch_threads = 0;          // threads of one JSON Lines stream; 0: every core
   std::string token;                   // when set, /v1/ needs "Authorization: Bearer <token>"
+  std::string cors_origin;  // when set, pages from this origin ('*': any) may call from a browser
 };
 
 // Serves until SIGTERM or SIGINT, then lets requests in flight finish. Returns the exit code:

@@ -386,6 +386,20 @@ def test_bearer_token(tmp_path):
         assert s.stop() == 0
 
 
+def test_cors_only_when_asked(server):
+    assert "Access-Control-Allow-Origin" not in server.request("GET", "/v1/rulesets")[1]
+    s = Server("--cors-origin", "https://platform.example")
+    try:
+        status, headers, _ = s.request(
+            "OPTIONS", "/v1/rulesets/miit-2024/score", headers={"Origin": "https://x"}
+        )
+        assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+        assert headers["Access-Control-Allow-Origin"] == "https://platform.example"
+        assert "Content-Type" in headers["Access-Control-Allow-Headers"]
+    finally:
+        assert s.stop() == 0
+
+
 def test_sigterm_lets_a_request_in_flight_finish():
     s = Server("--batch-threads", "1")
     lines = (SURVEYS / "cohort.jsonl").read_bytes() * 2000  # 24,000 surveys: some time to score
