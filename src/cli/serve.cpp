@@ -27,6 +27,9 @@ Command add_serve(CLI::App& app) {
   cmd->add_option("--timeout", o->timeout,
                   "seconds one read or write of a request may wait (default 10)")
       ->check(CLI::Range(1, 3600));
+  cmd->add_option("--request-timeout", o->request_timeout,
+                  "seconds a whole request body may take to arrive (default 60)")
+      ->check(CLI::Range(1, 86400));
   cmd->add_option("--keep-alive", o->keep_alive,
                   "seconds an idle keep-alive connection is kept (default 5)")
       ->check(CLI::Range(0, 3600));

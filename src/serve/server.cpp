@@ -281,15 +281,29 @@ class Service {
       return false;
     }
     body.reserve(length + 64);  // room for the JSON parser to read in place
-    bool over = false;
+    bool over = false, late = false;
+    const auto deadline = request_start + std::chrono::seconds(o_.request_timeout);
     const bool ok = reader([&](const char* data, std::size_t n) {
       if (body.size() + n > o_.max_body) {
         over = true;
         return false;
       }
+      // A client that trickles its body in stays under the per-read timeout: the whole body
+      // has a deadline too.
+      if (std::chrono::steady_clock::now() > deadline) {
+        late = true;
+        return false;
+      }
       body.append(data, n);
       return true;
     });
+    if (late) {
+      fill_problem(res, 408,
+                   "the body did not arrive within " + std::to_string(o_.request_timeout) +
+                       " seconds (--request-timeout)");
+      res.set_header("Connection", "close");
+      return false;
+    }
     if (over || res.status == 413) {
       res.body.clear();
       fill_problem(res, 413, too_large(0));

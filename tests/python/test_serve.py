@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -343,6 +344,28 @@ def test_a_slow_client_is_cut_off_and_others_are_served(server):
     assert time.monotonic() - start < 8
     assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer[:100]
     assert server.healthy()
+
+
+def test_a_body_trickled_in_is_cut_off_at_the_request_timeout():
+    s = Server("--timeout", "2", "--request-timeout", "1")
+    try:
+        sock = socket.create_connection((s.host, s.port), timeout=10)
+        sock.sendall(
+            b"POST /v1/rulesets/miit-2024/score HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        )
+        start = time.monotonic()
+        try:  # a byte every 0.2 s: each read in time, until the server answers
+            while time.monotonic() - start < 5 and not select.select([sock], [], [], 0.2)[0]:
+                sock.sendall(b" ")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = read_all(sock)
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
+        assert time.monotonic() - start < 4
+        assert s.healthy()
+    finally:
+        assert s.stop() == 0
 
 
 def test_a_thousand_concurrent_connections_get_an_answer_each(server):
