@@ -24,8 +24,9 @@ Command add_serve(CLI::App& app) {
                   "largest request headers in bytes together (default 64 KiB)");
   cmd->add_option("--max-queue", o->max_queue,
                   "connections waiting for a worker before requests get 503 (default 256)");
-  cmd->add_option("--timeout", o->timeout,
-                  "seconds one read or write of a request may wait (default 10)")
+  cmd->add_option_function<unsigned>(
+         "--timeout", [o](const unsigned& seconds) { o->timeout_ms = seconds * 1000; },
+         "seconds one read or write of a request may wait (default 10)")
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--request-timeout", o->request_timeout,
                   "seconds a whole request body may take to arrive (default 60)")
@@ -37,6 +38,7 @@ Command add_serve(CLI::App& app) {
                   "threads of one JSON Lines stream (default 0: every core)");
   cmd->add_option("--token", o->token,
                   "require 'Authorization: Bearer <token>' on /v1/ (or set SMEDX_SERVE_TOKEN)");
+  cmd->add_flag("!--no-access-log", o->access_log, "no line per request on stderr");
   cmd->add_option("--cors-origin", o->cors_origin,
                   "let pages from this origin call the service from a browser ('*': any)");
   return {cmd, [o] {

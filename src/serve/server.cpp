@@ -144,8 +144,8 @@ class Service {
       return pool_;
     };
     svr.set_payload_max_length(o_.max_body);
-    svr.set_read_timeout(o_.timeout, 0);
-    svr.set_write_timeout(o_.timeout, 0);
+    svr.set_read_timeout(o_.timeout_ms / 1000, (o_.timeout_ms % 1000) * 1000);
+    svr.set_write_timeout(o_.timeout_ms / 1000, (o_.timeout_ms % 1000) * 1000);
     svr.set_keep_alive_timeout(o_.keep_alive);
     svr.set_keep_alive_max_count(100);
     svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -169,8 +169,9 @@ class Service {
           res.body.clear();
           fill_problem(res, 500, "the request could not be answered: " + what);
         });
-    svr.set_logger(
-        [](const httplib::Request& req, const httplib::Response& res) { log_line(req, res); });
+    if (o_.access_log)
+      svr.set_logger(
+          [](const httplib::Request& req, const httplib::Response& res) { log_line(req, res); });
 
     svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}\n", "application/json");
@@ -508,7 +509,7 @@ std::unique_ptr<Served> load_served(const std::string& where) {
 
 }  // namespace
 
-int run(const Options& o) {
+int run(const Options& o, const std::function<void(int port)>& listening) {
   std::map<std::string, std::unique_ptr<Served>, std::less<>> sets;
   for (const auto& where : o.rules) {
     auto s = load_served(where);
@@ -558,6 +559,7 @@ int run(const Options& o) {
   if (listener >= 0) ::listen(listener, 1024);
   std::fprintf(stderr, "smedx serve: listening on http://%s:%d\n", o.host.c_str(), port);
   std::fflush(stderr);
+  if (listening) listening(port);
 
   std::atomic<bool> stopping{false};
   std::thread waiter([&] {
