@@ -13,7 +13,10 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The rooms in pipeline order, each with the public headers (include/smedx/) it owns.
 ROOMS: list[tuple[str, set[str]]] = [
-    ("common", {"decimal.h", "diagnostics.h", "errors.h", "output_files.h", "text.h"}),
+    (
+        "common",
+        {"data_path.h", "decimal.h", "diagnostics.h", "errors.h", "output_files.h", "text.h"},
+    ),
     ("yaml", set()),
     ("rules", {"load.h", "rules.h", "summary.h"}),
     (

@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "smedx/data_path.h"
 #include "smedx/engine.h"
 #include "smedx/errors.h"
 #include "smedx/load.h"
@@ -114,6 +115,34 @@ void bind_rules(py::module_& m) {
       "Loads a rule set from a folder or YAML file; never raises for bad content.");
   m.def("format_issues", &format_issues, py::arg("issues"),
         "Every issue in the diagnostic format, then a count line.");
+
+  // Installed data by name: the C++ search path (smedx/data_path.h), so that Python, the
+  // command and C++ find the same files.
+  m.def(
+      "find_data",
+      [](const std::string& name_or_path, const std::string& kind) {
+        const DataKind k = kind == "programme"   ? DataKind::programme
+                           : kind == "catalogue" ? DataKind::catalogue
+                                                 : DataKind::rule_set;
+        const DataLookup found = find_data(name_or_path, k);
+        return std::make_pair(
+            found.path ? std::optional<std::string>(found.path->string()) : std::nullopt,
+            found.problem);
+      },
+      py::arg("name_or_path"), py::arg("kind") = "rule_set",
+      "(path found or None, the problem saying what was tried) for a path or an installed "
+      "name; kind: rule_set, programme or catalogue.");
+  m.def(
+      "add_data_folder", [](const std::string& folder) { add_data_folder(folder); },
+      py::arg("folder"), "Adds a data folder to the search path, after SMEDX_PATH.");
+  m.def(
+      "data_path",
+      [] {
+        std::vector<std::string> out;
+        for (const auto& p : data_path()) out.push_back(p.string());
+        return out;
+      },
+      "The data folders searched for names, in order.");
 }
 
 }  // namespace smedx::python

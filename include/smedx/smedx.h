@@ -3,6 +3,7 @@
 #pragma once
 
 // common: exact numbers, diagnostics and errors, text for terminals and line files, outputs
+#include "smedx/data_path.h"
 #include "smedx/decimal.h"
 #include "smedx/diagnostics.h"
 #include "smedx/errors.h"

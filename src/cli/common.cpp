@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "smedx/data_path.h"
 #include "smedx/text.h"
 
 namespace smedx::cli {
@@ -23,11 +24,12 @@ void add_encoding_option(CLI::App* cmd, std::string& encoding) {
 }
 
 std::optional<smedx::LoadResult> load_or_report(const std::string& path) {
-  if (!std::filesystem::exists(path)) {
-    std::fprintf(stderr, "error: %s: no such file or folder\n", shown(path).c_str());
+  const smedx::DataLookup found = smedx::find_data(path, smedx::DataKind::rule_set);
+  if (!found.found()) {
+    std::fprintf(stderr, "error: %s: %s\n", shown(path).c_str(), found.problem.c_str());
     return std::nullopt;
   }
-  smedx::LoadResult loaded = smedx::load_rules(path);
+  smedx::LoadResult loaded = smedx::load_rules(*found.path);
   if (!loaded.issues().empty()) std::fputs(smedx::format_issues(loaded.issues()).c_str(), stderr);
   if (!loaded.ok()) return std::nullopt;
   return loaded;

@@ -33,7 +33,7 @@ int diagnose(const DiagnoseOptions& o) {
   if (!loaded) return 2;
   smedx::DiagnoseRequest r;
   r.rules = std::make_shared<const smedx::Engine>(loaded->rules());
-  r.rules_origin = o.rules;
+  r.rules_origin = loaded->origin();
   r.rules_name = o.rules;
   r.files = o.inputs;
   r.input_format = o.input_format;
@@ -70,7 +70,9 @@ Command add_diagnose(CLI::App& app) {
   auto o = std::make_shared<DiagnoseOptions>();
   auto* cmd = app.add_subcommand(
       "diagnose", "diagnose surveys: paths to a target level, 个性/共性 requirements, files");
-  cmd->add_option("--rules", o->rules, "a rule-set folder")->required();
+  cmd->add_option("--rules", o->rules,
+                  "a rule-set folder, or an installed rule set's name (miit-2024)")
+      ->required();
   cmd->add_option("inputs", o->inputs, "survey files (.jsonl, .csv, .json, .yaml)")->required();
   cmd->add_option("-o,--output", o->output,
                   "folder for the files: new, empty, or written by smedx before")

@@ -60,7 +60,10 @@ Command add_pilot(CLI::App& app) {
   r.threads_name = "--threads";
   CLI::App* sub = app.add_subcommand(
       "pilot", "Evaluate a pilot programme: acceptance, progress, provider rating, cases");
-  sub->add_option("--programme", r.programme, "Programme folder or programme.yaml")->required();
+  sub->add_option(
+         "--programme", r.programme,
+         "Programme folder or programme.yaml, or an installed programme's name (dongying-2026)")
+      ->required();
   sub->add_option("--register", r.register_file, "Enterprise register (.csv or .jsonl)")
       ->required();
   sub->add_option("--providers", r.providers, "Service providers (.csv or .jsonl)")->required();

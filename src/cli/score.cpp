@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "smedx/batch.h"
+#include "smedx/data_path.h"
 #include "smedx/engine.h"
 #include "smedx/output_files.h"
 #include "smedx/record.h"
@@ -100,7 +101,7 @@ int score(const ScoreOptions& o) {
   if (inputs.empty()) inputs.push_back("-");
   std::vector<smedx::InputFormat> formats;
   Inputs read;
-  read.add(o.rules);
+  read.add(smedx::find_data(o.rules, smedx::DataKind::rule_set).path.value_or(o.rules));
   for (const auto& input : inputs) {
     std::optional<smedx::InputFormat> f;
     if (!o.input_format.empty()) {
@@ -233,7 +234,9 @@ Command add_score(CLI::App& app) {
   auto o = std::make_shared<ScoreOptions>();
   auto* cmd =
       app.add_subcommand("score", "score surveys (JSON Lines, CSV, JSON, YAML) against a rule set");
-  cmd->add_option("--rules", o->rules, "a rule-set folder or YAML file")->required();
+  cmd->add_option("--rules", o->rules,
+                  "a rule-set folder or YAML file, or an installed rule set's name (miit-2024)")
+      ->required();
   cmd->add_option("inputs", o->inputs,
                   "survey files: *.jsonl, *.csv (batches), *.json, *.yaml (one survey); "
                   "'-' or none for stdin (JSON Lines)");

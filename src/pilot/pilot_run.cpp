@@ -17,6 +17,7 @@
 #include "common/file_names.h"
 #include "common/utf8.h"
 #include "pilot/programme_check.h"
+#include "smedx/data_path.h"
 #include "smedx/load.h"
 
 namespace smedx {
@@ -51,11 +52,12 @@ struct PilotRun::State {
   }
   // A rule set for the run, its diagnostics reported; nothing when it cannot be used.
   std::unique_ptr<Engine> load(const std::string& path) {
-    if (!fs::exists(path)) {
-      stop(path, "no such file or folder");
+    const DataLookup found = find_data(path, DataKind::rule_set);  // a path, or a name
+    if (!found.found()) {
+      stop(path, found.problem);
       return nullptr;
     }
-    const LoadResult loaded = load_rules(path);
+    const LoadResult loaded = load_rules(*found.path);
     report(loaded.issues());
     if (!loaded.ok()) return nullptr;
     return std::make_unique<Engine>(loaded.rules());
@@ -76,7 +78,10 @@ PilotRun run_pilot(const PilotRequest& request) {
     return done();
   }
 
-  ProgrammeLoad prog = load_programme(request.programme);
+  // A programme by name (dongying-2026) is looked up in the search path (smedx/data_path.h).
+  const fs::path programme_path =
+      find_data(request.programme.string(), DataKind::programme).path.value_or(request.programme);
+  ProgrammeLoad prog = load_programme(programme_path);
   s->report(prog.issues);
   if (!prog.ok()) return done();
   const Programme& programme = s->programme.emplace(std::move(*prog.programme));
@@ -85,6 +90,18 @@ PilotRun run_pilot(const PilotRequest& request) {
     s->engine = request.rules;
   } else {
     origin = programme.rule_set_path.string();
+    // A programme copied away from its rule set (or installed) names a path that is not there:
+    // the rule set is then the one of its id in the search path, still checked for its version.
+    if (std::error_code ec; !fs::exists(programme.rule_set_path, ec)) {
+      const DataLookup by_id = find_data(programme.rule_set_id, DataKind::rule_set);
+      if (!by_id.found() || !is_data_name(programme.rule_set_id)) {
+        s->stop(programme_path.string(),
+                fmt::format("the programme's rule_set.path {} does not exist, and rule set {}: {}",
+                            origin, programme.rule_set_id, by_id.problem));
+        return done();
+      }
+      origin = by_id.path->string();
+    }
     auto engine = s->load(origin);
     if (!engine) return done();
     s->engine = std::move(engine);
@@ -99,7 +116,7 @@ PilotRun run_pilot(const PilotRequest& request) {
   }
   // What the programme asks of its rule set (the levels it names) and its sums, made exactly:
   // located in the programme's file.
-  const auto problems = detail::check_programme(programme, s->engine->rules(), request.programme);
+  const auto problems = detail::check_programme(programme, s->engine->rules(), programme_path);
   s->report(problems);
   if (has_errors(problems)) return done();
   std::optional<Date> as_of;
@@ -151,8 +168,9 @@ PilotRun run_pilot(const PilotRequest& request) {
   s->result = p.run(as_of);
 
   // What an output folder must never write over, in the order the command has always named it.
-  s->inputs.add(request.programme);
+  s->inputs.add(programme_path);
   s->inputs.add(programme.rule_set_path);
+  if (!request.rules) s->inputs.add(origin);
   if (!request.rules_origin.empty()) s->inputs.add(request.rules_origin);
   for (const auto* f :
        {&request.register_file, &request.providers, &request.evidence, &request.satisfaction})

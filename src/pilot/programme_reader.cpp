@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/did_you_mean.h"
+#include "smedx/data_path.h"
 #include "smedx/programme.h"
 #include "yaml/source_line.h"
 #include "yaml/walker.h"
@@ -434,7 +435,9 @@ ProgrammeLoad load_programme_from_string(std::string_view yaml, std::string_view
 }
 
 ProgrammeLoad load_programme(const std::filesystem::path& folder_or_file) {
-  std::filesystem::path file = folder_or_file;
+  // A name (dongying-2026) is looked up in the search path (smedx/data_path.h).
+  std::filesystem::path file =
+      find_data(folder_or_file.string(), DataKind::programme).path.value_or(folder_or_file);
   if (std::filesystem::is_directory(file)) file /= "programme.yaml";
   ProgrammeLoad failed;
   const auto text =

@@ -1,5 +1,7 @@
 #include "smedx/load.h"
 
+#include "smedx/data_path.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -128,6 +130,14 @@ LoadResult load_rules_from_string(std::string_view yaml, std::string_view name,
 
 LoadResult load_rules(const fs::path& folder_or_file, const LoadLimits& limits) {
   const std::string origin = folder_or_file.generic_string();
+  // A name ("miit-2024") is looked up in the search path (smedx/data_path.h); a path is itself.
+  if (std::error_code missing; !fs::exists(folder_or_file, missing) && is_data_name(origin)) {
+    const DataLookup found = find_data(origin, DataKind::rule_set);
+    if (found.found()) return load_rules(*found.path, limits);
+    return detail::LoadAccess::load(
+        {}, origin, limits,
+        {Issue{Severity::error, found.problem, "", Location{origin, 0, 0}, ""}});
+  }
   std::vector<std::pair<std::string, std::string>> files;
   std::vector<Issue> early;
   std::error_code ec;

@@ -4,7 +4,7 @@ Compiled core of smedx; use the smedx package instead.
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'check_csv_rows', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'format_issues', 'input_format', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
+__all__: list[str] = ['Issue', 'Loaded', 'add_data_folder', 'check_csv_rows', 'data_path', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'find_data', 'format_issues', 'input_format', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -87,9 +87,17 @@ class Loaded:
     @property
     def version(self) -> str:
         ...
+def add_data_folder(folder: str) -> None:
+    """
+    Adds a data folder to the search path, after SMEDX_PATH.
+    """
 def check_csv_rows(text: str) -> list[tuple[int, str]]:
     """
     The rows of a CSV text smedx score could not read under its header (a field too many or too few, a quoted field left open), as (line, message), in order.
+    """
+def data_path() -> list[str]:
+    """
+    The data folders searched for names, in order.
     """
 def decode_text(data: bytes, encoding: str = 'auto') -> tuple[str, str, str | None, int]:
     """
@@ -106,6 +114,10 @@ def diagnose_files(rules: Loaded, files: collections.abc.Sequence[str], format: 
 def diagnose_text(rules: Loaded, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
     """
     Diagnoses the surveys of a JSON Lines or CSV text as a cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx diagnose` writes.
+    """
+def find_data(name_or_path: str, kind: str = 'rule_set') -> tuple[str | None, str]:
+    """
+    (path found or None, the problem saying what was tried) for a path or an installed name; kind: rule_set, programme or catalogue.
     """
 def format_issues(issues: collections.abc.Sequence[Issue]) -> str:
     """

@@ -25,16 +25,17 @@ def bundled_rule_sets() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir())
 
 
+# The package's own data (indicators/, programmes/) is a folder of the search path the C++
+# library keeps (SMEDX_PATH first): Python, the command and C++ resolve names alike.
+_core.add_data_folder(str(resources.files("smedx")))
+
+
 def _resolve(name_or_path: str | PathLike[str]) -> Path:
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    bundled = resources.files("smedx") / "indicators" / str(name_or_path)
-    if bundled.is_dir():
-        return Path(str(bundled))
+    found, problem = _core.find_data(str(name_or_path), "rule_set")
+    if found is not None:
+        return Path(found)
     raise FileNotFoundError(
-        f"no rule set '{name_or_path}': not a file or folder, and not one of the bundled "
-        f"rule sets ({', '.join(bundled_rule_sets())})"
+        f"no rule set '{name_or_path}': {problem} (bundled: {', '.join(bundled_rule_sets())})"
     )
 
 
