@@ -12,7 +12,9 @@ Command add_serve(CLI::App& app) {
   auto o = std::make_shared<smedx::serve::Options>();
   auto* cmd = app.add_subcommand(
       "serve", "serve scoring, diagnosis and the questionnaire over HTTP/JSON (see /openapi.json)");
-  cmd->add_option("--rules", o->rules, "rule-set folders or files, each served under its id")
+  cmd->add_option(
+         "--rules", o->rules,
+         "rule sets (folders, files or installed names like miit-2024), each served under its id")
       ->required();
   cmd->add_option("--host", o->host, "address to listen on (default 127.0.0.1: this machine only)");
   cmd->add_option("--port", o->port, "port (default 8080; 0: any free port, logged)")

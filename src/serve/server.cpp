@@ -32,6 +32,7 @@
 
 #include "serve/problem.h"
 #include "smedx/batch.h"
+#include "smedx/data_path.h"
 #include "smedx/diagnose_run.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
@@ -489,14 +490,15 @@ class Service {
   Pool* pool_ = nullptr;
 };
 
+// A rule set by folder, file or name (SMEDX_PATH, then the install data folders: data_path.h).
 std::unique_ptr<Served> load_served(const std::string& where) {
-  if (!std::filesystem::exists(where)) {
-    std::fprintf(stderr, "error: %s: no such rule-set folder or file\n",
-                 escape_control(where).c_str());
+  const DataLookup found = find_data(where, DataKind::rule_set);
+  if (!found.found()) {
+    std::fprintf(stderr, "error: %s: %s\n", escape_control(where).c_str(), found.problem.c_str());
     return nullptr;
   }
   auto s = std::make_unique<Served>();
-  s->loaded = load_rules(where);
+  s->loaded = load_rules(*found.path);
   if (!s->loaded.ok()) {
     std::fputs(format_issues(s->loaded.issues()).c_str(), stderr);
     return nullptr;

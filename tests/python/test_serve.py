@@ -47,11 +47,12 @@ def smedx_binary() -> Path:
 class Server:
     """One `smedx serve` process; its stderr (the access log) is collected as it comes."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, rules: str = str(RULES), env: dict | None = None) -> None:
         self.cli = smedx_binary()
         self.proc = subprocess.Popen(
-            [str(self.cli), "serve", "--rules", str(RULES), "--port", "0", *args],
+            [str(self.cli), "serve", "--rules", rules, "--port", "0", *args],
             stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
         )
         self.log: list[str] = []
         first = self.proc.stderr.readline().decode()
@@ -405,6 +406,16 @@ def test_bearer_token(tmp_path):
         ok = {"Authorization": "Bearer s3cret"}
         assert s.request("GET", "/v1/rulesets", headers=ok)[0] == 200
         assert s.post_json("/v1/rulesets/miit-2024/score", survey(), **ok)[0] == 200
+    finally:
+        assert s.stop() == 0
+
+
+def test_rule_sets_by_installed_name():
+    s = Server(rules="miit-2024", env={"SMEDX_PATH": str(ROOT)})
+    try:
+        status, _, body = s.request("GET", "/v1/rulesets")
+        assert status == 200 and json.loads(body)["rulesets"][0]["id"] == "miit-2024"
+        assert s.post_json("/v1/rulesets/miit-2024/score", survey())[0] == 200
     finally:
         assert s.stop() == 0
 
