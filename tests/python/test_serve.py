@@ -14,6 +14,7 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import sysconfig
 import threading
 import time
@@ -185,6 +186,26 @@ def test_diagnose_equals_the_cli_files_byte_for_byte(server, tmp_path):
             "/v1/rulesets/miit-2024/diagnose", path.read_bytes(), Accept="text/html"
         )
         assert status == 200 and body == (out / f"{ident}.html").read_bytes(), path.name
+
+
+def test_the_example_python_client(server):
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "platform" / "client.py"),
+            str(SURVEYS / "parts-06-jiacheng.json"),
+            f"http://{server.host}:{server.port}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    first, scored, target = done.stdout.splitlines()
+    assert first.startswith("miit-2024 ") and first.endswith(" 15 items")
+    record = json.loads(cli_score(SURVEYS / "parts-06-jiacheng.json"))
+    assert scored == f"{record['enterprise_id']} {record['level_name']} {record['total']}"
+    assert target.startswith("target 2 [")
 
 
 def test_questionnaire_holds_the_published_wording(server):
