@@ -22,6 +22,8 @@ Command add_serve(CLI::App& app) {
   cmd->add_option("--threads", o->threads,
                   "workers, each serving one connection at a time (default 64)");
   cmd->add_option("--max-body", o->max_body, "largest request body in bytes (default 64 MiB)");
+  cmd->add_option("--max-bodies", o->max_bodies,
+                  "bytes of all request bodies held at once before 503 (default 256 MiB)");
   cmd->add_option("--max-header", o->max_header,
                   "largest request headers in bytes together (default 64 KiB)");
   cmd->add_option("--max-queue", o->max_queue,

@@ -58,7 +58,7 @@ const std::string& openapi_json() {
       "TooLarge": {"description": "the body is larger than --max-body", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
       "Unsupported": {"description": "a Content-Type other than those listed", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
       "Unprocessable": {"description": "the survey has errors; issues says which and where", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-      "Overloaded": {"description": "more connections wait than --max-queue; retry after Retry-After seconds", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+      "Overloaded": {"description": "more connections wait than --max-queue, or the bodies in progress fill --max-bodies; retry after Retry-After seconds", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     }
   },
   "paths": {

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -103,6 +104,31 @@ struct Served {
 };
 
 thread_local std::chrono::steady_clock::time_point request_start;
+
+// A request body held in memory, counted against the budget of every body held at once
+// (--max-bodies), so that many large requests together cannot exhaust memory.
+class Body {
+ public:
+  explicit Body(std::atomic<std::size_t>& held) : held_(held) {}
+  ~Body() { held_ -= reserved_; }
+  Body(const Body&) = delete;
+  Body& operator=(const Body&) = delete;
+  // Counts `n` more bytes; false when that would go over `budget`.
+  bool reserve(std::size_t n, std::size_t budget) {
+    std::size_t now = held_.load();
+    do {
+      if (now + n > budget) return false;
+    } while (!held_.compare_exchange_weak(now, now + n));
+    reserved_ += n;
+    return true;
+  }
+  std::size_t reserved() const noexcept { return reserved_; }
+  std::string text;
+
+ private:
+  std::atomic<std::size_t>& held_;
+  std::size_t reserved_ = 0;
+};
 
 // The request body read as a stream in place (an istringstream would copy it).
 class ViewBuf : public std::streambuf {
@@ -274,7 +300,7 @@ class Service {
 
   // Reads the body within the limit; false (and the response set) when it is too large.
   bool read_body(const httplib::Request& req, httplib::Response& res,
-                 const httplib::ContentReader& reader, std::string& body) const {
+                 const httplib::ContentReader& reader, Body& held) {
     const auto length = req.get_header_value<std::uint64_t>("Content-Length");
     if (length > o_.max_body) {
       reader([](const char*, std::size_t) { return true; });  // httplib skips it: keep-alive
@@ -282,12 +308,25 @@ class Service {
       fill_problem(res, 413, too_large(length));
       return false;
     }
+    std::string& body = held.text;
+    if (!held.reserve(length + 64, o_.max_bodies)) {
+      discard(reader);
+      res.body.clear();
+      busy(res);
+      return false;
+    }
     body.reserve(length + 64);  // room for the JSON parser to read in place
-    bool over = false, late = false;
+    bool over = false, late = false, full = false;
     const auto deadline = request_start + std::chrono::seconds(o_.request_timeout);
     const bool ok = reader([&](const char* data, std::size_t n) {
       if (body.size() + n > o_.max_body) {
         over = true;
+        return false;
+      }
+      // A body of no announced length is counted a MiB at a time as it grows.
+      if (body.size() + n + 64 > held.reserved() &&
+          !held.reserve(std::max<std::size_t>(n, 1u << 20), o_.max_bodies)) {
+        full = true;
         return false;
       }
       // A client that trickles its body in stays under the per-read timeout: the whole body
@@ -299,6 +338,10 @@ class Service {
       body.append(data, n);
       return true;
     });
+    if (full) {
+      busy(res);
+      return false;
+    }
     if (late) {
       fill_problem(res, 408,
                    "the body did not arrive within " + std::to_string(o_.request_timeout) +
@@ -318,6 +361,14 @@ class Service {
       return false;
     }
     return true;
+  }
+
+  void busy(httplib::Response& res) const {
+    fill_problem(res, 503,
+                 "the bodies of the requests in progress fill the memory set aside for them (" +
+                     std::to_string(o_.max_bodies) + " bytes, --max-bodies); try again shortly");
+    res.set_header("Retry-After", "1");
+    res.set_header("Connection", "close");
   }
 
   std::string too_large(std::uint64_t length) const {
@@ -354,8 +405,7 @@ class Service {
 
   // Checks what every POST checks, in order; the body is read (or dropped) either way.
   const Served* post_prelude(const httplib::Request& req, httplib::Response& res,
-                             const httplib::ContentReader& reader, bool ndjson_ok,
-                             std::string& body) {
+                             const httplib::ContentReader& reader, bool ndjson_ok, Body& body) {
     const Served* s = find(req, res);
     if (!s) {
       discard(reader);
@@ -379,7 +429,7 @@ class Service {
 
   void score(const httplib::Request& req, httplib::Response& res,
              const httplib::ContentReader& reader) {
-    auto body = std::make_shared<std::string>();
+    auto body = std::make_shared<Body>(held_);  // released when the answer is written
     const Served* s = post_prelude(req, res, reader, true, *body);
     if (!s) return;
     const auto missing = missing_of(req, res);
@@ -393,7 +443,7 @@ class Service {
       const Engine* engine = s->engine.get();
       res.set_chunked_content_provider(
           "application/x-ndjson", [engine, body, options](std::size_t, httplib::DataSink& sink) {
-            ViewBuf view(*body);
+            ViewBuf view(body->text);
             std::istream in(&view);
             score_stream(*engine, in, "<request>", InputFormat::jsonl, OutputFormat{}, sink.os,
                          options);
@@ -403,7 +453,7 @@ class Service {
           });
       return;
     }
-    const auto survey = parse_one(*body, res);
+    const auto survey = parse_one(body->text, res);
     if (!survey) return;
     const Assessment a = s->engine->score(*survey, *missing);
     if (!a.ok()) {
@@ -417,7 +467,7 @@ class Service {
   // `smedx diagnose` writes for a file holding only this survey.
   void diagnose(const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& reader) {
-    std::string body;
+    Body body(held_);
     const Served* s = post_prelude(req, res, reader, false, body);
     if (!s) return;
     if (!s->loaded.rules().diagnosis.present) {
@@ -437,11 +487,11 @@ class Service {
       }
       target = std::stoi(t);
     }
-    const auto survey = parse_one(body, res);  // 400 and 422 with the located issues
+    const auto survey = parse_one(body.text, res);  // 400 and 422 with the located issues
     if (!survey) return;
     const bool html = accepts_html(req);
-    const SurveyDiagnosis d =
-        diagnose_survey(*s->engine, std::move(body), InputFormat::json, target, html, *missing);
+    const SurveyDiagnosis d = diagnose_survey(*s->engine, std::move(body.text), InputFormat::json,
+                                              target, html, *missing);
     if (!d.ok()) {
       fill_problem(res, 400, d.problem);
       return;
@@ -488,6 +538,7 @@ class Service {
   const Options& o_;
   std::map<std::string, std::unique_ptr<Served>, std::less<>> sets_;
   Pool* pool_ = nullptr;
+  std::atomic<std::size_t> held_{0};  // bytes of request bodies held now (Body)
 };
 
 // A rule set by folder, file or name (SMEDX_PATH, then the install data folders: data_path.h).
@@ -535,7 +586,9 @@ int run(const Options& o, const std::function<void(int port)>& listening) {
   std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-answer is a failed write, not an exit
 
   httplib::Server svr;
-  Service service(o, std::move(sets));
+  Options options = o;  // a body within --max-body always fits the budget of all bodies
+  options.max_bodies = std::max(options.max_bodies, options.max_body + 64);
+  Service service(options, std::move(sets));
   service.install(svr);
   int listener = -1;
   svr.set_socket_options([&listener](int sock) {

@@ -390,6 +390,26 @@ def test_a_body_trickled_in_is_cut_off_at_the_request_timeout():
         assert s.stop() == 0
 
 
+def test_bodies_held_at_once_are_bounded_503():
+    s = Server("--max-body", "1000000", "--max-bodies", "1500000")
+    try:
+        holder = socket.create_connection((s.host, s.port), timeout=10)
+        holder.sendall(  # announces 1 MB and sends a little: 1 MB is set aside for it
+            b"POST /v1/rulesets/miit-2024/score HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"
+        )
+        time.sleep(0.3)
+        big = b" " * 900_000 + json.dumps(survey()).encode()
+        p = problem(*s.post_json("/v1/rulesets/miit-2024/score", big), 503)
+        assert "--max-bodies" in p["detail"]
+        holder.close()
+        time.sleep(0.3)
+        assert s.post_json("/v1/rulesets/miit-2024/score", big)[0] == 200
+        assert s.healthy()
+    finally:
+        assert s.stop() == 0
+
+
 def test_a_thousand_concurrent_connections_get_an_answer_each(server):
     body = json.dumps(survey(), ensure_ascii=False).encode()
     request = (
