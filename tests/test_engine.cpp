@@ -63,7 +63,7 @@ TEST_SUITE("engine") {
     const auto a = engine().score(cases().front().survey);
     CHECK(a.provenance.rule_set_id == "miit-2024");
     CHECK(a.provenance.rule_set_version == "2024.1");
-    CHECK(a.provenance.rule_set_hash.rfind("fnv1a64:", 0) == 0);
+    CHECK(a.provenance.rule_set_hash.rfind("sha256:", 0) == 0);
     CHECK(a.provenance.engine_version == smedx::version());
   }
 

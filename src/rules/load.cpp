@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/sha256.h"
 #include "rules/rule_reader.h"
 #include "rules/validate.h"
 #include "smedx/errors.h"
@@ -39,27 +40,27 @@ std::optional<std::string> read_file(const fs::path& path, const std::string& sh
   return detail::read_yaml_file(path, shown, limits.max_file_bytes, issues);
 }
 
-// FNV-1a 64 over each file's base name and text, in name order, so the same rule set has the
-// same hash wherever it is installed.
-std::string content_hash(const std::vector<std::pair<std::string, std::string>>& files) {
+// SHA-256 of a manifest of the rule set's files, so that anyone can recompute it with sha256sum
+// (docs/provenance.md): one line per file, "<sha256 of its bytes>  <name>\n", in byte order of
+// the names, which are relative to the rule-set folder ("items.yaml", "industries/x.yaml"; a
+// lone file by its base name): what `sha256sum NAMES | sha256sum` hashes in that folder. The
+// same rule set has the same hash wherever it is installed.
+std::string content_hash(const std::vector<std::pair<std::string, std::string>>& files,
+                         std::string_view origin) {
+  std::string folder(origin);
+  while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+  folder += '/';
   std::vector<std::pair<std::string, const std::string*>> named;
-  for (const auto& [name, text] : files)
-    named.emplace_back(fs::path(name).filename().string(), &text);
-  std::sort(named.begin(), named.end());
-  std::uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // separator, so ("ab","c") and ("a","bc") differ
-    h *= 1099511628211ull;
-  };
-  for (const auto& [name, text] : named) {
-    mix(name);
-    mix(*text);
+  for (const auto& [name, text] : files) {
+    std::string relative = name.starts_with(folder) ? name.substr(folder.size())
+                           : name == origin         ? fs::path(name).filename().string()
+                                                    : name;
+    named.emplace_back(std::move(relative), &text);
   }
-  return fmt::format("fnv1a64:{:016x}", h);
+  std::sort(named.begin(), named.end());
+  std::string manifest;
+  for (const auto& [name, text] : named) manifest += detail::sha256_hex(*text) + "  " + name + "\n";
+  return "sha256:" + detail::sha256_hex(manifest);
 }
 
 }  // namespace
@@ -109,7 +110,7 @@ LoadResult LoadAccess::load(const std::vector<std::pair<std::string, std::string
   // Meaning is checked only on a rule set whose shape is right: a missing or mistyped value
   // would otherwise show up again as a wrong sum or a failed reference.
   if (!has_errors(issues)) detail::validate(result.rules_, result.sources_, issues);
-  result.rules_.content_hash = content_hash(files);
+  result.rules_.content_hash = content_hash(files, result.origin_);
 
   for (const auto& [name, text] : files) detail::attach_source_lines(issues, name, text);
   detail::sort_issues(issues);

@@ -16,7 +16,7 @@ import smedx
 def test_load_by_name_works_from_any_directory(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     rules = smedx.load_rules("miit-2024")
-    assert repr(rules).startswith("<RuleSet miit-2024 2024.1 hash=fnv1a64:")
+    assert repr(rules).startswith("<RuleSet miit-2024 2024.1 hash=sha256:")
     assert repr(rules).endswith("items=15 scenarios=16>")
     assert "smedx/indicators/miit-2024" in rules.path.as_posix()
 

@@ -40,14 +40,15 @@ def _resolve(name_or_path: str | PathLike[str]) -> Path:
 
 
 def load_rules(name_or_path: str | PathLike[str]) -> RuleSet:
-    """Load a rule set by bundled name (``"miit-2024"``) or by path (a folder or YAML file).
+    """Load a rule set by name (``"miit-2024"``: ``SMEDX_PATH``, then the package's own rule
+    sets; docs/installed-data.md) or by path (a folder or YAML file).
 
     Raises :class:`RuleSetError` (a ``ValueError``) when the rule set has errors; its message
     is the C++ diagnostic text, and ``path``, ``line`` and ``column`` name the first error.
 
     >>> rules = smedx.load_rules("miit-2024")
     >>> rules
-    <RuleSet miit-2024 2024.1 hash=fnv1a64:… items=15 scenarios=16>
+    <RuleSet miit-2024 2024.1 hash=sha256:… items=15 scenarios=16>
     """
     path = _resolve(name_or_path)
     loaded = _core.load(str(path))
@@ -220,6 +221,14 @@ def _unpickle(path: str, content_hash: str, bundled: str | None = None) -> RuleS
     if bundled is not None and not Path(path).exists():
         path = str(resources.files("smedx") / "indicators" / bundled)
     rules = load_rules(path)
+    if content_hash.startswith("fnv1a64:"):
+        # Pickled by smedx before the hash became SHA-256 (docs/provenance.md): the old hash
+        # cannot be checked against the files, so the rule set is not trusted to be the same.
+        raise RuleSetError(
+            f"rule set '{rules.path}' was pickled by an older smedx, whose hash {content_hash} "
+            f"(FNV-1a) cannot be checked against the files now hashed {rules.hash} (SHA-256); "
+            "load it again and pickle it anew"
+        )
     if rules.hash != content_hash:
         raise RuleSetError(
             f"rule set '{rules.path}' changed since it was pickled: its hash was {content_hash}, "
