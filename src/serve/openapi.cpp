@@ -82,7 +82,7 @@ const std::string& openapi_json() {
         "summary": "已加载的指标规则集",
         "security": [{}, {"bearer": []}],
         "responses": {
-          "200": {"description": "the rule sets served", "content": {"application/json": {"schema": {"type": "object", "required": ["rulesets"], "properties": {"rulesets": {"type": "array", "items": {"type": "object", "required": ["id", "version", "title", "hash"], "properties": {"id": {"type": "string"}, "version": {"type": "string"}, "title": {"type": "string"}, "hash": {"type": "string", "description": "the provenance hash of the rule set's content, as in every result"}, "diagnosis": {"type": "boolean"}}}}}}}}},
+          "200": {"description": "the rule sets served", "content": {"application/json": {"schema": {"type": "object", "required": ["rulesets"], "properties": {"rulesets": {"type": "array", "items": {"type": "object", "required": ["id", "version", "title", "hash"], "properties": {"id": {"type": "string"}, "version": {"type": "string"}, "title": {"type": "string"}, "hash": {"type": "string", "description": "the provenance hash of the rule set's files, as in every result (sha256:…)"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "the SHA-256 of the rule set's manifest, as sha256sum prints it (docs/provenance.md)"}, "diagnosis": {"type": "boolean"}}}}}}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "503": {"$ref": "#/components/responses/Overloaded"}
         }

@@ -216,6 +216,10 @@ class Service {
         out += "{\"id\":" + json_string(m.id) + ",\"version\":" + json_string(m.version) +
                ",\"title\":" + json_string(m.title) +
                ",\"hash\":" + json_string(s->loaded.rules().content_hash) +
+               // The SHA-256 alone, as sha256sum prints it (docs/provenance.md).
+               (s->loaded.rules().content_hash.rfind("sha256:", 0) == 0
+                    ? ",\"sha256\":" + json_string(s->loaded.rules().content_hash.substr(7))
+                    : std::string()) +
                ",\"diagnosis\":" + (s->loaded.rules().diagnosis.present ? "true" : "false") + "}";
       }
       out += "]}\n";

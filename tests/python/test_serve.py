@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
 import http.client
 import json
 import os
@@ -130,7 +131,17 @@ def test_healthz_and_rulesets(server):
     (listed,) = json.loads(body)["rulesets"]
     assert listed["id"] == "miit-2024" and listed["version"] and "数字化" in listed["title"]
     record = json.loads(server.post_json("/v1/rulesets/miit-2024/score", survey())[2])
-    assert listed["hash"] == record["provenance"]["hash"]
+    assert listed["hash"] == record["provenance"]["hash"] == "sha256:" + listed["sha256"]
+    # Recomputed as docs/provenance.md says: sha256sum of the manifest of the rule set's files.
+    names = sorted(
+        str(p.relative_to(RULES))
+        for p in [*RULES.glob("*.yaml"), *RULES.glob("industries/*.yaml")]
+        if p.name != "tests.yaml"
+    )
+    manifest = "".join(
+        f"{hashlib.sha256((RULES / n).read_bytes()).hexdigest()}  {n}\n" for n in names
+    )
+    assert listed["sha256"] == hashlib.sha256(manifest.encode()).hexdigest()
 
 
 def test_score_equals_the_cli_byte_for_byte(server):
