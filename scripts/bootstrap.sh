@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(g++ libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev
           libsimdjson-dev clang-format
+          libcpp-httplib-dev pkg-config  # smedx serve (brings the libssl, zlib, brotli headers)
           chromium fonts-noto-cjk  # the pilot dashboard check renders HTML headless
           # clang for the clang, clang-libcxx, tsan and fuzz presets: sanitizer runtimes,
           # libFuzzer and libc++ are separate packages on Debian.

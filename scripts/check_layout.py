@@ -21,7 +21,15 @@ ROOMS: list[tuple[str, set[str]]] = [
     ("rules", {"load.h", "rules.h", "summary.h"}),
     (
         "survey",
-        {"coded_survey.h", "columns.h", "input.h", "survey.h", "survey_csv.h", "survey_text.h"},
+        {
+            "coded_survey.h",
+            "columns.h",
+            "input.h",
+            "survey.h",
+            "survey_csv.h",
+            "survey_schema.h",
+            "survey_text.h",
+        },
     ),
     ("score", {"block.h", "columnar.h", "conformance.h", "engine.h"}),
     ("batch", {"batch.h", "record.h"}),
@@ -33,7 +41,7 @@ RANK = {room: k for k, (room, _) in enumerate(ROOMS)}
 PUBLIC_RANK = {h: k for k, (_, headers) in enumerate(ROOMS) for h in headers}
 ENTRY = "smedx.h"  # includes everything; only doors and consumers include it
 DOOR_HEADERS = {"c.h"}  # a door's own public header (the C API): only its door includes it
-DOORS = ["src/cli", "bindings/python", "src/capi"]
+DOORS = ["src/cli", "bindings/python", "src/capi", "src/serve"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]([^>"]+)[>"]', re.M)
 
 

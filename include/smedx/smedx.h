@@ -19,6 +19,7 @@
 #include "smedx/input.h"
 #include "smedx/survey.h"
 #include "smedx/survey_csv.h"
+#include "smedx/survey_schema.h"
 #include "smedx/survey_text.h"
 // score: the engine, block and columnar scoring, the conformance runner
 #include "smedx/block.h"
