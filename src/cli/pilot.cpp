@@ -2,6 +2,7 @@
 // The driver is run_pilot (smedx/pilot_run.h); this door converts the options and prints.
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -70,6 +71,8 @@ Command add_pilot(CLI::App& app) {
       ->required();
   sub->add_option("--evidence", r.evidence, "Acceptance evidence checklist (.csv or .jsonl)");
   sub->add_option("--satisfaction", r.satisfaction, "Satisfaction ratings (.csv or .jsonl)");
+  sub->add_option("--selected", r.selected,
+                  "The 典型案例 the city selected: enterprise_id per record (.csv or .jsonl)");
   sub->add_option("--as-of", r.as_of,
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")
@@ -79,6 +82,10 @@ Command add_pilot(CLI::App& app) {
                   "Threads to use, the main one included (0, the default: all cores; at most "
                   "1024)");
   sub->add_flag("!--no-pages", r.pages, "Do not write the per-enterprise acceptance pages");
+  sub->add_option("--headers", r.headers,
+                  "Column headers of the CSV files: en (field names, the default) or zh (Chinese)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, CsvHeaders>{{"en", CsvHeaders::en}, {"zh", CsvHeaders::zh}}));
   return {sub, [o] { return pilot(*o); }};
 }
 

@@ -27,7 +27,10 @@ class PilotResult:
         progress: one row per group (``group`` is total, industry, district, batch or
             provider) with the counts and shares of ``progress.json``.
         providers: the provider rating, ranked.
-        cases: the 典型案例 candidates, ranked, with ``selected`` and a summary.
+        cases: the 典型案例 candidates, ranked, with ``suggested`` (by the rule), ``selected``
+            (by the city) and a summary.
+        follow_up: the follow-up list (督办清单), register order: district, batch, providers,
+            kind, reasons and next actions (Chinese).
         records: the acceptance records as dicts (every dimension, item and scenario).
         progress_detail: ``progress.json`` as a dict (calendar, focus districts, targets,
             enterprises at risk).
@@ -52,6 +55,13 @@ class PilotResult:
         if len(self.providers):  # unranked providers have no rank: a nullable integer column
             self.providers["rank"] = self.providers["rank"].astype("Int64")
         self.cases = pd.DataFrame(load(raw["cases"]))
+        self.follow_up = pd.DataFrame(
+            [
+                {**f, "reasons": "；".join(f["reasons"]), "actions": "；".join(f["actions"])}
+                for f in self.progress_detail["follow_up"]
+            ],
+            columns=_FOLLOW_UP,
+        )
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.acceptance, self.progress, self.providers, self.cases))
@@ -64,6 +74,21 @@ class PilotResult:
             f"providers={len(self.providers)} cases={len(self.cases)} errors={len(self.errors)}>"
         )
 
+
+_FOLLOW_UP = [
+    "id",
+    "name",
+    "district",
+    "batch",
+    "providers",
+    "kind",
+    "kind_zh",
+    "due",
+    "level",
+    "decision",
+    "reasons",
+    "actions",
+]
 
 _ACCEPTANCE = [
     "id",
@@ -113,6 +138,8 @@ def pilot(
     surveys: Sequence[_Path],
     evidence: _Path | None = None,
     satisfaction: _Path | None = None,
+    selected: _Path | None = None,
+    headers: str = "en",
     as_of: str | None = None,
     rules: None | str | PathLike[str] | RuleSet = None,
     threads: int = 0,
@@ -131,7 +158,9 @@ def pilot(
 
     ``output``: a folder to write the same files as ``smedx pilot -o`` into (refused, with a
     ``ValueError``, when it holds an input, or files smedx did not write unless ``force``);
-    ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``.
+    ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``. ``selected``: the
+    典型案例 the city selected (``enterprise_id`` per record), as ``--selected``.
+    ``headers="zh"``: Chinese column headers in the CSV files, as ``--headers zh``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -157,5 +186,7 @@ def pilot(
         pages,
         str(output) if output is not None else None,
         force,
+        str(selected) if selected is not None else None,
+        headers,
     )
     return PilotResult(raw)
