@@ -7,6 +7,7 @@ packages=(g++ libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev
           libsimdjson-dev clang-format
           libcpp-httplib-dev pkg-config  # smedx serve (brings the libssl, zlib, brotli headers)
           chromium fonts-noto-cjk  # the pilot dashboard check renders HTML headless
+          poppler-utils  # pdfinfo, pdftotext: the pilot pages print to A4 (checked)
           # clang for the clang, clang-libcxx, tsan and fuzz presets: sanitizer runtimes,
           # libFuzzer and libc++ are separate packages on Debian.
           clang libclang-rt-14-dev libfuzzer-14-dev libc++-dev libc++abi-dev)

@@ -21,7 +21,8 @@ void bind_pilot(py::module_& m) {
          const std::string& register_file, const std::vector<std::string>& surveys,
          const std::optional<std::string>& evidence, const std::optional<std::string>& satisfaction,
          const std::optional<std::string>& as_of, const pybind11::object& threads_arg, bool pages,
-         const std::optional<std::string>& output, bool force) {
+         const std::optional<std::string>& output, bool force,
+         const std::optional<std::string>& selected, const std::string& headers) {
         const unsigned threads = thread_count(threads_arg);
         PilotRequest request;
         request.programme = programme;
@@ -34,6 +35,10 @@ void bind_pilot(py::module_& m) {
         request.register_file = register_file;
         request.evidence = evidence.value_or("");
         request.satisfaction = satisfaction.value_or("");
+        request.selected = selected.value_or("");
+        if (headers != "en" && headers != "zh")
+          throw py::value_error("headers '" + headers + "' is not one of: en, zh");
+        request.headers = headers == "zh" ? CsvHeaders::zh : CsvHeaders::en;
         request.surveys = surveys;
         request.as_of = as_of.value_or("");
         request.threads = threads;
@@ -76,6 +81,7 @@ void bind_pilot(py::module_& m) {
         c["providers"] = counts.providers;
         c["evidence_rows"] = counts.evidence_rows;
         c["satisfaction_rows"] = counts.satisfaction_rows;
+        c["selected_rows"] = counts.selected_rows;
         c["survey_records"] = counts.survey_records;
         c["surveys_paired"] = counts.surveys_used;
         c["error_records"] = counts.error_records;
@@ -85,7 +91,8 @@ void bind_pilot(py::module_& m) {
       py::arg("programme"), py::arg("rules"), py::arg("providers"), py::arg("register"),
       py::arg("surveys"), py::arg("evidence") = py::none(), py::arg("satisfaction") = py::none(),
       py::arg("as_of") = py::none(), py::arg("threads") = 0, py::arg("pages") = true,
-      py::arg("output") = py::none(), py::arg("force") = false,
+      py::arg("output") = py::none(), py::arg("force") = false, py::arg("selected") = py::none(),
+      py::arg("headers") = "en",
       "Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as "
       "the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also "
       "writes the folder `smedx pilot -o` writes, the same files.");

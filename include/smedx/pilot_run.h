@@ -25,6 +25,7 @@ struct PilotRequest {
   std::string rules_origin;
   // The input tables (.csv or .jsonl); empty: not given.
   std::string register_file, providers, evidence, satisfaction;
+  std::string selected;  // the 典型案例 the city selected (enterprise_id per record)
   // Survey files; FILE@RULES for a file assessed under another rule set (a file whose own name
   // holds an '@' is read as itself when it exists).
   std::vector<std::string> surveys;
@@ -33,6 +34,8 @@ struct PilotRequest {
   unsigned threads = 0;                  // the main one included; 0: all cores; at most 1024
   std::string threads_name = "threads";  // how the door names threads in messages (--threads)
   bool pages = true;                     // one acceptance page per enterprise beside the dashboard
+  // The CSV files' column headers (every CSV starts with a UTF-8 byte order mark either way).
+  CsvHeaders headers = CsvHeaders::en;
 
   static constexpr unsigned max_threads = 1024;  // as smedx score --threads
 };

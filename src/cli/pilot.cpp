@@ -17,10 +17,13 @@ struct PilotOptions {
   PilotRequest request;
   std::string output;
   bool force = false;
+  std::string headers = "en";
 };
 
 int pilot(const PilotOptions& o) {
-  const PilotRun run = run_pilot(o.request);
+  PilotRequest request = o.request;
+  request.headers = o.headers == "zh" ? CsvHeaders::zh : CsvHeaders::en;
+  const PilotRun run = run_pilot(request);
   std::fputs(run.issues_text().c_str(), stderr);
   if (!run.ok()) return 2;
   if (const auto problem = run.write_folder(o.output, o.force)) {
@@ -73,6 +76,8 @@ Command add_pilot(CLI::App& app) {
       ->required();
   sub->add_option("--evidence", r.evidence, "Acceptance evidence checklist (.csv or .jsonl)");
   sub->add_option("--satisfaction", r.satisfaction, "Satisfaction ratings (.csv or .jsonl)");
+  sub->add_option("--selected", r.selected,
+                  "The 典型案例 the city selected: enterprise_id per record (.csv or .jsonl)");
   sub->add_option("--as-of", r.as_of,
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")
@@ -82,6 +87,9 @@ Command add_pilot(CLI::App& app) {
                   "Threads to use, the main one included (0, the default: all cores; at most "
                   "1024)");
   sub->add_flag("!--no-pages", r.pages, "Do not write the per-enterprise acceptance pages");
+  sub->add_option("--headers", o->headers,
+                  "Column headers of the CSV files: en (field names, the default) or zh (Chinese)")
+      ->check(CLI::IsMember({"en", "zh"}));
   return {sub, [o] { return pilot(*o); }};
 }
 

@@ -48,7 +48,7 @@ def _inputs(**kw: object) -> dict[str, object]:
 
 def _command(out: Path, args: dict[str, object]) -> list[str]:
     line = [_cli(), "pilot", "--programme", str(PROGRAMME), "-o", str(out)]
-    for key in ("register", "providers", "evidence", "satisfaction"):
+    for key in ("register", "providers", "evidence", "satisfaction", "selected", "headers"):
         if args.get(key) is not None:
             line += [f"--{key}", str(args[key])]
     line += ["--surveys", *(str(s) for s in args["surveys"])]  # type: ignore[union-attr]
@@ -82,10 +82,18 @@ def test_the_example_pilot_writes_the_same_files(tmp_path: Path) -> None:
     cli, result = _both(tmp_path)
     assert cli.returncode == 0, cli.stderr.decode()
     files = _same_files(tmp_path)
-    # 7 files, the manifest, the dashboard and one page per enterprise
-    assert len(files) == 8 + 60
+    # 9 files, the manifest, the dashboard and one page per enterprise
+    assert len(files) == 10 + 60
     assert {"acceptance.jsonl", "dashboard.html", "CN-DY-001.html"} <= set(files)
     assert len(result.acceptance) == 60
+
+
+def test_selected_cases_and_chinese_headers_write_the_same_files(tmp_path: Path) -> None:
+    cli, result = _both(tmp_path, selected=EX / "selected.csv", headers="zh")
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert files["acceptance.csv"].startswith("\ufeff企业编号,".encode())
+    assert result.cases["selected"].sum() == 6
 
 
 def test_no_pages_writes_the_same_files(tmp_path: Path) -> None:

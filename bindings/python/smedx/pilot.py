@@ -27,7 +27,10 @@ class PilotResult:
         progress: one row per group (``group`` is total, industry, district, batch or
             provider) with the counts and shares of ``progress.json``.
         providers: the provider rating, ranked.
-        cases: the 典型案例 candidates, ranked, with ``selected`` and a summary.
+        cases: the 典型案例 candidates, ranked, with ``suggested`` (by the rule), ``selected``
+            (by the city) and a summary.
+        follow_up: the follow-up list (督办清单), register order: district, batch, providers,
+            kind, reasons and next actions (Chinese).
         records: the acceptance records as dicts (every dimension, item and scenario).
         progress_detail: ``progress.json`` as a dict (calendar, focus districts, targets,
             enterprises at risk).
@@ -62,6 +65,66 @@ class PilotResult:
         if "industry" in cases:
             _beside(cases, "industry", cases["industry"].map(names["industry"]))
         self.cases = _typed(cases)
+        self.follow_up = pd.DataFrame(
+            [
+                {**f, "reasons": "；".join(f["reasons"]), "actions": "；".join(f["actions"])}
+                for f in self.progress_detail["follow_up"]
+            ],
+            columns=_FOLLOW_UP,
+        )
+
+    def to_excel(self, path: _Path) -> None:
+        """Write the operator's tables as one .xlsx workbook for Chinese Excel: 督办清单 (the
+        follow-up list, by district), 验收结果 and 服务商评星, Chinese headers, providers by name.
+        Needs openpyxl (``pip install 'smedx[excel]'``). The command writes the same tables as
+        CSV files with a byte order mark; this is the Python door's extra."""
+        from .excel import _openpyxl
+
+        openpyxl = _openpyxl()
+        names = {r["id"]: r["name"] or r["id"] for r in self.providers.to_dict("records")}
+        batches = {b["batch"]: b["zh"] for b in self.progress_detail["calendar"]}
+        book = openpyxl.Workbook()
+        sheets = [
+            (
+                "督办清单",
+                _FOLLOW_UP_ZH,
+                [
+                    [
+                        f["district"],
+                        f["id"],
+                        f["name"],
+                        batches.get(f["batch"], f["batch"]),
+                        "、".join(names.get(p, p) for p in f["providers"]),
+                        f["kind_zh"],
+                        f["due"],
+                        f["level"],
+                        "；".join(f["reasons"]),
+                        "；".join(f["actions"]),
+                    ]
+                    for f in sorted(
+                        self.progress_detail["follow_up"], key=lambda f: f["district"]
+                    )  # stable: register order within a district
+                ],
+            ),
+            (
+                "验收结果",
+                _ACCEPTANCE_ZH,
+                _rows(self.acceptance[_ACCEPTANCE]),
+            ),
+            (
+                "服务商评星",
+                list(self.providers.columns),
+                _rows(self.providers),
+            ),
+        ]
+        book.remove(book.active)
+        for title, header, rows in sheets:
+            sheet = book.create_sheet(title)
+            sheet.append(header)
+            for row in rows:
+                sheet.append([_cell(v) for v in row])
+            sheet.freeze_panes = "A2"
+        book.save(str(path))
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.acceptance, self.progress, self.providers, self.cases))
@@ -77,7 +140,7 @@ class PilotResult:
 
 # The decisions as the pilot's pages word them (decision_zh in src/pilot/pilot_html.cpp; the
 # test in tests/python/test_pilot.py finds each on the pages).
-_DECISION_ZH = {"passed": "通过", "failed": "未通过", "incomplete": "材料或评测不全"}
+_DECISION_ZH = {"passed": "通过", "failed": "未通过", "incomplete": "待补"}
 
 # Columns of whole levels (0-4) and of counts; every other column of numbers is a figure.
 _LEVELS = ("level_before", "level_after", "stars", "level_steps")
@@ -138,6 +201,66 @@ def _figures(column: pd.Series) -> pd.Series:
     return pd.Series(pa.array(values, type=kind), index=column.index, dtype=pd.ArrowDtype(kind))
 
 
+_FOLLOW_UP = [
+    "id",
+    "name",
+    "district",
+    "batch",
+    "providers",
+    "kind",
+    "kind_zh",
+    "due",
+    "level",
+    "decision",
+    "reasons",
+    "actions",
+]
+
+_FOLLOW_UP_ZH = [
+    "区县",
+    "企业编号",
+    "企业名称",
+    "批次",
+    "服务商",
+    "督办类型",
+    "验收截止日期",
+    "当前等级",
+    "原因",
+    "下一步",
+]
+_ACCEPTANCE_ZH = [
+    "企业编号",
+    "企业名称",
+    "行业",
+    "区县",
+    "批次",
+    "服务商",
+    "验收结论",
+    "原因",
+    "改造前等级",
+    "改造后等级",
+    "改造前总分",
+    "改造后总分",
+    "基线评测日期",
+    "验收评测日期",
+    "按时验收",
+]
+
+
+def _rows(frame: pd.DataFrame) -> list[list[Any]]:
+    """A frame's rows as plain Python values (missing: None), for openpyxl."""
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
+def _cell(v: Any) -> Any:
+    """A value as a cell: exact decimals as numbers Excel shows as written, lists joined."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, list):
+        return "; ".join(str(x) for x in v)
+    return v
+
+
 _ACCEPTANCE = [
     "id",
     "name",
@@ -186,6 +309,8 @@ def pilot(
     surveys: Sequence[_Path],
     evidence: _Path | None = None,
     satisfaction: _Path | None = None,
+    selected: _Path | None = None,
+    headers: str = "en",
     as_of: str | None = None,
     rules: None | str | PathLike[str] | RuleSet = None,
     threads: int = 0,
@@ -204,7 +329,9 @@ def pilot(
 
     ``output``: a folder to write the same files as ``smedx pilot -o`` into (refused, with a
     ``ValueError``, when it holds an input, or files smedx did not write unless ``force``);
-    ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``.
+    ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``. ``selected``: the
+    典型案例 the city selected (``enterprise_id`` per record), as ``--selected``.
+    ``headers="zh"``: Chinese column headers in the CSV files, as ``--headers zh``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -230,5 +357,7 @@ def pilot(
         pages,
         str(output) if output is not None else None,
         force,
+        str(selected) if selected is not None else None,
+        headers,
     )
     return PilotResult(raw)
