@@ -351,7 +351,7 @@ TEST_SUITE("columnar") {
         CHECK(mine == line);
       }
     }
-    CHECK(errors > 20);  // the odd cells do give errors, worded the same
+    CHECK(errors > 15);  // the odd cells do give errors, worded the same
   }
 }
 
@@ -375,7 +375,7 @@ TEST_SUITE("columnar") {
       return at;
     };
     const std::vector<std::pair<std::string, std::string>> odd = {
-        {"network", "B|C|Q"}, {"network", ""},      {"enterprise_id", ""}, {"network", "B||C"},
+        {"network", "B|C|Q"}, {"network", ""},      {"enterprise_id", ""}, {"network", "B|多个"},
         {"quality", "7"},     {"funding", "0.725"}, {"network", "B"},      {"quality", "x"}};
     for (std::size_t k = 0; k < odd.size(); ++k) {
       auto edited = rows[k % rows.size()];
