@@ -120,4 +120,17 @@ TEST_SUITE("written answers") {
     REQUIRE(half.size() == 1);
     CHECK(messages(half[0]) == "'R1.before' has a before figure but no after figure\n");
   }
+
+  TEST_CASE("written.a row says every problem at once, cells that do not read included") {
+    const auto rows = code_csv(table(
+        "R1.before",
+        "CN-2025-002,岚峰,chem_new_materials,临港区,B|Q,54.2,46,G|H,C,B|C|D,B|C,E,B|C|D,B|D,8.6,"
+        "0.386,C,C,B,1,3,seven,1,2,3,3,3,4,3,2,3,3,2,3,9"));
+    REQUIRE(rows.size() == 1);
+    CHECK(messages(rows[0]) ==
+          "expected a whole-number scenario level for 'marketing', got 'seven'\n"
+          "'R1.before' has a before figure but no after figure\n"
+          "unknown option 'Q' for item 'network' (valid: A–E)\n"
+          "scenario level 9 for 'decision_support' is outside 0–4\n");
+  }
 }

@@ -398,13 +398,15 @@ class RowCoder {
     detail::cap_issues(c.errors);
   }
 
-  // Row r the long way. A row with cells that do not read has those as its errors and nothing
-  // else, as a CSV row's are (its answers left empty); any other row goes through the survey
-  // coder, and the notes of its band cells follow the coder's warnings. The enterprise id is
-  // the enterprise_id column's text when there is one, else "-" where has_id says there is one.
+  // Row r the long way, through the survey coder. Cells that do not read are its first errors
+  // and stand-ins for the coder, which says what else is wrong, as for a CSV row; and the notes of
+  // its band cells follow the coder's warnings. The enterprise id is the enterprise_id column's
+  // text when there is one, else "-" where has_id says there is one.
   void code(std::size_t r, CodedSurvey& c) const {
     const Location where{"<frame>", static_cast<int>(r + 1), 1};
-    if (unreadable(r, where, c)) return;
+    thread_local std::vector<Issue> unread;
+    unread.clear();
+    unreadable(r, where, unread);
     thread_local std::vector<const PreparedColumn*> noted;
     noted.clear();
     {
@@ -415,6 +417,14 @@ class RowCoder {
       for (const auto& col : read_.columns) {
         const Cell* cell = col.cell(r);
         if (!cell) continue;
+        if (!cell->unreadable.empty()) {  // a stand-in, as the CSV reader gives the coder
+          static const std::vector<std::string> none;
+          if (col.scenario)
+            coder.coded_scenario(col.index, col.column->name, 0, "");
+          else
+            coder.coded_answer(col.index, col.column->name, 1, none);
+          continue;
+        }
         if (col.scenario) {
           coder.coded_scenario(col.index, col.column->name, cell->level, cell->problem);
         } else {
@@ -426,6 +436,11 @@ class RowCoder {
     }
     for (const PreparedColumn* col : noted)
       c.warnings.push_back(Issue{Severity::warning, col->cell(r)->note, col->path(), where, ""});
+    if (!unread.empty()) {  // cells that did not read, then the row's other problems (as CSV)
+      std::erase_if(c.errors, [](const Issue& e) { return e.path.starts_with("consistency."); });
+      c.errors.insert(c.errors.begin(), unread.begin(), unread.end());
+      detail::cap_issues(c.errors);
+    }
   }
 
   // Row r as code_columns gives it: coded as scoring codes it, with its enterprise id (empty
@@ -458,21 +473,13 @@ class RowCoder {
   }
 
  private:
-  // When row r has cells that do not read: c holds their errors (capped), and true.
-  bool unreadable(std::size_t r, const Location& where, CodedSurvey& c) const {
-    bool any = false;
+  // The errors of row r's cells that do not read, in column order.
+  void unreadable(std::size_t r, const Location& where, std::vector<Issue>& out) const {
     for (const auto& col : read_.columns) {
       const Cell* cell = col.cell(r);
-      if (!cell || cell->unreadable.empty()) continue;
-      if (!any) {
-        c = CodedSurvey{};
-        c.where = where;
-      }
-      any = true;
-      c.errors.push_back(Issue{Severity::error, cell->unreadable, col.path(), where, ""});
+      if (cell && !cell->unreadable.empty())
+        out.push_back(Issue{Severity::error, cell->unreadable, col.path(), where, ""});
     }
-    if (any) detail::cap_issues(c.errors);
-    return any;
   }
 
   const detail::RuleIndex& index_;

@@ -80,6 +80,10 @@ void pair_figures(const CsvLayout& layout,
                 fmt::format("'{}' has {} figure but no {} figure", col.name,
                             before ? "a before" : "an after", before ? "after" : "before"),
                 "answers." + std::string(name), where, ""});
+      Answer stand_in;  // as for a scenario cell that does not read: the rest is still checked
+      stand_in.letters = {col.item->options.front().letter};
+      stand_in.list = col.item->kind == ItemKind::multi;
+      s.answers.emplace_back(std::string(name), std::move(stand_in));
       continue;
     }
     Answer answer;
@@ -220,6 +224,10 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
         if (auto problem = detail::cell_level(cell, col.name, level)) {
           out.issues.push_back(
               Issue{Severity::error, std::move(*problem), "scenarios." + col.name, where, ""});
+          // A stand-in, so that the coder checks the rest of the row without calling this
+          // scenario missing: the row is not scored, and says every problem at once.
+          s.scenarios.emplace_back(col.name, 0);
+          s.scenario_where.push_back(where);
           continue;
         }
         s.scenarios.emplace_back(col.name, level);
@@ -230,11 +238,10 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
   }
   pair_figures(layout, figures, s, out.issues, where);
   out.enterprise_id = s.enterprise_id;
-  if (out.issues.empty()) {
-    out.survey = std::move(s);
-  } else {
-    out.enterprise = std::move(s.enterprise);  // pass-through fields still reach the output
-  }
+  // With cells that did not read, the survey too, their stand-ins in it: the caller codes it
+  // for the row's other problems and reports them all.
+  if (!out.issues.empty()) out.enterprise = s.enterprise;  // pass-through fields still reach
+  out.survey = std::move(s);                               // the output
   detail::cap_issues(out.issues);
   return out;
 }
