@@ -357,6 +357,9 @@ TEST_SUITE("diagnosis") {
     const std::string html = smedx::enterprise_html(d, engine.rules());
     CHECK(html.find("<svg") != std::string::npos);
     CHECK(html.find("转型需求") != std::string::npos);
+    // The industry by its Chinese name, not its id.
+    CHECK(html.find("<p>行业：特色化工新材料制造｜") != std::string::npos);
+    CHECK(html.find("chem_new_materials") == std::string::npos);
   }
 
   TEST_CASE("diagnosis.reports give a level's full text; the chart its short label") {

@@ -72,6 +72,14 @@ void bind_rules(py::module_& m) {
           "(id, question, [(letter, zh, exact points text, none)]) of every item, in rule-set "
           "order.")
       .def(
+          "profiles",
+          [](const Loaded& l) {
+            std::vector<std::tuple<std::string, std::string>> out;
+            for (const auto& p : l.result.rules().profiles) out.emplace_back(p.id, p.zh);
+            return out;
+          },
+          "(id, zh) of every industry profile, in rule-set order.")
+      .def(
           "scenario_levels",
           [](const Loaded& l) {
             std::vector<std::tuple<std::string, std::vector<std::string>>> out;

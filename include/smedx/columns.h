@@ -17,6 +17,10 @@ struct TableColumn {
   Kind kind = Kind::field;
   std::string name;  // as written, without surrounding blanks
   std::string id;    // the item or scenario id (for a field: its name)
+  // A trend item's figures come in two columns, `R1.before` and `R1.after` (by id or code):
+  // which one this is. `whole` for every other column.
+  enum class Part { whole, before, after };
+  Part part = Part::whole;
 };
 
 struct TableColumns {

@@ -193,6 +193,7 @@ struct RuleSet {
   const Scenario* find_scenario(std::string_view id_or_code) const noexcept;
 
   std::vector<const Item*> items() const;  // in document order
+  // By id, or by Chinese name (zh).
   const IndustryProfile* find_profile(std::string_view id) const noexcept;
   Decimal max_points() const noexcept;  // sum of the dimensions' maxima
   int constraint_count() const noexcept;

@@ -17,6 +17,8 @@ struct Answer {
   Kind kind = Kind::letters;
   bool list = false;          // letters: given as a list (multi) rather than one letter
   std::vector<char> letters;  // letters
+  std::string text;           // letters: as a person wrote them, when not plain letters (the
+                              // option's wording, `b、c`, full width); the coder reads it
   std::string percent;        // percent: the number exactly as written, e.g. "10.01"
   std::string before;         // figures: both numbers exactly as written
   std::string after;

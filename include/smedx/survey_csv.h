@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "smedx/columns.h"
 #include "smedx/diagnostics.h"
 #include "smedx/rules.h"
 #include "smedx/survey_text.h"
@@ -19,8 +20,10 @@ namespace smedx {
 struct CsvLayout {
   struct Column {
     enum class Kind { enterprise_id, field, item, scenario } kind;
-    std::string name;    // as written in the header
-    bool multi = false;  // item columns: letters joined with '|'
+    std::string name;            // as written in the header
+    bool multi = false;          // item columns: letters joined with '|'
+    const Item* item = nullptr;  // item columns: the item, in the rule set read_csv_header had
+    TableColumn::Part part = TableColumn::Part::whole;  // a trend item's before or after figure
   };
   std::vector<Column> columns;
 };

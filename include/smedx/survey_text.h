@@ -15,8 +15,9 @@
 namespace smedx {
 
 struct SurveyParse {
-  std::optional<Survey> survey;  // set when the text is a well-formed survey object
-  std::vector<Issue> issues;     // otherwise, what was wrong (file and line of the record)
+  std::optional<Survey> survey;  // set when the text is a well-formed survey object (a CSV
+                                 // row: also when some cells did not read, with stand-ins)
+  std::vector<Issue> issues;     // what was wrong (file and line of the record)
   std::string enterprise_id;     // as far as it could be read, to label an error record
   std::vector<std::pair<std::string, std::string>> enterprise;  // likewise, the other fields
 };

@@ -73,7 +73,9 @@ std::string to_json(const Survey& s) {
   for (const auto& [key, a] : s.answers) {
     switch (a.kind) {
       case Answer::Kind::letters:
-        if (a.list) {
+        if (!a.text.empty()) {
+          w.str(key, a.text);  // as written: the coder reads it again the same way
+        } else if (a.list) {
           w.key(key);
           w.open('[');
           for (char l : a.letters) {

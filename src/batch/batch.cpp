@@ -126,6 +126,13 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
       engine.code_into(*parsed.survey, options.missing, coded);
       for (auto& e : coded.errors)
         if (!e.where.known()) e.where = Location{src, raw.line, 1};
+      if (!parsed.issues.empty()) {  // cells that did not read, then the row's other problems
+        // A consistency rule judged on the stand-ins of the cells that did not read says nothing.
+        std::erase_if(coded.errors,
+                      [](const Issue& e) { return e.path.starts_with("consistency."); });
+        coded.errors.insert(coded.errors.begin(), parsed.issues.begin(), parsed.issues.end());
+        detail::cap_issues(coded.errors);
+      }
     } else {
       coded = CodedSurvey{};
       coded.enterprise_id = std::move(parsed.enterprise_id);

@@ -96,6 +96,7 @@ Diagnosis Diagnoser::diagnose(const CodedSurvey& c, std::optional<int> target,
     }
   }
   d.profile = profile ? profile->id : "";
+  if (profile && d.industry == profile->zh) d.industry = profile->id;  // one group per industry
   // The target: given by the caller; else the survey's own (enterprise.target); else the
   // industry profile's; else the rule set's.
   std::optional<int> own;

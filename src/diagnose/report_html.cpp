@@ -172,11 +172,18 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h) const {
     return;
   }
   const IndustryProfile* profile = rules.find_profile(d.profile);
+  // The industry by its Chinese name when it has a profile of its own; else as written, with
+  // the profile it is diagnosed by.
   h += "<p>行业：";
-  esc(d.industry.empty() ? "未填" : d.industry);
-  h += "（行业画像：";
-  esc(profile ? profile->zh : d.profile);
-  h += "）｜当前等级：<b>";
+  if (profile && !d.industry.empty() && rules.find_profile(d.industry) == profile) {
+    esc(profile->zh);
+  } else {
+    esc(d.industry.empty() ? "未填" : d.industry);
+    h += "（按行业画像：";
+    esc(profile ? profile->zh : d.profile);
+    h += "）";
+  }
+  h += "｜当前等级：<b>";
   esc(a.level_name);
   h += "</b>｜总分：<b>";
   h += a.total.to_string();

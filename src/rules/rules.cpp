@@ -55,6 +55,10 @@ const Scenario* RuleSet::find_scenario(std::string_view id_or_code) const noexce
 const IndustryProfile* RuleSet::find_profile(std::string_view id) const noexcept {
   for (const auto& p : profiles)
     if (p.id == id) return &p;
+  // An enterprise writes its industry as the profile's Chinese name (特色化工新材料制造) as
+  // often as its id.
+  for (const auto& p : profiles)
+    if (!id.empty() && p.zh == id) return &p;
   return nullptr;
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -155,6 +156,75 @@ std::string_view text_of(const ColumnarSurveys::Column& column, std::size_t r) n
                   : std::string_view(column.values[static_cast<std::size_t>(code)]);
 }
 
+// --- Step 0: a trend item's figures given in two columns ---
+
+// `R1.before` and `R1.after` columns (by id or code) joined into one column `R1` whose cells
+// are the two figures with a unit separator between (cell_answer reads them as figures). Only
+// a table that has such columns is copied.
+struct FigureColumns {
+  ColumnarSurveys table;
+  std::vector<std::vector<std::int64_t>> codes;
+};
+
+const ColumnarSurveys& with_figures(const detail::RuleIndex& index, const ColumnarSurveys& table,
+                                    std::optional<FigureColumns>& own) {
+  auto part = [&](std::string_view name, std::string_view& base) -> int {
+    for (auto [suffix, which] :
+         {std::pair{std::string_view(".before"), 0}, std::pair{std::string_view(".after"), 1}}) {
+      if (!name.ends_with(suffix)) continue;
+      base = name.substr(0, name.size() - suffix.size());
+      const auto item = index.item_by_name.find(base);
+      return item && index.items[*item]->kind == ItemKind::trend ? which : -1;
+    }
+    return -1;
+  };
+  std::map<std::string, std::pair<int, int>> pairs;  // base name -> (before, after) column
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    std::string_view base;
+    const int which = part(table.columns[c].name, base);
+    if (which < 0) continue;
+    auto [at, fresh] = pairs.try_emplace(std::string(base), -1, -1);
+    (which == 0 ? at->second.first : at->second.second) = static_cast<int>(c);
+  }
+  if (pairs.empty()) return table;
+  own.emplace();
+  own->table.rows = table.rows;
+  own->table.has_id = table.has_id;
+  own->table.warnings = table.warnings;
+  own->table.enterprise_id = table.enterprise_id;
+  own->table.fields = table.fields;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    std::string_view base;
+    if (part(table.columns[c].name, base) < 0) own->table.columns.push_back(table.columns[c]);
+  }
+  own->codes.reserve(pairs.size());
+  for (const auto& [base, cols] : pairs) {
+    ColumnarSurveys::Column merged;
+    merged.name = base;
+    auto& codes = own->codes.emplace_back(table.rows);
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> seen;
+    for (std::size_t r = 0; r < table.rows; ++r) {
+      const std::int64_t b = cols.first >= 0 ? table.columns[cols.first].codes[r] : -1;
+      const std::int64_t a = cols.second >= 0 ? table.columns[cols.second].codes[r] : -1;
+      if (b < 0 && a < 0) {
+        codes[r] = -1;  // neither: a missing answer
+        continue;
+      }
+      auto [at, fresh] = seen.try_emplace({b, a}, static_cast<std::int64_t>(merged.values.size()));
+      if (fresh) {
+        std::string cell = b >= 0 ? table.columns[cols.first].values[b] : "";
+        cell += detail::figures_separator;
+        if (a >= 0) cell += table.columns[cols.second].values[a];
+        merged.values.push_back(std::move(cell));
+      }
+      codes[r] = at->second;
+    }
+    merged.codes = ColumnCodes(codes.data());
+    own->table.columns.push_back(std::move(merged));
+  }
+  return own->table;
+}
+
 // --- Step 1 and 2: the answer columns, each distinct value read once ---
 
 // The table's item and scenario columns, in table order: the only ones scoring reads.
@@ -196,8 +266,7 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
       continue;
     }
     Answer answer;
-    if (auto bad =
-            detail::cell_answer(col.values[v], it.kind == ItemKind::multi, col.name, answer)) {
+    if (auto bad = detail::cell_answer(col.values[v], it, col.name, answer)) {
       cell.unreadable = std::move(*bad);
       continue;
     }
@@ -205,7 +274,10 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
     view.kind = answer.kind;
     view.list = answer.list;
     view.letters = answer.letters;
+    view.text = answer.text;
     view.percent = answer.percent;
+    view.before = answer.before;
+    view.after = answer.after;
     cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
   }
 }
@@ -326,13 +398,15 @@ class RowCoder {
     detail::cap_issues(c.errors);
   }
 
-  // Row r the long way. A row with cells that do not read has those as its errors and nothing
-  // else, as a CSV row's are (its answers left empty); any other row goes through the survey
-  // coder, and the notes of its band cells follow the coder's warnings. The enterprise id is
-  // the enterprise_id column's text when there is one, else "-" where has_id says there is one.
+  // Row r the long way, through the survey coder. Cells that do not read are its first errors
+  // and stand-ins for the coder, which says what else is wrong, as for a CSV row; and the notes of
+  // its band cells follow the coder's warnings. The enterprise id is the enterprise_id column's
+  // text when there is one, else "-" where has_id says there is one.
   void code(std::size_t r, CodedSurvey& c) const {
     const Location where{"<frame>", static_cast<int>(r + 1), 1};
-    if (unreadable(r, where, c)) return;
+    thread_local std::vector<Issue> unread;
+    unread.clear();
+    unreadable(r, where, unread);
     thread_local std::vector<const PreparedColumn*> noted;
     noted.clear();
     {
@@ -343,6 +417,14 @@ class RowCoder {
       for (const auto& col : read_.columns) {
         const Cell* cell = col.cell(r);
         if (!cell) continue;
+        if (!cell->unreadable.empty()) {  // a stand-in, as the CSV reader gives the coder
+          static const std::vector<std::string> none;
+          if (col.scenario)
+            coder.coded_scenario(col.index, col.column->name, 0, "");
+          else
+            coder.coded_answer(col.index, col.column->name, 1, none);
+          continue;
+        }
         if (col.scenario) {
           coder.coded_scenario(col.index, col.column->name, cell->level, cell->problem);
         } else {
@@ -354,6 +436,11 @@ class RowCoder {
     }
     for (const PreparedColumn* col : noted)
       c.warnings.push_back(Issue{Severity::warning, col->cell(r)->note, col->path(), where, ""});
+    if (!unread.empty()) {  // cells that did not read, then the row's other problems (as CSV)
+      std::erase_if(c.errors, [](const Issue& e) { return e.path.starts_with("consistency."); });
+      c.errors.insert(c.errors.begin(), unread.begin(), unread.end());
+      detail::cap_issues(c.errors);
+    }
   }
 
   // Row r as code_columns gives it: coded as scoring codes it, with its enterprise id (empty
@@ -386,21 +473,13 @@ class RowCoder {
   }
 
  private:
-  // When row r has cells that do not read: c holds their errors (capped), and true.
-  bool unreadable(std::size_t r, const Location& where, CodedSurvey& c) const {
-    bool any = false;
+  // The errors of row r's cells that do not read, in column order.
+  void unreadable(std::size_t r, const Location& where, std::vector<Issue>& out) const {
     for (const auto& col : read_.columns) {
       const Cell* cell = col.cell(r);
-      if (!cell || cell->unreadable.empty()) continue;
-      if (!any) {
-        c = CodedSurvey{};
-        c.where = where;
-      }
-      any = true;
-      c.errors.push_back(Issue{Severity::error, cell->unreadable, col.path(), where, ""});
+      if (cell && !cell->unreadable.empty())
+        out.push_back(Issue{Severity::error, cell->unreadable, col.path(), where, ""});
     }
-    if (any) detail::cap_issues(c.errors);
-    return any;
   }
 
   const detail::RuleIndex& index_;
@@ -801,9 +880,11 @@ void join_texts(std::vector<std::pair<std::size_t, SliceScorer*>>& slices, Colum
 
 }  // namespace
 
-ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
+ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& given,
                              MissingPolicy missing, unsigned threads) {
   const detail::RuleIndex& index = detail::EngineAccess::index(engine);
+  std::optional<FigureColumns> figures;
+  const ColumnarSurveys& table = with_figures(index, given, figures);
   const std::size_t rows = table.rows;
   const ReadColumns read = read_columns(index, table, threads);
   const RowCoder coder(index, table, read, missing);
@@ -834,9 +915,11 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
   return out;
 }
 
-std::vector<CodedSurvey> code_columns(const Engine& engine, const ColumnarSurveys& table,
+std::vector<CodedSurvey> code_columns(const Engine& engine, const ColumnarSurveys& given,
                                       MissingPolicy missing, unsigned threads) {
   const detail::RuleIndex& index = detail::EngineAccess::index(engine);
+  std::optional<FigureColumns> figures;
+  const ColumnarSurveys& table = with_figures(index, given, figures);
   const ReadColumns read = read_columns(index, table, threads);
   const RowCoder coder(index, table, read, missing);
   std::vector<CodedSurvey> out(table.rows);

@@ -20,9 +20,21 @@ bool starts_number(std::string_view cell) noexcept {
 
 }  // namespace
 
-std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::string_view column,
-                                       Answer& a) {
+std::optional<std::string> cell_answer(std::string_view cell, const Item& item,
+                                       std::string_view column, Answer& a) {
+  const bool multi = item.kind == ItemKind::multi;
   a = Answer{};
+  if (const std::size_t cut = cell.find(figures_separator); cut != std::string_view::npos) {
+    const std::string_view before = cell.substr(0, cut), after = cell.substr(cut + 1);
+    if (before.empty() || after.empty())
+      return fmt::format("'{}' has {} figure but no {} figure", clip(column),
+                         before.empty() ? "an after" : "a before",
+                         before.empty() ? "before" : "after");
+    a.kind = Answer::Kind::figures;
+    a.before = std::string(before);
+    a.after = std::string(after);
+    return std::nullopt;
+  }
   if (!multi && starts_number(cell)) {
     a.kind = Answer::Kind::percent;
     a.percent = std::string(cell);
@@ -44,10 +56,11 @@ std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::s
     start = bar + 1;
   }
   if (bad || (!multi && a.letters.size() != 1)) {
-    return fmt::format(
-        "expected {} for '{}', got '{}'",
-        multi ? "option letters joined with '|'" : "an option letter or a percentage", clip(column),
-        clip(cell));
+    // Not plain letters: the coder reads it as people write options (answer_text.h), and says
+    // which part names no option.
+    a.letters.clear();
+    a.list = false;
+    a.text = std::string(cell);
   }
   return std::nullopt;
 }

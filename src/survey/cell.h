@@ -14,10 +14,16 @@
 
 namespace smedx::detail {
 
-// Reads a non-empty cell of item column `column`; returns the error message when it is not an
-// answer of any form.
-std::optional<std::string> cell_answer(std::string_view cell, bool multi, std::string_view column,
-                                       Answer& out);
+// Between the two figures of a trend item's cell joined from its `R1.before` and `R1.after`
+// columns (a data frame's; the CSV reader pairs its own): "97.1\x1F98.4".
+inline constexpr char figures_separator = '\x1F';
+
+// Reads a non-empty cell of item column `column` of `item`: a percentage when it starts as a
+// number does (not for a multi item), plain letters joined with '|', else the text as written,
+// which the coder reads (answer_text.h). Returns the error message when it is not an answer of
+// any form (today every cell is one; the coder words what is wrong with it).
+std::optional<std::string> cell_answer(std::string_view cell, const Item& item,
+                                       std::string_view column, Answer& out);
 
 // The options of item `item` that a cell selects, when it is in the usual form that cell_answer
 // and code_answer take without a word: capital letters joined with '|' (one for an item that is

@@ -11,6 +11,23 @@
 
 namespace smedx {
 
+namespace {
+
+// The trend item of a `R1.before` or `R1.after` column (by id or code), and which figure.
+const Item* figures_column(const RuleSet& rules, std::string_view name, TableColumn::Part& part) {
+  for (auto [suffix, which] : {std::pair{std::string_view(".before"), TableColumn::Part::before},
+                               std::pair{std::string_view(".after"), TableColumn::Part::after}}) {
+    if (!name.ends_with(suffix)) continue;
+    const Item* item = rules.find_item(name.substr(0, name.size() - suffix.size()));
+    if (!item || item->kind != ItemKind::trend) return nullptr;
+    part = which;
+    return item;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 TableColumns classify_columns(const std::vector<std::string>& names, const RuleSet& rules) {
   std::vector<std::string_view> known;
   for (const Item* item : rules.items()) {
@@ -42,6 +59,9 @@ TableColumns classify_columns(const std::vector<std::string>& names, const RuleS
     } else if (const Item* item = rules.find_item(name)) {
       col.kind = TableColumn::Kind::item;
       col.id = item->id;
+    } else if (const Item* trend = figures_column(rules, name, col.part)) {
+      col.kind = TableColumn::Kind::item;
+      col.id = trend->id;
     } else if (const Scenario* s = rules.find_scenario(name)) {
       col.kind = TableColumn::Kind::scenario;
       col.id = s->id;
@@ -53,7 +73,10 @@ TableColumns classify_columns(const std::vector<std::string>& names, const RuleS
       out.errors.push_back(
           fmt::format("unknown column '{}' (did you mean '{}'?)", detail::clip(name), hint));
     }
-    if (!seen.insert(col.id).second)
+    const char* part = col.part == TableColumn::Part::before  ? ".before"
+                       : col.part == TableColumn::Part::after ? ".after"
+                                                              : "";
+    if (!seen.insert(col.id + part).second)
       out.errors.push_back(fmt::format("column '{}' appears twice", detail::clip(col.name)));
     out.columns.push_back(std::move(col));
   }

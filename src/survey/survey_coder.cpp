@@ -8,6 +8,7 @@
 
 #include "common/exact.h"
 #include "rules/rule_reader.h"
+#include "survey/answer_text.h"
 
 namespace smedx::detail {
 
@@ -199,6 +200,9 @@ void SurveyCoder::error(const Location* where, std::string path, std::string mes
 void SurveyCoder::enterprise_id(std::string_view id) { out_.enterprise_id.assign(id); }
 
 void SurveyCoder::enterprise_field(std::string_view key, std::string_view value) {
+  // An industry written as its profile's Chinese name is that profile's id, as if written so.
+  if (key == "industry" && !value.empty() && static_cast<unsigned char>(value[0]) >= 0x80)
+    if (const IndustryProfile* p = index_.rules.find_profile(value)) value = p->id;
   if (fields_ < out_.enterprise.size()) {
     // The slot holds the field in this place of an earlier survey: mostly the same key, often
     // the same value (a district, an industry). A comparison in line costs less than assign.
@@ -212,6 +216,18 @@ void SurveyCoder::enterprise_field(std::string_view key, std::string_view value)
 }
 
 namespace {
+
+// A part of an answer that names no option: the letters the item has, and the option meant
+// when one is close.
+std::string unknown_option(const Item& item, const UnknownOption& u) {
+  const std::string hint =
+      u.suggestion >= 0
+          ? fmt::format("; did you mean {}?",
+                        option_label(item.options[static_cast<std::size_t>(u.suggestion)]))
+          : "";
+  return fmt::format("unknown option '{}' for item '{}' (valid: A–{}{})", clip(u.part), item.id,
+                     item.options.back().letter, hint);
+}
 
 // A percentage as written, without a trailing '%' (spreadsheets write "72.5%").
 std::string_view percent_number(std::string_view text, bool& sign) {
@@ -244,23 +260,37 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
   std::uint32_t mask = 0;
   switch (a.kind) {
     case Answer::Kind::letters: {
-      if (item.kind == ItemKind::multi && !a.list) {
+      std::span<const char> given = a.letters;
+      bool list = a.list;
+      if (!a.text.empty()) {
+        thread_local std::string read;
+        thread_local std::vector<UnknownOption> unknown;
+        read.clear();
+        unknown.clear();
+        if (!read_option_text(item, a.text, read, unknown)) {
+          for (const auto& u : unknown) problems.push_back(unknown_option(item, u));
+          return 0;
+        }
+        given = read;
+        list = item.kind == ItemKind::multi || read.size() > 1;
+      }
+      if (item.kind == ItemKind::multi && !list) {
         problems.push_back(
             fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
         return 0;
       }
-      if (item.kind != ItemKind::multi && (a.list || a.letters.size() != 1)) {
+      if (item.kind != ItemKind::multi && (list || given.size() != 1)) {
         problems.push_back(fmt::format("item '{}' takes one letter, got {}", item.id,
-                                       a.list ? "a list" : letters_text(a.letters)));
+                                       list ? "a list" : letters_text(given)));
         return 0;
       }
-      if (a.list && a.letters.empty()) {
+      if (list && given.empty()) {
         problems.push_back(fmt::format(
             "item '{}' needs at least one letter (tick the 'none' option for none)", item.id));
         return 0;
       }
       bool has_none = false;
-      for (char c : a.letters) {
+      for (char c : given) {
         const std::size_t k = static_cast<std::size_t>(c - 'A');
         if (c < 'A' || k >= item.options.size()) {
           problems.push_back(
@@ -273,9 +303,9 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
         mask |= bit(k);
         has_none = has_none || item.options[k].none;
       }
-      if (has_none && a.letters.size() > 1) {
+      if (has_none && given.size() > 1) {
         problems.push_back(fmt::format("'none' excludes other options for item '{}', got {}",
-                                       item.id, letters_text(a.letters)));
+                                       item.id, letters_text(given)));
       }
       break;
     }
@@ -535,6 +565,7 @@ void code_survey(const Survey& survey, const RuleIndex& index, MissingPolicy mis
     view.kind = a.kind;
     view.list = a.list;
     view.letters = a.letters;
+    view.text = a.text;
     view.percent = a.percent;
     view.before = a.before;
     view.after = a.after;

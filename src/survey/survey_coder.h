@@ -53,6 +53,9 @@ struct AnswerView {
   std::span<const char> letters;
   std::string_view percent;
   std::string_view before, after;
+  // letters: the answer as a person wrote it, read by read_option_text (answer_text.h) in
+  // place of `letters` when not empty.
+  std::string_view text;
   const Location* where = nullptr;  // nullptr: the survey's own location
   // Set by a reader that took only capitals A–Z and folded them as it read: bit k for letter
   // A + k, and whether one came twice. plain_letters then need not go over the letters again.

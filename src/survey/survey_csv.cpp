@@ -54,6 +54,47 @@ struct TextBuffer : std::streambuf {
   }
 };
 
+// A trend item's two figures from its `.before` and `.after` columns, as one answer keyed by the
+// item's name as the columns write it ("R1"); one of the two alone is an error.
+void pair_figures(const CsvLayout& layout,
+                  std::vector<std::pair<std::size_t, std::string>>& figures, Survey& s,
+                  std::vector<Issue>& issues, const Location& where) {
+  for (std::size_t a = 0; a < figures.size(); ++a) {
+    if (figures[a].first == std::size_t(-1)) continue;  // paired already
+    const CsvLayout::Column& col = layout.columns[figures[a].first];
+    std::string_view name = col.name;
+    name.remove_suffix(col.part == TableColumn::Part::before ? 7 : 6);
+    std::string* other = nullptr;
+    for (std::size_t b = a + 1; b < figures.size(); ++b) {
+      const CsvLayout::Column& c = layout.columns[figures[b].first];
+      if (figures[b].first != std::size_t(-1) && c.item == col.item) {
+        other = &figures[b].second;
+        figures[b].first = std::size_t(-1);
+        break;
+      }
+    }
+    if (!other) {
+      const bool before = col.part == TableColumn::Part::before;
+      issues.push_back(
+          Issue{Severity::error,
+                fmt::format("'{}' has {} figure but no {} figure", col.name,
+                            before ? "a before" : "an after", before ? "after" : "before"),
+                "answers." + std::string(name), where, ""});
+      Answer stand_in;  // as for a scenario cell that does not read: the rest is still checked
+      stand_in.letters = {col.item->options.front().letter};
+      stand_in.list = col.item->kind == ItemKind::multi;
+      s.answers.emplace_back(std::string(name), std::move(stand_in));
+      continue;
+    }
+    Answer answer;
+    answer.kind = Answer::Kind::figures;
+    const bool before_first = col.part == TableColumn::Part::before;
+    answer.before = before_first ? figures[a].second : *other;
+    answer.after = before_first ? *other : figures[a].second;
+    answer.where = where;
+    s.answers.emplace_back(std::string(name), std::move(answer));
+  }
+}
 }  // namespace
 
 std::vector<Issue> check_csv_rows(std::string_view text) {
@@ -112,7 +153,9 @@ std::optional<CsvLayout> read_csv_header(std::string_view header, const RuleSet&
         break;
       case TableColumn::Kind::item:
         col.kind = CsvLayout::Column::Kind::item;
-        col.multi = rules.find_item(c.id)->kind == ItemKind::multi;
+        col.item = rules.find_item(c.id);
+        col.multi = col.item->kind == ItemKind::multi;
+        col.part = c.part;
         break;
       case TableColumn::Kind::scenario:
         col.kind = CsvLayout::Column::Kind::scenario;
@@ -146,6 +189,7 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
   }
   Survey s;
   s.where = where;
+  std::vector<std::pair<std::size_t, std::string>> figures;  // (column, cell) of R1.before …
   for (std::size_t i = 0; i < fields->size(); ++i) {
     const auto& col = layout.columns[i];
     std::string& cell = (*fields)[i];
@@ -159,9 +203,13 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
         s.enterprise.emplace_back(col.name, cell);
         break;
       case CsvLayout::Column::Kind::item: {
-        if (cell.empty()) break;  // missing: the missing-answer policy decides
+        if (cell.empty()) break;                     // missing: the missing-answer policy decides
+        if (col.part != TableColumn::Part::whole) {  // a figure: paired after the row
+          figures.push_back({i, std::move(cell)});
+          break;
+        }
         Answer a;
-        if (auto problem = detail::cell_answer(cell, col.multi, col.name, a)) {
+        if (auto problem = detail::cell_answer(cell, *col.item, col.name, a)) {
           out.issues.push_back(
               Issue{Severity::error, std::move(*problem), "answers." + col.name, where, ""});
           continue;
@@ -176,6 +224,10 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
         if (auto problem = detail::cell_level(cell, col.name, level)) {
           out.issues.push_back(
               Issue{Severity::error, std::move(*problem), "scenarios." + col.name, where, ""});
+          // A stand-in, so that the coder checks the rest of the row without calling this
+          // scenario missing: the row is not scored, and says every problem at once.
+          s.scenarios.emplace_back(col.name, 0);
+          s.scenario_where.push_back(where);
           continue;
         }
         s.scenarios.emplace_back(col.name, level);
@@ -184,12 +236,12 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
       }
     }
   }
+  pair_figures(layout, figures, s, out.issues, where);
   out.enterprise_id = s.enterprise_id;
-  if (out.issues.empty()) {
-    out.survey = std::move(s);
-  } else {
-    out.enterprise = std::move(s.enterprise);  // pass-through fields still reach the output
-  }
+  // With cells that did not read, the survey too, their stand-ins in it: the caller codes it
+  // for the row's other problems and reports them all.
+  if (!out.issues.empty()) out.enterprise = s.enterprise;  // pass-through fields still reach
+  out.survey = std::move(s);                               // the output
   detail::cap_issues(out.issues);
   return out;
 }

@@ -106,6 +106,22 @@ std::optional<char> letter(element e) {
   return s[0];
 }
 
+// A list of strings of which one at least is not a plain capital letter ("c", "多个业务环节"):
+// its strings joined with '|' into `out`, for the coder to read. False for a list of plain
+// letters, or one holding anything but strings, which the list reader words.
+bool written_list(simdjson::dom::array list, std::string& out) {
+  out.clear();
+  bool plain = true;
+  for (element e : list) {
+    std::string_view sv;
+    if (e.get_string().get(sv)) return false;
+    plain = plain && sv.size() == 1 && sv[0] >= 'A' && sv[0] <= 'Z';
+    if (!out.empty()) out += '|';
+    out += sv;
+  }
+  return !plain && !out.empty();
+}
+
 // The members "before" and "after" of a two-member object, in one pass over it.
 bool before_after(simdjson::dom::object figures, element& before, element& after) {
   bool has_before = false, has_after = false;
@@ -190,6 +206,7 @@ struct SurveyBuilder {
     a.kind = v.kind;
     a.list = v.list;
     a.letters.assign(v.letters.begin(), v.letters.end());
+    a.text = v.text;
     a.percent = v.percent;
     a.before = v.before;
     a.after = v.after;
@@ -232,6 +249,7 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
   }
   std::array<char, 64> num{}, before{}, after{};
   std::array<char, 32> letters{};
+  std::string written;  // a list of strings not all plain letters, joined with '|'
   bool seen_enterprise = false, seen_answers = false, seen_scenarios = false;
   for (auto [key, value] : obj) {
     // A section given twice (JSON allows it) is an error, not one of them read silently.
@@ -307,6 +325,11 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
                    !v.get_string().get(sv) && sv.size() > 1 && sv.back() == '%') {
           a.kind = Answer::Kind::percent;  // "72.5%", as a spreadsheet writes a percent cell
           a.percent = sv;
+        } else if (std::string_view sv; !v.get_string().get(sv) && !sv.empty()) {
+          a.text = sv;  // words, `B、C`, `c`: the coder reads it as people write options
+        } else if (!v.get_array().get(list) && written_list(list, written)) {
+          a.list = true;  // ["c", "多个业务环节"]: read as the parts of one written answer
+          a.text = written;
         } else if (!v.get_array().get(list)) {
           a.list = true;
           std::size_t n = 0;

@@ -42,7 +42,9 @@ def test_template_filled_with_the_cohort_scores_as_the_csv(
     csv = smedx.read_surveys(cohort_csv)
     fill(template, csv, rules)
     frame = smedx.read_surveys(template)
-    pd.testing.assert_frame_equal(frame, csv)  # the same text, cell for cell
+    figures = [c for c in frame.columns if c.endswith((".before", ".after"))]
+    assert len(figures) == 8 and frame[figures].isna().all().all()  # R1-R4, left empty
+    pd.testing.assert_frame_equal(frame.drop(columns=figures), csv)  # the same text, cell for cell
     want = smedx.score_frame(csv, rules)
     got = smedx.score_frame(frame, rules)
     pd.testing.assert_frame_equal(got, want)
@@ -51,18 +53,30 @@ def test_template_filled_with_the_cohort_scores_as_the_csv(
 
 def test_template_headers_drop_downs_and_explanation(template: Path, rules: smedx.RuleSet) -> None:
     book = openpyxl.load_workbook(template)
-    assert book.sheetnames == ["问卷", "说明"]
+    assert book.sheetnames == ["问卷", "说明", "选项"]
+    assert book["选项"].sheet_state == "hidden"
     form = book["问卷"]
     labels = [c.value for c in form[1]]
     ids = [c.value for c in form[2]]
+    trends = {item_id: code for item_id, code, kind, _zh in rules.items() if kind == "trend"}
+    item_columns = [
+        name
+        for item_id in rules.item_ids
+        for name in (
+            [item_id, f"{trends[item_id]}.before", f"{trends[item_id]}.after"]
+            if item_id in trends
+            else [item_id]
+        )
+    ]
     assert ids == [
         "enterprise_id",
         "name",
         "industry",
         "district",
-        *rules.item_ids,
+        *item_columns,
         *rules.scenario_ids,
     ]
+    assert "R2 产品质量（基期数值）" in labels
     assert labels[:5] == ["企业编号", "企业名称", "所属行业", "所在区县", "F1 网络建设（多选）"]
     assert "S01 产品设计 ★" in labels and "S02 工艺设计" in labels
     assert "F2 设备数字化（区间）" in labels
@@ -71,25 +85,34 @@ def test_template_headers_drop_downs_and_explanation(template: Path, rules: smed
 
     column = {name: openpyxl.utils.get_column_letter(i) for i, name in enumerate(ids, start=1)}
     by_range = {str(v.sqref): v for v in form.data_validations.dataValidation}
+    lists = book["选项"]
+
+    def listed(v: object) -> list[str]:  # the values of a drop-down's range on 选项
+        ref = v.formula1.split("!")[1].replace("$", "")
+        return [c.value for row in lists[ref] for c in row]
+
     planning = by_range[f"{column['planning']}3:{column['planning']}52"]
-    assert (planning.type, planning.formula1) == ("list", '"A,B,C,D,E,F"')
+    assert planning.type == "list" and listed(planning)[0] == "A（无）"
+    assert len(listed(planning)) == 6
+    info = by_range[f"{column['information_systems']}3:{column['information_systems']}52"]
+    assert listed(info)[2] == "C（多个业务环节（2个及以上））"
     trend = by_range[f"{column['pass_rate']}3:{column['pass_rate']}52"]
-    assert trend.formula1 == '"A,B,C"' and trend.showErrorMessage
+    assert listed(trend) == ["A（降低）", "B（持平）", "C（增加）"]
+    before = by_range[f"{column['R2.before']}3:{column['R2.before']}52"]
+    assert before.type == "decimal" and before.showErrorMessage
     band = by_range[f"{column['funding']}3:{column['funding']}52"]
-    assert band.formula1 == '"A,B,C,D,E"' and not band.showErrorMessage  # 12.5 is fine too
+    assert len(listed(band)) == 5 and not band.showErrorMessage  # 12.5 is fine too
     quality = by_range[f"{column['quality']}3:{column['quality']}52"]
     assert quality.formula1 == '"0,1,2,3,4"'
     network = by_range[f"{column['network']}3:{column['network']}52"]
-    e = column["network"]
-    assert network.type == "custom" and network.showErrorMessage and network.showInputMessage
-    assert network.formula1 == (
-        f"OR(LEN({e}3)=0,SUMPRODUCT(--ISERROR(FIND(MID({e}3,"
-        f'ROW(INDIRECT("1:"&LEN({e}3))),1),"ABCDE|")))=0)'
-    )
+    assert network.type == "list" and listed(network)[0] == "A（无）"
+    assert network.errorStyle == "information"  # several typed letters are an answer too
+    industry = by_range[f"{column['industry']}3:{column['industry']}52"]
+    assert listed(industry) == ["特色化工新材料制造", "特色装备零部件加工制造"]
     # Excel refuses a validation formula over 255 characters (data_collection has 15 options)
     too_long = [(str(v.sqref), len(v.formula1)) for v in form.data_validations.dataValidation]
     assert [(r, n) for r, n in too_long if n > 255] == []
-    assert "B|C" in network.prompt
+    assert "B、C" in network.prompt
 
     notes = list(book["说明"].iter_rows(values_only=True))
     f1 = next(i for i, row in enumerate(notes) if row[0] == "F1")

@@ -46,7 +46,7 @@ def messy_frame(cohort_csv: Path) -> pd.DataFrame:
     frame.loc[9, "equipment_digitization"] = "37.5"
     frame.loc[10, "marketing"] = "seven"
     frame.loc[11, "enterprise_id"] = None
-    frame.loc[12, "talent"] = "B||C"
+    frame.loc[12, "talent"] = "B|多个"
     frame.loc[13, "process_design"] = "5"
     return frame
 
@@ -229,8 +229,8 @@ def test_object_cells_python_must_read_score_as_their_text(
     as_text.loc[2, "talent"] = None
     odd.loc[3, "quality"] = 3
     as_text.loc[3, "quality"] = "3"
-    odd.loc[4, "planning"] = "Ｂ"  # a full-width letter: an unknown option, as in CSV
-    as_text.loc[4, "planning"] = "Ｂ"
+    odd.loc[4, "planning"] = "Ｑ"  # a full-width letter: an unknown option, as in CSV
+    as_text.loc[4, "planning"] = "Ｑ"
     odd.loc[5, "enterprise_id"] = "企业-5"
     as_text.loc[5, "enterprise_id"] = "企业-5"
     got = smedx.score_frame(odd, rules)
@@ -239,5 +239,5 @@ def test_object_cells_python_must_read_score_as_their_text(
         got.drop(columns="enterprise_id"), want.drop(columns="enterprise_id")
     )
     assert got.loc[2, "error"] == want.loc[2, "error"] and got.loc[2, "error"] is not None
-    assert "'Ｂ'" in got.loc[4, "error"]
+    assert "'Ｑ'" in got.loc[4, "error"]
     assert got.loc[[0, 1, 3, 5], "error"].isna().all()

@@ -56,6 +56,10 @@ class Loaded:
         """
         (level, zh, min points, min scenarios, min constraint) of every level.
         """
+    def profiles(self) -> list[tuple[str, str]]:
+        """
+        (id, zh) of every industry profile, in rule-set order.
+        """
     def scenario_levels(self) -> list[tuple[str, list[str]]]:
         """
         (id, [zh text of level 1, 2, ...]) of every scenario, in rule-set order.

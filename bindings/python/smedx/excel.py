@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
@@ -336,21 +337,32 @@ def _shown(value: Any) -> str:
 
 
 def write_template(
-    rules: RuleSet, path: str | PathLike[str], *, rows: int = _TEMPLATE_ROWS
+    rules: RuleSet,
+    path: str | PathLike[str],
+    *,
+    rows: int = _TEMPLATE_ROWS,
+    points: bool = True,
+    industries: Sequence[str] = (),
 ) -> Path:
     """Write the questionnaire template of ``rules`` to ``path`` (.xlsx) and return the path.
 
     Sheet ``问卷``: row 1 the Chinese label of each column (``F1 网络建设（多选）``,
     ``S01 产品设计 ★``), row 2 the ids that :func:`read_xlsx` reads (keep it), one enterprise a
-    row from row 3. Single and trend items get a drop-down of their letters, band items a
-    drop-down of their letters that also takes a percentage 0-100, scenarios a drop-down of the
-    levels 0-4. A multi item has no drop-down (a list cannot offer combinations): its cells take
-    letters joined with ``|`` (``B|C|E``), and Excel refuses any other character. The first
-    ``rows`` enterprise rows carry the checks. Sheet ``说明``: how to fill in the form, then
-    every item's code, question, type, options with letters, labels and points, every
-    scenario's level descriptions, and the level rule.
+    row from row 3. Every item offers a drop-down of its options as ``字母（选项文字）``
+    (``C（多个业务环节（2个及以上））``), which the readers take as they take the letter; a
+    letter, the wording or, for a multi item, several of them joined with ``、`` or ``|``
+    (``B、C``) may be typed instead. Band items also take a percentage 0-100. A trend item has
+    two more columns, ``R1.before`` and ``R1.after``, for its two figures (fill either the
+    letter or both figures). ``所属行业`` offers the rule set's industry profiles by Chinese
+    name, then ``industries`` (a programme's, say); another industry may be typed. Scenarios
+    get a drop-down of the levels 0-4. The first ``rows`` enterprise rows carry the checks. The
+    option lists are on the hidden sheet ``选项`` (a list written into a check would run past
+    Excel's 255 characters). Sheet ``说明``: how to fill in the form, then every item's code,
+    question, type, options with letters, labels and, unless ``points=False`` (a form the
+    enterprise fills in need not show what each answer earns), points, every scenario's level
+    descriptions, and the level rule.
 
-    >>> smedx.write_template(rules, "问卷模板.xlsx")
+    >>> smedx.write_template(rules, "问卷模板.xlsx", points=False)
     """
     openpyxl = _openpyxl()
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -367,6 +379,9 @@ def write_template(
     header: list[tuple[str, str]] = [(_ENTERPRISE_ZH[f], f) for f in _ENTERPRISE]
     for item_id, code, kind, zh in rules.items():
         header.append((f"{code} {zh}（{_KIND_ZH.get(kind, kind).split('（')[0]}）", item_id))
+        if kind == "trend":
+            header.append((f"{code} {zh}（基期数值）", f"{code}.before"))
+            header.append((f"{code} {zh}（当期数值）", f"{code}.after"))
     for scenario_id, code, constraint, zh in rules.scenarios():
         header.append((f"{code} {zh}{' ★' if constraint else ''}", scenario_id))
     bold = Font(bold=True)
@@ -384,6 +399,17 @@ def write_template(
     first, last = 3, 2 + rows
     column_of = {name: get_column_letter(i) for i, (_label, name) in enumerate(header, start=1)}
 
+    # The drop-downs' lists, one column each on a hidden sheet: a range has no length limit.
+    lists = book.create_sheet("选项")
+    lists.sheet_state = "hidden"
+
+    def listed(values: list[str]) -> str:
+        column = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
+        for row, value in enumerate(values, start=1):
+            lists.cell(row=row, column=column, value=value)
+        letter = get_column_letter(column)
+        return f"'选项'!${letter}$1:${letter}${len(values)}"
+
     def check(name: str, validation: Any) -> None:
         # openpyxl's defaults show neither the prompt nor the error: a check Excel never applies
         validation.showInputMessage = True
@@ -391,34 +417,50 @@ def write_template(
         form.add_data_validation(validation)
         validation.add(f"{column_of[name]}{first}:{column_of[name]}{last}")
 
+    names = [zh for pid, zh in rules._loaded.profiles() if pid != "default"]
+    names += [n for n in industries if n not in names]
+    if names:
+        v = DataValidation(type="list", formula1=listed(names), allow_blank=True)
+        v.errorStyle = "information"  # another industry may be typed: it gets the default profile
+        v.errorTitle = "行业不在列表中"
+        v.error = "该行业没有专门的行业画像，将按通用画像诊断。"
+        v.promptTitle = "所属行业"
+        v.prompt = "选择行业（可填写其他行业，按通用画像诊断）"
+        check("industry", v)
+
     for item_id, code, kind, zh in rules.items():
-        letters = [o[0] for o in details[item_id][2]]
+        options = details[item_id][2]
+        letters = [o[0] for o in options]
         span = f"{letters[0]}–{letters[-1]}"
+        labels = [f"{letter}（{label}）" for letter, label, _points, _none in options]
+        v = DataValidation(type="list", formula1=listed(labels), allow_blank=True)
+        # A typed letter, wording or list is read as the drop-down's choice: Excel only informs.
+        v.errorStyle = "information"
+        v.errorTitle = "请确认答案"
         if kind == "multi":
-            # Every character one of the letters or '|': one formula whatever the number of
-            # options (a SUBSTITUTE per letter ran past Excel's 255 characters at 15 options).
-            cell = f"{column_of[item_id]}{first}"
-            allowed = "".join(letters) + "|"
-            formula = (
-                f"OR(LEN({cell})=0,SUMPRODUCT(--ISERROR(FIND(MID({cell},"
-                f'ROW(INDIRECT("1:"&LEN({cell}))),1),"{allowed}")))=0)'
-            )
-            v = DataValidation(type="custom", formula1=formula, allow_blank=True)
-            v.error = f"{code} {zh}：只能填写字母 {span}，多个字母用 | 连接，如 B|C"
-            v.prompt = f"多选：字母 {span} 用 | 连接，如 B|C；无则只填 A。选项见“说明”表"
+            v.error = f"{code} {zh}：多选可填写多个字母，用 、 或 | 分隔，如 B、C；无则只填 A"
+            v.prompt = f"多选：选一项，或填写字母 {span}，用 、 或 | 分隔，如 B、C；无则只填 A"
+        elif kind == "band":
+            v.error = None  # a percentage 0-100 is an answer too
+            v.prompt = "选择一项，或填写百分数 0–100（如 37.5）。区间见“说明”表"
+        elif kind == "trend":
+            v.error = f"{code} {zh}：请选择 {span} 中的一项，或在后两列填写基期与当期数值"
+            v.prompt = "选择一项，或在后两列填写基期与当期数值（二者择一）"
         else:
-            v = DataValidation(
-                type="list", formula1='"' + ",".join(letters) + '"', allow_blank=True
-            )
-            if kind == "band":
-                # no error message, so Excel takes a percentage as well as a listed letter
-                v.prompt = f"选择字母 {span}，或填写百分数 0–100（如 37.5）。区间见“说明”表"
-            else:
-                v.error = f"{code} {zh}：请选择 {span} 中的一个字母"
-                v.prompt = f"选择字母 {span}。选项见“说明”表"
-        v.errorTitle = "答案不符合要求"
+            v.error = f"{code} {zh}：请选择 {span} 中的一项"
+            v.prompt = f"选择 {span} 中的一项。选项见“说明”表"
         v.promptTitle = f"{code} {zh}"[:32]
         check(item_id, v)
+        if kind == "trend":
+            for part, when in ((".before", "基期"), (".after", "当期")):
+                figure = DataValidation(
+                    type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+                )
+                figure.errorTitle = "数值不符合要求"
+                figure.error = f"{code} {zh}：{when}数值应为不小于 0 的数"
+                figure.promptTitle = f"{code} {when}数值"[:32]
+                figure.prompt = f"{when}数值（与前一列的字母二者择一）"
+                check(code + part, figure)
     for scenario_id, code, _constraint, zh in rules.scenarios():
         top = len(levels_of.get(scenario_id, [])) or 4
         v = DataValidation(
@@ -432,13 +474,17 @@ def write_template(
         v.prompt = f"等级 0–{top}，0 为未达到一级。各级描述见“说明”表"
         check(scenario_id, v)
 
-    _explanation(book.create_sheet("说明"), rules, details, levels_of)
+    _explanation(book.create_sheet("说明", 1), rules, details, levels_of, points)
     book.save(path)
     return path
 
 
 def _explanation(
-    sheet: Any, rules: RuleSet, details: dict[str, tuple], levels_of: dict[str, list[str]]
+    sheet: Any,
+    rules: RuleSet,
+    details: dict[str, tuple],
+    levels_of: dict[str, list[str]],
+    points: bool = True,
 ) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -449,27 +495,29 @@ def _explanation(
             "填写方法：在“问卷”表中每家企业填一行，从第 3 行起；"
             "第 2 行是程序读取的列名，请勿修改或删除。"
         ],
-        ["单选、趋势：填一个字母。多选：字母用 | 连接，如 B|C|E；“无”（A）只能单独填写。"],
+        [
+            "单选、趋势：从下拉列表选一项，或填一个字母。多选：选一项，或填多个字母，"
+            "用 、 或 | 分隔，如 B、C；“无”（A）只能单独填写。"
+            "趋势也可在其后两列填写基期与当期数值（二者择一）。"
+        ],
         [
             "区间：填字母，或填百分数 0–100（37.5 表示 37.5%；"
             "设为百分比格式的单元格填 37.5% 亦可）。"
         ],
         ["场景：填等级 0–4，0 为未达到一级；★ 为约束性场景。企业编号必填。"],
         [],
-        ["代码", "标识", "名称", "题目", "类型", "字母/等级", "内容", "分值"],
+        ["代码", "标识", "名称", "题目", "类型", "字母/等级", "内容"]
+        + (["分值"] if points else []),
     ]
     heads = {len(rows)}
     for item_id, code, kind, zh in rules.items():
         _id, question, options = details[item_id]
-        for k, (letter, label, points, none) in enumerate(options):
+        for k, (letter, label, value, none) in enumerate(options):
             lead = [code, item_id, zh, question, _KIND_ZH.get(kind, kind)] if k == 0 else [None] * 5
             rows.append(
                 lead
-                + [
-                    letter,
-                    label + ("（只能单独选择）" if none and kind == "multi" else ""),
-                    _number(points),
-                ]
+                + [letter, label + ("（只能单独选择）" if none and kind == "multi" else "")]
+                + ([_number(value)] if points else [])
             )
     rows.append([])
     rows.append(["代码", "标识", "场景", "约束性", None, "等级", "描述"])
