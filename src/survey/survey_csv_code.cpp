@@ -59,6 +59,7 @@ CsvRowCoder::CsvRowCoder(const CsvLayout& layout, const RuleIndex& index)
     : layout_(layout), index_(index), item_(layout.columns.size(), -1) {
   std::vector<int> columns_of(index.items.size(), 0);
   for (std::size_t i = 0; i < layout.columns.size(); ++i) {
+    if (layout.columns[i].part != TableColumn::Part::whole) split_figures_ = true;
     if (layout.columns[i].kind != CsvLayout::Column::Kind::item) continue;
     if (const auto found = index.item_by_name.find(layout.columns[i].name)) {
       item_[i] = static_cast<std::int32_t>(*found);
@@ -74,6 +75,7 @@ bool CsvRowCoder::code(std::string_view row, const Location& where, MissingPolic
                        CodedSurvey& out) const {
   const CsvLayout& layout = layout_;
   const RuleIndex& index = index_;
+  if (split_figures_) return false;                           // figure pairs: see the header
   if (row.find('"') != std::string_view::npos) return false;  // quoting: split_csv's to read
   if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
   // Per-thread buffers keep their capacity from row to row.

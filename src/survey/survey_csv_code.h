@@ -34,6 +34,9 @@ class CsvRowCoder {
   // Per column: the item it answers (an item column whose item no other column answers), for
   // handing a cell in the usual form over as its options; -1 for any other column.
   std::vector<std::int32_t> item_;
+  // The layout has a trend item's figures in two columns (`R1.before`, `R1.after`), which only
+  // parse_survey_csv pairs: every row takes that path.
+  bool split_figures_ = false;
 };
 
 }  // namespace smedx::detail
