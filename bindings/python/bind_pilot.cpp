@@ -9,6 +9,7 @@
 #include "bindings.h"
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
+#include "smedx/subsidy.h"
 
 namespace py = pybind11;
 
@@ -21,7 +22,8 @@ void bind_pilot(py::module_& m) {
          const std::string& register_file, const std::vector<std::string>& surveys,
          const std::optional<std::string>& evidence, const std::optional<std::string>& satisfaction,
          const std::optional<std::string>& as_of, const pybind11::object& threads_arg, bool pages,
-         const std::optional<std::string>& output, bool force) {
+         const std::optional<std::string>& output, bool force,
+         const std::optional<std::string>& investments) {
         const unsigned threads = thread_count(threads_arg);
         PilotRequest request;
         request.programme = programme;
@@ -34,6 +36,7 @@ void bind_pilot(py::module_& m) {
         request.register_file = register_file;
         request.evidence = evidence.value_or("");
         request.satisfaction = satisfaction.value_or("");
+        request.investments = investments.value_or("");
         request.surveys = surveys;
         request.as_of = as_of.value_or("");
         request.threads = threads;
@@ -42,7 +45,7 @@ void bind_pilot(py::module_& m) {
         std::optional<PilotRun> run;
         std::optional<std::string> refused;
         std::vector<std::string> acceptance, errors;
-        std::string progress, provider_json, cases;
+        std::string progress, provider_json, cases, subsidy;
         {
           py::gil_scoped_release release;
           run.emplace(run_pilot(request));
@@ -54,6 +57,7 @@ void bind_pilot(py::module_& m) {
             progress = progress_json(r.progress);
             provider_json = providers_json(r.providers);
             cases = cases_json(r.cases, run->rules());
+            if (r.subsidy) subsidy = subsidy_json(run->programme(), *r.subsidy);
             for (const auto& e : run->errors()) errors.push_back(e.to_string());
           }
         }
@@ -68,6 +72,7 @@ void bind_pilot(py::module_& m) {
         out["progress"] = progress;
         out["providers"] = provider_json;
         out["cases"] = cases;
+        out["subsidy"] = subsidy.empty() ? py::object(py::none()) : py::object(py::str(subsidy));
         out["errors"] = errors;
         const PilotCounts& counts = run->counts();
         py::dict c;
@@ -79,13 +84,14 @@ void bind_pilot(py::module_& m) {
         c["survey_records"] = counts.survey_records;
         c["surveys_paired"] = counts.surveys_used;
         c["error_records"] = counts.error_records;
+        c["investment_rows"] = counts.investment_rows;
         out["counts"] = c;
         return out;
       },
       py::arg("programme"), py::arg("rules"), py::arg("providers"), py::arg("register"),
       py::arg("surveys"), py::arg("evidence") = py::none(), py::arg("satisfaction") = py::none(),
       py::arg("as_of") = py::none(), py::arg("threads") = 0, py::arg("pages") = true,
-      py::arg("output") = py::none(), py::arg("force") = false,
+      py::arg("output") = py::none(), py::arg("force") = false, py::arg("investments") = py::none(),
       "Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as "
       "the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also "
       "writes the folder `smedx pilot -o` writes, the same files.");

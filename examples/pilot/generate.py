@@ -15,6 +15,7 @@ import csv
 import json
 import random
 import re
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -293,6 +294,52 @@ def main():
         with open(HERE / name, "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_investments(enterprises)
+
+
+# The 投入清单 for the programme's (example) subsidy rule: each enterprise's register investment
+# (万元) split into lines by category, amounts to the fen. Its own random stream, so the other
+# files stay as they were. Every 11th enterprise has no list yet; one line of CN-DY-003 lacks
+# its invoice number (outside the base).
+INVESTMENT_SPLIT = [
+    ("software", "MES/ERP 软件许可", 35),
+    ("cloud", "工业云服务（年费）", 10),
+    ("gateway", "数据采集与传输网关", 15),
+    ("hardware", "传感器与工控机", 30),
+    ("services", "实施与培训服务", 10),
+]
+
+
+def write_investments(enterprises):
+    rng_inv = random.Random(19)
+    rows = []
+    for i, e in enumerate(enterprises):
+        if i % 11 == 10:
+            continue
+        total_fen = int(Decimal(e["investment"]) * 1_000_000)  # 万元 to fen, exactly
+        left = total_fen
+        for k, (category, item, share) in enumerate(INVESTMENT_SPLIT):
+            if k == len(INVESTMENT_SPLIT) - 1:
+                fen = left
+            else:
+                fen = total_fen * (share + rng_inv.randrange(-5, 6)) // 100 + rng_inv.randrange(100)
+                left -= fen
+            invoice = f"{3700 + i:04d}{k + 1:02d}{rng_inv.randrange(10**6):06d}"
+            if e["id"] == "CN-DY-003" and category == "gateway":
+                invoice = ""
+            rows.append(
+                {
+                    "enterprise_id": e["id"],
+                    "category": category,
+                    "item": item,
+                    "amount": f"{fen // 100}.{fen % 100:02d}",
+                    "invoice": invoice,
+                }
+            )
+    with open(HERE / "investments.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
 
 
 if __name__ == "__main__":

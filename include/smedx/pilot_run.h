@@ -25,6 +25,8 @@ struct PilotRequest {
   std::string rules_origin;
   // The input tables (.csv or .jsonl); empty: not given.
   std::string register_file, providers, evidence, satisfaction;
+  // The 投入清单 (.csv or .jsonl) for the programme's subsidy rule; empty: not given.
+  std::string investments;
   // Survey files; FILE@RULES for a file assessed under another rule set (a file whose own name
   // holds an '@' is read as itself when it exists).
   std::vector<std::string> surveys;
@@ -64,7 +66,8 @@ class PilotRun {
 
   // The output files into `folder` (not committed): acceptance.jsonl and .csv, progress.json,
   // providers.json and .csv, cases.json, one <id>.html per enterprise (unless !pages) and
-  // dashboard.html, which links them.
+  // dashboard.html, which links them; with investments, subsidy.json, subsidy.csv and
+  // subsidy_ledger.csv.
   void write(OutputFolder& folder) const;
   // The same into `dir` as an OutputFolder of `smedx pilot` (refused when it holds the inputs,
   // or files smedx did not write unless `force`), committed: the problem that refused the

@@ -37,3 +37,5 @@
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
+#include "smedx/subsidy.h"
+#include "smedx/subsidy_rule.h"

@@ -70,6 +70,9 @@ Command add_pilot(CLI::App& app) {
       ->required();
   sub->add_option("--evidence", r.evidence, "Acceptance evidence checklist (.csv or .jsonl)");
   sub->add_option("--satisfaction", r.satisfaction, "Satisfaction ratings (.csv or .jsonl)");
+  sub->add_option("--investments", r.investments,
+                  "投入清单 for the programme's subsidy rule (.csv or .jsonl: enterprise_id, "
+                  "category, item, amount, invoice)");
   sub->add_option("--as-of", r.as_of,
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "pilot/pilot_state.h"
+#include "pilot/subsidy_evaluate.h"
 
 namespace smedx {
 
@@ -604,6 +605,7 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
   const int selected = static_cast<int>(std::count_if(
       result.cases.begin(), result.cases.end(), [](const CaseCandidate& k) { return k.selected; }));
   result.progress = progress_of(s, result.acceptance, when, selected);
+  result.subsidy = detail::evaluate_subsidy(s, result.acceptance);
   return result;
 }
 

@@ -18,6 +18,7 @@
 #include "common/utf8.h"
 #include "pilot/programme_check.h"
 #include "smedx/load.h"
+#include "smedx/subsidy.h"
 
 namespace smedx {
 
@@ -128,6 +129,13 @@ PilotRun run_pilot(const PilotRequest& request) {
       !table(request.evidence, &Pilot::add_evidence) ||
       !table(request.satisfaction, &Pilot::add_satisfaction))
     return done();
+  if (!request.investments.empty() && !programme.subsidy) {
+    s->stop(request.investments,
+            "the programme has no subsidy rule ('subsidy' in programme.yaml): the investments "
+            "cannot be used");
+    return done();
+  }
+  if (!table(request.investments, &Pilot::add_investments)) return done();
   // Surveys assessed under another rule set name it: FILE@RULES.
   std::vector<std::string> survey_files;
   for (const auto& spec : request.surveys) {
@@ -154,8 +162,8 @@ PilotRun run_pilot(const PilotRequest& request) {
   s->inputs.add(request.programme);
   s->inputs.add(programme.rule_set_path);
   if (!request.rules_origin.empty()) s->inputs.add(request.rules_origin);
-  for (const auto* f :
-       {&request.register_file, &request.providers, &request.evidence, &request.satisfaction})
+  for (const auto* f : {&request.register_file, &request.providers, &request.evidence,
+                        &request.satisfaction, &request.investments})
     if (!f->empty()) s->inputs.add(*f);
   for (const auto& f : survey_files) s->inputs.add(f);
   s->ok = true;
@@ -209,6 +217,11 @@ void PilotRun::write(OutputFolder& folder) const {
   folder.write("providers.json", providers_json(s.result.providers));
   folder.write("providers.csv", providers_csv(s.result.providers));
   folder.write("cases.json", cases_json(s.result.cases, rules));
+  if (s.result.subsidy) {
+    folder.write("subsidy.json", subsidy_json(*s.programme, *s.result.subsidy));
+    folder.write("subsidy.csv", subsidy_csv(*s.result.subsidy));
+    folder.write("subsidy_ledger.csv", subsidy_ledger_csv(*s.programme, *s.result.subsidy));
+  }
   // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
   std::vector<std::string> pages;
   if (s.pages) {

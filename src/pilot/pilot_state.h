@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "smedx/pilot.h"
+#include "smedx/subsidy.h"
 
 namespace smedx {
 
@@ -41,6 +42,10 @@ struct Pilot::State {
   std::vector<Rating> ratings;
   // Where each (enterprise, provider) rating is: a second one is an error, not a second vote.
   std::map<std::pair<std::size_t, std::size_t>, Location> rating_where;
+
+  // The 投入清单 (smedx/subsidy.h), when one was added.
+  bool investments_given = false;
+  std::vector<InvestmentLine> investments;
 
   std::vector<std::optional<Snapshot>> baseline, acceptance;
   std::optional<Date> latest;  // the latest assessment date seen

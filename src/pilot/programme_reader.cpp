@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/did_you_mean.h"
+#include "pilot/subsidy_reader.h"
 #include "smedx/programme.h"
 #include "yaml/source_line.h"
 #include "yaml/walker.h"
@@ -228,7 +229,8 @@ void Reader::read(const YamlNode& root, Programme& out) {
   const Path top;
   if (!check_map(root, top, "the programme",
                  {"programme", "rule_set", "target_level", "industries", "total_target", "batches",
-                  "targets", "evidence", "acceptance", "satisfaction", "provider_rating", "cases"},
+                  "targets", "evidence", "acceptance", "satisfaction", "provider_rating", "cases",
+                  "subsidy"},
                  {"programme", "rule_set", "target_level", "industries", "batches", "evidence",
                   "acceptance", "satisfaction", "provider_rating", "cases"}))
     return;
@@ -365,6 +367,13 @@ void Reader::read(const YamlNode& root, Programme& out) {
       c && check_map(*c, top.key("cases"), "cases", {"target", "per_industry"}, {"target"})) {
     out.cases.target = whole(*c, "target", top.key("cases")).value_or(30);
     out.cases.per_industry = whole(*c, "per_industry", top.key("cases")).value_or(0);
+  }
+  if (const YamlNode* sub = root.find("subsidy")) {
+    auto rule = std::make_shared<SubsidyRule>();
+    std::vector<Issue> found;
+    detail::read_subsidy(*sub, top.key("subsidy"), file(), found, out.target_level, *rule);
+    for (auto& i : found) report(std::move(i));
+    out.subsidy = std::move(rule);
   }
 }
 

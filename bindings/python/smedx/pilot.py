@@ -35,6 +35,9 @@ class PilotResult:
             have several).
         counts: records read and kept per input, and ``error_records``: how many input records
             had errors.
+        subsidy: with ``investments``, the 奖补 per enterprise (``subsidy.json``'s
+            ``enterprises``; amounts in integer fen), else None.
+        subsidy_detail: ``subsidy.json`` as a dict (rule, totals, fund split), or None.
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
@@ -52,6 +55,11 @@ class PilotResult:
         if len(self.providers):  # unranked providers have no rank: a nullable integer column
             self.providers["rank"] = self.providers["rank"].astype("Int64")
         self.cases = pd.DataFrame(load(raw["cases"]))
+        sub = raw.get("subsidy")
+        self.subsidy_detail: dict[str, Any] | None = load(sub) if sub is not None else None
+        self.subsidy: pd.DataFrame | None = (
+            pd.DataFrame(self.subsidy_detail["enterprises"]) if self.subsidy_detail else None
+        )
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.acceptance, self.progress, self.providers, self.cases))
@@ -119,6 +127,7 @@ def pilot(
     output: _Path | None = None,
     force: bool = False,
     pages: bool = True,
+    investments: _Path | None = None,
 ) -> PilotResult:
     """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does
     (the same driver).
@@ -132,6 +141,7 @@ def pilot(
     ``output``: a folder to write the same files as ``smedx pilot -o`` into (refused, with a
     ``ValueError``, when it holds an input, or files smedx did not write unless ``force``);
     ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``.
+    ``investments``: the 投入清单 for the programme's subsidy rule, as ``--investments``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -157,5 +167,6 @@ def pilot(
         pages,
         str(output) if output is not None else None,
         force,
+        str(investments) if investments is not None else None,
     )
     return PilotResult(raw)
