@@ -23,7 +23,10 @@ ROOMS: list[tuple[str, set[str]]] = [
     ("score", {"block.h", "columnar.h", "conformance.h", "engine.h"}),
     ("batch", {"batch.h", "record.h"}),
     ("diagnose", {"cohort.h", "diagnose_cohort.h", "diagnosis.h", "report.h"}),
-    ("pilot", {"pilot.h", "pilot_run.h", "programme.h", "subsidy.h", "subsidy_rule.h"}),
+    (
+        "pilot",
+        {"pilot.h", "pilot_run.h", "programme.h", "subsidy.h", "subsidy_rule.h", "projects.h"},
+    ),
 ]
 RANK = {room: k for k, (room, _) in enumerate(ROOMS)}
 PUBLIC_RANK = {h: k for k, (_, headers) in enumerate(ROOMS) for h in headers}

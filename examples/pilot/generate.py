@@ -15,6 +15,7 @@ import csv
 import json
 import random
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -295,6 +296,7 @@ def main():
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
     write_investments(enterprises)
+    write_projects(enterprises, baseline, acceptance)
 
 
 # The 投入清单 for the programme's (example) subsidy rule: each enterprise's register investment
@@ -337,6 +339,46 @@ def write_investments(enterprises):
                 }
             )
     with open(HERE / "investments.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def write_projects(enterprises, baseline, acceptance):
+    """The projects table: a date per milestone of the programme's stages, from the register's
+    and the surveys' dates. Every 8th enterprise of batch 1 has no 上线试运行 node yet (overdue),
+    every 11th has no row at all; an acceptance survey dated out of order is not a 现场评测."""
+    day = lambda text: date.fromisoformat(text)  # noqa: E731
+    b_on = {s["enterprise"]["id"]: s["enterprise"]["assessed_on"] for s in baseline}
+    a_on = {s["enterprise"]["id"]: s["enterprise"]["assessed_on"] for s in acceptance}
+    rows = []
+    for i, e in enumerate(enterprises):
+        if i % 11 == 10:
+            continue
+        contract, end = day(e["contract_date"]), day(e["planned_end"])
+        d = {"enterprise_id": e["id"]}
+        d["filed"] = contract.replace(day=1) - timedelta(days=30)
+        d["diagnosed"] = day(b_on[e["id"]]) if e["id"] in b_on else None
+        d["contracted"] = contract
+        d["started"] = contract + timedelta(days=7)
+        d["supervision_plan"] = contract + timedelta(days=35)
+        d["supervision_trial"] = None if i % 8 == 3 else contract + timedelta(days=100)
+        d["finished"] = end if end <= date(2027, 3, 15) else None
+        d["applied"] = end + timedelta(days=5) if e["id"] in a_on else None
+        assessed = day(a_on[e["id"]]) if e["id"] in a_on else None
+        ok = assessed is not None and d["applied"] is not None and assessed >= d["applied"]
+        d["assessed"] = assessed if ok else None
+        d["accepted"] = assessed + timedelta(days=20) if ok and i % 4 != 1 else None
+        d["subsidy_applied"] = d["accepted"] + timedelta(days=30) if d["accepted"] else None
+        d["paid"] = (
+            d["subsidy_applied"] + timedelta(days=60) if d["accepted"] and i % 3 == 0 else None
+        )
+        if d["supervision_trial"] and d["finished"] and d["supervision_trial"] > d["finished"]:
+            d["supervision_trial"] = d["finished"]
+        rows.append(
+            {k: (v.isoformat() if isinstance(v, date) else (v or "")) for k, v in d.items()}
+        )
+    with open(HERE / "projects.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)

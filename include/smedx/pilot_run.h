@@ -27,6 +27,8 @@ struct PilotRequest {
   std::string register_file, providers, evidence, satisfaction;
   // The 投入清单 (.csv or .jsonl) for the programme's subsidy rule; empty: not given.
   std::string investments;
+  // The projects table (.csv or .jsonl: a date per milestone) for the programme's stages.
+  std::string projects;
   // Survey files; FILE@RULES for a file assessed under another rule set (a file whose own name
   // holds an '@' is read as itself when it exists).
   std::vector<std::string> surveys;
@@ -67,7 +69,7 @@ class PilotRun {
   // The output files into `folder` (not committed): acceptance.jsonl and .csv, progress.json,
   // providers.json and .csv, cases.json, one <id>.html per enterprise (unless !pages) and
   // dashboard.html, which links them; with investments, subsidy.json, subsidy.csv and
-  // subsidy_ledger.csv.
+  // subsidy_ledger.csv; with projects, projects.json and projects.csv.
   void write(OutputFolder& folder) const;
   // The same into `dir` as an OutputFolder of `smedx pilot` (refused when it holds the inputs,
   // or files smedx did not write unless `force`), committed: the problem that refused the

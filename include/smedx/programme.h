@@ -33,6 +33,7 @@ std::optional<Date> parse_date(std::string_view text) noexcept;
 std::optional<Date> parse_month(std::string_view text, bool last_day) noexcept;
 
 struct SubsidyRule;  // smedx/subsidy_rule.h
+struct StageRule;    // smedx/projects.h
 
 struct ProgrammeIndustry {
   std::string id;  // matches enterprise.industry and the register's industry
@@ -136,6 +137,8 @@ struct Programme {
   CaseRule cases;
   // The 奖补 rule (programme.yaml's `subsidy`); null when the programme has none.
   std::shared_ptr<const SubsidyRule> subsidy;
+  // The project milestones (programme.yaml's `stages`); null when the programme has none.
+  std::shared_ptr<const StageRule> stages;
 
   const ProgrammeIndustry* find_industry(std::string_view id) const noexcept;
   const Batch* find_batch(std::string_view id) const noexcept;

@@ -37,5 +37,6 @@
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
+#include "smedx/projects.h"
 #include "smedx/subsidy.h"
 #include "smedx/subsidy_rule.h"

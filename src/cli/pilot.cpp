@@ -73,6 +73,9 @@ Command add_pilot(CLI::App& app) {
   sub->add_option("--investments", r.investments,
                   "投入清单 for the programme's subsidy rule (.csv or .jsonl: enterprise_id, "
                   "category, item, amount, invoice)");
+  sub->add_option("--projects", r.projects,
+                  "Project milestones (.csv or .jsonl: enterprise_id, then a date per milestone "
+                  "of the programme's stages)");
   sub->add_option("--as-of", r.as_of,
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "pilot/pilot_state.h"
+#include "pilot/projects_evaluate.h"
 #include "pilot/subsidy_evaluate.h"
 
 namespace smedx {
@@ -606,6 +607,7 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
       result.cases.begin(), result.cases.end(), [](const CaseCandidate& k) { return k.selected; }));
   result.progress = progress_of(s, result.acceptance, when, selected);
   result.subsidy = detail::evaluate_subsidy(s, result.acceptance);
+  result.projects = detail::evaluate_projects(s, when);
   return result;
 }
 

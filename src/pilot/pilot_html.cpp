@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "smedx/pilot.h"
+#include "smedx/projects.h"
 #include "smedx/subsidy.h"
 
 namespace smedx {
@@ -292,6 +293,7 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   h += "</table>";
   more(result.cases.size(), "cases.json");
 
+  if (result.projects) h += projects_html_section(prog, *result.projects);
   if (result.subsidy) h += subsidy_html_section(prog, *result.subsidy);
   h += "<h2>全部企业验收结果</h2><table id='acceptance'><tr><th>企业</th><th>名称</th><th>批次</th>"
        "<th>基线</th><th>验收</th><th>结论</th><th>原因</th></tr>";

@@ -18,6 +18,7 @@
 #include "common/utf8.h"
 #include "pilot/programme_check.h"
 #include "smedx/load.h"
+#include "smedx/projects.h"
 #include "smedx/subsidy.h"
 
 namespace smedx {
@@ -136,6 +137,13 @@ PilotRun run_pilot(const PilotRequest& request) {
     return done();
   }
   if (!table(request.investments, &Pilot::add_investments)) return done();
+  if (!request.projects.empty() && !programme.stages) {
+    s->stop(request.projects,
+            "the programme lists no milestones ('stages' in programme.yaml): the projects "
+            "cannot be used");
+    return done();
+  }
+  if (!table(request.projects, &Pilot::add_projects)) return done();
   // Surveys assessed under another rule set name it: FILE@RULES.
   std::vector<std::string> survey_files;
   for (const auto& spec : request.surveys) {
@@ -163,7 +171,7 @@ PilotRun run_pilot(const PilotRequest& request) {
   s->inputs.add(programme.rule_set_path);
   if (!request.rules_origin.empty()) s->inputs.add(request.rules_origin);
   for (const auto* f : {&request.register_file, &request.providers, &request.evidence,
-                        &request.satisfaction, &request.investments})
+                        &request.satisfaction, &request.investments, &request.projects})
     if (!f->empty()) s->inputs.add(*f);
   for (const auto& f : survey_files) s->inputs.add(f);
   s->ok = true;
@@ -221,6 +229,10 @@ void PilotRun::write(OutputFolder& folder) const {
     folder.write("subsidy.json", subsidy_json(*s.programme, *s.result.subsidy));
     folder.write("subsidy.csv", subsidy_csv(*s.result.subsidy));
     folder.write("subsidy_ledger.csv", subsidy_ledger_csv(*s.programme, *s.result.subsidy));
+  }
+  if (s.result.projects) {
+    folder.write("projects.json", projects_json(*s.programme, *s.result.projects));
+    folder.write("projects.csv", projects_csv(*s.programme, *s.result.projects));
   }
   // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
   std::vector<std::string> pages;

@@ -46,6 +46,10 @@ struct Pilot::State {
   // The 投入清单 (smedx/subsidy.h), when one was added.
   bool investments_given = false;
   std::vector<InvestmentLine> investments;
+  // The projects table: per enterprise, the milestone dates (empty: no row), and where.
+  bool projects_given = false;
+  std::vector<std::vector<std::optional<Date>>> project_dates;
+  std::vector<Location> project_where;
 
   std::vector<std::optional<Snapshot>> baseline, acceptance;
   std::optional<Date> latest;  // the latest assessment date seen

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/did_you_mean.h"
+#include "pilot/stages_reader.h"
 #include "pilot/subsidy_reader.h"
 #include "smedx/programme.h"
 #include "yaml/source_line.h"
@@ -230,7 +231,7 @@ void Reader::read(const YamlNode& root, Programme& out) {
   if (!check_map(root, top, "the programme",
                  {"programme", "rule_set", "target_level", "industries", "total_target", "batches",
                   "targets", "evidence", "acceptance", "satisfaction", "provider_rating", "cases",
-                  "subsidy"},
+                  "subsidy", "stages"},
                  {"programme", "rule_set", "target_level", "industries", "batches", "evidence",
                   "acceptance", "satisfaction", "provider_rating", "cases"}))
     return;
@@ -374,6 +375,13 @@ void Reader::read(const YamlNode& root, Programme& out) {
     detail::read_subsidy(*sub, top.key("subsidy"), file(), found, out.target_level, *rule);
     for (auto& i : found) report(std::move(i));
     out.subsidy = std::move(rule);
+  }
+  if (const YamlNode* st = root.find("stages")) {
+    auto rule = std::make_shared<StageRule>();
+    std::vector<Issue> found;
+    detail::read_stages(*st, top.key("stages"), file(), found, *rule);
+    for (auto& i : found) report(std::move(i));
+    out.stages = std::move(rule);
   }
 }
 
