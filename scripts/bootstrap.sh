@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(g++ libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev
           libsimdjson-dev clang-format
           chromium fonts-noto-cjk  # the pilot dashboard check renders HTML headless
+          poppler-utils  # pdfinfo, pdftotext: the pilot pages print to A4 (checked)
           # clang for the clang, clang-libcxx, tsan and fuzz presets: sanitizer runtimes,
           # libFuzzer and libc++ are separate packages on Debian.
           clang libclang-rt-14-dev libfuzzer-14-dev libc++-dev libc++abi-dev)

@@ -31,6 +31,7 @@ echo "== smedx pilot --programme programmes/dongying-2026 … examples/pilot/ -o
 build/default/smedx pilot --programme programmes/dongying-2026 \
   --providers examples/pilot/providers.csv --register examples/pilot/register.csv \
   --evidence examples/pilot/evidence.csv --satisfaction examples/pilot/satisfaction.jsonl \
+  --selected examples/pilot/selected.csv \
   --investments examples/pilot/investments.csv --projects examples/pilot/projects.csv \
   --surveys examples/pilot/baseline.jsonl examples/pilot/acceptance.jsonl \
   --as-of 2027-03-15 -o out/pilot

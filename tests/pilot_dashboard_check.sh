@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Opens the pilot dashboard and one acceptance page of examples/pilot/ in headless Chromium and
-# checks their key numbers in the rendered DOM; with SCREENSHOTS=DIR also saves screenshots
-# there to look at. Usage: tests/pilot_dashboard_check.sh SMEDX_BINARY [WORKDIR]
-# Exit 77 (CTest: skipped) when Chromium is not installed (scripts/bootstrap.sh installs it).
+# checks their key numbers in the rendered DOM; then prints both to PDF as Chromium prints them
+# and checks that they come out on A4 (595×842 pt) with page numbers and a long table's header
+# repeated on the next page; with SCREENSHOTS=DIR also saves screenshots and the PDFs there to
+# look at. Usage: tests/pilot_dashboard_check.sh SMEDX_BINARY [WORKDIR]
+# Exit 77 (CTest: skipped) when Chromium or poppler-utils (pdfinfo, pdftotext) is not installed
+# (scripts/bootstrap.sh installs them).
 set -euo pipefail
 smedx=$1
 work=${2:-$(mktemp -d)}
 root=$(cd "$(dirname "$0")/.." && pwd)
 browser=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$browser" ] || { echo "chromium not installed: skipped"; exit 77; }
+command -v pdfinfo >/dev/null && command -v pdftotext >/dev/null ||
+  { echo "poppler-utils (pdfinfo, pdftotext) not installed: skipped"; exit 77; }
 
 ex=$root/examples/pilot
 "$smedx" pilot --programme "$root/programmes/dongying-2026" --providers "$ex/providers.csv" \
   --register "$ex/register.csv" --evidence "$ex/evidence.csv" \
-  --satisfaction "$ex/satisfaction.jsonl" --surveys "$ex/baseline.jsonl" "$ex/acceptance.jsonl" \
+  --satisfaction "$ex/satisfaction.jsonl" --selected "$ex/selected.csv" --surveys "$ex/baseline.jsonl" "$ex/acceptance.jsonl" \
   --as-of 2027-03-15 -o "$work/out" 2>/dev/null
 
 render() {  # the DOM after Chromium has loaded the page
@@ -41,8 +46,52 @@ expect "$work/page.dom" 'id="decision"[^>]*>通过<' "page CN-DY-001: passed"
 expect "$work/page.dom" 'id="level-before">0<.*id="level-after">2<' "page CN-DY-001: level 0 -> 2"
 expect "$work/page.dom" 'id="total-before">13\.75<.*id="total-after">40<' "page CN-DY-001: 13.75 -> 40"
 
+expect "$work/dashboard.dom" 'id="bar-cases"[^>]*>.*6 / 30（20\.0%）' \
+  "dashboard: the cases target counts the 6 selected candidates (CN-DY-009 has not passed)"
+expect "$work/dashboard.dom" 'id="kpi-follow-up"[^>]*>18<' "dashboard: 18 enterprises to follow up"
+
+print_pdf() {  # print_pdf HTML PDF: as Chromium prints it, without its own header and footer
+  timeout 90 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+    --user-data-dir="$work/profile" --no-pdf-header-footer --print-to-pdf="$2" "file://$1" \
+    >/dev/null 2>&1
+}
+a4() {  # a4 PDF WHAT: every page 595×842 pt (pdfinfo gives the first; -l the rest)
+  local sizes
+  sizes=$(pdfinfo -f 1 -l 999 "$1" | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1 \2/p' | sort -u)
+  [ "$(echo "$sizes" | awk '{printf "%.0f %.0f\n", $1, $2}' | sort -u)" = "595 842" ] ||
+    { echo "FAIL: $2 is not A4 (pages: $sizes)"; exit 1; }
+  echo "ok: $2 prints on A4 ($(pdfinfo "$1" | sed -n 's/^Pages: *//p') pages)"
+}
+pages_with() {  # pages_with PDF TEXT: how many pages show TEXT
+  local n k=0
+  n=$(pdfinfo "$1" | sed -n 's/^Pages: *//p')
+  for ((i = 1; i <= n; i++)); do
+    pdftotext -f "$i" -l "$i" -layout "$1" "$work/one-page.txt"
+    grep -q "$2" "$work/one-page.txt" && k=$((k + 1))
+  done
+  echo "$k"
+}
+print_pdf "$work/out/dashboard.html" "$work/dashboard.pdf"
+a4 "$work/dashboard.pdf" "dashboard"
+# 结论 is only in the header of the table of every enterprise, which runs over pages.
+[ "$(pages_with "$work/dashboard.pdf" 结论)" -ge 2 ] ||
+  { echo "FAIL: dashboard: the long table's header is not repeated"; exit 1; }
+echo "ok: dashboard: the long table's header repeats on the next page"
+pdftotext "$work/dashboard.pdf" "$work/dashboard.txt"
+expect "$work/dashboard.txt" "第 2 页，共 [0-9]+ 页" "dashboard: page numbers"
+expect "$work/dashboard.txt" "截至 2027-03-15" "dashboard: the as-of date on paper"
+expect "$work/dashboard.txt" "审核人" "dashboard: the 编制/审核 block"
+print_pdf "$work/out/CN-DY-001.html" "$work/page.pdf"
+a4 "$work/page.pdf" "page CN-DY-001"
+# The items table runs over pages: its header (指标项 改造前 改造后 变化) on each.
+pdftotext -layout "$work/page.pdf" "$work/page.txt"
+[ "$(grep -c "指标项 *改造前 *改造后 *变化" "$work/page.txt")" -ge 2 ] ||
+  { echo "FAIL: page CN-DY-001: the items table's header is not repeated"; exit 1; }
+echo "ok: page CN-DY-001: the items table's header repeats"
+
 if [ -n "${SCREENSHOTS:-}" ]; then
   mkdir -p "$SCREENSHOTS"
+  cp "$work/dashboard.pdf" "$work/page.pdf" "$SCREENSHOTS/"
   for f in dashboard.html CN-DY-001.html; do
     timeout 60 "$browser" --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" \
       --window-size=1200,2400 --screenshot="$SCREENSHOTS/$(basename "$f" .html).png" \

@@ -197,6 +197,10 @@ struct Fixture {
     std::istringstream in(jsonl);
     pilot.add_satisfaction(in, "satisfaction.jsonl", TableFormat::jsonl);
   }
+  void selected(const std::string& csv) {
+    std::istringstream in(csv);
+    pilot.add_selected(in, "selected.csv", TableFormat::csv);
+  }
   void surveys(const std::string& jsonl, const Engine* e = nullptr) {
     std::istringstream in(jsonl);
     pilot.add_surveys(in, "surveys.jsonl", InputFormat::jsonl, e, 1);
@@ -458,7 +462,7 @@ TEST_SUITE("pilot.progress") {
     CHECK(r.progress.targets[0].actual == 1);  // 智能工厂
     CHECK(r.progress.targets[1].actual == 2);  // 上云
     CHECK(r.progress.targets[2].actual == 2);  // providers
-    CHECK(r.progress.targets[3].actual == 2);  // cases: E1, E3
+    CHECK(r.progress.targets[3].actual == 0);  // cases: none selected by the city
   }
 }
 
@@ -531,7 +535,8 @@ TEST_SUITE("pilot.cases") {
     CHECK(r.cases[0].tied);
     CHECK(r.cases[0].level_steps == 3);
     CHECK(r.cases[0].points.to_string() == "51.725");
-    CHECK(r.cases[0].selected);
+    CHECK(r.cases[0].suggested);
+    CHECK_FALSE(r.cases[0].selected);  // suggested by the rule, not chosen by the city
     CHECK(r.cases[0].why == "top 3 of chem_new_materials");
     CHECK(r.cases[1].why == "top 3 of equipment_parts");
     CHECK(r.cases[0].summary.starts_with(
@@ -702,10 +707,11 @@ TEST_SUITE("pilot.driver") {
     TempFolder tmp("pilot-driver");
     CHECK_FALSE(run.write_folder(tmp.path / "out", false));
     const auto files = tmp.files("out");
-    CHECK(files.size() == 8 + 60);  // 7 files, the manifest, a page per enterprise
+    CHECK(files.size() == 10 + 60);  // 9 files, the manifest, a page per enterprise
     for (const char* name :
          {"acceptance.jsonl", "acceptance.csv", "progress.json", "providers.json", "providers.csv",
-          "cases.json", "dashboard.html", ".smedx-manifest", "CN-DY-001.html"})
+          "cases.json", "dashboard.html", ".smedx-manifest", "CN-DY-001.html",
+          "follow_up_by_district.csv", "follow_up_by_provider.csv"})
       CHECK_MESSAGE(files.count(name) == 1, name);
     CHECK(test::read_file((tmp.path / "out" / "progress.json").string()) ==
           progress_json(run.result().progress));
@@ -715,7 +721,7 @@ TEST_SUITE("pilot.driver") {
     auto request = example_request();
     request.pages = false;
     CHECK_FALSE(run_pilot(request).write_folder(tmp.path / "out", false));
-    CHECK(tmp.files("out").size() == 8);
+    CHECK(tmp.files("out").size() == 10);
   }
 
   TEST_CASE("pilot.driver never writes over an input, even with force") {
@@ -1119,7 +1125,7 @@ TEST_SUITE("pilot.driver") {
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       CHECK_MESSAGE(folded.insert(lower).second, f);  // distinct on a case-blind file system
     }
-    CHECK(files.size() == 8 + 12);
+    CHECK(files.size() == 10 + 12);
     for (const char* name : {"a.html", "A-2.html", "_CON.html", "_nul.txt.html", "_Com1.html",
                              "x#1.html", "50%.html", "E1_.html", "E2_.html", "Dashboard-2.html"})
       CHECK_MESSAGE(files.count(name) == 1, name);
@@ -1274,11 +1280,165 @@ TEST_SUITE("pilot.progress") {
     CHECK(r.progress.at_risk[0].reason ==
           "acceptance overdue by 2026-08-31; incomplete: evidence missing: 改造合同、真实性声明");
     const std::string html = dashboard_html(f.pilot.programme(), r);
-    const auto table = html.find("<table id='at-risk'>");
+    const auto table = html.find("<table id='follow-up'>");
     REQUIRE(table != std::string::npos);
-    CHECK(html.substr(table, html.find("</table>", table) - table).find("<td>E1</td>") !=
+    CHECK(html.substr(table, html.find("</table>", table) - table).find("<td class='id'>E1</td>") !=
           std::string::npos);
+    REQUIRE(r.progress.follow_up.size() == 1);
+    CHECK(r.progress.follow_up[0].kind == "overdue");
+    CHECK(r.progress.follow_up[0].level == 3);
+    CHECK(r.progress.follow_up[0].reasons ==
+          std::vector<std::string>{"缺少验收材料：改造合同、真实性声明"});
+    CHECK(r.progress.follow_up[0].actions ==
+          std::vector<std::string>{"补齐验收材料：改造合同、真实性声明"});
     // Not yet due (acceptance month 2026-08): not at risk.
     CHECK(f.pilot.run(parse_date("2026-07-31")).progress.at_risk.empty());
+  }
+}
+
+TEST_SUITE("pilot.follow_up") {
+  // E1 passes, E2 (providers A and B) fails at level 1, E5 (batch 2) has no baseline yet.
+  Fixture& follow_up_example(Fixture & f) {
+    f.providers(kProviders);
+    f.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n"
+                  "E2,二号,chem_new_materials,利津县,batch1,,A|B,2026-03-01,2026-07-31,100,MES\n"
+                  "E5,五号,chem_new_materials,广饶县,batch2,,B,2026-12-05,2027-04-30,100,MES\n");
+    f.evidence(std::string(kAllEvidence) + evidence_row("E1") + evidence_row("E2"));
+    f.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E1", "acceptance", "2026-08-10") +
+              survey("CN-2025-006", "E2", "baseline", "2026-02-01") +
+              survey("CN-2025-005", "E2", "acceptance", "2026-08-10"));
+    return f;
+  }
+
+  TEST_CASE("pilot.follow_up lists the due and not passed, then a started batch's undiagnosed") {
+    Fixture f;
+    follow_up_example(f);
+    REQUIRE(f.errors().empty());
+    // Batch 2 has not started: only E2, overdue since batch 1's acceptance month ended.
+    const auto before = f.pilot.run(parse_date("2026-11-30"));
+    REQUIRE(before.progress.follow_up.size() == 1);
+    const FollowUp& e2 = before.progress.follow_up[0];
+    CHECK(e2.record->enterprise->id == "E2");
+    CHECK(e2.kind == "overdue");
+    CHECK(e2.due.to_string() == "2026-08-31");
+    CHECK(e2.level == 1);
+    CHECK(e2.reasons == std::vector<std::string>{"验收等级1级，低于目标2级"});
+    CHECK(e2.actions == std::vector<std::string>{"继续改造，达到目标等级后重新验收"});
+    // Batch 2 starts on 2026-12-01: E5, not diagnosed, joins the list.
+    const auto after = f.pilot.run(parse_date("2026-12-01"));
+    REQUIRE(after.progress.follow_up.size() == 2);
+    const FollowUp& e5 = after.progress.follow_up[1];
+    CHECK(e5.record->enterprise->id == "E5");
+    CHECK(e5.kind == "not_diagnosed");
+    CHECK_FALSE(e5.level.has_value());
+    CHECK(e5.reasons == std::vector<std::string>{"尚未开展改造前诊断评测（基线）"});
+    CHECK(e5.actions == std::vector<std::string>{"补做改造前诊断评测"});
+    // In the acceptance month itself E2 is due, not yet overdue.
+    CHECK(f.pilot.run(parse_date("2026-08-15")).progress.follow_up[0].kind == "due");
+    CHECK(progress_json(after.progress).find("\"kind_zh\":\"未诊断\"") != std::string::npos);
+  }
+
+  TEST_CASE("pilot.follow_up files: by district, and a row per provider, with a BOM") {
+    Fixture f;
+    follow_up_example(f);
+    const auto r = f.pilot.run(parse_date("2026-12-01"));
+    const std::string bom = "\xEF\xBB\xBF";
+    const std::string by_district = follow_up_csv(f.pilot.programme(), r, false);
+    CHECK(by_district ==
+          bom +
+              "区县,企业编号,企业名称,行业,批次,服务商,督办类型,验收截止日期,当前等级,结论,原因,"
+              "下一步\n"
+              "利津县,E2,二号,特色化工新材料制造,第一批,甲服务商、乙服务商,验收逾期,2026-08-31,1级,"
+              "未通过,验收等级1级，低于目标2级,继续改造，达到目标等级后重新验收\n"
+              "广饶县,E5,五号,特色化工新材料制造,第二批,乙服务商,未诊断,2027-05-31,—,待验收,"
+              "尚未开展改造前诊断评测（基线）,补做改造前诊断评测\n");
+    const std::string by_provider = follow_up_csv(f.pilot.programme(), r, true);
+    CHECK(by_provider.find(bom + "负责服务商,区县,") == 0);
+    // E2 once for each of its providers; B's rows in register order.
+    CHECK(by_provider.find("\n甲服务商,利津县,E2,") != std::string::npos);
+    const auto b_e2 = by_provider.find("\n乙服务商,利津县,E2,");
+    const auto b_e5 = by_provider.find("\n乙服务商,广饶县,E5,");
+    CHECK(b_e2 != std::string::npos);
+    CHECK(b_e2 < b_e5);
+    CHECK(std::count(by_provider.begin(), by_provider.end(), '\n') == 4);
+  }
+}
+
+TEST_SUITE("pilot.inputs") {
+  TEST_CASE("pilot.inputs evidence reads yes and no in any case; a bad cell is its own error") {
+    Fixture g;
+    g.providers(kProviders);
+    g.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n"
+                  "E2,二号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    g.evidence(std::string(kAllEvidence) + "E1,YES,Yes,TRUE, 是 ,1,yes\n" +
+               "E2,yes,yes,maybe,NO,yes,否\n");
+    REQUIRE(g.pilot.errors().size() == 1);
+    const Issue& e = g.pilot.errors()[0];
+    CHECK(e.message ==
+          "evidence 'contract' is 'maybe' (expected yes or no: yes/no, true/false, 1/0, 是/否)");
+    CHECK(e.where.line == 3);
+    CHECK(e.where.column == 12);  // the cell, not the row
+    CHECK(g.pilot.counts().error_records == 1);
+    g.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E1", "acceptance", "2026-08-10") +
+              survey("CN-2025-006", "E2", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E2", "acceptance", "2026-08-10"));
+    const auto r = g.pilot.run();
+    CHECK(r.acceptance[0].decision == Decision::passed);  // every item given, however spelt
+    // E2's row is kept: only the bad cell (contract) and the two noes are missing.
+    CHECK(r.acceptance[1].evidence_missing ==
+          std::vector<std::string>{"contract", "invoices", "authenticity"});
+  }
+
+  TEST_CASE("pilot.inputs a rating with a decimal on the scale is read exactly") {
+    Fixture g;
+    g.providers(kProviders);
+    g.enterprises(std::string(kHeader) +
+                  "E1,一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n");
+    g.satisfaction(
+        "{\"enterprise_id\":\"E1\",\"provider_id\":\"A\",\"quality\":3.5,\"timeliness\":\"4.25\","
+        "\"effect\":4,\"price\":3}\n"
+        "{\"enterprise_id\":\"E1\",\"provider_id\":\"A\",\"quality\":\"3.1234\",\"timeliness\":4,"
+        "\"effect\":5.5,\"price\":3}\n");
+    REQUIRE(g.pilot.errors().size() == 3);
+    CHECK(g.pilot.errors()[0].message ==
+          "satisfaction 'quality' is '3.1234', not a number (expected 1–5, at most 3 decimals)");
+    CHECK(g.pilot.errors()[0].where.column == 41);  // the key's
+    CHECK(g.pilot.errors()[1].message == "satisfaction 'effect' is '5.5', outside the scale 1–5");
+    CHECK(g.pilot.errors()[2].message.starts_with("a second rating of provider 'A'"));
+    g.surveys(survey("CN-2025-006", "E1", "baseline", "2026-02-01") +
+              survey("CN-2025-002", "E1", "acceptance", "2026-08-10"));
+    const auto r = g.pilot.run();
+    // quality 30, timeliness 20, effect 30, price 20: (30·3.5 + 20·4.25 + 30·4 + 20·3) / 100
+    // = 3.7 on 1–5; (3.7 − 1) / 4 · 100 = 67.5.
+    CHECK(r.providers[0].ratings == 1);
+    CHECK(r.providers[0].mean_satisfaction->to_string() == "3.7");
+    CHECK(r.providers[0].satisfaction->to_string() == "67.5");
+  }
+}
+
+TEST_SUITE("pilot.cases") {
+  TEST_CASE("pilot.cases the target counts only the city's selection; candidates stay ranked") {
+    Fixture f;
+    programme_example(f);
+    f.selected("enterprise_id\nE3\nE2\nE9\nE3\n");
+    CHECK(f.errors() == std::vector<std::string>{
+                            "selected.csv:4: a selected case 'E9', which is not in the register",
+                            "selected.csv:5: enterprise 'E3' is selected twice (first on line 2)"});
+    const auto r = f.pilot.run();
+    REQUIRE(r.cases.size() == 2);
+    CHECK(r.cases[0].record->enterprise->id == "E1");  // ranking unchanged
+    CHECK(r.cases[0].suggested);
+    CHECK_FALSE(r.cases[0].selected);
+    CHECK(r.cases[1].record->enterprise->id == "E3");
+    CHECK(r.cases[1].selected);
+    CHECK(r.progress.targets[3].actual == 1);  // E3; E2 failed, not a candidate
+    CHECK(r.progress.selected_not_candidates == std::vector<std::string>{"E2"});
+    const std::string json = cases_json(r.cases, f.engine.rules());
+    CHECK(json.find("\"suggested\":true,\"selected\":true,\"why\":\"top 3 of equipment_parts\","
+                    "\"id\":\"E3\"") != std::string::npos);
   }
 }

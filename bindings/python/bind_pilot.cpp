@@ -9,6 +9,7 @@
 #include "bindings.h"
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
+#include "smedx/projects.h"
 #include "smedx/subsidy.h"
 
 namespace py = pybind11;
@@ -23,7 +24,9 @@ void bind_pilot(py::module_& m) {
          const std::optional<std::string>& evidence, const std::optional<std::string>& satisfaction,
          const std::optional<std::string>& as_of, const pybind11::object& threads_arg, bool pages,
          const std::optional<std::string>& output, bool force,
-         const std::optional<std::string>& investments) {
+         const std::optional<std::string>& selected, const std::string& headers,
+         const std::optional<std::string>& investments,
+         const std::optional<std::string>& projects) {
         const unsigned threads = thread_count(threads_arg);
         PilotRequest request;
         request.programme = programme;
@@ -36,7 +39,12 @@ void bind_pilot(py::module_& m) {
         request.register_file = register_file;
         request.evidence = evidence.value_or("");
         request.satisfaction = satisfaction.value_or("");
+        request.selected = selected.value_or("");
+        if (headers != "en" && headers != "zh")
+          throw py::value_error("headers '" + headers + "' is not one of: en, zh");
+        request.headers = headers == "zh" ? CsvHeaders::zh : CsvHeaders::en;
         request.investments = investments.value_or("");
+        request.projects = projects.value_or("");
         request.surveys = surveys;
         request.as_of = as_of.value_or("");
         request.threads = threads;
@@ -45,7 +53,7 @@ void bind_pilot(py::module_& m) {
         std::optional<PilotRun> run;
         std::optional<std::string> refused;
         std::vector<std::string> acceptance, errors;
-        std::string progress, provider_json, cases, subsidy;
+        std::string progress, provider_json, cases, subsidy, projects_text;
         {
           py::gil_scoped_release release;
           run.emplace(run_pilot(request));
@@ -58,6 +66,7 @@ void bind_pilot(py::module_& m) {
             provider_json = providers_json(r.providers);
             cases = cases_json(r.cases, run->rules());
             if (r.subsidy) subsidy = subsidy_json(run->programme(), *r.subsidy);
+            if (r.projects) projects_text = projects_json(run->programme(), *r.projects);
             for (const auto& e : run->errors()) errors.push_back(e.to_string());
           }
         }
@@ -73,6 +82,8 @@ void bind_pilot(py::module_& m) {
         out["providers"] = provider_json;
         out["cases"] = cases;
         out["subsidy"] = subsidy.empty() ? py::object(py::none()) : py::object(py::str(subsidy));
+        out["projects"] =
+            projects_text.empty() ? py::object(py::none()) : py::object(py::str(projects_text));
         out["errors"] = errors;
         const PilotCounts& counts = run->counts();
         py::dict c;
@@ -81,17 +92,21 @@ void bind_pilot(py::module_& m) {
         c["providers"] = counts.providers;
         c["evidence_rows"] = counts.evidence_rows;
         c["satisfaction_rows"] = counts.satisfaction_rows;
+        c["selected_rows"] = counts.selected_rows;
         c["survey_records"] = counts.survey_records;
         c["surveys_paired"] = counts.surveys_used;
         c["error_records"] = counts.error_records;
         c["investment_rows"] = counts.investment_rows;
+        c["project_rows"] = counts.project_rows;
         out["counts"] = c;
         return out;
       },
       py::arg("programme"), py::arg("rules"), py::arg("providers"), py::arg("register"),
       py::arg("surveys"), py::arg("evidence") = py::none(), py::arg("satisfaction") = py::none(),
       py::arg("as_of") = py::none(), py::arg("threads") = 0, py::arg("pages") = true,
-      py::arg("output") = py::none(), py::arg("force") = false, py::arg("investments") = py::none(),
+      py::arg("output") = py::none(), py::arg("force") = false, py::arg("selected") = py::none(),
+      py::arg("headers") = "en", py::arg("investments") = py::none(),
+      py::arg("projects") = py::none(),
       "Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as "
       "the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also "
       "writes the folder `smedx pilot -o` writes, the same files.");

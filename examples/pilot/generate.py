@@ -136,6 +136,17 @@ SPECIAL = {
 EARLY = (36, 37, 38, 39, 40, 44)  # batch-2 enterprises accepted ahead of their deadline
 
 
+SELECTED = [
+    "CN-DY-022",
+    "EP-DY-013",
+    "CN-DY-002",
+    "EP-DY-017",
+    "CN-DY-001",
+    "EP-DY-038",
+    "CN-DY-009",
+]
+
+
 def survey(template_id, ent, phase, on):
     s = json.loads(json.dumps(templates[template_id]))
     s["enterprise"] = {
@@ -291,6 +302,12 @@ def main():
     with open(HERE / "satisfaction.jsonl", "w", encoding="utf-8") as f:
         for r in ratings:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    # The 典型案例 the city selected (--selected): not simply the top of the ranking; one
+    # (CN-DY-009) has not passed acceptance yet, so the target does not count it.
+    with open(HERE / "selected.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["enterprise_id"])
+        w.writerows([x] for x in SELECTED)
     for name, rows in (("baseline.jsonl", baseline), ("acceptance.jsonl", acceptance)):
         with open(HERE / name, "w", encoding="utf-8") as f:
             for r in rows:

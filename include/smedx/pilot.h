@@ -56,11 +56,15 @@ struct Snapshot {
 
 enum class Decision { passed, failed, incomplete };
 std::string_view to_string(Decision d) noexcept;
+// The one Chinese name of each decision, on every page and in every file: 通过, 未通过, 待补.
+std::string_view decision_zh(Decision d) noexcept;
 
 struct AcceptanceReason {
   std::string check;  // the check's name, or "acceptance_present" / "survey_scored"
   Decision outcome = Decision::failed;
   std::string message;
+  std::string zh;      // the same in Chinese, for the pages and the follow-up list
+  std::string action;  // what to do about it (Chinese): the follow-up list's next action
 };
 
 struct AcceptanceRecord {
@@ -75,6 +79,9 @@ struct AcceptanceRecord {
   int level_before() const noexcept;
   int level_after() const noexcept;
 };
+// Where an enterprise stands, in Chinese, as the progress counts it: 通过, 未通过, 待补 (an
+// acceptance survey given, something missing) or 待验收 (incomplete for want of one).
+std::string_view status_zh(const AcceptanceRecord& r) noexcept;
 
 struct ProgressRow {
   std::string key, zh;
@@ -111,6 +118,18 @@ struct AtRisk {
   std::string reason;
 };
 
+// One row of the follow-up list (督办清单): an enterprise whose acceptance is due or overdue and
+// not passed, whatever its level, or one of a started batch not yet diagnosed.
+struct FollowUp {
+  const AcceptanceRecord* record = nullptr;
+  std::string kind;                  // overdue, due, not_diagnosed
+  Date due;                          // the batch's acceptance_by
+  std::optional<int> level;          // the latest scored level (acceptance, else baseline)
+  std::vector<std::string> reasons;  // Chinese
+  std::vector<std::string> actions;  // Chinese, each once
+};
+std::string_view follow_up_kind_zh(std::string_view kind) noexcept;
+
 struct Progress {
   Date as_of;
   int target_level = 0;
@@ -120,6 +139,9 @@ struct Progress {
   std::vector<FocusCoverage> focus;
   std::vector<TargetProgress> targets;
   std::vector<AtRisk> at_risk;
+  std::vector<FollowUp> follow_up;  // register order
+  // Enterprises the city selected as 典型案例 that are not candidates (not passed): not counted.
+  std::vector<std::string> selected_not_candidates;
 };
 
 struct ProviderScore {
@@ -144,14 +166,16 @@ struct CaseCandidate {
   int scenarios_raised = 0;
   int rank = 0;
   bool tied = false;
-  bool selected = false;
-  std::string why;      // why selected: per-industry minimum or overall rank
-  std::string summary;  // before/after, to start a case write-up
+  bool suggested = false;  // picked by the rule: per-industry minimum, then overall rank
+  bool selected = false;   // chosen by the city (the `selected` input): what the target counts
+  std::string why;         // why suggested: per-industry minimum or overall rank
+  std::string summary;     // before/after, to start a case write-up
 };
 
 struct PilotCounts {
   std::size_t register_rows = 0, enterprises = 0, providers_rows = 0, providers = 0,
-              evidence_rows = 0, satisfaction_rows = 0, survey_records = 0, surveys_used = 0;
+              evidence_rows = 0, satisfaction_rows = 0, survey_records = 0, surveys_used = 0,
+              selected_rows = 0;
   std::size_t investment_rows = 0;  // 投入清单 lines
   std::size_t project_rows = 0;     // projects rows
   // Input records (rows, lines, surveys) with at least one error; errors() may hold several
@@ -188,6 +212,8 @@ class Pilot {
   void add_register(std::istream& in, std::string_view source, TableFormat format);
   void add_evidence(std::istream& in, std::string_view source, TableFormat format);
   void add_satisfaction(std::istream& in, std::string_view source, TableFormat format);
+  // The 典型案例 the city selected: `enterprise_id` per record.
+  void add_selected(std::istream& in, std::string_view source, TableFormat format);
   // The 投入清单 (enterprise_id, category, item, amount in 元, invoice); the programme must have
   // a subsidy rule (std::invalid_argument otherwise). See smedx/subsidy.h.
   void add_investments(std::istream& in, std::string_view source, TableFormat format);
@@ -217,18 +243,26 @@ class Pilot {
 
 // Outputs (one record a line for .jsonl; a header row for .csv).
 std::string acceptance_json(const AcceptanceRecord& r, const RuleSet& rules);
-std::string acceptance_csv_header();
+// The CSV files' column headers: English field names (the default) or Chinese (`--headers zh`).
+enum class CsvHeaders { en, zh };
+std::string acceptance_csv_header(CsvHeaders headers = CsvHeaders::en);
 std::string acceptance_csv(const AcceptanceRecord& r);
 std::string progress_json(const Progress& p);
 std::string providers_json(const std::vector<ProviderScore>& providers);
-std::string providers_csv(const std::vector<ProviderScore>& providers);
+std::string providers_csv(const std::vector<ProviderScore>& providers,
+                          CsvHeaders headers = CsvHeaders::en);
 std::string cases_json(const std::vector<CaseCandidate>& cases, const RuleSet& rules);
+// The follow-up list as CSV (Chinese headers, for the 县区 and the providers): by district
+// (sorted by district, then register order) or by provider (a row per provider and enterprise,
+// sorted by provider id). Provider names from the providers file where given.
+std::string follow_up_csv(const Programme& programme, const PilotResult& result, bool by_provider);
 
 // The self-contained dashboard and one enterprise's acceptance page (inline SVG, no scripts).
 // `pages`, when given, holds each acceptance record's page (relative link), in register order.
 std::string dashboard_html(const Programme& programme, const PilotResult& result,
                            const std::vector<std::string>& pages = {});
+// `result`, when given, names the providers (their names from the providers file).
 std::string acceptance_html(const Programme& programme, const AcceptanceRecord& r,
-                            const RuleSet& rules);
+                            const RuleSet& rules, const PilotResult* result = nullptr);
 
 }  // namespace smedx

@@ -25,6 +25,7 @@ struct PilotRequest {
   std::string rules_origin;
   // The input tables (.csv or .jsonl); empty: not given.
   std::string register_file, providers, evidence, satisfaction;
+  std::string selected;  // the 典型案例 the city selected (enterprise_id per record)
   // The 投入清单 (.csv or .jsonl) for the programme's subsidy rule; empty: not given.
   std::string investments;
   // The projects table (.csv or .jsonl: a date per milestone) for the programme's stages.
@@ -37,6 +38,8 @@ struct PilotRequest {
   unsigned threads = 0;                  // the main one included; 0: all cores; at most 1024
   std::string threads_name = "threads";  // how the door names threads in messages (--threads)
   bool pages = true;                     // one acceptance page per enterprise beside the dashboard
+  // The CSV files' column headers (every CSV starts with a UTF-8 byte order mark either way).
+  CsvHeaders headers = CsvHeaders::en;
 
   static constexpr unsigned max_threads = 1024;  // as smedx score --threads
 };

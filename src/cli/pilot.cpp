@@ -2,6 +2,7 @@
 // The driver is run_pilot (smedx/pilot_run.h); this door converts the options and prints.
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -70,6 +71,8 @@ Command add_pilot(CLI::App& app) {
       ->required();
   sub->add_option("--evidence", r.evidence, "Acceptance evidence checklist (.csv or .jsonl)");
   sub->add_option("--satisfaction", r.satisfaction, "Satisfaction ratings (.csv or .jsonl)");
+  sub->add_option("--selected", r.selected,
+                  "The 典型案例 the city selected: enterprise_id per record (.csv or .jsonl)");
   sub->add_option("--investments", r.investments,
                   "投入清单 for the programme's subsidy rule (.csv or .jsonl: enterprise_id, "
                   "category, item, amount, invoice)");
@@ -85,6 +88,10 @@ Command add_pilot(CLI::App& app) {
                   "Threads to use, the main one included (0, the default: all cores; at most "
                   "1024)");
   sub->add_flag("!--no-pages", r.pages, "Do not write the per-enterprise acceptance pages");
+  sub->add_option("--headers", r.headers,
+                  "Column headers of the CSV files: en (field names, the default) or zh (Chinese)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, CsvHeaders>{{"en", CsvHeaders::en}, {"zh", CsvHeaders::zh}}));
   return {sub, [o] { return pilot(*o); }};
 }
 

@@ -51,6 +51,30 @@ Decimal Ratio::decimal() const {
 using detail::i128;
 using detail::Ratio;
 
+std::string_view follow_up_kind_zh(std::string_view kind) noexcept {
+  if (kind == "overdue") return "验收逾期";
+  if (kind == "due") return "验收到期";
+  if (kind == "not_diagnosed") return "未诊断";
+  return "";
+}
+
+std::string_view decision_zh(Decision d) noexcept {
+  switch (d) {
+    case Decision::passed:
+      return "通过";
+    case Decision::failed:
+      return "未通过";
+    case Decision::incomplete:
+      return "待补";
+  }
+  return "";
+}
+
+std::string_view status_zh(const AcceptanceRecord& r) noexcept {
+  if (!r.acceptance && r.decision == Decision::incomplete) return "待验收";
+  return decision_zh(r.decision);
+}
+
 std::string_view to_string(Decision d) noexcept {
   switch (d) {
     case Decision::passed:
@@ -100,34 +124,43 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
   // Dated by the deadline, scored or not: a survey that could not be scored still says when the
   // acceptance took place (its decision says it is incomplete).
   r.on_time = r.acceptance && batch && r.acceptance->assessed_on <= batch->acceptance_by;
-  auto add = [&](std::string check, Decision outcome, std::string message) {
-    r.reasons.push_back({std::move(check), outcome, std::move(message)});
+  auto add = [&](std::string check, Decision outcome, std::string message, std::string zh,
+                 std::string action) {
+    r.reasons.push_back(
+        {std::move(check), outcome, std::move(message), std::move(zh), std::move(action)});
   };
   auto outcome = [](const AcceptanceCheck& c) {
     return c.outcome == AcceptanceCheck::Outcome::failed ? Decision::failed : Decision::incomplete;
   };
   if (!r.acceptance) {
-    add("acceptance_present", Decision::incomplete, "no acceptance assessment");
+    add("acceptance_present", Decision::incomplete, "no acceptance assessment", "尚无验收评测",
+        "组织验收评测");
   } else if (!a) {
     add("survey_scored", Decision::incomplete,
         fmt::format("the acceptance survey could not be scored: {}",
-                    r.acceptance->errors.front().message));
+                    r.acceptance->errors.front().message),
+        "验收评测问卷无法评分（见输入错误清单）", "补全验收评测问卷后重新提交");
   }
   if (r.baseline && !b) {
     add("survey_scored", Decision::incomplete,
         fmt::format("the baseline survey could not be scored: {}",
-                    r.baseline->errors.front().message));
+                    r.baseline->errors.front().message),
+        "基线评测问卷无法评分（见输入错误清单）", "补全基线评测问卷后重新提交");
   }
   using K = AcceptanceCheck::Kind;
   for (const auto& c : prog.acceptance) {
     switch (c.kind) {
       case K::baseline_present:
-        if (!r.baseline) add("baseline_present", outcome(c), "no baseline assessment");
+        if (!r.baseline)
+          add("baseline_present", outcome(c), "no baseline assessment", "无改造前诊断评测（基线）",
+              "补做改造前诊断评测");
         break;
       case K::level_at_least:
         if (a && a->level < c.level)
           add("level_at_least", outcome(c),
-              fmt::format("acceptance level {} is below the target {}", a->level, c.level));
+              fmt::format("acceptance level {} is below the target {}", a->level, c.level),
+              fmt::format("验收等级{}级，低于目标{}级", a->level, c.level),
+              "继续改造，达到目标等级后重新验收");
         break;
       case K::same_rule_set:
         if (a && b) {
@@ -136,7 +169,10 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
           if (ma.id != mb.id || (c.compare_version && ma.version != mb.version))
             add("same_rule_set", outcome(c),
                 fmt::format("baseline assessed under {}, acceptance under {}", rule_set_name(*b),
-                            rule_set_name(*a)));
+                            rule_set_name(*a)),
+                fmt::format("两次评测所用规则不同：基线按{}（{}版），验收按{}（{}版）", mb.title,
+                            mb.version, ma.title, ma.version),
+                "按同一评测规则重新评测");
         }
         break;
       case K::baseline_before_acceptance:
@@ -144,17 +180,25 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
           add("baseline_before_acceptance", outcome(c),
               fmt::format("acceptance assessed on {}, not after the baseline of {}",
                           r.acceptance->assessed_on.to_string(),
-                          r.baseline->assessed_on.to_string()));
+                          r.baseline->assessed_on.to_string()),
+              fmt::format("验收评测日期{}不晚于基线评测日期{}",
+                          r.acceptance->assessed_on.to_string(),
+                          r.baseline->assessed_on.to_string()),
+              "核对评测日期（验收评测应在基线评测之后）");
         break;
       case K::acceptance_after_project_end:
         if (r.acceptance) {
           if (!e.planned_end)
             add("acceptance_after_project_end", Decision::incomplete,
-                "the register gives no planned end for the project");
+                "the register gives no planned end for the project", "备案未填写项目计划完成日期",
+                "在备案中补填项目计划完成日期");
           else if (r.acceptance->assessed_on < *e.planned_end)
             add("acceptance_after_project_end", outcome(c),
                 fmt::format("acceptance assessed on {}, before the project's planned end {}",
-                            r.acceptance->assessed_on.to_string(), e.planned_end->to_string()));
+                            r.acceptance->assessed_on.to_string(), e.planned_end->to_string()),
+                fmt::format("验收评测日期{}早于项目计划完成日期{}",
+                            r.acceptance->assessed_on.to_string(), e.planned_end->to_string()),
+                "项目完成后重新组织验收评测");
         }
         break;
       case K::evidence_complete: {
@@ -168,7 +212,8 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
             if (!names.empty()) names += "、";
             names += prog.find_evidence(id)->zh;
           }
-          add("evidence_complete", outcome(c), fmt::format("evidence missing: {}", names));
+          add("evidence_complete", outcome(c), fmt::format("evidence missing: {}", names),
+              fmt::format("缺少验收材料：{}", names), fmt::format("补齐验收材料：{}", names));
         }
         break;
       }
@@ -193,7 +238,10 @@ AcceptanceRecord accept(const Pilot::State& s, std::size_t i) {
             if (a->scenarios[k] < b->scenarios[j])
               add("constraint_scenarios_kept", outcome(c),
                   fmt::format("constraint scenario {} fell from {} to {}", rules.scenarios[k].zh,
-                              int{b->scenarios[j]}, int{a->scenarios[k]}));
+                              int{b->scenarios[j]}, int{a->scenarios[k]}),
+                  fmt::format("约束性场景{}由{}级降至{}级", rules.scenarios[k].zh,
+                              int{b->scenarios[j]}, int{a->scenarios[k]}),
+                  "恢复约束性场景等级后重新验收");
           }
         }
         break;
@@ -360,6 +408,42 @@ Progress progress_of(const Pilot::State& s, const std::vector<AcceptanceRecord>&
                                 to_string(r.decision), r.reasons.front().message);
     p.at_risk.push_back(std::move(risk));
   }
+
+  // The follow-up list: the at-risk enterprises (acceptance due or overdue, not passed), and
+  // every enterprise of a batch whose transformation has started that has no baseline yet.
+  for (const auto& r : records) {
+    const Batch* b = prog.find_batch(r.enterprise->batch);
+    if (!b || as_of < b->transform_from) continue;
+    const bool due = !(as_of < b->acceptance_from) && r.decision != Decision::passed;
+    if (!due && r.baseline) continue;
+    FollowUp f;
+    f.record = &r;
+    f.kind = !due ? "not_diagnosed" : as_of <= b->acceptance_by ? "due" : "overdue";
+    f.due = b->acceptance_by;
+    // The latest scored level; none when no survey could be scored.
+    if (r.acceptance && r.acceptance->ok())
+      f.level = r.acceptance->level;
+    else if (r.baseline && r.baseline->ok())
+      f.level = r.baseline->level;
+    auto act = [&](const std::string& a) {
+      if (std::find(f.actions.begin(), f.actions.end(), a) == f.actions.end())
+        f.actions.push_back(a);
+    };
+    const bool told = due && std::any_of(r.reasons.begin(), r.reasons.end(), [](const auto& x) {
+                        return x.check == "baseline_present";
+                      });
+    if (!r.baseline && !told) {  // the baseline comes first, whether or not a check asks for it
+      f.reasons.push_back("尚未开展改造前诊断评测（基线）");
+      act("补做改造前诊断评测");
+    }
+    if (due) {
+      for (const auto& x : r.reasons) {
+        f.reasons.push_back(x.zh);
+        act(x.action);
+      }
+    }
+    p.follow_up.push_back(std::move(f));
+  }
   return p;
 }
 
@@ -401,7 +485,7 @@ std::vector<ProviderScore> rate(const Pilot::State& s,
   for (const auto& rating : s.ratings) {
     std::int64_t sum = 0;
     for (std::size_t i = 0; i < rating.scores.size(); ++i)
-      sum += std::int64_t{prog.satisfaction[i].weight} * rating.scores[i];
+      sum += std::int64_t{prog.satisfaction[i].weight} * rating.scores[i];  // thousandths
     acc[rating.provider].satisfaction += sum;
     ++out[rating.provider].ratings;
   }
@@ -436,7 +520,7 @@ std::vector<ProviderScore> rate(const Pilot::State& s,
     }
     if (p.ratings > 0) {
       // Mean of the ratings' weighted scores (weights sum to 100), mapped from the scale to 0-100.
-      const Ratio mean = Ratio::of(acc[k].satisfaction, std::int64_t{p.ratings} * 100);
+      const Ratio mean = Ratio::of(acc[k].satisfaction, std::int64_t{p.ratings} * 100 * 1000);
       p.mean_satisfaction = mean.decimal();
       sat = (mean - Ratio::of(prog.satisfaction_min, 1)) * hundred /
             Ratio::of(prog.satisfaction_max - prog.satisfaction_min, 1);
@@ -566,7 +650,7 @@ std::vector<CaseCandidate> cases_of(const Pilot::State& s,
     for (auto& k : c) {
       if (taken >= prog.cases.per_industry || chosen >= prog.cases.target) break;
       if (k.record->enterprise->industry != ind.id) continue;
-      k.selected = true;
+      k.suggested = true;
       k.why = fmt::format("top {} of {}", prog.cases.per_industry, ind.id);
       ++taken;
       ++chosen;
@@ -574,22 +658,27 @@ std::vector<CaseCandidate> cases_of(const Pilot::State& s,
   }
   for (auto& k : c) {
     if (chosen >= prog.cases.target) break;
-    if (k.selected) continue;
-    k.selected = true;
+    if (k.suggested) continue;
+    k.suggested = true;
     k.why = "overall rank";
     ++chosen;
   }
-  // Summaries only for the selected: they are what a write-up starts from, and the text of
-  // every candidate of a large programme would cost more memory than the rest of the run.
+  // The city's choice, whatever the rank: what the 典型案例 target counts.
+  for (auto& k : c) {
+    const auto i = static_cast<std::size_t>(k.record - records.data());
+    k.selected = s.selected_where[i].known();
+  }
+  // Summaries only for the suggested and the selected: they are what a write-up starts from,
+  // and the text of every candidate of a large programme would cost more memory than the rest.
   for (auto& k : c)
-    if (k.selected) k.summary = case_summary(k);
+    if (k.suggested || k.selected) k.summary = case_summary(k);
   // A tie cut by the target: say so on the tied candidates left out.
-  std::set<int> selected_ranks;
+  std::set<int> suggested_ranks;
   for (const auto& k : c)
-    if (k.selected) selected_ranks.insert(k.rank);
+    if (k.suggested) suggested_ranks.insert(k.rank);
   for (auto& k : c)
-    if (!k.selected && k.tied && selected_ranks.count(k.rank))
-      k.why = "tied with a selected candidate; left out by id order at the target";
+    if (!k.suggested && k.tied && suggested_ranks.count(k.rank))
+      k.why = "tied with a suggested candidate; left out by id order at the target";
   return c;
 }
 
@@ -606,6 +695,13 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
   const int selected = static_cast<int>(std::count_if(
       result.cases.begin(), result.cases.end(), [](const CaseCandidate& k) { return k.selected; }));
   result.progress = progress_of(s, result.acceptance, when, selected);
+  // Selected by the city but not a candidate (not passed, or no scored baseline): not counted.
+  std::vector<bool> candidate(s.enterprises.size());
+  for (const auto& k : result.cases)
+    candidate[static_cast<std::size_t>(k.record - result.acceptance.data())] = true;
+  for (std::size_t i = 0; i < s.enterprises.size(); ++i)
+    if (s.selected_where[i].known() && !candidate[i])
+      result.progress.selected_not_candidates.push_back(s.enterprises[i].id);
   result.subsidy = detail::evaluate_subsidy(s, result.acceptance);
   result.projects = detail::evaluate_projects(s, when);
   return result;

@@ -5,6 +5,7 @@
 #include "common/html_escape.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "smedx/pilot.h"
 #include "smedx/projects.h"
@@ -40,7 +41,34 @@ const char* kStyle =
     ".kpis{display:flex;gap:12px;flex-wrap:wrap}.kpi{border:1px solid #ccc;border-radius:6px;"
     "padding:8px 14px;min-width:120px}.kpi b{display:block;font-size:24px}"
     ".passed{color:#2e7d32}.failed{color:#c62828}.incomplete{color:#b26a00}.muted{color:#777}"
-    ".up{color:#2e7d32}.down{color:#c62828}@media print{body{margin:8mm}}</style>";
+    ".up{color:#2e7d32}.down{color:#c62828}svg{max-width:100%;height:auto}"
+    ".sign{margin-top:32px;display:flex;gap:48px;flex-wrap:wrap;break-inside:avoid}"
+    ".sign span{min-width:200px;border-bottom:1px solid #222;padding-bottom:18px}"
+    // Printed on A4 (a 县区 files it): repeated table headers, rows kept whole, page numbers
+    // in the bottom margin (Chromium 131+ draws @page margin boxes), the as-of date on top.
+    "thead{display:table-header-group}tr{break-inside:avoid}"
+    "@page{size:A4;margin:14mm 12mm 16mm 12mm;"
+    "@bottom-center{content:'第 ' counter(page) ' 页，共 ' counter(pages) ' 页';font-size:9pt}}"
+    "@media print{body{margin:0;max-width:none;font-size:10pt}h1{font-size:16pt}"
+    "h2{font-size:12pt;margin-top:14px;break-after:avoid}table{font-size:9pt}"
+    "td,th{padding:2px 4px}.kpi{padding:4px 8px}.kpi b{font-size:16pt}a{color:inherit;"
+    "text-decoration:none}.noprint{display:none}"
+    // Compact on paper: the case summaries are in cases.json (and the case booklet).
+    "#cases td:nth-child(7),#cases th:nth-child(7){display:none}}"
+    "th,td.id,td.n{white-space:nowrap}</style>";
+
+// The 编制/审核 block a printed page is signed in.
+const char* kSignature =
+    "<div class='sign' id='signature'><span>编制单位（盖章）：</span><span>编制人：</span>"
+    "<span>审核人：</span><span>日期：</span></div>";
+
+// Opens a table whose header row repeats on every printed page.
+std::string table_head(std::string_view id, std::initializer_list<std::string_view> heads) {
+  std::string h = fmt::format("<table id='{}'><thead><tr>", id);
+  for (const auto& x : heads) h += fmt::format("<th>{}</th>", x);
+  return h + "</tr></thead><tbody>";
+}
+const char* kTableEnd = "</tbody></table>";
 
 std::string pct(Decimal d) { return d.to_string() + "%"; }
 
@@ -55,7 +83,7 @@ std::string bar(std::string_view label, int actual, int target, std::string_view
       target > 0 ? fmt::format("{}.{}%", tenths / 10, tenths % 10) : std::string("—");
   return fmt::format(
       "<div class='bar' id='{}'><svg xmlns='http://www.w3.org/2000/svg' width='760' height='24' "
-      "role='img' aria-label='{}'><text x='0' y='16' font-size='13'>{}</text>"
+      "viewBox='0 0 760 24' role='img' aria-label='{}'><text x='0' y='16' font-size='13'>{}</text>"
       "<rect x='190' y='4' width='{}' height='16' fill='#eee'/>"
       "<rect x='190' y='4' width='{}' height='16' fill='#1f5fa6'/>"
       "<text x='{}' y='16' font-size='13'>{} / {}（{}）</text></svg></div>",
@@ -72,8 +100,8 @@ std::string funnel(const ProgressRow& t) {
                                                 {"验收通过", t.passed}};
   const int w = 500, top = std::max(1, t.registered);
   std::string svg =
-      "<svg xmlns='http://www.w3.org/2000/svg' width='760' height='150' role='img' "
-      "aria-label='验收漏斗' id='funnel'>";
+      "<svg xmlns='http://www.w3.org/2000/svg' width='760' height='150' viewBox='0 0 760 150' "
+      "role='img' aria-label='验收漏斗' id='funnel'>";
   int y = 4;
   for (const auto& [label, n] : stages) {
     const int bw = std::max(2, w * n / top);
@@ -100,8 +128,8 @@ std::string transitions(const std::vector<AcceptanceRecord>& records, int top) {
   }
   const int cell = 56, left = 110, head = 40;
   std::string svg = fmt::format(
-      "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' role='img' "
-      "aria-label='等级变化' id='levels'>",
+      "<svg xmlns='http://www.w3.org/2000/svg' width='{0}' height='{1}' viewBox='0 0 {0} {1}' "
+      "role='img' aria-label='等级变化' id='levels'>",
       left + cell * (top + 1) + 10, head + cell * (top + 1) + 10);
   svg += fmt::format("<text x='{}' y='14' font-size='13'>验收等级 →</text>", left);
   for (int a = 0; a <= top; ++a)
@@ -127,10 +155,8 @@ std::string transitions(const std::vector<AcceptanceRecord>& records, int top) {
 
 std::string row_table(const std::vector<ProgressRow>& rows, std::string_view first,
                       std::string_view id) {
-  std::string h = fmt::format(
-      "<table id='{}'><tr><th>{}</th><th>目标</th><th>备案</th><th>已诊断</th><th>改造中</th>"
-      "<th>通过</th><th>未通过</th><th>待补</th><th>达标（≥目标级）</th><th>达标占比</th></tr>",
-      esc(id), esc(first));
+  std::string h = table_head(esc(id), {esc(first), "目标", "备案", "已诊断", "改造中", "通过",
+                                       "未通过", "待补", "达标（≥目标级）", "达标占比"});
   for (const auto& r : rows)
     h += fmt::format(
         "<tr><td>{}</td><td class='n'>{}</td><td class='n'>{}</td><td class='n'>{}</td>"
@@ -139,7 +165,7 @@ std::string row_table(const std::vector<ProgressRow>& rows, std::string_view fir
         esc(r.zh), r.target ? std::to_string(r.target) : "", r.registered, r.diagnosed,
         r.in_transformation, r.passed, r.failed, r.incomplete, r.at_or_above,
         pct(r.share_at_or_above));
-  return h + "</table>";
+  return h + kTableEnd;
 }
 
 std::string opt(const std::optional<Decimal>& d) { return d ? d->to_string() : "—"; }
@@ -150,16 +176,39 @@ std::string stars(int n) {
   return n ? s : "未评星";
 }
 
-const char* decision_zh(Decision d) {
-  switch (d) {
-    case Decision::passed:
-      return "通过";
-    case Decision::failed:
-      return "未通过";
-    case Decision::incomplete:
-      return "材料或评测不全";
-  }
-  return "";
+// The name a page shows for a provider: its name from the providers file, else its id.
+std::string provider_name(const PilotResult* result, const std::string& id) {
+  if (result)
+    for (const auto& p : result->providers)
+      if (p.id == id) return p.name.empty() ? id : p.name;
+  return id;
+}
+
+std::string provider_names(const PilotResult* result, const Enterprise& e) {
+  std::string out;
+  for (const auto& p : e.providers)
+    out += (out.empty() ? "" : "、") + esc(provider_name(result, p));
+  return out.empty() ? std::string("—") : out;
+}
+
+// The rule set as people know it: its title and version (《…》2024.1).
+std::string rules_zh(const RuleSet& rs) {
+  return esc(rs.meta.title.empty() ? rs.meta.id : rs.meta.title) + " " + esc(rs.meta.version);
+}
+
+std::string batch_zh(const Programme& prog, const std::string& id) {
+  const auto* b = prog.find_batch(id);
+  return esc(b ? b->zh : id);
+}
+std::string industry_zh(const Programme& prog, const std::string& id) {
+  const auto* i = prog.find_industry(id);
+  return esc(i ? i->zh : id);
+}
+
+std::string reasons_zh(const AcceptanceRecord& r) {
+  std::string why;
+  for (const auto& x : r.reasons) why += (why.empty() ? "" : "；") + esc(x.zh);
+  return why;
 }
 
 }  // namespace
@@ -170,11 +219,20 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   const ProgressRow& t = p.total;
   std::string h = "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>" +
                   esc(prog.title) + " 试点进展</title>" + kStyle + "</head><body>";
+  // The rule set the acceptance surveys were scored under, by its title.
+  std::string rules;
+  for (const auto& r : result.acceptance) {
+    const Snapshot* s = r.acceptance ? r.acceptance : r.baseline;
+    if (s && s->engine && s->engine->rules().meta.id == prog.rule_set_id) {
+      rules = rules_zh(s->engine->rules());
+      break;
+    }
+  }
   h += fmt::format(
       "<h1>{}：试点进展看板</h1><p class='muted'>{}｜截至 <b id='as-of'>{}</b>｜目标等级 "
-      "{}级｜评测规则 {}</p>",
+      "{}级{}</p>",
       esc(prog.title), esc(prog.document), p.as_of.to_string(), p.target_level,
-      esc(prog.rule_set_id));
+      rules.empty() ? std::string() : "｜评测依据 " + rules);
   h += "<div class='kpis'>";
   auto kpi = [&](std::string_view id, std::string_view label, std::string value,
                  std::string_view cls = "") {
@@ -184,15 +242,21 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   kpi("kpi-registered", "备案企业", fmt::format("{} / {}", t.registered, t.target));
   kpi("kpi-passed", "验收通过", std::to_string(t.passed), "passed");
   kpi("kpi-failed", "验收未通过", std::to_string(t.failed), "failed");
-  kpi("kpi-incomplete", "验收不全", std::to_string(t.incomplete), "incomplete");
+  kpi("kpi-incomplete", "验收待补", std::to_string(t.incomplete), "incomplete");
   kpi("kpi-awaiting", "待验收", std::to_string(t.awaiting_acceptance));
   kpi("kpi-share", "达到目标等级占比", pct(t.share_at_or_above));
+  kpi("kpi-follow-up", "督办企业", std::to_string(p.follow_up.size()), "failed");
   h += "</div>";
 
   h += "<h2>目标完成情况（验收通过 / 目标）</h2>";
   h += bar("合计", t.passed, t.target, "bar-total");
   for (const auto& r : p.by_industry) h += bar(r.zh, r.passed, r.target, "bar-" + r.key);
   for (const auto& o : p.targets) h += bar(o.zh, o.actual, o.value, "bar-" + o.id);
+  if (!p.selected_not_candidates.empty())
+    h += fmt::format(
+        "<p class='muted' id='selected-not-counted'>另有 {} "
+        "家选定的典型案例尚未通过验收，未计入。</p>",
+        p.selected_not_candidates.size());
   h += "<h2>各区县达到目标等级（达标 / 备案）</h2>";
   for (const auto& r : p.by_district) h += bar(r.zh, r.at_or_above, r.registered, "bar-district");
 
@@ -201,22 +265,19 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
 
   h += "<h2>按行业</h2>" + row_table(p.by_industry, "行业", "by-industry");
   h += "<h2>按区县</h2>" + row_table(p.by_district, "区县", "by-district");
-  h += "<table "
-       "id='focus'><tr><th>行业</th><th>重点区县已覆盖</th><th>未覆盖</th><th>重点区县企业占比</"
-       "th></tr>";
+  h += table_head("focus", {"行业", "重点区县已覆盖", "未覆盖", "重点区县企业占比"});
   for (const auto& f : p.focus) {
     std::string cov, unc;
     for (const auto& d : f.covered) cov += (cov.empty() ? "" : "、") + esc(d);
     for (const auto& d : f.uncovered) unc += (unc.empty() ? "" : "、") + esc(d);
-    const auto* ind = prog.find_industry(f.industry);
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class='failed'>{}</td><td class='n'>{} / {}（{}）</td></tr>",
-        esc(ind ? ind->zh : f.industry), cov, unc.empty() ? "—" : unc, f.in_focus, f.enterprises,
+        industry_zh(prog, f.industry), cov, unc.empty() ? "—" : unc, f.in_focus, f.enterprises,
         pct(f.share_in_focus));
   }
-  h += "</table>";
-  h += "<h2>按批次与时间节点</h2><table id='calendar'><tr><th>批次</th><th>状态</th><th>备案</th>"
-       "<th>已诊断 / 应诊断</th><th>通过 / 应通过</th></tr>";
+  h += kTableEnd;
+  h += "<h2>按批次与时间节点</h2>" +
+       table_head("calendar", {"批次", "状态", "备案", "已诊断 / 应诊断", "通过 / 应通过"});
   for (const auto& b : p.calendar) {
     const char* status = b.status == "not_started"      ? "未开始"
                          : b.status == "transforming"   ? "改造中"
@@ -228,13 +289,13 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
         esc(b.zh), status, b.registered, b.diagnosed, b.expected_diagnosed, b.passed,
         b.expected_passed);
   }
-  h += "</table>";
+  h += kTableEnd;
 
   h += "<h2>服务商评星（服务绩效 " + std::to_string(prog.rating.weight_performance) +
        " / 企业满意度 " + std::to_string(prog.rating.weight_satisfaction) + "）</h2>";
-  h += "<table id='providers'><tr><th>排名</th><th>服务商</th><th>综合得分</th><th>星级</th>"
-       "<th>服务绩效</th><th>企业满意度</th><th>服务企业</th><th>验收</th><th>通过率</th>"
-       "<th>平均提升（级）</th><th>按时率</th><th>动态调整</th></tr>";
+  h += table_head("providers",
+                  {"排名", "服务商", "综合得分", "星级", "服务绩效", "企业满意度", "服务企业",
+                   "验收", "通过率", "平均提升（级）", "按时率", "动态调整"});
   for (const auto& pr : result.providers) {
     const char* flag = pr.flag == "ok" ? "正常" : pr.flag == "warn" ? "预警" : "数据不足";
     h += fmt::format(
@@ -242,16 +303,17 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
         "class='n'>{}</td>"
         "<td class='n'>{}</td><td class='n'>{}</td><td class='n'>{}</td><td class='n'>{}</td>"
         "<td class='n'>{}</td><td class='n'>{}</td><td class='{}'>{}</td></tr>",
-        pr.rank ? std::to_string(pr.rank) : "—", pr.tied ? "（并列）" : "", esc(pr.name),
-        opt(pr.composite), stars(pr.stars), opt(pr.performance), opt(pr.satisfaction),
-        pr.enterprises, pr.accepted, pr.pass_rate ? pct(*pr.pass_rate) : "—",
-        opt(pr.mean_level_gain), pr.on_time_share ? pct(*pr.on_time_share) : "—",
+        pr.rank ? std::to_string(pr.rank) : "—", pr.tied ? "（并列）" : "",
+        esc(pr.name.empty() ? pr.id : pr.name), opt(pr.composite), stars(pr.stars),
+        opt(pr.performance), opt(pr.satisfaction), pr.enterprises, pr.accepted,
+        pr.pass_rate ? pct(*pr.pass_rate) : "—", opt(pr.mean_level_gain),
+        pr.on_time_share ? pct(*pr.on_time_share) : "—",
         pr.flag == "ok"     ? "passed"
         : pr.flag == "warn" ? "failed"
                             : "muted",
         flag);
   }
-  h += "</table>";
+  h += kTableEnd;
 
   auto link = [&](const AcceptanceRecord& r) {
     const auto k = static_cast<std::size_t>(&r - result.acceptance.data());
@@ -259,96 +321,105 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
     return k < pages.size() ? fmt::format("<a href='{}'>{}</a>", esc(href(pages[k])), label)
                             : label;
   };
-  h += "<h2>风险企业（验收到期仍未通过）</h2><table id='at-risk'><tr><th>企业</th><th>名称</th>"
-       "<th>批次</th><th>当前等级</th><th>原因</th></tr>";
   const std::size_t cap = 500;  // the full lists are in progress.json, cases.json, acceptance.csv
   auto more = [&](std::size_t n, std::string_view file) {
     if (n > cap)
       h += fmt::format("<p class='muted'>仅列出前 {} 条，共 {} 条；完整列表见 {}。</p>", cap, n,
                        file);
   };
-  for (const auto& a : p.at_risk) {
-    if (static_cast<std::size_t>(&a - p.at_risk.data()) >= cap) break;
-    const auto it =
-        std::find_if(result.acceptance.begin(), result.acceptance.end(),
-                     [&](const AcceptanceRecord& r) { return r.enterprise->id == a.id; });
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class='n'>{}</td><td>{}</td></tr>",
-                     it != result.acceptance.end() ? link(*it) : esc(a.id), esc(a.name),
-                     esc(a.batch), a.level, esc(a.reason));
+  h += "<h2>督办清单（验收到期或逾期未通过、已启动批次未诊断）</h2>" +
+       table_head("follow-up", {"企业编号", "名称", "区县", "批次", "服务商", "督办类型",
+                                "当前等级", "原因", "下一步"});
+  for (const auto& f : p.follow_up) {
+    if (static_cast<std::size_t>(&f - p.follow_up.data()) >= cap) break;
+    const Enterprise& e = *f.record->enterprise;
+    h += fmt::format(
+        "<tr><td class='id'>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
+        "class='failed'>{}</td><td class='n'>{}</td><td>{}</td><td>{}</td></tr>",
+        link(*f.record), esc(e.name), esc(e.district), batch_zh(prog, e.batch),
+        provider_names(&result, e), follow_up_kind_zh(f.kind),
+        f.level ? fmt::format("{}级", *f.level) : std::string("—"),
+        [&] {
+          std::string x;
+          for (const auto& y : f.reasons) x += (x.empty() ? "" : "；") + esc(y);
+          return x;
+        }(),
+        [&] {
+          std::string x;
+          for (const auto& y : f.actions) x += (x.empty() ? "" : "；") + esc(y);
+          return x;
+        }());
   }
-  h += "</table>";
-  more(p.at_risk.size(), "progress.json");
+  h += kTableEnd;
+  more(p.follow_up.size(), "follow_up_by_district.csv");
 
-  h += "<h2>典型案例候选</h2><table id='cases'><tr><th>排名</th><th>企业</th><th>行业</th>"
-       "<th>提升</th><th>入选</th><th>概要</th></tr>";
+  h += "<h2>典型案例候选（入选：市里选定；推荐：按提升排序）</h2>" +
+       table_head("cases", {"排名", "企业编号", "行业", "提升", "推荐", "入选", "概要"});
   for (const auto& c : result.cases) {
     if (static_cast<std::size_t>(&c - result.cases.data()) >= cap) break;
-    const auto* ind = prog.find_industry(c.record->enterprise->industry);
     h += fmt::format(
-        "<tr><td class='n'>{}{}</td><td>{}</td><td>{}</td><td>+{}级 / {}分 / {}个场景</td>"
-        "<td>{}</td><td>{}</td></tr>",
-        c.rank, c.tied ? "（并列）" : "", link(*c.record), esc(ind ? ind->zh : ""), c.level_steps,
-        c.points.to_string(), c.scenarios_raised, c.selected ? "✓" : "", esc(c.summary));
+        "<tr><td class='n'>{}{}</td><td class='id'>{}</td><td>{}</td><td>+{}级 / {}分 / "
+        "{}个场景</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        c.rank, c.tied ? "（并列）" : "", link(*c.record),
+        industry_zh(prog, c.record->enterprise->industry), c.level_steps, c.points.to_string(),
+        c.scenarios_raised, c.suggested ? "✓" : "", c.selected ? "✓" : "", esc(c.summary));
   }
-  h += "</table>";
+  h += kTableEnd;
   more(result.cases.size(), "cases.json");
 
   if (result.projects) h += projects_html_section(prog, *result.projects);
   if (result.subsidy) h += subsidy_html_section(prog, *result.subsidy);
-  h += "<h2>全部企业验收结果</h2><table id='acceptance'><tr><th>企业</th><th>名称</th><th>批次</th>"
-       "<th>基线</th><th>验收</th><th>结论</th><th>原因</th></tr>";
+  h += "<h2>全部企业验收结果</h2>" +
+       table_head("acceptance", {"企业编号", "名称", "批次", "基线", "验收", "结论", "原因"});
   for (const auto& r : result.acceptance) {
     if (static_cast<std::size_t>(&r - result.acceptance.data()) >= cap) break;
-    std::string why;
-    for (const auto& x : r.reasons) why += (why.empty() ? "" : "；") + esc(x.message);
     auto lv = [](const Snapshot* s) {
       return s && s->ok() ? fmt::format("{}级 {}分", s->level, s->total.to_string())
                           : std::string("—");
     };
     h += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
+        "<tr><td class='id'>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
         "class='{}'>{}</td><td>{}</td></tr>",
-        link(r), esc(r.enterprise->name), esc(r.enterprise->batch), lv(r.baseline),
-        lv(r.acceptance), to_string(r.decision), decision_zh(r.decision), why);
+        link(r), esc(r.enterprise->name), batch_zh(prog, r.enterprise->batch), lv(r.baseline),
+        lv(r.acceptance), to_string(r.decision), status_zh(r), reasons_zh(r));
   }
-  h += "</table>";
+  h += kTableEnd;
   more(result.acceptance.size(), "acceptance.csv");
+  h += kSignature;
   return h + "</body></html>\n";
 }
 
-std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r,
-                            const RuleSet& rules) {
+std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r, const RuleSet& rules,
+                            const PilotResult* result) {
   const Enterprise& e = *r.enterprise;
   std::string h = "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>" +
-                  esc(e.id) + " 评测验收</title>" + kStyle + "</head><body>";
+                  esc(e.name.empty() ? e.id : e.name) + " 评测验收</title>" + kStyle +
+                  "</head><body>";
   // The page is written beside the dashboard, in the same folder (PilotRun::write).
   h += fmt::format(
-      "<p><a href='dashboard.html'>← 试点看板</a></p><h1>{} {} — 评测验收（改造前后对比）</h1>",
-      esc(e.id), esc(e.name));
-  const auto* ind = prog.find_industry(e.industry);
-  const auto* batch = prog.find_batch(e.batch);
-  std::string providers;
-  for (const auto& p : e.providers) providers += (providers.empty() ? "" : "、") + esc(p);
+      "<p class='noprint'><a href='dashboard.html'>← 试点看板</a></p><h1>{} — "
+      "评测验收（改造前后对比）</h1><p>企业编号：<span class='id'>{}</span>{}</p>",
+      esc(e.name), esc(e.id),
+      result ? fmt::format("｜截至 <b id='as-of'>{}</b>", result->progress.as_of.to_string())
+             : std::string());
   h += fmt::format(
       "<p>行业：{}｜区县：{}｜批次：{}｜服务商：{}｜合同：{}｜计划完成：{}｜投入：{} 万元</p>",
-      esc(ind ? ind->zh : e.industry), esc(e.district), esc(batch ? batch->zh : e.batch), providers,
-      e.contract_date ? e.contract_date->to_string() : "—",
+      industry_zh(prog, e.industry), esc(e.district), batch_zh(prog, e.batch),
+      provider_names(result, e), e.contract_date ? e.contract_date->to_string() : "—",
       e.planned_end ? e.planned_end->to_string() : "—", e.investment.to_string());
-  h += fmt::format(
-      "<p style='font-size:18px'>验收结论：<b id='decision' class='{}'>{}</b>（{}）</p>",
-      to_string(r.decision), decision_zh(r.decision), to_string(r.decision));
+  h += fmt::format("<p style='font-size:18px'>验收结论：<b id='decision' class='{}'>{}</b></p>",
+                   to_string(r.decision), status_zh(r));
   if (!r.reasons.empty()) {
     h += "<ul id='reasons'>";
     for (const auto& x : r.reasons)
-      h += fmt::format("<li class='{}'>{}：{}</li>", to_string(x.outcome), esc(x.check),
-                       esc(x.message));
+      h += fmt::format("<li class='{}'>{}（{}）</li>", to_string(x.outcome), esc(x.zh),
+                       decision_zh(x.outcome));
     h += "</ul>";
   }
   auto snap = [](const Snapshot* s) {
     if (!s) return std::string("无");
     if (!s->ok()) return fmt::format("{}（无法评分）", s->assessed_on.to_string());
-    return fmt::format("{}，{} {}", s->assessed_on.to_string(), esc(s->engine->rules().meta.id),
-                       esc(s->engine->rules().meta.version));
+    return fmt::format("{}，{}", s->assessed_on.to_string(), rules_zh(s->engine->rules()));
   };
   h += fmt::format("<p>改造前评测：{}<br>改造后评测：{}</p>", snap(r.baseline), snap(r.acceptance));
   const bool both = r.baseline && r.baseline->ok() && r.acceptance && r.acceptance->ok();
@@ -358,8 +429,7 @@ std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r,
     return fmt::format("<td class='n {}'>{}{}</td>", cls, d > Decimal{} ? "+" : "", d.to_string());
   };
   if (both) {
-    h += "<h2>等级与总分</h2><table "
-         "id='summary'><tr><th></th><th>改造前</th><th>改造后</th><th>变化</th></tr>";
+    h += "<h2>等级与总分</h2>" + table_head("summary", {"", "改造前", "改造后", "变化"});
     h += fmt::format(
         "<tr><td>等级</td><td class='n' id='level-before'>{}</td><td class='n' "
         "id='level-after'>{}</td>{}</tr>",
@@ -367,14 +437,14 @@ std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r,
         delta(Decimal::from_int(r.baseline->level), Decimal::from_int(r.acceptance->level)));
     h += fmt::format(
         "<tr><td>总分</td><td class='n' id='total-before'>{}</td><td class='n' "
-        "id='total-after'>{}</td>{}</tr></table>",
+        "id='total-after'>{}</td>{}</tr>",
         r.baseline->total.to_string(), r.acceptance->total.to_string(),
         delta(r.baseline->total, r.acceptance->total));
+    h += kTableEnd;
   }
   if (r.comparable) {
     const RuleSet& rs = r.acceptance->engine->rules();
-    h += "<h2>维度与分项</h2><table id='parts'><tr><th>维度 / "
-         "分项</th><th>改造前</th><th>改造后</th><th>变化</th></tr>";
+    h += "<h2>维度与分项</h2>" + table_head("parts", {"维度 / 分项", "改造前", "改造后", "变化"});
     std::size_t s = 0;
     for (std::size_t d = 0; d < rs.dimensions.size(); ++d) {
       h += fmt::format("<tr><td><b>{}</b></td><td class='n'>{}</td><td class='n'>{}</td>{}</tr>",
@@ -389,24 +459,25 @@ std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r,
         ++s;
       }
     }
-    h += "</table><h2>指标项</h2><table "
-         "id='items'><tr><th>指标项</th><th>改造前</th><th>改造后</th><th>变化</th></tr>";
+    h += kTableEnd;
+    h += "<h2>指标项</h2>" + table_head("items", {"指标项", "改造前", "改造后", "变化"});
     const auto items = rs.items();
     for (std::size_t i = 0; i < items.size(); ++i)
       h += fmt::format("<tr><td>{} {}</td><td class='n'>{}</td><td class='n'>{}</td>{}</tr>",
                        esc(items[i]->code), esc(items[i]->zh), r.baseline->items[i].to_string(),
                        r.acceptance->items[i].to_string(),
                        delta(r.baseline->items[i], r.acceptance->items[i]));
-    h += "</table>";
+    h += kTableEnd;
     // Scenarios: paired bars, before (grey) and after (blue), constraint scenarios starred.
     const int top = rs.level_rule.top_level(), row = 26, left = 130, w = 280;
     const int height = static_cast<int>(rs.scenarios.size()) * row + 24;
     h += fmt::format(
         "<h2>场景等级（改造前 → 改造后）</h2><svg xmlns='http://www.w3.org/2000/svg' "
-        "width='{}' height='{}' role='img' aria-label='场景等级' id='scenarios'>"
-        "<rect x='{}' y='2' width='12' height='8' fill='#bbb'/><text x='{}' y='10' "
+        "width='{0}' height='{1}' viewBox='0 0 {0} {1}' role='img' aria-label='场景等级' "
+        "id='scenarios'>"
+        "<rect x='{2}' y='2' width='12' height='8' fill='#bbb'/><text x='{3}' y='10' "
         "font-size='11'>改造前</text>"
-        "<rect x='{}' y='2' width='12' height='8' fill='#1f5fa6'/><text x='{}' y='10' "
+        "<rect x='{4}' y='2' width='12' height='8' fill='#1f5fa6'/><text x='{5}' y='10' "
         "font-size='11'>改造后</text>",
         left + w + 60, height, left, left + 16, left + 70, left + 86);
     for (std::size_t k = 0; k < rs.scenarios.size(); ++k) {
@@ -426,6 +497,7 @@ std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r,
     h += "<p class='muted'>两次评测所用规则集不同，不做分项对比。</p>";
   }
   (void)rules;
+  h += kSignature;
   return h + "</body></html>\n";
 }
 

@@ -212,8 +212,11 @@ void read_table(std::istream& in, std::string_view source, TableFormat format, T
              fmt::format("the row has {} fields, the header {}", cells->size(), header.size()));
         continue;
       }
-      for (std::size_t i = 0; i < header.size(); ++i)
+      const auto starts = csv_field_starts(raw.text);
+      for (std::size_t i = 0; i < header.size(); ++i) {
         row.fields.emplace_back(header[i], std::move((*cells)[i]));
+        row.columns.push_back(column_of(raw.text, i < starts.size() ? starts[i] : 0));
+      }
     } else {
       simdjson::dom::element doc;
       if (auto err = parser.parse(raw.text).get(doc)) {
@@ -265,6 +268,7 @@ void read_table(std::istream& in, std::string_view source, TableFormat format, T
             value = simdjson::minify(v);
         }
         row.fields.emplace_back(std::string(field.key), std::move(value));
+        row.columns.push_back(column);
       }
       if (bad) continue;
     }
@@ -277,9 +281,9 @@ struct RowChecker {
   std::string_view source;
   std::vector<Issue> problems;
 
-  void fail(std::string message) {
+  void fail(std::string message, int column = 1) {
     problems.push_back(Issue{Severity::error, std::move(message), "",
-                             Location{std::string(source), row.line, 1}, row.text});
+                             Location{std::string(source), row.line, column}, row.text});
   }
   std::string required(std::string_view name) {
     const std::string* v = row.get(name);
@@ -319,6 +323,19 @@ void once_each(RowChecker& c, const std::vector<std::string>& list, std::string_
   for (const auto& v : list)
     if (!seen.insert(v).second && told.insert(v).second)
       c.fail(fmt::format("{} '{}' is listed twice for enterprise '{}'", what, v, id));
+}
+
+// An evidence answer: yes/no in any ASCII case, true/false, 1/0, 是/否, blanks around it
+// ignored; empty is no. Anything else: nothing.
+std::optional<bool> yes_no(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  std::string low(v);
+  for (auto& ch : low)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  if (low == "yes" || low == "true" || low == "1" || low == "是") return true;
+  if (low.empty() || low == "no" || low == "false" || low == "0" || low == "否") return false;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -425,6 +442,7 @@ void Pilot::add_register(std::istream& in, std::string_view source, TableFormat 
   s.evidence_where.resize(s.enterprises.size());
   s.baseline.resize(s.enterprises.size());
   s.acceptance.resize(s.enterprises.size());
+  s.selected_where.resize(s.enterprises.size());
   s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
 
@@ -442,6 +460,7 @@ void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat 
       c.fail(fmt::format("evidence for enterprise '{}', which is not in the register", id));
     // One flag per item, however many the programme lists.
     std::vector<bool> provided(ev.size());
+    std::vector<Issue> cell_errors;
     for (const auto& [k, v] : row.fields) {
       if (k == "enterprise_id") continue;
       // A named copy: clang 14 cannot capture a structured binding in a lambda.
@@ -450,10 +469,17 @@ void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat 
       const auto e =
           std::find_if(ev.begin(), ev.end(), [&](const EvidenceItem& x) { return x.id == key; });
       if (e == ev.end()) continue;
-      if (v == "yes" || v == "true" || v == "1" || v == "是") {
-        provided[static_cast<std::size_t>(e - ev.begin())] = true;
-      } else if (!(v == "no" || v == "false" || v == "0" || v == "否" || v.empty())) {
-        c.fail(fmt::format("evidence '{}' is '{}' (expected yes or no)", k, v));
+      // yes/no in any case (YES, Yes), true/false, 1/0, 是/否, blanks around them ignored.
+      const auto answer = yes_no(v);
+      if (answer) {
+        provided[static_cast<std::size_t>(e - ev.begin())] = *answer;
+      } else {
+        // This cell only: the item counts as not provided, the rest of the record is kept.
+        cell_errors.push_back(Issue{
+            Severity::error,
+            fmt::format(
+                "evidence '{}' is '{}' (expected yes or no: yes/no, true/false, 1/0, 是/否)", k, v),
+            "", Location{std::string(source), row.line, row.column_of(key)}, row.text});
       }
     }
     if (it != s.index.end() && s.evidence_where[it->second].known())
@@ -463,6 +489,7 @@ void Pilot::add_evidence(std::istream& in, std::string_view source, TableFormat 
       for (auto& p : c.problems) s.errors.push_back(std::move(p));
       return;
     }
+    for (auto& p : cell_errors) s.errors.push_back(std::move(p));
     s.evidence[it->second] = std::move(provided);
     s.evidence_where[it->second] = Location{std::string(source), row.line, 1};
   });
@@ -499,17 +526,24 @@ void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFor
         c.fail(fmt::format("missing satisfaction item '{}'", item.id));
         continue;
       }
-      int score = 0;
-      const bool whole =
-          !v->empty() && v->size() <= 3 &&
-          std::all_of(v->begin(), v->end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-      if (whole) score = std::stoi(*v);
-      if (!whole || score < prog.satisfaction_min || score > prog.satisfaction_max) {
-        c.fail(fmt::format("satisfaction '{}' is '{}', outside the scale {}–{}", item.id, *v,
-                           prog.satisfaction_min, prog.satisfaction_max));
+      // A number on the scale, whole or with up to 3 decimals (3.5: a half step), read exactly.
+      const auto score = Decimal::parse(*v);
+      const int column = row.column_of(item.id);
+      if (!score) {
+        c.fail(fmt::format("satisfaction '{}' is '{}', not a number (expected {}–{}, at most 3 "
+                           "decimals)",
+                           item.id, *v, prog.satisfaction_min, prog.satisfaction_max),
+               column);
         continue;
       }
-      r.scores.push_back(score);
+      if (*score < Decimal::from_int(prog.satisfaction_min) ||
+          Decimal::from_int(prog.satisfaction_max) < *score) {
+        c.fail(fmt::format("satisfaction '{}' is '{}', outside the scale {}–{}", item.id, *v,
+                           prog.satisfaction_min, prog.satisfaction_max),
+               column);
+        continue;
+      }
+      r.scores.push_back(score->thousandths());
     }
     // One rating per enterprise and provider: a second would weigh twice in the mean.
     const std::pair<std::size_t, std::size_t> key{both ? it->second : 0, both ? pit->second : 0};
@@ -524,6 +558,28 @@ void Pilot::add_satisfaction(std::istream& in, std::string_view source, TableFor
     r.enterprise = it->second;
     r.provider = pit->second;
     s.ratings.push_back(std::move(r));
+  });
+  s.counts.error_records += records_among(s.errors, first_error, table.header_line);
+}
+
+void Pilot::add_selected(std::istream& in, std::string_view source, TableFormat format) {
+  State& s = *s_;
+  const std::size_t first_error = s.errors.size();
+  Table table{"the selected cases", {"enterprise_id"}};
+  read_table(in, source, format, table, s.errors, s.counts.selected_rows, [&](const TableRow& row) {
+    RowChecker c{row, source, {}};
+    const std::string id = c.required("enterprise_id");
+    auto it = id.empty() ? s.index.end() : s.index.find(id);
+    if (!id.empty() && it == s.index.end())
+      c.fail(fmt::format("a selected case '{}', which is not in the register", id));
+    else if (it != s.index.end() && s.selected_where[it->second].known())
+      c.fail(fmt::format("enterprise '{}' is selected twice (first on line {})", id,
+                         s.selected_where[it->second].line));
+    if (!c.problems.empty()) {
+      for (auto& p : c.problems) s.errors.push_back(std::move(p));
+      return;
+    }
+    s.selected_where[it->second] = Location{std::string(source), row.line, 1};
   });
   s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }

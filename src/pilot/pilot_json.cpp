@@ -2,6 +2,9 @@
 // inputs give the same bytes.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
 #include "batch/csv_row.h"
 #include "common/json_writer.h"
 #include "smedx/pilot.h"
@@ -12,6 +15,10 @@ namespace {
 
 using detail::escape;
 using detail::Writer;
+
+// A UTF-8 byte order mark first in every CSV: Excel (Chinese Windows) reads the file as GBK
+// without it and shows the names garbled.
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string num(Decimal d) { return d.to_string(); }
 std::string opt(const std::optional<Decimal>& d) { return d ? d->to_string() : "null"; }
@@ -169,7 +176,10 @@ std::string acceptance_json(const AcceptanceRecord& r, const RuleSet& rules) {
   return w.out;
 }
 
-std::string acceptance_csv_header() {
+std::string acceptance_csv_header(CsvHeaders headers) {
+  if (headers == CsvHeaders::zh)
+    return "企业编号,企业名称,行业,区县,批次,服务商,验收结论,改造前等级,改造后等级,改造前总分,"
+           "改造后总分,基线评测日期,验收评测日期,按时验收,原因";
   return "id,name,industry,district,batch,providers,decision,level_before,level_after,"
          "total_before,total_after,baseline_on,acceptance_on,on_time,reasons";
 }
@@ -257,6 +267,30 @@ std::string progress_json(const Progress& p) {
     w.close('}');
   }
   w.close(']');
+  w.key("follow_up");
+  w.open('[');
+  for (const auto& f : p.follow_up) {
+    const Enterprise& e = *f.record->enterprise;
+    w.item_sep();
+    w.out += '\n';
+    w.open('{');
+    w.str("id", e.id);
+    w.str("name", e.name);
+    w.str("district", e.district);
+    w.str("batch", e.batch);
+    w.strings("providers", e.providers);
+    w.str("kind", f.kind);
+    w.str("kind_zh", follow_up_kind_zh(f.kind));
+    w.str("due", f.due.to_string());
+    w.raw("level", f.level ? std::to_string(*f.level) : "null");
+    w.str("decision", to_string(f.record->decision));
+    w.strings("reasons", f.reasons);
+    w.strings("actions", f.actions);
+    w.close('}');
+  }
+  if (!p.follow_up.empty()) w.out += '\n';
+  w.close(']');
+  w.strings("selected_not_candidates", p.selected_not_candidates);
   w.close('}');
   return w.out + '\n';
 }
@@ -296,11 +330,16 @@ std::string providers_json(const std::vector<ProviderScore>& providers) {
   return w.out + '\n';
 }
 
-std::string providers_csv(const std::vector<ProviderScore>& providers) {
+std::string providers_csv(const std::vector<ProviderScore>& providers, CsvHeaders headers) {
   std::string out =
-      "rank,tied,id,name,composite,stars,flag,performance,satisfaction,enterprises,accepted,"
-      "passed,failed,incomplete,pass_rate_percent,mean_level_gain,mean_point_gain,"
-      "on_time_percent,ratings,mean_satisfaction,notes\n";
+      headers == CsvHeaders::zh
+          ? "排名,并列,服务商编号,服务商名称,综合得分,星级,动态调整,服务绩效,企业满意度,服务企业数,"
+            "已验收,通过,未通过,待补,通过率（%）,平均提升等级,平均提升分数,按时率（%）,"
+            "满意度评价数,"
+            "平均满意度,说明\n"
+          : "rank,tied,id,name,composite,stars,flag,performance,satisfaction,enterprises,accepted,"
+            "passed,failed,incomplete,pass_rate_percent,mean_level_gain,mean_point_gain,"
+            "on_time_percent,ratings,mean_satisfaction,notes\n";
   auto o = [](const std::optional<Decimal>& d) { return d ? d->to_string() : std::string(); };
   for (const auto& p : providers) {
     out +=
@@ -325,6 +364,7 @@ std::string cases_json(const std::vector<CaseCandidate>& cases, const RuleSet& r
     w.open('{');
     w.raw("rank", std::to_string(c.rank));
     w.raw("tied", c.tied ? "true" : "false");
+    w.raw("suggested", c.suggested ? "true" : "false");
     w.raw("selected", c.selected ? "true" : "false");
     w.str("why", c.why);
     w.str("id", e.id);
@@ -340,6 +380,50 @@ std::string cases_json(const std::vector<CaseCandidate>& cases, const RuleSet& r
   w.out += '\n';
   w.close(']');
   return w.out + '\n';
+}
+
+std::string follow_up_csv(const Programme& prog, const PilotResult& result, bool by_provider) {
+  std::map<std::string, std::string> names;  // provider id -> name (the id when none is given)
+  for (const auto& p : result.providers) names[p.id] = p.name.empty() ? p.id : p.name;
+  struct Row {
+    std::string provider;
+    const FollowUp* f;
+  };
+  std::vector<Row> rows;
+  for (const auto& f : result.progress.follow_up) {
+    if (!by_provider) {
+      rows.push_back({"", &f});
+      continue;
+    }
+    const auto& ps = f.record->enterprise->providers;
+    if (ps.empty()) rows.push_back({"", &f});  // no provider yet: listed first, under none
+    for (const auto& p : ps) rows.push_back({p, &f});
+  }
+  // Stable: register order within a district or a provider.
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    if (by_provider) return a.provider < b.provider;
+    return a.f->record->enterprise->district < b.f->record->enterprise->district;
+  });
+  std::string out(kBom);
+  if (by_provider) out += "负责服务商,";
+  out +=
+      "区县,企业编号,企业名称,行业,批次,服务商,督办类型,验收截止日期,当前等级,结论,原因,下一步\n";
+  for (const auto& [provider, f] : rows) {
+    const Enterprise& e = *f->record->enterprise;
+    const auto* ind = prog.find_industry(e.industry);
+    const auto* batch = prog.find_batch(e.batch);
+    std::vector<std::string> pn;
+    for (const auto& p : e.providers) pn.push_back(names.count(p) ? names[p] : p);
+    if (by_provider)
+      out += csv_cell(provider.empty() ? std::string("（未确定服务商）") : names[provider]) + ",";
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_cell(e.district), csv_cell(e.id),
+        csv_cell(e.name), csv_cell(ind ? ind->zh : e.industry),
+        csv_cell(batch ? batch->zh : e.batch), csv_cell(join(pn, "、")), follow_up_kind_zh(f->kind),
+        f->due.to_string(), f->level ? fmt::format("{}级", *f->level) : std::string("—"),
+        status_zh(*f->record), csv_cell(join(f->reasons, "；")), csv_cell(join(f->actions, "；")));
+  }
+  return out;
 }
 
 }  // namespace smedx

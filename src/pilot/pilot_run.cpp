@@ -35,6 +35,7 @@ struct PilotRun::State {
   PilotResult result;                                  // points into pilot
   Inputs inputs;
   bool pages = true;
+  CsvHeaders headers = CsvHeaders::en;
   bool ok = false;
 
   // One problem that stops the run.
@@ -64,11 +65,14 @@ struct PilotRun::State {
   }
 };
 
-namespace {}  // namespace
+namespace {
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+}  // namespace
 
 PilotRun run_pilot(const PilotRequest& request) {
   auto s = std::make_unique<PilotRun::State>();
   s->pages = request.pages;
+  s->headers = request.headers;
   auto done = [&] { return PilotRun(std::move(s)); };
   // As smedx score and diagnose take --threads: a thread per core is plenty, thousands would
   // only fail to start.
@@ -128,7 +132,8 @@ PilotRun run_pilot(const PilotRequest& request) {
   if (!table(request.providers, &Pilot::add_providers) ||
       !table(request.register_file, &Pilot::add_register) ||
       !table(request.evidence, &Pilot::add_evidence) ||
-      !table(request.satisfaction, &Pilot::add_satisfaction))
+      !table(request.satisfaction, &Pilot::add_satisfaction) ||
+      !table(request.selected, &Pilot::add_selected))
     return done();
   if (!request.investments.empty() && !programme.subsidy) {
     s->stop(request.investments,
@@ -170,8 +175,9 @@ PilotRun run_pilot(const PilotRequest& request) {
   s->inputs.add(request.programme);
   s->inputs.add(programme.rule_set_path);
   if (!request.rules_origin.empty()) s->inputs.add(request.rules_origin);
-  for (const auto* f : {&request.register_file, &request.providers, &request.evidence,
-                        &request.satisfaction, &request.investments, &request.projects})
+  for (const auto* f :
+       {&request.register_file, &request.providers, &request.evidence, &request.satisfaction,
+        &request.selected, &request.investments, &request.projects})
     if (!f->empty()) s->inputs.add(*f);
   for (const auto& f : survey_files) s->inputs.add(f);
   s->ok = true;
@@ -206,7 +212,9 @@ void PilotRun::write(OutputFolder& folder) const {
   const RuleSet& rules = s.engine->rules();
   {
     // A chunk at a time into the files: memory does not grow with the output.
-    std::string jsonl, csv = acceptance_csv_header() + "\n";
+    // A UTF-8 byte order mark first in every CSV, so that Excel on a Chinese Windows reads the
+    // names as UTF-8, not GBK.
+    std::string jsonl, csv = std::string(kBom) + acceptance_csv_header(s.headers) + "\n";
     auto flush = [&](bool last) {
       if (!last && jsonl.size() < (1u << 20)) return;
       folder.append("acceptance.jsonl", jsonl);
@@ -223,8 +231,11 @@ void PilotRun::write(OutputFolder& folder) const {
   }
   folder.write("progress.json", progress_json(s.result.progress));
   folder.write("providers.json", providers_json(s.result.providers));
-  folder.write("providers.csv", providers_csv(s.result.providers));
+  folder.write("providers.csv", std::string(kBom) + providers_csv(s.result.providers, s.headers));
   folder.write("cases.json", cases_json(s.result.cases, rules));
+  // The follow-up list, for each 县区 and each provider to work through.
+  folder.write("follow_up_by_district.csv", follow_up_csv(*s.programme, s.result, false));
+  folder.write("follow_up_by_provider.csv", follow_up_csv(*s.programme, s.result, true));
   if (s.result.subsidy) {
     folder.write("subsidy.json", subsidy_json(*s.programme, *s.result.subsidy));
     folder.write("subsidy.csv", subsidy_csv(*s.result.subsidy));
@@ -240,7 +251,7 @@ void PilotRun::write(OutputFolder& folder) const {
     detail::FileNames names{"dashboard"};
     for (const auto& r : s.result.acceptance) {
       const std::string name = names.stem(r.enterprise->id) + ".html";
-      folder.write(name, acceptance_html(*s.programme, r, rules));
+      folder.write(name, acceptance_html(*s.programme, r, rules, &s.result));
       pages.push_back(name);
     }
   }

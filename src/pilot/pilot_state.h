@@ -37,12 +37,14 @@ struct Pilot::State {
 
   struct Rating {
     std::size_t enterprise = 0, provider = 0;
-    std::vector<int> scores;  // per satisfaction item
+    std::vector<std::int64_t> scores;  // per satisfaction item, in thousandths (3.5: 3500)
   };
   std::vector<Rating> ratings;
   // Where each (enterprise, provider) rating is: a second one is an error, not a second vote.
   std::map<std::pair<std::size_t, std::size_t>, Location> rating_where;
 
+  // Per enterprise: where the city's selection of it as a 典型案例 is (line 0: not selected).
+  std::vector<Location> selected_where;
   // The 投入清单 (smedx/subsidy.h), when one was added.
   bool investments_given = false;
   std::vector<InvestmentLine> investments;
@@ -62,6 +64,12 @@ struct TableRow {
   int line = 0;
   std::string text;  // the record as written, for the caret line of a message
   std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<int> columns;  // where each field starts (1-based, code points): a cell's errors
+  int column_of(std::string_view name) const noexcept {
+    for (std::size_t k = 0; k < fields.size() && k < columns.size(); ++k)
+      if (fields[k].first == name) return columns[k];
+    return 1;
+  }
   const std::string* get(std::string_view name) const noexcept {
     for (const auto& [k, v] : fields)
       if (k == name) return &v;

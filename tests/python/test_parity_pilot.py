@@ -48,7 +48,7 @@ def _inputs(**kw: object) -> dict[str, object]:
 
 def _command(out: Path, args: dict[str, object]) -> list[str]:
     line = [_cli(), "pilot", "--programme", str(PROGRAMME), "-o", str(out)]
-    for key in ("register", "providers", "evidence", "satisfaction", "investments"):
+    for key in ("register", "providers", "evidence", "satisfaction", "investments", "projects"):
         if args.get(key) is not None:
             line += [f"--{key}", str(args[key])]
     line += ["--surveys", *(str(s) for s in args["surveys"])]  # type: ignore[union-attr]

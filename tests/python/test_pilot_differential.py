@@ -146,7 +146,7 @@ class Pilot:
     folder: Path
     providers: list[str]
     enterprises: list[Enterprise]
-    ratings: list[tuple[str, str, dict[str, int]]]
+    ratings: list[tuple[str, str, dict[str, Fraction]]]
     as_of: date | None
     files: dict[str, Any] = field(default_factory=dict)
 
@@ -352,13 +352,18 @@ def make_pilot(seed: int, tmp: Path, templates: dict[str, dict]) -> Pilot:
                 # else: left out, nothing provided
     scale = prog["satisfaction"]["scale"]
     ratings = []
+    # Half steps (3.5) from a generator of their own: the rest of the pilot stays as it was.
+    halves = random.Random(seed * 7 + 1)
     for e in ents:
         for p in e.providers:
             if rng.random() < (0.75 if e.acceptance else 0.3):
-                scores = {
-                    q["id"]: rng.randint(scale["min"], scale["max"])
+                scores: dict[str, Fraction] = {
+                    q["id"]: Fraction(rng.randint(scale["min"], scale["max"]))
                     for q in prog["satisfaction"]["items"]
                 }
+                for q in scores:
+                    if scores[q] < scale["max"] and halves.random() < 0.1:
+                        scores[q] += Fraction(1, 2)
                 ratings.append((e.id, p, scores))
     as_of = None
     if rng.random() < 0.8:
@@ -453,7 +458,15 @@ def write_pilot(rng: random.Random, p: Pilot) -> None:
     p.files["satisfaction"] = write_table(
         d / f"satisfaction{ext()}",
         ["enterprise_id", "provider_id", *questions],
-        [{"enterprise_id": e, "provider_id": pid, **s} for e, pid, s in p.ratings],
+        [
+            {
+                "enterprise_id": e,
+                "provider_id": pid,
+                # A number on the scale, whole or a half step: 4 or 3.5.
+                **{k: int(v) if v.denominator == 1 else float(v) for k, v in s.items()},
+            }
+            for e, pid, s in p.ratings
+        ],
     )
     surveys: dict[str, list[dict]] = {}
     for e in p.enterprises:
@@ -565,6 +578,24 @@ def expected_at_risk(p: Pilot, exp: dict[str, Expected]) -> set[str]:
         for e in p.enterprises
         if as_of >= p.acceptance_by(e)[0] and exp[e.id].decision != "passed"
     }
+
+
+def expected_follow_up(p: Pilot, exp: dict[str, Expected]) -> dict[str, str]:
+    """The follow-up list: every enterprise at risk (`due` within its batch's `acceptance_by`
+    month, `overdue` after it), and every enterprise of a batch whose transformation has started
+    (on or after the first day of `transform_from`) without a baseline (`not_diagnosed`)."""
+    as_of = effective_as_of(p)
+    at_risk = expected_at_risk(p, exp)
+    out = {}
+    for e in p.enterprises:
+        b = next(x for x in p.programme["batches"] if x["id"] == e.batch)
+        if as_of < month(b["transform_from"])[0]:
+            continue
+        if e.id in at_risk:
+            out[e.id] = "due" if as_of <= p.acceptance_by(e)[1] else "overdue"
+        elif e.baseline is None:
+            out[e.id] = "not_diagnosed"
+    return out
 
 
 def latest_level(e: Enterprise) -> int | None:
@@ -991,6 +1022,42 @@ def test_at_risk_lists_every_due_and_not_passed(runs: list[Run]) -> None:
                 f"target {r.pilot.programme['target_level']}, as of {effective_as_of(r.pilot)})"
             )
     assert not bad, report("at-risk entries", bad)
+
+
+def test_follow_up_list(runs: list[Run]) -> None:
+    """Who is on the follow-up list, as what, with the register's district, batch and
+    providers, the latest level, and a reason and a next action for each row."""
+    bad = []
+    kinds: dict[str, int] = {}
+    for r in runs:
+        want = expected_follow_up(r.pilot, r.expected())
+        got = {x["id"]: x for x in r.result.progress_detail["follow_up"]}
+        where = f"seed {r.pilot.seed}"
+        for eid in sorted(set(want) | set(got)):
+            if eid not in got or eid not in want:
+                bad.append(
+                    f"{where} enterprise {eid}: on the list docs {eid in want}, smedx {eid in got}"
+                )
+                continue
+            x, e = got[eid], enterprise(r, eid)
+            kinds[want[eid]] = kinds.get(want[eid], 0) + 1
+            have = (x["kind"], x["district"], x["batch"], x["providers"], x["level"])
+            expect = (want[eid], e.district, e.batch, e.providers, latest_level(e))
+            if have != expect:
+                bad.append(f"{where} enterprise {eid}: docs {expect}, smedx {have}")
+            if not x["reasons"] or not x["actions"] or len(set(x["actions"])) != len(x["actions"]):
+                bad.append(
+                    f"{where} enterprise {eid}: reasons {x['reasons']}, actions {x['actions']}"
+                )
+            # Chinese, for people: no ASCII letter outside the names of the rule set's parts.
+            text = "".join(x["reasons"] + x["actions"])
+            if any(w in text for w in ("acceptance", "baseline", "evidence", "failed")):
+                bad.append(f"{where} enterprise {eid}: English in {text}")
+        order = [x["id"] for x in r.result.progress_detail["follow_up"]]
+        if order != [e.id for e in r.pilot.enterprises if e.id in got]:
+            bad.append(f"{where}: the follow-up list is not in register order")
+    assert not bad, report("follow-up rows", bad)
+    assert all(kinds.get(k, 0) >= 3 for k in ("due", "overdue", "not_diagnosed")), kinds
 
 
 @pytest.mark.parametrize(

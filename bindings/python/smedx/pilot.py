@@ -27,7 +27,10 @@ class PilotResult:
         progress: one row per group (``group`` is total, industry, district, batch or
             provider) with the counts and shares of ``progress.json``.
         providers: the provider rating, ranked.
-        cases: the 典型案例 candidates, ranked, with ``selected`` and a summary.
+        cases: the 典型案例 candidates, ranked, with ``suggested`` (by the rule), ``selected``
+            (by the city) and a summary.
+        follow_up: the follow-up list (督办清单), register order: district, batch, providers,
+            kind, reasons and next actions (Chinese).
         records: the acceptance records as dicts (every dimension, item and scenario).
         progress_detail: ``progress.json`` as a dict (calendar, focus districts, targets,
             enterprises at risk).
@@ -38,6 +41,9 @@ class PilotResult:
         subsidy: with ``investments``, the 奖补 per enterprise (``subsidy.json``'s
             ``enterprises``; amounts in integer fen), else None.
         subsidy_detail: ``subsidy.json`` as a dict (rule, totals, fund split), or None.
+        projects: with ``projects``, each enterprise's stage, status and overdue milestones
+            (``projects.json``'s ``enterprises``), else None.
+        projects_detail: ``projects.json`` as a dict (milestones, funnels), or None.
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
@@ -55,10 +61,22 @@ class PilotResult:
         if len(self.providers):  # unranked providers have no rank: a nullable integer column
             self.providers["rank"] = self.providers["rank"].astype("Int64")
         self.cases = pd.DataFrame(load(raw["cases"]))
+        self.follow_up = pd.DataFrame(
+            [
+                {**f, "reasons": "；".join(f["reasons"]), "actions": "；".join(f["actions"])}
+                for f in self.progress_detail["follow_up"]
+            ],
+            columns=_FOLLOW_UP,
+        )
         sub = raw.get("subsidy")
         self.subsidy_detail: dict[str, Any] | None = load(sub) if sub is not None else None
         self.subsidy: pd.DataFrame | None = (
             pd.DataFrame(self.subsidy_detail["enterprises"]) if self.subsidy_detail else None
+        )
+        proj = raw.get("projects")
+        self.projects_detail: dict[str, Any] | None = load(proj) if proj is not None else None
+        self.projects: pd.DataFrame | None = (
+            pd.DataFrame(self.projects_detail["enterprises"]) if self.projects_detail else None
         )
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
@@ -72,6 +90,21 @@ class PilotResult:
             f"providers={len(self.providers)} cases={len(self.cases)} errors={len(self.errors)}>"
         )
 
+
+_FOLLOW_UP = [
+    "id",
+    "name",
+    "district",
+    "batch",
+    "providers",
+    "kind",
+    "kind_zh",
+    "due",
+    "level",
+    "decision",
+    "reasons",
+    "actions",
+]
 
 _ACCEPTANCE = [
     "id",
@@ -121,6 +154,8 @@ def pilot(
     surveys: Sequence[_Path],
     evidence: _Path | None = None,
     satisfaction: _Path | None = None,
+    selected: _Path | None = None,
+    headers: str = "en",
     as_of: str | None = None,
     rules: None | str | PathLike[str] | RuleSet = None,
     threads: int = 0,
@@ -128,6 +163,7 @@ def pilot(
     force: bool = False,
     pages: bool = True,
     investments: _Path | None = None,
+    projects: _Path | None = None,
 ) -> PilotResult:
     """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does
     (the same driver).
@@ -140,8 +176,11 @@ def pilot(
 
     ``output``: a folder to write the same files as ``smedx pilot -o`` into (refused, with a
     ``ValueError``, when it holds an input, or files smedx did not write unless ``force``);
-    ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``.
+    ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``. ``selected``: the
+    典型案例 the city selected (``enterprise_id`` per record), as ``--selected``.
+    ``headers="zh"``: Chinese column headers in the CSV files, as ``--headers zh``.
     ``investments``: the 投入清单 for the programme's subsidy rule, as ``--investments``.
+    ``projects``: the project milestones' dates for the programme's stages, as ``--projects``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -167,6 +206,9 @@ def pilot(
         pages,
         str(output) if output is not None else None,
         force,
+        str(selected) if selected is not None else None,
+        headers,
         str(investments) if investments is not None else None,
+        str(projects) if projects is not None else None,
     )
     return PilotResult(raw)
