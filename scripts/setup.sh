@@ -36,6 +36,7 @@ build/default/smedx pilot --programme programmes/dongying-2026 \
   --surveys examples/pilot/baseline.jsonl examples/pilot/acceptance.jsonl \
   --as-of 2027-03-15 -o out/pilot
 echo "   open out/pilot/dashboard.html in a browser (each enterprise's acceptance page beside it: out/pilot/<id>.html)"
+echo "   follow-up lists for the 县区 and the providers: out/pilot/follow_up_by_district.csv, follow_up_by_provider.csv"
 
 echo
 echo "== python3 -c \"import smedx; print(smedx.load_rules('miit-2024'))\""

@@ -48,7 +48,16 @@ def _inputs(**kw: object) -> dict[str, object]:
 
 def _command(out: Path, args: dict[str, object]) -> list[str]:
     line = [_cli(), "pilot", "--programme", str(PROGRAMME), "-o", str(out)]
-    for key in ("register", "providers", "evidence", "satisfaction", "investments", "projects"):
+    for key in (
+        "register",
+        "providers",
+        "evidence",
+        "satisfaction",
+        "selected",
+        "headers",
+        "investments",
+        "projects",
+    ):
         if args.get(key) is not None:
             line += [f"--{key}", str(args[key])]
     line += ["--surveys", *(str(s) for s in args["surveys"])]  # type: ignore[union-attr]
@@ -82,10 +91,18 @@ def test_the_example_pilot_writes_the_same_files(tmp_path: Path) -> None:
     cli, result = _both(tmp_path)
     assert cli.returncode == 0, cli.stderr.decode()
     files = _same_files(tmp_path)
-    # 7 files, the manifest, the dashboard and one page per enterprise
-    assert len(files) == 8 + 60
+    # 9 files, the manifest, the dashboard and one page per enterprise
+    assert len(files) == 10 + 60
     assert {"acceptance.jsonl", "dashboard.html", "CN-DY-001.html"} <= set(files)
     assert len(result.acceptance) == 60
+
+
+def test_selected_cases_and_chinese_headers_write_the_same_files(tmp_path: Path) -> None:
+    cli, result = _both(tmp_path, selected=EX / "selected.csv", headers="zh")
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert files["acceptance.csv"].startswith("\ufeff企业编号,".encode())
+    assert result.cases["selected"].sum() == 6
 
 
 def test_the_subsidy_writes_the_same_files(tmp_path: Path) -> None:
@@ -99,6 +116,17 @@ def test_the_subsidy_writes_the_same_files(tmp_path: Path) -> None:
     detail = result.subsidy_detail
     assert detail is not None
     assert sum(result.subsidy["subsidy_fen"]) == detail["total"]["subsidy_fen"]
+
+
+def test_the_project_stages_write_the_same_files(tmp_path: Path) -> None:
+    cli, result = _both(tmp_path, projects=EX / "projects.csv")
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert {"projects.json", "projects.csv"} <= set(files)
+    assert result.projects is not None and len(result.projects) == 60
+    detail = result.projects_detail
+    assert detail is not None
+    assert detail["total"]["overdue"] == (result.projects["status"] == "overdue").sum()
 
 
 def test_a_misspelt_investment_column_is_the_same_errors_in_both(tmp_path: Path) -> None:

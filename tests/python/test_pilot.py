@@ -39,7 +39,8 @@ def test_pilot_returns_the_four_frames(root: Path) -> None:
     assert providers.iloc[0]["id"] == "P03"
     assert providers.iloc[0]["composite"] == Decimal("86.844")
     assert providers[providers["id"] == "P06"].iloc[0]["flag"] == "insufficient_data"
-    assert cases["selected"].sum() == 28
+    assert cases["suggested"].sum() == 28
+    assert cases["selected"].sum() == 0  # the city selected none (no selected file)
     assert result.errors == []
     assert result.counts["survey_records"] == 95
     assert result.counts["error_records"] == 0
@@ -113,6 +114,8 @@ def test_pilot_writes_its_folder(root: Path, tmp_path: Path) -> None:
         "acceptance.jsonl",
         "cases.json",
         "dashboard.html",
+        "follow_up_by_district.csv",
+        "follow_up_by_provider.csv",
         "progress.json",
         "providers.csv",
         "providers.json",
@@ -186,3 +189,52 @@ def test_pilot_misspelt_register_column_is_an_error_not_an_empty_column(
 def test_pilot_threads_out_of_range_raises(root: Path) -> None:
     with pytest.raises(ValueError, match="threads 5000 is out of range: 1 to 1024, or 0 for all"):
         run(root, threads=5000)
+
+
+def test_pilot_follow_up_list(root: Path) -> None:
+    """Due or overdue and not passed whatever the level (the five the old list missed among
+    them), and batch 2's undiagnosed, with district, providers and Chinese reasons."""
+    result = run(root)
+    f = result.follow_up.set_index("id")
+    due = set(f[f["kind"] != "not_diagnosed"].index)
+    assert {"CN-DY-006", "CN-DY-008", "CN-DY-009", "EP-DY-014", "EP-DY-016"} <= due
+    assert due == {x["id"] for x in result.progress_detail["at_risk"]}
+    assert len(due) == 12
+    undiagnosed = f[f["kind"] == "not_diagnosed"]
+    assert len(undiagnosed) == 6
+    assert (undiagnosed["batch"] == "batch2").all()
+    row = f.loc["EP-DY-014"]
+    assert (row["district"], row["kind_zh"], row["level"]) == ("广饶县", "验收逾期", 3)
+    assert row["reasons"] == "缺少验收材料：发票与付款凭证、真实性声明"
+    assert row["actions"] == "补齐验收材料：发票与付款凭证、真实性声明"
+
+
+def test_pilot_selected_cases(root: Path) -> None:
+    ex = root / "examples" / "pilot"
+    result = run(root, selected=ex / "selected.csv")
+    chosen = set(result.cases[result.cases["selected"]]["id"])
+    assert chosen == {"CN-DY-022", "EP-DY-013", "CN-DY-002", "EP-DY-017", "CN-DY-001", "EP-DY-038"}
+    target = next(t for t in result.progress_detail["targets"] if t["id"] == "cases")
+    assert target["actual"] == 6
+    assert result.progress_detail["selected_not_candidates"] == ["CN-DY-009"]
+    assert result.cases["rank"].is_monotonic_increasing  # still ranked by gain
+    assert result.counts["selected_rows"] == 7
+
+
+def test_pilot_csv_files_have_a_bom_and_chinese_headers_on_request(
+    root: Path, tmp_path: Path
+) -> None:
+    run(root, output=tmp_path / "en", pages=False)
+    run(root, output=tmp_path / "zh", pages=False, headers="zh")
+    for name in ("acceptance.csv", "providers.csv", "follow_up_by_district.csv"):
+        for lang in ("en", "zh"):
+            assert (tmp_path / lang / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
+    en = pd.read_csv(tmp_path / "en" / "acceptance.csv", encoding="utf-8-sig", dtype=str)
+    zh = pd.read_csv(tmp_path / "zh" / "acceptance.csv", encoding="utf-8-sig", dtype=str)
+    assert list(en.columns)[:3] == ["id", "name", "industry"]
+    assert list(zh.columns)[:3] == ["企业编号", "企业名称", "行业"]
+    assert en.values.tolist() == zh.values.tolist()  # the values stay as they are
+    providers = pd.read_csv(tmp_path / "zh" / "providers.csv", encoding="utf-8-sig")
+    assert list(providers.columns)[:4] == ["排名", "并列", "服务商编号", "服务商名称"]
+    with pytest.raises(ValueError, match="headers 'fr' is not one of: en, zh"):
+        run(root, headers="fr")
