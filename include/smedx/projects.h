@@ -59,7 +59,10 @@ struct ProjectsResult {
 };
 
 std::string projects_json(const Programme& programme, const ProjectsResult& r);
-std::string projects_csv(const Programme& programme, const ProjectsResult& r);
+// CSV without the BOM (the driver writes it); `headers` zh: Chinese column names (a milestone's
+// column by its zh name).
+std::string projects_csv(const Programme& programme, const ProjectsResult& r,
+                         CsvHeaders headers = CsvHeaders::en);
 // The dashboard's 项目阶段 section (a fragment of HTML).
 std::string projects_html_section(const Programme& programme, const ProjectsResult& r);
 

@@ -81,8 +81,10 @@ struct SubsidyResult {
 };
 
 std::string subsidy_json(const Programme& programme, const SubsidyResult& r);
-std::string subsidy_csv(const SubsidyResult& r);
-std::string subsidy_ledger_csv(const Programme& programme, const SubsidyResult& r);
+// CSV without the BOM (the driver writes it); `headers` zh: Chinese column names.
+std::string subsidy_csv(const SubsidyResult& r, CsvHeaders headers = CsvHeaders::en);
+std::string subsidy_ledger_csv(const Programme& programme, const SubsidyResult& r,
+                               CsvHeaders headers = CsvHeaders::en);
 // The dashboard's 专项资金奖补 section (a fragment of HTML).
 std::string subsidy_html_section(const Programme& programme, const SubsidyResult& r);
 

@@ -238,12 +238,15 @@ void PilotRun::write(OutputFolder& folder) const {
   folder.write("follow_up_by_provider.csv", follow_up_csv(*s.programme, s.result, true));
   if (s.result.subsidy) {
     folder.write("subsidy.json", subsidy_json(*s.programme, *s.result.subsidy));
-    folder.write("subsidy.csv", subsidy_csv(*s.result.subsidy));
-    folder.write("subsidy_ledger.csv", subsidy_ledger_csv(*s.programme, *s.result.subsidy));
+    folder.write("subsidy.csv", std::string(kBom) + subsidy_csv(*s.result.subsidy, s.headers));
+    folder.write(
+        "subsidy_ledger.csv",
+        std::string(kBom) + subsidy_ledger_csv(*s.programme, *s.result.subsidy, s.headers));
   }
   if (s.result.projects) {
     folder.write("projects.json", projects_json(*s.programme, *s.result.projects));
-    folder.write("projects.csv", projects_csv(*s.programme, *s.result.projects));
+    folder.write("projects.csv",
+                 std::string(kBom) + projects_csv(*s.programme, *s.result.projects, s.headers));
   }
   // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
   std::vector<std::string> pages;

@@ -137,11 +137,14 @@ std::string projects_json(const Programme& programme, const ProjectsResult& r) {
   return w.out + "\n";
 }
 
-std::string projects_csv(const Programme& programme, const ProjectsResult& r) {
+std::string projects_csv(const Programme& programme, const ProjectsResult& r, CsvHeaders headers) {
   const auto& ms = milestones(programme);
-  std::string out = "id,name,industry,district,batch,providers,status,stage,next,next_due";
-  for (const auto& m : ms) out += "," + m.id;
-  out += ",overdue\n";
+  const bool zh = headers == CsvHeaders::zh;
+  std::string out =
+      zh ? "企业编号,企业名称,行业,区县,批次,服务商,状态,当前阶段,下一节点,下一节点期限"
+         : "id,name,industry,district,batch,providers,status,stage,next,next_due";
+  for (const auto& m : ms) out += "," + cell(zh ? m.zh : m.id);
+  out += zh ? ",逾期节点\n" : ",overdue\n";
   for (const auto& p : r.enterprises) {
     std::string providers, overdue;
     for (const auto& x : p.enterprise->providers) providers += (providers.empty() ? "" : "|") + x;

@@ -155,10 +155,13 @@ std::string subsidy_json(const Programme& programme, const SubsidyResult& r) {
   return w.out + "\n";
 }
 
-std::string subsidy_csv(const SubsidyResult& r) {
+std::string subsidy_csv(const SubsidyResult& r, CsvHeaders headers) {
   std::string out =
-      "id,name,industry,district,batch,decision,level,status,lines,invested_yuan,base_yuan,"
-      "rate_percent,computed_yuan,cap_yuan,capped,subsidy_yuan,payout,reasons\n";
+      headers == CsvHeaders::zh
+          ? "企业编号,企业名称,行业,区县,批次,验收结论,验收等级,奖补状态,投入清单条数,投入（元）,"
+            "可计入基数（元）,比例（%）,按比例计算（元）,上限（元）,封顶,奖补（元）,兑现批次,说明\n"
+          : "id,name,industry,district,batch,decision,level,status,lines,invested_yuan,base_yuan,"
+            "rate_percent,computed_yuan,cap_yuan,capped,subsidy_yuan,payout,reasons\n";
   for (const auto& e : r.enterprises) {
     std::string reasons;
     for (const auto& x : e.reasons) reasons += (reasons.empty() ? "" : "；") + x;
@@ -173,11 +176,13 @@ std::string subsidy_csv(const SubsidyResult& r) {
   return out;
 }
 
-std::string subsidy_ledger_csv(const Programme& programme, const SubsidyResult& r) {
+std::string subsidy_ledger_csv(const Programme& programme, const SubsidyResult& r,
+                               CsvHeaders headers) {
   const SubsidyRule& rule = *programme.subsidy;
-  std::string out =
-      "source,line,enterprise_id,category,category_zh,item,amount_yuan,invoice,"
-      "counted,reason\n";
+  std::string out = headers == CsvHeaders::zh
+                        ? "文件,行,企业编号,类别,类别名称,项目,金额（元）,发票号,计入基数,说明\n"
+                        : "source,line,enterprise_id,category,category_zh,item,amount_yuan,invoice,"
+                          "counted,reason\n";
   for (const auto& e : r.ledger) {
     const InvestmentLine& l = *e.line;
     const SubsidyCategory* c = rule.find_category(l.category);
