@@ -341,7 +341,7 @@ def write_investments(enterprises):
             if k == len(INVESTMENT_SPLIT) - 1:
                 fen = left
             else:
-                fen = total_fen * (share + rng_inv.randrange(-5, 6)) // 100 + rng_inv.randrange(100)
+                fen = total_fen * (share + rng_inv.randrange(-3, 3)) // 100 + rng_inv.randrange(100)
                 left -= fen
             invoice = f"{3700 + i:04d}{k + 1:02d}{rng_inv.randrange(10**6):06d}"
             if e["id"] == "CN-DY-003" and category == "gateway":
