@@ -25,7 +25,15 @@ ROOMS: list[tuple[str, set[str]]] = [
     ("diagnose", {"cohort.h", "diagnose_cohort.h", "diagnosis.h", "report.h"}),
     (
         "pilot",
-        {"pilot.h", "pilot_run.h", "programme.h", "subsidy.h", "subsidy_rule.h", "projects.h"},
+        {
+            "pilot.h",
+            "pilot_run.h",
+            "programme.h",
+            "subsidy.h",
+            "subsidy_rule.h",
+            "projects.h",
+            "composition.h",
+        },
     ),
 ]
 RANK = {room: k for k, (room, _) in enumerate(ROOMS)}

@@ -181,6 +181,11 @@ def main():
             tags.append("智能工厂")
         if i % 4 != 3:
             tags.append("上云")
+        # Newly cultivated in the pilot: the tag carries the day it was granted.
+        if i % 6 == 1:
+            tags.append(f"专精特新@2026-{5 + i % 6:02d}-{10 + i % 15:02d}")
+        if i % 5 == 2:
+            tags.append(f"创新型@2026-{4 + i % 7:02d}-{1 + i % 20:02d}")
         # P06 serves two enterprises only (too few to rate); P05 gets the weaker results.
         provider = "P06" if i in (20, 50) else PROVIDERS[i % 5][0]
         providers = [provider] + (["P01"] if i % 10 == 4 and provider != "P01" else [])

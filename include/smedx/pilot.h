@@ -183,8 +183,9 @@ struct PilotCounts {
   std::size_t error_records = 0;
 };
 
-struct SubsidyResult;   // smedx/subsidy.h
-struct ProjectsResult;  // smedx/projects.h
+struct SubsidyResult;      // smedx/subsidy.h
+struct ProjectsResult;     // smedx/projects.h
+struct CompositionResult;  // smedx/composition.h
 
 struct PilotResult {
   std::vector<AcceptanceRecord> acceptance;  // register order
@@ -195,6 +196,8 @@ struct PilotResult {
   std::shared_ptr<const SubsidyResult> subsidy;
   // Project stages: when the programme lists milestones and a projects table was added.
   std::shared_ptr<const ProjectsResult> projects;
+  // Composition and coverage: when the programme has a `composition` section.
+  std::shared_ptr<const CompositionResult> composition;
 };
 
 // Collects a programme's inputs, then evaluates them. Add providers, then the register, then

@@ -34,6 +34,7 @@
 #include "smedx/diagnosis.h"
 #include "smedx/report.h"
 // pilot: a city programme's acceptance, progress and ratings, and the job's driver
+#include "smedx/composition.h"
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"

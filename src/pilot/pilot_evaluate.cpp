@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 
+#include "pilot/composition_evaluate.h"
 #include "pilot/pilot_state.h"
 #include "pilot/projects_evaluate.h"
 #include "pilot/subsidy_evaluate.h"
@@ -704,6 +705,7 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
       result.progress.selected_not_candidates.push_back(s.enterprises[i].id);
   result.subsidy = detail::evaluate_subsidy(s, result.acceptance);
   result.projects = detail::evaluate_projects(s, when);
+  result.composition = detail::evaluate_composition(s, result.acceptance, when);
   return result;
 }
 

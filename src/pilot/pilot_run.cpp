@@ -17,6 +17,7 @@
 #include "common/file_names.h"
 #include "common/utf8.h"
 #include "pilot/programme_check.h"
+#include "smedx/composition.h"
 #include "smedx/load.h"
 #include "smedx/projects.h"
 #include "smedx/subsidy.h"
@@ -243,6 +244,8 @@ void PilotRun::write(OutputFolder& folder) const {
         "subsidy_ledger.csv",
         std::string(kBom) + subsidy_ledger_csv(*s.programme, *s.result.subsidy, s.headers));
   }
+  if (s.result.composition)
+    folder.write("composition.json", composition_json(*s.result.composition));
   if (s.result.projects) {
     folder.write("projects.json", projects_json(*s.programme, *s.result.projects));
     folder.write("projects.csv",

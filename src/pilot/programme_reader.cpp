@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/did_you_mean.h"
+#include "pilot/composition_reader.h"
 #include "pilot/stages_reader.h"
 #include "pilot/subsidy_reader.h"
 #include "smedx/programme.h"
@@ -231,7 +232,7 @@ void Reader::read(const YamlNode& root, Programme& out) {
   if (!check_map(root, top, "the programme",
                  {"programme", "rule_set", "target_level", "industries", "total_target", "batches",
                   "targets", "evidence", "acceptance", "satisfaction", "provider_rating", "cases",
-                  "subsidy", "stages"},
+                  "subsidy", "stages", "composition"},
                  {"programme", "rule_set", "target_level", "industries", "batches", "evidence",
                   "acceptance", "satisfaction", "provider_rating", "cases"}))
     return;
@@ -382,6 +383,13 @@ void Reader::read(const YamlNode& root, Programme& out) {
     detail::read_stages(*st, top.key("stages"), file(), found, *rule);
     for (auto& i : found) report(std::move(i));
     out.stages = std::move(rule);
+  }
+  if (const YamlNode* c = root.find("composition")) {
+    auto rule = std::make_shared<CompositionRule>();
+    std::vector<Issue> found;
+    detail::read_composition(*c, top.key("composition"), file(), found, out.target_level, *rule);
+    for (auto& i : found) report(std::move(i));
+    out.composition = std::move(rule);
   }
 }
 

@@ -92,7 +92,7 @@ def test_the_example_pilot_writes_the_same_files(tmp_path: Path) -> None:
     assert cli.returncode == 0, cli.stderr.decode()
     files = _same_files(tmp_path)
     # 9 files, the manifest, the dashboard and one page per enterprise
-    assert len(files) == 10 + 60
+    assert len(files) == 11 + 60  # composition.json too: the programme has composition targets
     assert {"acceptance.jsonl", "dashboard.html", "CN-DY-001.html"} <= set(files)
     assert len(result.acceptance) == 60
 
