@@ -33,6 +33,7 @@ ROOMS: list[tuple[str, set[str]]] = [
             "subsidy_rule.h",
             "projects.h",
             "composition.h",
+            "self_evaluation.h",
         },
     ),
 ]

@@ -25,8 +25,8 @@ void bind_pilot(py::module_& m) {
          const std::optional<std::string>& as_of, const pybind11::object& threads_arg, bool pages,
          const std::optional<std::string>& output, bool force,
          const std::optional<std::string>& selected, const std::string& headers,
-         const std::optional<std::string>& investments,
-         const std::optional<std::string>& projects) {
+         const std::optional<std::string>& investments, const std::optional<std::string>& projects,
+         const std::optional<std::string>& report) {
         const unsigned threads = thread_count(threads_arg);
         PilotRequest request;
         request.programme = programme;
@@ -45,6 +45,7 @@ void bind_pilot(py::module_& m) {
         request.headers = headers == "zh" ? CsvHeaders::zh : CsvHeaders::en;
         request.investments = investments.value_or("");
         request.projects = projects.value_or("");
+        request.report = report.value_or("");
         request.surveys = surveys;
         request.as_of = as_of.value_or("");
         request.threads = threads;

@@ -30,6 +30,9 @@ struct PilotRequest {
   std::string investments;
   // The projects table (.csv or .jsonl: a date per milestone) for the programme's stages.
   std::string projects;
+  // The city's 绩效自评: "midterm" or "final" (self_evaluation.json and .html); empty: none.
+  std::string report;
+  std::string report_name = "report";  // how the door names report in messages (--report)
   // Survey files; FILE@RULES for a file assessed under another rule set (a file whose own name
   // holds an '@' is read as itself when it exists).
   std::vector<std::string> surveys;

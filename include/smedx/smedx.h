@@ -39,5 +39,6 @@
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
 #include "smedx/projects.h"
+#include "smedx/self_evaluation.h"
 #include "smedx/subsidy.h"
 #include "smedx/subsidy_rule.h"

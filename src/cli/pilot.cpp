@@ -59,6 +59,7 @@ Command add_pilot(CLI::App& app) {
   PilotRequest& r = o->request;
   r.as_of_name = "--as-of";
   r.threads_name = "--threads";
+  r.report_name = "--report";
   CLI::App* sub = app.add_subcommand(
       "pilot", "Evaluate a pilot programme: acceptance, progress, provider rating, cases");
   sub->add_option("--programme", r.programme, "Programme folder or programme.yaml")->required();
@@ -79,6 +80,9 @@ Command add_pilot(CLI::App& app) {
   sub->add_option("--projects", r.projects,
                   "Project milestones (.csv or .jsonl: enterprise_id, then a date per milestone "
                   "of the programme's stages)");
+  sub->add_option("--report", r.report,
+                  "Also write the city's 绩效自评: midterm or final (self_evaluation.json and "
+                  ".html)");
   sub->add_option("--as-of", r.as_of,
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")

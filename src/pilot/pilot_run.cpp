@@ -20,6 +20,7 @@
 #include "smedx/composition.h"
 #include "smedx/load.h"
 #include "smedx/projects.h"
+#include "smedx/self_evaluation.h"
 #include "smedx/subsidy.h"
 
 namespace smedx {
@@ -37,6 +38,7 @@ struct PilotRun::State {
   Inputs inputs;
   bool pages = true;
   CsvHeaders headers = CsvHeaders::en;
+  std::optional<ReportKind> self_evaluation;  // the 绩效自评 to write
   bool ok = false;
 
   // One problem that stops the run.
@@ -74,6 +76,14 @@ PilotRun run_pilot(const PilotRequest& request) {
   auto s = std::make_unique<PilotRun::State>();
   s->pages = request.pages;
   s->headers = request.headers;
+  if (!request.report.empty()) {
+    s->self_evaluation = report_kind(request.report);
+    if (!s->self_evaluation) {
+      s->stop("", fmt::format("{} '{}' is not one of: midterm, final", request.report_name,
+                              request.report));
+      return PilotRun(std::move(s));
+    }
+  }
   auto done = [&] { return PilotRun(std::move(s)); };
   // As smedx score and diagnose take --threads: a thread per core is plenty, thousands would
   // only fail to start.
@@ -243,6 +253,12 @@ void PilotRun::write(OutputFolder& folder) const {
     folder.write(
         "subsidy_ledger.csv",
         std::string(kBom) + subsidy_ledger_csv(*s.programme, *s.result.subsidy, s.headers));
+  }
+  if (s.self_evaluation) {
+    folder.write("self_evaluation.json",
+                 self_evaluation_json(*s.programme, s.result, *s.self_evaluation));
+    folder.write("self_evaluation.html",
+                 self_evaluation_html(*s.programme, s.result, *s.self_evaluation));
   }
   if (s.result.composition)
     folder.write("composition.json", composition_json(*s.result.composition));

@@ -57,6 +57,7 @@ def _command(out: Path, args: dict[str, object]) -> list[str]:
         "headers",
         "investments",
         "projects",
+        "report",
     ):
         if args.get(key) is not None:
             line += [f"--{key}", str(args[key])]
@@ -116,6 +117,20 @@ def test_the_subsidy_writes_the_same_files(tmp_path: Path) -> None:
     detail = result.subsidy_detail
     assert detail is not None
     assert sum(result.subsidy["subsidy_fen"]) == detail["total"]["subsidy_fen"]
+
+
+def test_the_self_evaluation_writes_the_same_files(tmp_path: Path) -> None:
+    cli, _ = _both(
+        tmp_path,
+        investments=EX / "investments.csv",
+        projects=EX / "projects.csv",
+        selected=EX / "selected.csv",
+        report="midterm",
+    )
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert "中期绩效自评报告".encode() in files["self_evaluation.html"]
+    assert b'"report":"midterm"' in files["self_evaluation.json"]
 
 
 def test_the_project_stages_write_the_same_files(tmp_path: Path) -> None:

@@ -164,6 +164,7 @@ def pilot(
     pages: bool = True,
     investments: _Path | None = None,
     projects: _Path | None = None,
+    report: str | None = None,
 ) -> PilotResult:
     """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does
     (the same driver).
@@ -181,6 +182,8 @@ def pilot(
     ``headers="zh"``: Chinese column headers in the CSV files, as ``--headers zh``.
     ``investments``: the 投入清单 for the programme's subsidy rule, as ``--investments``.
     ``projects``: the project milestones' dates for the programme's stages, as ``--projects``.
+    ``report``: ``"midterm"`` or ``"final"``: also the city's 绩效自评 in ``output``, as
+    ``--report``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -210,5 +213,6 @@ def pilot(
         headers,
         str(investments) if investments is not None else None,
         str(projects) if projects is not None else None,
+        report,
     )
     return PilotResult(raw)
