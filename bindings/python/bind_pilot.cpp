@@ -107,7 +107,7 @@ void bind_pilot(py::module_& m) {
       py::arg("as_of") = py::none(), py::arg("threads") = 0, py::arg("pages") = true,
       py::arg("output") = py::none(), py::arg("force") = false, py::arg("selected") = py::none(),
       py::arg("headers") = "en", py::arg("investments") = py::none(),
-      py::arg("projects") = py::none(),
+      py::arg("projects") = py::none(), py::arg("report") = py::none(),
       "Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as "
       "the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also "
       "writes the folder `smedx pilot -o` writes, the same files.");
