@@ -2,7 +2,6 @@
 // The driver is run_pilot (smedx/pilot_run.h); this door converts the options and prints.
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -18,10 +17,13 @@ struct PilotOptions {
   PilotRequest request;
   std::string output;
   bool force = false;
+  std::string headers = "en";
 };
 
 int pilot(const PilotOptions& o) {
-  const PilotRun run = run_pilot(o.request);
+  PilotRequest request = o.request;
+  request.headers = o.headers == "zh" ? CsvHeaders::zh : CsvHeaders::en;
+  const PilotRun run = run_pilot(request);
   std::fputs(run.issues_text().c_str(), stderr);
   if (!run.ok()) return 2;
   if (const auto problem = run.write_folder(o.output, o.force)) {
@@ -92,10 +94,9 @@ Command add_pilot(CLI::App& app) {
                   "Threads to use, the main one included (0, the default: all cores; at most "
                   "1024)");
   sub->add_flag("!--no-pages", r.pages, "Do not write the per-enterprise acceptance pages");
-  sub->add_option("--headers", r.headers,
+  sub->add_option("--headers", o->headers,
                   "Column headers of the CSV files: en (field names, the default) or zh (Chinese)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, CsvHeaders>{{"en", CsvHeaders::en}, {"zh", CsvHeaders::zh}}));
+      ->check(CLI::IsMember({"en", "zh"}));
   return {sub, [o] { return pilot(*o); }};
 }
 

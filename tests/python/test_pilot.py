@@ -239,3 +239,27 @@ def test_pilot_csv_files_have_a_bom_and_chinese_headers_on_request(
     assert list(providers.columns)[:4] == ["排名", "并列", "服务商编号", "服务商名称"]
     with pytest.raises(ValueError, match="headers 'fr' is not one of: en, zh"):
         run(root, headers="fr")
+
+
+def test_pilot_to_excel_writes_the_operators_tables(root: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    result = run(root)
+    result.to_excel(tmp_path / "pilot.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "pilot.xlsx")
+    assert book.sheetnames == ["督办清单", "验收结果", "服务商评星"]
+    follow = list(book["督办清单"].values)
+    assert follow[0][:3] == ("区县", "企业编号", "企业名称")
+    assert len(follow) == 1 + len(result.follow_up)
+    row = next(r for r in follow if r[1] == "EP-DY-014")
+    assert (row[0], row[3], row[4], row[5], row[7]) == (
+        "广饶县",
+        "第一批",
+        "齐鲁智造咨询有限公司",
+        "验收逾期",
+        3,
+    )
+    accepted = list(book["验收结果"].values)
+    assert len(accepted) == 61 and accepted[0][6] == "验收结论"
+    providers = list(book["服务商评星"].values)
+    assert providers[1][:3] == ("P03", "胜利工业互联网服务有限公司", 1)
+    assert providers[1][list(providers[0]).index("composite")] == 86.844

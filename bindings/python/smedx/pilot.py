@@ -79,6 +79,59 @@ class PilotResult:
             pd.DataFrame(self.projects_detail["enterprises"]) if self.projects_detail else None
         )
 
+    def to_excel(self, path: _Path) -> None:
+        """Write the operator's tables as one .xlsx workbook for Chinese Excel: 督办清单 (the
+        follow-up list, by district), 验收结果 and 服务商评星, Chinese headers, providers by name.
+        Needs openpyxl (``pip install 'smedx[excel]'``). The command writes the same tables as
+        CSV files with a byte order mark; this is the Python door's extra."""
+        from .excel import _openpyxl
+
+        openpyxl = _openpyxl()
+        names = {r["id"]: r["name"] or r["id"] for r in self.providers.to_dict("records")}
+        batches = {b["batch"]: b["zh"] for b in self.progress_detail["calendar"]}
+        book = openpyxl.Workbook()
+        sheets = [
+            (
+                "督办清单",
+                _FOLLOW_UP_ZH,
+                [
+                    [
+                        f["district"],
+                        f["id"],
+                        f["name"],
+                        batches.get(f["batch"], f["batch"]),
+                        "、".join(names.get(p, p) for p in f["providers"]),
+                        f["kind_zh"],
+                        f["due"],
+                        f["level"],
+                        "；".join(f["reasons"]),
+                        "；".join(f["actions"]),
+                    ]
+                    for f in sorted(
+                        self.progress_detail["follow_up"], key=lambda f: f["district"]
+                    )  # stable: register order within a district
+                ],
+            ),
+            (
+                "验收结果",
+                _ACCEPTANCE_ZH,
+                self.acceptance.astype(object).where(self.acceptance.notna(), None).values.tolist(),
+            ),
+            (
+                "服务商评星",
+                list(self.providers.columns),
+                self.providers.astype(object).where(self.providers.notna(), None).values.tolist(),
+            ),
+        ]
+        book.remove(book.active)
+        for title, header, rows in sheets:
+            sheet = book.create_sheet(title)
+            sheet.append(header)
+            for row in rows:
+                sheet.append([_cell(v) for v in row])
+            sheet.freeze_panes = "A2"
+        book.save(str(path))
+
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.acceptance, self.progress, self.providers, self.cases))
 
@@ -105,6 +158,46 @@ _FOLLOW_UP = [
     "reasons",
     "actions",
 ]
+
+_FOLLOW_UP_ZH = [
+    "区县",
+    "企业编号",
+    "企业名称",
+    "批次",
+    "服务商",
+    "督办类型",
+    "验收截止日期",
+    "当前等级",
+    "原因",
+    "下一步",
+]
+_ACCEPTANCE_ZH = [
+    "企业编号",
+    "企业名称",
+    "行业",
+    "区县",
+    "批次",
+    "服务商",
+    "验收结论",
+    "原因",
+    "改造前等级",
+    "改造后等级",
+    "改造前总分",
+    "改造后总分",
+    "基线评测日期",
+    "验收评测日期",
+    "按时验收",
+]
+
+
+def _cell(v: Any) -> Any:
+    """A value as a cell: exact decimals as numbers Excel shows as written, lists joined."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, list):
+        return "; ".join(str(x) for x in v)
+    return v
+
 
 _ACCEPTANCE = [
     "id",
