@@ -44,6 +44,10 @@ int pilot(const PilotOptions& o) {
                "%zu rows, satisfaction %zu rows, surveys %zu records (%zu paired)\n",
                c.providers_rows, c.providers, c.register_rows, c.enterprises, c.evidence_rows,
                c.satisfaction_rows, c.survey_records, c.surveys_used);
+  // Only when given: the line stays as it was for a run without them.
+  if (!o.request.investments.empty() || !o.request.projects.empty())
+    std::fprintf(stderr, "in: investments %zu rows, projects %zu rows\n", c.investment_rows,
+                 c.project_rows);
   std::fprintf(stderr,
                "out: %zu acceptance records (%d passed, %d failed, %d incomplete), %zu providers "
                "rated, %zu case candidates, %zu error records, as of %s\n",
