@@ -192,7 +192,7 @@ std::string projects_html_section(const Programme& programme, const ProjectsResu
     return b && !b->zh.empty() ? b->zh : f.key;
   });
   table("stages-by-provider", "服务商", r.by_provider, zh_of);
-  h += "<h3>逾期项目</h3><table id='stages-overdue'><thead><tr><th>企业</th><th>名称</th>"
+  h += "<h3>逾期项目</h3><table id='stages-overdue'><thead><tr><th>企业编号</th><th>名称</th>"
        "<th>区县</th><th>当前阶段</th><th>逾期节点</th></tr></thead><tbody>";
   for (const auto& p : r.enterprises) {
     if (p.overdue.empty()) continue;
@@ -200,7 +200,7 @@ std::string projects_html_section(const Programme& programme, const ProjectsResu
     for (const auto& o : p.overdue)
       what += fmt::format("{}{}（应于 {}，逾期 {} 天）", what.empty() ? "" : "；",
                           ms[o.milestone].zh, o.due.to_string(), o.days_over);
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+    h += fmt::format("<tr><td class='id'>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                      esc(p.enterprise->id), esc(p.enterprise->name), esc(p.enterprise->district),
                      esc(stage_zh(ms, p.reached)), esc(what));
   }
