@@ -35,7 +35,19 @@ ROOMS: list[tuple[str, set[str]]] = [
     ("batch", {"batch.h", "record.h"}),
     ("diagnose", {"cohort.h", "diagnose_cohort.h", "diagnose_run.h", "diagnosis.h", "report.h"}),
     ("match", {"catalogue.h"}),
-    ("pilot", {"pilot.h", "pilot_run.h", "programme.h"}),
+    (
+        "pilot",
+        {
+            "pilot.h",
+            "pilot_run.h",
+            "programme.h",
+            "subsidy.h",
+            "subsidy_rule.h",
+            "projects.h",
+            "composition.h",
+            "self_evaluation.h",
+        },
+    ),
 ]
 RANK = {room: k for k, (room, _) in enumerate(ROOMS)}
 PUBLIC_RANK = {h: k for k, (_, headers) in enumerate(ROOMS) for h in headers}

@@ -94,6 +94,28 @@ pdftotext -layout "$work/page.pdf" "$work/page.txt"
   { echo "FAIL: page CN-DY-001: the items table's header is not repeated"; exit 1; }
 echo "ok: page CN-DY-001: the items table's header repeats"
 
+# The same pilot with its 投入清单, project milestones and the final 绩效自评: the dashboard's
+# 奖补 and 项目阶段 sections, and the self-evaluation page on A4 with its headings and signature.
+"$smedx" pilot --programme "$root/programmes/dongying-2026" --providers "$ex/providers.csv" \
+  --register "$ex/register.csv" --evidence "$ex/evidence.csv" \
+  --satisfaction "$ex/satisfaction.jsonl" --selected "$ex/selected.csv" \
+  --investments "$ex/investments.csv" --projects "$ex/projects.csv" --report final \
+  --surveys "$ex/baseline.jsonl" "$ex/acceptance.jsonl" --as-of 2027-03-15 -o "$work/out2" 2>/dev/null
+render "$work/out2/dashboard.html" >"$work/dashboard2.dom"
+expect "$work/dashboard2.dom" 'id="subsidy-total"' "dashboard: the 奖补 section"
+expect "$work/dashboard2.dom" 'id="subsidy-example"' "dashboard: the example-values warning"
+expect "$work/dashboard2.dom" 'id="stages-by-provider"' "dashboard: the stage funnel by provider"
+render "$work/out2/self_evaluation.html" >"$work/self.dom"
+expect "$work/self.dom" '终期绩效自评报告' "绩效自评: title"
+expect "$work/self.dom" '一、数字化改造.*五、专项资金使用' "绩效自评: the plan's headings in order"
+print_pdf "$work/out2/self_evaluation.html" "$work/self.pdf"
+a4 "$work/self.pdf" "绩效自评"
+pdftotext "$work/self.pdf" "$work/self.txt"
+expect "$work/self.txt" "第 1 页，共 [0-9]+ 页" "绩效自评: page numbers"
+expect "$work/self.txt" "审核人" "绩效自评: the 编制/审核 block"
+print_pdf "$work/out2/dashboard.html" "$work/dashboard2.pdf"
+a4 "$work/dashboard2.pdf" "dashboard with 奖补 and stages"
+
 if [ -n "${SCREENSHOTS:-}" ]; then
   mkdir -p "$SCREENSHOTS"
   cp "$work/dashboard.pdf" "$work/page.pdf" "$SCREENSHOTS/"

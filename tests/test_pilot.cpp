@@ -707,11 +707,13 @@ TEST_SUITE("pilot.driver") {
     TempFolder tmp("pilot-driver");
     CHECK_FALSE(run.write_folder(tmp.path / "out", false));
     const auto files = tmp.files("out");
-    CHECK(files.size() == 10 + 60);  // 9 files, the manifest, a page per enterprise
+    // 10 files (composition.json: the programme has a composition section), the manifest, a
+    // page per enterprise
+    CHECK(files.size() == 11 + 60);
     for (const char* name :
          {"acceptance.jsonl", "acceptance.csv", "progress.json", "providers.json", "providers.csv",
           "cases.json", "dashboard.html", ".smedx-manifest", "CN-DY-001.html",
-          "follow_up_by_district.csv", "follow_up_by_provider.csv"})
+          "follow_up_by_district.csv", "follow_up_by_provider.csv", "composition.json"})
       CHECK_MESSAGE(files.count(name) == 1, name);
     CHECK(test::read_file((tmp.path / "out" / "progress.json").string()) ==
           progress_json(run.result().progress));
@@ -721,7 +723,7 @@ TEST_SUITE("pilot.driver") {
     auto request = example_request();
     request.pages = false;
     CHECK_FALSE(run_pilot(request).write_folder(tmp.path / "out", false));
-    CHECK(tmp.files("out").size() == 10);
+    CHECK(tmp.files("out").size() == 11);
   }
 
   TEST_CASE("pilot.driver never writes over an input, even with force") {
@@ -1125,7 +1127,7 @@ TEST_SUITE("pilot.driver") {
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       CHECK_MESSAGE(folded.insert(lower).second, f);  // distinct on a case-blind file system
     }
-    CHECK(files.size() == 10 + 12);
+    CHECK(files.size() == 11 + 12);
     for (const char* name : {"a.html", "A-2.html", "_CON.html", "_nul.txt.html", "_Com1.html",
                              "x#1.html", "50%.html", "E1_.html", "E2_.html", "Dashboard-2.html"})
       CHECK_MESSAGE(files.count(name) == 1, name);

@@ -9,6 +9,8 @@
 #include "bindings.h"
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
+#include "smedx/projects.h"
+#include "smedx/subsidy.h"
 
 namespace py = pybind11;
 
@@ -22,7 +24,9 @@ void bind_pilot(py::module_& m) {
          const std::optional<std::string>& evidence, const std::optional<std::string>& satisfaction,
          const std::optional<std::string>& as_of, const pybind11::object& threads_arg, bool pages,
          const std::optional<std::string>& output, bool force,
-         const std::optional<std::string>& selected, const std::string& headers) {
+         const std::optional<std::string>& selected, const std::string& headers,
+         const std::optional<std::string>& investments, const std::optional<std::string>& projects,
+         const std::optional<std::string>& report) {
         const unsigned threads = thread_count(threads_arg);
         PilotRequest request;
         request.programme = programme;
@@ -39,6 +43,9 @@ void bind_pilot(py::module_& m) {
         if (headers != "en" && headers != "zh")
           throw py::value_error("headers '" + headers + "' is not one of: en, zh");
         request.headers = headers == "zh" ? CsvHeaders::zh : CsvHeaders::en;
+        request.investments = investments.value_or("");
+        request.projects = projects.value_or("");
+        request.report = report.value_or("");
         request.surveys = surveys;
         request.as_of = as_of.value_or("");
         request.threads = threads;
@@ -47,7 +54,7 @@ void bind_pilot(py::module_& m) {
         std::optional<PilotRun> run;
         std::optional<std::string> refused;
         std::vector<std::string> acceptance, errors;
-        std::string progress, provider_json, cases;
+        std::string progress, provider_json, cases, subsidy, projects_text;
         {
           py::gil_scoped_release release;
           run.emplace(run_pilot(request));
@@ -59,6 +66,8 @@ void bind_pilot(py::module_& m) {
             progress = progress_json(r.progress);
             provider_json = providers_json(r.providers);
             cases = cases_json(r.cases, run->rules());
+            if (r.subsidy) subsidy = subsidy_json(run->programme(), *r.subsidy);
+            if (r.projects) projects_text = projects_json(run->programme(), *r.projects);
             for (const auto& e : run->errors()) errors.push_back(e.to_string());
           }
         }
@@ -73,6 +82,9 @@ void bind_pilot(py::module_& m) {
         out["progress"] = progress;
         out["providers"] = provider_json;
         out["cases"] = cases;
+        out["subsidy"] = subsidy.empty() ? py::object(py::none()) : py::object(py::str(subsidy));
+        out["projects"] =
+            projects_text.empty() ? py::object(py::none()) : py::object(py::str(projects_text));
         out["errors"] = errors;
         const PilotCounts& counts = run->counts();
         py::dict c;
@@ -85,6 +97,8 @@ void bind_pilot(py::module_& m) {
         c["survey_records"] = counts.survey_records;
         c["surveys_paired"] = counts.surveys_used;
         c["error_records"] = counts.error_records;
+        c["investment_rows"] = counts.investment_rows;
+        c["project_rows"] = counts.project_rows;
         out["counts"] = c;
         return out;
       },
@@ -92,7 +106,8 @@ void bind_pilot(py::module_& m) {
       py::arg("surveys"), py::arg("evidence") = py::none(), py::arg("satisfaction") = py::none(),
       py::arg("as_of") = py::none(), py::arg("threads") = 0, py::arg("pages") = true,
       py::arg("output") = py::none(), py::arg("force") = false, py::arg("selected") = py::none(),
-      py::arg("headers") = "en",
+      py::arg("headers") = "en", py::arg("investments") = py::none(),
+      py::arg("projects") = py::none(), py::arg("report") = py::none(),
       "Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as "
       "the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also "
       "writes the folder `smedx pilot -o` writes, the same files.");

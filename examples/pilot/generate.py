@@ -15,6 +15,8 @@ import csv
 import json
 import random
 import re
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -179,6 +181,11 @@ def main():
             tags.append("智能工厂")
         if i % 4 != 3:
             tags.append("上云")
+        # Newly cultivated in the pilot: the tag carries the day it was granted.
+        if i % 6 == 1:
+            tags.append(f"专精特新@2026-{5 + i % 6:02d}-{10 + i % 15:02d}")
+        if i % 5 == 2:
+            tags.append(f"创新型@2026-{4 + i % 7:02d}-{1 + i % 20:02d}")
         # P06 serves two enterprises only (too few to rate); P05 gets the weaker results.
         provider = "P06" if i in (20, 50) else PROVIDERS[i % 5][0]
         providers = [provider] + (["P01"] if i % 10 == 4 and provider != "P01" else [])
@@ -310,6 +317,93 @@ def main():
         with open(HERE / name, "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_investments(enterprises)
+    write_projects(enterprises, baseline, acceptance)
+
+
+# The 投入清单 for the programme's (example) subsidy rule: each enterprise's register investment
+# (万元) split into lines by category, amounts to the fen. Its own random stream, so the other
+# files stay as they were. Every 11th enterprise has no list yet; one line of CN-DY-003 lacks
+# its invoice number (outside the base).
+INVESTMENT_SPLIT = [
+    ("software", "MES/ERP 软件许可", 35),
+    ("cloud", "工业云服务（年费）", 10),
+    ("gateway", "数据采集与传输网关", 15),
+    ("hardware", "传感器与工控机", 30),
+    ("services", "实施与培训服务", 10),
+]
+
+
+def write_investments(enterprises):
+    rng_inv = random.Random(19)
+    rows = []
+    for i, e in enumerate(enterprises):
+        if i % 11 == 10:
+            continue
+        total_fen = int(Decimal(e["investment"]) * 1_000_000)  # 万元 to fen, exactly
+        left = total_fen
+        for k, (category, item, share) in enumerate(INVESTMENT_SPLIT):
+            if k == len(INVESTMENT_SPLIT) - 1:
+                fen = left
+            else:
+                fen = total_fen * (share + rng_inv.randrange(-3, 3)) // 100 + rng_inv.randrange(100)
+                left -= fen
+            invoice = f"{3700 + i:04d}{k + 1:02d}{rng_inv.randrange(10**6):06d}"
+            if e["id"] == "CN-DY-003" and category == "gateway":
+                invoice = ""
+            rows.append(
+                {
+                    "enterprise_id": e["id"],
+                    "category": category,
+                    "item": item,
+                    "amount": f"{fen // 100}.{fen % 100:02d}",
+                    "invoice": invoice,
+                }
+            )
+    with open(HERE / "investments.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def write_projects(enterprises, baseline, acceptance):
+    """The projects table: a date per milestone of the programme's stages, from the register's
+    and the surveys' dates. Every 8th enterprise of batch 1 has no 上线试运行 node yet (overdue),
+    every 11th has no row at all; an acceptance survey dated out of order is not a 现场评测."""
+    day = lambda text: date.fromisoformat(text)  # noqa: E731
+    b_on = {s["enterprise"]["id"]: s["enterprise"]["assessed_on"] for s in baseline}
+    a_on = {s["enterprise"]["id"]: s["enterprise"]["assessed_on"] for s in acceptance}
+    rows = []
+    for i, e in enumerate(enterprises):
+        if i % 11 == 10:
+            continue
+        contract, end = day(e["contract_date"]), day(e["planned_end"])
+        d = {"enterprise_id": e["id"]}
+        d["filed"] = contract.replace(day=1) - timedelta(days=30)
+        d["diagnosed"] = day(b_on[e["id"]]) if e["id"] in b_on else None
+        d["contracted"] = contract
+        d["started"] = contract + timedelta(days=7)
+        d["supervision_plan"] = contract + timedelta(days=35)
+        d["supervision_trial"] = None if i % 8 == 3 else contract + timedelta(days=100)
+        d["finished"] = end if end <= date(2027, 3, 15) else None
+        d["applied"] = end + timedelta(days=5) if e["id"] in a_on else None
+        assessed = day(a_on[e["id"]]) if e["id"] in a_on else None
+        ok = assessed is not None and d["applied"] is not None and assessed >= d["applied"]
+        d["assessed"] = assessed if ok else None
+        d["accepted"] = assessed + timedelta(days=20) if ok and i % 4 != 1 else None
+        d["subsidy_applied"] = d["accepted"] + timedelta(days=30) if d["accepted"] else None
+        d["paid"] = (
+            d["subsidy_applied"] + timedelta(days=60) if d["accepted"] and i % 3 == 0 else None
+        )
+        if d["supervision_trial"] and d["finished"] and d["supervision_trial"] > d["finished"]:
+            d["supervision_trial"] = d["finished"]
+        rows.append(
+            {k: (v.isoformat() if isinstance(v, date) else (v or "")) for k, v in d.items()}
+        )
+    with open(HERE / "projects.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
 
 
 if __name__ == "__main__":

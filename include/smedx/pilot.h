@@ -176,16 +176,28 @@ struct PilotCounts {
   std::size_t register_rows = 0, enterprises = 0, providers_rows = 0, providers = 0,
               evidence_rows = 0, satisfaction_rows = 0, survey_records = 0, surveys_used = 0,
               selected_rows = 0;
+  std::size_t investment_rows = 0;  // 投入清单 lines
+  std::size_t project_rows = 0;     // projects rows
   // Input records (rows, lines, surveys) with at least one error; errors() may hold several
   // for one record, and errors that belong to no record (an input that cannot be read).
   std::size_t error_records = 0;
 };
+
+struct SubsidyResult;      // smedx/subsidy.h
+struct ProjectsResult;     // smedx/projects.h
+struct CompositionResult;  // smedx/composition.h
 
 struct PilotResult {
   std::vector<AcceptanceRecord> acceptance;  // register order
   Progress progress;
   std::vector<ProviderScore> providers;  // ranked
   std::vector<CaseCandidate> cases;      // ranked
+  // 奖补: when the programme has a subsidy rule and a 投入清单 was added (add_investments).
+  std::shared_ptr<const SubsidyResult> subsidy;
+  // Project stages: when the programme lists milestones and a projects table was added.
+  std::shared_ptr<const ProjectsResult> projects;
+  // Composition and coverage: when the programme has a `composition` section.
+  std::shared_ptr<const CompositionResult> composition;
 };
 
 // Collects a programme's inputs, then evaluates them. Add providers, then the register, then
@@ -205,6 +217,12 @@ class Pilot {
   void add_satisfaction(std::istream& in, std::string_view source, TableFormat format);
   // The 典型案例 the city selected: `enterprise_id` per record.
   void add_selected(std::istream& in, std::string_view source, TableFormat format);
+  // The 投入清单 (enterprise_id, category, item, amount in 元, invoice); the programme must have
+  // a subsidy rule (std::invalid_argument otherwise). See smedx/subsidy.h.
+  void add_investments(std::istream& in, std::string_view source, TableFormat format);
+  // The projects table (enterprise_id, then one date column per milestone); the programme must
+  // list milestones (std::invalid_argument otherwise). See smedx/projects.h.
+  void add_projects(std::istream& in, std::string_view source, TableFormat format);
   // Surveys (survey format, enterprise.phase and enterprise.assessed_on) assessed under
   // `engine` (default: the programme's).
   void add_surveys(std::istream& in, std::string_view source, InputFormat format,

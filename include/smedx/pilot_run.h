@@ -26,6 +26,13 @@ struct PilotRequest {
   // The input tables (.csv or .jsonl); empty: not given.
   std::string register_file, providers, evidence, satisfaction;
   std::string selected;  // the 典型案例 the city selected (enterprise_id per record)
+  // The 投入清单 (.csv or .jsonl) for the programme's subsidy rule; empty: not given.
+  std::string investments;
+  // The projects table (.csv or .jsonl: a date per milestone) for the programme's stages.
+  std::string projects;
+  // The city's 绩效自评: "midterm" or "final" (self_evaluation.json and .html); empty: none.
+  std::string report;
+  std::string report_name = "report";  // how the door names report in messages (--report)
   // Survey files; FILE@RULES for a file assessed under another rule set (a file whose own name
   // holds an '@' is read as itself when it exists).
   std::vector<std::string> surveys;
@@ -67,7 +74,8 @@ class PilotRun {
 
   // The output files into `folder` (not committed): acceptance.jsonl and .csv, progress.json,
   // providers.json and .csv, cases.json, one <id>.html per enterprise (unless !pages) and
-  // dashboard.html, which links them.
+  // dashboard.html, which links them; with investments, subsidy.json, subsidy.csv and
+  // subsidy_ledger.csv; with projects, projects.json and projects.csv.
   void write(OutputFolder& folder) const;
   // The same into `dir` as an OutputFolder of `smedx pilot` (refused when it holds the inputs,
   // or files smedx did not write unless `force`), committed: the problem that refused the

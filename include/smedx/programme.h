@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ struct Date {
 std::optional<Date> parse_date(std::string_view text) noexcept;
 // Parses "yyyy-mm" as the first or the last day of that month.
 std::optional<Date> parse_month(std::string_view text, bool last_day) noexcept;
+
+struct SubsidyRule;      // smedx/subsidy_rule.h
+struct StageRule;        // smedx/projects.h
+struct CompositionRule;  // smedx/composition.h
 
 struct ProgrammeIndustry {
   std::string id;  // matches enterprise.industry and the register's industry
@@ -131,6 +136,12 @@ struct Programme {
   std::vector<SatisfactionItem> satisfaction;
   ProviderRating rating;
   CaseRule cases;
+  // The 奖补 rule (programme.yaml's `subsidy`); null when the programme has none.
+  std::shared_ptr<const SubsidyRule> subsidy;
+  // The project milestones (programme.yaml's `stages`); null when the programme has none.
+  std::shared_ptr<const StageRule> stages;
+  // Composition and coverage targets (programme.yaml's `composition`); null when none.
+  std::shared_ptr<const CompositionRule> composition;
 
   const ProgrammeIndustry* find_industry(std::string_view id) const noexcept;
   const Batch* find_batch(std::string_view id) const noexcept;

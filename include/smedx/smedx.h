@@ -39,6 +39,11 @@
 
 #include "smedx/catalogue.h"
 // pilot: a city programme's acceptance, progress and ratings, and the job's driver
+#include "smedx/composition.h"
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
+#include "smedx/projects.h"
+#include "smedx/self_evaluation.h"
+#include "smedx/subsidy.h"
+#include "smedx/subsidy_rule.h"

@@ -44,6 +44,10 @@ int pilot(const PilotOptions& o) {
                "%zu rows, satisfaction %zu rows, surveys %zu records (%zu paired)\n",
                c.providers_rows, c.providers, c.register_rows, c.enterprises, c.evidence_rows,
                c.satisfaction_rows, c.survey_records, c.surveys_used);
+  // Only when given: the line stays as it was for a run without them.
+  if (!o.request.investments.empty() || !o.request.projects.empty())
+    std::fprintf(stderr, "in: investments %zu rows, projects %zu rows\n", c.investment_rows,
+                 c.project_rows);
   std::fprintf(stderr,
                "out: %zu acceptance records (%d passed, %d failed, %d incomplete), %zu providers "
                "rated, %zu case candidates, %zu error records, as of %s\n",
@@ -61,6 +65,7 @@ Command add_pilot(CLI::App& app) {
   PilotRequest& r = o->request;
   r.as_of_name = "--as-of";
   r.threads_name = "--threads";
+  r.report_name = "--report";
   CLI::App* sub = app.add_subcommand(
       "pilot", "Evaluate a pilot programme: acceptance, progress, provider rating, cases");
   sub->add_option(
@@ -78,6 +83,15 @@ Command add_pilot(CLI::App& app) {
   sub->add_option("--satisfaction", r.satisfaction, "Satisfaction ratings (.csv or .jsonl)");
   sub->add_option("--selected", r.selected,
                   "The 典型案例 the city selected: enterprise_id per record (.csv or .jsonl)");
+  sub->add_option("--investments", r.investments,
+                  "投入清单 for the programme's subsidy rule (.csv or .jsonl: enterprise_id, "
+                  "category, item, amount, invoice)");
+  sub->add_option("--projects", r.projects,
+                  "Project milestones (.csv or .jsonl: enterprise_id, then a date per milestone "
+                  "of the programme's stages)");
+  sub->add_option("--report", r.report,
+                  "Also write the city's 绩效自评: midterm or final (self_evaluation.json and "
+                  ".html)");
   sub->add_option("--as-of", r.as_of,
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")

@@ -7,7 +7,10 @@
 #include <numeric>
 #include <set>
 
+#include "pilot/composition_evaluate.h"
 #include "pilot/pilot_state.h"
+#include "pilot/projects_evaluate.h"
+#include "pilot/subsidy_evaluate.h"
 
 namespace smedx {
 
@@ -700,6 +703,9 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
   for (std::size_t i = 0; i < s.enterprises.size(); ++i)
     if (s.selected_where[i].known() && !candidate[i])
       result.progress.selected_not_candidates.push_back(s.enterprises[i].id);
+  result.subsidy = detail::evaluate_subsidy(s, result.acceptance);
+  result.projects = detail::evaluate_projects(s, when);
+  result.composition = detail::evaluate_composition(s, result.acceptance, when);
   return result;
 }
 

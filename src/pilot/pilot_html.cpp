@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "smedx/composition.h"
 #include "smedx/pilot.h"
+#include "smedx/projects.h"
+#include "smedx/subsidy.h"
 
 namespace smedx {
 
@@ -365,6 +368,9 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   h += kTableEnd;
   more(result.cases.size(), "cases.json");
 
+  if (result.composition) h += composition_html_section(*result.composition);
+  if (result.projects) h += projects_html_section(prog, *result.projects);
+  if (result.subsidy) h += subsidy_html_section(prog, *result.subsidy);
   h += "<h2>全部企业验收结果</h2>" +
        table_head("acceptance", {"企业编号", "名称", "批次", "基线", "验收", "结论", "原因"});
   for (const auto& r : result.acceptance) {

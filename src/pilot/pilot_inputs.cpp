@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "pilot/pilot_state.h"
+#include "pilot/pilot_table.h"
 #include "pilot/programme_check.h"
 #include "rules/rule_reader.h"
 #include "smedx/survey_csv.h"
@@ -694,3 +695,22 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
 }
 
 }  // namespace smedx
+
+// The table reader for inputs read in other files of the room (pilot_table.h).
+namespace smedx::detail {
+
+void read_pilot_table(std::istream& in, std::string_view source, TableFormat format,
+                      std::string_view what, const std::vector<std::string_view>& known,
+                      std::vector<Issue>& errors, std::size_t& rows, int& header_line,
+                      const std::function<void(const TableRow&)>& use) {
+  Table table{what, known};
+  read_table(in, source, format, table, errors, rows, use);
+  header_line = table.header_line;
+}
+
+std::size_t error_records_among(const std::vector<Issue>& errors, std::size_t first,
+                                int header_line) {
+  return records_among(errors, first, header_line);
+}
+
+}  // namespace smedx::detail

@@ -17,8 +17,12 @@
 #include "common/file_names.h"
 #include "common/utf8.h"
 #include "pilot/programme_check.h"
+#include "smedx/composition.h"
 #include "smedx/data_path.h"
 #include "smedx/load.h"
+#include "smedx/projects.h"
+#include "smedx/self_evaluation.h"
+#include "smedx/subsidy.h"
 
 namespace smedx {
 
@@ -35,6 +39,7 @@ struct PilotRun::State {
   Inputs inputs;
   bool pages = true;
   CsvHeaders headers = CsvHeaders::en;
+  std::optional<ReportKind> self_evaluation;  // the 绩效自评 to write
   bool ok = false;
 
   // One problem that stops the run.
@@ -73,6 +78,14 @@ PilotRun run_pilot(const PilotRequest& request) {
   auto s = std::make_unique<PilotRun::State>();
   s->pages = request.pages;
   s->headers = request.headers;
+  if (!request.report.empty()) {
+    s->self_evaluation = report_kind(request.report);
+    if (!s->self_evaluation) {
+      s->stop("", fmt::format("{} '{}' is not one of: midterm, final", request.report_name,
+                              request.report));
+      return PilotRun(std::move(s));
+    }
+  }
   auto done = [&] { return PilotRun(std::move(s)); };
   // As smedx score and diagnose take --threads: a thread per core is plenty, thousands would
   // only fail to start.
@@ -150,6 +163,20 @@ PilotRun run_pilot(const PilotRequest& request) {
       !table(request.satisfaction, &Pilot::add_satisfaction) ||
       !table(request.selected, &Pilot::add_selected))
     return done();
+  if (!request.investments.empty() && !programme.subsidy) {
+    s->stop(request.investments,
+            "the programme has no subsidy rule ('subsidy' in programme.yaml): the investments "
+            "cannot be used");
+    return done();
+  }
+  if (!table(request.investments, &Pilot::add_investments)) return done();
+  if (!request.projects.empty() && !programme.stages) {
+    s->stop(request.projects,
+            "the programme lists no milestones ('stages' in programme.yaml): the projects "
+            "cannot be used");
+    return done();
+  }
+  if (!table(request.projects, &Pilot::add_projects)) return done();
   // Surveys assessed under another rule set name it: FILE@RULES.
   std::vector<std::string> survey_files;
   for (const auto& spec : request.surveys) {
@@ -177,8 +204,9 @@ PilotRun run_pilot(const PilotRequest& request) {
   s->inputs.add(programme.rule_set_path);
   if (!request.rules) s->inputs.add(origin);
   if (!request.rules_origin.empty()) s->inputs.add(request.rules_origin);
-  for (const auto* f : {&request.register_file, &request.providers, &request.evidence,
-                        &request.satisfaction, &request.selected})
+  for (const auto* f :
+       {&request.register_file, &request.providers, &request.evidence, &request.satisfaction,
+        &request.selected, &request.investments, &request.projects})
     if (!f->empty()) s->inputs.add(*f);
   for (const auto& f : survey_files) s->inputs.add(f);
   s->ok = true;
@@ -237,6 +265,26 @@ void PilotRun::write(OutputFolder& folder) const {
   // The follow-up list, for each 县区 and each provider to work through.
   folder.write("follow_up_by_district.csv", follow_up_csv(*s.programme, s.result, false));
   folder.write("follow_up_by_provider.csv", follow_up_csv(*s.programme, s.result, true));
+  if (s.result.subsidy) {
+    folder.write("subsidy.json", subsidy_json(*s.programme, *s.result.subsidy));
+    folder.write("subsidy.csv", std::string(kBom) + subsidy_csv(*s.result.subsidy, s.headers));
+    folder.write(
+        "subsidy_ledger.csv",
+        std::string(kBom) + subsidy_ledger_csv(*s.programme, *s.result.subsidy, s.headers));
+  }
+  if (s.self_evaluation) {
+    folder.write("self_evaluation.json",
+                 self_evaluation_json(*s.programme, s.result, *s.self_evaluation));
+    folder.write("self_evaluation.html",
+                 self_evaluation_html(*s.programme, s.result, *s.self_evaluation));
+  }
+  if (s.result.composition)
+    folder.write("composition.json", composition_json(*s.result.composition));
+  if (s.result.projects) {
+    folder.write("projects.json", projects_json(*s.programme, *s.result.projects));
+    folder.write("projects.csv",
+                 std::string(kBom) + projects_csv(*s.programme, *s.result.projects, s.headers));
+  }
   // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
   std::vector<std::string> pages;
   if (s.pages) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "smedx/pilot.h"
+#include "smedx/subsidy.h"
 
 namespace smedx {
 
@@ -44,6 +45,13 @@ struct Pilot::State {
 
   // Per enterprise: where the city's selection of it as a 典型案例 is (line 0: not selected).
   std::vector<Location> selected_where;
+  // The 投入清单 (smedx/subsidy.h), when one was added.
+  bool investments_given = false;
+  std::vector<InvestmentLine> investments;
+  // The projects table: per enterprise, the milestone dates (empty: no row), and where.
+  bool projects_given = false;
+  std::vector<std::vector<std::optional<Date>>> project_dates;
+  std::vector<Location> project_where;
 
   std::vector<std::optional<Snapshot>> baseline, acceptance;
   std::optional<Date> latest;  // the latest assessment date seen

@@ -11,6 +11,9 @@
 #include <sstream>
 
 #include "common/did_you_mean.h"
+#include "pilot/composition_reader.h"
+#include "pilot/stages_reader.h"
+#include "pilot/subsidy_reader.h"
 #include "smedx/data_path.h"
 #include "smedx/programme.h"
 #include "yaml/source_line.h"
@@ -231,7 +234,8 @@ void Reader::read(const YamlNode& root, Programme& out) {
   const Path top;
   if (!check_map(root, top, "the programme",
                  {"programme", "rule_set", "target_level", "industries", "total_target", "batches",
-                  "targets", "evidence", "acceptance", "satisfaction", "provider_rating", "cases"},
+                  "targets", "evidence", "acceptance", "satisfaction", "provider_rating", "cases",
+                  "subsidy", "stages", "composition"},
                  {"programme", "rule_set", "target_level", "industries", "batches", "evidence",
                   "acceptance", "satisfaction", "provider_rating", "cases"}))
     return;
@@ -368,6 +372,27 @@ void Reader::read(const YamlNode& root, Programme& out) {
       c && check_map(*c, top.key("cases"), "cases", {"target", "per_industry"}, {"target"})) {
     out.cases.target = whole(*c, "target", top.key("cases")).value_or(30);
     out.cases.per_industry = whole(*c, "per_industry", top.key("cases")).value_or(0);
+  }
+  if (const YamlNode* sub = root.find("subsidy")) {
+    auto rule = std::make_shared<SubsidyRule>();
+    std::vector<Issue> found;
+    detail::read_subsidy(*sub, top.key("subsidy"), file(), found, out.target_level, *rule);
+    for (auto& i : found) report(std::move(i));
+    out.subsidy = std::move(rule);
+  }
+  if (const YamlNode* st = root.find("stages")) {
+    auto rule = std::make_shared<StageRule>();
+    std::vector<Issue> found;
+    detail::read_stages(*st, top.key("stages"), file(), found, *rule);
+    for (auto& i : found) report(std::move(i));
+    out.stages = std::move(rule);
+  }
+  if (const YamlNode* c = root.find("composition")) {
+    auto rule = std::make_shared<CompositionRule>();
+    std::vector<Issue> found;
+    detail::read_composition(*c, top.key("composition"), file(), found, out.target_level, *rule);
+    for (auto& i : found) report(std::move(i));
+    out.composition = std::move(rule);
   }
 }
 

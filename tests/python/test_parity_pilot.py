@@ -48,7 +48,17 @@ def _inputs(**kw: object) -> dict[str, object]:
 
 def _command(out: Path, args: dict[str, object]) -> list[str]:
     line = [_cli(), "pilot", "--programme", str(PROGRAMME), "-o", str(out)]
-    for key in ("register", "providers", "evidence", "satisfaction", "selected", "headers"):
+    for key in (
+        "register",
+        "providers",
+        "evidence",
+        "satisfaction",
+        "selected",
+        "headers",
+        "investments",
+        "projects",
+        "report",
+    ):
         if args.get(key) is not None:
             line += [f"--{key}", str(args[key])]
     line += ["--surveys", *(str(s) for s in args["surveys"])]  # type: ignore[union-attr]
@@ -83,7 +93,7 @@ def test_the_example_pilot_writes_the_same_files(tmp_path: Path) -> None:
     assert cli.returncode == 0, cli.stderr.decode()
     files = _same_files(tmp_path)
     # 9 files, the manifest, the dashboard and one page per enterprise
-    assert len(files) == 10 + 60
+    assert len(files) == 11 + 60  # composition.json too: the programme has composition targets
     assert {"acceptance.jsonl", "dashboard.html", "CN-DY-001.html"} <= set(files)
     assert len(result.acceptance) == 60
 
@@ -94,6 +104,56 @@ def test_selected_cases_and_chinese_headers_write_the_same_files(tmp_path: Path)
     files = _same_files(tmp_path)
     assert files["acceptance.csv"].startswith("\ufeff企业编号,".encode())
     assert result.cases["selected"].sum() == 6
+
+
+def test_the_subsidy_writes_the_same_files(tmp_path: Path) -> None:
+    cli, result = _both(tmp_path, investments=EX / "investments.csv")
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert {"subsidy.json", "subsidy.csv", "subsidy_ledger.csv"} <= set(files)
+    assert result.subsidy is not None and len(result.subsidy) == 60
+    assert result.counts["investment_rows"] == 275
+    # The money is integer fen: the per-enterprise amounts add up to the total exactly.
+    detail = result.subsidy_detail
+    assert detail is not None
+    assert sum(result.subsidy["subsidy_fen"]) == detail["total"]["subsidy_fen"]
+
+
+def test_the_self_evaluation_writes_the_same_files(tmp_path: Path) -> None:
+    cli, _ = _both(
+        tmp_path,
+        investments=EX / "investments.csv",
+        projects=EX / "projects.csv",
+        selected=EX / "selected.csv",
+        report="midterm",
+    )
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert "中期绩效自评报告".encode() in files["self_evaluation.html"]
+    assert b'"report":"midterm"' in files["self_evaluation.json"]
+
+
+def test_the_project_stages_write_the_same_files(tmp_path: Path) -> None:
+    cli, result = _both(tmp_path, projects=EX / "projects.csv")
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert {"projects.json", "projects.csv"} <= set(files)
+    assert result.projects is not None and len(result.projects) == 60
+    detail = result.projects_detail
+    assert detail is not None
+    assert detail["total"]["overdue"] == (result.projects["status"] == "overdue").sum()
+
+
+def test_a_misspelt_investment_column_is_the_same_errors_in_both(tmp_path: Path) -> None:
+    header, rest = (EX / "investments.csv").read_text("utf-8").split("\n", 1)
+    investments = tmp_path / "investments.csv"
+    investments.write_text(header.replace(",amount,", ",amout,") + "\n" + rest, "utf-8")
+    cli, result = _both(tmp_path, investments=investments)
+    assert cli.returncode == 1
+    _same_files(tmp_path)
+    stderr = cli.stderr.decode()
+    assert "unknown column 'amout' in the investments (did you mean 'amount'?)" in stderr
+    assert result.errors and stderr.startswith("".join(result.errors))
 
 
 def test_no_pages_writes_the_same_files(tmp_path: Path) -> None:

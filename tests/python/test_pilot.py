@@ -113,6 +113,7 @@ def test_pilot_writes_its_folder(root: Path, tmp_path: Path) -> None:
         "acceptance.csv",
         "acceptance.jsonl",
         "cases.json",
+        "composition.json",  # the programme has composition targets
         "dashboard.html",
         "follow_up_by_district.csv",
         "follow_up_by_provider.csv",

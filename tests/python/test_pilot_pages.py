@@ -50,6 +50,9 @@ def forbidden_words(root: Path) -> set[str]:
     words = {prog["programme"]["id"], prog["rule_set"]["id"], *DECISIONS, *CHECKS}
     for key in ("industries", "batches", "targets", "evidence"):
         words |= {x["id"] for x in prog[key]}
+    # 奖补, project stages and composition: their ids are not for people either.
+    words |= {x["id"] for x in prog["subsidy"]["categories"] + prog["subsidy"]["payouts"]}
+    words |= {x["id"] for x in prog["stages"]["milestones"] + prog["composition"]["targets"]}
     words |= {x["id"] for x in prog["satisfaction"]["items"]}
     with (root / "examples" / "pilot" / "providers.csv").open(encoding="utf-8") as f:
         words |= {r["id"] for r in csv.DictReader(f) if r["name"]}
@@ -68,6 +71,9 @@ def folder(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         evidence=ex / "evidence.csv",
         satisfaction=ex / "satisfaction.jsonl",
         selected=ex / "selected.csv",
+        investments=ex / "investments.csv",
+        projects=ex / "projects.csv",
+        report="final",
         as_of="2027-03-15",
         output=out,
     )
@@ -78,6 +84,7 @@ def folder(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 # incomplete one (evidence), one without a baseline, one with two providers.
 PAGES = (
     "dashboard.html",
+    "self_evaluation.html",
     "CN-DY-001.html",
     "CN-DY-008.html",
     "CN-DY-009.html",
@@ -96,7 +103,7 @@ def test_no_id_or_english_word_in_the_visible_text(root: Path, folder: Path, pag
     assert not ascii_words & forbidden_words(root), sorted(ascii_words & forbidden_words(root))
     english = sorted(w for w in ascii_words if re.fullmatch(r"[a-z]{3,}", w))
     assert not english, english
-    assert "企业编号" in text or page == "dashboard.html"
+    assert "企业编号" in text or page in ("dashboard.html", "self_evaluation.html")
 
 
 def test_the_rule_strips_only_what_it_should(root: Path, folder: Path) -> None:

@@ -38,6 +38,12 @@ class PilotResult:
             have several).
         counts: records read and kept per input, and ``error_records``: how many input records
             had errors.
+        subsidy: with ``investments``, the 奖补 per enterprise (``subsidy.json``'s
+            ``enterprises``; amounts in integer fen), else None.
+        subsidy_detail: ``subsidy.json`` as a dict (rule, totals, fund split), or None.
+        projects: with ``projects``, each enterprise's stage, status and overdue milestones
+            (``projects.json``'s ``enterprises``), else None.
+        projects_detail: ``projects.json`` as a dict (milestones, funnels), or None.
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
@@ -71,6 +77,16 @@ class PilotResult:
                 for f in self.progress_detail["follow_up"]
             ],
             columns=_FOLLOW_UP,
+        )
+        sub = raw.get("subsidy")
+        self.subsidy_detail: dict[str, Any] | None = load(sub) if sub is not None else None
+        self.subsidy: pd.DataFrame | None = (
+            pd.DataFrame(self.subsidy_detail["enterprises"]) if self.subsidy_detail else None
+        )
+        proj = raw.get("projects")
+        self.projects_detail: dict[str, Any] | None = load(proj) if proj is not None else None
+        self.projects: pd.DataFrame | None = (
+            pd.DataFrame(self.projects_detail["enterprises"]) if self.projects_detail else None
         )
 
     def to_excel(self, path: _Path) -> None:
@@ -317,6 +333,9 @@ def pilot(
     output: _Path | None = None,
     force: bool = False,
     pages: bool = True,
+    investments: _Path | None = None,
+    projects: _Path | None = None,
+    report: str | None = None,
 ) -> PilotResult:
     """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does
     (the same driver).
@@ -332,6 +351,10 @@ def pilot(
     ``pages=False`` leaves out the per-enterprise pages, as ``--no-pages``. ``selected``: the
     典型案例 the city selected (``enterprise_id`` per record), as ``--selected``.
     ``headers="zh"``: Chinese column headers in the CSV files, as ``--headers zh``.
+    ``investments``: the 投入清单 for the programme's subsidy rule, as ``--investments``.
+    ``projects``: the project milestones' dates for the programme's stages, as ``--projects``.
+    ``report``: ``"midterm"`` or ``"final"``: also the city's 绩效自评 in ``output``, as
+    ``--report``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -359,5 +382,8 @@ def pilot(
         force,
         str(selected) if selected is not None else None,
         headers,
+        str(investments) if investments is not None else None,
+        str(projects) if projects is not None else None,
+        report,
     )
     return PilotResult(raw)
