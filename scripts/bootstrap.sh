@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev
-          libsimdjson-dev clang-format
+          libsimdjson-dev libeigen3-dev clang-format
           chromium fonts-noto-cjk  # the pilot dashboard check renders HTML headless
           # clang for the clang, clang-libcxx, tsan and fuzz presets: sanitizer runtimes,
           # libFuzzer and libc++ are separate packages on Debian.
