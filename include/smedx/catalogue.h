@@ -1,5 +1,5 @@
-// A solution catalogue (小快轻准产品和解决方案资源池) as data: products with their price in 元, what
-// each delivers in a rule set's terms (scenario levels, item options) and what it requires.
+// A solution catalogue (小快轻准产品和解决方案资源池) as data: products with their price in 元,
+// what each delivers in a rule set's terms (scenario levels, item options) and what it requires.
 // Read from catalogues/<id>/catalogue.yaml against a loaded rule set, with the same located
 // diagnostics as rule sets and programmes; docs/catalogues.md describes every key.
 //
@@ -144,10 +144,18 @@ CatalogueRuleSetRef find_catalogue_rule_set(const std::filesystem::path& folder_
 struct CatalogueLint {
   std::vector<Issue> issues;
   std::optional<Catalogue> catalogue;
+  // When ok(): what a reader checks at a glance — products by category, price range, and the
+  // scenarios and items no product delivers (the catalogue's gaps), in Chinese.
+  std::string summary;
   bool ok() const noexcept { return catalogue.has_value(); }
 };
 CatalogueLint lint_catalogue(const std::filesystem::path& folder_or_file,
                              const std::filesystem::path& rules_path = {});
+
+// Whether `path` is a catalogue: a folder holding catalogue.yaml, a file named catalogue.yaml,
+// or a YAML file whose first top-level key is `catalogue`. For doors that take either a rule set
+// or a catalogue (`smedx lint`).
+bool is_catalogue_path(const std::filesystem::path& path);
 
 // Applies one product's `delivers` to a coded survey (the application rule above).
 void apply_product(CodedSurvey& survey, const Product& product) noexcept;

@@ -33,6 +33,8 @@
 #include "smedx/diagnose_cohort.h"
 #include "smedx/diagnosis.h"
 #include "smedx/report.h"
+
+#include "smedx/catalogue.h"
 // pilot: a city programme's acceptance, progress and ratings, and the job's driver
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
