@@ -23,7 +23,7 @@ ROOMS: list[tuple[str, set[str]]] = [
     ("score", {"block.h", "columnar.h", "conformance.h", "engine.h"}),
     ("batch", {"batch.h", "record.h"}),
     ("diagnose", {"cohort.h", "diagnose_cohort.h", "diagnosis.h", "report.h"}),
-    ("match", {"catalogue.h"}),
+    ("match", {"catalogue.h", "match.h"}),
     ("pilot", {"pilot.h", "pilot_run.h", "programme.h"}),
 ]
 RANK = {room: k for k, (room, _) in enumerate(ROOMS)}

@@ -39,3 +39,5 @@
 #include "smedx/pilot.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
+// match: the cheapest catalogue products to a target level, the 产品矩阵
+#include "smedx/match.h"

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<smedx::cli::Command> commands = {
       smedx::cli::add_lint(app), smedx::cli::add_score(app), smedx::cli::add_diagnose(app),
-      smedx::cli::add_pilot(app)};
+      smedx::cli::add_pilot(app), smedx::cli::add_match(app)};
 
   try {
     app.parse(argc, argv);

@@ -481,6 +481,10 @@ Match Matcher::match(const CodedSurvey& c) const {
                    Decimal::from_int(c1), c1 >= req.min_constraint});
     return out;
   };
+  std::vector<std::size_t> allowed;
+  for (std::size_t k = 0; k < catalogue_.products.size(); ++k)
+    if (catalogue_.products[k].allowed_for(m.industry)) allowed.push_back(k);
+  m.allowed = allowed.size();
   if (m.level_before >= target_) {
     m.reached = m.already = true;
     m.plan.level_after = m.level_before;
@@ -489,10 +493,6 @@ Match Matcher::match(const CodedSurvey& c) const {
   }
 
   // --- the offers: allowed for the industry, prerequisites within reach, bringing something ---
-  std::vector<std::size_t> allowed;
-  for (std::size_t k = 0; k < catalogue_.products.size(); ++k)
-    if (catalogue_.products[k].allowed_for(m.industry)) allowed.push_back(k);
-  m.allowed = allowed.size();
   // Prerequisites the survey and the other products together cannot meet rule a product out;
   // ruling one out may rule out others, so until nothing changes. Only a product that delivers
   // something it also requires needs the others' state without it.
