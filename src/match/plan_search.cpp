@@ -231,7 +231,7 @@ class Search {
   std::vector<Plan> run() {
     std::vector<std::size_t> chosen;
     states_.assign(offers_.size() + 2, survey_);
-    if (keep_ == 1) greedy();
+    seed();
     visit(0, 0, 0, chosen);
     return std::move(best_);
   }
@@ -311,9 +311,10 @@ class Search {
   // A first plan to bound the search: the offer that closes most of the short conditions
   // (each as a share of its shortfall) per 元, until the target is reached, then every offer
   // that can go dropped, the dearest first. Nothing when its prerequisites are not met.
-  void greedy() {
+  // `excluded` offers are not taken; the plan's offers (none when it found no plan).
+  std::vector<std::size_t> greedy(const std::vector<bool>& excluded) const {
     std::vector<std::size_t> chosen;
-    std::vector<bool> taken(offers_.size(), false);
+    std::vector<bool> taken = excluded;
     MatchState s = survey_;
     const int l = levels_.front();
     const auto& m = r_.minima[static_cast<std::size_t>(l - 1)];
@@ -345,7 +346,7 @@ class Search {
           best = j;
         }
       }
-      if (best == offers_.size()) return;
+      if (best == offers_.size()) return {};
       taken[best] = true;
       chosen.push_back(best);
       r_.apply(s, *offers_[best].product);
@@ -365,7 +366,30 @@ class Search {
     }
     MatchState t = survey_;
     for (std::size_t j : chosen) r_.apply(t, *offers_[j].product);
-    if (!chosen.empty() && valid(t, chosen)) record(plan_of(chosen, t));
+    if (chosen.empty() || !valid(t, chosen)) return {};
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+  }
+
+  // First plans to bound the search: the greedy one and, with alternatives, greedy ones with
+  // the products of those found before left out in turn (breadth first), until there are
+  // enough or a few times as many tries. Without them the bound stays open until K + 1 plans
+  // that no subset of could replace turn up, which in cost order can take long.
+  void seed() {
+    std::vector<std::vector<bool>> queue = {std::vector<bool>(offers_.size(), false)};
+    for (std::size_t tries = 0, next = 0; next < queue.size() && tries < 4 * keep_; ++tries) {
+      const std::vector<bool> excluded = queue[next++];
+      const auto chosen = greedy(excluded);
+      if (chosen.empty()) continue;
+      MatchState t = survey_;
+      for (std::size_t j : chosen) r_.apply(t, *offers_[j].product);
+      if (keep_ == 1 || irredundant(chosen)) record(plan_of(chosen, t));
+      if (keep_ == 1) return;
+      for (std::size_t j : chosen) {
+        queue.push_back(excluded);
+        queue.back()[j] = true;
+      }
+    }
   }
 
   // Whether offer j, applied to `s` giving `t`, brings something to a condition still short.
