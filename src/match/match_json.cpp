@@ -160,6 +160,7 @@ std::string to_json(const Match& m, const Matcher& matcher) {
     }
     w.close(']');
   }
+  if (!m.alternatives_complete) w.raw("alternatives_complete", "false");
   if (!m.reached) {
     w.strings("gap", m.gap);
     w.str("reason", m.reason);

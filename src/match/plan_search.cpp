@@ -123,6 +123,9 @@ namespace {
 using detail::MatchRules;
 using detail::MatchState;
 constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max() / 4;
+// The sets the alternatives' search visits at most for one enterprise (some tens of
+// milliseconds): a count, not a time, so that a run gives the same plans on every machine.
+constexpr std::size_t alternative_sets = 20000;
 
 // The order of plans: least cost, fewer products, shorter longest implementation, then the
 // products' ids in order, compared as byte strings.
@@ -200,7 +203,7 @@ bool covers(const MatchRules& r, const Product& a, const Product& b, const Match
 class Search {
  public:
   Search(const MatchRules& r, const Catalogue& cat, const MatchState& survey, int target,
-         std::int64_t budget, int alternatives, std::vector<Offer> offers)
+         std::int64_t budget, int alternatives, std::vector<Offer> offers, std::size_t limit = 0)
       : r_(r),
         cat_(cat),
         target_(target),
@@ -226,6 +229,7 @@ class Search {
       r_.apply(rest_[j], *offers_[j].product);
     }
     survey_ = survey;
+    limit_ = limit;
   }
 
   std::vector<Plan> run() {
@@ -237,6 +241,7 @@ class Search {
   }
 
   std::size_t nodes() const noexcept { return nodes_; }
+  bool cut() const noexcept { return cut_; }
 
  private:
   std::int64_t threshold() const { return best_.size() == keep_ ? best_.back().cost : budget_; }
@@ -425,22 +430,24 @@ class Search {
   }
 
   // No proper subset of the set is a plan (only asked with alternatives: the best plan is
-  // such a set anyway).
+  // such a set anyway). Subsets are taken by removing offers while the rest still reaches the
+  // target level, which only falls as offers go, so a subset short of it ends its branch.
   bool irredundant(std::span<const std::size_t> chosen) const {
-    const std::size_t n = chosen.size();
-    if (n > 16) return true;  // never reached by a real catalogue; kept as a plan
-    std::vector<std::size_t> sub;
-    for (std::uint32_t mask = 1; mask + 1 < (std::uint32_t{1} << n); ++mask) {
-      sub.clear();
+    std::vector<std::size_t> set(chosen.begin(), chosen.end());
+    return !valid_subset(set, 0);
+  }
+
+  bool valid_subset(std::vector<std::size_t>& set, std::size_t from) const {
+    for (std::size_t k = from; k < set.size(); ++k) {
+      if (set.size() == 1) return false;
+      std::vector<std::size_t> rest = set;
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k));
       MatchState s = survey_;
-      for (std::size_t k = 0; k < n; ++k)
-        if (mask & (std::uint32_t{1} << k)) {
-          sub.push_back(chosen[k]);
-          r_.apply(s, *offers_[chosen[k]].product);
-        }
-      if (valid(s, sub)) return false;
+      for (std::size_t j : rest) r_.apply(s, *offers_[j].product);
+      if (r_.level(s) < target_) continue;
+      if (prerequisites_met(rest) || valid_subset(rest, k)) return true;
     }
-    return true;
+    return false;
   }
 
   void record(Plan plan) {
@@ -457,6 +464,10 @@ class Search {
 
   void visit(std::size_t depth, std::size_t from, std::int64_t cost,
              std::vector<std::size_t>& chosen) {
+    if (limit_ && nodes_ >= limit_) {
+      cut_ = true;
+      return;
+    }
     ++nodes_;
     const MatchState& s = states_[depth];
     if (!chosen.empty() && r_.level(s) >= target_ && prerequisites_met(chosen)) {
@@ -491,7 +502,8 @@ class Search {
   std::vector<int> max_new_, max_con_;
   std::vector<MatchState> rest_, states_;
   std::vector<Plan> best_;
-  std::size_t nodes_ = 0;
+  std::size_t nodes_ = 0, limit_ = 0;
+  bool cut_ = false;
 };
 
 bool delivers_own_prerequisite(const Product& p) {
@@ -645,7 +657,8 @@ Match Matcher::match(const CodedSurvey& c) const {
     return a.product->id < b.product->id;
   });
   // For the best plan alone: an offer another covers for no more is never needed.
-  if (options_.alternatives == 0) {
+  const std::vector<Offer> all_offers = options_.alternatives > 0 ? offers : std::vector<Offer>{};
+  {
     std::vector<Offer> kept;
     for (std::size_t j = 0; j < offers.size(); ++j) {
       bool dominated = false;
@@ -663,9 +676,23 @@ Match Matcher::match(const CodedSurvey& c) const {
     offers = std::move(kept);
   }
 
-  Search search(r, catalogue_, survey, target_, options_.budget ? *options_.budget : unbounded,
-                options_.alternatives, std::move(offers));
-  std::vector<Plan> plans = search.run();
+  const std::int64_t budget = options_.budget ? *options_.budget : unbounded;
+  std::vector<Plan> plans =
+      Search(r, catalogue_, survey, target_, budget, 0, std::move(offers)).run();
+  // The alternatives: a search of its own over every offer, which must prove that no other
+  // set comes before the K it keeps. When fewer plans exist than asked for, nothing bounds it
+  // but the sets themselves, so it stops after a fixed number of sets (the same on every
+  // machine) and says so; the best plan above is exact either way.
+  if (!plans.empty() && options_.alternatives > 0) {
+    Search more(r, catalogue_, survey, target_, budget, options_.alternatives, all_offers,
+                alternative_sets);
+    std::vector<Plan> found = more.run();
+    m.alternatives_complete = !more.cut();
+    for (Plan& p : found)
+      if (p.products != plans.front().products &&
+          plans.size() < static_cast<std::size_t>(options_.alternatives) + 1)
+        plans.push_back(std::move(p));
+  }
 
   if (plans.empty()) {
     m.conditions = conditions(everything);
