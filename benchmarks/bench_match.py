@@ -167,15 +167,15 @@ def main() -> int:
             sizes = [len(p["products"]) for p in plans if p.get("reached") and not p.get("already")]
             print(
                 f"{a.enterprises} enterprises x {a.products} products, {threads} thread(s): "
-                f"{best:.3f} s wall, {best_cpu:.3f} CPU-s (best of {a.repeat}); {reached} plans with products "
+                f"{best:.3f} s wall, {best_cpu:.3f} CPU-s (best of {a.repeat}); "
+                f"{reached} plans with products "
                 f"(largest {max(sizes, default=0)} products), "
                 f"{sum(1 for p in plans if p.get('already'))} already, "
                 f"{sum(1 for p in plans if p.get('reached') is False)} not reachable"
             )
             print("  " + done.stderr.strip())
-    print(
-        f"peak RSS of the children: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024} MB"
-    )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(f"peak RSS of the children: {peak} MB")
     return 0
 
 
