@@ -14,6 +14,7 @@ from .assessment import Assessment
 from .diagnosis import Diagnosis, diagnose_files, diagnose_frame
 from .excel import read_xlsx, write_template
 from .frame import read_surveys, score_frame
+from .match import match
 from .pilot import PilotResult, pilot
 from .rules import RuleSet, load_rules
 
@@ -28,6 +29,7 @@ __all__ = [
     "diagnose_files",
     "diagnose_frame",
     "load_rules",
+    "match",
     "pilot",
     "read_surveys",
     "read_xlsx",
