@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev
-          libsimdjson-dev clang-format
+          libsimdjson-dev libeigen3-dev clang-format
           libcpp-httplib-dev pkg-config  # smedx serve (brings the libssl, zlib, brotli headers)
           chromium fonts-noto-cjk  # the pilot dashboard check renders HTML headless
           poppler-utils  # pdfinfo, pdftotext: the pilot pages print to A4 (checked)

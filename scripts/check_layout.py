@@ -34,7 +34,7 @@ ROOMS: list[tuple[str, set[str]]] = [
     ("score", {"block.h", "columnar.h", "conformance.h", "engine.h"}),
     ("batch", {"batch.h", "record.h"}),
     ("diagnose", {"cohort.h", "diagnose_cohort.h", "diagnose_run.h", "diagnosis.h", "report.h"}),
-    ("match", {"catalogue.h"}),
+    ("match", {"catalogue.h", "match.h"}),
     (
         "pilot",
         {

@@ -2,7 +2,8 @@
 # Sets everything up on a fresh Debian machine and runs the main job on the bundled data:
 # installs what is missing, builds smedx, checks the 2024 national rule set and scores the
 # bundled example cohort of 12 pilot enterprises, writes their diagnosis files (一企一档) to
-# out/diagnosis/, runs the example pilot programme (examples/pilot/) into out/pilot/, and
+# out/diagnosis/, runs the example pilot programme (examples/pilot/) into out/pilot/, matches
+# the enterprises to the example catalogue's products (out/match/), and
 # installs the Python package (import smedx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,14 @@ build/default/smedx pilot --programme programmes/dongying-2026 \
 echo "   open out/pilot/dashboard.html in a browser (each enterprise's acceptance page beside it: out/pilot/<id>.html)"
 echo "   奖补: out/pilot/subsidy.csv and subsidy_ledger.csv; 项目阶段: out/pilot/projects.csv; 绩效自评: out/pilot/self_evaluation.html"
 echo "   follow-up lists for the 县区 and the providers: out/pilot/follow_up_by_district.csv, follow_up_by_provider.csv"
+
+echo
+echo "== smedx match --rules indicators/miit-2024 --catalogue catalogues/dongying-2026 … -o out/match/plans.jsonl"
+mkdir -p out/match
+build/default/smedx match --rules indicators/miit-2024 --catalogue catalogues/dongying-2026 \
+  examples/surveys/cohort.jsonl examples/pilot/baseline.jsonl \
+  --matrix out/match/matrix.json -o out/match/plans.jsonl
+echo "   each enterprise's cheapest products to level 2: out/match/plans.jsonl; the 产品矩阵: out/match/matrix.json"
 
 echo
 echo "== python3 -c \"import smedx; print(smedx.load_rules('miit-2024'))\""

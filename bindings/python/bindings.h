@@ -56,5 +56,6 @@ void bind_scoring(pybind11::module_& m);
 void bind_columnar(pybind11::module_& m);
 void bind_diagnosis(pybind11::module_& m);
 void bind_pilot(pybind11::module_& m);
+void bind_match(pybind11::module_& m);
 
 }  // namespace smedx::python

@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   smedx::python::bind_columnar(m);
   smedx::python::bind_diagnosis(m);
   smedx::python::bind_pilot(m);
+  smedx::python::bind_match(m);
 }

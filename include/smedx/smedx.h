@@ -47,3 +47,5 @@
 #include "smedx/self_evaluation.h"
 #include "smedx/subsidy.h"
 #include "smedx/subsidy_rule.h"
+// match: the cheapest catalogue products to a target level, the 产品矩阵
+#include "smedx/match.h"

@@ -23,6 +23,7 @@ Command add_score(CLI::App& app);
 Command add_diagnose(CLI::App& app);
 Command add_pilot(CLI::App& app);
 Command add_serve(CLI::App& app);
+Command add_match(CLI::App& app);
 
 // The options score and diagnose share, worded once: --threads (1 to 1024; unset: every core)
 // and --encoding (auto, utf-8, gb18030).

@@ -15,6 +15,7 @@ from .assessment import Assessment
 from .diagnosis import CohortDiagnosis, Diagnosis, diagnose_files, diagnose_frame
 from .excel import read_xlsx, write_template
 from .frame import read_surveys, score_frame, survey_frame
+from .match import match
 from .pilot import PilotResult, pilot
 from .rules import RuleSet, load_rules
 
@@ -30,6 +31,7 @@ __all__ = [
     "diagnose_files",
     "diagnose_frame",
     "load_rules",
+    "match",
     "pilot",
     "plotting",
     "read_surveys",

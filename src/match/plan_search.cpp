@@ -1,0 +1,772 @@
+// The plan search: for one enterprise, the sets of catalogue products in the order of plans
+// (least cost, fewer products, shorter longest implementation, ids), exactly.
+//
+// A depth-first branch and bound over sets, products taken in order of cost (a set's children
+// add a product after its last one, so every set is met once). What keeps it small:
+// - Products are cut to those allowed for the industry whose prerequisites the survey and the
+//   other products can meet, and that either bring something a level condition counts (points,
+//   a scenario crossing a target level) or deliver something another product requires.
+// - A child must bring something to a condition still short (or deliver a prerequisite): a
+//   product that brings nothing can be dropped from any plan that holds it, which is then no
+//   worse (gains only shrink as products are added: a missing option or a scenario step can be
+//   gained once).
+// - Costs ascend, so once adding a product passes the bound, so does every later one.
+// - A lower bound on what the rest costs: the fewest further products each condition needs
+//   (its shortfall over the most any later product brings to it, gains measured on the survey,
+//   which bound the gains on any later state) costs at least that many of the cheapest later
+//   products; and if every later product together cannot close the conditions, nothing can.
+// - For the best plan alone, a first plan found greedily bounds the search from the start.
+//   (A fractional covering bound per condition was tried: it cut fewer sets than it cost.)
+// - For the best plan alone, a product is dropped when another does at least as much for no
+//   more (cost, then weeks and id): swapping it into any plan gives a plan no worse.
+// A set that reaches the target is not grown further (its supersets are worse plans). With
+// alternatives, the K + 1 best sets that no proper subset of could replace are kept.
+#include "match/plan_search.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "common/parallel.h"
+#include "smedx/match.h"
+
+namespace smedx {
+
+namespace detail {
+
+MatchRules::MatchRules(const RuleSet& rules) {
+  for (const Item* item : rules.items()) {
+    auto& points = option_points.emplace_back();
+    for (const auto& o : item->options) points.push_back(o.points.thousandths());
+  }
+  for (const auto& s : rules.scenarios) constraint.push_back(s.constraint);
+  minima = rules.level_rule.levels;
+}
+
+std::int64_t MatchRules::points(std::size_t item, std::uint32_t mask) const noexcept {
+  const auto& p = option_points[item];
+  std::int64_t sum = 0;
+  for (std::uint32_t m = mask; m; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(m));
+    if (k < p.size()) sum += p[k];
+  }
+  return sum;
+}
+
+MatchState MatchRules::state_of(const CodedSurvey& c) const {
+  MatchState s{c.selected, c.levels, 0};
+  for (std::size_t i = 0; i < s.selected.size(); ++i) s.total += points(i, s.selected[i]);
+  return s;
+}
+
+void MatchRules::apply(MatchState& s, const Product& p) const noexcept {
+  for (const ScenarioEffect& e : p.delivers.scenarios) {
+    auto& l = s.levels[static_cast<std::size_t>(e.scenario)];
+    l = static_cast<std::int8_t>(std::max<int>(l, e.level));
+  }
+  for (const ItemEffect& e : p.delivers.items) {
+    const auto i = static_cast<std::size_t>(e.item);
+    const std::uint32_t before = s.selected[i];
+    std::uint32_t after = before;
+    if (e.multi) {
+      after = (before & ~e.mask) | e.options;
+    } else if (before == 0 || (before & e.mask)) {
+      after = e.options;
+    }
+    if (after != before) {
+      s.total += points(i, after) - points(i, before);
+      s.selected[i] = after;
+    }
+  }
+}
+
+bool MatchRules::meets(const MatchState& s, const Product& p) noexcept {
+  for (const ScenarioEffect& e : p.prerequisites.scenarios)
+    if (s.levels[static_cast<std::size_t>(e.scenario)] < e.level) return false;
+  for (const ItemEffect& e : p.prerequisites.items) {
+    const std::uint32_t have = s.selected[static_cast<std::size_t>(e.item)];
+    if (e.multi ? (have & e.mask) != e.mask : (have & e.mask) == 0) return false;
+  }
+  return true;
+}
+
+int MatchRules::at_or_above(const MatchState& s, int level) const noexcept {
+  int n = 0;
+  for (std::int8_t l : s.levels) n += l >= level;
+  return n;
+}
+
+int MatchRules::constraint_at(const MatchState& s, int level) const noexcept {
+  int n = 0;
+  for (std::size_t k = 0; k < s.levels.size(); ++k) n += constraint[k] && s.levels[k] >= level;
+  return n;
+}
+
+int MatchRules::level(const MatchState& s) const noexcept {
+  for (int l = static_cast<int>(minima.size()); l >= 1; --l) {
+    const LevelRequirement& m = minima[static_cast<std::size_t>(l - 1)];
+    if (s.total >= m.min_points.thousandths() && at_or_above(s, l) >= m.min_scenarios &&
+        constraint_at(s, l) >= m.min_constraint)
+      return l;
+  }
+  return 0;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::MatchRules;
+using detail::MatchState;
+constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max() / 4;
+// The sets the alternatives' search visits at most for one enterprise (some tens of
+// milliseconds): a count, not a time, so that a run gives the same plans on every machine.
+constexpr std::size_t alternative_sets = 20000;
+
+// The order of plans: least cost, fewer products, shorter longest implementation, then the
+// products' ids in order, compared as byte strings.
+bool plan_before(const Plan& a, const Plan& b, const Catalogue& cat) {
+  if (a.cost != b.cost) return a.cost < b.cost;
+  if (a.products.size() != b.products.size()) return a.products.size() < b.products.size();
+  if (a.weeks != b.weeks) return a.weeks < b.weeks;
+  return std::lexicographical_compare(
+      a.products.begin(), a.products.end(), b.products.begin(), b.products.end(),
+      [&](std::size_t x, std::size_t y) { return cat.products[x].id < cat.products[y].id; });
+}
+
+// One product on offer to one enterprise.
+struct Offer {
+  std::size_t index;  // in the catalogue
+  std::int64_t cost;
+  int weeks;
+  const Product* product;
+  bool enabler = false;     // delivers something another offer requires
+  std::int64_t gain = 0;    // points it adds to the survey alone
+  std::vector<int> new_at;  // per considered level: scenarios it brings to it
+  std::vector<int> new_constraint;
+};
+
+// The levels whose conditions decide whether a survey is at or above the target: the target
+// and every higher level not implied to hold by another considered one (for the 2024 rules,
+// the target alone: a higher level asks more of every condition).
+std::vector<int> deciding_levels(const MatchRules& r, int target) {
+  std::vector<int> out;
+  const int top = static_cast<int>(r.minima.size());
+  for (int l = target; l <= top; ++l) {
+    const auto& m = r.minima[static_cast<std::size_t>(l - 1)];
+    bool implied = false;  // reaching l means reaching an earlier considered level
+    for (int k : out) {
+      const auto& e = r.minima[static_cast<std::size_t>(k - 1)];
+      implied = implied || (m.min_points >= e.min_points && m.min_scenarios >= e.min_scenarios &&
+                            m.min_constraint >= e.min_constraint);
+    }
+    if (!implied) out.push_back(l);
+  }
+  return out;
+}
+
+// Whether `a` does at least what `b` does on any survey state: every scenario of b's at least
+// as high, every option b adds to a multi item added too, every single or band item at an
+// option scoring at least b's. Effects the survey already has are passed over.
+bool covers(const MatchRules& r, const Product& a, const Product& b, const MatchState& s) {
+  for (const ScenarioEffect& e : b.delivers.scenarios) {
+    if (s.levels[static_cast<std::size_t>(e.scenario)] >= e.level) continue;
+    bool found = false;
+    for (const ScenarioEffect& f : a.delivers.scenarios)
+      found = found || (f.scenario == e.scenario && f.level >= e.level);
+    if (!found) return false;
+  }
+  for (const ItemEffect& e : b.delivers.items) {
+    const auto i = static_cast<std::size_t>(e.item);
+    if (e.multi) {
+      // (Dropping the "none" option changes no points: the validator holds it at 0.)
+      std::uint32_t need = e.options & ~s.selected[i];
+      for (const ItemEffect& f : a.delivers.items)
+        if (f.item == e.item) need &= ~f.options;
+      if (need) return false;
+    } else {
+      if (!(s.selected[i] & e.mask)) continue;  // never replaces the survey's answer
+      const std::int64_t want = r.points(i, e.options);
+      bool found = false;
+      for (const ItemEffect& f : a.delivers.items)
+        found = found || (f.item == e.item && r.points(i, f.options) >= want);
+      if (!found) return false;
+    }
+  }
+  return true;
+}
+
+class Search {
+ public:
+  Search(const MatchRules& r, const Catalogue& cat, const MatchState& survey, int target,
+         std::int64_t budget, int alternatives, std::vector<Offer> offers, std::size_t limit = 0)
+      : r_(r),
+        cat_(cat),
+        target_(target),
+        budget_(budget),
+        keep_(static_cast<std::size_t>(alternatives) + 1),
+        levels_(deciding_levels(r, target)),
+        offers_(std::move(offers)) {
+    const std::size_t n = offers_.size();
+    prefix_.assign(n + 1, 0);
+    for (std::size_t j = 0; j < n; ++j) prefix_[j + 1] = prefix_[j] + offers_[j].cost;
+    const std::size_t nl = levels_.size();
+    max_gain_.assign(n + 1, 0);
+    max_new_.assign((n + 1) * nl, 0);
+    max_con_.assign((n + 1) * nl, 0);
+    rest_.assign(n + 1, survey);
+    for (std::size_t j = n; j-- > 0;) {
+      max_gain_[j] = std::max(max_gain_[j + 1], offers_[j].gain);
+      for (std::size_t k = 0; k < nl; ++k) {
+        max_new_[j * nl + k] = std::max(max_new_[(j + 1) * nl + k], offers_[j].new_at[k]);
+        max_con_[j * nl + k] = std::max(max_con_[(j + 1) * nl + k], offers_[j].new_constraint[k]);
+      }
+      rest_[j] = rest_[j + 1];
+      r_.apply(rest_[j], *offers_[j].product);
+    }
+    survey_ = survey;
+    limit_ = limit;
+  }
+
+  std::vector<Plan> run() {
+    std::vector<std::size_t> chosen;
+    states_.assign(offers_.size() + 2, survey_);
+    seed();
+    visit(0, 0, 0, chosen);
+    return std::move(best_);
+  }
+
+  std::size_t nodes() const noexcept { return nodes_; }
+  bool cut() const noexcept { return cut_; }
+
+ private:
+  std::int64_t threshold() const { return best_.size() == keep_ ? best_.back().cost : budget_; }
+
+  // Whether the chosen offers (with `s` their state) are a plan: the target reached and
+  // every product's prerequisites met by the survey and the others.
+  bool valid(const MatchState& s, std::span<const std::size_t> chosen) const {
+    if (r_.level(s) < target_) return false;
+    return prerequisites_met(chosen);
+  }
+
+  bool prerequisites_met(std::span<const std::size_t> chosen) const {
+    for (std::size_t p : chosen) {
+      const Product& product = *offers_[p].product;
+      if (product.prerequisites.empty()) continue;
+      MatchState others = survey_;
+      for (std::size_t q : chosen)
+        if (q != p) r_.apply(others, *offers_[q].product);
+      if (!MatchRules::meets(others, product)) return false;
+    }
+    return true;
+  }
+
+  // Whether a set with state `s` and offers from `from` on could still reach the target:
+  // with every later offer applied as well (the scenario levels and item answers of `rest_`
+  // merged in, each item at the better of the two).
+  bool can_reach(const MatchState& s, std::size_t from, std::span<const std::size_t> chosen) const {
+    MatchState m = s;
+    const MatchState& rest = rest_[from];
+    m.total = 0;
+    for (std::size_t i = 0; i < m.selected.size(); ++i) {
+      const std::uint32_t u = m.selected[i] | rest.selected[i];
+      m.selected[i] = u;
+      m.total += r_.points(i, u);
+    }
+    for (std::size_t k = 0; k < m.levels.size(); ++k)
+      m.levels[k] = std::max(m.levels[k], rest.levels[k]);
+    // Single items hold two options in `u`: their points are over-counted, which keeps this
+    // a bound (it may let a hopeless set through, never stop a good one).
+    if (r_.level(m) < target_) return false;
+    for (std::size_t p : chosen)
+      if (!MatchRules::meets(m, *offers_[p].product)) return false;
+    return true;
+  }
+
+  // The least any further products can cost to close the level conditions from `s`, taking
+  // offers from `from` on; unbounded when they cannot.
+  std::int64_t lower_bound(const MatchState& s, std::size_t from) const {
+    const std::size_t n = offers_.size(), nl = levels_.size();
+    std::int64_t best = unbounded;
+    for (std::size_t k = 0; k < nl; ++k) {
+      const auto& m = r_.minima[static_cast<std::size_t>(levels_[k] - 1)];
+      const std::int64_t dp = std::max<std::int64_t>(0, m.min_points.thousandths() - s.total);
+      const int ds = std::max(0, m.min_scenarios - r_.at_or_above(s, levels_[k]));
+      const int dc = std::max(0, m.min_constraint - r_.constraint_at(s, levels_[k]));
+      std::size_t need = 0;
+      auto more = [&](std::int64_t deficit, std::int64_t most) {
+        if (deficit == 0) return true;
+        if (most <= 0) return false;
+        need = std::max(need, static_cast<std::size_t>((deficit + most - 1) / most));
+        return true;
+      };
+      if (!more(dp, max_gain_[from]) || !more(ds, max_new_[from * nl + k]) ||
+          !more(dc, max_con_[from * nl + k]))
+        continue;
+      if (from + need > n) continue;
+      best = std::min(best, prefix_[from + need] - prefix_[from]);
+    }
+    return best;
+  }
+
+  // A first plan to bound the search: the offer that closes most of the short conditions
+  // (each as a share of its shortfall) per 元, until the target is reached, then every offer
+  // that can go dropped, the dearest first. Nothing when its prerequisites are not met.
+  // `excluded` offers are not taken; the plan's offers (none when it found no plan).
+  std::vector<std::size_t> greedy(const std::vector<bool>& excluded) const {
+    std::vector<std::size_t> chosen;
+    std::vector<bool> taken = excluded;
+    MatchState s = survey_;
+    const int l = levels_.front();
+    const auto& m = r_.minima[static_cast<std::size_t>(l - 1)];
+    while (r_.level(s) < target_) {
+      const std::int64_t dp = std::max<std::int64_t>(0, m.min_points.thousandths() - s.total);
+      const std::int64_t ds = std::max(0, m.min_scenarios - r_.at_or_above(s, l));
+      const std::int64_t dc = std::max(0, m.min_constraint - r_.constraint_at(s, l));
+      // Only to rank offers for a first plan (the plan found is exact whatever this picks):
+      // progress in millionths of the shortfalls, compared per 元 by cross-multiplying.
+      auto share = [](std::int64_t deficit, std::int64_t gain) -> std::int64_t {
+        return deficit > 0 ? std::min(deficit, gain) * 1000000 / deficit : 0;
+      };
+      std::int64_t best_progress = 0, best_cost = 1;
+      std::size_t best = offers_.size();
+      for (std::size_t j = 0; j < offers_.size(); ++j) {
+        if (taken[j]) continue;
+        MatchState t = s;
+        r_.apply(t, *offers_[j].product);
+        const std::int64_t progress = share(dp, t.total - s.total) +
+                                      share(ds, r_.at_or_above(t, l) - r_.at_or_above(s, l)) +
+                                      share(dc, r_.constraint_at(t, l) - r_.constraint_at(s, l));
+        if (progress <= 0) continue;
+        // Costs capped at 10^12 元 so the products stay within 64 bits (progress is at most 3 x
+        // 10^6).
+        const std::int64_t cost = 1 + std::min<std::int64_t>(offers_[j].cost, 1000000000000);
+        if (best == offers_.size() || progress * best_cost > best_progress * cost) {
+          best_progress = progress;
+          best_cost = cost;
+          best = j;
+        }
+      }
+      if (best == offers_.size()) return {};
+      taken[best] = true;
+      chosen.push_back(best);
+      r_.apply(s, *offers_[best].product);
+    }
+    // Drop what can go, the dearest first.
+    std::sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) { return a > b; });
+    for (std::size_t k = 0; k < chosen.size();) {
+      std::vector<std::size_t> rest = chosen;
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k));
+      MatchState t = survey_;
+      for (std::size_t j : rest) r_.apply(t, *offers_[j].product);
+      if (!rest.empty() && valid(t, rest)) {
+        chosen = std::move(rest);
+      } else {
+        ++k;
+      }
+    }
+    MatchState t = survey_;
+    for (std::size_t j : chosen) r_.apply(t, *offers_[j].product);
+    if (chosen.empty() || !valid(t, chosen)) return {};
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+  }
+
+  // First plans to bound the search: the greedy one and, with alternatives, greedy ones with
+  // the products of those found before left out in turn (breadth first), until there are
+  // enough or a few times as many tries. Without them the bound stays open until K + 1 plans
+  // that no subset of could replace turn up, which in cost order can take long.
+  void seed() {
+    std::vector<std::vector<bool>> queue = {std::vector<bool>(offers_.size(), false)};
+    for (std::size_t tries = 0, next = 0; next < queue.size() && tries < 4 * keep_; ++tries) {
+      const std::vector<bool> excluded = queue[next++];
+      const auto chosen = greedy(excluded);
+      if (chosen.empty()) continue;
+      MatchState t = survey_;
+      for (std::size_t j : chosen) r_.apply(t, *offers_[j].product);
+      if (keep_ == 1 || irredundant(chosen)) record(plan_of(chosen, t));
+      if (keep_ == 1) return;
+      for (std::size_t j : chosen) {
+        queue.push_back(excluded);
+        queue.back()[j] = true;
+      }
+    }
+  }
+
+  // Whether offer j, applied to `s` giving `t`, brings something to a condition still short.
+  bool brings(const MatchState& s, const MatchState& t, std::size_t j) const {
+    if (offers_[j].enabler) return true;
+    for (int l : levels_) {
+      const auto& m = r_.minima[static_cast<std::size_t>(l - 1)];
+      if (t.total > s.total && s.total < m.min_points.thousandths()) return true;
+      const int a = r_.at_or_above(s, l);
+      if (a < m.min_scenarios && r_.at_or_above(t, l) > a) return true;
+      const int c = r_.constraint_at(s, l);
+      if (c < m.min_constraint && r_.constraint_at(t, l) > c) return true;
+    }
+    return false;
+  }
+
+  Plan plan_of(std::span<const std::size_t> chosen, const MatchState& s) const {
+    Plan p;
+    for (std::size_t j : chosen) {
+      const Offer& o = offers_[j];
+      p.products.push_back(o.index);
+      p.cost += o.cost;
+      p.price += o.product->price;
+      p.annual += o.product->annual;
+      p.eligible += o.product->eligible;
+      p.weeks = std::max(p.weeks, o.weeks);
+    }
+    std::sort(p.products.begin(), p.products.end(), [&](std::size_t x, std::size_t y) {
+      return cat_.products[x].id < cat_.products[y].id;
+    });
+    p.level_after = r_.level(s);
+    return p;
+  }
+
+  // No proper subset of the set is a plan (only asked with alternatives: the best plan is
+  // such a set anyway). Subsets are taken by removing offers while the rest still reaches the
+  // target level, which only falls as offers go, so a subset short of it ends its branch.
+  bool irredundant(std::span<const std::size_t> chosen) const {
+    std::vector<std::size_t> set(chosen.begin(), chosen.end());
+    return !valid_subset(set, 0);
+  }
+
+  bool valid_subset(std::vector<std::size_t>& set, std::size_t from) const {
+    for (std::size_t k = from; k < set.size(); ++k) {
+      if (set.size() == 1) return false;
+      std::vector<std::size_t> rest = set;
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k));
+      MatchState s = survey_;
+      for (std::size_t j : rest) r_.apply(s, *offers_[j].product);
+      if (r_.level(s) < target_) continue;
+      if (prerequisites_met(rest) || valid_subset(rest, k)) return true;
+    }
+    return false;
+  }
+
+  void record(Plan plan) {
+    if (plan.cost > budget_) return;
+    for (const Plan& b : best_)
+      if (b.products == plan.products) return;  // found again (the greedy plan, say)
+    auto at = std::upper_bound(best_.begin(), best_.end(), plan, [&](const Plan& a, const Plan& b) {
+      return plan_before(a, b, cat_);
+    });
+    if (static_cast<std::size_t>(at - best_.begin()) >= keep_) return;
+    best_.insert(at, std::move(plan));
+    if (best_.size() > keep_) best_.pop_back();
+  }
+
+  void visit(std::size_t depth, std::size_t from, std::int64_t cost,
+             std::vector<std::size_t>& chosen) {
+    if (limit_ && nodes_ >= limit_) {
+      cut_ = true;
+      return;
+    }
+    ++nodes_;
+    const MatchState& s = states_[depth];
+    if (!chosen.empty() && r_.level(s) >= target_ && prerequisites_met(chosen)) {
+      if (keep_ == 1 || irredundant(chosen)) record(plan_of(chosen, s));
+      return;
+    }
+    if (!can_reach(s, from, chosen)) return;
+    MatchState& t = states_[depth + 1];
+    for (std::size_t j = from; j < offers_.size(); ++j) {
+      const std::int64_t c = cost + offers_[j].cost;
+      if (c > threshold()) break;
+      t = s;
+      r_.apply(t, *offers_[j].product);
+      if (!brings(s, t, j)) continue;
+      const std::int64_t lb = lower_bound(t, j + 1);
+      if (lb >= unbounded || c + lb > threshold()) continue;
+      chosen.push_back(j);
+      visit(depth + 1, j + 1, c, chosen);
+      chosen.pop_back();
+    }
+  }
+
+  const MatchRules& r_;
+  const Catalogue& cat_;
+  int target_;
+  std::int64_t budget_;
+  std::size_t keep_;
+  std::vector<int> levels_;
+  std::vector<Offer> offers_;
+  MatchState survey_;
+  std::vector<std::int64_t> prefix_, max_gain_;
+  std::vector<int> max_new_, max_con_;
+  std::vector<MatchState> rest_, states_;
+  std::vector<Plan> best_;
+  std::size_t nodes_ = 0, limit_ = 0;
+  bool cut_ = false;
+};
+
+bool delivers_own_prerequisite(const Product& p) {
+  for (const auto& e : p.prerequisites.scenarios)
+    for (const auto& d : p.delivers.scenarios)
+      if (d.scenario == e.scenario) return true;
+  for (const auto& e : p.prerequisites.items)
+    for (const auto& d : p.delivers.items)
+      if (d.item == e.item) return true;
+  return false;
+}
+
+std::string_view field(const CodedSurvey& c, std::string_view key) {
+  for (const auto& [k, v] : c.enterprise)
+    if (k == key) return v;
+  return {};
+}
+
+std::string level_zh(const RuleSet& rules, int level) {
+  if (level >= 1 && level <= rules.level_rule.top_level())
+    return rules.level_rule.levels[static_cast<std::size_t>(level - 1)].zh;
+  return rules.level_rule.no_level_zh;
+}
+
+}  // namespace
+
+Matcher::Matcher(const Engine& engine, const Catalogue& catalogue, const MatchOptions& options)
+    : engine_(engine), catalogue_(catalogue), options_(options) {
+  const RuleSet& rules = engine.rules();
+  target_ = options.target.value_or(
+      rules.diagnosis.present && rules.diagnosis.target > 0 ? rules.diagnosis.target : 2);
+  const int top = rules.level_rule.top_level();
+  if (target_ < 1 || target_ > top)
+    throw std::invalid_argument(
+        fmt::format("target level {} does not exist: the levels are 1–{}", target_, top));
+  if (options.years < 0) throw std::invalid_argument("years must be 0 or more");
+  if (options.budget && *options.budget < 0)
+    throw std::invalid_argument("the budget must be 0 元 or more");
+  if (options.alternatives < 0) throw std::invalid_argument("alternatives must be 0 or more");
+  rules_ = std::make_shared<const detail::MatchRules>(rules);
+}
+
+Match Matcher::match(const CodedSurvey& c) const {
+  const RuleSet& rules = engine_.rules();
+  const MatchRules& r = *rules_;
+  Match m;
+  m.enterprise_id = c.enterprise_id;
+  m.industry = std::string(field(c, "industry"));
+  m.district = std::string(field(c, "district"));
+  m.target = target_;
+  if (!c.ok()) {
+    m.errors = c.errors;
+    m.reason = "问卷有错误，未能评分，未匹配产品";
+    return m;
+  }
+  const MatchState survey = r.state_of(c);
+  // The engine decides the level before; the model must agree with it.
+  thread_local BlockScores scores;
+  engine_.score_block(std::span<const CodedSurvey>(&c, 1), scores);
+  m.level_before = scores.level[0];
+  if (r.level(survey) != m.level_before)
+    throw std::logic_error(fmt::format("match model for '{}' finds level {}, the engine {}",
+                                       c.enterprise_id, r.level(survey), m.level_before));
+
+  const LevelRequirement& req = rules.level_rule.levels[static_cast<std::size_t>(target_ - 1)];
+  auto conditions = [&](const MatchState& after) {
+    std::vector<ConditionState> out;
+    out.push_back({"points", req.min_points, Decimal::from_thousandths(survey.total),
+                   Decimal::from_thousandths(after.total),
+                   after.total >= req.min_points.thousandths()});
+    const int a0 = r.at_or_above(survey, target_), a1 = r.at_or_above(after, target_);
+    out.push_back({"scenarios", Decimal::from_int(req.min_scenarios), Decimal::from_int(a0),
+                   Decimal::from_int(a1), a1 >= req.min_scenarios});
+    const int c0 = r.constraint_at(survey, target_), c1 = r.constraint_at(after, target_);
+    out.push_back({"constraint", Decimal::from_int(req.min_constraint), Decimal::from_int(c0),
+                   Decimal::from_int(c1), c1 >= req.min_constraint});
+    return out;
+  };
+  std::vector<std::size_t> allowed;
+  for (std::size_t k = 0; k < catalogue_.products.size(); ++k)
+    if (catalogue_.products[k].allowed_for(m.industry)) allowed.push_back(k);
+  m.allowed = allowed.size();
+  if (m.level_before >= target_) {
+    m.reached = m.already = true;
+    m.plan.level_after = m.level_before;
+    m.conditions = conditions(survey);
+    return m;
+  }
+
+  // --- the offers: allowed for the industry, prerequisites within reach, bringing something ---
+  // Prerequisites the survey and the other products together cannot meet rule a product out;
+  // ruling one out may rule out others, so until nothing changes. Only a product that delivers
+  // something it also requires needs the others' state without it.
+  for (bool changed = true; changed;) {
+    changed = false;
+    MatchState all = survey;
+    for (std::size_t k : allowed) r.apply(all, catalogue_.products[k]);
+    std::vector<std::size_t> kept;
+    for (std::size_t k : allowed) {
+      const Product& p = catalogue_.products[k];
+      bool ok = p.prerequisites.empty() || MatchRules::meets(all, p);
+      if (ok && !p.prerequisites.empty() && delivers_own_prerequisite(p)) {
+        MatchState others = survey;
+        for (std::size_t q : allowed)
+          if (q != k) r.apply(others, catalogue_.products[q]);
+        ok = MatchRules::meets(others, p);
+      }
+      if (ok) {
+        kept.push_back(k);
+      } else {
+        changed = true;
+      }
+    }
+    allowed = std::move(kept);
+  }
+  MatchState everything = survey;
+  for (std::size_t k : allowed) r.apply(everything, catalogue_.products[k]);
+
+  const std::vector<int> levels = deciding_levels(r, target_);
+  std::vector<Offer> offers;
+  for (std::size_t k : allowed) {
+    const Product& p = catalogue_.products[k];
+    Offer o{k, p.cost(options_.years), p.weeks, &p, false, 0, {}, {}};
+    MatchState t = survey;
+    r.apply(t, p);
+    o.gain = t.total - survey.total;
+    bool brings = o.gain > 0;
+    for (int l : levels) {
+      o.new_at.push_back(r.at_or_above(t, l) - r.at_or_above(survey, l));
+      o.new_constraint.push_back(r.constraint_at(t, l) - r.constraint_at(survey, l));
+      brings = brings || o.new_at.back() > 0;
+    }
+    // A prerequisite of another allowed product it delivers (that the survey lacks).
+    for (std::size_t q : allowed) {
+      if (q == k || o.enabler) continue;
+      const Product& other = catalogue_.products[q];
+      if (other.prerequisites.empty() || MatchRules::meets(survey, other)) continue;
+      for (const auto& e : other.prerequisites.scenarios)
+        for (const auto& d : p.delivers.scenarios)
+          o.enabler = o.enabler || (d.scenario == e.scenario &&
+                                    survey.levels[static_cast<std::size_t>(e.scenario)] < e.level);
+      for (const auto& e : other.prerequisites.items)
+        for (const auto& d : p.delivers.items) o.enabler = o.enabler || d.item == e.item;
+    }
+    if (brings || o.enabler) offers.push_back(std::move(o));
+  }
+  // Costs ascending (the search rests on it), then weeks and id: the order plans tie in.
+  std::sort(offers.begin(), offers.end(), [](const Offer& a, const Offer& b) {
+    if (a.cost != b.cost) return a.cost < b.cost;
+    if (a.weeks != b.weeks) return a.weeks < b.weeks;
+    return a.product->id < b.product->id;
+  });
+  // For the best plan alone: an offer another covers for no more is never needed.
+  const std::vector<Offer> all_offers = options_.alternatives > 0 ? offers : std::vector<Offer>{};
+  {
+    std::vector<Offer> kept;
+    for (std::size_t j = 0; j < offers.size(); ++j) {
+      bool dominated = false;
+      for (std::size_t i = 0; i < offers.size() && !dominated; ++i) {
+        if (i == j) continue;
+        const Offer& a = offers[i];
+        const Offer& b = offers[j];
+        const bool no_worse = a.cost < b.cost || (a.cost == b.cost && a.weeks <= b.weeks &&
+                                                  a.product->id < b.product->id);
+        dominated = no_worse && a.product->prerequisites.empty() &&
+                    covers(r, *a.product, *b.product, survey);
+      }
+      if (!dominated) kept.push_back(std::move(offers[j]));
+    }
+    offers = std::move(kept);
+  }
+
+  const std::int64_t budget = options_.budget ? *options_.budget : unbounded;
+  std::vector<Plan> plans =
+      Search(r, catalogue_, survey, target_, budget, 0, std::move(offers)).run();
+  // The alternatives: a search of its own over every offer, which must prove that no other
+  // set comes before the K it keeps. When fewer plans exist than asked for, nothing bounds it
+  // but the sets themselves, so it stops after a fixed number of sets (the same on every
+  // machine) and says so; the best plan above is exact either way.
+  if (!plans.empty() && options_.alternatives > 0) {
+    Search more(r, catalogue_, survey, target_, budget, options_.alternatives, all_offers,
+                alternative_sets);
+    std::vector<Plan> found = more.run();
+    m.alternatives_complete = !more.cut();
+    for (Plan& p : found)
+      if (p.products != plans.front().products &&
+          plans.size() < static_cast<std::size_t>(options_.alternatives) + 1)
+        plans.push_back(std::move(p));
+  }
+
+  if (plans.empty()) {
+    m.conditions = conditions(everything);
+    const std::string target_zh = level_zh(rules, target_);
+    for (const auto& cs : m.conditions) {
+      if (cs.covered) continue;
+      if (cs.what == "points")
+        m.gap.push_back(fmt::format("{}需要总分至少{}分；目录中允许的产品全部实施后最多{}分",
+                                    target_zh, cs.required.to_string(), cs.after.to_string()));
+      else if (cs.what == "scenarios")
+        m.gap.push_back(fmt::format("{}需要至少{}个场景达到{}；目录中允许的产品全部实施后最多{}个",
+                                    target_zh, cs.required.to_string(), target_zh,
+                                    cs.after.to_string()));
+      else
+        m.gap.push_back(
+            fmt::format("{}需要至少{}个约束性场景达到{}；目录中允许的产品全部实施后最多{}个",
+                        target_zh, cs.required.to_string(), target_zh, cs.after.to_string()));
+    }
+    if (!m.gap.empty())
+      m.reason = fmt::format("目录中允许的产品不能使企业达到{}：缺口见 gap", target_zh);
+    else if (options_.budget)
+      m.reason = fmt::format("预算{}元内没有能达到{}的产品组合", *options_.budget, target_zh);
+    else
+      m.reason = fmt::format("产品的前置条件无法满足，不能达到{}", target_zh);
+    return m;
+  }
+
+  // --- the best plan, re-scored by the engine, and what each product closes ---
+  for (Plan& plan : plans) {
+    CodedSurvey after = c;
+    apply_products(after, catalogue_, plan.products);
+    engine_.score_block(std::span<const CodedSurvey>(&after, 1), scores);
+    if (scores.level[0] < target_ || scores.level[0] != plan.level_after)
+      throw std::logic_error(fmt::format("match plan for '{}' re-scores at level {}, not {}",
+                                         c.enterprise_id, scores.level[0], plan.level_after));
+    for (std::size_t p : plan.products) {
+      CodedSurvey others = c;
+      for (std::size_t q : plan.products)
+        if (q != p) apply_product(others, catalogue_.products[q]);
+      if (!meets_requirements(others, catalogue_.products[p]))
+        throw std::logic_error(
+            fmt::format("match plan for '{}': the prerequisites of '{}' are not met",
+                        c.enterprise_id, catalogue_.products[p].id));
+    }
+  }
+  m.reached = true;
+  m.plan = plans.front();
+  m.alternatives.assign(plans.begin() + 1, plans.end());
+  MatchState s = survey;
+  for (std::size_t p : m.plan.products) {
+    const Product& product = catalogue_.products[p];
+    MatchState t = s;
+    r.apply(t, product);
+    Contribution cb;
+    cb.product = p;
+    cb.points = Decimal::from_thousandths(t.total - s.total);
+    for (std::size_t k = 0; k < t.levels.size(); ++k)
+      if (s.levels[k] < target_ && t.levels[k] >= target_) {
+        cb.scenarios.push_back(k);
+        if (r.constraint[k]) cb.constraint.push_back(k);
+      }
+    for (std::size_t q : m.plan.products) {
+      const Product& other = catalogue_.products[q];
+      if (q == p || other.prerequisites.empty()) continue;
+      MatchState without = survey;
+      for (std::size_t x : m.plan.products)
+        if (x != q && x != p) r.apply(without, catalogue_.products[x]);
+      if (!MatchRules::meets(without, other)) cb.enables.push_back(q);
+    }
+    m.explanation.push_back(std::move(cb));
+    s = std::move(t);
+  }
+  m.conditions = conditions(s);
+  return m;
+}
+
+}  // namespace smedx
