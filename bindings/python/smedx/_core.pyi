@@ -4,8 +4,7 @@ Compiled core of smedx; use the smedx package instead.
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'add_data_folder', 'check_csv_rows', 'data_path', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'find_data', 'format_issues', 'input_format', 'load', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
-__all__: list[str] = ['Issue', 'Loaded', 'check_csv_rows', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'format_issues', 'input_format', 'load', 'match_files', 'match_text', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
+__all__: list[str] = ['Issue', 'Loaded', 'add_data_folder', 'check_csv_rows', 'data_path', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'find_data', 'format_issues', 'input_format', 'load', 'match_files', 'match_text', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
@@ -136,7 +135,6 @@ def load(path: str) -> Loaded:
     """
     Loads a rule set from a folder or YAML file; never raises for bad content.
     """
-def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None) -> dict:
 def match_files(rules: Loaded, catalogue: str, files: collections.abc.Sequence[str], format: str | None = None, target: typing.SupportsInt | typing.SupportsIndex | None = None, years: typing.SupportsInt | typing.SupportsIndex = 1, budget: typing.SupportsInt | typing.SupportsIndex | None = None, alternatives: typing.SupportsInt | typing.SupportsIndex = 0, missing: str = 'error', encoding: str = 'auto', threads: typing.Any = 0) -> tuple[list[str], str]:
     """
     Matches the surveys of files to a catalogue, as `smedx match` does: ([plan JSON], 产品矩阵 JSON).
@@ -145,7 +143,7 @@ def match_text(rules: Loaded, catalogue: str, text: str, format: str = 'jsonl', 
     """
     Matches the surveys of a JSON Lines or CSV text to a catalogue: ([plan JSON], 产品矩阵 JSON), as `smedx match` writes them.
     """
-def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False) -> dict:
+def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None) -> dict:
     """
     Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files.
     """
