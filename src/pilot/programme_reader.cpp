@@ -463,10 +463,17 @@ ProgrammeLoad load_programme_from_string(std::string_view yaml, std::string_view
 
 ProgrammeLoad load_programme(const std::filesystem::path& folder_or_file) {
   // A name (dongying-2026) is looked up in the search path (smedx/data_path.h).
-  std::filesystem::path file =
-      find_data(folder_or_file.string(), DataKind::programme).path.value_or(folder_or_file);
-  if (std::filesystem::is_directory(file)) file /= "programme.yaml";
+  const DataLookup found = find_data(folder_or_file.string(), DataKind::programme);
   ProgrammeLoad failed;
+  if (!found.found() && is_data_name(folder_or_file.string())) {
+    // Neither a file nor a programme of that name: say what was looked at, as lint does for a
+    // rule set ("cannot read file" alone left the user guessing where names are looked up).
+    failed.issues.push_back(Issue{Severity::error, found.problem, "",
+                                  Location{folder_or_file.string(), 0, 0}, ""});
+    return failed;
+  }
+  std::filesystem::path file = found.path.value_or(folder_or_file);
+  if (std::filesystem::is_directory(file)) file /= "programme.yaml";
   const auto text =
       detail::read_yaml_file(file, file.string(), detail::yaml_file_limit, failed.issues);
   if (!text) return failed;
