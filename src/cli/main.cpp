@@ -19,9 +19,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("smedx ") + SMEDX_VERSION);
   app.require_subcommand(1);
   const std::vector<smedx::cli::Command> commands = {
-      smedx::cli::add_lint(app),     smedx::cli::add_score(app),
-      smedx::cli::add_diagnose(app), smedx::cli::add_pilot(app),
-      smedx::cli::add_match(app),
+      smedx::cli::add_lint(app),  smedx::cli::add_score(app), smedx::cli::add_diagnose(app),
+      smedx::cli::add_pilot(app), smedx::cli::add_match(app),
 #ifdef SMEDX_SERVE  // built when Debian's cpp-httplib is there (CMakeLists.txt)
       smedx::cli::add_serve(app),
 #endif

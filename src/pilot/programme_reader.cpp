@@ -468,8 +468,8 @@ ProgrammeLoad load_programme(const std::filesystem::path& folder_or_file) {
   if (!found.found() && is_data_name(folder_or_file.string())) {
     // Neither a file nor a programme of that name: say what was looked at, as lint does for a
     // rule set ("cannot read file" alone left the user guessing where names are looked up).
-    failed.issues.push_back(Issue{Severity::error, found.problem, "",
-                                  Location{folder_or_file.string(), 0, 0}, ""});
+    failed.issues.push_back(
+        Issue{Severity::error, found.problem, "", Location{folder_or_file.string(), 0, 0}, ""});
     return failed;
   }
   std::filesystem::path file = found.path.value_or(folder_or_file);
