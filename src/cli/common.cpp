@@ -23,6 +23,13 @@ void add_encoding_option(CLI::App* cmd, std::string& encoding) {
       ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030"}));
 }
 
+void add_survey_options(CLI::App* cmd, std::string& input_format, std::string& missing) {
+  cmd->add_option("--input-format", input_format, "jsonl, csv, json or yaml")
+      ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
+  cmd->add_option("--missing", missing, "error (default) or zero")
+      ->check(CLI::IsMember({"error", "zero"}));
+}
+
 std::optional<smedx::LoadResult> load_or_report(const std::string& path) {
   const smedx::DataLookup found = smedx::find_data(path, smedx::DataKind::rule_set);
   if (!found.found()) {

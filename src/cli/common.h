@@ -29,6 +29,9 @@ Command add_match(CLI::App& app);
 // and --encoding (auto, utf-8, gb18030).
 void add_threads_option(CLI::App* cmd, unsigned& threads);
 void add_encoding_option(CLI::App* cmd, std::string& encoding);
+// The survey-reading options diagnose and match share: --input-format (jsonl, csv, json, yaml;
+// unset: from each file's name) and --missing (error or zero).
+void add_survey_options(CLI::App* cmd, std::string& input_format, std::string& missing);
 
 // A command line's path shown in a message: control characters escaped.
 std::string shown(std::string_view path);

@@ -87,10 +87,7 @@ Command add_diagnose(CLI::App& app) {
   cmd->add_flag("--force", o->force,
                 "write into a folder that holds files smedx did not write (they are kept; "
                 "same-named files are replaced)");
-  cmd->add_option("--input-format", o->input_format, "jsonl, csv, json or yaml")
-      ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
-  cmd->add_option("--missing", o->missing, "error (default) or zero")
-      ->check(CLI::IsMember({"error", "zero"}));
+  add_survey_options(cmd, o->input_format, o->missing);
   add_threads_option(cmd, o->threads);
   add_encoding_option(cmd, o->encoding);
 

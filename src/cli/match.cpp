@@ -139,10 +139,7 @@ Command add_match(CLI::App& app) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 50));
   cmd->add_option("--alternatives", o->alternatives, "the next K plans after the best")
       ->check(CLI::Range(0, 100));
-  cmd->add_option("--input-format", o->input_format, "jsonl, csv, json or yaml")
-      ->check(CLI::IsMember({"jsonl", "ndjson", "csv", "json", "yaml", "yml"}));
-  cmd->add_option("--missing", o->missing, "error (default) or zero")
-      ->check(CLI::IsMember({"error", "zero"}));
+  add_survey_options(cmd, o->input_format, o->missing);
   add_threads_option(cmd, o->threads);
   add_encoding_option(cmd, o->encoding);
   return {cmd, [o] { return match(*o); }};

@@ -543,18 +543,9 @@ CatalogueLoad load_catalogue_from_string(std::string_view yaml, const RuleSet& r
                                          std::string_view name, const std::filesystem::path& base) {
   CatalogueLoad result;
   const std::string file(name);
-  auto root = detail::parse_yaml(yaml, file, detail::YamlLimits{}, result.issues);
   Catalogue cat;
-  if (root) {
-    if (root->kind == Kind::map) {
-      Reader(file, result.issues, rules).read(*root, cat);
-    } else {
-      result.issues.push_back(
-          Issue{Severity::error,
-                fmt::format("expected a mapping of top-level keys, got {}", root->kind_name()), "",
-                Location{file, root->line, root->column}, ""});
-    }
-  }
+  if (auto root = detail::parse_yaml_mapping(yaml, file, detail::YamlLimits{}, result.issues))
+    Reader(file, result.issues, rules).read(*root, cat);
   detail::attach_source_lines(result.issues, file, yaml);
   detail::sort_issues(result.issues);
   if (!has_errors(result.issues)) {

@@ -439,18 +439,9 @@ ProgrammeLoad load_programme_from_string(std::string_view yaml, std::string_view
                                          const std::filesystem::path& base) {
   ProgrammeLoad result;
   const std::string file(name);
-  auto root = detail::parse_yaml(yaml, file, detail::YamlLimits{}, result.issues);
   Programme prog;
-  if (root) {
-    if (root->kind == Kind::map) {
-      Reader(file, result.issues).read(*root, prog);
-    } else {
-      result.issues.push_back(
-          Issue{Severity::error,
-                fmt::format("expected a mapping of top-level keys, got {}", root->kind_name()), "",
-                Location{file, root->line, root->column}, ""});
-    }
-  }
+  if (auto root = detail::parse_yaml_mapping(yaml, file, detail::YamlLimits{}, result.issues))
+    Reader(file, result.issues).read(*root, prog);
   detail::attach_source_lines(result.issues, file, yaml);
   detail::sort_issues(result.issues);
   if (!has_errors(result.issues)) {

@@ -296,4 +296,17 @@ std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& fil
   return std::move(builder.root);
 }
 
+std::optional<YamlNode> parse_yaml_mapping(std::string_view text, const std::string& file,
+                                           const YamlLimits& limits, std::vector<Issue>& issues) {
+  auto root = parse_yaml(text, file, limits, issues);
+  if (root && root->kind != YamlNode::Kind::map) {
+    issues.push_back(
+        Issue{Severity::error,
+              fmt::format("expected a mapping of top-level keys, got {}", root->kind_name()), "",
+              Location{file, root->line, root->column}, ""});
+    return std::nullopt;
+  }
+  return root;
+}
+
 }  // namespace smedx::detail

@@ -48,4 +48,10 @@ struct YamlLimits {
 std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& file,
                                    const YamlLimits& limits, std::vector<Issue>& issues);
 
+// parse_yaml for a file that is one mapping of top-level keys (a programme, a catalogue): a
+// document of another kind is the located error "expected a mapping of top-level keys, got …"
+// and nothing is returned.
+std::optional<YamlNode> parse_yaml_mapping(std::string_view text, const std::string& file,
+                                           const YamlLimits& limits, std::vector<Issue>& issues);
+
 }  // namespace smedx::detail
