@@ -357,7 +357,8 @@ def test_a_100_mb_body_is_413_and_memory_stays_flat(server):
         pass
     answer = read_all(sock)
     assert answer == b"" or answer.startswith(b"HTTP/1.1 413"), answer[:100]
-    assert rss_kib(server.proc.pid) - rss < 80 * 1024  # held at most the 64 MiB limit
+    if os.environ.get("SMEDX_SANITIZED") != "address":  # ASan's quarantine keeps freed memory
+        assert rss_kib(server.proc.pid) - rss < 80 * 1024  # held at most the 64 MiB limit
     assert server.healthy()
 
 
