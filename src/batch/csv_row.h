@@ -16,6 +16,13 @@ namespace smedx::detail {
 // spreadsheet shows it as text instead of running it as a formula (OWASP's CSV injection advice).
 void append_csv_text(std::string& out, std::string_view text);
 
+// The same cell as a string of its own (for a row built with fmt::format).
+inline std::string csv_text(std::string_view text) {
+  std::string out;
+  append_csv_text(out, text);
+  return out;
+}
+
 // Appends the CSV row of row `row` of a block's scores (no newline): the id, then the enterprise
 // `fields` named (empty where the survey has none), then the scores.
 void append_csv_row(std::string& out, const RuleSet& rules, const CodedSurvey& s,

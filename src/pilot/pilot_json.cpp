@@ -95,11 +95,7 @@ void rows(Writer& w, std::string_view key, const std::vector<ProgressRow>& list)
 
 // A text cell as `smedx score --format csv` writes one (csv_row.h): quoted where needed, and a
 // leading = + - @ tab or CR kept from running as a spreadsheet formula.
-std::string csv_cell(std::string_view s) {
-  std::string out;
-  detail::append_csv_text(out, s);
-  return out;
-}
+std::string csv_cell(std::string_view s) { return detail::csv_text(s); }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;

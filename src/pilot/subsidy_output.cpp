@@ -14,11 +14,7 @@ namespace {
 
 using detail::Writer;
 
-std::string cell(std::string_view s) {
-  std::string out;
-  detail::append_csv_text(out, s);
-  return out;
-}
+std::string cell(std::string_view s) { return detail::csv_text(s); }
 
 std::string esc(std::string_view s) { return detail::html_escape(s); }
 
