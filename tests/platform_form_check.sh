@@ -14,7 +14,8 @@ browser=$(command -v chromium || command -v chromium-browser || true)
 "$smedx" serve --rules "$root/indicators/miit-2024" --port 0 --cors-origin '*' 2>"$work/serve.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
+# Up to 30 s for the server to listen: a sanitizer build on a busy 2-core machine starts slowly.
+for _ in $(seq 300); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
 api=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/serve.log" | head -1)
 [ -n "$api" ] || { echo "FAIL: the server did not start"; cat "$work/serve.log"; exit 1; }
 

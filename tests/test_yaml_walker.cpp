@@ -13,7 +13,6 @@
 #include "yaml/yaml_tree.h"
 
 using smedx::Issue;
-using smedx::detail::EmptyValues;
 using smedx::detail::Path;
 using smedx::detail::Walker;
 using smedx::detail::YamlNode;
@@ -67,7 +66,7 @@ std::string errors_of(const smedx::ProgrammeLoad& r) {
 TEST_SUITE("yaml walker") {
   TEST_CASE("walker.a mapping refuses unknown keys with the nearest valid one, where they are") {
     Doc d("thing:\n  id: a\n  nmae: b\n  colour: c\n");
-    Walker w(d.issues, nullptr, EmptyValues::once, "t.yaml");
+    Walker w(d.issues, nullptr, "t.yaml");
     CHECK(
         w.check_map(*d.root.find("thing"), Path{}.key("thing"), "a thing", {"id", "name"}, {"id"}));
     CHECK(d.shown() ==
@@ -83,7 +82,7 @@ TEST_SUITE("yaml walker") {
 
   TEST_CASE("walker.a key that is not a name, a missing key and a non-mapping are located") {
     Doc d("a:\n  [x]: 1\nb: 2\n");
-    Walker w(d.issues, nullptr, EmptyValues::once, "t.yaml");
+    Walker w(d.issues, nullptr, "t.yaml");
     CHECK(w.check_map(*d.root.find("a"), Path{}.key("a"), "an a", {"id"}, {"id"}));
     CHECK_FALSE(w.check_map(*d.root.find("b"), Path{}.key("b"), "a b", {}, {}));
     CHECK(d.shown() ==
@@ -110,35 +109,24 @@ TEST_SUITE("yaml walker") {
     CHECK(d.root.find("a")->value == "1");  // the first one wins
   }
 
-  TEST_CASE("walker.an empty required value is reported once, or again by its type") {
-    const std::string yaml = "a: {id: , n: \"\"}\n";
-    for (const auto empty : {EmptyValues::once, EmptyValues::again_by_type}) {
-      Doc d(yaml);
-      Walker w(d.issues, nullptr, empty, "t.yaml");
-      const YamlNode& a = *d.root.find("a");
-      const Path p = Path{}.key("a");
-      REQUIRE(w.check_map(a, p, "an a", {"id", "n"}, {"id", "n"}));
-      CHECK(w.nonempty_text(a, "id", p).empty());
-      CHECK_FALSE(w.whole(a, "n", p));
-      std::vector<std::string> messages;
-      for (const auto& i : d.issues) messages.push_back(i.message);
-      if (empty == EmptyValues::once) {
-        CHECK(messages ==
-              std::vector<std::string>{"'id' must not be empty", "'n' must not be empty"});
-      } else {
-        CHECK(messages == std::vector<std::string>{"'id' must not be empty",
-                                                   "'n' must not be empty",
-                                                   "expected a non-empty string for 'id', got null",
-                                                   "expected a whole number for 'n', got ''"});
-      }
-    }
+  TEST_CASE("walker.an empty required value is reported once, not again by its type") {
+    Doc d("a: {id: , n: \"\"}\n");
+    Walker w(d.issues, nullptr, "t.yaml");
+    const YamlNode& a = *d.root.find("a");
+    const Path p = Path{}.key("a");
+    REQUIRE(w.check_map(a, p, "an a", {"id", "n"}, {"id", "n"}));
+    CHECK(w.nonempty_text(a, "id", p).empty());
+    CHECK_FALSE(w.whole(a, "n", p));
+    std::vector<std::string> messages;
+    for (const auto& i : d.issues) messages.push_back(i.message);
+    CHECK(messages == std::vector<std::string>{"'id' must not be empty", "'n' must not be empty"});
   }
 
   TEST_CASE("walker.typed values: strings, whole and exact numbers, booleans, sequences") {
     Doc d(
         "s: [x]\nq: \"5\"\nbig: 1234567\nok: 123456\nd: 1.5\nin: 1.2345\nfar: 2000000\n"
         "neg: -1\nb: yes\nt: true\nl: [a, {x: 1}]\nm: {x: 1}\n");
-    Walker w(d.issues, nullptr, EmptyValues::once, "t.yaml");
+    Walker w(d.issues, nullptr, "t.yaml");
     const YamlNode& r = d.root;
     const Path p;
     CHECK(w.text(r, "s", p).empty());
@@ -178,7 +166,7 @@ TEST_SUITE("yaml walker") {
     Doc d("xs:\n  - {id: one}\n  - {id: Two}\n  - {id: one}\n  - {id: three}\n");
     for (const bool name_kind : {false, true}) {
       d.issues.clear();
-      Walker w(d.issues, nullptr, EmptyValues::once, "t.yaml");
+      Walker w(d.issues, nullptr, "t.yaml");
       smedx::detail::IdSet ids{{}, name_kind};
       std::vector<std::string> paths;
       w.each_in(d.root, "xs", Path{}, "xs", "x", &ids,
@@ -193,7 +181,7 @@ TEST_SUITE("yaml walker") {
       CHECK(d.issues[1].where.line == 4);
     }
     d.issues.clear();
-    Walker w(d.issues, nullptr, EmptyValues::once, "t.yaml");
+    Walker w(d.issues, nullptr, "t.yaml");
     CHECK(w.read_list<int>(
                d.root, "xs", Path{}, "", "x", nullptr, [](const YamlNode&, const Path&, int&) {}, 3)
               .empty());
@@ -204,7 +192,7 @@ TEST_SUITE("yaml walker") {
   TEST_CASE("walker.the source table records where each element was read") {
     Doc d("a:\n  b: 1\n");
     smedx::detail::SourceTable sources;
-    Walker w(d.issues, &sources, EmptyValues::again_by_type, "t.yaml");
+    Walker w(d.issues, &sources, "t.yaml");
     const Path p = Path{}.key("a");
     REQUIRE(w.check_map(*d.root.find("a"), p, "an a", {"b"}, {}));
     CHECK(w.whole(*d.root.find("a"), "b", p) == 1);

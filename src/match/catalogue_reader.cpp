@@ -57,9 +57,7 @@ std::uint32_t bit(std::size_t k) { return std::uint32_t{1} << k; }
 class Reader : detail::Walker {
  public:
   Reader(std::string file, std::vector<Issue>& issues, const RuleSet& rules)
-      : Walker(issues, nullptr, detail::EmptyValues::once, std::move(file)),
-        rules_(rules),
-        items_(rules.items()) {
+      : Walker(issues, nullptr, std::move(file)), rules_(rules), items_(rules.items()) {
     for (std::size_t i = 0; i < items_.size(); ++i) {
       item_index_[items_[i]] = static_cast<int>(i);
       item_names_.push_back(items_[i]->id);

@@ -12,7 +12,7 @@ namespace {
 class CompositionReader : Walker {
  public:
   CompositionReader(std::string file, std::vector<Issue>& issues)
-      : Walker(issues, nullptr, EmptyValues::once, std::move(file)) {}
+      : Walker(issues, nullptr, std::move(file)) {}
 
   void read(const YamlNode& n, const Path& p, int target_level, CompositionRule& out) {
     if (!check_map(n, p, "composition", {"targets", "above_scale"}, {})) return;

@@ -35,8 +35,7 @@ using Kind = YamlNode::Kind;
 // numbers run to 7 digits (a city's targets): the walker's reads for that, under short names.
 class Reader : detail::Walker {
  public:
-  Reader(std::string file, std::vector<Issue>& issues)
-      : Walker(issues, nullptr, detail::EmptyValues::once, std::move(file)) {}
+  Reader(std::string file, std::vector<Issue>& issues) : Walker(issues, nullptr, std::move(file)) {}
 
   void read(const YamlNode& root, Programme& out);
 

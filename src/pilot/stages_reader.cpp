@@ -12,7 +12,7 @@ namespace {
 class StagesReader : Walker {
  public:
   StagesReader(std::string file, std::vector<Issue>& issues)
-      : Walker(issues, nullptr, EmptyValues::once, std::move(file)) {}
+      : Walker(issues, nullptr, std::move(file)) {}
 
   void read(const YamlNode& n, const Path& p, StageRule& out) {
     if (!check_map(n, p, "stages", {"milestones"}, {"milestones"})) return;

@@ -50,7 +50,7 @@ using Kind = YamlNode::Kind;
 class SubsidyReader : Walker {
  public:
   SubsidyReader(std::string file, std::vector<Issue>& issues)
-      : Walker(issues, nullptr, EmptyValues::once, std::move(file)) {}
+      : Walker(issues, nullptr, std::move(file)) {}
 
   void read(const YamlNode& n, const Path& p, int target_level, SubsidyRule& out);
 

@@ -18,7 +18,7 @@ using Kind = YamlNode::Kind;
 class Reader : Walker {
  public:
   Reader(const LoadLimits& limits, SourceTable& sources, std::vector<Issue>& issues)
-      : Walker(issues, &sources, EmptyValues::once), limits_(limits) {}
+      : Walker(issues, &sources), limits_(limits) {}
 
   void read(const std::vector<TopLevel>& tops, const std::string& origin, RuleSet& out);
 

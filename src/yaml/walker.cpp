@@ -21,7 +21,7 @@ bool is_empty(const YamlNode& v) {
 }  // namespace
 
 void Walker::error(const YamlNode& at, const Path& p, std::string message) {
-  if (empty_ == EmptyValues::once && reported_empty_.count(&at)) return;
+  if (reported_empty_.count(&at)) return;
   issues_.push_back(Issue{Severity::error, std::move(message), p.display,
                           Location{file_, at.line, at.column}, ""});
 }

@@ -31,17 +31,12 @@ struct IdSet {
   bool name_kind = false;
 };
 
-// How often a required key with an empty value is reported: once, by check_map ("'id' must not
-// be empty"), or again by the typed read that follows ("expected a string for 'id', got null").
-// Every reader now says it once (rule sets said it twice until issue 21's round 2).
-enum class EmptyValues { once, again_by_type };
-
 class Walker {
  public:
   // Issues go to `issues`, positions to `sources` (none when it is null: a programme has no
   // source table). `file` names the file being walked in every issue.
-  Walker(std::vector<Issue>& issues, SourceTable* sources, EmptyValues empty, std::string file = {})
-      : issues_(issues), sources_(sources), empty_(empty), file_(std::move(file)) {}
+  Walker(std::vector<Issue>& issues, SourceTable* sources, std::string file = {})
+      : issues_(issues), sources_(sources), file_(std::move(file)) {}
 
   // A rule set spans several files: the reader says which one it walks now.
   void set_file(std::string file) { file_ = std::move(file); }
@@ -151,9 +146,10 @@ class Walker {
 
   std::vector<Issue>& issues_;
   SourceTable* sources_;
-  EmptyValues empty_;
   std::string file_;
-  // Values check_map reported as empty: with EmptyValues::once, nothing more is said of them.
+  // Values check_map reported as empty ("'id' must not be empty"): the typed read that follows
+  // says nothing more of them, so an empty required value is reported once, not again as "got
+  // null".
   std::set<const YamlNode*> reported_empty_;
 };
 
