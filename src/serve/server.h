@@ -10,7 +10,8 @@
 namespace smedx::serve {
 
 struct Options {
-  std::vector<std::string> rules;  // rule-set folders or files, each served under its id
+  std::vector<std::string> rules;       // rule-set folders or files, each served under its id
+  std::vector<std::string> catalogues;  // catalogue folders, files or names (POST …/match)
   std::string host = "127.0.0.1";
   int port = 8080;                      // 0: any free port (the log line says which)
   unsigned threads = 0;                 // 0: 64 (each keep-alive connection holds one)
