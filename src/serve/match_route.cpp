@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <istream>
+#include <memory>
+#include <ostream>
 #include <span>
 #include <stdexcept>
 #include <streambuf>
@@ -33,6 +35,34 @@ class BodyStream : public std::istream {
   };
   std::shared_ptr<std::string> text_;
   Buf buf_;
+};
+
+// The response stream of a JSON Lines answer. httplib's DataSink::os has no put area and no
+// overflow(), so a single character written with put() (libstdc++ writes `<< '\n'` so) fails
+// the stream and ends the answer after its first line; this buffers, and writes in chunks.
+class SinkBuf : public std::streambuf {
+ public:
+  explicit SinkBuf(httplib::DataSink& sink) : sink_(sink) { setp(buf_, buf_ + sizeof buf_); }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (drain() != 0) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+  int sync() override { return drain(); }
+
+ private:
+  int drain() {
+    const auto n = static_cast<std::size_t>(pptr() - pbase());
+    setp(buf_, buf_ + sizeof buf_);
+    return n == 0 || sink_.write(buf_, n) ? 0 : -1;  // false: the client has gone
+  }
+  httplib::DataSink& sink_;
+  char buf_[1 << 16];
 };
 
 SurveySource body_source(std::shared_ptr<std::string> body, InputFormat format) {
@@ -217,8 +247,10 @@ void answer_match(std::shared_ptr<const Matcher> matcher, std::shared_ptr<std::s
         "application/x-ndjson", [matcher = std::move(matcher), body = std::move(body)](
                                     std::size_t, httplib::DataSink& sink) {
           const SurveySource source = body_source(body, InputFormat::jsonl);
-          run_match(*matcher, std::span(&source, 1), &sink.os);
-          sink.os.flush();
+          auto buf = std::make_unique<SinkBuf>(sink);  // 64 KiB: not on a worker's stack
+          std::ostream out(buf.get());
+          run_match(*matcher, std::span(&source, 1), &out);
+          out.flush();
           sink.done();
           return true;
         });
