@@ -11,8 +11,8 @@ const std::string& openapi_json() {
   "openapi": "3.1.0",
   "info": {
     "title": "smedx serve",
-    "summary": "中小企业数字化水平评测：评分、诊断、问卷与 JSON Schema",
-    "description": "Scores and diagnoses enterprise surveys against the rule sets loaded at start (smedx serve --rules …). Errors are application/problem+json with the located issues of the survey.",
+    "summary": "中小企业数字化水平评测：评分、诊断、产品匹配、问卷与 JSON Schema",
+    "description": "Scores and diagnoses enterprise surveys against the rule sets loaded at start (smedx serve --rules …), and matches them to the product catalogues loaded with --catalogue. Errors are application/problem+json with the located issues of the survey.",
     "version": "1",
     "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}
   },

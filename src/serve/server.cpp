@@ -623,8 +623,6 @@ int run(const Options& o, const std::function<void(int port)>& listening) {
     sets.emplace(id, std::move(s));
   }
 
-  // SIGTERM and SIGINT are taken by one thread (sigwait), so that the workers never see them
-  // and the stop runs outside a signal handler.
   Catalogues catalogues;  // after the rule sets: each is resolved against the served one
   {
     std::vector<ServedRuleSet> served;
@@ -632,6 +630,8 @@ int run(const Options& o, const std::function<void(int port)>& listening) {
     if (!catalogues.load(o.catalogues, served)) return 2;
   }
 
+  // SIGTERM and SIGINT are taken by one thread (sigwait), so that the workers never see them
+  // and the stop runs outside a signal handler.
   sigset_t stops;
   sigemptyset(&stops);
   sigaddset(&stops, SIGTERM);

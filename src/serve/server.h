@@ -29,7 +29,8 @@ struct Options {
 };
 
 // Serves until SIGTERM or SIGINT, then lets requests in flight finish. Returns the exit code:
-// 0 after a clean stop, 2 when a rule set does not load or the address cannot be bound.
+// 0 after a clean stop, 2 when a rule set or a catalogue does not load or the address cannot be
+// bound.
 // `listening`, when given, is called with the port once it is bound (the fuzz harness).
 int run(const Options& options, const std::function<void(int port)>& listening = {});
 

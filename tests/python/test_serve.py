@@ -637,6 +637,35 @@ def test_match_without_a_catalogue_or_for_another_rule_set():
         assert s.stop() == 0
 
 
+def test_match_names_the_catalogue_when_several_are_loaded(tmp_path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    text = (CATALOGUE / "catalogue.yaml").read_text(encoding="utf-8")
+    assert text.count("id: dongying-2026") == 1
+    (copy / "catalogue.yaml").write_text(text.replace("id: dongying-2026", "id: copy-2026"))
+    s = Server("--catalogue", str(CATALOGUE), "--catalogue", str(copy))
+    try:
+        listed = json.loads(s.request("GET", "/v1/catalogues")[2])["catalogues"]
+        assert [c["id"] for c in listed] == ["copy-2026", "dongying-2026"]
+        url = "/v1/rulesets/miit-2024/match"
+        p = problem(*s.post_json(url, survey()), 400)
+        assert "?catalogue=" in p["detail"] and "copy-2026, dongying-2026" in p["detail"]
+        first = s.post_json(url + "?catalogue=dongying-2026", survey())
+        second = s.post_json(url + "?catalogue=copy-2026", survey())
+        assert first[0] == second[0] == 200 and first[2] == second[2]  # the same products
+    finally:
+        assert s.stop() == 0
+    done = subprocess.run(
+        [str(smedx_binary()), "serve", "--rules", str(RULES), "--port", "0"]
+        + ["--catalogue", str(CATALOGUE), "--catalogue", str(CATALOGUE)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "catalogue 'dongying-2026' is already served from another --catalogue" in done.stderr
+
+
 def test_serve_refuses_a_bad_catalogue_with_lints_message(tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
