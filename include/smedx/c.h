@@ -28,11 +28,16 @@ typedef enum smedx_status {
   SMEDX_SURVEY_ERROR = 4, /* the result is made, but a survey has errors (inside it) */
   SMEDX_UNSUPPORTED = 5,  /* not built into this library */
   SMEDX_NO_MEMORY = 6,
-  SMEDX_INTERNAL = 7 /* a bug in smedx: the message says what */
+  SMEDX_INTERNAL = 7,       /* a bug in smedx: the message says what */
+  SMEDX_CATALOGUE_ERROR = 8 /* the catalogue has errors, or is for another rule set (the
+                               message: its diagnostics) */
 } smedx_status;
 
 /* A loaded, checked and compiled rule set. */
 typedef struct smedx_rules smedx_rules;
+
+/* A product catalogue (小快轻准资源池) read against one rule set. */
+typedef struct smedx_catalogue smedx_catalogue;
 
 /* Flags of the scoring calls. */
 #define SMEDX_MISSING_ZERO 1u /* an unanswered item scores 0 (`--missing zero`), else an error */
@@ -72,11 +77,41 @@ SMEDX_C_API smedx_status smedx_diagnose_json(const smedx_rules* rules, const cha
                                              int target, unsigned flags, char** diagnosis,
                                              char** html, char** error);
 
-/* Product matching (产品矩阵) for one survey against a catalogue: a slot for run_match
- * (smedx/match.h), not yet built into this library: always SMEDX_UNSUPPORTED for now. */
-SMEDX_C_API smedx_status smedx_match_json(const smedx_rules* rules, const char* catalogue,
-                                          const char* json, size_t len, char** result,
+/* Loads a catalogue by installed name ("dongying-2026": SMEDX_PATH, then the install data
+ * folder) or by path (catalogues/<id>/ or its catalogue.yaml), checked against `rules` as
+ * `smedx match --rules … --catalogue …` checks it: SMEDX_NOT_FOUND, or SMEDX_CATALOGUE_ERROR
+ * with its located diagnostics (a catalogue for another rule set among them). On SMEDX_OK
+ * *catalogue is the handle (free it with smedx_catalogue_free), else NULL. It refers to
+ * `rules`, which must outlive it. */
+SMEDX_C_API smedx_status smedx_catalogue_load(const smedx_rules* rules, const char* name_or_path,
+                                              smedx_catalogue** catalogue, char** error);
+SMEDX_C_API void smedx_catalogue_free(smedx_catalogue* catalogue);
+
+/* {"id", "title", "rule_set", "products"} of the catalogue (products: how many), as JSON. */
+SMEDX_C_API smedx_status smedx_catalogue_info(const smedx_catalogue* catalogue, char** json,
+                                              char** error);
+
+/* Options of a match, as `smedx match` takes them: target 0 is the rule set's diagnosis target
+ * (else 2); years 0 to 100 of annual fees counted in the cost (`--years`, 1 by default there);
+ * budget in 元, a negative one for none; alternatives 0 to 100 (the next plans after the best).
+ * A target the rule set lacks or a value out of range: SMEDX_INVALID_ARGUMENT. */
+
+/* One survey (a JSON object, `len` bytes) matched to the catalogue: *record is the JSON line
+ * `smedx match` writes for a file holding only this survey, without the final newline. A
+ * survey that cannot be scored gives its error record and SMEDX_SURVEY_ERROR. */
+SMEDX_C_API smedx_status smedx_match_json(const smedx_catalogue* catalogue, const char* json,
+                                          size_t len, int target, int years, long long budget,
+                                          int alternatives, unsigned flags, char** record,
                                           char** error);
+
+/* JSON Lines text matched on `threads` threads (0: every core): *records is what `smedx match`
+ * writes for it, one record and a newline per input record, in input order; *matrix, when
+ * matrix is not NULL, the 产品矩阵 (`--matrix`, without the final newline). SMEDX_SURVEY_ERROR
+ * when any record has errors (they are error records in place). */
+SMEDX_C_API smedx_status smedx_match_jsonl(const smedx_catalogue* catalogue, const char* jsonl,
+                                           size_t len, int target, int years, long long budget,
+                                           int alternatives, unsigned flags, unsigned threads,
+                                           char** records, char** matrix, char** error);
 
 /* Frees a string this API handed out; NULL is fine. */
 SMEDX_C_API void smedx_string_free(char* text);

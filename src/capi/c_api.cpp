@@ -9,19 +9,28 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "smedx/batch.h"
+#include "smedx/catalogue.h"
 #include "smedx/data_path.h"
 #include "smedx/diagnose_run.h"
 #include "smedx/engine.h"
 #include "smedx/load.h"
+#include "smedx/match.h"
 
 struct smedx_rules {
   smedx::LoadResult loaded;
   std::unique_ptr<const smedx::Engine> engine;
+};
+
+struct smedx_catalogue {
+  const smedx_rules* rules;  // the caller keeps it alive (c.h)
+  smedx::Catalogue catalogue;
 };
 
 namespace {
@@ -84,6 +93,57 @@ smedx::BatchSummary score_text(const smedx::Engine& engine, std::string_view tex
   return summary;
 }
 
+// JSON text of a string, as smedx_rules_info writes it.
+std::string json_quoted(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[(c >> 4) & 15];
+      out += hex[c & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// The options of a match, checked with the ranges of `smedx match`'s flags; the problem when
+// one is out of range.
+std::optional<std::string> match_options(int target, int years, long long budget, int alternatives,
+                                         unsigned flags, unsigned threads, smedx::MatchOptions& o) {
+  if (target < 0) return "target: 0 (the rule set's) or a level";
+  if (years < 0 || years > 100) return "years: 0 to 100";
+  if (budget > (1LL << 50)) return "budget: at most 2^50 元, or negative for none";
+  if (alternatives < 0 || alternatives > 100) return "alternatives: 0 to 100";
+  if (threads > 1024) return "threads: 1 to 1024, or 0 for every core";
+  if (target > 0) o.target = target;
+  o.years = years;
+  if (budget >= 0) o.budget = budget;
+  o.alternatives = alternatives;
+  o.batch = batch_options(flags, threads);
+  return std::nullopt;
+}
+
+// Matches a text as `smedx match` matches a file of that format: its JSON lines, and the
+// matrix. Throws std::invalid_argument for options the matcher refuses (a target it lacks).
+smedx::MatchRun match_text(const smedx_catalogue& c, std::string_view text,
+                           smedx::InputFormat format, const smedx::MatchOptions& options,
+                           std::string& out, std::string* matrix) {
+  const smedx::Matcher matcher(*c.rules->engine, c.catalogue, options);
+  const smedx::SurveySource source = smedx::SurveySource::text(
+      std::string(text), format == smedx::InputFormat::json ? "<survey>" : "<surveys>", format);
+  std::ostringstream records;
+  smedx::MatchRun run = smedx::run_match(matcher, std::span(&source, 1), &records);
+  out = std::move(records).str();
+  if (matrix) *matrix = smedx::to_json(run.matrix, matcher);
+  return run;
+}
+
 }  // namespace
 
 extern "C" {
@@ -121,26 +181,9 @@ smedx_status smedx_rules_info(const smedx_rules* rules, char** json, char** erro
     return fail(error, SMEDX_INVALID_ARGUMENT, "smedx_rules_info: rules and json are needed");
   return guarded(error, [&] {
     const auto& meta = rules->engine->rules().meta;
-    auto quoted = [](std::string_view s) {
-      std::string out = "\"";
-      for (const char c : s) {
-        if (c == '"' || c == '\\') {
-          out += '\\';
-          out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char hex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[(c >> 4) & 15];
-          out += hex[c & 15];
-        } else {
-          out += c;
-        }
-      }
-      return out + "\"";
-    };
-    hand_out(json, "{\"id\":" + quoted(meta.id) + ",\"version\":" + quoted(meta.version) +
-                       ",\"title\":" + quoted(meta.title) +
-                       ",\"hash\":" + quoted(rules->engine->rules().content_hash) + "}");
+    hand_out(json, "{\"id\":" + json_quoted(meta.id) + ",\"version\":" + json_quoted(meta.version) +
+                       ",\"title\":" + json_quoted(meta.title) +
+                       ",\"hash\":" + json_quoted(rules->engine->rules().content_hash) + "}");
     return SMEDX_OK;
   });
 }
@@ -208,11 +251,99 @@ smedx_status smedx_diagnose_json(const smedx_rules* rules, const char* json, siz
   });
 }
 
-smedx_status smedx_match_json(const smedx_rules*, const char*, const char*, size_t, char** result,
-                              char** error) {
-  clear(result);
+smedx_status smedx_catalogue_load(const smedx_rules* rules, const char* name_or_path,
+                                  smedx_catalogue** catalogue, char** error) {
   clear(error);
-  return fail(error, SMEDX_UNSUPPORTED, "match is not built into this smedx yet");
+  if (catalogue) *catalogue = nullptr;
+  if (!rules || !name_or_path || !catalogue)
+    return fail(error, SMEDX_INVALID_ARGUMENT,
+                "smedx_catalogue_load: rules, name_or_path and catalogue are needed");
+  return guarded(error, [&] {
+    const smedx::DataLookup found = smedx::find_data(name_or_path, smedx::DataKind::catalogue);
+    if (!found.found())
+      return fail(error, SMEDX_NOT_FOUND, std::string(name_or_path) + ": " + found.problem);
+    smedx::CatalogueLoad cat = smedx::load_catalogue(*found.path, rules->engine->rules());
+    if (!cat.ok()) return fail(error, SMEDX_CATALOGUE_ERROR, smedx::format_issues(cat.issues));
+    *catalogue = new smedx_catalogue{rules, std::move(*cat.catalogue)};
+    return SMEDX_OK;
+  });
+}
+
+void smedx_catalogue_free(smedx_catalogue* catalogue) { delete catalogue; }
+
+smedx_status smedx_catalogue_info(const smedx_catalogue* catalogue, char** json, char** error) {
+  clear(json);
+  clear(error);
+  if (!catalogue || !json)
+    return fail(error, SMEDX_INVALID_ARGUMENT,
+                "smedx_catalogue_info: catalogue and json are needed");
+  return guarded(error, [&] {
+    const smedx::Catalogue& c = catalogue->catalogue;
+    hand_out(json, "{\"id\":" + json_quoted(c.id) + ",\"title\":" + json_quoted(c.title) +
+                       ",\"rule_set\":" + json_quoted(c.rule_set_id) +
+                       ",\"products\":" + std::to_string(c.products.size()) + "}");
+    return SMEDX_OK;
+  });
+}
+
+smedx_status smedx_match_json(const smedx_catalogue* catalogue, const char* json, size_t len,
+                              int target, int years, long long budget, int alternatives,
+                              unsigned flags, char** record, char** error) {
+  clear(record);
+  clear(error);
+  if (!catalogue || (!json && len) || !record)
+    return fail(error, SMEDX_INVALID_ARGUMENT,
+                "smedx_match_json: catalogue, json and record are needed");
+  smedx::MatchOptions options;
+  if (auto problem = match_options(target, years, budget, alternatives, flags, 1, options))
+    return fail(error, SMEDX_INVALID_ARGUMENT, *problem);
+  return guarded(error, [&] {
+    std::string out;
+    smedx::MatchRun run;
+    try {
+      run = match_text(*catalogue, std::string_view(json ? json : "", len),
+                       smedx::InputFormat::json, options, out, nullptr);
+    } catch (const std::invalid_argument& e) {
+      return fail(error, SMEDX_INVALID_ARGUMENT, e.what());
+    }
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+    hand_out(record, out);
+    if (run.matrix.errors)
+      return fail(error, SMEDX_SURVEY_ERROR, "the survey has errors (in the record)");
+    return SMEDX_OK;
+  });
+}
+
+smedx_status smedx_match_jsonl(const smedx_catalogue* catalogue, const char* jsonl, size_t len,
+                               int target, int years, long long budget, int alternatives,
+                               unsigned flags, unsigned threads, char** records, char** matrix,
+                               char** error) {
+  clear(records);
+  clear(matrix);
+  clear(error);
+  if (!catalogue || (!jsonl && len) || !records)
+    return fail(error, SMEDX_INVALID_ARGUMENT,
+                "smedx_match_jsonl: catalogue, jsonl and records are needed");
+  smedx::MatchOptions options;
+  if (auto problem = match_options(target, years, budget, alternatives, flags, threads, options))
+    return fail(error, SMEDX_INVALID_ARGUMENT, *problem);
+  return guarded(error, [&] {
+    std::string out, cohort;
+    smedx::MatchRun run;
+    try {
+      run = match_text(*catalogue, std::string_view(jsonl ? jsonl : "", len),
+                       smedx::InputFormat::jsonl, options, out, matrix ? &cohort : nullptr);
+    } catch (const std::invalid_argument& e) {
+      return fail(error, SMEDX_INVALID_ARGUMENT, e.what());
+    }
+    hand_out(records, out);
+    if (matrix) hand_out(matrix, cohort);
+    if (run.matrix.errors)
+      return fail(error, SMEDX_SURVEY_ERROR,
+                  std::to_string(run.matrix.errors) + " of " + std::to_string(run.records) +
+                      " records have errors (in their records)");
+    return SMEDX_OK;
+  });
 }
 
 void smedx_string_free(char* text) { std::free(text); }

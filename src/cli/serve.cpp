@@ -16,6 +16,9 @@ Command add_serve(CLI::App& app) {
          "--rules", o->rules,
          "rule sets (folders, files or installed names like miit-2024), each served under its id")
       ->required();
+  cmd->add_option("--catalogue", o->catalogues,
+                  "product catalogues (folders, catalogue.yaml or installed names like "
+                  "dongying-2026) for POST /v1/rulesets/{id}/match; repeatable");
   cmd->add_option("--host", o->host, "address to listen on (default 127.0.0.1: this machine only)");
   cmd->add_option("--port", o->port, "port (default 8080; 0: any free port, logged)")
       ->check(CLI::Range(0, 65535));

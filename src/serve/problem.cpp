@@ -22,6 +22,8 @@ const char* title_of(int status) {
       return "不支持的请求方法";
     case 408:
       return "请求超时";
+    case 409:
+      return "与规则集不符";
     case 413:
       return "请求体过大";
     case 414:

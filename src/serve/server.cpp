@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "serve/match_route.h"
 #include "serve/problem.h"
 #include "smedx/batch.h"
 #include "smedx/data_path.h"
@@ -101,6 +102,7 @@ struct Served {
   std::unique_ptr<Engine> engine;
   std::string schema;
   std::string questionnaire;
+  std::filesystem::path path;  // where it was loaded from (catalogues are linted against it)
 };
 
 thread_local std::chrono::steady_clock::time_point request_start;
@@ -162,8 +164,9 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 class Service {
  public:
-  Service(const Options& o, std::map<std::string, std::unique_ptr<Served>, std::less<>> sets)
-      : o_(o), sets_(std::move(sets)) {}
+  Service(const Options& o, std::map<std::string, std::unique_ptr<Served>, std::less<>> sets,
+          Catalogues catalogues = {})
+      : o_(o), sets_(std::move(sets)), catalogues_(std::move(catalogues)) {}
 
   void install(httplib::Server& svr) {
     svr.new_task_queue = [this] {
@@ -241,6 +244,13 @@ class Service {
     svr.Post(R"(/v1/rulesets/([^/]+)/diagnose)",
              [this](const httplib::Request& req, httplib::Response& res,
                     const httplib::ContentReader& reader) { diagnose(req, res, reader); });
+    // Matching (match_route.cpp): the catalogues loaded with --catalogue.
+    svr.Get("/v1/catalogues", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(catalogues_.list_json(), "application/json");
+    });
+    svr.Post(R"(/v1/rulesets/([^/]+)/match)",
+             [this](const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader& reader) { match(req, res, reader); });
   }
 
  private:
@@ -513,6 +523,37 @@ class Service {
       res.set_content(d.json + "\n", "application/json");
   }
 
+  // The `smedx match` records of the body's surveys (match_route.cpp): the rule set, the
+  // catalogue and the options are checked before the body is read.
+  void match(const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader) {
+    const Served* s = find(req, res);
+    if (!s) {
+      discard(reader);
+      return;
+    }
+    const auto missing = missing_of(req, res);
+    if (!missing) {
+      discard(reader);
+      return;
+    }
+    BatchOptions batch;
+    batch.threads = o_.batch_threads;
+    batch.missing = *missing;
+    std::optional<Refusal> refusal;
+    auto matcher = catalogues_.matcher_for(*s->engine, req, batch, refusal);
+    if (!matcher) {
+      discard(reader);
+      res.body.clear();
+      fill_problem(res, refusal ? refusal->status : 500, refusal ? refusal->detail : "");
+      return;
+    }
+    auto body = std::make_shared<Body>(held_);  // released when the answer is written
+    if (!post_prelude(req, res, reader, true, *body)) return;
+    answer_match(std::move(matcher), std::shared_ptr<std::string>(body, &body->text),
+                 !media_type_is(req, "application/json"), res);
+  }
+
   // One line per request: time, client, request line, status, body bytes ('-' when streamed),
   // milliseconds from routing to the answer written ('-' when it never reached routing: headers
   // that timed out or did not parse).
@@ -543,6 +584,7 @@ class Service {
   std::map<std::string, std::unique_ptr<Served>, std::less<>> sets_;
   Pool* pool_ = nullptr;
   std::atomic<std::size_t> held_{0};  // bytes of request bodies held now (Body)
+  Catalogues catalogues_;
 };
 
 // A rule set by folder, file or name (SMEDX_PATH, then the install data folders: data_path.h).
@@ -559,6 +601,7 @@ std::unique_ptr<Served> load_served(const std::string& where) {
     return nullptr;
   }
   s->engine = std::make_unique<Engine>(s->loaded.rules());
+  s->path = *found.path;
   s->schema = survey_json_schema(s->loaded.rules()) + "\n";
   s->questionnaire = questionnaire_json(s->loaded.rules()) + "\n";
   return s;
@@ -580,6 +623,13 @@ int run(const Options& o, const std::function<void(int port)>& listening) {
     sets.emplace(id, std::move(s));
   }
 
+  Catalogues catalogues;  // after the rule sets: each is resolved against the served one
+  {
+    std::vector<ServedRuleSet> served;
+    for (const auto& [id, s] : sets) served.push_back({s->engine.get(), s->path});
+    if (!catalogues.load(o.catalogues, served)) return 2;
+  }
+
   // SIGTERM and SIGINT are taken by one thread (sigwait), so that the workers never see them
   // and the stop runs outside a signal handler.
   sigset_t stops;
@@ -592,7 +642,7 @@ int run(const Options& o, const std::function<void(int port)>& listening) {
   httplib::Server svr;
   Options options = o;  // a body within --max-body always fits the budget of all bodies
   options.max_bodies = std::max(options.max_bodies, options.max_body + 64);
-  Service service(options, std::move(sets));
+  Service service(options, std::move(sets), std::move(catalogues));
   service.install(svr);
   int listener = -1;
   svr.set_socket_options([&listener](int sock) {

@@ -10,7 +10,8 @@
 namespace smedx::serve {
 
 struct Options {
-  std::vector<std::string> rules;  // rule-set folders or files, each served under its id
+  std::vector<std::string> rules;       // rule-set folders or files, each served under its id
+  std::vector<std::string> catalogues;  // catalogue folders, files or names (POST …/match)
   std::string host = "127.0.0.1";
   int port = 8080;                      // 0: any free port (the log line says which)
   unsigned threads = 0;                 // 0: 64 (each keep-alive connection holds one)
@@ -28,7 +29,8 @@ struct Options {
 };
 
 // Serves until SIGTERM or SIGINT, then lets requests in flight finish. Returns the exit code:
-// 0 after a clean stop, 2 when a rule set does not load or the address cannot be bound.
+// 0 after a clean stop, 2 when a rule set or a catalogue does not load or the address cannot be
+// bound.
 // `listening`, when given, is called with the port once it is bound (the fuzz harness).
 int run(const Options& options, const std::function<void(int port)>& listening = {});
 

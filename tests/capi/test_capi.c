@@ -146,11 +146,101 @@ int main(void) {
   smedx_string_free(error);
   error = NULL;
 
-  /* The match slot answers, and says it is not built yet. */
-  char* matched = NULL;
-  CHECK(smedx_match_json(rules, "catalogue", survey, len, &matched, &error) == SMEDX_UNSUPPORTED);
-  CHECK(matched == NULL && error != NULL);
+  /* Matching: a catalogue loaded by path, errors as values, and what `smedx match` writes. */
+  smedx_catalogue* catalogue = NULL;
+  CHECK(smedx_catalogue_load(rules, "nowhere-2099", &catalogue, &error) == SMEDX_NOT_FOUND);
+  CHECK(catalogue == NULL && error && strstr(error, "nowhere-2099: no such file or folder"));
   smedx_string_free(error);
+  CHECK(smedx_catalogue_load(NULL, "dongying-2026", &catalogue, NULL) == SMEDX_INVALID_ARGUMENT);
+  smedx_rules* mini = NULL;
+  CHECK(smedx_rules_load(SMEDX_SOURCE_DIR "/tests/data/minimal.yaml", &mini, NULL) == SMEDX_OK);
+  CHECK(smedx_catalogue_load(mini, SMEDX_SOURCE_DIR "/catalogues/dongying-2026", &catalogue,
+                             &error) == SMEDX_CATALOGUE_ERROR);
+  CHECK(catalogue == NULL && error && strstr(error, "catalogue.yaml:") && strstr(error, "mini"));
+  smedx_string_free(error);
+  error = NULL;
+  smedx_rules_free(mini);
+  CHECK(smedx_catalogue_load(rules, SMEDX_SOURCE_DIR "/catalogues/dongying-2026", &catalogue,
+                             &error) == SMEDX_OK);
+  CHECK(catalogue != NULL && error == NULL);
+  CHECK(smedx_catalogue_info(catalogue, &info, NULL) == SMEDX_OK);
+  CHECK(info && strncmp(info, "{\"id\":\"dongying-2026\",", 22) == 0 &&
+        strstr(info, "\"rule_set\":\"miit-2024\""));
+  smedx_string_free(info);
+
+  size_t cohort_len = strlen(cohort);
+  char* cli_plans = run("'" SMEDX_CLI "' match --rules '" SMEDX_SOURCE_DIR
+                        "/indicators/miit-2024' --catalogue '" SMEDX_SOURCE_DIR
+                        "/catalogues/dongying-2026' '" SMEDX_SOURCE_DIR
+                        "/examples/surveys/cohort.jsonl' --matrix capi-matrix.json 2>/dev/null");
+  char* cli_matrix = read_file("capi-matrix.json", NULL);
+  char* plans = NULL;
+  char* matrix = NULL;
+  CHECK(smedx_match_jsonl(catalogue, cohort, cohort_len, 0, 1, -1, 0, 0, 2, &plans, &matrix,
+                          &error) == SMEDX_OK);
+  CHECK(cli_plans && strlen(cli_plans) > 1000 && plans && strcmp(plans, cli_plans) == 0);
+  CHECK(cli_matrix && matrix && strlen(cli_matrix) == strlen(matrix) + 1 &&
+        memcmp(cli_matrix, matrix, strlen(matrix)) == 0);
+  smedx_string_free(plans);
+  smedx_string_free(matrix);
+  /* One survey at a time: each line of the cohort gives that line of the command's output. */
+  line = cohort;
+  expected = cli_plans;
+  lines = 0;
+  while (line && *line && expected && *expected) {
+    const char* end = strchr(line, '\n');
+    const char* end_expected = strchr(expected, '\n');
+    if (!end || !end_expected) break;
+    char* plan = NULL;
+    CHECK(smedx_match_json(catalogue, line, (size_t)(end - line), 0, 1, -1, 0, 0, &plan, NULL) ==
+          SMEDX_OK);
+    CHECK(plan && strlen(plan) == (size_t)(end_expected - expected) &&
+          memcmp(plan, expected, strlen(plan)) == 0);
+    smedx_string_free(plan);
+    line = end + 1;
+    expected = end_expected + 1;
+    ++lines;
+  }
+  CHECK(lines == 12);
+  /* The options of `smedx match`: the same plans with the same flags. */
+  char* cli_options = run("'" SMEDX_CLI "' match --rules '" SMEDX_SOURCE_DIR
+                          "/indicators/miit-2024' --catalogue '" SMEDX_SOURCE_DIR
+                          "/catalogues/dongying-2026' '" SMEDX_SOURCE_DIR
+                          "/examples/surveys/cohort.jsonl' --target 3 --years 3 --budget 600000 "
+                          "--alternatives 2 2>/dev/null");
+  CHECK(smedx_match_jsonl(catalogue, cohort, cohort_len, 3, 3, 600000, 2, 0, 0, &plans, NULL,
+                          NULL) == SMEDX_OK);
+  CHECK(cli_options && plans && strcmp(plans, cli_options) == 0);
+  CHECK(cli_options && cli_plans && strcmp(cli_options, cli_plans) != 0);
+  smedx_string_free(plans);
+  plans = NULL;
+  /* Bad options and bad surveys: errors as values, error records in place. */
+  CHECK(smedx_match_json(catalogue, survey, len, 9, 1, -1, 0, 0, &plans, &error) ==
+        SMEDX_INVALID_ARGUMENT);
+  CHECK(plans == NULL && error && strstr(error, "9"));
+  smedx_string_free(error);
+  CHECK(smedx_match_json(catalogue, survey, len, 0, 101, -1, 0, 0, &plans, &error) ==
+        SMEDX_INVALID_ARGUMENT);
+  CHECK(plans == NULL && error && strstr(error, "years"));
+  smedx_string_free(error);
+  CHECK(smedx_match_json(catalogue, "{\"enterprise\":", 14, 0, 1, -1, 0, 0, &plans, &error) ==
+        SMEDX_SURVEY_ERROR);
+  CHECK(plans && strstr(plans, "\"error\""));
+  smedx_string_free(plans);
+  smedx_string_free(error);
+  CHECK(smedx_match_jsonl(catalogue, "{}\nnot json\n", 12, 0, 1, -1, 0, 0, 1, &plans, NULL,
+                          &error) == SMEDX_SURVEY_ERROR);
+  CHECK(error && strstr(error, "2 of 2 records have errors"));
+  smedx_string_free(plans);
+  smedx_string_free(error);
+  error = NULL;
+  CHECK(smedx_match_json(NULL, survey, len, 0, 1, -1, 0, 0, &plans, NULL) ==
+        SMEDX_INVALID_ARGUMENT);
+  free(cli_plans);
+  free(cli_matrix);
+  free(cli_options);
+  smedx_catalogue_free(catalogue);
+  smedx_catalogue_free(NULL);
 
   free(json_file);
   free(html_file);

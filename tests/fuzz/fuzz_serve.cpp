@@ -25,6 +25,7 @@ int server_port() {
     std::thread([&bound] {
       smedx::serve::Options o;
       o.rules = {SMEDX_SOURCE_DIR "/indicators/miit-2024"};
+      o.catalogues = {SMEDX_SOURCE_DIR "/catalogues/dongying-2026"};  // POST …/match
       o.port = 0;
       o.threads = 4;
       o.timeout_ms = 100;  // an unfinished request is cut off soon

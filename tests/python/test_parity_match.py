@@ -1,5 +1,6 @@
-"""`smedx match` and `smedx.match` give the same plans and the same 产品矩阵: both are doors over
-the one C++ driver (include/smedx/match.h)."""
+"""`smedx match`, `smedx.match`, `POST /v1/rulesets/{id}/match` (smedx serve) and
+`smedx_match_jsonl` (the C API) give the same plans and the same 产品矩阵: all are doors over the
+one C++ driver (include/smedx/match.h)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,51 @@ def test_a_bad_survey_is_one_error_row(tmp_path: Path) -> None:
     assert list(df["enterprise_id"]) == ["BAD-1"]
     assert isinstance(df.loc[0, "error"], dict)
     assert df.attrs["matrix"]["errors"] == 1
+
+
+def http_query(kwargs: dict) -> str:
+    return "".join(f"{'&' if k else '?'}{key}={v}" for k, (key, v) in enumerate(kwargs.items()))
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_cli_http_and_c_give_the_same_bytes(tmp_path: Path, name: str) -> None:
+    """The plans byte for byte through every door but Python (compared above as values)."""
+    from test_capi import LIBRARY, C
+    from test_serve import Server
+
+    kwargs, args = OPTIONS[name]
+    run_cli(INPUTS, tmp_path, args)
+    cli = (tmp_path / "plans.jsonl").read_bytes()
+    cli_matrix = (tmp_path / "matrix.json").read_bytes()
+    text = b"".join(p.read_bytes() for p in INPUTS)
+    assert cli.count(b"\n") == text.count(b"\n") == 12 + 53 + 42
+
+    server = Server("--catalogue", str(CATALOGUE))
+    try:
+        status, headers, body = server.request(
+            "POST",
+            "/v1/rulesets/miit-2024/match" + http_query(kwargs),
+            text,
+            {"Content-Type": "application/x-ndjson"},
+        )
+    finally:
+        assert server.stop() == 0
+    assert status == 200 and headers["Content-Type"] == "application/x-ndjson"
+    assert body == cli
+
+    if not LIBRARY.is_file():
+        pytest.skip("no libsmedx_c.so: build the default preset")
+    c = C(LIBRARY)
+    status, rules, error = c.load(str(RULES))
+    assert status == 0, error
+    status, catalogue, error = c.load_catalogue(rules, str(CATALOGUE))
+    assert status == 0, error
+    try:
+        options = {"target": 0, "years": 1, "budget": None, "alternatives": 0, **kwargs}
+        status, records, matrix, error = c.match_lines(catalogue, text, **options)
+        assert status == 0, error
+        assert records == cli
+        assert matrix is not None and matrix + b"\n" == cli_matrix
+    finally:
+        c.lib.smedx_catalogue_free(catalogue)
+        c.lib.smedx_rules_free(rules)

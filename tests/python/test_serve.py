@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "indicators" / "miit-2024"
 SURVEYS = ROOT / "examples" / "surveys"
 PILOT = ROOT / "examples" / "pilot"
+CATALOGUE = ROOT / "catalogues" / "dongying-2026"
 # The command ctest names, else the one a CMake build made, else the one the wheel installed.
 CANDIDATES = [
     Path(os.environ.get("SMEDX_CLI", "/nonexistent")),
@@ -95,7 +96,9 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server():
-    s = Server("--threads", "16", "--max-queue", "32", "--timeout", "1")
+    s = Server(
+        "--threads", "16", "--max-queue", "32", "--timeout", "1", "--catalogue", str(CATALOGUE)
+    )  # fmt: skip
     yield s
     assert s.stop() == 0
     assert s.proc.returncode == 0
@@ -517,6 +520,176 @@ def test_access_log_has_one_line_per_request(server):
 
 
 # -- OpenAPI --------------------------------------------------------------------------------
+
+
+# -- matching (POST /v1/rulesets/{id}/match) -------------------------------------------------
+
+
+def cli_match(path: Path, *args: str) -> bytes:
+    done = subprocess.run(
+        [str(smedx_binary()), "match", "--rules", str(RULES), "--catalogue", str(CATALOGUE)]
+        + [str(path), *args],
+        capture_output=True,
+    )
+    return done.stdout
+
+
+def test_catalogues_are_listed(server):
+    status, headers, body = server.request("GET", "/v1/catalogues")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    (listed,) = json.loads(body)["catalogues"]
+    assert (listed["id"], listed["rule_set"], listed["matchable"]) == (
+        "dongying-2026",
+        "miit-2024",
+        True,
+    )
+    lint = subprocess.run(
+        [str(smedx_binary()), "lint", str(CATALOGUE)], capture_output=True, text=True
+    )
+    assert f"products: {listed['products']}\n" in lint.stdout
+    assert listed["title"] in lint.stdout
+
+
+def test_match_one_survey_equals_the_cli_byte_for_byte(server):
+    files = sorted(SURVEYS.glob("*.json"))
+    assert len(files) == 12
+    for path in files:
+        status, headers, body = server.post_json("/v1/rulesets/miit-2024/match", path.read_bytes())
+        assert status == 200 and headers["Content-Type"] == "application/json", body
+        assert body == cli_match(path), path.name
+        assert json.loads(body)["enterprise_id"]
+
+
+@pytest.mark.parametrize(
+    "query, args",
+    [
+        ("", []),
+        (
+            "?alternatives=2&years=3&budget=600000&target=3&catalogue=dongying-2026",
+            ["--alternatives", "2", "--years", "3", "--budget", "600000", "--target", "3"],
+        ),
+    ],
+)
+def test_match_json_lines_stream_equals_the_cli_byte_for_byte(server, query, args):
+    for path in [SURVEYS / "cohort.jsonl", PILOT / "baseline.jsonl"]:
+        status, headers, body = server.request(
+            "POST",
+            "/v1/rulesets/miit-2024/match" + query,
+            path.read_bytes(),
+            {"Content-Type": "application/x-ndjson"},
+        )
+        assert status == 200 and headers["Content-Type"] == "application/x-ndjson"
+        assert headers.get("Transfer-Encoding") == "chunked"
+        cli = cli_match(path, *args)
+        assert body == cli, path.name
+        assert body.count(b"\n") == path.read_bytes().count(b"\n")
+    # A bad record is an error record in place, as the command writes it.
+    lines = b'{"enterprise": {"id": "BAD-1"}, "answers": {}, "scenarios": {}}\nnot json\n'
+    status, _, body = server.request(
+        "POST", "/v1/rulesets/miit-2024/match", lines, {"Content-Type": "application/x-ndjson"}
+    )
+    records = [json.loads(line) for line in body.splitlines()]
+    assert status == 200 and len(records) == 2 and all("error" in r for r in records)
+
+
+def test_match_errors_have_their_status(server):
+    url = "/v1/rulesets/miit-2024/match"
+    p = problem(*server.post_json(url + "?catalogue=nope-2026", survey()), 404)
+    assert "no catalogue 'nope-2026' is loaded (loaded: dongying-2026)" in p["detail"]
+    problem(*server.post_json("/v1/rulesets/miit-2099/match", survey()), 404)
+    for query, what in [
+        ("target=9", "target level 9 does not exist"),
+        ("target=two", "'target' takes a whole number"),
+        ("years=101", "'years' takes a whole number from 0 to 100"),
+        ("budget=-5", "'budget' takes a whole number"),
+        ("alternatives=1000", "'alternatives' takes a whole number from 0 to 100"),
+        ("missing=maybe", "'missing' takes 'error' or 'zero'"),
+    ]:
+        p = problem(*server.post_json(f"{url}?{query}", survey()), 400)
+        assert what in p["detail"], (query, p["detail"])
+    p = problem(*server.post_json(url, b'{"enterprise": '), 400)
+    assert p["detail"].startswith("malformed JSON")
+    p = problem(*server.post_json(url, {"enterprise": {"id": "X-1"}}), 422)
+    assert p["issues"] and p["issues"][0]["message"] == p["detail"]
+    problem(*server.request("POST", url, b"x", {"Content-Type": "text/plain"}), 415)
+    assert server.healthy()
+
+
+def test_match_without_a_catalogue_or_for_another_rule_set():
+    s = Server()
+    try:
+        p = problem(*s.post_json("/v1/rulesets/miit-2024/match", survey()), 404)
+        assert "no catalogue is loaded" in p["detail"] and "--catalogue" in p["detail"]
+        assert json.loads(s.request("GET", "/v1/catalogues")[2]) == {"catalogues": []}
+    finally:
+        assert s.stop() == 0
+    # Two rule sets; the catalogue by its installed name.
+    s = Server(
+        "--rules", str(ROOT / "tests" / "data" / "minimal.yaml"), "--catalogue", "dongying-2026",
+        env={"SMEDX_PATH": str(ROOT)},
+    )  # fmt: skip
+    try:
+        p = problem(*s.post_json("/v1/rulesets/mini/match", survey()), 409)
+        assert p["detail"] == "catalogue 'dongying-2026' is for rule set 'miit-2024', not 'mini'"
+        status, _, body = s.post_json("/v1/rulesets/miit-2024/match", survey())
+        assert status == 200 and json.loads(body)["enterprise_id"] == "CN-2025-001"
+    finally:
+        assert s.stop() == 0
+
+
+def test_match_names_the_catalogue_when_several_are_loaded(tmp_path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    text = (CATALOGUE / "catalogue.yaml").read_text(encoding="utf-8")
+    assert text.count("id: dongying-2026") == 1
+    (copy / "catalogue.yaml").write_text(text.replace("id: dongying-2026", "id: copy-2026"))
+    s = Server("--catalogue", str(CATALOGUE), "--catalogue", str(copy))
+    try:
+        listed = json.loads(s.request("GET", "/v1/catalogues")[2])["catalogues"]
+        assert [c["id"] for c in listed] == ["copy-2026", "dongying-2026"]
+        url = "/v1/rulesets/miit-2024/match"
+        p = problem(*s.post_json(url, survey()), 400)
+        assert "?catalogue=" in p["detail"] and "copy-2026, dongying-2026" in p["detail"]
+        first = s.post_json(url + "?catalogue=dongying-2026", survey())
+        second = s.post_json(url + "?catalogue=copy-2026", survey())
+        assert first[0] == second[0] == 200 and first[2] == second[2]  # the same products
+    finally:
+        assert s.stop() == 0
+    done = subprocess.run(
+        [str(smedx_binary()), "serve", "--rules", str(RULES), "--port", "0"]
+        + ["--catalogue", str(CATALOGUE), "--catalogue", str(CATALOGUE)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "catalogue 'dongying-2026' is already served from another --catalogue" in done.stderr
+
+
+def test_serve_refuses_a_bad_catalogue_with_lints_message(tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    text = (CATALOGUE / "catalogue.yaml").read_text(encoding="utf-8")
+    first = re.search(r"delivers:\n(\s+)scenarios: \{(\w+):", text)
+    assert first, "the example catalogue's first delivered scenario"
+    at = first.start(2)
+    (broken / "catalogue.yaml").write_text(text[:at] + "S99" + text[first.end(2) :], "utf-8")
+    lint = subprocess.run(
+        [str(smedx_binary()), "lint", str(broken), "--rules", str(RULES)],
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 1 and "S99" in lint.stderr
+    done = subprocess.run(
+        [str(smedx_binary()), "serve", "--rules", str(RULES), "--catalogue", str(broken)]
+        + ["--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert lint.stderr in done.stderr
+    assert "catalogue.yaml:" in done.stderr
 
 
 def test_openapi_is_valid_and_matches_the_routes(server):
