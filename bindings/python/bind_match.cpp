@@ -14,6 +14,7 @@
 
 #include "bindings.h"
 #include "smedx/catalogue.h"
+#include "smedx/data_path.h"
 #include "smedx/diagnostics.h"
 #include "smedx/match.h"
 
@@ -31,9 +32,10 @@ Result match(const Loaded& rules, const std::string& catalogue_path,
              std::optional<std::int64_t> budget, int alternatives, const std::string& missing,
              const std::string& encoding, unsigned threads) {
   const Engine& engine = rules.checked_engine();
-  if (!std::filesystem::exists(catalogue_path))
-    throw py::value_error(catalogue_path + ": no such file or folder");
-  const CatalogueLoad cat = load_catalogue(catalogue_path, engine.rules());
+  // A folder, a file or an installed name (SMEDX_PATH, the package's data, the install folders).
+  const DataLookup found = find_data(catalogue_path, DataKind::catalogue);
+  if (!found.found()) throw py::value_error(catalogue_path + ": " + found.problem);
+  const CatalogueLoad cat = load_catalogue(*found.path, engine.rules());
   if (!cat.ok()) throw py::value_error(format_issues(cat.issues));
   const auto text_encoding = parse_text_encoding(encoding);
   if (!text_encoding)

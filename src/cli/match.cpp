@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "smedx/catalogue.h"
+#include "smedx/data_path.h"
 #include "smedx/diagnostics.h"
 #include "smedx/match.h"
 #include "smedx/output_files.h"
@@ -61,11 +62,13 @@ int match(const MatchCommandOptions& o) {
   const auto loaded = load_or_report(o.rules);
   if (!loaded) return 2;
   const smedx::Engine engine(loaded->rules());
-  if (!std::filesystem::exists(o.catalogue)) {
-    std::fprintf(stderr, "error: %s: no such file or folder\n", shown(o.catalogue).c_str());
+  // A folder, a file or an installed name (SMEDX_PATH, then the install data folders).
+  const smedx::DataLookup found = smedx::find_data(o.catalogue, smedx::DataKind::catalogue);
+  if (!found.found()) {
+    std::fprintf(stderr, "error: %s: %s\n", shown(o.catalogue).c_str(), found.problem.c_str());
     return 2;
   }
-  const smedx::CatalogueLoad cat = smedx::load_catalogue(o.catalogue, engine.rules());
+  const smedx::CatalogueLoad cat = smedx::load_catalogue(*found.path, engine.rules());
   if (!cat.issues.empty()) std::fputs(smedx::format_issues(cat.issues).c_str(), stderr);
   if (!cat.ok()) return 2;
 

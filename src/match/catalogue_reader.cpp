@@ -13,6 +13,7 @@
 
 #include "common/did_you_mean.h"
 #include "smedx/catalogue.h"
+#include "smedx/data_path.h"
 #include "yaml/source_line.h"
 #include "yaml/walker.h"
 #include "yaml/yaml_file.h"
@@ -556,9 +557,17 @@ CatalogueLoad load_catalogue_from_string(std::string_view yaml, const RuleSet& r
 }
 
 CatalogueLoad load_catalogue(const std::filesystem::path& folder_or_file, const RuleSet& rules) {
-  std::filesystem::path file = folder_or_file;
-  if (std::filesystem::is_directory(file)) file /= "catalogue.yaml";
+  // A name (dongying-2026) is looked up in the search path (smedx/data_path.h), as programmes
+  // and rule sets are, so every door resolves it the same way.
+  const DataLookup found = find_data(folder_or_file.string(), DataKind::catalogue);
   CatalogueLoad failed;
+  if (!found.found() && is_data_name(folder_or_file.string())) {
+    failed.issues.push_back(
+        Issue{Severity::error, found.problem, "", Location{folder_or_file.string(), 0, 0}, ""});
+    return failed;
+  }
+  std::filesystem::path file = found.path.value_or(folder_or_file);
+  if (std::filesystem::is_directory(file)) file /= "catalogue.yaml";
   const auto text =
       detail::read_yaml_file(file, file.string(), detail::yaml_file_limit, failed.issues);
   if (!text) return failed;

@@ -60,3 +60,24 @@ def test_unknown_names_and_paths_say_what_was_tried(
     # A path is never looked up in the search path, even where it would exist there.
     with pytest.raises(FileNotFoundError, match="no such file or folder \\(bundled"):
         smedx.load_rules("../miit-2024")
+
+
+def test_a_catalogue_by_name_for_python_and_the_command() -> None:
+    # Installed names resolve for `smedx match` and `smedx.match` as for rule sets (issue 18):
+    # the bundled catalogue by name gives the same plans as its folder.
+    survey = str(ROOT / "examples" / "surveys" / "cohort.jsonl")
+    by_name = smedx.match("miit-2024", "dongying-2026", survey)
+    by_path = smedx.match("miit-2024", ROOT / "catalogues" / "dongying-2026", survey)
+    assert by_name.equals(by_path)
+    assert len(by_name) > 0
+    with pytest.raises(ValueError, match="dongying-2099"):
+        smedx.match("miit-2024", "dongying-2099", survey)
+    cli = Path(sysconfig.get_path("scripts")) / "smedx"
+    if cli.is_file():
+        run = subprocess.run(
+            [str(cli), "match", "--rules", "miit-2024", "--catalogue", "dongying-2026", survey],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        assert len(run.stdout.splitlines()) == len(by_name)

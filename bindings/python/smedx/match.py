@@ -58,7 +58,8 @@ def match(
 ) -> pd.DataFrame:
     """Match surveys to a catalogue's products: one row per survey, in input order.
 
-    ``rules``: a :class:`RuleSet` or its name or path; ``catalogue``: a catalogue folder
+    ``rules``: a :class:`RuleSet` or its name or path; ``catalogue``: an installed name
+    (``dongying-2026``), a catalogue folder
     (``catalogues/<id>``) or its ``catalogue.yaml``; ``surveys_or_frame``: a survey file's path
     or a list of them (.jsonl, .csv, .json, .yaml), a list of survey dicts, or a DataFrame in the
     CSV survey layout. Each row: ``enterprise_id``, ``level_before``, ``target``, ``reached``,
