@@ -440,8 +440,10 @@ TEST_SUITE("diagnosis") {
       CHECK(buffer.starts_with("<!DOCTYPE html>"));
       CHECK(buffer.ends_with("</body></html>"));
       if (n % 2) {
-        CHECK(buffer.find("<title>A&amp;B &lt;co&gt; 数字化水平诊断</title>") == 62);
-        CHECK(buffer.find("<h1>A&amp;B &lt;co&gt; &#39;x&#39; — ") != std::string::npos);
+        // The page is titled by the enterprise's name; its id stands beside it, both escaped.
+        CHECK(buffer.find("<title>&#39;x&#39; 数字化水平诊断</title>") == 62);
+        CHECK(buffer.find("<h1>&#39;x&#39; 数字化水平诊断（一企一档）</h1><p>企业编号：<span "
+                          "class='id'>A&amp;B &lt;co&gt;</span>") != std::string::npos);
       }
     }
   }
@@ -607,7 +609,8 @@ TEST_SUITE("diagnosis") {
       }
       const std::string cohort_page =
           smedx::test::read_file((base / "read" / "cohort.html").string());
-      CHECK(cohort_page.find(target ? "达到3级及以上" : "达到2级及以上") != std::string::npos);
+      CHECK(cohort_page.find(target ? "总览目标等级：三级" : "总览目标等级：二级") !=
+            std::string::npos);
       fs::remove_all(base);
     }
     // No surveys: an empty cohort, no diagnoses.
