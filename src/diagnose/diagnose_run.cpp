@@ -134,6 +134,7 @@ SurveyDiagnosis diagnose_survey(const Engine& engine, std::string text, InputFor
   r.target = target;
   r.batch.threads = 1;  // one survey: the calling thread
   r.batch.missing = missing;
+  r.signing = signing;  // checked by the driver
   const DiagnoseRun run = run_diagnose(r);
   if (!run.ok()) {
     out.problem = run.problem;

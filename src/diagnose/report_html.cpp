@@ -27,7 +27,7 @@ const std::string& style() {
       "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}th{background:#f2f2f2}"
       ".tag-common{color:#b35900;font-weight:bold}.tag-own{color:#1f5fa6}.muted{color:#777}"
       ".warn{color:#a00}.met{color:#2e7d32}.short{color:#a00;font-weight:bold}"
-      "svg{max-width:100%;height:auto}" +
+      "svg{max-width:100%;height:auto}th{white-space:nowrap}" +
       std::string(detail::print_style) + "</style>";
   return s;
 }
@@ -380,9 +380,9 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h, const DiagnosisS
         h += Decimal::from_thousandths(c.has).to_string();
         h += " 分";
       } else {
-        h += c.what == "scenarios" ? "达到" : "其中约束性场景（★）达到";
+        h += c.what == "scenarios" ? "达到" : "其中达到";
         num(level);
-        h += "级的场景</td><td>≥ ";
+        h += c.what == "scenarios" ? "级的场景</td><td>≥ " : "级的约束性场景（★）</td><td>≥ ";
         num(static_cast<int>(c.required));
         h += " 个</td><td>";
         num(static_cast<int>(c.has));
