@@ -6,8 +6,9 @@ not show an id of the rule set where it has a Chinese name (industry profiles, s
 by id, the rule set), a status word of the JSON (reachable, common, high, …), nor any lowercase
 English word (three letters or more). Elements of class ``id`` (the 企业编号, the rule set's
 hash and the engine's name) are left out: there the id is the point. Item and scenario codes
-(F2, S06) are what the standard prints and are allowed. With a catalogue the pages also carry
-the 改造方案; ``tests/diagnosis_pages_check.sh`` checks those pages as Chromium prints them.
+(F2, S06) are what the standard prints and are allowed. The pages carry the 改造方案 of the
+example catalogue: its product ids must not show either (the products are named); the
+provider's id is of class ``id`` (the catalogue has no provider names).
 """
 
 from __future__ import annotations
@@ -53,13 +54,20 @@ def forbidden_words(root: Path) -> set[str]:
         words.add(s["id"])
     text = (folder / "items.yaml").read_text()
     words |= set(re.findall(r"^\s*- id: ([a-z_0-9]+)", text, flags=re.M))
+    catalogue = (root / "catalogues" / "dongying-2026" / "catalogue.yaml").read_text()
+    words |= set(re.findall(r"^\s*- id: ([A-Z][A-Z0-9-]+)", catalogue, flags=re.M))
     return words | set(STATUS)
 
 
 @pytest.fixture(scope="module")
-def folder(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def folder(root: Path, rules: smedx.RuleSet, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("diagnosis") / "out"
-    smedx.diagnose_files(root / "examples" / "surveys" / "cohort.jsonl", "miit-2024", output=out)
+    smedx.diagnose_files(
+        root / "examples" / "surveys" / "cohort.jsonl",
+        rules,
+        output=out,
+        catalogue=root / "catalogues" / "dongying-2026",
+    )
     return out
 
 
@@ -92,3 +100,8 @@ def test_cohort_page_counts_common_among_those_below_target(folder: Path) -> Non
     for below in re.findall(r'"below_target":(\d+)', cohort):
         assert f"在 {below} 家未达标企业中" in page
     assert "企业名单" in page
+
+
+def test_the_plan_is_on_the_page(folder: Path) -> None:
+    page = visible_text((folder / "CN-2025-006.html").read_text("utf-8"))
+    assert "改造方案" in page and "补齐的条件" in page
