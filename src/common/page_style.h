@@ -19,6 +19,8 @@ inline constexpr std::string_view print_style =
     "@bottom-center{content:'第 ' counter(page) ' 页，共 ' counter(pages) ' 页';font-size:9pt}}"
     "@media print{body{margin:0;max-width:none;font-size:10pt}h1{font-size:16pt}"
     "h2{font-size:12pt;margin-top:14px;break-after:avoid}table{font-size:9pt}"
-    "td,th{padding:2px 4px}a{color:inherit;text-decoration:none}.noprint{display:none}}";
+    "td,th{padding:2px 4px}a{color:inherit;text-decoration:none}.noprint{display:none}"
+    // Four signatures on one line of A4.
+    ".sign{margin-top:16px;gap:24px}.sign span{min-width:140px}}";
 
 }  // namespace smedx::detail

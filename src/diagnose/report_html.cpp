@@ -505,7 +505,6 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h, const DiagnosisS
       }
     h += "</ul>";
   }
-  signature();
   h += "<p class='muted'>评测依据：";
   esc(rules.meta.title.empty() ? a.provenance.rule_set_id : rules.meta.title);
   h += ' ';
@@ -514,7 +513,9 @@ void EnterpriseHtml::render(const Diagnosis& d, std::string& h, const DiagnosisS
   esc(a.provenance.rule_set_hash);
   h += "</span>），评测引擎 <span class='id'>smedx ";
   esc(a.provenance.engine_version);
-  h += "</span></p></body></html>";
+  h += "</span></p>";
+  signature();  // last: the page is signed under everything it says
+  h += "</body></html>";
 }
 
 }  // namespace detail
