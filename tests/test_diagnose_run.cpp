@@ -3,10 +3,13 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "smedx/catalogue.h"
@@ -198,5 +201,43 @@ TEST_SUITE("diagnose_run.pages") {
     }
     CHECK(planned > 0);
     fs::remove_all(r.output);
+  }
+
+  TEST_CASE("diagnose_run.pages: a plan out of reach says which conditions no product covers") {
+    const smedx::Engine& engine = smedx::test::miit2024();
+    const auto cat =
+        smedx::load_catalogue(SMEDX_SOURCE_DIR "/catalogues/dongying-2026", engine.rules());
+    REQUIRE(cat.ok());
+    const std::string file = SMEDX_SOURCE_DIR "/examples/surveys/chem-06-xinyuan.json";
+    smedx::CodedSurvey coded;
+    {
+      std::ifstream in(file);
+      smedx::visit_stream(engine, in, "one", smedx::InputFormat::json,
+                          [&](const smedx::CodedSurvey& c) { coded = c; });
+    }
+    for (const auto& [target, budget] :
+         {std::pair<int, std::optional<std::int64_t>>{4, std::nullopt}, {2, 1000}}) {
+      CAPTURE(target);
+      smedx::MatchOptions options;
+      options.budget = budget;
+      smedx::DiagnoseRequest r;
+      r.rules = ::engine();
+      r.files = {file};
+      r.target = target;
+      r.section = smedx::make_plan_section(engine, *cat.catalogue, options);
+      r.output = scratch("gap");
+      REQUIRE(smedx::run_diagnose(r).ok());
+      options.target = target;
+      const smedx::Matcher matcher(engine, *cat.catalogue, options);
+      const smedx::Match m = matcher.match(coded);
+      REQUIRE_FALSE(m.reached);
+      const std::string html = smedx::test::read_file((r.output / "CN-2025-006.html").string());
+      CHECK(html.find("资源池中的产品不能使本企业达到") != std::string::npos);
+      // The gap, each condition in words; else why (the budget), never the JSON's pointer.
+      for (const auto& g : m.gap) CHECK(html.find("<li>" + g + "</li>") != std::string::npos);
+      if (m.gap.empty()) CHECK(html.find(m.reason) != std::string::npos);
+      CHECK(html.find("缺口见") == std::string::npos);
+      fs::remove_all(r.output);
+    }
   }
 }
