@@ -3,12 +3,19 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "smedx/catalogue.h"
 #include "smedx/diagnose_run.h"
 #include "smedx/load.h"
+#include "smedx/match.h"
 #include "support.h"
 
 namespace {
@@ -113,5 +120,124 @@ TEST_SUITE("diagnose_run") {
     CHECK(run.stop == smedx::DiagnoseRun::Stop::empty);
     CHECK(run.problem == "the inputs hold no surveys: the cohort is empty");
     CHECK_FALSE(fs::exists(r.output));
+  }
+}
+
+// The pages as people read them (issue 20) and the 改造方案 in them (issue 17).
+TEST_SUITE("diagnose_run.pages") {
+  TEST_CASE("diagnose_run.pages: who diagnosed and when are inputs, checked, else blanks") {
+    const std::string file = SMEDX_SOURCE_DIR "/examples/surveys/chem-06-xinyuan.json";
+    const std::string text = smedx::test::read_file(file);
+    const auto plain = smedx::diagnose_survey(smedx::test::miit2024(), text);
+    REQUIRE(plain.ok());
+    // Nothing given and no assessed_on in the survey: blanks to fill in by hand, never today.
+    CHECK(plain.html.find("诊断日期：<span id='diagnosed-on'>＿＿＿＿＿＿</span>") !=
+          std::string::npos);
+    CHECK(plain.html.find("<div class='sign' id='signature'>") != std::string::npos);
+    const auto signed_ = smedx::diagnose_survey(
+        smedx::test::miit2024(), text, smedx::InputFormat::json, std::nullopt, true,
+        smedx::MissingPolicy::error, {"2026-02-29", "某<诊断>机构", "张工"});
+    CHECK(signed_.problem == "the diagnosis date must be a date YYYY-MM-DD, got '2026-02-29'");
+    const auto given = smedx::diagnose_survey(
+        smedx::test::miit2024(), text, smedx::InputFormat::json, std::nullopt, true,
+        smedx::MissingPolicy::error, {"2028-02-29", "某<诊断>机构", "张工"});
+    REQUIRE(given.ok());
+    CHECK(given.html.find("<span id='diagnosed-on'>2028-02-29</span>") != std::string::npos);
+    CHECK(given.html.find("<span id='organisation'>某&lt;诊断&gt;机构</span>") !=
+          std::string::npos);
+    CHECK(given.html.find("<span id='diagnostician'>张工</span>") != std::string::npos);
+    CHECK(given.json == plain.json);  // the JSON is the diagnosis, not the signature
+    // The survey's own assessed_on when no date is given.
+    std::string dated = text;
+    dated.insert(dated.find("\"id\""), "\"assessed_on\":\"2026-01-05\",");
+    const auto own = smedx::diagnose_survey(smedx::test::miit2024(), dated);
+    REQUIRE(own.ok());
+    CHECK(own.html.find("<span id='diagnosed-on'>2026-01-05</span>") != std::string::npos);
+  }
+
+  TEST_CASE("diagnose_run.pages: the plan section is the match to each enterprise's target") {
+    const smedx::Engine& engine = smedx::test::miit2024();
+    const auto cat =
+        smedx::load_catalogue(SMEDX_SOURCE_DIR "/catalogues/dongying-2026", engine.rules());
+    REQUIRE(cat.ok());
+    smedx::MatchOptions options;
+    options.years = 2;
+    smedx::DiagnoseRequest r;
+    r.rules = ::engine();
+    r.files = {SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl"};
+    r.section = smedx::make_plan_section(engine, *cat.catalogue, options);
+    r.output = scratch("plan");
+    const smedx::DiagnoseRun run = smedx::run_diagnose(r);
+    REQUIRE(run.ok());
+    // Each enterprise's JSON ends with the match smedx match makes to its diagnosis target.
+    std::vector<smedx::CodedSurvey> coded;
+    {
+      std::ifstream in(r.files.front());
+      smedx::visit_stream(engine, in, "cohort", smedx::InputFormat::jsonl,
+                          [&](const smedx::CodedSurvey& c) { coded.push_back(c); });
+    }
+    REQUIRE(coded.size() == run.run->diagnoses.size());
+    int planned = 0;
+    for (std::size_t k = 0; k < coded.size(); ++k) {
+      const smedx::Diagnosis& d = run.run->diagnoses[k];
+      CAPTURE(d.assessment.enterprise_id);
+      options.target = d.target;
+      const smedx::Matcher matcher(engine, *cat.catalogue, options);
+      const smedx::Match m = matcher.match(coded[k]);
+      const std::string json =
+          smedx::test::read_file((r.output / (d.assessment.enterprise_id + ".json")).string());
+      CHECK(json == smedx::to_json(d, "plan", smedx::to_json(m, matcher)) + "\n");
+      const std::string html =
+          smedx::test::read_file((r.output / (d.assessment.enterprise_id + ".html")).string());
+      CHECK(html.find("<h2>改造方案（") != std::string::npos);
+      if (m.reached && !m.already) {
+        ++planned;
+        CHECK(html.find("id='plan-cost'>" + std::to_string(m.plan.cost) + " 元</b>") !=
+              std::string::npos);
+        for (std::size_t p : m.plan.products)
+          CHECK(html.find("<tr><td>" + cat.catalogue->products[p].name + "</td>") !=
+                std::string::npos);
+      }
+    }
+    CHECK(planned > 0);
+    fs::remove_all(r.output);
+  }
+
+  TEST_CASE("diagnose_run.pages: a plan out of reach says which conditions no product covers") {
+    const smedx::Engine& engine = smedx::test::miit2024();
+    const auto cat =
+        smedx::load_catalogue(SMEDX_SOURCE_DIR "/catalogues/dongying-2026", engine.rules());
+    REQUIRE(cat.ok());
+    const std::string file = SMEDX_SOURCE_DIR "/examples/surveys/chem-06-xinyuan.json";
+    smedx::CodedSurvey coded;
+    {
+      std::ifstream in(file);
+      smedx::visit_stream(engine, in, "one", smedx::InputFormat::json,
+                          [&](const smedx::CodedSurvey& c) { coded = c; });
+    }
+    for (const auto& [target, budget] :
+         {std::pair<int, std::optional<std::int64_t>>{4, std::nullopt}, {2, 1000}}) {
+      CAPTURE(target);
+      smedx::MatchOptions options;
+      options.budget = budget;
+      smedx::DiagnoseRequest r;
+      r.rules = ::engine();
+      r.files = {file};
+      r.target = target;
+      r.section = smedx::make_plan_section(engine, *cat.catalogue, options);
+      r.output = scratch("gap");
+      REQUIRE(smedx::run_diagnose(r).ok());
+      options.target = target;
+      const smedx::Matcher matcher(engine, *cat.catalogue, options);
+      const smedx::Match m = matcher.match(coded);
+      REQUIRE_FALSE(m.reached);
+      const std::string html = smedx::test::read_file((r.output / "CN-2025-006.html").string());
+      CHECK(html.find("资源池中的产品不能使本企业达到") != std::string::npos);
+      // The gap, each condition in words; else why (the budget), never the JSON's pointer.
+      for (const auto& g : m.gap) CHECK(html.find("<li>" + g + "</li>") != std::string::npos);
+      if (m.gap.empty()) CHECK(html.find(m.reason) != std::string::npos);
+      CHECK(html.find("缺口见") == std::string::npos);
+      fs::remove_all(r.output);
+    }
   }
 }

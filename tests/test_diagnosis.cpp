@@ -440,8 +440,10 @@ TEST_SUITE("diagnosis") {
       CHECK(buffer.starts_with("<!DOCTYPE html>"));
       CHECK(buffer.ends_with("</body></html>"));
       if (n % 2) {
-        CHECK(buffer.find("<title>A&amp;B &lt;co&gt; 数字化水平诊断</title>") == 62);
-        CHECK(buffer.find("<h1>A&amp;B &lt;co&gt; &#39;x&#39; — ") != std::string::npos);
+        // The page is titled by the enterprise's name; its id stands beside it, both escaped.
+        CHECK(buffer.find("<title>&#39;x&#39; 数字化水平诊断</title>") == 62);
+        CHECK(buffer.find("<h1>&#39;x&#39; 数字化水平诊断（一企一档）</h1><p>企业编号：<span "
+                          "class='id'>A&amp;B &lt;co&gt;</span>") != std::string::npos);
       }
     }
   }
@@ -607,7 +609,8 @@ TEST_SUITE("diagnosis") {
       }
       const std::string cohort_page =
           smedx::test::read_file((base / "read" / "cohort.html").string());
-      CHECK(cohort_page.find(target ? "达到3级及以上" : "达到2级及以上") != std::string::npos);
+      CHECK(cohort_page.find(target ? "总览目标等级：三级" : "总览目标等级：二级") !=
+            std::string::npos);
       fs::remove_all(base);
     }
     // No surveys: an empty cohort, no diagnoses.
@@ -645,5 +648,95 @@ TEST_SUITE("diagnosis") {
     CHECK(missing.name == "no/such/surveys.jsonl");
     CHECK_THROWS_WITH_AS(smedx::CohortDiagnoser(engine).run(std::span(&missing, 1)),
                          "no/such/surveys.jsonl: cannot read", std::runtime_error);
+  }
+
+  TEST_CASE("diagnosis.page: each condition met or how far short; the path and items in words") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    const auto& rules = engine.rules();
+    std::mt19937 rng(23);
+    int checked = 0;
+    for (int n = 0; n < 60; ++n) {
+      smedx::Survey s = random_survey(rules, rng, n);
+      s.enterprise = {{"industry", "chem_new_materials"}, {"name", "某企业"}};
+      const smedx::Diagnosis d = diagnoser.diagnose(s, 2);
+      if (!d.assessment.ok()) continue;
+      CAPTURE(n);
+      const std::string html = smedx::enterprise_html(d, rules);
+      const smedx::LevelRequirement& two = rules.level_rule.levels[1];
+      const smedx::ScenarioCount& count = d.assessment.scenario_counts[1];
+      // The target level's conditions, each marked: met, or short by exactly what is missing.
+      if (d.assessment.total < two.min_points)
+        CHECK(html.find("总分差 " + (two.min_points - d.assessment.total).to_string() + " 分") !=
+              std::string::npos);
+      if (count.constraint < two.min_constraint)
+        CHECK(html.find("差 " + std::to_string(two.min_constraint - count.constraint) +
+                        " 个约束性场景") != std::string::npos);
+      CHECK(html.find("<span class='met'>已满足</span>") != std::string::npos);
+      CHECK(html.find("级（未达）") == std::string::npos);
+      CHECK(html.find("最小成本路径") == std::string::npos);  // the search's measure, not money
+      if (d.path.status != smedx::PathStatus::reachable) continue;
+      ++checked;
+      CHECK(html.find("即可达到二级。</b></p>") != std::string::npos);
+      // Each item's goal in the rule set's own words: a band by its lower bound, a choice by
+      // its option's text.
+      for (const auto& ch : d.path.changes) {
+        if (ch.kind == smedx::Change::Kind::scenario) {
+          CHECK(html.find(rules.find_scenario(ch.id)->zh) != std::string::npos);
+          continue;
+        }
+        const smedx::Item* item = rules.find_item(ch.id);
+        char gained = ch.to.back();  // an option the enterprise does not have yet
+        for (char l : ch.to)
+          if (std::find(ch.from.begin(), ch.from.end(), l) == ch.from.end()) gained = l;
+        const smedx::Option* to = item->find_option(gained);
+        if (item->kind == smedx::ItemKind::band)
+          CHECK(html.find(ch.code + " " + item->zh + "提升至超过 " + to->lower.to_string() + "%") !=
+                std::string::npos);
+        else
+          CHECK(html.find(smedx::detail::html_escape(to->zh)) != std::string::npos);
+      }
+    }
+    CHECK(checked >= 10);
+  }
+
+  TEST_CASE("diagnosis.cohort: 共性 counted among the enterprises below their target") {
+    const smedx::Engine engine(smedx::load_rules(SMEDX_SOURCE_DIR "/indicators/miit-2024").rules());
+    const smedx::Diagnoser diagnoser(engine);
+    const auto& rules = engine.rules();
+    std::mt19937 rng(7);
+    // A survey below target 1 with a path, and one at or above it.
+    auto find = [&](int scenario_level, bool at_target) {
+      for (int n = 0;; ++n) {
+        smedx::Survey s = random_survey(rules, rng, n);
+        s.enterprise = {{"industry", "chem_new_materials"}};
+        for (auto& [id, level] : s.scenarios) level = scenario_level;
+        const smedx::Diagnosis d = diagnoser.diagnose(s, 1);
+        if (d.assessment.ok() &&
+            (at_target ? d.assessment.level >= 1 : d.path.status == smedx::PathStatus::reachable))
+          return s;
+      }
+    };
+    const smedx::Survey low = find(0, false), high = find(4, true);
+    // Two enterprises below target sharing their whole path, six at target: over the whole group
+    // (2 of 8) nothing would be common at 0.5; among those below target (2 of 2) all of it is.
+    smedx::Cohort cohort(rules, *smedx::Decimal::parse("0.5"), false);
+    std::vector<smedx::Diagnosis> below;
+    for (int n = 0; n < 8; ++n) {
+      smedx::Survey s = n < 2 ? low : high;
+      s.enterprise_id = "E" + std::to_string(n);
+      smedx::Diagnosis d = diagnoser.diagnose(s, 1);
+      cohort.add(d);
+      if (n < 2) below.push_back(std::move(d));
+    }
+    const smedx::CohortGroup& g = cohort.groups().at("chem_new_materials");
+    CHECK(g.scored == 8);
+    CHECK(g.below_target() == 2);
+    REQUIRE_FALSE(below[0].requirements.empty());
+    for (const auto& r : below[0].requirements) CHECK(cohort.is_common("chem_new_materials", r));
+    const std::string page = smedx::cohort_html(cohort, rules, 1);
+    CHECK(page.find("在 2 家未达标企业中") != std::string::npos);
+    CHECK(page.find("100.0%") != std::string::npos);
+    CHECK(cohort.to_json().find("\"below_target\":2,") != std::string::npos);
   }
 }

@@ -4,6 +4,7 @@
 // writes the same files as the command.
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -11,8 +12,11 @@
 #include <vector>
 
 #include "bindings.h"
+#include "smedx/catalogue.h"
 #include "smedx/columnar.h"
 #include "smedx/diagnose_run.h"
+#include "smedx/diagnostics.h"
+#include "smedx/match.h"
 #include "smedx/report.h"
 
 namespace py = pybind11;
@@ -34,13 +38,36 @@ struct Request {
   unsigned threads = 0;
 };
 
+// The pages' signatories and the 改造方案, as `smedx diagnose --diagnosed-on … --catalogue …`.
+struct Page {
+  std::string diagnosed_on, organisation, diagnostician;
+  std::optional<std::string> catalogue;
+  int years = 1;
+  std::optional<std::int64_t> budget;
+};
+
+#define SMEDX_PAGE_ARGS                                                                      \
+  py::arg("diagnosed_on") = "", py::arg("organisation") = "", py::arg("diagnostician") = "", \
+  py::arg("catalogue") = py::none(), py::arg("years") = 1, py::arg("budget") = py::none()
+
 // ([(diagnosis JSON, enterprise HTML or "")], cohort JSON), in input order.
 using Result = std::pair<std::vector<std::pair<std::string, std::string>>, std::string>;
 
 // Runs the driver (the surveys already in `r`) with the GIL released: its problems are
 // ValueErrors.
-Result diagnose(const Loaded& rules, DiagnoseRequest r, const Request& o) {
+Result diagnose(const Loaded& rules, DiagnoseRequest r, const Request& o, const Page& page = {}) {
   const Engine& engine = rules.checked_engine();
+  r.signing = {page.diagnosed_on, page.organisation, page.diagnostician};
+  // Kept until the run is done: the plan section refers to it.
+  std::optional<CatalogueLoad> cat;
+  if (page.catalogue) {
+    cat = load_catalogue(*page.catalogue, engine.rules());
+    if (!cat->ok()) throw py::value_error(format_issues(cat->issues));
+    MatchOptions options;
+    options.years = page.years;
+    options.budget = page.budget;
+    r.section = make_plan_section(engine, *cat->catalogue, options);  // std::invalid_argument
+  }
   r.rules = rules.engine;
   r.rules_origin = rules.result.origin();
   r.target = o.target;
@@ -70,8 +97,8 @@ Result diagnose(const Loaded& rules, DiagnoseRequest r, const Request& o) {
     out.second = done.run->cohort.to_json();
     out.first.reserve(done.run->diagnoses.size());
     for (const Diagnosis& d : done.run->diagnoses)
-      out.first.emplace_back(to_json(d),
-                             o.html ? enterprise_html(d, engine.rules()) : std::string());
+      out.first.emplace_back(
+          to_json(d), o.html ? enterprise_html(d, engine.rules(), r.signing) : std::string());
   }
   return out;
 }
@@ -107,7 +134,9 @@ void bind_diagnosis(py::module_& m) {
          const FrameColumns::Named& fields, std::size_t rows, std::optional<int> target,
          std::optional<std::string> threshold, bool by_district, const std::string& missing,
          bool html, std::optional<std::string> output, bool force,
-         const pybind11::object& threads_arg) {
+         const pybind11::object& threads_arg, std::string diagnosed_on, std::string organisation,
+         std::string diagnostician, std::optional<std::string> catalogue, int years,
+         std::optional<std::int64_t> budget) {
         const unsigned threads = thread_count(threads_arg);
         // The frame coded column by column, as score_frame reads it, then diagnosed as a
         // cohort: no detour through CSV text.
@@ -122,12 +151,15 @@ void bind_diagnosis(py::module_& m) {
         r.coded = &coded;
         return diagnose(
             rules, std::move(r),
-            {target, threshold, by_district, missing, "auto", html, output, force, threads});
+            {target, threshold, by_district, missing, "auto", html, output, force, threads},
+            {std::move(diagnosed_on), std::move(organisation), std::move(diagnostician),
+             std::move(catalogue), years, budget});
       },
       py::arg("rules"), py::arg("columns"), py::arg("ids"), py::arg("fields"), py::arg("rows"),
       py::arg("target") = py::none(), py::arg("threshold") = py::none(),
       py::arg("by_district") = false, py::arg("missing") = "error", py::arg("html") = false,
       py::arg("output") = py::none(), py::arg("force") = false, py::arg("threads") = 0,
+      SMEDX_PAGE_ARGS,
       "Diagnoses a frame's columns (as score_arrays takes them, with the enterprise fields) as a "
       "cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx "
       "diagnose` writes.");
@@ -138,7 +170,9 @@ void bind_diagnosis(py::module_& m) {
          std::optional<std::string> format, std::optional<int> target,
          std::optional<std::string> threshold, bool by_district, const std::string& missing,
          const std::string& encoding, bool html, std::optional<std::string> output, bool force,
-         const pybind11::object& threads_arg) {
+         const pybind11::object& threads_arg, std::string diagnosed_on, std::string organisation,
+         std::string diagnostician, std::optional<std::string> catalogue, int years,
+         std::optional<std::int64_t> budget) {
         const unsigned threads = thread_count(threads_arg);
         DiagnoseRequest r;
         r.files = files;
@@ -146,13 +180,15 @@ void bind_diagnosis(py::module_& m) {
         r.need_files = true;
         return diagnose(
             rules, std::move(r),
-            {target, threshold, by_district, missing, encoding, html, output, force, threads});
+            {target, threshold, by_district, missing, encoding, html, output, force, threads},
+            {std::move(diagnosed_on), std::move(organisation), std::move(diagnostician),
+             std::move(catalogue), years, budget});
       },
       py::arg("rules"), py::arg("files"), py::arg("format") = py::none(),
       py::arg("target") = py::none(), py::arg("threshold") = py::none(),
       py::arg("by_district") = false, py::arg("missing") = "error", py::arg("encoding") = "auto",
       py::arg("html") = false, py::arg("output") = py::none(), py::arg("force") = false,
-      py::arg("threads") = 0,
+      py::arg("threads") = 0, SMEDX_PAGE_ARGS,
       "Diagnoses the surveys of files (.jsonl, .csv, .json, .yaml) as one cohort, as `smedx "
       "diagnose` does: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes its "
       "folder.");

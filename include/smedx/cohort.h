@@ -1,9 +1,9 @@
 // Common requirements (共性) across a cohort: enterprises grouped by industry (optionally also
 // district); a requirement is common in a group when at least a threshold share of the group's
-// scored enterprises, and at least two of them, have it on their path to the target (a
-// requirement of one enterprise alone is its own, 个性, however small its group). Aggregates as
-// diagnoses stream by: memory grows with groups and requirements (and the ids listed under them),
-// not with surveys.
+// scored enterprises below their target, and at least two of them, have it on their path to the
+// target (a requirement of one enterprise alone is its own, 个性, however small its group).
+// Aggregates as diagnoses stream by: memory grows with groups and requirements (and the ids listed
+// under them), not with surveys.
 #pragma once
 
 #include <map>
@@ -33,6 +33,8 @@ struct CohortGroup {
   int scored = 0;             // of which could be scored
   std::map<int, int> levels;  // level -> enterprises
   int at_or_above_target = 0;
+  // Scored and below their target: the enterprises 共性 is counted among.
+  int below_target() const noexcept { return scored - at_or_above_target; }
   std::map<std::string, CohortRequirement> requirements;    // kind:id -> requirement
   std::vector<std::pair<std::string, std::string>> errors;  // enterprise id, message
 };

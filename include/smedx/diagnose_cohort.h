@@ -23,6 +23,7 @@
 #include "smedx/diagnosis.h"
 #include "smedx/engine.h"
 #include "smedx/input.h"
+#include "smedx/report.h"
 
 namespace smedx {
 
@@ -46,6 +47,21 @@ struct SurveySource {
 // above 0 and at most 1, with at most three decimals ("0.5", "0.667"); nothing otherwise.
 std::optional<Decimal> parse_common_threshold(std::string_view text);
 
+// A part of every enterprise's files that a later room makes: the diagnose room cannot include
+// it, so it asks through this. match/ makes the 改造方案 (make_plan_section in smedx/match.h).
+class EnterpriseSection {
+ public:
+  struct Part {
+    std::string json;  // a JSON value put under key() in <id>.json; empty: none
+    std::string html;  // a section put into <id>.html after the requirements; may be empty
+  };
+  virtual ~EnterpriseSection() = default;
+  virtual std::string_view key() const noexcept = 0;
+  // For every survey (scored or not) with its full diagnosis. Called on worker threads at once:
+  // must be thread-safe.
+  virtual Part make(const CodedSurvey& survey, const Diagnosis& d) const = 0;
+};
+
 struct CohortOptions {
   std::optional<Decimal> threshold;  // the 共性 share (cohort.h); none: the rule set's
   bool by_district = false;          // group by industry and district, not industry alone
@@ -55,6 +71,10 @@ struct CohortOptions {
   // Keep every diagnosis in CohortRun::diagnoses. Without, memory stays flat however large
   // the cohort: `smedx diagnose` writes each enterprise's files and lets the diagnosis go.
   bool keep = true;
+  // What every enterprise's page shows of who diagnosed it and when (report.h).
+  DiagnosisSigning signing;
+  // A part each enterprise's files gain (the 改造方案); none: the files as they were.
+  std::shared_ptr<const EnterpriseSection> section;
 };
 
 struct CohortRun {

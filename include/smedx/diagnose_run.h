@@ -43,6 +43,11 @@ struct DiagnoseRequest {
   // files smedx did not write unless `force`; committed only when the cohort is not empty.
   std::filesystem::path output;
   bool force = false;
+
+  // Who diagnosed and when (the pages' 签字/盖章 block), and a part each enterprise's files gain
+  // (CohortOptions::signing, ::section).
+  DiagnosisSigning signing;
+  std::shared_ptr<const EnterpriseSection> section;
 };
 
 // What run_diagnose found and made. A problem that stops the run (no diagnosis settings, a
@@ -84,6 +89,7 @@ struct SurveyDiagnosis {
 SurveyDiagnosis diagnose_survey(const Engine& engine, std::string text,
                                 InputFormat format = InputFormat::json,
                                 std::optional<int> target = std::nullopt, bool html = true,
-                                MissingPolicy missing = MissingPolicy::error);
+                                MissingPolicy missing = MissingPolicy::error,
+                                const DiagnosisSigning& signing = {});
 
 }  // namespace smedx

@@ -126,5 +126,7 @@ class Diagnoser {
 
 // The enterprise file's JSON: the assessment, the profile, the path and the requirements.
 std::string to_json(const Diagnosis& d);
+// The same with one more member, `key`: `value` (a JSON value; empty: none), last.
+std::string to_json(const Diagnosis& d, std::string_view key, std::string_view value);
 
 }  // namespace smedx

@@ -141,6 +141,16 @@ MatchRun run_match(const Matcher& matcher, std::span<const SurveySource> sources
 MatchRun run_match(const Matcher& matcher, std::span<const CodedSurvey> surveys,
                    std::ostream* out = nullptr);
 
+// The 改造方案 in each enterprise's diagnosis files (`smedx diagnose --catalogue`,
+// DiagnoseRequest::section): the match to the enterprise's own diagnosis target as JSON (to_json
+// of the Match, under "plan") and as a section of its page (products, provider, price, annual
+// fee, weeks, what each closes, the total in 元; or the conditions no product covers).
+// `options.target` is not used; years, budget and alternatives are. Throws what Matcher throws.
+// The engine and catalogue must outlive the section.
+std::shared_ptr<const EnterpriseSection> make_plan_section(const Engine& engine,
+                                                           const Catalogue& catalogue,
+                                                           const MatchOptions& options = {});
+
 // One JSON object (no newline) for a match, and one for the 产品矩阵.
 std::string to_json(const Match& m, const Matcher& matcher);
 std::string to_json(const ProductMatrix& matrix, const Matcher& matcher);

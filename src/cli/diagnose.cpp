@@ -1,14 +1,20 @@
 // smedx diagnose: paths to a target level, 个性/共性 requirements and one file per enterprise.
 // A door: the diagnose driver (smedx/diagnose_run.h) does the work and writes the files.
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "common.h"
+#include "smedx/catalogue.h"
 #include "smedx/diagnose_run.h"
+#include "smedx/diagnostics.h"
 #include "smedx/engine.h"
+#include "smedx/match.h"
 
 namespace smedx::cli {
 
@@ -26,6 +32,10 @@ struct DiagnoseOptions {
   bool force = false;
   unsigned threads = 0;
   std::string encoding = "auto";
+  std::string diagnosed_on, organisation, diagnostician;
+  std::string catalogue;  // the 改造方案 from this catalogue, as `smedx match` finds it
+  int years = 1;
+  std::optional<std::int64_t> budget;
 };
 
 int diagnose(const DiagnoseOptions& o) {
@@ -48,6 +58,27 @@ int diagnose(const DiagnoseOptions& o) {
   r.keep = false;  // the files are written as the diagnoses are made: memory stays flat
   r.output = o.output;
   r.force = o.force;
+  r.signing = {o.diagnosed_on, o.organisation, o.diagnostician};
+  // Kept until the run is done: the plan section refers to it.
+  std::optional<smedx::CatalogueLoad> cat;
+  if (!o.catalogue.empty()) {
+    if (!std::filesystem::exists(o.catalogue)) {
+      std::fprintf(stderr, "error: %s: no such file or folder\n", shown(o.catalogue).c_str());
+      return 2;
+    }
+    cat = smedx::load_catalogue(o.catalogue, loaded->rules());
+    if (!cat->issues.empty()) std::fputs(smedx::format_issues(cat->issues).c_str(), stderr);
+    if (!cat->ok()) return 2;
+    smedx::MatchOptions options;
+    options.years = o.years;
+    options.budget = o.budget;
+    try {
+      r.section = smedx::make_plan_section(*r.rules, *cat->catalogue, options);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    }
+  }
   const smedx::DiagnoseRun done = smedx::run_diagnose(r);
   if (!done.ok()) {
     std::fprintf(stderr, "error: %s\n", done.problem.c_str());
@@ -87,6 +118,21 @@ Command add_diagnose(CLI::App& app) {
   cmd->add_flag("--force", o->force,
                 "write into a folder that holds files smedx did not write (they are kept; "
                 "same-named files are replaced)");
+  cmd->add_option("--diagnosed-on", o->diagnosed_on,
+                  "the diagnosis date on each page, YYYY-MM-DD (default: the survey's "
+                  "assessed_on, else a blank to fill in)");
+  cmd->add_option("--organisation", o->organisation,
+                  "the diagnosing organisation (诊断机构) on each page (default: a blank)");
+  cmd->add_option("--diagnostician", o->diagnostician,
+                  "the diagnostician (诊断人) on each page (default: a blank)");
+  cmd->add_option("--catalogue", o->catalogue,
+                  "a catalogue folder or catalogue.yaml: each enterprise's files gain its "
+                  "cheapest 改造方案 (as smedx match finds it)");
+  cmd->add_option("--years", o->years,
+                  "with --catalogue: years of annual fees counted in the cost (default 1)")
+      ->check(CLI::Range(0, 100));
+  cmd->add_option("--budget", o->budget, "with --catalogue: most a plan may cost, in 元")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 50));
   add_survey_options(cmd, o->input_format, o->missing);
   add_threads_option(cmd, o->threads);
   add_encoding_option(cmd, o->encoding);

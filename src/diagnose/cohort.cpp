@@ -63,13 +63,15 @@ void Cohort::add(const Diagnosis& d) {
 
 bool Cohort::is_common(const std::string& group, const Requirement& r) const {
   auto g = groups_.find(group);
-  if (g == groups_.end() || g->second.scored == 0) return false;
+  if (g == groups_.end() || g->second.below_target() == 0) return false;
   auto it = g->second.requirements.find(key_of(r));
   if (it == g->second.requirements.end()) return false;
-  // count / scored >= threshold, exactly: count * 1000 >= threshold_thousandths * scored; and
-  // shared by at least two enterprises.
+  // Counted among the enterprises below their target, the only ones with requirements (counted
+  // over the whole group, a group mostly at target would have no 共性 at all): count / below >=
+  // threshold, exactly: count * 1000 >= threshold_thousandths * below; and shared by at least
+  // two enterprises.
   return it->second.count >= 2 && static_cast<std::int64_t>(it->second.count) * Decimal::scale >=
-                                      threshold_.thousandths() * g->second.scored;
+                                      threshold_.thousandths() * g->second.below_target();
 }
 
 void Cohort::tag(Diagnosis& d) const {
@@ -94,6 +96,7 @@ std::string Cohort::to_json() const {
     w.raw("enterprises", std::to_string(g.enterprises));
     w.raw("scored", std::to_string(g.scored));
     w.raw("at_or_above_target", std::to_string(g.at_or_above_target));
+    w.raw("below_target", std::to_string(g.below_target()));
     w.raw("share_at_or_above_target",
           g.scored ? fmt::format("{:.4f}", static_cast<double>(g.at_or_above_target) / g.scored)
                    : "0");
@@ -115,7 +118,7 @@ std::string Cohort::to_json() const {
       w.str("code", r.code);
       w.str("zh", r.zh);
       w.raw("count", std::to_string(r.count));
-      w.raw("share", fmt::format("{:.4f}", static_cast<double>(r.count) / g.scored));
+      w.raw("share", fmt::format("{:.4f}", static_cast<double>(r.count) / g.below_target()));
       w.strings("enterprises", r.enterprises);
       w.close('}');
     }

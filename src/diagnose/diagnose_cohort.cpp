@@ -29,6 +29,20 @@ namespace smedx {
 
 namespace {
 
+RosterEntry roster_entry(const Cohort& cohort, const Diagnosis& d, std::string id,
+                         std::string file) {
+  RosterEntry e;
+  e.group = cohort.group_of(d);
+  e.id = std::move(id);
+  for (const auto& [k, v] : d.assessment.enterprise)
+    if (k == "name") e.name = v;
+  e.file = std::move(file);
+  e.scored = d.assessment.ok();
+  e.level = d.assessment.level;
+  e.target = d.target;
+  return e;
+}
+
 // One pass's surveys, in input order, a block at a time (at most `block` surveys): `each` is
 // called for every block; the count of records read comes back.
 using Block = std::function<void(std::span<const CodedSurvey>)>;
@@ -36,7 +50,7 @@ using Feed = std::function<std::size_t(std::size_t block, const Block& each)>;
 
 // Per-record work of a pass: `slot` is the record's place in its block (below 256), for
 // storage kept per slot.
-using Visitor = std::function<void(std::size_t slot, Diagnosis& d)>;
+using Visitor = std::function<void(std::size_t slot, const CodedSurvey& c, Diagnosis& d)>;
 
 // The two passes over the surveys `feed` gives, whatever their origin.
 class Passes {
@@ -63,7 +77,7 @@ class Passes {
     if (folder_) {
       folder_->write("index.tsv", index_);
       folder_->write("cohort.json", run.cohort.to_json() + "\n");
-      folder_->write("cohort.html", cohort_html(run.cohort, rules_, cohort_target_));
+      folder_->write("cohort.html", cohort_html(run.cohort, rules_, cohort_target_, roster_));
     }
     if (run.records != run.diagnosed)
       throw std::logic_error(fmt::format("{} records in but {} out: this is a bug in smedx",
@@ -90,10 +104,10 @@ class Passes {
                                       coded[i], target_,
                                       known && record < known->size() ? &(*known)[record] : nullptr,
                                       depth);
-                                  if (prepare) prepare(i, diagnoses_[i]);
+                                  if (prepare) prepare(i, coded[i], diagnoses_[i]);
                                 }
                               });
-      for (std::size_t i = 0; i < n; ++i) use(i, diagnoses_[i]);
+      for (std::size_t i = 0; i < n; ++i) use(i, coded[i], diagnoses_[i]);
       first += n;
     });
   }
@@ -103,15 +117,16 @@ class Passes {
   // most of a diagnosis. Each enterprise's file name is given here, in input order (a repeated
   // id gets a suffix), so that in pass 2 the workers write the files themselves, side by side.
   void count(const Feed& feed, Cohort& cohort) {
-    pass(feed, DiagnosisDetail::cohort, nullptr, {}, [&](std::size_t, Diagnosis& d) {
-      cohort.add(d);
-      if (folder_) {
-        std::string id = Cohort::label(d);
-        std::string stem = used_.stem(id);
-        names_.push_back({std::move(id), std::move(stem)});
-      }
-      plans_.push_back(std::move(d.path.plan));
-    });
+    pass(feed, DiagnosisDetail::cohort, nullptr, {},
+         [&](std::size_t, const CodedSurvey&, Diagnosis& d) {
+           cohort.add(d);
+           if (folder_) {
+             std::string id = Cohort::label(d);
+             std::string stem = used_.stem(id);
+             names_.push_back({std::move(id), std::move(stem)});
+           }
+           plans_.push_back(std::move(d.path.plan));
+         });
   }
 
   // Pass 2 makes each diagnosis in full from its plan and tags its requirements 共性 or 个性,
@@ -132,14 +147,16 @@ class Passes {
     const Cohort& cohort = run.cohort;
     run.records = pass(
         feed, DiagnosisDetail::full, &plans_,
-        [&](std::size_t slot, Diagnosis& d) {
+        [&](std::size_t slot, const CodedSurvey& c, Diagnosis& d) {
           cohort.tag(d);  // reads the cohort only: safe on every worker
           if (!folder_) return;
           Files& f = files[slot];
-          f.json = to_json(d);
+          EnterpriseSection::Part part;
+          if (options_.section) part = options_.section->make(c, d);
+          f.json = to_json(d, options_.section ? options_.section->key() : "", part.json);
           f.json += '\n';
           f.html.clear();  // the slot's buffer is reused
-          html->render(d, f.html);
+          html->render(d, f.html, options_.signing, part.html);
           f.written = false;
           f.failed = nullptr;
           // The record pass 1 named (unless the input changed in between: then `use` names it).
@@ -153,13 +170,14 @@ class Passes {
             f.failed = std::current_exception();
           }
         },
-        [&](std::size_t slot, Diagnosis& d) {
+        [&](std::size_t slot, const CodedSurvey&, Diagnosis& d) {
           const std::size_t record = visited++;
           if (folder_) {
             Files& f = files[slot];
             if (f.failed) std::rethrow_exception(f.failed);
             const std::string id = Cohort::label(d);
             const std::string stem = f.written ? names_[record].stem : used_.stem(id);
+            roster_.push_back(roster_entry(cohort, d, id, stem));
             // An id may hold a tab or a newline: escaped, index.tsv keeps one line per
             // enterprise.
             index_ += escape_tsv_field(id) + "\t" + stem + "\n";
@@ -190,8 +208,9 @@ class Passes {
   std::vector<PathPlan> plans_;       // every record's, from pass 1
   // Never the cohort files' own names.
   detail::FileNames used_{"cohort", "index"};
-  std::vector<Name> names_;  // every record's file, from pass 1
-  std::string index_;        // index.tsv
+  std::vector<Name> names_;          // every record's file, from pass 1
+  std::string index_;                // index.tsv
+  std::vector<RosterEntry> roster_;  // cohort.html's 名单: a few short strings an enterprise
 };
 
 }  // namespace

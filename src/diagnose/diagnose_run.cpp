@@ -17,6 +17,27 @@ namespace smedx {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// A calendar date written YYYY-MM-DD (the page prints it as given).
+bool is_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t k : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[k] < '0' || s[k] > '9') return false;
+  auto at = [&](std::size_t k, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = k; i < k + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  const int y = at(0, 4), m = at(5, 2), d = at(8, 2);
+  if (m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return d <= days[m - 1];
+}
+
+}  // namespace
+
 DiagnoseRun run_diagnose(const DiagnoseRequest& r) {
   DiagnoseRun out;
   auto usage = [&](std::string problem) {
@@ -45,6 +66,9 @@ DiagnoseRun run_diagnose(const DiagnoseRequest& r) {
           "{} takes a share above 0 and at most 1 with at most 3 decimals (0.5, 0.667), got '{}'",
           r.threshold_name, escape_control(r.threshold)));
   }
+  if (!r.signing.diagnosed_on.empty() && !is_date(r.signing.diagnosed_on))
+    return usage(fmt::format("the diagnosis date must be a date YYYY-MM-DD, got '{}'",
+                             escape_control(r.signing.diagnosed_on)));
   std::vector<SurveySource> sources;
   Inputs read;
   if (!r.rules_origin.empty()) read.add(r.rules_origin);
@@ -80,6 +104,8 @@ DiagnoseRun run_diagnose(const DiagnoseRequest& r) {
   options.by_district = r.by_district;
   options.batch = r.batch;
   options.keep = r.keep;
+  options.signing = r.signing;
+  options.section = r.section;
 
   CohortRun run =
       r.coded ? diagnoser->run(std::span<const CodedSurvey>(*r.coded), options, folder.get())
@@ -98,7 +124,8 @@ DiagnoseRun run_diagnose(const DiagnoseRequest& r) {
 }
 
 SurveyDiagnosis diagnose_survey(const Engine& engine, std::string text, InputFormat format,
-                                std::optional<int> target, bool html, MissingPolicy missing) {
+                                std::optional<int> target, bool html, MissingPolicy missing,
+                                const DiagnosisSigning& signing) {
   SurveyDiagnosis out;
   // Shared ownership for the request only: the engine stays the caller's.
   DiagnoseRequest r;
@@ -107,6 +134,7 @@ SurveyDiagnosis diagnose_survey(const Engine& engine, std::string text, InputFor
   r.target = target;
   r.batch.threads = 1;  // one survey: the calling thread
   r.batch.missing = missing;
+  r.signing = signing;  // checked by the driver
   const DiagnoseRun run = run_diagnose(r);
   if (!run.ok()) {
     out.problem = run.problem;
@@ -119,7 +147,7 @@ SurveyDiagnosis diagnose_survey(const Engine& engine, std::string text, InputFor
   const Diagnosis& d = run.run->diagnoses.front();
   out.survey_errors = run.run->errors != 0;
   out.json = to_json(d);
-  if (html) out.html = enterprise_html(d, engine.rules());
+  if (html) out.html = enterprise_html(d, engine.rules(), signing);
   return out;
 }
 

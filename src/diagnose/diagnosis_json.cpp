@@ -44,7 +44,9 @@ void change(Writer& w, const Change& c) {
 
 }  // namespace
 
-std::string to_json(const Diagnosis& d) {
+std::string to_json(const Diagnosis& d) { return to_json(d, {}, {}); }
+
+std::string to_json(const Diagnosis& d, std::string_view key, std::string_view value) {
   Writer w;
   w.out.reserve(8192);  // with the assessment, requirements and evidence: 3-6 KB
   w.open('{');
@@ -114,6 +116,7 @@ std::string to_json(const Diagnosis& d) {
     w.close('}');
   }
   w.close(']');
+  if (!value.empty()) w.raw(key, value);
   w.close('}');
   return std::move(w.out);
 }

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "smedx/diagnosis.h"
+#include "smedx/report.h"
 #include "smedx/rules.h"
 
 namespace smedx::detail {
@@ -16,8 +18,10 @@ class EnterpriseHtml {
  public:
   explicit EnterpriseHtml(const RuleSet& rules);
 
-  // The file for `d` (diagnosed under the same rule set), appended to `out`.
-  void render(const Diagnosis& d, std::string& out) const;
+  // The file for `d` (diagnosed under the same rule set), appended to `out`: who diagnosed it
+  // and when from `signing`, and `section` (the 改造方案) after the requirements.
+  void render(const Diagnosis& d, std::string& out, const DiagnosisSigning& signing = {},
+              std::string_view section = {}) const;
   std::string render(const Diagnosis& d) const {
     std::string out;
     render(d, out);

@@ -43,8 +43,10 @@ def test_diagnose_frame_tags_common_requirements(rules: smedx.RuleSet, cohort_cs
         common = {r["id"] for r in group["common_requirements"]}
         mine = reqs[reqs["industry"] == group["industry"]]
         assert set(mine.loc[mine["tag"] == "共性", "id"]) == common
+        # Counted among the group's enterprises below their target (the only ones with a path).
         for r in group["common_requirements"]:
-            assert Decimal(r["count"]) / group["scored"] >= Decimal("0.5")
+            assert Decimal(r["count"]) / group["below_target"] >= Decimal("0.5")
+            assert group["below_target"] == group["scored"] - group["at_or_above_target"]
     assert len(result.diagnoses) == len(frame)
     # A higher threshold makes fewer requirements common.
     strict = smedx.diagnose_frame(frame, rules, target=3, threshold=0.9).requirements

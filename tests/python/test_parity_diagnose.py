@@ -113,3 +113,46 @@ def test_the_folder_rules_are_the_command_s(
     with pytest.raises(ValueError, match="target level 9 does not exist: the levels are 1–4"):
         smedx.diagnose_files(cohort_jsonl, rules, target=9, output=tmp_path / "nine")
     assert not (tmp_path / "nine").exists()
+
+
+# The pages' signatories and the 改造方案 (issues 20 and 17): the same options, the same folder.
+PAGE = (
+    {
+        "diagnosed_on": "2026-03-15",
+        "organisation": "东营市工业互联网促进中心",
+        "diagnostician": "张工",
+        "catalogue": ROOT / "catalogues" / "dongying-2026",
+        "years": 2,
+    },
+    [
+        "--diagnosed-on",
+        "2026-03-15",
+        "--organisation",
+        "东营市工业互联网促进中心",
+        "--diagnostician",
+        "张工",
+        "--catalogue",
+        str(ROOT / "catalogues" / "dongying-2026"),
+        "--years",
+        "2",
+    ],
+)
+
+
+def test_the_pages_signatories_and_plans_are_the_command_s(
+    rules: smedx.RuleSet, tmp_path: Path, cohort_csv: Path
+) -> None:
+    kwargs, args = PAGE
+    run_cli(rules, [cohort_csv], tmp_path / "cli", args)
+    smedx.diagnose_files(cohort_csv, rules, output=tmp_path / "files", **kwargs)
+    frame = smedx.read_surveys(cohort_csv)
+    smedx.diagnose_frame(frame, rules, output=tmp_path / "frame", **kwargs)
+    same_folders(tmp_path / "cli", tmp_path / "files")
+    same_folders(tmp_path / "cli", tmp_path / "frame")
+    page = (tmp_path / "cli" / "CN-2025-006.html").read_text("utf-8")
+    assert "<span id='diagnostician'>张工</span>" in page
+    assert "改造方案" in page
+    assert '"plan":{' in (tmp_path / "cli" / "CN-2025-006.json").read_text("utf-8")
+    with pytest.raises(ValueError, match="the diagnosis date must be a date YYYY-MM-DD"):
+        smedx.diagnose_files(cohort_csv, rules, output=tmp_path / "bad", diagnosed_on="2026-13-01")
+    assert not (tmp_path / "bad").exists()

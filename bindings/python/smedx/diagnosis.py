@@ -129,6 +129,12 @@ def diagnose_frame(
     output: str | PathLike[str] | None = None,
     force: bool = False,
     threads: int | None = None,
+    diagnosed_on: str | None = None,
+    organisation: str | None = None,
+    diagnostician: str | None = None,
+    catalogue: str | PathLike[str] | None = None,
+    years: int = 1,
+    budget: int | None = None,
 ) -> CohortDiagnosis:
     """Diagnose a DataFrame of surveys (the CSV survey layout) as a cohort.
 
@@ -151,7 +157,10 @@ def diagnose_frame(
     and HTML file, ``index.tsv``, ``cohort.json``, ``cohort.html``), through the same C++
     driver: a new or empty folder, or one an earlier diagnosis wrote (``force`` writes into a
     folder holding other files). Surveys are diagnosed on ``threads`` threads (default: every
-    core).
+    core). The pages show ``diagnosed_on`` (YYYY-MM-DD; default: the survey's ``assessed_on``,
+    else a blank), ``organisation`` and ``diagnostician`` (default: blanks to fill in); with
+    ``catalogue`` (and ``years``, ``budget`` in 元, as :func:`smedx.match`) each enterprise's
+    files gain its 改造方案, as ``smedx diagnose --catalogue`` writes them.
 
     >>> reqs = smedx.diagnose_frame(frame, rules, target=2).requirements
     >>> reqs[reqs["tag"] == "共性"].groupby("id").size()
@@ -168,6 +177,7 @@ def diagnose_frame(
         [(str(f), table.cells(f)) for f in fields if str(f) in _DIAGNOSIS_FIELDS],
         table.rows,
         **_driver_options(target, threshold, by_district, missing, output, force, threads),
+        **_page_options(diagnosed_on, organisation, diagnostician, catalogue, years, budget),
     )
     return _requirements(results, cohort)
 
@@ -185,11 +195,17 @@ def diagnose_files(
     output: str | PathLike[str] | None = None,
     force: bool = False,
     threads: int | None = None,
+    diagnosed_on: str | None = None,
+    organisation: str | None = None,
+    diagnostician: str | None = None,
+    catalogue: str | PathLike[str] | None = None,
+    years: int = 1,
+    budget: int | None = None,
 ) -> CohortDiagnosis:
     """Diagnose survey files (.jsonl, .csv, .json, .yaml; ``input_format`` overrides the
     extension) as one cohort, as ``smedx diagnose`` reads them: what
     :func:`diagnose_frame` returns, and with ``output`` the very folder the command writes,
-    byte for byte.
+    byte for byte (the page options and ``catalogue`` as in :func:`diagnose_frame`).
 
     >>> result = smedx.diagnose_files("cohort.jsonl", rules, output="out/diagnosis")
     """
@@ -203,6 +219,7 @@ def diagnose_files(
         format=input_format,
         encoding=encoding,
         **_driver_options(target, threshold, by_district, missing, output, force, threads),
+        **_page_options(diagnosed_on, organisation, diagnostician, catalogue, years, budget),
     )
     return _requirements(results, cohort)
 
@@ -225,6 +242,27 @@ def _driver_options(
         "output": None if output is None else str(output),
         "force": force,
         "threads": threads or 0,
+    }
+
+
+def _page_options(
+    diagnosed_on: str | None,
+    organisation: str | None,
+    diagnostician: str | None,
+    catalogue: str | PathLike[str] | None,
+    years: int,
+    budget: int | None,
+) -> dict[str, Any]:
+    """The pages' signatories and the 改造方案, as `smedx diagnose` takes them; C++ checks them."""
+    if catalogue is not None and not Path(catalogue).exists():
+        raise FileNotFoundError(f"{catalogue}: no such file or folder")
+    return {
+        "diagnosed_on": diagnosed_on or "",
+        "organisation": organisation or "",
+        "diagnostician": diagnostician or "",
+        "catalogue": None if catalogue is None else str(catalogue),
+        "years": years,
+        "budget": budget,
     }
 
 
