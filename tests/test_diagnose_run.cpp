@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -106,6 +107,33 @@ TEST_SUITE("diagnose_run") {
     r.rules = std::shared_ptr<const smedx::Engine>(&plain, [](const smedx::Engine*) {});
     r.rules_name = "minimal.yaml";
     CHECK(smedx::run_diagnose(r).problem == "minimal.yaml: the rule set has no diagnosis settings");
+  }
+
+  TEST_CASE("diagnose_run.the catalogue read for the plans is an input no output may replace") {
+    // A catalogue saved under a name the run writes (cohort.json) in the output folder: refused
+    // even with force, and the catalogue is left as it was.
+    const fs::path copy = scratch("catalogue-as-output");
+    fs::create_directories(copy);
+    const fs::path cat = copy / "cohort.json";
+    fs::copy_file(SMEDX_SOURCE_DIR "/catalogues/dongying-2026/catalogue.yaml", cat);
+    const auto before = fs::file_size(cat);
+    smedx::DiagnoseRequest r;
+    r.rules = engine();
+    r.files = {SMEDX_SOURCE_DIR "/examples/surveys/cohort.jsonl"};
+    r.output = copy;
+    r.force = true;
+    r.other_inputs = {cat.string()};
+    std::string problem;
+    try {
+      smedx::run_diagnose(r);
+    } catch (const std::runtime_error& e) {
+      problem = e.what();  // found when the folder is written, as for a survey file in it
+    }
+    CHECK(problem.find("cohort.json: the output is the same file as the input") !=
+          std::string::npos);
+    CHECK(fs::file_size(cat) == before);
+    CHECK_FALSE(fs::exists(copy / "cohort.html"));
+    fs::remove_all(copy);
   }
 
   TEST_CASE("diagnose_run.an empty cohort leaves no folder behind") {

@@ -14,6 +14,7 @@
 #include "bindings.h"
 #include "smedx/catalogue.h"
 #include "smedx/columnar.h"
+#include "smedx/data_path.h"
 #include "smedx/diagnose_run.h"
 #include "smedx/diagnostics.h"
 #include "smedx/match.h"
@@ -61,8 +62,11 @@ Result diagnose(const Loaded& rules, DiagnoseRequest r, const Request& o, const 
   // Kept until the run is done: the plan section refers to it.
   std::optional<CatalogueLoad> cat;
   if (page.catalogue) {
-    cat = load_catalogue(*page.catalogue, engine.rules());
+    const DataLookup found = find_data(*page.catalogue, DataKind::catalogue);
+    if (!found.found()) throw py::value_error(*page.catalogue + ": " + found.problem);
+    cat = load_catalogue(*found.path, engine.rules());
     if (!cat->ok()) throw py::value_error(format_issues(cat->issues));
+    r.other_inputs.push_back(found.path->string());
     MatchOptions options;
     options.years = page.years;
     options.budget = page.budget;

@@ -43,6 +43,8 @@ struct DiagnoseRequest {
   // files smedx did not write unless `force`; committed only when the cohort is not empty.
   std::filesystem::path output;
   bool force = false;
+  // Further files the run reads (the catalogue behind `section`): inputs the folder must not hold.
+  std::vector<std::string> other_inputs;
 
   // Who diagnosed and when (the pages' 签字/盖章 block), and a part each enterprise's files gain
   // (CohortOptions::signing, ::section).

@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "smedx/catalogue.h"
+#include "smedx/data_path.h"
 #include "smedx/diagnose_run.h"
 #include "smedx/diagnostics.h"
 #include "smedx/engine.h"
@@ -62,11 +63,14 @@ int diagnose(const DiagnoseOptions& o) {
   // Kept until the run is done: the plan section refers to it.
   std::optional<smedx::CatalogueLoad> cat;
   if (!o.catalogue.empty()) {
-    if (!std::filesystem::exists(o.catalogue)) {
-      std::fprintf(stderr, "error: %s: no such file or folder\n", shown(o.catalogue).c_str());
+    // A folder, a file or an installed name, as for `smedx match`.
+    const smedx::DataLookup found = smedx::find_data(o.catalogue, smedx::DataKind::catalogue);
+    if (!found.found()) {
+      std::fprintf(stderr, "error: %s: %s\n", shown(o.catalogue).c_str(), found.problem.c_str());
       return 2;
     }
-    cat = smedx::load_catalogue(o.catalogue, loaded->rules());
+    cat = smedx::load_catalogue(*found.path, loaded->rules());
+    r.other_inputs.push_back(found.path->string());
     if (!cat->issues.empty()) std::fputs(smedx::format_issues(cat->issues).c_str(), stderr);
     if (!cat->ok()) return 2;
     smedx::MatchOptions options;

@@ -72,6 +72,7 @@ DiagnoseRun run_diagnose(const DiagnoseRequest& r) {
   std::vector<SurveySource> sources;
   Inputs read;
   if (!r.rules_origin.empty()) read.add(r.rules_origin);
+  for (const auto& f : r.other_inputs) read.add(f);
   if (!r.coded) {
     if (r.need_files && r.files.empty())
       return usage("diagnose needs input files (it reads them twice)");
