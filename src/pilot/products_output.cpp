@@ -183,8 +183,13 @@ std::string products_html_section(const Programme& programme, const PilotProduct
   h += "<table id='product-matrix'><thead><tr><th>产品</th><th>服务商</th><th>方案采用</th>"
        "<th>按行业</th><th>按区县</th><th>方案中费用（元）</th><th>可满足需求企业</th></tr>"
        "</thead><tbody>";
+  // The products some plan uses; the rest (their demand too) are in the CSV and JSON.
+  std::size_t unused = 0;
   for (const ProductUse& u : x.products) {
-    if (u.plans == 0 && u.addressable == 0) continue;
+    if (u.plans == 0) {
+      ++unused;
+      continue;
+    }
     const Product& product = cat.products[u.product];
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class='n'>{}</td><td>{}</td><td>{}</td>"
@@ -195,6 +200,8 @@ std::string products_html_section(const Programme& programme, const PilotProduct
         u.addressable);
   }
   h += "</tbody></table>";
+  if (unused > 0)
+    h += fmt::format("<p class='muted'>其余{}个目录产品未进入任何企业的方案。</p>", unused);
   h += "<table id='product-gaps'><thead><tr><th>目标等级条件</th><th>目录产品无法达到的企业数"
        "</th><th>企业</th></tr></thead><tbody>";
   for (const ConditionGap& g : x.gaps) {
