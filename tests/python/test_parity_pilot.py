@@ -259,8 +259,17 @@ def test_a_misspelt_column_is_the_same_errors_in_both(tmp_path: Path) -> None:
         dict(surveys=[EX / "baseline.jsonl", f"{EX / 'acceptance.jsonl'}@{EX / 'nowhere'}"]),
         dict(surveys=[EX / "register.csv.txt"]),
         dict(evidence=ROOT / "tests" / "data" / "broken.yaml"),
+        dict(catalogue=EX / "no-catalogue"),
+        dict(catalogue=ROOT / "tests" / "data" / "broken.yaml"),
     ],
-    ids=["missing register", "missing rules", "unknown survey format", "evidence not a table"],
+    ids=[
+        "missing register",
+        "missing rules",
+        "unknown survey format",
+        "evidence not a table",
+        "missing catalogue",
+        "catalogue not a catalogue",
+    ],
 )
 def test_a_problem_stops_both_with_the_same_message(tmp_path: Path, change: dict) -> None:
     args = _inputs(**change)
