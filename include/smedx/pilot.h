@@ -230,7 +230,8 @@ class Pilot {
   // A solution catalogue loaded against the programme's rule set (smedx/catalogue.h): run() then
   // adds the 产品矩阵 and the product rating (smedx/pilot_products.h). Set it before the register
   // (whose solutions it checks) and the surveys (whose baselines it keeps for the match).
-  void set_catalogue(std::shared_ptr<const Catalogue> catalogue);
+  // `threads`: the match's, as add_surveys takes them (0: all cores).
+  void set_catalogue(std::shared_ptr<const Catalogue> catalogue, unsigned threads = 0);
   // Surveys (survey format, enterprise.phase and enterprise.assessed_on) assessed under
   // `engine` (default: the programme's).
   void add_surveys(std::istream& in, std::string_view source, InputFormat format,

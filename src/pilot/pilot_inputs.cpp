@@ -606,8 +606,9 @@ void Pilot::add_selected(std::istream& in, std::string_view source, TableFormat 
   s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
 
-void Pilot::set_catalogue(std::shared_ptr<const Catalogue> catalogue) {
+void Pilot::set_catalogue(std::shared_ptr<const Catalogue> catalogue, unsigned threads) {
   s_->catalogue = std::move(catalogue);
+  s_->match_threads = threads;
   s_->baseline_coded.assign(s_->catalogue ? s_->enterprises.size() : 0, std::nullopt);
 }
 

@@ -171,7 +171,8 @@ PilotRun run_pilot(const PilotRequest& request) {
     s->report(loaded.issues);
     if (!loaded.ok()) return done();
     catalogue_file = loaded.catalogue->origin;
-    p.set_catalogue(std::make_shared<const Catalogue>(std::move(*loaded.catalogue)));
+    p.set_catalogue(std::make_shared<const Catalogue>(std::move(*loaded.catalogue)),
+                    request.threads);
   }
   auto table = [&](const std::string& file, auto add) {
     if (file.empty()) return true;

@@ -62,6 +62,7 @@ struct Pilot::State {
   std::shared_ptr<const Catalogue> catalogue;
   std::vector<std::optional<CodedSurvey>> baseline_coded;
   std::vector<Issue> solution_warnings;
+  unsigned match_threads = 0;
   std::optional<Date> latest;  // the latest assessment date seen
 };
 

@@ -22,6 +22,7 @@ std::shared_ptr<const PilotProducts> evaluate_products(const Pilot::State& s,
   MatchOptions options;
   options.target = s.programme.target_level;
   options.years = 1;
+  options.batch.threads = s.match_threads;
   out->matcher = std::make_shared<const Matcher>(s.engine, cat, options);
   std::vector<CodedSurvey> surveys;
   for (std::size_t i = 0; i < s.baseline_coded.size() && i < s.enterprises.size(); ++i) {
