@@ -169,6 +169,10 @@ def test_the_catalogue_writes_the_same_files(tmp_path: Path) -> None:
         check=True, capture_output=True,
     )  # fmt: skip
     assert json.loads(matrix.read_text("utf-8")) == detail["matrix"]
+    openpyxl = pytest.importorskip("openpyxl")
+    result.to_excel(tmp_path / "pilot.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "pilot.xlsx")["产品评价"]
+    assert sheet.max_row == 1 + len(result.products)
 
 
 def test_a_solution_that_is_no_product_is_the_same_warning_in_both(tmp_path: Path) -> None:

@@ -111,7 +111,8 @@ class PilotResult:
 
     def to_excel(self, path: _Path) -> None:
         """Write the operator's tables as one .xlsx workbook for Chinese Excel: 督办清单 (the
-        follow-up list, by district), 验收结果 and 服务商评星, Chinese headers, providers by name.
+        follow-up list, by district), 验收结果 and 服务商评星 (and 产品评价 with a catalogue),
+        Chinese headers, providers by name.
         Needs openpyxl (``pip install 'smedx[excel]'``). The command writes the same tables as
         CSV files with a byte order mark; this is the Python door's extra."""
         from .excel import _openpyxl
@@ -153,6 +154,8 @@ class PilotResult:
                 _rows(self.providers),
             ),
         ]
+        if self.products is not None:  # with a catalogue: the product rating, by name
+            sheets.append(("产品评价", _PRODUCTS_ZH, _rows(self.products[_PRODUCTS])))
         book.remove(book.active)
         for title, header, rows in sheets:
             sheet = book.create_sheet(title)
@@ -246,6 +249,37 @@ _MATRIX = [
     "by_district",
     "revenue",
     "addressable",
+]
+
+# The product rating's sheet: its columns and their headers (as product_rating.csv's, with
+# --headers zh), money in 元 from integer fen.
+_PRODUCTS = [
+    "product",
+    "name",
+    "provider_name",
+    "category",
+    "enterprises",
+    "accepted",
+    "passed",
+    "pass_rate_percent",
+    "mean_level_gain",
+    "cost_fen",
+    "cost_per_level_step_fen",
+    "satisfaction",
+]
+_PRODUCTS_ZH = [
+    "产品编号",
+    "产品名称",
+    "服务商名称",
+    "类别",
+    "使用企业数",
+    "已验收",
+    "通过",
+    "通过率（%）",
+    "平均提升等级",
+    "产品费用（分）",
+    "每提升一级费用（分）",
+    "企业满意度",
 ]
 
 _FOLLOW_UP = [
