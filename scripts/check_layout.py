@@ -46,6 +46,7 @@ ROOMS: list[tuple[str, set[str]]] = [
             "projects.h",
             "composition.h",
             "self_evaluation.h",
+            "pilot_products.h",
         },
     ),
 ]

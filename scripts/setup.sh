@@ -34,12 +34,13 @@ build/default/smedx pilot --programme programmes/dongying-2026 \
   --evidence examples/pilot/evidence.csv --satisfaction examples/pilot/satisfaction.jsonl \
   --selected examples/pilot/selected.csv \
   --investments examples/pilot/investments.csv --projects examples/pilot/projects.csv \
-  --report midterm \
+  --report midterm --catalogue catalogues/dongying-2026 \
   --surveys examples/pilot/baseline.jsonl examples/pilot/acceptance.jsonl \
   --as-of 2027-03-15 -o out/pilot
 echo "   open out/pilot/dashboard.html in a browser (each enterprise's acceptance page beside it: out/pilot/<id>.html)"
 echo "   奖补: out/pilot/subsidy.csv and subsidy_ledger.csv; 项目阶段: out/pilot/projects.csv; 绩效自评: out/pilot/self_evaluation.html"
 echo "   follow-up lists for the 县区 and the providers: out/pilot/follow_up_by_district.csv, follow_up_by_provider.csv"
+echo "   产品矩阵 and product rating (以评促建): out/pilot/product_matrix.csv, product_rating.csv, products.json"
 
 echo
 echo "== smedx match --rules indicators/miit-2024 --catalogue catalogues/dongying-2026 … -o out/match/plans.jsonl"

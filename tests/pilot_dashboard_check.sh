@@ -100,11 +100,14 @@ echo "ok: page CN-DY-001: the items table's header repeats"
   --register "$ex/register.csv" --evidence "$ex/evidence.csv" \
   --satisfaction "$ex/satisfaction.jsonl" --selected "$ex/selected.csv" \
   --investments "$ex/investments.csv" --projects "$ex/projects.csv" --report final \
+  --catalogue "$root/catalogues/dongying-2026" \
   --surveys "$ex/baseline.jsonl" "$ex/acceptance.jsonl" --as-of 2027-03-15 -o "$work/out2" 2>/dev/null
 render "$work/out2/dashboard.html" >"$work/dashboard2.dom"
 expect "$work/dashboard2.dom" 'id="subsidy-total"' "dashboard: the 奖补 section"
 expect "$work/dashboard2.dom" 'id="subsidy-example"' "dashboard: the example-values warning"
 expect "$work/dashboard2.dom" 'id="stages-by-provider"' "dashboard: the stage funnel by provider"
+expect "$work/dashboard2.dom" 'id="product-matrix"' "dashboard: the 产品矩阵"
+expect "$work/dashboard2.dom" 'id="product-rating"' "dashboard: the product rating (以评促建)"
 render "$work/out2/self_evaluation.html" >"$work/self.dom"
 expect "$work/self.dom" '终期绩效自评报告' "绩效自评: title"
 expect "$work/self.dom" '一、数字化改造.*五、专项资金使用' "绩效自评: the plan's headings in order"

@@ -8,6 +8,7 @@
 
 #include "bindings.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_products.h"
 #include "smedx/pilot_run.h"
 #include "smedx/projects.h"
 #include "smedx/subsidy.h"
@@ -26,7 +27,7 @@ void bind_pilot(py::module_& m) {
          const std::optional<std::string>& output, bool force,
          const std::optional<std::string>& selected, const std::string& headers,
          const std::optional<std::string>& investments, const std::optional<std::string>& projects,
-         const std::optional<std::string>& report) {
+         const std::optional<std::string>& report, const std::optional<std::string>& catalogue) {
         const unsigned threads = thread_count(threads_arg);
         PilotRequest request;
         request.programme = programme;
@@ -46,6 +47,7 @@ void bind_pilot(py::module_& m) {
         request.investments = investments.value_or("");
         request.projects = projects.value_or("");
         request.report = report.value_or("");
+        request.catalogue = catalogue.value_or("");
         request.surveys = surveys;
         request.as_of = as_of.value_or("");
         request.threads = threads;
@@ -54,7 +56,8 @@ void bind_pilot(py::module_& m) {
         std::optional<PilotRun> run;
         std::optional<std::string> refused;
         std::vector<std::string> acceptance, errors;
-        std::string progress, provider_json, cases, subsidy, projects_text;
+        std::string progress, provider_json, cases, subsidy, projects_text, products;
+        std::vector<std::string> warnings;
         {
           py::gil_scoped_release release;
           run.emplace(run_pilot(request));
@@ -68,6 +71,10 @@ void bind_pilot(py::module_& m) {
             cases = cases_json(r.cases, run->rules());
             if (r.subsidy) subsidy = subsidy_json(run->programme(), *r.subsidy);
             if (r.projects) projects_text = projects_json(run->programme(), *r.projects);
+            if (r.products) {
+              products = pilot_products_json(run->programme(), *r.products, r);
+              for (const auto& w : r.products->warnings) warnings.push_back(w.to_string());
+            }
             for (const auto& e : run->errors()) errors.push_back(e.to_string());
           }
         }
@@ -86,6 +93,8 @@ void bind_pilot(py::module_& m) {
         out["projects"] =
             projects_text.empty() ? py::object(py::none()) : py::object(py::str(projects_text));
         out["errors"] = errors;
+        out["products"] = products.empty() ? py::object(py::none()) : py::object(py::str(products));
+        out["warnings"] = warnings;
         const PilotCounts& counts = run->counts();
         py::dict c;
         c["register_rows"] = counts.register_rows;
@@ -108,9 +117,11 @@ void bind_pilot(py::module_& m) {
       py::arg("output") = py::none(), py::arg("force") = false, py::arg("selected") = py::none(),
       py::arg("headers") = "en", py::arg("investments") = py::none(),
       py::arg("projects") = py::none(), py::arg("report") = py::none(),
+      py::arg("catalogue") = py::none(),
       "Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as "
       "the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also "
-      "writes the folder `smedx pilot -o` writes, the same files.");
+      "writes the folder `smedx pilot -o` writes, the same files. `catalogue`: the 产品矩阵 "
+      "and product rating (products.json) and the register's solution warnings.");
 }
 
 }  // namespace smedx::python

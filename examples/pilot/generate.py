@@ -147,6 +147,34 @@ SELECTED = [
 ]
 
 
+# The example catalogue's products (catalogues/dongying-2026/): id, provider, industries (empty:
+# every industry), read as the scenario ids above are.
+CATALOGUE = [
+    (pid, provider, re.findall(r"\w+", industries or ""))
+    for pid, provider, industries in re.findall(
+        r"- id: (\S+)\n(?:\s+\w+: .*\n)*?\s+provider: (\S+)\n(?:\s+category: .*\n)"
+        r"(?:\s+industries: \[(.*)\]\n)?",
+        (HERE.parents[1] / "catalogues" / "dongying-2026" / "catalogue.yaml").read_text("utf-8"),
+    )
+]
+KINDS = ["MES", "ERP", "WMS", "SCADA", "EMS", "QMS", "PLM", "设备上云", "安全生产监测"]
+
+
+def solutions(industry, providers, kinds):
+    """The register's solutions as catalogue product ids (what `smedx pilot --catalogue` rates):
+    for each kind drawn, a product of the enterprise's first provider allowed for its industry.
+    The kinds are still drawn, so the rest of the files stay as they were."""
+    offered = [
+        pid for pid, p, inds in CATALOGUE if p == providers[0] and (not inds or industry in inds)
+    ]
+    chosen = []
+    for kind in kinds:
+        pid = offered[KINDS.index(kind) % len(offered)]
+        if pid not in chosen:
+            chosen.append(pid)
+    return chosen
+
+
 def survey(template_id, ent, phase, on):
     s = json.loads(json.dumps(templates[template_id]))
     s["enterprise"] = {
@@ -208,19 +236,23 @@ def main():
                 "planned_end": end,
                 "investment": f"{80 + rng.randrange(400)}.{rng.randrange(10)}",
                 "solutions": "|".join(
-                    rng.sample(
-                        [
-                            "MES",
-                            "ERP",
-                            "WMS",
-                            "SCADA",
-                            "EMS",
-                            "QMS",
-                            "PLM",
-                            "设备上云",
-                            "安全生产监测",
-                        ],
-                        2,
+                    solutions(
+                        industry,
+                        providers,
+                        rng.sample(
+                            [
+                                "MES",
+                                "ERP",
+                                "WMS",
+                                "SCADA",
+                                "EMS",
+                                "QMS",
+                                "PLM",
+                                "设备上云",
+                                "安全生产监测",
+                            ],
+                            2,
+                        ),
                     )
                 ),
             }

@@ -186,6 +186,8 @@ struct PilotCounts {
 struct SubsidyResult;      // smedx/subsidy.h
 struct ProjectsResult;     // smedx/projects.h
 struct CompositionResult;  // smedx/composition.h
+struct PilotProducts;      // smedx/pilot_products.h
+struct Catalogue;          // smedx/catalogue.h
 
 struct PilotResult {
   std::vector<AcceptanceRecord> acceptance;  // register order
@@ -198,6 +200,8 @@ struct PilotResult {
   std::shared_ptr<const ProjectsResult> projects;
   // Composition and coverage: when the programme has a `composition` section.
   std::shared_ptr<const CompositionResult> composition;
+  // The 产品矩阵 and product rating: when a catalogue was set (Pilot::set_catalogue).
+  std::shared_ptr<const PilotProducts> products;
 };
 
 // Collects a programme's inputs, then evaluates them. Add providers, then the register, then
@@ -223,6 +227,11 @@ class Pilot {
   // The projects table (enterprise_id, then one date column per milestone); the programme must
   // list milestones (std::invalid_argument otherwise). See smedx/projects.h.
   void add_projects(std::istream& in, std::string_view source, TableFormat format);
+  // A solution catalogue loaded against the programme's rule set (smedx/catalogue.h): run() then
+  // adds the 产品矩阵 and the product rating (smedx/pilot_products.h). Set it before the register
+  // (whose solutions it checks) and the surveys (whose baselines it keeps for the match).
+  // `threads`: the match's, as add_surveys takes them (0: all cores).
+  void set_catalogue(std::shared_ptr<const Catalogue> catalogue, unsigned threads = 0);
   // Surveys (survey format, enterprise.phase and enterprise.assessed_on) assessed under
   // `engine` (default: the programme's).
   void add_surveys(std::istream& in, std::string_view source, InputFormat format,

@@ -30,6 +30,9 @@ struct PilotRequest {
   std::string investments;
   // The projects table (.csv or .jsonl: a date per milestone) for the programme's stages.
   std::string projects;
+  // A solution catalogue (catalogues/<id>/, its catalogue.yaml, or an installed catalogue's
+  // name): adds the 产品矩阵 and the product rating (smedx/pilot_products.h); empty: none.
+  std::string catalogue;
   // The city's 绩效自评: "midterm" or "final" (self_evaluation.json and .html); empty: none.
   std::string report;
   std::string report_name = "report";  // how the door names report in messages (--report)

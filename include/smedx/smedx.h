@@ -49,3 +49,4 @@
 #include "smedx/subsidy_rule.h"
 // match: the cheapest catalogue products to a target level, the 产品矩阵
 #include "smedx/match.h"
+#include "smedx/pilot_products.h"

@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_products.h"
 #include "smedx/pilot_run.h"
 
 namespace smedx::cli {
@@ -38,6 +39,8 @@ int pilot(const PilotOptions& o) {
     incomplete += r.decision == Decision::incomplete;
   }
   for (const auto& e : run.errors()) std::fputs(e.to_string().c_str(), stderr);
+  if (result.products)
+    for (const auto& w : result.products->warnings) std::fputs(w.to_string().c_str(), stderr);
   const PilotCounts& c = run.counts();
   std::fprintf(stderr,
                "in: providers %zu rows (%zu kept), register %zu rows (%zu enterprises), evidence "
@@ -53,6 +56,17 @@ int pilot(const PilotOptions& o) {
                "rated, %zu case candidates, %zu error records, as of %s\n",
                result.acceptance.size(), passed, failed, incomplete, result.providers.size(),
                result.cases.size(), c.error_records, result.progress.as_of.to_string().c_str());
+  if (result.products) {
+    const PilotProducts& x = *result.products;
+    std::size_t used = 0;
+    for (const auto& r : x.ratings) used += !r.enterprises.empty();
+    std::fprintf(stderr,
+                 "products: %zu in the catalogue, %zu named in the register's solutions (%zu "
+                 "warnings); 产品矩阵 of %zu baselines: %zu reach the target with products, %zu "
+                 "already there\n",
+                 x.ratings.size(), used, x.warnings.size(), x.matrix.enterprises, x.matrix.reached,
+                 x.matrix.already);
+  }
   std::fprintf(stderr, "wrote %s (dashboard: %s)\n", shown(o.output).c_str(),
                shown((std::filesystem::path(o.output) / "dashboard.html").string()).c_str());
   return run.errors().empty() ? 0 : 1;
@@ -92,6 +106,9 @@ Command add_pilot(CLI::App& app) {
   sub->add_option("--report", r.report,
                   "Also write the city's 绩效自评: midterm or final (self_evaluation.json and "
                   ".html)");
+  sub->add_option("--catalogue", r.catalogue,
+                  "Solution catalogue (folder, catalogue.yaml or installed name): adds the "
+                  "产品矩阵 and product rating");
   sub->add_option("--as-of", r.as_of,
                   "The date progress is measured at (yyyy-mm-dd; default: latest assessment)");
   sub->add_option("-o,--output", o->output, "Output folder: new, empty, or written by smedx before")

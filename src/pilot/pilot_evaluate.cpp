@@ -9,7 +9,9 @@
 
 #include "pilot/composition_evaluate.h"
 #include "pilot/pilot_state.h"
+#include "pilot/products_evaluate.h"
 #include "pilot/projects_evaluate.h"
+#include "pilot/rating_tally.h"
 #include "pilot/subsidy_evaluate.h"
 
 namespace smedx {
@@ -38,6 +40,68 @@ Ratio Ratio::of(i128 n, i128 d) {
 }
 
 Ratio Ratio::operator/(const Ratio& o) const { return of(num * o.den, den * o.num); }
+
+std::int64_t Ratio::whole() const {
+  const i128 q = num / den, r = num % den;
+  i128 t = q;
+  if (2 * (r < 0 ? -r : r) >= den) t += num < 0 ? -1 : 1;
+  return static_cast<std::int64_t>(t);
+}
+
+void OutcomeTally::add(const AcceptanceRecord& r) {
+  ++enterprises;
+  if (r.decision == Decision::incomplete) {
+    incomplete += r.acceptance != nullptr;
+    return;
+  }
+  ++accepted;
+  passed += r.decision == Decision::passed;
+  failed += r.decision == Decision::failed;
+  on_time += r.on_time;
+  if (r.baseline && r.baseline->ok() && r.acceptance && r.acceptance->ok()) {
+    ++n_gain;
+    level_gain += r.acceptance->level - r.baseline->level;
+    point_gain += (r.acceptance->total - r.baseline->total).thousandths();
+  }
+}
+
+std::optional<Ratio> OutcomeTally::pass_rate() const {
+  if (accepted == 0) return std::nullopt;
+  return Ratio::of(passed, accepted);
+}
+std::optional<Ratio> OutcomeTally::on_time_share() const {
+  if (accepted == 0) return std::nullopt;
+  return Ratio::of(on_time, accepted);
+}
+std::optional<Ratio> OutcomeTally::mean_level_gain() const {
+  if (n_gain == 0) return std::nullopt;
+  return Ratio::of(level_gain, n_gain);
+}
+std::optional<Ratio> OutcomeTally::mean_point_gain() const {
+  if (n_gain == 0) return std::nullopt;
+  return Ratio::of(point_gain, std::int64_t{n_gain} * 1000);
+}
+
+void SatisfactionTally::add(const Programme& programme, const Pilot::State::Rating& rating) {
+  std::int64_t s = 0;
+  for (std::size_t i = 0; i < rating.scores.size(); ++i)
+    s += std::int64_t{programme.satisfaction[i].weight} * rating.scores[i];  // thousandths
+  sum += s;
+  ++ratings;
+}
+
+std::optional<Ratio> SatisfactionTally::mean() const {
+  // Mean of the ratings' weighted scores (weights sum to 100).
+  if (ratings == 0) return std::nullopt;
+  return Ratio::of(sum, std::int64_t{ratings} * 100 * 1000);
+}
+
+std::optional<Ratio> SatisfactionTally::score(const Programme& programme) const {
+  const auto m = mean();
+  if (!m) return std::nullopt;
+  return (*m - Ratio::of(programme.satisfaction_min, 1)) * Ratio::of(100, 1) /
+         Ratio::of(programme.satisfaction_max - programme.satisfaction_min, 1);
+}
 
 Decimal Ratio::decimal() const {
   const i128 scaled = num * Decimal::scale;
@@ -452,61 +516,39 @@ std::vector<ProviderScore> rate(const Pilot::State& s,
                                 const std::vector<AcceptanceRecord>& records) {
   const Programme& prog = s.programme;
   const ProviderRating& m = prog.rating;
-  struct Acc {
-    int level_gain = 0, n_gain = 0;
-    std::int64_t point_gain = 0;    // thousandths
-    std::int64_t satisfaction = 0;  // sum over ratings of sum(w_i * s_i)
-  };
   std::vector<ProviderScore> out(s.providers.size());
-  std::vector<Acc> acc(s.providers.size());
+  std::vector<detail::OutcomeTally> acc(s.providers.size());
+  std::vector<detail::SatisfactionTally> sats(s.providers.size());
   for (std::size_t k = 0; k < s.providers.size(); ++k) {
     out[k].id = s.providers[k].id;
     out[k].name = s.providers[k].name;
   }
-  for (const auto& r : records) {
-    for (const auto& pid : r.enterprise->providers) {
-      const std::size_t k = s.provider_index.at(pid);
-      ProviderScore& p = out[k];
-      ++p.enterprises;
-      if (r.decision == Decision::incomplete) {
-        p.incomplete += r.acceptance != nullptr;
-        continue;
-      }
-      ++p.accepted;
-      p.passed += r.decision == Decision::passed;
-      p.failed += r.decision == Decision::failed;
-      p.on_time += r.on_time;
-      if (r.baseline && r.baseline->ok() && r.acceptance && r.acceptance->ok()) {
-        ++acc[k].n_gain;
-        acc[k].level_gain += r.acceptance->level - r.baseline->level;
-        acc[k].point_gain += (r.acceptance->total - r.baseline->total).thousandths();
-      }
-    }
-  }
-  for (const auto& rating : s.ratings) {
-    std::int64_t sum = 0;
-    for (std::size_t i = 0; i < rating.scores.size(); ++i)
-      sum += std::int64_t{prog.satisfaction[i].weight} * rating.scores[i];  // thousandths
-    acc[rating.provider].satisfaction += sum;
-    ++out[rating.provider].ratings;
-  }
+  for (const auto& r : records)
+    for (const auto& pid : r.enterprise->providers) acc[s.provider_index.at(pid)].add(r);
+  for (const auto& rating : s.ratings) sats[rating.provider].add(prog, rating);
   const Ratio hundred = Ratio::of(100, 1);
   std::vector<std::optional<Ratio>> composite(out.size());
   for (std::size_t k = 0; k < out.size(); ++k) {
     ProviderScore& p = out[k];
+    const detail::OutcomeTally& t = acc[k];
+    p.enterprises = t.enterprises;
+    p.accepted = t.accepted;
+    p.passed = t.passed;
+    p.failed = t.failed;
+    p.incomplete = t.incomplete;
+    p.on_time = t.on_time;
+    p.ratings = sats[k].ratings;
     std::optional<Ratio> perf, sat;
     if (p.accepted > 0) {
-      const Ratio pass = Ratio::of(p.passed, p.accepted);
-      const Ratio on_time = Ratio::of(p.on_time, p.accepted);
+      const Ratio pass = *t.pass_rate();
+      const Ratio on_time = *t.on_time_share();
       p.pass_rate = (pass * hundred).decimal();
       p.on_time_share = (on_time * hundred).decimal();
       Ratio gain_score = Ratio::of(0, 1);
-      if (acc[k].n_gain > 0) {
-        const Ratio gain = Ratio::of(acc[k].level_gain, acc[k].n_gain);
-        p.mean_level_gain = gain.decimal();
-        p.mean_point_gain =
-            Ratio::of(acc[k].point_gain, std::int64_t{acc[k].n_gain} * 1000).decimal();
-        gain_score = gain / Ratio::of(m.full_level_gain.thousandths(), 1000);
+      if (const auto gain = t.mean_level_gain()) {
+        p.mean_level_gain = gain->decimal();
+        p.mean_point_gain = t.mean_point_gain()->decimal();
+        gain_score = *gain / Ratio::of(m.full_level_gain.thousandths(), 1000);
         if (gain_score < Ratio::of(0, 1)) gain_score = Ratio::of(0, 1);
         if (Ratio::of(1, 1) < gain_score) gain_score = Ratio::of(1, 1);
       } else {
@@ -520,11 +562,8 @@ std::vector<ProviderScore> rate(const Pilot::State& s,
       p.notes.push_back("no accepted enterprise: no 服务绩效");
     }
     if (p.ratings > 0) {
-      // Mean of the ratings' weighted scores (weights sum to 100), mapped from the scale to 0-100.
-      const Ratio mean = Ratio::of(acc[k].satisfaction, std::int64_t{p.ratings} * 100 * 1000);
-      p.mean_satisfaction = mean.decimal();
-      sat = (mean - Ratio::of(prog.satisfaction_min, 1)) * hundred /
-            Ratio::of(prog.satisfaction_max - prog.satisfaction_min, 1);
+      p.mean_satisfaction = sats[k].mean()->decimal();
+      sat = sats[k].score(prog);
       p.satisfaction = sat->decimal();
     } else {
       p.notes.push_back("no satisfaction ratings: no 企业满意度");
@@ -706,6 +745,7 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
   result.subsidy = detail::evaluate_subsidy(s, result.acceptance);
   result.projects = detail::evaluate_projects(s, when);
   result.composition = detail::evaluate_composition(s, result.acceptance, when);
+  if (s.catalogue) result.products = detail::evaluate_products(s, result.acceptance);
   return result;
 }
 

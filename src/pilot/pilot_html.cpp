@@ -9,6 +9,7 @@
 
 #include "smedx/composition.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_products.h"
 #include "smedx/projects.h"
 #include "smedx/subsidy.h"
 
@@ -371,6 +372,7 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   if (result.composition) h += composition_html_section(*result.composition);
   if (result.projects) h += projects_html_section(prog, *result.projects);
   if (result.subsidy) h += subsidy_html_section(prog, *result.subsidy);
+  if (result.products) h += products_html_section(prog, *result.products, result);
   h += "<h2>全部企业验收结果</h2>" +
        table_head("acceptance", {"企业编号", "名称", "批次", "基线", "验收", "结论", "原因"});
   for (const auto& r : result.acceptance) {

@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/did_you_mean.h"
 #include "pilot/pilot_state.h"
 #include "pilot/pilot_table.h"
 #include "pilot/programme_check.h"
@@ -434,6 +435,26 @@ void Pilot::add_register(std::istream& in, std::string_view source, TableFormat 
       for (auto& p : c.problems) s.errors.push_back(std::move(p));
       return;
     }
+    // With a catalogue, a solution should be one of its product ids; a register may also name
+    // its solutions in words (安全生产监测), so one that is not is a warning, not a bad record.
+    if (s.catalogue) {
+      for (const auto& sol : e.solutions) {
+        if (s.catalogue->find_product(sol)) continue;
+        std::vector<std::string_view> ids;
+        for (const auto& p : s.catalogue->products) ids.push_back(p.id);
+        std::string hint;  // a product named as written, else the nearest id
+        for (const auto& p : s.catalogue->products)
+          if (hint.empty() && p.name == sol) hint = p.id;
+        if (hint.empty()) hint = detail::nearest(sol, ids);
+        s.solution_warnings.push_back(Issue{
+            Severity::warning,
+            fmt::format("solution '{}' of enterprise '{}' is not a product of catalogue {}{}", sol,
+                        e.id, s.catalogue->id,
+                        hint.empty() ? std::string(" (expected product ids)")
+                                     : fmt::format(" (did you mean '{}'?)", hint)),
+            "", Location{std::string(source), row.line, row.column_of("solutions")}, row.text});
+      }
+    }
     s.index.emplace(e.id, s.enterprises.size());
     s.enterprises.push_back(std::move(e));
   });
@@ -442,6 +463,7 @@ void Pilot::add_register(std::istream& in, std::string_view source, TableFormat 
   s.evidence_where.resize(s.enterprises.size());
   s.baseline.resize(s.enterprises.size());
   s.acceptance.resize(s.enterprises.size());
+  if (s.catalogue) s.baseline_coded.resize(s.enterprises.size());
   s.selected_where.resize(s.enterprises.size());
   s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
@@ -584,6 +606,12 @@ void Pilot::add_selected(std::istream& in, std::string_view source, TableFormat 
   s.counts.error_records += records_among(s.errors, first_error, table.header_line);
 }
 
+void Pilot::set_catalogue(std::shared_ptr<const Catalogue> catalogue, unsigned threads) {
+  s_->catalogue = std::move(catalogue);
+  s_->match_threads = threads;
+  s_->baseline_coded.assign(s_->catalogue ? s_->enterprises.size() : 0, std::nullopt);
+}
+
 void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat format,
                         const Engine* engine, unsigned threads) {
   State& s = *s_;
@@ -685,6 +713,10 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
           for (const auto& e : coded.errors) s.errors.push_back(e);
           return;
         }
+        // Kept for the match only when it can be matched: scored under the programme's rule
+        // set, which the catalogue was loaded against.
+        if (s.catalogue && phase == "baseline" && &eng == &s.engine)
+          s.baseline_coded[it->second] = coded;
         block.push_back(coded);
         slots.emplace_back(&slot, it->second);
         if (block.size() == 1024) flush();

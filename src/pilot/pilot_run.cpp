@@ -17,9 +17,11 @@
 #include "common/file_names.h"
 #include "common/utf8.h"
 #include "pilot/programme_check.h"
+#include "smedx/catalogue.h"
 #include "smedx/composition.h"
 #include "smedx/data_path.h"
 #include "smedx/load.h"
+#include "smedx/pilot_products.h"
 #include "smedx/projects.h"
 #include "smedx/self_evaluation.h"
 #include "smedx/subsidy.h"
@@ -146,6 +148,32 @@ PilotRun run_pilot(const PilotRequest& request) {
     }
   }
   Pilot& p = s->pilot.emplace(programme, *s->engine);
+  // The catalogue before the register and surveys: it checks the register's solutions and keeps
+  // the baselines for the match. Loaded against the programme's rule set, located as lint does.
+  std::string catalogue_file;
+  if (!request.catalogue.empty()) {
+    DataLookup found = find_data(request.catalogue, DataKind::catalogue);
+    // A name is also looked for beside the programme's folder (programmes/<id>/ and
+    // catalogues/<name>/ of one data folder or checkout), as a catalogue finds its rule set.
+    if (!found.found() && is_data_name(request.catalogue)) {
+      fs::path folder = fs::absolute(programme_path).lexically_normal();
+      if (!fs::is_directory(folder) || !folder.has_filename()) folder = folder.parent_path();
+      if (!folder.has_filename()) folder = folder.parent_path();
+      const fs::path beside = folder.parent_path().parent_path() / "catalogues" / request.catalogue;
+      if (std::error_code ec; fs::is_regular_file(beside / "catalogue.yaml", ec))
+        found.path = beside;
+    }
+    if (!found.found()) {
+      s->stop(request.catalogue, found.problem);
+      return done();
+    }
+    CatalogueLoad loaded = load_catalogue(*found.path, s->engine->rules());
+    s->report(loaded.issues);
+    if (!loaded.ok()) return done();
+    catalogue_file = loaded.catalogue->origin;
+    p.set_catalogue(std::make_shared<const Catalogue>(std::move(*loaded.catalogue)),
+                    request.threads);
+  }
   auto table = [&](const std::string& file, auto add) {
     if (file.empty()) return true;
     const auto f = table_format_for(file);
@@ -209,6 +237,7 @@ PilotRun run_pilot(const PilotRequest& request) {
         &request.selected, &request.investments, &request.projects})
     if (!f->empty()) s->inputs.add(*f);
   for (const auto& f : survey_files) s->inputs.add(f);
+  if (!catalogue_file.empty()) s->inputs.add(catalogue_file);
   s->ok = true;
   return done();
 }
@@ -284,6 +313,15 @@ void PilotRun::write(OutputFolder& folder) const {
     folder.write("projects.json", projects_json(*s.programme, *s.result.projects));
     folder.write("projects.csv",
                  std::string(kBom) + projects_csv(*s.programme, *s.result.projects, s.headers));
+  }
+  if (s.result.products) {
+    const PilotProducts& products = *s.result.products;
+    folder.write("products.json", pilot_products_json(*s.programme, products, s.result));
+    folder.write("product_rating.csv",
+                 std::string(kBom) + product_rating_csv(products, s.result, s.headers));
+    folder.write(
+        "product_matrix.csv",
+        std::string(kBom) + product_matrix_csv(*s.programme, products, s.result, s.headers));
   }
   // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
   std::vector<std::string> pages;

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "smedx/catalogue.h"
+#include "smedx/coded_survey.h"
 #include "smedx/pilot.h"
 #include "smedx/subsidy.h"
 
@@ -54,6 +56,13 @@ struct Pilot::State {
   std::vector<Location> project_where;
 
   std::vector<std::optional<Snapshot>> baseline, acceptance;
+
+  // With a catalogue (set_catalogue): each scored baseline under the programme's rule set, coded,
+  // for the match; and the register's solutions that name no product, as located warnings.
+  std::shared_ptr<const Catalogue> catalogue;
+  std::vector<std::optional<CodedSurvey>> baseline_coded;
+  std::vector<Issue> solution_warnings;
+  unsigned match_threads = 0;
   std::optional<Date> latest;  // the latest assessment date seen
 };
 
@@ -91,6 +100,8 @@ struct Ratio {
   bool operator==(const Ratio& o) const { return num * o.den == o.num * den; }
   // Rounded to thousandths, half away from zero: the one rounding step of every figure.
   Decimal decimal() const;
+  // Rounded to a whole number, half away from zero (money in fen).
+  std::int64_t whole() const;
 };
 
 }  // namespace detail

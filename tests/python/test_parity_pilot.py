@@ -3,6 +3,7 @@ same inputs must give the same files, byte for byte, and the same problems."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -58,6 +59,7 @@ def _command(out: Path, args: dict[str, object]) -> list[str]:
         "investments",
         "projects",
         "report",
+        "catalogue",
     ):
         if args.get(key) is not None:
             line += [f"--{key}", str(args[key])]
@@ -133,6 +135,66 @@ def test_the_self_evaluation_writes_the_same_files(tmp_path: Path) -> None:
     assert b'"report":"midterm"' in files["self_evaluation.json"]
 
 
+def test_the_catalogue_writes_the_same_files(tmp_path: Path) -> None:
+    cli, result = _both(
+        tmp_path, catalogue=ROOT / "catalogues" / "dongying-2026", headers="zh", pages=False
+    )
+    assert cli.returncode == 0, cli.stderr.decode()
+    files = _same_files(tmp_path)
+    assert {"products.json", "product_rating.csv", "product_matrix.csv"} <= set(files)
+    assert files["product_rating.csv"].startswith("\ufeff产品编号,".encode())
+    assert "产品评价（以评促建）".encode() in files["dashboard.html"]
+    assert result.products is not None and result.product_matrix is not None
+    detail = result.products_detail
+    assert detail is not None
+    # One row a catalogue product, in catalogue order, in both tables.
+    assert list(result.products["product"]) == [p["product"] for p in detail["ratings"]]
+    assert list(result.product_matrix["product"]) == list(result.products["product"])
+    # The example register names catalogue products only: no warnings, every use counted.
+    assert result.warnings == [] and detail["warnings"] == []
+    register = (EX / "register.csv").read_text("utf-8").splitlines()[1:]
+    uses = sum(len(line.rsplit(",", 1)[1].split("|")) for line in register)
+    assert int(result.products["enterprises"].sum()) == uses
+    # Typed: counts as integers, money in integer fen, figures exact.
+    assert str(result.products["cost_fen"].dtype) == "Int64"
+    assert str(result.products["passed"].dtype) == "Int64"
+    assert "decimal" in str(result.products["pass_rate_percent"].dtype)
+    # The matrix is the match room's: smedx match --matrix over the same baselines (which carry
+    # the register's industry and district) at the programme's target is the same object.
+    matrix = tmp_path / "matrix.json"
+    subprocess.run(
+        [_cli(), "match", "--rules", str(ROOT / "indicators" / "miit-2024"), "--catalogue",
+         str(ROOT / "catalogues" / "dongying-2026"), str(EX / "baseline.jsonl"), "--matrix",
+         str(matrix), "-o", str(tmp_path / "plans.jsonl")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    assert json.loads(matrix.read_text("utf-8")) == detail["matrix"]
+    openpyxl = pytest.importorskip("openpyxl")
+    result.to_excel(tmp_path / "pilot.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "pilot.xlsx")["产品评价"]
+    assert sheet.max_row == 1 + len(result.products)
+
+
+def test_a_solution_that_is_no_product_is_the_same_warning_in_both(tmp_path: Path) -> None:
+    text = (EX / "register.csv").read_text("utf-8")
+    first = text.splitlines()[1]
+    register = tmp_path / "register.csv"
+    register.write_text(text.replace(first, first.rsplit(",", 1)[0] + ",ERP|QX-ERP-01", 1), "utf-8")
+    cli, result = _both(
+        tmp_path, register=register, catalogue=ROOT / "catalogues" / "dongying-2026"
+    )
+    assert cli.returncode == 0, cli.stderr.decode()  # a warning, not an error record
+    files = _same_files(tmp_path)
+    assert len(result.warnings) == 1
+    assert (
+        "solution 'ERP' of enterprise 'CN-DY-001' is not a product of catalogue"
+        in (result.warnings[0])
+    )
+    assert result.warnings[0].startswith(f"warning: {register}:2:")
+    assert result.warnings[0] in cli.stderr.decode()
+    assert b"ERP" in files["products.json"] and result.errors == []
+
+
 def test_the_project_stages_write_the_same_files(tmp_path: Path) -> None:
     cli, result = _both(tmp_path, projects=EX / "projects.csv")
     assert cli.returncode == 0, cli.stderr.decode()
@@ -201,8 +263,17 @@ def test_a_misspelt_column_is_the_same_errors_in_both(tmp_path: Path) -> None:
         dict(surveys=[EX / "baseline.jsonl", f"{EX / 'acceptance.jsonl'}@{EX / 'nowhere'}"]),
         dict(surveys=[EX / "register.csv.txt"]),
         dict(evidence=ROOT / "tests" / "data" / "broken.yaml"),
+        dict(catalogue=EX / "no-catalogue"),
+        dict(catalogue=ROOT / "tests" / "data" / "broken.yaml"),
     ],
-    ids=["missing register", "missing rules", "unknown survey format", "evidence not a table"],
+    ids=[
+        "missing register",
+        "missing rules",
+        "unknown survey format",
+        "evidence not a table",
+        "missing catalogue",
+        "catalogue not a catalogue",
+    ],
 )
 def test_a_problem_stops_both_with_the_same_message(tmp_path: Path, change: dict) -> None:
     args = _inputs(**change)

@@ -54,6 +54,9 @@ def forbidden_words(root: Path) -> set[str]:
     words |= {x["id"] for x in prog["subsidy"]["categories"] + prog["subsidy"]["payouts"]}
     words |= {x["id"] for x in prog["stages"]["milestones"] + prog["composition"]["targets"]}
     words |= {x["id"] for x in prog["satisfaction"]["items"]}
+    # The catalogue's product ids: the pages name products.
+    cat = yaml.safe_load((root / "catalogues" / "dongying-2026" / "catalogue.yaml").read_text())
+    words |= {p["id"] for p in cat["products"]} | {cat["catalogue"]["id"]}
     with (root / "examples" / "pilot" / "providers.csv").open(encoding="utf-8") as f:
         words |= {r["id"] for r in csv.DictReader(f) if r["name"]}
     return words
@@ -74,6 +77,7 @@ def folder(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         investments=ex / "investments.csv",
         projects=ex / "projects.csv",
         report="final",
+        catalogue=root / "catalogues" / "dongying-2026",
         as_of="2027-03-15",
         output=out,
     )

@@ -143,9 +143,9 @@ def match_text(rules: Loaded, catalogue: str, text: str, format: str = 'jsonl', 
     """
     Matches the surveys of a JSON Lines or CSV text to a catalogue: ([plan JSON], 产品矩阵 JSON), as `smedx match` writes them.
     """
-def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None) -> dict:
+def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None, catalogue: str | None = None) -> dict:
     """
-    Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files.
+    Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files. `catalogue`: the 产品矩阵 and product rating (products.json) and the register's solution warnings.
     """
 def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.Any = 0, warnings: bool = False) -> dict:
     """

@@ -44,6 +44,16 @@ class PilotResult:
         projects: with ``projects``, each enterprise's stage, status and overdue milestones
             (``projects.json``'s ``enterprises``), else None.
         projects_detail: ``projects.json`` as a dict (milestones, funnels), or None.
+        products: with ``catalogue``, the product rating (以评促建), one row a catalogue
+            product (catalogue order): the enterprises whose register ``solutions`` name it,
+            pass rate, mean level gain, cost per level step (integer fen) and satisfaction;
+            else None.
+        product_matrix: with ``catalogue``, the 产品矩阵 over the cohort's baselines, one row
+            a product: plans using it, by industry and district, revenue and demand; else None.
+        products_detail: ``products.json`` as a dict (the matrix with its gaps by level
+            condition, the rating, the warnings), or None.
+        warnings: the register's solutions that name no catalogue product, as the located
+            warnings ``smedx pilot`` prints (not errors).
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
@@ -88,10 +98,21 @@ class PilotResult:
         self.projects: pd.DataFrame | None = (
             pd.DataFrame(self.projects_detail["enterprises"]) if self.projects_detail else None
         )
+        self.warnings: list[str] = list(raw.get("warnings") or [])
+        prod = raw.get("products")
+        self.products_detail: dict[str, Any] | None = load(prod) if prod is not None else None
+        self.products: pd.DataFrame | None = None
+        self.product_matrix: pd.DataFrame | None = None
+        if self.products_detail is not None:
+            self.products = _typed(pd.DataFrame(self.products_detail["ratings"]))
+            self.product_matrix = _typed(
+                pd.DataFrame(self.products_detail["matrix"]["products"], columns=_MATRIX)
+            )
 
     def to_excel(self, path: _Path) -> None:
         """Write the operator's tables as one .xlsx workbook for Chinese Excel: 督办清单 (the
-        follow-up list, by district), 验收结果 and 服务商评星, Chinese headers, providers by name.
+        follow-up list, by district), 验收结果 and 服务商评星 (and 产品评价 with a catalogue),
+        Chinese headers, providers by name.
         Needs openpyxl (``pip install 'smedx[excel]'``). The command writes the same tables as
         CSV files with a byte order mark; this is the Python door's extra."""
         from .excel import _openpyxl
@@ -133,6 +154,8 @@ class PilotResult:
                 _rows(self.providers),
             ),
         ]
+        if self.products is not None:  # with a catalogue: the product rating, by name
+            sheets.append(("产品评价", _PRODUCTS_ZH, _rows(self.products[_PRODUCTS])))
         book.remove(book.active)
         for title, header, rows in sheets:
             sheet = book.create_sheet(title)
@@ -216,6 +239,48 @@ def _figures(column: pd.Series) -> pd.Series:
     kind = pa.decimal128(28, max(places, 0))
     return pd.Series(pa.array(values, type=kind), index=column.index, dtype=pd.ArrowDtype(kind))
 
+
+_MATRIX = [
+    "product",
+    "name",
+    "provider",
+    "plans",
+    "by_industry",
+    "by_district",
+    "revenue",
+    "addressable",
+]
+
+# The product rating's sheet: its columns and their headers (as product_rating.csv's, with
+# --headers zh), money in 元 from integer fen.
+_PRODUCTS = [
+    "product",
+    "name",
+    "provider_name",
+    "category",
+    "enterprises",
+    "accepted",
+    "passed",
+    "pass_rate_percent",
+    "mean_level_gain",
+    "cost_fen",
+    "cost_per_level_step_fen",
+    "satisfaction",
+]
+_PRODUCTS_ZH = [
+    "产品编号",
+    "产品名称",
+    "服务商名称",
+    "类别",
+    "使用企业数",
+    "已验收",
+    "通过",
+    "通过率（%）",
+    "平均提升等级",
+    "产品费用（分）",
+    "每提升一级费用（分）",
+    "企业满意度",
+]
 
 _FOLLOW_UP = [
     "id",
@@ -336,6 +401,7 @@ def pilot(
     investments: _Path | None = None,
     projects: _Path | None = None,
     report: str | None = None,
+    catalogue: _Path | None = None,
 ) -> PilotResult:
     """Run a pilot programme (``programmes/<id>/``) over its inputs, as ``smedx pilot`` does
     (the same driver).
@@ -354,7 +420,9 @@ def pilot(
     ``investments``: the 投入清单 for the programme's subsidy rule, as ``--investments``.
     ``projects``: the project milestones' dates for the programme's stages, as ``--projects``.
     ``report``: ``"midterm"`` or ``"final"``: also the city's 绩效自评 in ``output``, as
-    ``--report``.
+    ``--report``. ``catalogue``: a solution catalogue (folder, ``catalogue.yaml`` or name):
+    the 产品矩阵 and product rating in ``result.products`` / ``product_matrix``, as
+    ``--catalogue``.
 
     >>> acceptance, progress, providers, cases = smedx.pilot(
     ...     "programmes/dongying-2026", register="examples/pilot/register.csv",
@@ -385,5 +453,6 @@ def pilot(
         str(investments) if investments is not None else None,
         str(projects) if projects is not None else None,
         report,
+        str(catalogue) if catalogue is not None else None,
     )
     return PilotResult(raw)
