@@ -36,7 +36,8 @@ Command add_serve(CLI::App& app) {
                   "seconds a whole request body may take to arrive (default 60)")
       ->check(CLI::Range(1, 86400));
   cmd->add_option("--keep-alive", o->keep_alive,
-                  "seconds an idle keep-alive connection is kept (default 5)")
+                  "seconds an idle keep-alive connection is kept (default 5; 0: one request a "
+                  "connection)")
       ->check(CLI::Range(0, 3600));
   cmd->add_option("--batch-threads", o->batch_threads,
                   "threads of one JSON Lines stream (default 0: every core)");

@@ -173,8 +173,18 @@ class Service {
     svr.set_payload_max_length(o_.max_body);
     svr.set_read_timeout(o_.timeout_ms / 1000, (o_.timeout_ms % 1000) * 1000);
     svr.set_write_timeout(o_.timeout_ms / 1000, (o_.timeout_ms % 1000) * 1000);
-    svr.set_keep_alive_timeout(o_.keep_alive);
-    svr.set_keep_alive_max_count(100);
+    if (o_.keep_alive == 0) {
+      // No keep-alive: one request a connection, answered with "Connection: close" and closed
+      // at once. httplib waits the keep-alive timeout for a connection's first request too; at
+      // 0 that is a single 10 ms poll, and a client whose request comes later (a busy machine,
+      // a slow network, a browser's preconnect) was closed without an answer. The first request
+      // gets the read timeout instead, as on a keep-alive connection it gets the keep-alive one.
+      svr.set_keep_alive_max_count(1);
+      svr.set_keep_alive_timeout(std::max<time_t>(1, (o_.timeout_ms + 999) / 1000));
+    } else {
+      svr.set_keep_alive_timeout(o_.keep_alive);
+      svr.set_keep_alive_max_count(100);
+    }
     svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       return pre_route(req, res);
     });

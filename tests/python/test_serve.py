@@ -402,6 +402,27 @@ def test_a_body_trickled_in_is_cut_off_at_the_request_timeout():
         assert s.stop() == 0
 
 
+def test_without_keep_alive_a_request_sent_after_connecting_is_answered_and_closed():
+    """--keep-alive 0 once gave a new connection one 10 ms poll for its request (httplib waits
+    the keep-alive timeout for the first request too): a client that connects first and sends a
+    moment later (a busy machine, a browser's preconnect) was closed without an answer."""
+    s = Server("--keep-alive", "0", "--timeout", "2")
+    try:
+        for pause in (0, 0.3):
+            sock = socket.create_connection((s.host, s.port), timeout=10)
+            time.sleep(pause)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):  # the answer, then the server closes
+                answer += chunk
+            sock.close()
+            assert answer.startswith(b"HTTP/1.1 200"), (pause, answer[:100])
+            assert b"Connection: close\r\n" in answer
+        assert s.healthy()
+    finally:
+        assert s.stop() == 0
+
+
 def test_bodies_held_at_once_are_bounded_503():
     s = Server("--max-body", "1000000", "--max-bodies", "1500000")
     try:
