@@ -104,6 +104,8 @@ struct Served {
 };
 
 thread_local std::chrono::steady_clock::time_point request_start;
+// Whether this thread's request is counted in Service::in_flight_ (from routing to logged).
+thread_local bool counted = false;
 
 // A request body held in memory, counted against the budget of every body held at once
 // (--max-bodies), so that many large requests together cannot exhaust memory.
@@ -206,9 +208,14 @@ class Service {
           res.body.clear();
           fill_problem(res, 500, "the request could not be answered: " + what);
         });
-    if (o_.access_log)
-      svr.set_logger(
-          [](const httplib::Request& req, const httplib::Response& res) { log_line(req, res); });
+    // Called once the answer is written: the end of a request in flight.
+    svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      if (counted) {
+        counted = false;
+        --in_flight_;
+      }
+      if (o_.access_log) log_line(req, res);
+    });
 
     svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}\n", "application/json");
@@ -253,9 +260,30 @@ class Service {
                     const httplib::ContentReader& reader) { diagnose(req, res, reader); });
   }
 
+  // Lets the requests in flight finish (at most `cap`) and turns new ones away with 503, so
+  // that the server can then be stopped. httplib never calls the content provider of an answer
+  // once the server is stopped: a JSON Lines stream whose body was still arriving at SIGTERM
+  // was answered 200 with an empty body.
+  void drain(std::chrono::steady_clock::duration cap) {
+    draining_ = true;  // before in_flight_ is read: see pre_route
+    const auto deadline = std::chrono::steady_clock::now() + cap;
+    while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
  private:
   httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
     request_start = std::chrono::steady_clock::now();
+    // Counted before draining_ is read (drain sets it before reading the count): a request
+    // either is waited for or is turned away, never stopped in the middle.
+    counted = true;
+    ++in_flight_;
+    if (draining_) {
+      fill_problem(res, 503, "the service is stopping; try again shortly");
+      res.set_header("Retry-After", "1");
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     using R = httplib::Server::HandlerResponse;
     std::size_t header_bytes = 0;
     for (const auto& [k, v] : req.headers) header_bytes += k.size() + v.size() + 4;
@@ -552,7 +580,9 @@ class Service {
   const Options& o_;
   std::map<std::string, std::unique_ptr<Served>, std::less<>> sets_;
   Pool* pool_ = nullptr;
-  std::atomic<std::size_t> held_{0};  // bytes of request bodies held now (Body)
+  std::atomic<int> in_flight_{0};      // requests from routing to their answer written
+  std::atomic<bool> draining_{false};  // set once by drain()
+  std::atomic<std::size_t> held_{0};   // bytes of request bodies held now (Body)
 };
 
 // A rule set by folder, file or name (SMEDX_PATH, then the install data folders: data_path.h).
@@ -636,6 +666,8 @@ int run(const Options& o, const std::function<void(int port)>& listening) {
     sigwait(&stops, &sig);
     stopping = true;
     std::fprintf(stderr, "smedx serve: stopping (requests in flight finish)\n");
+    // A body still arriving has --request-timeout; its answer gets half a minute more.
+    service.drain(std::chrono::seconds(options.request_timeout) + std::chrono::seconds(30));
     svr.stop();
   });
   const bool ok = svr.listen_after_bind();
