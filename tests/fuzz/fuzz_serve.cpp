@@ -46,8 +46,9 @@ int server_port() {
 // Sends `request` and returns everything the server says until it closes. (No half-close:
 // httplib 0.11.4 takes a half-closed socket for a dead one and answers nothing.)
 // Every call is retried on EINTR: libFuzzer's -timeout watchdog is a SIGALRM every
-// timeout/2+1 seconds (601 s by default), installed without SA_RESTART, and it lands in this
-// thread's recv more often than not. Taken for a hang, it stopped every run after ten minutes.
+// timeout/2+1 seconds (601 s by default) with a handler, and it lands in this thread's recv
+// more often than not; a recv on a socket with SO_RCVTIMEO is never restarted after a handler,
+// whatever SA_RESTART (signal(7)). Taken for a hang, it stopped every run after ten minutes.
 std::string exchange(std::string_view request) {
   using Clock = std::chrono::steady_clock;
   const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
