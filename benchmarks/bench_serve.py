@@ -3,22 +3,24 @@
 Starts the server on a free port and measures (the best of --repeat rounds):
 - single-survey scoring: many keep-alive clients POSTing one survey (wrk, from Debian's `wrk`
   package: `apt-get install wrk`), requests/s and p50/p99 latency;
-- the JSON Lines stream: one POST of --copies × examples/surveys/cohort.jsonl, MB/s and surveys/s;
-- the CLI: `smedx score FILE > /dev/null` on the same file, surveys/s;
-and prints the ratios of the server's surveys/s to the CLI's. The server, wrk and the CLI share
-the machine's cores, so run it on a quiet machine (wrk's own CPU time is counted against the
-server's share). Usage:
+- the JSON Lines stream: one POST of --copies × --input (default examples/surveys/cohort.jsonl)
+  with curl, its answer to /dev/null, MB/s and surveys/s;
+- the CLI: `smedx score FILE > /dev/null` on the same file, surveys/s, in turns with the stream;
+and prints the ratios of the server's surveys/s to the CLI's. Before timing, one untimed POST is
+checked byte for byte against the CLI's output. The server, wrk, curl and the CLI share the
+machine's cores, so run it on a quiet machine (wrk's and curl's own CPU time is counted against
+the server's share). Usage:
 
     python3 benchmarks/bench_serve.py [--cli build/default/smedx] [--connections 32]
-        [--duration 10] [--copies 4000] [--repeat 3]
+        [--duration 10] [--copies 4000] [--input FILE] [--repeat 3] [--no-single]
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -78,52 +80,62 @@ def wrk(port: int, connections: int, duration: int, script: Path) -> dict:
     return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(non2xx.group(1)) if non2xx else 0}
 
 
-def stream(port: int, data: bytes, path: Path) -> tuple[float, int]:
-    """One POST of the whole file; curl when there is one (a Python client's chunked decoding
-    would take more of the shared cores than the server does)."""
-    if shutil.which("curl"):
-        start = time.perf_counter()
-        out = subprocess.run(
-            [
-                "curl",
-                "-sS",
-                "--fail",
-                "-H",
-                "Content-Type: application/x-ndjson",
-                "--data-binary",
-                f"@{path}",
-                f"http://127.0.0.1:{port}/v1/rulesets/miit-2024/score",
-            ],
-            capture_output=True,
-            check=True,
-        ).stdout
-        return time.perf_counter() - start, out.count(b"\n")
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    start = time.perf_counter()
-    conn.request(
-        "POST",
-        "/v1/rulesets/miit-2024/score",
-        body=data,
-        headers={"Content-Type": "application/x-ndjson"},
+def post_stream(port: int, path: Path, output: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "--fail",
+            "-o",
+            output,
+            "-w",
+            "%{size_download}",
+            "-H",
+            "Content-Type: application/x-ndjson",
+            "-X",
+            "POST",
+            "-T",  # read as it is sent (--data-binary @FILE loads it whole first)
+            str(path),
+            f"http://127.0.0.1:{port}/v1/rulesets/miit-2024/score",
+        ],
+        capture_output=True,
+        check=True,
     )
-    res = conn.getresponse()
-    lines = 0
-    while chunk := res.read(1 << 20):
-        lines += chunk.count(b"\n")
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def stream(port: int, path: Path, server: int) -> tuple[float, int, float, float]:
+    """One POST of the whole file with curl, the answer to /dev/null as the CLI's is (a client
+    in Python would take more of the shared cores than the server does): seconds, bytes, the
+    server's CPU seconds, curl's CPU seconds."""
+    cpu, client = cpu_of(server), children_cpu()
+    start = time.perf_counter()
+    out = post_stream(port, path, "/dev/null")
     seconds = time.perf_counter() - start
-    conn.close()
-    return seconds, lines
+    return seconds, int(out.stdout), cpu_of(server) - cpu, children_cpu() - client
 
 
-def cli_time(cli: Path, path: Path) -> float:
+def cli_run(cli: Path, path: Path, output) -> tuple[float, float]:
+    """Seconds and CPU seconds of one `smedx score`."""
+    cpu = children_cpu()
     start = time.perf_counter()
     subprocess.run(
         [str(cli), "score", "--rules", str(RULES), str(path)],
-        stdout=subprocess.DEVNULL,
+        stdout=output,
         stderr=subprocess.DEVNULL,
         check=True,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def main() -> None:
@@ -132,37 +144,64 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--copies", type=int, default=4000)
+    ap.add_argument("--input", type=Path, default=COHORT, help="JSON Lines surveys to repeat")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--single",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also drive single-survey requests with wrk",
+    )
     a = ap.parse_args()
 
-    data = COHORT.read_bytes() * a.copies
+    data = a.input.read_bytes() * a.copies
     surveys = data.count(b"\n")
     with tempfile.TemporaryDirectory() as tmp:
-        big = Path(tmp) / "cohort.jsonl"
+        big = Path(tmp) / "surveys.jsonl"
         big.write_bytes(data)
         script = Path(tmp) / "post.lua"
         script.write_text(WRK_SCRIPT.format(body=ONE), encoding="utf-8")
         proc, port = start(a.cli, max(a.connections, 8))
         try:
+            # Untimed: the stream answers what the CLI writes, byte for byte.
+            with open(Path(tmp) / "cli.jsonl", "wb") as f:
+                cli_run(a.cli, big, f)
+            post_stream(port, big, str(Path(tmp) / "served.jsonl"))
+            expected = (Path(tmp) / "cli.jsonl").read_bytes()
+            assert (Path(tmp) / "served.jsonl").read_bytes() == expected, "not the CLI's bytes"
             single = []
-            if shutil.which("wrk"):
+            if a.single and shutil.which("wrk"):
                 for _ in range(a.repeat):
                     single.append(wrk(port, a.connections, a.duration, script))
-            streamed = [stream(port, data, big) for _ in range(a.repeat)]
+            streamed, cli = [], []
+            for _ in range(a.repeat):  # in turns, so that both see the same minute
+                streamed.append(stream(port, big, proc.pid))
+                cli.append(cli_run(a.cli, big, subprocess.DEVNULL))
         finally:
             proc.terminate()
             proc.wait()
-        cli = [cli_time(a.cli, big) for _ in range(a.repeat)]
 
-    cli_rate = surveys / min(cli)
+    cli_seconds, cli_cpu = min(cli)
+    cli_rate = surveys / cli_seconds
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"CLI smedx score: {surveys} surveys in {min(cli):.3f} s = {cli_rate:,.0f} surveys/s")
-    seconds, lines = min(streamed)
-    assert lines == surveys, (lines, surveys)
+    print(f"input: {a.input.name} x {a.copies}, {surveys} surveys, {len(data) / 1e6:.1f} MB")
+    print(
+        f"CLI smedx score: {surveys} surveys in {cli_seconds:.3f} s = {cli_rate:,.0f} surveys/s "
+        f"(CPU {min(c for _, c in cli):.3f} s)"
+    )
+    seconds = min(r[0] for r in streamed)
+    server_cpu, curl_cpu = min(r[2] for r in streamed), min(r[3] for r in streamed)
+    assert all(r[1] == len(expected) for r in streamed), (streamed, len(expected))
     rate = surveys / seconds
     print(
-        f"HTTP JSON Lines stream: {len(data) / seconds / 1e6:.1f} MB/s in, "
-        f"{rate:,.0f} surveys/s = {rate / cli_rate:.0%} of the CLI"
+        f"HTTP JSON Lines stream: {surveys} surveys in {seconds:.3f} s, "
+        f"{len(data) / seconds / 1e6:.1f} MB/s in, "
+        f"{rate:,.0f} surveys/s = {rate / cli_rate:.0%} of the CLI "
+        f"(CPU: server {server_cpu:.3f} s, curl {curl_cpu:.3f} s)"
+    )
+    print(
+        "rounds (stream s, CLI s): "
+        + ", ".join(f"({st[0]:.3f}, {c[0]:.3f})" for st, c in zip(streamed, cli))
     )
     if single:
         best = max(single, key=lambda r: r["rps"])
@@ -171,7 +210,7 @@ def main() -> None:
             f"{best['rps']:,.0f} requests/s, p50 {best['p50']:.2f} ms, p99 {best['p99']:.2f} ms "
             f"({best['non2xx']} not 2xx) = {best['rps'] / cli_rate:.0%} of the CLI's surveys/s"
         )
-    else:
+    elif a.single:
         print("HTTP single survey: skipped (no wrk; apt-get install wrk)")
 
 

@@ -39,10 +39,12 @@ Command add_serve(CLI::App& app) {
                   "seconds a whole request body may take to arrive (default 60)")
       ->check(CLI::Range(1, 86400));
   cmd->add_option("--keep-alive", o->keep_alive,
-                  "seconds an idle keep-alive connection is kept (default 5)")
+                  "seconds an idle keep-alive connection is kept (default 5; 0: one request a "
+                  "connection)")
       ->check(CLI::Range(0, 3600));
   cmd->add_option("--batch-threads", o->batch_threads,
-                  "threads of one JSON Lines stream (default 0: every core)");
+                  "threads of one JSON Lines stream (default 0: one a core, and one more that "
+                  "writes the answer)");
   cmd->add_option("--token", o->token,
                   "require 'Authorization: Bearer <token>' on /v1/ (or set SMEDX_SERVE_TOKEN)");
   cmd->add_flag("!--no-access-log", o->access_log, "no line per request on stderr");

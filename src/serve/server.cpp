@@ -106,6 +106,8 @@ struct Served {
 };
 
 thread_local std::chrono::steady_clock::time_point request_start;
+// Whether this thread's request is counted in Service::in_flight_ (from routing to logged).
+thread_local bool counted = false;
 
 // A request body held in memory, counted against the budget of every body held at once
 // (--max-bodies), so that many large requests together cannot exhaust memory.
@@ -136,6 +138,37 @@ class Body {
 class ViewBuf : public std::streambuf {
  public:
   explicit ViewBuf(std::string& text) { setg(text.data(), text.data(), text.data() + text.size()); }
+};
+
+// The answer of a JSON Lines stream, framed as HTTP chunks here: httplib 0.11.4's chunked writer
+// copies every block three times (into a payload, then into size line + payload + CRLF), a
+// seventh of the stream's time in a profile. Here each block the batch driver writes goes to
+// the socket as it is, between its size line and its CRLF. The response is a content provider
+// without length and with Transfer-Encoding set, so httplib passes these bytes on untouched.
+class ChunkedOut : public std::streambuf {
+ public:
+  explicit ChunkedOut(httplib::DataSink& sink) : sink_(sink) {}
+  // Writes the last chunk; false when the client has gone.
+  bool finish() { return ok_ && sink_.write("0\r\n\r\n", 5); }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (n <= 0) return 0;
+    char size[24];
+    const int k = std::snprintf(size, sizeof size, "%zx\r\n", static_cast<std::size_t>(n));
+    ok_ = ok_ && sink_.write(size, static_cast<std::size_t>(k)) &&
+          sink_.write(s, static_cast<std::size_t>(n)) && sink_.write("\r\n", 2);
+    return ok_ ? n : 0;  // a short write sets badbit: the client has gone
+  }
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    const char one = traits_type::to_char_type(c);
+    return xsputn(&one, 1) == 1 ? c : traits_type::eof();
+  }
+
+ private:
+  httplib::DataSink& sink_;
+  bool ok_ = true;
 };
 
 bool media_type_is(const httplib::Request& req, std::string_view type) {
@@ -176,8 +209,18 @@ class Service {
     svr.set_payload_max_length(o_.max_body);
     svr.set_read_timeout(o_.timeout_ms / 1000, (o_.timeout_ms % 1000) * 1000);
     svr.set_write_timeout(o_.timeout_ms / 1000, (o_.timeout_ms % 1000) * 1000);
-    svr.set_keep_alive_timeout(o_.keep_alive);
-    svr.set_keep_alive_max_count(100);
+    if (o_.keep_alive == 0) {
+      // No keep-alive: one request a connection, answered with "Connection: close" and closed
+      // at once. httplib waits the keep-alive timeout for a connection's first request too; at
+      // 0 that is a single 10 ms poll, and a client whose request comes later (a busy machine,
+      // a slow network, a browser's preconnect) was closed without an answer. The first request
+      // gets the read timeout instead, as on a keep-alive connection it gets the keep-alive one.
+      svr.set_keep_alive_max_count(1);
+      svr.set_keep_alive_timeout(std::max<time_t>(1, (o_.timeout_ms + 999) / 1000));
+    } else {
+      svr.set_keep_alive_timeout(o_.keep_alive);
+      svr.set_keep_alive_max_count(100);
+    }
     svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       return pre_route(req, res);
     });
@@ -199,9 +242,14 @@ class Service {
           res.body.clear();
           fill_problem(res, 500, "the request could not be answered: " + what);
         });
-    if (o_.access_log)
-      svr.set_logger(
-          [](const httplib::Request& req, const httplib::Response& res) { log_line(req, res); });
+    // Called once the answer is written: the end of a request in flight.
+    svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      if (counted) {
+        counted = false;
+        --in_flight_;
+      }
+      if (o_.access_log) log_line(req, res);
+    });
 
     svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}\n", "application/json");
@@ -253,9 +301,30 @@ class Service {
                     const httplib::ContentReader& reader) { match(req, res, reader); });
   }
 
+  // Lets the requests in flight finish (at most `cap`) and turns new ones away with 503, so
+  // that the server can then be stopped. httplib never calls the content provider of an answer
+  // once the server is stopped: a JSON Lines stream whose body was still arriving at SIGTERM
+  // was answered 200 with an empty body.
+  void drain(std::chrono::steady_clock::duration cap) {
+    draining_ = true;  // before in_flight_ is read: see pre_route
+    const auto deadline = std::chrono::steady_clock::now() + cap;
+    while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
  private:
   httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
     request_start = std::chrono::steady_clock::now();
+    // Counted before draining_ is read (drain sets it before reading the count): a request
+    // either is waited for or is turned away, never stopped in the middle.
+    counted = true;
+    ++in_flight_;
+    if (draining_) {
+      fill_problem(res, 503, "the service is stopping; try again shortly");
+      res.set_header("Retry-After", "1");
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     using R = httplib::Server::HandlerResponse;
     std::size_t header_bytes = 0;
     for (const auto& [k, v] : req.headers) header_bytes += k.size() + v.size() + 4;
@@ -452,19 +521,25 @@ class Service {
       // JSON Lines: one record out per record in, written by the batch driver as its blocks
       // finish. The body is held (within --max-body); the output is not.
       BatchOptions options;
-      options.threads = o_.batch_threads;
+      // The driver's calling thread writes the answer and waits on the client's reading most of
+      // the time: by default it comes on top of a scorer on every core, so that scoring goes on
+      // while it waits (`smedx score` writes to a file, which never makes it wait long).
+      options.threads = o_.batch_threads ? o_.batch_threads
+                                         : std::max(1u, std::thread::hardware_concurrency()) + 1;
       options.missing = *missing;
       const Engine* engine = s->engine.get();
-      res.set_chunked_content_provider(
-          "application/x-ndjson", [engine, body, options](std::size_t, httplib::DataSink& sink) {
-            ViewBuf view(body->text);
-            std::istream in(&view);
-            score_stream(*engine, in, "<request>", InputFormat::jsonl, OutputFormat{}, sink.os,
-                         options);
-            sink.os.flush();
-            sink.done();
-            return true;
-          });
+      res.set_header("Transfer-Encoding", "chunked");
+      res.set_content_provider("application/x-ndjson", [engine, body, options](
+                                                           std::size_t, httplib::DataSink& sink) {
+        ViewBuf view(body->text);
+        std::istream in(&view);
+        ChunkedOut chunks(sink);
+        std::ostream out(&chunks);
+        score_stream(*engine, in, "<request>", InputFormat::jsonl, OutputFormat{}, out, options);
+        chunks.finish();
+        sink.done();
+        return true;
+      });
       return;
     }
     const auto survey = parse_one(body->text, res);
@@ -575,15 +650,17 @@ class Service {
         std::string(when) + " " + (req.remote_addr.empty() ? "-" : req.remote_addr) + " \"" +
         escape_control(req.method) + " " + escape_control(req.path) + "\" " +
         std::to_string(res.status) + " " +
-        (res.is_chunked_content_provider_ ? std::string("-") : std::to_string(res.body.size())) +
-        " " + ms + "\n";
+        (res.content_provider_ ? std::string("-") : std::to_string(res.body.size())) + " " + ms +
+        "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);  // one write: lines do not interleave
   }
 
   const Options& o_;
   std::map<std::string, std::unique_ptr<Served>, std::less<>> sets_;
   Pool* pool_ = nullptr;
-  std::atomic<std::size_t> held_{0};  // bytes of request bodies held now (Body)
+  std::atomic<int> in_flight_{0};      // requests from routing to their answer written
+  std::atomic<bool> draining_{false};  // set once by drain()
+  std::atomic<std::size_t> held_{0};   // bytes of request bodies held now (Body)
   Catalogues catalogues_;
 };
 
@@ -676,6 +753,8 @@ int run(const Options& o, const std::function<void(int port)>& listening) {
     sigwait(&stops, &sig);
     stopping = true;
     std::fprintf(stderr, "smedx serve: stopping (requests in flight finish)\n");
+    // A body still arriving has --request-timeout; its answer gets half a minute more.
+    service.drain(std::chrono::seconds(options.request_timeout) + std::chrono::seconds(30));
     svr.stop();
   });
   const bool ok = svr.listen_after_bind();

@@ -4,10 +4,13 @@
 // answer with a well-formed status line (or close without a word), never 500 (a handler threw)
 // and never hang, and must still answer /healthz afterwards.
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <future>
@@ -43,28 +46,54 @@ int server_port() {
 
 // Sends `request` and returns everything the server says until it closes. (No half-close:
 // httplib 0.11.4 takes a half-closed socket for a dead one and answers nothing.)
+// Every call is retried on EINTR: libFuzzer's -timeout watchdog is a SIGALRM every
+// timeout/2+1 seconds (601 s by default) with a handler, and it lands in this thread's recv
+// more often than not; a recv on a socket with SO_RCVTIMEO is never restarted after a handler,
+// whatever SA_RESTART (signal(7)). Taken for a hang, it stopped every run after ten minutes.
 std::string exchange(std::string_view request) {
+  using Clock = std::chrono::steady_clock;
   const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
   FUZZ_CHECK(sock >= 0, "socket");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(server_port()));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  FUZZ_CHECK(::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0, "connect");
-  timeval wait{10, 0};  // far beyond every server timeout: only a hang gets here
+  int connected = ::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  // An interrupted connect goes on in the background: wait for it as for a non-blocking one.
+  if (connected != 0 && errno == EINTR) {
+    pollfd p{sock, POLLOUT, 0};
+    int ready;
+    do ready = ::poll(&p, 1, 10000);
+    while (ready < 0 && errno == EINTR);
+    int error = ready > 0 ? 0 : ETIMEDOUT;
+    socklen_t len = sizeof error;
+    if (ready > 0) ::getsockopt(sock, SOL_SOCKET, SO_ERROR, &error, &len);
+    connected = error == 0 ? 0 : -1;
+    errno = error;
+  }
+  FUZZ_CHECK(connected == 0, std::string("connect: ") + std::strerror(errno));
+  timeval wait{1, 0};  // each recv wakes at least once a second to look at the deadline
   ::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
   for (std::size_t sent = 0; sent < request.size();) {
     const auto n = ::send(sock, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server may close early (a 413, a bad request line)
     sent += static_cast<std::size_t>(n);
   }
+  // Far beyond every server timeout: only a hang gets here.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
   std::string answer;
   char buf[65536];
   for (;;) {
     const auto n = ::recv(sock, buf, sizeof buf, 0);
     if (n == 0) break;
     if (n < 0) {
-      FUZZ_CHECK(errno == ECONNRESET, "the server neither answered nor closed within 10 s");
+      const int e = errno;
+      if (e == EINTR || e == EAGAIN || e == EWOULDBLOCK) {
+        FUZZ_CHECK(Clock::now() < deadline, "the server neither answered nor closed within 10 s");
+        continue;
+      }
+      FUZZ_CHECK(e == ECONNRESET, std::string("recv: ") + std::strerror(e));
       break;
     }
     answer.append(buf, static_cast<std::size_t>(n));

@@ -405,6 +405,27 @@ def test_a_body_trickled_in_is_cut_off_at_the_request_timeout():
         assert s.stop() == 0
 
 
+def test_without_keep_alive_a_request_sent_after_connecting_is_answered_and_closed():
+    """--keep-alive 0 once gave a new connection one 10 ms poll for its request (httplib waits
+    the keep-alive timeout for the first request too): a client that connects first and sends a
+    moment later (a busy machine, a browser's preconnect) was closed without an answer."""
+    s = Server("--keep-alive", "0", "--timeout", "2")
+    try:
+        for pause in (0, 0.3):
+            sock = socket.create_connection((s.host, s.port), timeout=10)
+            time.sleep(pause)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):  # the answer, then the server closes
+                answer += chunk
+            sock.close()
+            assert answer.startswith(b"HTTP/1.1 200"), (pause, answer[:100])
+            assert b"Connection: close\r\n" in answer
+        assert s.healthy()
+    finally:
+        assert s.stop() == 0
+
+
 def test_bodies_held_at_once_are_bounded_503():
     s = Server("--max-body", "1000000", "--max-bodies", "1500000")
     try:
@@ -509,6 +530,56 @@ def test_sigterm_lets_a_request_in_flight_finish():
     status, _, body = result["answer"]
     assert status == 200 and body.count(b"\n") == 24_000
     assert any("stopped" in line for line in s.log)
+
+
+def test_sigterm_while_a_stream_body_arrives_answers_it_whole():
+    """A SIGTERM while a JSON Lines body was still arriving once gave a 200 with an empty body:
+    httplib calls no content provider once the server is stopped. The server now drains first."""
+    s = Server()
+    lines = (SURVEYS / "cohort.jsonl").read_bytes() * 10
+    try:
+        sock = socket.create_connection((s.host, s.port), timeout=30)
+        sock.sendall(
+            b"POST /v1/rulesets/miit-2024/score HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-ndjson\r\n"
+            b"Content-Length: " + str(len(lines)).encode() + b"\r\n\r\n" + lines[:1000]
+        )
+        time.sleep(1)  # the request is routed and its body is being read
+        s.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        sock.sendall(lines[1000:])
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        sock.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head
+        assert b"Transfer-Encoding: chunked" in head
+        assert body.endswith(b"0\r\n\r\n"), body[-100:]  # the last chunk came
+        records = b"".join(body[i + 2 : i + 2 + n] for i, n in chunks_of(body))
+        assert records == cli_score_text(lines)
+    finally:
+        assert s.stop() == 0
+
+
+def chunks_of(body: bytes):
+    """(offset of the CRLF after each chunk's size line, its size) of a chunked body."""
+    at = 0
+    while True:
+        eol = body.index(b"\r\n", at)
+        n = int(body[at:eol], 16)
+        if n == 0:
+            return
+        yield eol, n
+        at = eol + 2 + n + 2
+
+
+def cli_score_text(lines: bytes) -> bytes:
+    return subprocess.run(
+        [str(smedx_binary()), "score", "--rules", str(RULES)],
+        input=lines,
+        capture_output=True,
+    ).stdout
 
 
 def test_access_log_has_one_line_per_request(server):
