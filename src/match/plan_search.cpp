@@ -26,9 +26,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "common/parallel.h"
@@ -68,6 +70,10 @@ void MatchRules::apply(MatchState& s, const Product& p) const noexcept {
     auto& l = s.levels[static_cast<std::size_t>(e.scenario)];
     l = static_cast<std::int8_t>(std::max<int>(l, e.level));
   }
+  apply_items(s, p);
+}
+
+void MatchRules::apply_items(MatchState& s, const Product& p) const noexcept {
   for (const ItemEffect& e : p.delivers.items) {
     const auto i = static_cast<std::size_t>(e.item);
     const std::uint32_t before = s.selected[i];
@@ -123,9 +129,6 @@ namespace {
 using detail::MatchRules;
 using detail::MatchState;
 constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max() / 4;
-// The sets the alternatives' search visits at most for one enterprise (some tens of
-// milliseconds): a count, not a time, so that a run gives the same plans on every machine.
-constexpr std::size_t alternative_sets = 20000;
 
 // The order of plans: least cost, fewer products, shorter longest implementation, then the
 // products' ids in order, compared as byte strings.
@@ -200,51 +203,397 @@ bool covers(const MatchRules& r, const Product& a, const Product& b, const Match
   return true;
 }
 
+// Sums of the Lagrangian bound, exact in integers: costs times multipliers need more than 64 bits.
+__extension__ typedef __int128 wide;
+// The multipliers are kept in 元 / 2^20 per unit a product brings (a thousandth of a point, a
+// scenario): finer than any cost per unit that matters, and any multipliers give a bound.
+constexpr int lambda_shift = 20;
+// Shares of a cost among the scenarios a product brings: whole multiples of 1/720720 元 (the
+// least common multiple of 1..16), exact for up to 16 scenarios, rounded down beyond.
+constexpr std::int64_t share_scale = 720720;
+// What a set still lacks, or what a product brings, towards one level: points (thousandths),
+// scenarios at the level, constraint scenarios at it.
+using Need = std::array<std::int64_t, 3>;
+
 class Search {
  public:
   Search(const MatchRules& r, const Catalogue& cat, const MatchState& survey, int target,
-         std::int64_t budget, int alternatives, std::vector<Offer> offers, std::size_t limit = 0)
+         std::int64_t budget, int alternatives, std::vector<Offer> offers)
       : r_(r),
         cat_(cat),
         target_(target),
         budget_(budget),
         keep_(static_cast<std::size_t>(alternatives) + 1),
         levels_(deciding_levels(r, target)),
-        offers_(std::move(offers)) {
+        offers_(std::move(offers)),
+        survey_(survey),
+        scratch_(survey) {
+    by_scenario_ = r.constraint.size() <= 64;
     const std::size_t n = offers_.size();
     prefix_.assign(n + 1, 0);
     for (std::size_t j = 0; j < n; ++j) prefix_[j + 1] = prefix_[j] + offers_[j].cost;
-    const std::size_t nl = levels_.size();
-    max_gain_.assign(n + 1, 0);
-    max_new_.assign((n + 1) * nl, 0);
-    max_con_.assign((n + 1) * nl, 0);
     rest_.assign(n + 1, survey);
     for (std::size_t j = n; j-- > 0;) {
-      max_gain_[j] = std::max(max_gain_[j + 1], offers_[j].gain);
-      for (std::size_t k = 0; k < nl; ++k) {
-        max_new_[j * nl + k] = std::max(max_new_[(j + 1) * nl + k], offers_[j].new_at[k]);
-        max_con_[j * nl + k] = std::max(max_con_[(j + 1) * nl + k], offers_[j].new_constraint[k]);
-      }
       rest_[j] = rest_[j + 1];
       r_.apply(rest_[j], *offers_[j].product);
     }
-    survey_ = survey;
-    limit_ = limit;
+    for (int l : levels_) {
+      const auto& m = r_.minima[static_cast<std::size_t>(l - 1)];
+      required_.push_back({m.min_points.thousandths(), m.min_scenarios, m.min_constraint});
+    }
+    // Where each condition's multiplier is looked for: the offers by cost per unit they bring
+    // to the survey (a heuristic only: every multiplier gives a bound).
+    for (std::size_t k = 0; k < levels_.size(); ++k) {
+      auto& orders = orders_.emplace_back();
+      for (std::size_t c = 0; c < 3; ++c) {
+        auto brought = [&](std::size_t j) -> std::int64_t {
+          return c == 0   ? offers_[j].gain
+                 : c == 1 ? offers_[j].new_at[k]
+                          : offers_[j].new_constraint[k];
+        };
+        auto& order = orders[c];
+        for (std::size_t j = 0; j < n; ++j)
+          if (brought(j) > 0) order.push_back(j);
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+          return wide{offers_[a].cost} * brought(b) < wide{offers_[b].cost} * brought(a);
+        });
+      }
+    }
   }
 
   std::vector<Plan> run() {
     std::vector<std::size_t> chosen;
-    states_.assign(offers_.size() + 2, survey_);
+    nodes_.assign(offers_.size() + 2, Node{});
+    Node& root = nodes_[0];
+    root.s = survey_;
+    for (int l : levels_) {
+      root.at.push_back(r_.at_or_above(survey_, l));
+      root.con.push_back(r_.constraint_at(survey_, l));
+    }
     seed();
     visit(0, 0, 0, chosen);
     return std::move(best_);
   }
 
-  std::size_t nodes() const noexcept { return nodes_; }
-  bool cut() const noexcept { return cut_; }
+  std::size_t visited() const noexcept { return visited_; }
 
  private:
+  // One set of the search: its state and, once visited, what each later offer brings to it.
+  struct Node {
+    MatchState s;
+    std::vector<int> at, con;  // per deciding level: scenarios at it or above, constraint ones
+    // Per offer (from the node's first) and level: what it brings (estimated, see brought).
+    std::vector<Need> gain;
+    // Per offer j and level: over the offers from j on, the sum and the most they bring, and
+    // the sum of the Lagrangian terms max(0, λ·brought - cost) for the level's multipliers.
+    std::vector<Need> sum, most;
+    std::vector<wide> hinge;
+    std::vector<std::array<wide, 3>> lambda;  // per level
+    std::vector<Need> need;                   // per level: what the set lacks
+    // Per level: the scenarios short of it; per offer and level: those it brings to it.
+    std::vector<std::uint64_t> short_of, cover;
+    // Per offer j, level and scenario: over the offers from j on that bring the scenario to
+    // the level, the least share of its cost less μ times the points it brings (over the
+    // scenarios it brings; in 元 × 2^lambda_shift × share_scale).
+    std::vector<wide> share;
+    std::vector<wide> mu, mu_hinge;  // per level; per offer j and level: Σ max(0, μ·points - cost)
+    std::vector<bool> scenarios_short;  // per level: the tables are filled (scenarios short)
+    std::vector<std::int64_t> part;     // per offer: share_scale over the scenarios it brings
+  };
+
   std::int64_t threshold() const { return best_.size() == keep_ ? best_.back().cost : budget_; }
+
+  bool reached(const Node& nd) const {
+    for (std::size_t k = 0; k < levels_.size(); ++k)
+      if (nd.s.total >= required_[k][0] && nd.at[k] >= required_[k][1] &&
+          nd.con[k] >= required_[k][2])
+        return true;
+    return false;
+  }
+
+  Need deficit(const Node& nd, std::size_t k) const {
+    return {std::max<std::int64_t>(0, required_[k][0] - nd.s.total),
+            std::max<std::int64_t>(0, required_[k][1] - nd.at[k]),
+            std::max<std::int64_t>(0, required_[k][2] - nd.con[k])};
+  }
+
+  // `to` = `from` with offer j applied, the counts kept up as scenarios rise.
+  void step(const Node& from, Node& to, std::size_t j) const {
+    to.s = from.s;
+    to.at = from.at;
+    to.con = from.con;
+    const Product& p = *offers_[j].product;
+    for (const ScenarioEffect& e : p.delivers.scenarios) {
+      const auto sc = static_cast<std::size_t>(e.scenario);
+      const int l0 = to.s.levels[sc];
+      if (e.level <= l0) continue;
+      for (std::size_t k = 0; k < levels_.size(); ++k)
+        if (l0 < levels_[k] && e.level >= levels_[k]) {
+          ++to.at[k];
+          to.con[k] += r_.constraint[sc] ? 1 : 0;
+        }
+      to.s.levels[sc] = static_cast<std::int8_t>(e.level);
+    }
+    r_.apply_items(to.s, p);
+  }
+
+  // What offer j brings to state `s` towards level k, each effect taken on its own: exact
+  // when it touches an item or scenario once, more otherwise; zero exactly when it brings
+  // nothing. What an offer brings to a later state (a superset) is never more.
+  Need brought(const MatchState& s, std::size_t j, std::size_t k, bool points) const {
+    const Product& p = *offers_[j].product;
+    Need g{0, 0, 0};
+    if (points)
+      for (const ItemEffect& e : p.delivers.items) {
+        const auto i = static_cast<std::size_t>(e.item);
+        const std::uint32_t before = s.selected[i];
+        std::uint32_t after = before;
+        if (e.multi) {
+          after = (before & ~e.mask) | e.options;
+        } else if (before == 0 || (before & e.mask)) {
+          after = e.options;
+        }
+        if (after != before)
+          g[0] += std::max<std::int64_t>(0, r_.points(i, after) - r_.points(i, before));
+      }
+    for (const ScenarioEffect& e : p.delivers.scenarios) {
+      const auto sc = static_cast<std::size_t>(e.scenario);
+      if (s.levels[sc] < levels_[k] && e.level >= levels_[k]) {
+        ++g[1];
+        g[2] += r_.constraint[sc] ? 1 : 0;
+      }
+    }
+    return g;
+  }
+
+  static wide dot(const std::array<wide, 3>& l, const Need& v) {
+    return l[0] * v[0] + l[1] * v[1] + l[2] * v[2];
+  }
+
+  wide scaled_cost(std::size_t j) const { return wide{offers_[j].cost} << lambda_shift; }
+
+  // The least the offers from `from` on (index `f` of the node's tables) can cost to close
+  // `need` towards level k, by two bounds (unbounded when they cannot close it):
+  // - each condition needs at least its shortfall over the most one offer brings products,
+  //   costing at least that many of the cheapest (costs ascend);
+  // - the Lagrangian relaxation of the covering problem: for multipliers λ ≥ 0, no set of
+  //   offers costs less than λ·need - Σ max(0, λ·brought - cost) (the LP dual, weak duality).
+  // Both rest on what an offer brings never growing as products are added.
+  std::int64_t bound(const Node& nd, std::size_t k, const Need& need, std::size_t f) const {
+    const std::size_t nl = levels_.size();
+    const Need& sum = nd.sum[f * nl + k];
+    const Need& most = nd.most[f * nl + k];
+    std::int64_t products = 0;
+    for (std::size_t c = 0; c < 3; ++c) {
+      if (need[c] == 0) continue;
+      if (sum[c] < need[c]) return unbounded;
+      products = std::max(products, (need[c] + most[c] - 1) / most[c]);
+    }
+    if (products == 0) return 0;
+    const auto fewest = static_cast<std::size_t>(products);
+    std::int64_t lb = f + fewest <= offers_.size() ? prefix_[f + fewest] - prefix_[f] : unbounded;
+    const wide l = dot(nd.lambda[k], need) - nd.hinge[f * nl + k];
+    if (l > 0) {
+      const wide q = (l + (wide{1} << lambda_shift) - 1) >> lambda_shift;
+      lb = std::max<std::int64_t>(lb, q >= unbounded ? unbounded : static_cast<std::int64_t>(q));
+    }
+    return lb;
+  }
+
+  static wide none_share() { return wide{unbounded} << (lambda_shift + 20); }
+
+  // The least the offers from `f` on can cost to close `need` towards level k, counting the
+  // scenarios one by one: for the points' multiplier μ ≥ 0, a set's cost is at least
+  // μ·points needed + Σ over its products of (cost - μ·points brought), and the second sum is
+  // at least Σ min(0, ·) over every offer plus what the reduced costs max(0, ·) of a set
+  // bringing the scenarios must be. Every scenario a set brings is brought by one of its
+  // products, so sharing each product's reduced cost among the scenarios it brings (on this
+  // state; later it brings no more, so its shares are no less) the set pays at least the
+  // cheapest shares of as many distinct short scenarios (the constraint ones first). In
+  // 元 × 2^lambda_shift × share_scale; none when the scenarios cannot be brought.
+  std::optional<wide> scenario_value(const Node& nd, std::size_t k, std::uint64_t short_of,
+                                     const Need& need, std::size_t f) const {
+    const std::size_t ns = r_.constraint.size(), nl = levels_.size();
+    const wide* row = &nd.share[(f * nl + k) * ns];
+    std::array<wide, 64> con{}, other{};
+    std::size_t nc = 0, no = 0;
+    for (std::uint64_t m = short_of; m; m &= m - 1) {
+      const auto sc = static_cast<std::size_t>(std::countr_zero(m));
+      if (row[sc] >= none_share()) continue;
+      if (r_.constraint[sc]) {
+        con[nc++] = row[sc];
+      } else {
+        other[no++] = row[sc];
+      }
+    }
+    const auto dc = static_cast<std::size_t>(need[2]);
+    const auto ds = static_cast<std::size_t>(std::max(need[1], need[2]));
+    if (nc < dc || nc + no < ds) return std::nullopt;
+    std::sort(con.begin(), con.begin() + static_cast<std::ptrdiff_t>(nc));
+    wide total = 0;
+    for (std::size_t x = 0; x < dc; ++x) total += con[x];
+    for (std::size_t x = dc; x < nc; ++x) other[no++] = con[x];
+    std::sort(other.begin(), other.begin() + static_cast<std::ptrdiff_t>(no));
+    for (std::size_t x = 0; x < ds - dc; ++x) total += other[x];
+    const wide mu = nd.mu[k];
+    return total + (mu * need[0] - nd.mu_hinge[f * nl + k]) * share_scale;
+  }
+
+  std::int64_t scenario_bound(const Node& nd, std::size_t k, std::uint64_t short_of,
+                              const Need& need, std::size_t f) const {
+    if (!by_scenario_ || !nd.scenarios_short[k]) return 0;
+    const std::optional<wide> value = scenario_value(nd, k, short_of, need, f);
+    if (!value) return unbounded;
+    const wide v = *value;
+    if (v <= 0) return 0;
+    const wide unit = wide{share_scale} << lambda_shift;
+    const wide q = (v + unit - 1) / unit;
+    return q >= unbounded ? unbounded : static_cast<std::int64_t>(q);
+  }
+
+  // Fills the node's tables for the offers from `from` on: what each brings, the sums, and
+  // per level the multipliers giving the best bound among a few tried (each condition's cost
+  // per unit at which the cheapest-per-unit offers would close it, alone and combined).
+  void tabulate(Node& nd, std::size_t from) const {
+    const std::size_t n = offers_.size(), nl = levels_.size();
+    nd.gain.resize(n * nl);
+    nd.sum.resize((n + 1) * nl);
+    nd.most.resize((n + 1) * nl);
+    nd.hinge.resize((n + 1) * nl);
+    nd.lambda.resize(nl);
+    bool points = false;
+    for (std::size_t k = 0; k < nl; ++k) points = points || nd.s.total < required_[k][0];
+    for (std::size_t j = from; j < n; ++j)
+      for (std::size_t k = 0; k < nl; ++k) nd.gain[j * nl + k] = brought(nd.s, j, k, points);
+    for (std::size_t k = 0; k < nl; ++k) {
+      nd.sum[n * nl + k] = nd.most[n * nl + k] = Need{0, 0, 0};
+      for (std::size_t j = n; j-- > from;) {
+        const Need& g = nd.gain[j * nl + k];
+        for (std::size_t c = 0; c < 3; ++c) {
+          nd.sum[j * nl + k][c] = nd.sum[(j + 1) * nl + k][c] + g[c];
+          nd.most[j * nl + k][c] = std::max(nd.most[(j + 1) * nl + k][c], g[c]);
+        }
+      }
+      const Need need = deficit(nd, k);
+      std::array<wide, 3> critical{0, 0, 0};
+      for (std::size_t c = 0; c < 3; ++c) {
+        if (need[c] == 0) continue;
+        std::int64_t got = 0;
+        for (std::size_t j : orders_[k][c]) {
+          const std::int64_t g = j < from ? 0 : nd.gain[j * nl + k][c];
+          if (g <= 0) continue;
+          got += g;
+          if (got >= need[c]) {
+            critical[c] = scaled_cost(j) / g;
+            break;
+          }
+        }
+      }
+      auto value = [&](const std::array<wide, 3>& l) {
+        wide v = dot(l, need);
+        for (std::size_t j = from; j < n; ++j)
+          v -= std::max<wide>(0, dot(l, nd.gain[j * nl + k]) - scaled_cost(j));
+        return v;
+      };
+      const std::array<std::array<wide, 3>, 7> tries = {{
+          {critical[0], 0, 0},
+          {0, critical[1], 0},
+          {0, 0, critical[2]},
+          {critical[0] / 2, critical[1] / 2, 0},
+          {0, critical[1] / 2, critical[2] / 2},
+          {critical[0] / 2, 0, critical[2] / 2},
+          {critical[0] / 3, critical[1] / 3, critical[2] / 3},
+      }};
+      std::array<wide, 3> best = tries[0];
+      wide best_value = value(best);
+      for (std::size_t t = 1; t < tries.size(); ++t) {
+        const wide v = value(tries[t]);
+        if (v > best_value) {
+          best_value = v;
+          best = tries[t];
+        }
+      }
+      nd.lambda[k] = best;
+      nd.hinge[n * nl + k] = 0;
+      for (std::size_t j = n; j-- > from;)
+        nd.hinge[j * nl + k] = nd.hinge[(j + 1) * nl + k] +
+                               std::max<wide>(0, dot(best, nd.gain[j * nl + k]) - scaled_cost(j));
+      if (by_scenario_) scenario_tables(nd, from, k, critical[0]);
+    }
+  }
+
+  // The scenario tables of level k, with the points' multiplier μ chosen among a few
+  // fractions of `critical` (the one giving the best bound at the node).
+  void scenario_tables(Node& nd, std::size_t from, std::size_t k, wide critical) const {
+    const std::size_t n = offers_.size(), nl = levels_.size(), ns = r_.constraint.size();
+    nd.short_of.resize(nl);
+    nd.scenarios_short.resize(nl);
+    nd.cover.resize(n * nl);
+    nd.part.resize(n);
+    nd.share.resize((n + 1) * nl * ns);
+    nd.mu.resize(nl);
+    nd.mu_hinge.resize((n + 1) * nl);
+    const Need need = deficit(nd, k);
+    // With every scenario condition met, the bound is the Lagrangian's above.
+    nd.scenarios_short[k] = need[1] > 0 || need[2] > 0;
+    if (!nd.scenarios_short[k]) return;
+    nd.short_of[k] = 0;
+    for (std::size_t sc = 0; sc < ns; ++sc)
+      if (nd.s.levels[sc] < levels_[k]) nd.short_of[k] |= std::uint64_t{1} << sc;
+    for (std::size_t j = from; j < n; ++j) {
+      std::uint64_t cover = 0;
+      for (const ScenarioEffect& e : offers_[j].product->delivers.scenarios)
+        if (e.level >= levels_[k]) cover |= std::uint64_t{1} << e.scenario;
+      cover &= nd.short_of[k];
+      nd.cover[j * nl + k] = cover;
+      int count = 0;
+      for (std::uint64_t m = cover; m; m &= m - 1) ++count;
+      // share_scale / count is whole up to 16 scenarios; rounded down beyond (still a bound).
+      nd.part[j] = count ? share_scale / count : 0;
+    }
+    // The tables from offer `to` on for multiplier mu (only the row at `from` when to == from).
+    auto fill = [&](wide mu, bool all) {
+      wide* first = &nd.share[(from * nl + k) * ns];
+      if (!all) std::fill(first, first + ns, none_share());
+      wide* last = &nd.share[(n * nl + k) * ns];
+      if (all) std::fill(last, last + ns, none_share());
+      wide hinge = 0;
+      for (std::size_t j = n; j-- > from;) {
+        const wide reduced = scaled_cost(j) - mu * nd.gain[j * nl + k][0];
+        hinge += std::max<wide>(0, -reduced);
+        wide* row = first;
+        if (all) {
+          nd.mu_hinge[j * nl + k] = hinge;
+          row = &nd.share[(j * nl + k) * ns];
+          const wide* next = &nd.share[((j + 1) * nl + k) * ns];
+          std::copy(next, next + ns, row);
+        }
+        const std::uint64_t cover = nd.cover[j * nl + k];
+        if (!cover) continue;
+        const wide part = std::max<wide>(0, reduced) * nd.part[j];
+        for (std::uint64_t m = cover; m; m &= m - 1) {
+          wide& v = row[static_cast<std::size_t>(std::countr_zero(m))];
+          v = std::min(v, part);
+        }
+      }
+      nd.mu_hinge[from * nl + k] = hinge;
+      nd.mu[k] = mu;
+    };
+    wide best_mu = 0, best_value = 0;
+    bool first = true;
+    for (const wide mu : {wide{0}, critical / 2, critical}) {
+      if (!first && (mu == 0 || need[0] == 0)) continue;
+      fill(mu, false);
+      const std::optional<wide> value = scenario_value(nd, k, nd.short_of[k], need, from);
+      const wide v = value ? *value : none_share();
+      if (first || v > best_value) {
+        best_value = v;
+        best_mu = mu;
+      }
+      first = false;
+    }
+    fill(best_mu, true);
+  }
 
   // Whether the chosen offers (with `s` their state) are a plan: the target reached and
   // every product's prerequisites met by the survey and the others.
@@ -269,48 +618,22 @@ class Search {
   // with every later offer applied as well (the scenario levels and item answers of `rest_`
   // merged in, each item at the better of the two).
   bool can_reach(const MatchState& s, std::size_t from, std::span<const std::size_t> chosen) const {
-    MatchState m = s;
+    MatchState& m = scratch_;
     const MatchState& rest = rest_[from];
     m.total = 0;
     for (std::size_t i = 0; i < m.selected.size(); ++i) {
-      const std::uint32_t u = m.selected[i] | rest.selected[i];
+      const std::uint32_t u = s.selected[i] | rest.selected[i];
       m.selected[i] = u;
       m.total += r_.points(i, u);
     }
     for (std::size_t k = 0; k < m.levels.size(); ++k)
-      m.levels[k] = std::max(m.levels[k], rest.levels[k]);
+      m.levels[k] = std::max(s.levels[k], rest.levels[k]);
     // Single items hold two options in `u`: their points are over-counted, which keeps this
     // a bound (it may let a hopeless set through, never stop a good one).
     if (r_.level(m) < target_) return false;
     for (std::size_t p : chosen)
       if (!MatchRules::meets(m, *offers_[p].product)) return false;
     return true;
-  }
-
-  // The least any further products can cost to close the level conditions from `s`, taking
-  // offers from `from` on; unbounded when they cannot.
-  std::int64_t lower_bound(const MatchState& s, std::size_t from) const {
-    const std::size_t n = offers_.size(), nl = levels_.size();
-    std::int64_t best = unbounded;
-    for (std::size_t k = 0; k < nl; ++k) {
-      const auto& m = r_.minima[static_cast<std::size_t>(levels_[k] - 1)];
-      const std::int64_t dp = std::max<std::int64_t>(0, m.min_points.thousandths() - s.total);
-      const int ds = std::max(0, m.min_scenarios - r_.at_or_above(s, levels_[k]));
-      const int dc = std::max(0, m.min_constraint - r_.constraint_at(s, levels_[k]));
-      std::size_t need = 0;
-      auto more = [&](std::int64_t deficit, std::int64_t most) {
-        if (deficit == 0) return true;
-        if (most <= 0) return false;
-        need = std::max(need, static_cast<std::size_t>((deficit + most - 1) / most));
-        return true;
-      };
-      if (!more(dp, max_gain_[from]) || !more(ds, max_new_[from * nl + k]) ||
-          !more(dc, max_con_[from * nl + k]))
-        continue;
-      if (from + need > n) continue;
-      best = std::min(best, prefix_[from + need] - prefix_[from]);
-    }
-    return best;
   }
 
   // A first plan to bound the search: the offer that closes most of the short conditions
@@ -397,20 +720,6 @@ class Search {
     }
   }
 
-  // Whether offer j, applied to `s` giving `t`, brings something to a condition still short.
-  bool brings(const MatchState& s, const MatchState& t, std::size_t j) const {
-    if (offers_[j].enabler) return true;
-    for (int l : levels_) {
-      const auto& m = r_.minima[static_cast<std::size_t>(l - 1)];
-      if (t.total > s.total && s.total < m.min_points.thousandths()) return true;
-      const int a = r_.at_or_above(s, l);
-      if (a < m.min_scenarios && r_.at_or_above(t, l) > a) return true;
-      const int c = r_.constraint_at(s, l);
-      if (c < m.min_constraint && r_.constraint_at(t, l) > c) return true;
-    }
-    return false;
-  }
-
   Plan plan_of(std::span<const std::size_t> chosen, const MatchState& s) const {
     Plan p;
     for (std::size_t j : chosen) {
@@ -462,28 +771,53 @@ class Search {
     if (best_.size() > keep_) best_.pop_back();
   }
 
+  // Sets are met in the order of their offers' indices (a child adds a later offer), so each
+  // once. A child must bring something to a condition still short (or deliver a
+  // prerequisite): a product that brings nothing can be dropped from any plan that holds it,
+  // which is then no worse. Costs ascend, so once adding an offer passes the threshold, so
+  // does every later one; a child whose bound passes it is passed over, a node whose bound
+  // does is left.
   void visit(std::size_t depth, std::size_t from, std::int64_t cost,
              std::vector<std::size_t>& chosen) {
-    if (limit_ && nodes_ >= limit_) {
-      cut_ = true;
+    ++visited_;
+    Node& nd = nodes_[depth];
+    if (!chosen.empty() && reached(nd) && prerequisites_met(chosen)) {
+      if (keep_ == 1 || irredundant(chosen)) record(plan_of(chosen, nd.s));
       return;
     }
-    ++nodes_;
-    const MatchState& s = states_[depth];
-    if (!chosen.empty() && r_.level(s) >= target_ && prerequisites_met(chosen)) {
-      if (keep_ == 1 || irredundant(chosen)) record(plan_of(chosen, s));
-      return;
+    if (from == offers_.size() || !can_reach(nd.s, from, chosen)) return;
+    tabulate(nd, from);
+    const std::size_t nl = levels_.size();
+    nd.need.resize(nl);
+    std::int64_t lb = unbounded;
+    for (std::size_t k = 0; k < nl; ++k) {
+      nd.need[k] = deficit(nd, k);
+      lb = std::min(lb, std::max(bound(nd, k, nd.need[k], from),
+                                 scenario_bound(nd, k, nd.short_of.empty() ? 0 : nd.short_of[k],
+                                                nd.need[k], from)));
     }
-    if (!can_reach(s, from, chosen)) return;
-    MatchState& t = states_[depth + 1];
+    if (lb >= unbounded || cost + lb > threshold()) return;
     for (std::size_t j = from; j < offers_.size(); ++j) {
       const std::int64_t c = cost + offers_[j].cost;
       if (c > threshold()) break;
-      t = s;
-      r_.apply(t, *offers_[j].product);
-      if (!brings(s, t, j)) continue;
-      const std::int64_t lb = lower_bound(t, j + 1);
-      if (lb >= unbounded || c + lb > threshold()) continue;
+      bool brings = offers_[j].enabler;
+      std::int64_t rest = unbounded;
+      for (std::size_t k = 0; k < nl; ++k) {
+        const Need& g = nd.gain[j * nl + k];
+        const Need& d = nd.need[k];
+        Need left{};
+        for (std::size_t x = 0; x < 3; ++x) {
+          brings = brings || (d[x] > 0 && g[x] > 0);
+          left[x] = std::max<std::int64_t>(0, d[x] - g[x]);
+        }
+        std::int64_t lb_k = bound(nd, k, left, j + 1);
+        if (by_scenario_ && lb_k < unbounded)
+          lb_k = std::max(
+              lb_k, scenario_bound(nd, k, nd.short_of[k] & ~nd.cover[j * nl + k], left, j + 1));
+        rest = std::min(rest, lb_k);
+      }
+      if (!brings || rest >= unbounded || c + rest > threshold()) continue;
+      step(nd, nodes_[depth + 1], j);
       chosen.push_back(j);
       visit(depth + 1, j + 1, c, chosen);
       chosen.pop_back();
@@ -498,12 +832,15 @@ class Search {
   std::vector<int> levels_;
   std::vector<Offer> offers_;
   MatchState survey_;
-  std::vector<std::int64_t> prefix_, max_gain_;
-  std::vector<int> max_new_, max_con_;
-  std::vector<MatchState> rest_, states_;
+  mutable MatchState scratch_;
+  bool by_scenario_ = false;    // the scenario bound (for up to 64 scenarios)
+  std::vector<Need> required_;  // per deciding level
+  std::vector<std::array<std::vector<std::size_t>, 3>> orders_;  // per level and condition
+  std::vector<std::int64_t> prefix_;
+  std::vector<MatchState> rest_;
+  std::vector<Node> nodes_;
   std::vector<Plan> best_;
-  std::size_t nodes_ = 0, limit_ = 0;
-  bool cut_ = false;
+  std::size_t visited_ = 0;
 };
 
 bool delivers_own_prerequisite(const Product& p) {
@@ -679,15 +1016,11 @@ Match Matcher::match(const CodedSurvey& c) const {
   const std::int64_t budget = options_.budget ? *options_.budget : unbounded;
   std::vector<Plan> plans =
       Search(r, catalogue_, survey, target_, budget, 0, std::move(offers)).run();
-  // The alternatives: a search of its own over every offer, which must prove that no other
-  // set comes before the K it keeps. When fewer plans exist than asked for, nothing bounds it
-  // but the sets themselves, so it stops after a fixed number of sets (the same on every
-  // machine) and says so; the best plan above is exact either way.
+  // The alternatives: a search of its own over every offer, which proves that no other set
+  // comes before the K it keeps (to the end of the sets when fewer plans exist).
   if (!plans.empty() && options_.alternatives > 0) {
-    Search more(r, catalogue_, survey, target_, budget, options_.alternatives, all_offers,
-                alternative_sets);
-    std::vector<Plan> found = more.run();
-    m.alternatives_complete = !more.cut();
+    std::vector<Plan> found =
+        Search(r, catalogue_, survey, target_, budget, options_.alternatives, all_offers).run();
     for (Plan& p : found)
       if (p.products != plans.front().products &&
           plans.size() < static_cast<std::size_t>(options_.alternatives) + 1)
