@@ -454,18 +454,30 @@ class Search {
   // Fills the node's tables for the offers from `from` on: what each brings, the sums, and
   // per level the multipliers giving the best bound among a few tried (each condition's cost
   // per unit at which the cheapest-per-unit offers would close it, alone and combined).
-  void tabulate(Node& nd, std::size_t from) const {
-    const std::size_t n = offers_.size(), nl = levels_.size();
+  // First, though, the bound with the parent's multipliers on this node's gains: most sets
+  // the parent lets through end there, before the multipliers are sought. False when the
+  // node's `cost` and bound pass the threshold.
+  bool tabulate(Node& nd, std::size_t from, const Node* parent, std::int64_t cost) const {
+    const std::size_t n = offers_.size(), nl = levels_.size(), ns = r_.constraint.size();
     nd.gain.resize(n * nl);
     nd.sum.resize((n + 1) * nl);
     nd.most.resize((n + 1) * nl);
     nd.hinge.resize((n + 1) * nl);
     nd.lambda.resize(nl);
+    nd.need.resize(nl);
+    nd.short_of.resize(nl);
+    nd.scenarios_short.resize(nl);
+    nd.cover.resize(n * nl);
+    nd.part.resize(n);
+    nd.share.resize((n + 1) * nl * ns);
+    nd.mu.resize(nl);
+    nd.mu_hinge.resize((n + 1) * nl);
     bool points = false;
     for (std::size_t k = 0; k < nl; ++k) points = points || nd.s.total < required_[k][0];
     for (std::size_t j = from; j < n; ++j)
       for (std::size_t k = 0; k < nl; ++k) nd.gain[j * nl + k] = brought(nd.s, j, k, points);
     for (std::size_t k = 0; k < nl; ++k) {
+      nd.need[k] = deficit(nd, k);
       nd.sum[n * nl + k] = nd.most[n * nl + k] = Need{0, 0, 0};
       for (std::size_t j = n; j-- > from;) {
         const Need& g = nd.gain[j * nl + k];
@@ -474,7 +486,24 @@ class Search {
           nd.most[j * nl + k][c] = std::max(nd.most[(j + 1) * nl + k][c], g[c]);
         }
       }
-      const Need need = deficit(nd, k);
+      if (by_scenario_) prepare_scenarios(nd, from, k);
+    }
+    if (parent) {
+      std::int64_t lb = unbounded;
+      for (std::size_t k = 0; k < nl; ++k) {
+        nd.lambda[k] = parent->lambda[k];
+        nd.hinge[from * nl + k] = hinge_sum(nd, from, k, nd.lambda[k]);
+        std::int64_t lb_k = bound(nd, k, nd.need[k], from);
+        if (lb_k < unbounded && by_scenario_ && nd.scenarios_short[k]) {
+          fill_shares(nd, from, k, parent->mu.size() == nl ? parent->mu[k] : 0, false);
+          lb_k = std::max(lb_k, scenario_bound(nd, k, nd.short_of[k], nd.need[k], from));
+        }
+        lb = std::min(lb, lb_k);
+      }
+      if (lb >= unbounded || cost + lb > threshold()) return false;
+    }
+    for (std::size_t k = 0; k < nl; ++k) {
+      const Need& need = nd.need[k];
       std::array<wide, 3> critical{0, 0, 0};
       for (std::size_t c = 0; c < 3; ++c) {
         if (need[c] == 0) continue;
@@ -489,12 +518,6 @@ class Search {
           }
         }
       }
-      auto value = [&](const std::array<wide, 3>& l) {
-        wide v = dot(l, need);
-        for (std::size_t j = from; j < n; ++j)
-          v -= std::max<wide>(0, dot(l, nd.gain[j * nl + k]) - scaled_cost(j));
-        return v;
-      };
       const std::array<std::array<wide, 3>, 7> tries = {{
           {critical[0], 0, 0},
           {0, critical[1], 0},
@@ -505,9 +528,9 @@ class Search {
           {critical[0] / 3, critical[1] / 3, critical[2] / 3},
       }};
       std::array<wide, 3> best = tries[0];
-      wide best_value = value(best);
+      wide best_value = dot(best, need) - hinge_sum(nd, from, k, best);
       for (std::size_t t = 1; t < tries.size(); ++t) {
-        const wide v = value(tries[t]);
+        const wide v = dot(tries[t], need) - hinge_sum(nd, from, k, tries[t]);
         if (v > best_value) {
           best_value = v;
           best = tries[t];
@@ -518,24 +541,42 @@ class Search {
       for (std::size_t j = n; j-- > from;)
         nd.hinge[j * nl + k] = nd.hinge[(j + 1) * nl + k] +
                                std::max<wide>(0, dot(best, nd.gain[j * nl + k]) - scaled_cost(j));
-      if (by_scenario_) scenario_tables(nd, from, k, critical[0]);
+      if (by_scenario_ && nd.scenarios_short[k]) {
+        // The points' multiplier μ among a few fractions of the points' critical cost.
+        wide best_mu = 0, best_scenario = 0;
+        bool first = true;
+        for (const wide mu : {wide{0}, critical[0] / 2, critical[0]}) {
+          if (!first && (mu == 0 || need[0] == 0)) continue;
+          fill_shares(nd, from, k, mu, false);
+          const std::optional<wide> value = scenario_value(nd, k, nd.short_of[k], need, from);
+          const wide v = value ? *value : none_share();
+          if (first || v > best_scenario) {
+            best_scenario = v;
+            best_mu = mu;
+          }
+          first = false;
+        }
+        fill_shares(nd, from, k, best_mu, true);
+      }
     }
+    return true;
   }
 
-  // The scenario tables of level k, with the points' multiplier μ chosen among a few
-  // fractions of `critical` (the one giving the best bound at the node).
-  void scenario_tables(Node& nd, std::size_t from, std::size_t k, wide critical) const {
+  // Σ over the offers from `from` on of max(0, λ·brought - cost).
+  wide hinge_sum(const Node& nd, std::size_t from, std::size_t k,
+                 const std::array<wide, 3>& l) const {
+    const std::size_t n = offers_.size(), nl = levels_.size();
+    wide v = 0;
+    for (std::size_t j = from; j < n; ++j)
+      v += std::max<wide>(0, dot(l, nd.gain[j * nl + k]) - scaled_cost(j));
+    return v;
+  }
+
+  // The scenarios short of level k and those each offer brings to it.
+  void prepare_scenarios(Node& nd, std::size_t from, std::size_t k) const {
     const std::size_t n = offers_.size(), nl = levels_.size(), ns = r_.constraint.size();
-    nd.short_of.resize(nl);
-    nd.scenarios_short.resize(nl);
-    nd.cover.resize(n * nl);
-    nd.part.resize(n);
-    nd.share.resize((n + 1) * nl * ns);
-    nd.mu.resize(nl);
-    nd.mu_hinge.resize((n + 1) * nl);
-    const Need need = deficit(nd, k);
-    // With every scenario condition met, the bound is the Lagrangian's above.
-    nd.scenarios_short[k] = need[1] > 0 || need[2] > 0;
+    // With every scenario condition met, the bound is the Lagrangian's.
+    nd.scenarios_short[k] = nd.need[k][1] > 0 || nd.need[k][2] > 0;
     if (!nd.scenarios_short[k]) return;
     nd.short_of[k] = 0;
     for (std::size_t sc = 0; sc < ns; ++sc)
@@ -551,48 +592,37 @@ class Search {
       // share_scale / count is whole up to 16 scenarios; rounded down beyond (still a bound).
       nd.part[j] = count ? share_scale / count : 0;
     }
-    // The tables from offer `to` on for multiplier mu (only the row at `from` when to == from).
-    auto fill = [&](wide mu, bool all) {
-      wide* first = &nd.share[(from * nl + k) * ns];
-      if (!all) std::fill(first, first + ns, none_share());
-      wide* last = &nd.share[(n * nl + k) * ns];
-      if (all) std::fill(last, last + ns, none_share());
-      wide hinge = 0;
-      for (std::size_t j = n; j-- > from;) {
-        const wide reduced = scaled_cost(j) - mu * nd.gain[j * nl + k][0];
-        hinge += std::max<wide>(0, -reduced);
-        wide* row = first;
-        if (all) {
-          nd.mu_hinge[j * nl + k] = hinge;
-          row = &nd.share[(j * nl + k) * ns];
-          const wide* next = &nd.share[((j + 1) * nl + k) * ns];
-          std::copy(next, next + ns, row);
-        }
-        const std::uint64_t cover = nd.cover[j * nl + k];
-        if (!cover) continue;
-        const wide part = std::max<wide>(0, reduced) * nd.part[j];
-        for (std::uint64_t m = cover; m; m &= m - 1) {
-          wide& v = row[static_cast<std::size_t>(std::countr_zero(m))];
-          v = std::min(v, part);
-        }
+  }
+
+  // The shares of level k for multiplier mu: for every offer from `from` on (`all`), or only
+  // the row at `from` (to compare multipliers).
+  void fill_shares(Node& nd, std::size_t from, std::size_t k, wide mu, bool all) const {
+    const std::size_t n = offers_.size(), nl = levels_.size(), ns = r_.constraint.size();
+    wide* first = &nd.share[(from * nl + k) * ns];
+    if (!all) std::fill(first, first + ns, none_share());
+    wide* last = &nd.share[(n * nl + k) * ns];
+    if (all) std::fill(last, last + ns, none_share());
+    wide hinge = 0;
+    for (std::size_t j = n; j-- > from;) {
+      const wide reduced = scaled_cost(j) - mu * nd.gain[j * nl + k][0];
+      hinge += std::max<wide>(0, -reduced);
+      wide* row = first;
+      if (all) {
+        nd.mu_hinge[j * nl + k] = hinge;
+        row = &nd.share[(j * nl + k) * ns];
+        const wide* next = &nd.share[((j + 1) * nl + k) * ns];
+        std::copy(next, next + ns, row);
       }
-      nd.mu_hinge[from * nl + k] = hinge;
-      nd.mu[k] = mu;
-    };
-    wide best_mu = 0, best_value = 0;
-    bool first = true;
-    for (const wide mu : {wide{0}, critical / 2, critical}) {
-      if (!first && (mu == 0 || need[0] == 0)) continue;
-      fill(mu, false);
-      const std::optional<wide> value = scenario_value(nd, k, nd.short_of[k], need, from);
-      const wide v = value ? *value : none_share();
-      if (first || v > best_value) {
-        best_value = v;
-        best_mu = mu;
+      const std::uint64_t cover = nd.cover[j * nl + k];
+      if (!cover) continue;
+      const wide part = std::max<wide>(0, reduced) * nd.part[j];
+      for (std::uint64_t m = cover; m; m &= m - 1) {
+        wide& v = row[static_cast<std::size_t>(std::countr_zero(m))];
+        v = std::min(v, part);
       }
-      first = false;
     }
-    fill(best_mu, true);
+    nd.mu_hinge[from * nl + k] = hinge;
+    nd.mu[k] = mu;
   }
 
   // Whether the chosen offers (with `s` their state) are a plan: the target reached and
@@ -786,16 +816,12 @@ class Search {
       return;
     }
     if (from == offers_.size() || !can_reach(nd.s, from, chosen)) return;
-    tabulate(nd, from);
+    if (!tabulate(nd, from, depth > 0 ? &nodes_[depth - 1] : nullptr, cost)) return;
     const std::size_t nl = levels_.size();
-    nd.need.resize(nl);
     std::int64_t lb = unbounded;
-    for (std::size_t k = 0; k < nl; ++k) {
-      nd.need[k] = deficit(nd, k);
+    for (std::size_t k = 0; k < nl; ++k)
       lb = std::min(lb, std::max(bound(nd, k, nd.need[k], from),
-                                 scenario_bound(nd, k, nd.short_of.empty() ? 0 : nd.short_of[k],
-                                                nd.need[k], from)));
-    }
+                                 scenario_bound(nd, k, nd.short_of[k], nd.need[k], from)));
     if (lb >= unbounded || cost + lb > threshold()) return;
     for (std::size_t j = from; j < offers_.size(); ++j) {
       const std::int64_t c = cost + offers_[j].cost;
