@@ -518,14 +518,10 @@ class Search {
           }
         }
       }
-      const std::array<std::array<wide, 3>, 7> tries = {{
+      const std::array<std::array<wide, 3>, 3> tries = {{
           {critical[0], 0, 0},
           {0, critical[1], 0},
-          {0, 0, critical[2]},
-          {critical[0] / 2, critical[1] / 2, 0},
-          {0, critical[1] / 2, critical[2] / 2},
-          {critical[0] / 2, 0, critical[2] / 2},
-          {critical[0] / 3, critical[1] / 3, critical[2] / 3},
+          {critical[0] / 2, critical[1] / 2, critical[2] / 2},
       }};
       std::array<wide, 3> best = tries[0];
       wide best_value = dot(best, need) - hinge_sum(nd, from, k, best);
