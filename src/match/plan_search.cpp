@@ -173,14 +173,18 @@ std::vector<int> deciding_levels(const MatchRules& r, int target) {
 }
 
 // Whether `a` does at least what `b` does on any survey state: every scenario of b's at least
-// as high, every option b adds to a multi item added too, every single or band item at an
+// as high (up to `matters`, the highest level of it that a deciding level or a prerequisite
+// asks for: above that, a scenario's level changes neither the level reached nor any
+// prerequisite), every option b adds to a multi item added too, every single or band item at an
 // option scoring at least b's. Effects the survey already has are passed over.
-bool covers(const MatchRules& r, const Product& a, const Product& b, const MatchState& s) {
+bool covers(const MatchRules& r, const Product& a, const Product& b, const MatchState& s,
+            const std::vector<int>& matters) {
   for (const ScenarioEffect& e : b.delivers.scenarios) {
-    if (s.levels[static_cast<std::size_t>(e.scenario)] >= e.level) continue;
+    const int level = std::min(e.level, matters[static_cast<std::size_t>(e.scenario)]);
+    if (s.levels[static_cast<std::size_t>(e.scenario)] >= level) continue;
     bool found = false;
     for (const ScenarioEffect& f : a.delivers.scenarios)
-      found = found || (f.scenario == e.scenario && f.level >= e.level);
+      found = found || (f.scenario == e.scenario && f.level >= level);
     if (!found) return false;
   }
   for (const ItemEffect& e : b.delivers.items) {
@@ -1016,6 +1020,12 @@ Match Matcher::match(const CodedSurvey& c) const {
     return a.product->id < b.product->id;
   });
   // For the best plan alone: an offer another covers for no more is never needed.
+  std::vector<int> matters(r.constraint.size(), levels.empty() ? target_ : levels.back());
+  for (std::size_t k : allowed)
+    for (const ScenarioEffect& e : catalogue_.products[k].prerequisites.scenarios) {
+      int& m = matters[static_cast<std::size_t>(e.scenario)];
+      m = std::max(m, e.level);
+    }
   const std::vector<Offer> all_offers = options_.alternatives > 0 ? offers : std::vector<Offer>{};
   {
     std::vector<Offer> kept;
@@ -1028,7 +1038,7 @@ Match Matcher::match(const CodedSurvey& c) const {
         const bool no_worse = a.cost < b.cost || (a.cost == b.cost && a.weeks <= b.weeks &&
                                                   a.product->id < b.product->id);
         dominated = no_worse && a.product->prerequisites.empty() &&
-                    covers(r, *a.product, *b.product, survey);
+                    covers(r, *a.product, *b.product, survey, matters);
       }
       if (!dominated) kept.push_back(std::move(offers[j]));
     }
