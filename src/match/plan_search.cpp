@@ -433,12 +433,18 @@ class Search {
     const auto dc = static_cast<std::size_t>(need[2]);
     const auto ds = static_cast<std::size_t>(std::max(need[1], need[2]));
     if (nc < dc || nc + no < ds) return std::nullopt;
-    std::sort(con.begin(), con.begin() + static_cast<std::ptrdiff_t>(nc));
+    // The dc cheapest constraint scenarios, then the cheapest ds - dc of the rest.
+    auto cheapest = [](std::array<wide, 64>& v, std::size_t size, std::size_t count) {
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(count),
+                       v.begin() + static_cast<std::ptrdiff_t>(size));
+      wide sum = 0;
+      for (std::size_t x = 0; x < count; ++x) sum += v[x];
+      return sum;
+    };
     wide total = 0;
-    for (std::size_t x = 0; x < dc; ++x) total += con[x];
+    if (dc > 0) total += cheapest(con, nc, dc);
     for (std::size_t x = dc; x < nc; ++x) other[no++] = con[x];
-    std::sort(other.begin(), other.begin() + static_cast<std::ptrdiff_t>(no));
-    for (std::size_t x = 0; x < ds - dc; ++x) total += other[x];
+    if (ds > dc) total += cheapest(other, no, ds - dc);
     const wide mu = nd.mu[k];
     return total + (mu * need[0] - nd.mu_hinge[f * nl + k]) * share_scale;
   }
