@@ -11,16 +11,25 @@
 //   worse (gains only shrink as products are added: a missing option or a scenario step can be
 //   gained once).
 // - Costs ascend, so once adding a product passes the bound, so does every later one.
-// - A lower bound on what the rest costs: the fewest further products each condition needs
-//   (its shortfall over the most any later product brings to it, gains measured on the survey,
-//   which bound the gains on any later state) costs at least that many of the cheapest later
-//   products; and if every later product together cannot close the conditions, nothing can.
+// - Lower bounds on what the rest costs, all resting on what a product brings never growing as
+//   products are added (so what it brings to the set at hand bounds what it brings later):
+//   - the fewest further products each condition needs costs at least that many of the
+//     cheapest later products; if every later product together cannot close it, nothing can;
+//   - the Lagrangian (LP dual) bound of the three covering conditions (points, scenarios at
+//     the level, constraint scenarios): for multipliers λ ≥ 0, no set costs less than
+//     λ·shortfall - Σ max(0, λ·brought - cost) over the later products;
+//   - distinct scenarios: each product's cost (less μ times the points it brings, the points
+//     priced by a multiplier μ as above) shared among the short scenarios it brings; a set
+//     bringing d scenarios pays at least the d cheapest shares, one per scenario.
+//   A set's table of what each later product brings, and the multipliers, are worked out once
+//   per set (first with its parent's multipliers, which ends most sets at once) and bound
+//   every child from it.
 // - For the best plan alone, a first plan found greedily bounds the search from the start.
-//   (A fractional covering bound per condition was tried: it cut fewer sets than it cost.)
 // - For the best plan alone, a product is dropped when another does at least as much for no
 //   more (cost, then weeks and id): swapping it into any plan gives a plan no worse.
 // A set that reaches the target is not grown further (its supersets are worse plans). With
-// alternatives, the K + 1 best sets that no proper subset of could replace are kept.
+// alternatives, the K + 1 best sets that no proper subset of could replace are kept, and the
+// search runs to its end: they are the first K + 1 plans of the order, however few exist.
 #include "match/plan_search.h"
 
 #include <fmt/format.h>
