@@ -571,7 +571,9 @@ class Search {
           }
           first = false;
         }
-        fill_shares(nd, from, k, best_mu, true);
+        std::size_t stop = from;
+        while (stop < n && cost + offers_[stop].cost <= threshold()) ++stop;
+        fill_shares(nd, from, k, best_mu, true, stop);
       }
     }
     return true;
@@ -609,33 +611,36 @@ class Search {
     }
   }
 
-  // The shares of level k for multiplier mu: for every offer from `from` on (`all`), or only
-  // the row at `from` (to compare multipliers).
-  void fill_shares(Node& nd, std::size_t from, std::size_t k, wide mu, bool all) const {
+  // The shares of level k for multiplier mu: the rows of the offers from `from` to `stop`
+  // (`all`: the children's; a child past `stop` costs more than the threshold), or only the
+  // row at `from` (to compare multipliers).
+  void fill_shares(Node& nd, std::size_t from, std::size_t k, wide mu, bool all,
+                   std::size_t stop = 0) const {
     const std::size_t n = offers_.size(), nl = levels_.size(), ns = r_.constraint.size();
-    wide* first = &nd.share[(from * nl + k) * ns];
-    if (!all) std::fill(first, first + ns, none_share());
-    wide* last = &nd.share[(n * nl + k) * ns];
-    if (all) std::fill(last, last + ns, none_share());
+    std::array<wide, 64> acc;
+    std::fill(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(ns), none_share());
+    if (all && stop >= n)
+      std::copy(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(ns),
+                &nd.share[(n * nl + k) * ns]);
     wide hinge = 0;
     for (std::size_t j = n; j-- > from;) {
       const wide reduced = scaled_cost(j) - mu * nd.gain[j * nl + k][0];
       hinge += std::max<wide>(0, -reduced);
-      wide* row = first;
-      if (all) {
-        nd.mu_hinge[j * nl + k] = hinge;
-        row = &nd.share[(j * nl + k) * ns];
-        const wide* next = &nd.share[((j + 1) * nl + k) * ns];
-        std::copy(next, next + ns, row);
-      }
+      if (all) nd.mu_hinge[j * nl + k] = hinge;
       const std::uint64_t cover = nd.cover[j * nl + k];
-      if (!cover) continue;
-      const wide part = std::max<wide>(0, reduced) * nd.part[j];
-      for (std::uint64_t m = cover; m; m &= m - 1) {
-        wide& v = row[static_cast<std::size_t>(std::countr_zero(m))];
-        v = std::min(v, part);
+      if (cover) {
+        const wide part = std::max<wide>(0, reduced) * nd.part[j];
+        for (std::uint64_t m = cover; m; m &= m - 1) {
+          wide& v = acc[static_cast<std::size_t>(std::countr_zero(m))];
+          v = std::min(v, part);
+        }
       }
+      if (all && j <= stop)
+        std::copy(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(ns),
+                  &nd.share[(j * nl + k) * ns]);
     }
+    std::copy(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(ns),
+              &nd.share[(from * nl + k) * ns]);
     nd.mu_hinge[from * nl + k] = hinge;
     nd.mu[k] = mu;
   }
