@@ -505,15 +505,22 @@ class Search {
           nd.most[j * nl + k][c] = std::max(nd.most[(j + 1) * nl + k][c], g[c]);
         }
       }
-      if (by_scenario_) prepare_scenarios(nd, from, k);
     }
+    prepared_.assign(nl, false);
+    auto prepare = [&](std::size_t k) {
+      if (by_scenario_ && !prepared_[k]) prepare_scenarios(nd, from, k);
+      prepared_[k] = true;
+    };
     if (parent) {
       std::int64_t lb = unbounded;
       for (std::size_t k = 0; k < nl; ++k) {
         nd.lambda[k] = parent->lambda[k];
         nd.hinge[from * nl + k] = hinge_sum(nd, from, k, nd.lambda[k]);
         std::int64_t lb_k = bound(nd, k, nd.need[k], from);
-        if (lb_k < unbounded && by_scenario_ && nd.scenarios_short[k]) {
+        // (The scenario tables only when the cheaper bounds have not ended the set.)
+        if (lb_k < unbounded && cost + lb_k <= threshold()) prepare(k);
+        if (lb_k < unbounded && cost + lb_k <= threshold() && by_scenario_ &&
+            nd.scenarios_short[k]) {
           fill_shares(nd, from, k, parent->mu.size() == nl ? parent->mu[k] : 0, false);
           lb_k = std::max(lb_k, scenario_bound(nd, k, nd.short_of[k], nd.need[k], from));
         }
@@ -522,6 +529,7 @@ class Search {
       if (lb >= unbounded || cost + lb > threshold()) return false;
     }
     for (std::size_t k = 0; k < nl; ++k) {
+      prepare(k);
       const Need& need = nd.need[k];
       std::array<wide, 3> critical{0, 0, 0};
       for (std::size_t c = 0; c < 3; ++c) {
@@ -887,6 +895,7 @@ class Search {
   std::vector<Node> nodes_;
   std::vector<Plan> best_;
   std::size_t visited_ = 0;
+  mutable std::vector<bool> prepared_;  // tabulate's: the levels whose scenario tables are set
 };
 
 bool delivers_own_prerequisite(const Product& p) {
