@@ -21,9 +21,9 @@
 //   - distinct scenarios: each product's cost (less μ times the points it brings, the points
 //     priced by a multiplier μ as above) shared among the short scenarios it brings; a set
 //     bringing d scenarios pays at least the d cheapest shares, one per scenario.
-//   A set's table of what each later product brings, and the multipliers, are worked out once
-//   per set (first with its parent's multipliers, which ends most sets at once) and bound
-//   every child from it.
+//   A set's table of what each later product brings is worked out once per set (bounded
+//   first with the cheaper bounds, which ends most sets at once) and bounds every child from
+//   it; the multipliers are sought at the root and kept below it.
 // - For the best plan alone, a first plan found greedily bounds the search from the start.
 // - For the best plan alone, a product is dropped when another does at least as much for no
 //   more (cost, then weeks and id): swapping it into any plan gives a plan no worse.
@@ -471,11 +471,11 @@ class Search {
   }
 
   // Fills the node's tables for the offers from `from` on: what each brings, the sums, and
-  // per level the multipliers giving the best bound among a few tried (each condition's cost
-  // per unit at which the cheapest-per-unit offers would close it, alone and combined).
-  // First, though, the bound with the parent's multipliers on this node's gains: most sets
-  // the parent lets through end there, before the multipliers are sought. False when the
-  // node's `cost` and bound pass the threshold.
+  // per level the multipliers (at the root the best of a few tried: each condition's cost per
+  // unit at which the cheapest-per-unit offers would close it, alone and combined; below it
+  // the parent's). First, though, the bound with the parent's multipliers on this node's
+  // gains: most sets the parent lets through end there, before the scenario tables are built.
+  // False when the node's `cost` and bound pass the threshold.
   bool tabulate(Node& nd, std::size_t from, const Node* parent, std::int64_t cost) const {
     const std::size_t n = offers_.size(), nl = levels_.size(), ns = r_.constraint.size();
     nd.gain.resize(n * nl);
@@ -528,57 +528,70 @@ class Search {
       }
       if (lb >= unbounded || cost + lb > threshold()) return false;
     }
+    // The multipliers: below the root, the parent's (they bounded this set above, and seeking
+    // new ones at every set cost more than the sets they cut); at the root, the best of a few.
     for (std::size_t k = 0; k < nl; ++k) {
       prepare(k);
       const Need& need = nd.need[k];
-      std::array<wide, 3> critical{0, 0, 0};
-      for (std::size_t c = 0; c < 3; ++c) {
-        if (need[c] == 0) continue;
-        std::int64_t got = 0;
-        for (std::size_t j : orders_[k][c]) {
-          const std::int64_t g = j < from ? 0 : nd.gain[j * nl + k][c];
-          if (g <= 0) continue;
-          got += g;
-          if (got >= need[c]) {
-            critical[c] = scaled_cost(j) / g;
-            break;
+      std::array<wide, 3> best{0, 0, 0};
+      wide best_mu = 0;
+      if (parent) {
+        best = parent->lambda[k];
+        best_mu = parent->mu[k];
+      } else {
+        // Each condition's critical cost per unit: at which the offers cheapest per unit it
+        // brings (on the survey) would close its shortfall.
+        std::array<wide, 3> critical{0, 0, 0};
+        for (std::size_t c = 0; c < 3; ++c) {
+          if (need[c] == 0) continue;
+          std::int64_t got = 0;
+          for (std::size_t j : orders_[k][c]) {
+            const std::int64_t g = j < from ? 0 : nd.gain[j * nl + k][c];
+            if (g <= 0) continue;
+            got += g;
+            if (got >= need[c]) {
+              critical[c] = scaled_cost(j) / g;
+              break;
+            }
+          }
+        }
+        const std::array<std::array<wide, 3>, 3> tries = {{
+            {critical[0], 0, 0},
+            {0, critical[1], 0},
+            {critical[0] / 2, critical[1] / 2, critical[2] / 2},
+        }};
+        wide best_value = 0;
+        for (std::size_t t = 0; t < tries.size(); ++t) {
+          const wide v = dot(tries[t], need) - hinge_sum(nd, from, k, tries[t]);
+          if (t == 0 || v > best_value) {
+            best_value = v;
+            best = tries[t];
+          }
+        }
+        // The points' multiplier μ among a few fractions of the points' critical cost.
+        if (by_scenario_ && nd.scenarios_short[k]) {
+          wide best_scenario = 0;
+          bool first = true;
+          for (const wide mu : {wide{0}, critical[0] / 2, critical[0]}) {
+            if (!first && (mu == 0 || need[0] == 0)) continue;
+            fill_shares(nd, from, k, mu, false);
+            const std::optional<wide> value = scenario_value(nd, k, nd.short_of[k], need, from);
+            const wide v = value ? *value : none_share();
+            if (first || v > best_scenario) {
+              best_scenario = v;
+              best_mu = mu;
+            }
+            first = false;
           }
         }
       }
-      const std::array<std::array<wide, 3>, 3> tries = {{
-          {critical[0], 0, 0},
-          {0, critical[1], 0},
-          {critical[0] / 2, critical[1] / 2, critical[2] / 2},
-      }};
-      std::array<wide, 3> best = tries[0];
-      wide best_value = dot(best, need) - hinge_sum(nd, from, k, best);
-      for (std::size_t t = 1; t < tries.size(); ++t) {
-        const wide v = dot(tries[t], need) - hinge_sum(nd, from, k, tries[t]);
-        if (v > best_value) {
-          best_value = v;
-          best = tries[t];
-        }
-      }
       nd.lambda[k] = best;
+      nd.mu[k] = best_mu;
       nd.hinge[n * nl + k] = 0;
       for (std::size_t j = n; j-- > from;)
         nd.hinge[j * nl + k] = nd.hinge[(j + 1) * nl + k] +
                                std::max<wide>(0, dot(best, nd.gain[j * nl + k]) - scaled_cost(j));
       if (by_scenario_ && nd.scenarios_short[k]) {
-        // The points' multiplier μ among a few fractions of the points' critical cost.
-        wide best_mu = 0, best_scenario = 0;
-        bool first = true;
-        for (const wide mu : {wide{0}, critical[0] / 2, critical[0]}) {
-          if (!first && (mu == 0 || need[0] == 0)) continue;
-          fill_shares(nd, from, k, mu, false);
-          const std::optional<wide> value = scenario_value(nd, k, nd.short_of[k], need, from);
-          const wide v = value ? *value : none_share();
-          if (first || v > best_scenario) {
-            best_scenario = v;
-            best_mu = mu;
-          }
-          first = false;
-        }
         std::size_t stop = from;
         while (stop < n && cost + offers_[stop].cost <= threshold()) ++stop;
         fill_shares(nd, from, k, best_mu, true, stop);
