@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <fstream>
 #include <random>
@@ -35,10 +36,11 @@ std::uint32_t bit(std::size_t k) { return std::uint32_t{1} << k; }
 // A survey of the cohort with random answers and scenario levels pulled down, so that most
 // are below the target.
 smedx::CodedSurvey lowered(const smedx::CodedSurvey& base,
-                           const std::vector<const smedx::Item*>& items, std::mt19937& rng) {
+                           const std::vector<const smedx::Item*>& items, std::mt19937& rng,
+                           int top = 2) {
   smedx::CodedSurvey c = base;
   for (auto& l : c.levels)
-    l = static_cast<std::int8_t>(std::uniform_int_distribution<int>(0, 2)(rng));
+    l = static_cast<std::int8_t>(std::uniform_int_distribution<int>(0, top)(rng));
   for (std::size_t i = 0; i < items.size(); ++i) {
     const smedx::Item& item = *items[i];
     if (item.kind == smedx::ItemKind::trend) continue;
@@ -84,7 +86,9 @@ smedx::ItemEffect effect(const smedx::Item& item, int index, std::uint32_t optio
   return e;
 }
 
-smedx::Catalogue random_catalogue(const smedx::RuleSet& rules, std::mt19937& rng, std::size_t n) {
+// `high`: products bring more scenarios, mostly to levels 3 and 4 (for target 3).
+smedx::Catalogue random_catalogue(const smedx::RuleSet& rules, std::mt19937& rng, std::size_t n,
+                                  bool high = false) {
   const auto items = rules.items();
   smedx::Catalogue cat;
   cat.id = "random";
@@ -115,13 +119,13 @@ smedx::Catalogue random_catalogue(const smedx::RuleSet& rules, std::mt19937& rng
     prod.annual = static_cast<std::int64_t>(rng() % 3) * 5000;
     prod.eligible = prod.price / 2;
     prod.weeks = static_cast<int>(rng() % 3) * 4 + 4;
-    const int scenarios = static_cast<int>(rng() % 4);
+    const int scenarios = static_cast<int>(rng() % 4) + (high ? 1 : 0);
     for (int s = 0; s < scenarios; ++s) {
       const std::size_t k = rng() % rules.scenarios.size();
-      prod.delivers.scenarios.push_back(
-          {rules.scenarios[k].id, static_cast<int>(k), static_cast<int>(rng() % 4) + 1});
+      const int level = high ? static_cast<int>(rng() % 3) + 2 : static_cast<int>(rng() % 4) + 1;
+      prod.delivers.scenarios.push_back({rules.scenarios[k].id, static_cast<int>(k), level});
     }
-    const int deliveries = static_cast<int>(rng() % 3) + (scenarios == 0 ? 1 : 0);
+    const int deliveries = static_cast<int>(rng() % 3) + (scenarios == 0 || high ? 1 : 0);
     for (int d = 0; d < deliveries; ++d) prod.delivers.items.push_back(pick_item(true));
     if (rng() % 4 == 0) {
       if (rng() % 2) {
@@ -264,6 +268,66 @@ TEST_SUITE("match") {
     CHECK(with_alternatives > 20);
     MESSAGE("reached ", reached, ", not reached ", unreached, ", already ", already,
             ", with alternatives ", with_alternatives);
+  }
+
+  TEST_CASE("match.targets 2 and 3, every alternative: the K plans are the K cheapest sets") {
+    // Brute force over every set of 200 random catalogues, half at target 3 (products that
+    // bring more, surveys nearer to it): the plan and up to 6 alternatives must be exactly
+    // the first plans of the order, and the alternatives always complete.
+    const smedx::Engine engine(miit().rules());
+    const auto base = cohort(engine);
+    const auto items = engine.rules().items();
+    std::mt19937 rng(20261207);
+    std::array<int, 4> reached{}, unreached{};
+    int alternatives = 0, fewer = 0;
+    for (int round = 0; round < 200; ++round) {
+      const int target = round % 2 ? 3 : 2;
+      const smedx::Catalogue cat = random_catalogue(
+          engine.rules(), rng, static_cast<std::size_t>(rng() % 7) + 6, target == 3);
+      smedx::MatchOptions options;
+      options.target = target;
+      options.years = static_cast<int>(rng() % 3);
+      if (rng() % 5 == 0) options.budget = static_cast<std::int64_t>(rng() % 12 + 4) * 10000;
+      options.alternatives = static_cast<int>(rng() % 6) + 1;
+      options.batch.threads = 1;
+      const smedx::Matcher matcher(engine, cat, options);
+      for (int s = 0; s < 3; ++s) {
+        const smedx::CodedSurvey c =
+            lowered(base[rng() % base.size()], items, rng, target == 3 ? 3 : 2);
+        const smedx::Match m = matcher.match(c);
+        INFO("round ", round, " survey ", s, " target ", target);
+        REQUIRE(m.errors.empty());
+        CHECK(m.alternatives_complete);
+        if (m.already) continue;
+        const auto plans =
+            brute_force(engine, cat, c, m.industry, target, options.years, options.budget);
+        REQUIRE(m.reached == !plans.empty());
+        if (!m.reached) {
+          ++unreached[static_cast<std::size_t>(target)];
+          continue;
+        }
+        ++reached[static_cast<std::size_t>(target)];
+        CHECK(ids(cat, m.plan.products) == ids(cat, plans[0].ids));
+        CHECK(m.plan.cost == plans[0].cost);
+        const std::size_t expected =
+            std::min(plans.size() - 1, static_cast<std::size_t>(options.alternatives));
+        fewer += plans.size() - 1 < static_cast<std::size_t>(options.alternatives);
+        REQUIRE(m.alternatives.size() == expected);
+        for (std::size_t k = 0; k < expected; ++k) {
+          CHECK(ids(cat, m.alternatives[k].products) == ids(cat, plans[k + 1].ids));
+          CHECK(m.alternatives[k].cost == plans[k + 1].cost);
+          CHECK(m.alternatives[k].weeks == plans[k + 1].weeks);
+        }
+        alternatives += expected > 0;
+      }
+    }
+    MESSAGE("target 2: reached ", reached[2], ", not ", unreached[2], "; target 3: reached ",
+            reached[3], ", not ", unreached[3], "; with alternatives ", alternatives,
+            ", fewer plans than asked ", fewer);
+    CHECK(reached[2] > 100);
+    CHECK(reached[3] > 50);
+    CHECK(unreached[3] > 10);
+    CHECK(fewer > 20);
   }
 
   TEST_CASE("match.with no plan, the gap names the conditions no product covers") {

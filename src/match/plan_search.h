@@ -27,6 +27,7 @@ struct MatchRules {
   std::int64_t points(std::size_t item, std::uint32_t mask) const noexcept;
   MatchState state_of(const CodedSurvey& c) const;
   void apply(MatchState& s, const Product& p) const noexcept;
+  void apply_items(MatchState& s, const Product& p) const noexcept;  // the items alone
   // Whether `s` meets every prerequisite of `p` (meets_requirements on the model).
   static bool meets(const MatchState& s, const Product& p) noexcept;
   // Scenarios at `level` or above, and constraint scenarios among them.
