@@ -356,6 +356,15 @@ TEST_SUITE("match") {
     CHECK(json.find("\"reached\":false") != std::string::npos);
     CHECK(json.find("\"covered\":false") != std::string::npos);
     CHECK(json.find("目录中允许的产品全部实施后最多1个") != std::string::npos);
+    // The reason says the whole gap in Chinese (no pointer to a JSON key).
+    CHECK(m.reason.rfind("目录中允许的产品全部实施后仍达不到", 0) == 0);
+    for (const auto& g : m.gap) CHECK(m.reason.find(g) != std::string::npos);
+    CHECK(m.reason.find("gap") == std::string::npos);
+    bool scenario_line = false;
+    for (const auto& g : m.gap)
+      scenario_line |= g.find("个场景达到") != std::string::npos &&
+                       g.find("及以上；目录中允许的产品全部实施后最多1个") != std::string::npos;
+    CHECK(scenario_line);
   }
 
   TEST_CASE("match.the driver: one record per survey, input order, bad ones as errors") {

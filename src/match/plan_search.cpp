@@ -1107,20 +1107,19 @@ Match Matcher::match(const CodedSurvey& c) const {
     for (const auto& cs : m.conditions) {
       if (cs.covered) continue;
       if (cs.what == "points")
-        m.gap.push_back(fmt::format("{}需要总分至少{}分；目录中允许的产品全部实施后最多{}分",
+        m.gap.push_back(fmt::format("{}要求总分不低于{}分；目录中允许的产品全部实施后最多{}分",
                                     target_zh, cs.required.to_string(), cs.after.to_string()));
-      else if (cs.what == "scenarios")
-        m.gap.push_back(fmt::format("{}需要至少{}个场景达到{}；目录中允许的产品全部实施后最多{}个",
-                                    target_zh, cs.required.to_string(), target_zh,
-                                    cs.after.to_string()));
       else
         m.gap.push_back(
-            fmt::format("{}需要至少{}个约束性场景达到{}；目录中允许的产品全部实施后最多{}个",
-                        target_zh, cs.required.to_string(), target_zh, cs.after.to_string()));
+            fmt::format("{}要求至少{}个{}场景达到{}及以上；目录中允许的产品全部实施后最多{}个",
+                        target_zh, cs.required.to_string(), cs.what == "scenarios" ? "" : "约束性",
+                        target_zh, cs.after.to_string()));
     }
-    if (!m.gap.empty())
-      m.reason = fmt::format("目录中允许的产品不能使企业达到{}：缺口见 gap", target_zh);
-    else if (options_.budget)
+    // Said whole, for a reader of the record alone; the page lists `gap` instead.
+    if (!m.gap.empty()) {
+      m.reason = fmt::format("目录中允许的产品全部实施后仍达不到{}：", target_zh);
+      for (std::size_t i = 0; i < m.gap.size(); ++i) m.reason += (i ? "；" : "") + m.gap[i];
+    } else if (options_.budget)
       m.reason = fmt::format("预算{}元内没有能达到{}的产品组合", *options_.budget, target_zh);
     else
       m.reason = fmt::format("产品的前置条件无法满足，不能达到{}", target_zh);
