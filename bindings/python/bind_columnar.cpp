@@ -22,6 +22,7 @@
 
 #include "arrow_c.h"
 #include "bindings.h"
+#include "column_pool.h"
 #include "smedx/columnar.h"
 #include "smedx/columns.h"
 
@@ -31,11 +32,20 @@ namespace smedx::python {
 
 namespace {
 
+// Frees a vector a numpy array owned; a pooled column goes back to the pool (column_pool.h).
+template <typename T, typename A>
+void release(void* p) {
+  auto* owned = static_cast<std::vector<T, A>*>(p);
+  if constexpr (std::is_same_v<std::vector<T, A>, ScoreColumn<T>>)
+    ColumnPool<T>::give(std::move(*owned));
+  delete owned;
+}
+
 // A numpy array that owns (moves in) a vector, so results cross into Python without a copy.
 template <typename T, typename A>
 py::array_t<T> to_numpy(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
   auto* owned = new std::vector<T, A>(std::move(v));
-  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
+  py::capsule free(owned, &release<T, A>);
   return py::array_t<T>(shape, owned->data(), free);
 }
 
@@ -45,7 +55,7 @@ template <typename As, typename T, typename A>
 py::array_t<As> to_numpy_as(std::vector<T, A>&& v, std::vector<py::ssize_t> shape) {
   static_assert(sizeof(As) == sizeof(T));
   auto* owned = new std::vector<T, A>(std::move(v));
-  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
+  py::capsule free(owned, &release<T, A>);
   return py::array_t<As>(shape, reinterpret_cast<const As*>(owned->data()), free);
 }
 
@@ -323,6 +333,7 @@ std::size_t own_code_count(const T* v, std::size_t n) {
 template <typename T>
 std::size_t narrow_own_codes(const T* v, std::size_t n, ScoreColumn<std::int8_t>& bytes) {
   using U = std::make_unsigned_t<T>;
+  if (bytes.capacity() < n) bytes = ColumnPool<std::int8_t>::take(n);  // kept pages, no faults
   bytes.resize(n);
   std::int8_t* __restrict out = bytes.data();
   U any = 0;
@@ -345,7 +356,6 @@ std::optional<ColumnCodes> own_codes_of(const T* v, std::size_t n, Factorizer& f
   } else {
     if (const std::size_t count = narrow_own_codes(v, n, bytes); count && f.own_codes(count))
       return ColumnCodes(static_cast<const std::int8_t*>(bytes.data()));
-    bytes = {};
   }
   return std::nullopt;
 }
@@ -504,6 +514,22 @@ std::optional<std::string> code_arrow(const ArrowSchema& s, const ArrowArray& a,
       code_offsets<std::int32_t>(a, n, valid, f, out);
     } else if (*kind == Strings::Kind::large) {
       code_offsets<std::int64_t>(a, n, valid, f, out);
+    } else if (!valid.bits) {  // string views without nulls (Polars): no test a cell
+      const char* views = static_cast<const char*>(a.buffers[1]) + 16 * a.offset;
+      for (std::size_t i = 0; i < n; ++i) {
+        const char* view = views + 16 * i;
+        std::int32_t size;
+        std::memcpy(&size, view, 4);
+        if (size <= 12) {  // the text inline, in the view's 16 bytes
+          out[i] = f.code8(std::string_view(view + 4, static_cast<std::size_t>(size)));
+          continue;
+        }
+        std::int32_t buffer, offset;
+        std::memcpy(&buffer, view + 8, 4);
+        std::memcpy(&offset, view + 12, 4);
+        out[i] = f.code(std::string_view(static_cast<const char*>(a.buffers[2 + buffer]) + offset,
+                                         static_cast<std::size_t>(size)));
+      }
     } else {
       const Strings text{*kind, a};
       for (std::size_t i = 0; i < n; ++i) {
@@ -852,7 +878,9 @@ struct Source {
   std::string problem;
 
   Source(std::string column, const py::handle& cells, std::size_t rows, bool presence)
-      : name(std::move(column)), codes(rows), factorizer(std::make_unique<Factorizer>(presence)) {
+      : name(std::move(column)),
+        codes(ColumnPool<std::int32_t>::take(rows)),
+        factorizer(std::make_unique<Factorizer>(presence)) {
     if (py::isinstance<py::capsule>(cells)) {
       arrow = std::make_unique<ArrowStream>(py::reinterpret_borrow<py::capsule>(cells));
     } else if (py::isinstance<py::tuple>(cells)) {  // (codes, categories)
@@ -880,6 +908,12 @@ struct Source {
         code_numpy(array, *factorizer, codes);
       }
     }
+  }
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+  ~Source() {  // the buffers go back for the next call
+    ColumnPool<std::int32_t>::give(std::move(codes));
+    ColumnPool<std::int8_t>::give(std::move(bytes));
   }
   static py::array contiguous(const py::handle& a) {
     auto out = py::array::ensure(a, py::array::c_style);
@@ -1004,7 +1038,7 @@ FrameColumns::FrameColumns(const Named& columns, const py::object& ids, const Na
   for (std::size_t k = 1; k <= columns.size(); ++k) table_.columns.push_back(column(*sources[k]));
   for (std::size_t k = 1 + columns.size(); k < sources.size(); ++k)
     table_.fields.push_back(column(*sources[k]));
-  has_id_.resize(rows);
+  has_id_ = ColumnPool<std::uint8_t>::take(rows);
   sources[0]->data().visit([&](const auto* codes) {
     for (std::size_t r = 0; r < rows; ++r) has_id_[r] = codes[r] >= 0;
   });
@@ -1012,7 +1046,7 @@ FrameColumns::FrameColumns(const Named& columns, const py::object& ids, const Na
   if (id_texts) table_.enterprise_id = column(*sources[0]);
 }
 
-FrameColumns::~FrameColumns() = default;
+FrameColumns::~FrameColumns() { ColumnPool<std::uint8_t>::give(std::move(has_id_)); }
 
 void bind_columnar(py::module_& m) {
   m.def(
@@ -1044,17 +1078,23 @@ void bind_columnar(py::module_& m) {
         frame.table().warnings = warnings;
         const auto& r = engine.rules();
         const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
+        // What goes out, each written whole below: no zeroing first. Kept columns (column_pool.h),
+        // which the arrays' owners give back when Python frees them.
         ColumnarScores scores;
-        // What goes out, each written whole below: no zeroing first.
-        ScoreColumn<std::int8_t> level;
-        std::vector<std::uint8_t> failed;
+        scores.total = ColumnPool<std::int64_t>::take(rows);
+        scores.dim_points = ColumnPool<std::int64_t>::take(rows * dims);
+        scores.level = ColumnPool<std::int32_t>::take(rows);
+        scores.scenario_levels = ColumnPool<std::int8_t>::take(rows * scen);
+        ScoreColumn<std::int8_t> level = ColumnPool<std::int8_t>::take(rows);
+        ScoreColumn<std::uint8_t> failed = ColumnPool<std::uint8_t>::take(rows);
         {
           py::gil_scoped_release release;
-          scores = score_columns(engine, frame.table(), policy, threads);
+          score_columns(engine, frame.table(), policy, threads, scores);
           // The exact thousandths become floats on the same threads, in place.
           to_frame_units(scores, level, threads);
-          failed.assign(rows, 0);
+          std::fill(failed.begin(), failed.end(), 0);
           for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
+          ColumnPool<std::int32_t>::give(std::move(scores.level));
         }
 
         // The engine's columns are already contiguous: the scenario levels move into numpy as

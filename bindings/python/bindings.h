@@ -47,7 +47,7 @@ class FrameColumns {
  private:
   struct Sources;
   std::unique_ptr<Sources> sources_;
-  std::vector<std::uint8_t> has_id_;
+  ScoreColumn<std::uint8_t> has_id_;  // one a row; kept for the next call (column_pool.h)
   ColumnarSurveys table_;
 };
 

@@ -119,6 +119,11 @@ struct ColumnarScores {
 // Scores every row on `threads` threads (0: every core). Thread-safe; touches no Python.
 ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& table,
                              MissingPolicy missing = MissingPolicy::error, unsigned threads = 0);
+// The same into `out`, whose columns keep their memory where it holds the table: a caller that
+// keeps buffers between calls (the Python door) scores into pages already mapped, not fresh
+// ones. Whatever `out` held is replaced.
+void score_columns(const Engine& engine, const ColumnarSurveys& table, MissingPolicy missing,
+                   unsigned threads, ColumnarScores& out);
 
 // Codes every row into a CodedSurvey on `threads` threads (0: every core), reading the cells as
 // score_columns does, with the same checks and messages (a row's errors are located as line

@@ -882,6 +882,13 @@ void join_texts(std::vector<std::pair<std::size_t, SliceScorer*>>& slices, Colum
 
 ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& given,
                              MissingPolicy missing, unsigned threads) {
+  ColumnarScores out;
+  score_columns(engine, given, missing, threads, out);
+  return out;
+}
+
+void score_columns(const Engine& engine, const ColumnarSurveys& given, MissingPolicy missing,
+                   unsigned threads, ColumnarScores& out) {
   const detail::RuleIndex& index = detail::EngineAccess::index(engine);
   std::optional<FigureColumns> figures;
   const ColumnarSurveys& table = with_figures(index, given, figures);
@@ -890,7 +897,8 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& given,
   const RowCoder coder(index, table, read, missing);
   const ScorePlan plan(index);
 
-  ColumnarScores out;
+  out.errors.entries.clear();
+  out.warnings.entries.clear();
   // Not zeroed: each slice writes every row of its own, and the pages are first touched by the
   // thread that scores them.
   out.total.resize(rows);
@@ -912,7 +920,6 @@ ColumnarScores score_columns(const Engine& engine, const ColumnarSurveys& given,
                             scorers.push_back(std::move(scorer));
                           });
   join_texts(slices, out);
-  return out;
 }
 
 std::vector<CodedSurvey> code_columns(const Engine& engine, const ColumnarSurveys& given,

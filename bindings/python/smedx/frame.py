@@ -77,12 +77,17 @@ def score_frame(
         return pd.Series(cells, index=table.index, dtype=object, copy=False)
 
     # Nullable columns straight over the engine's arrays; each its own mask, since pandas may
-    # write into a mask when a cell is set. With no failed row, fresh zeros: memory the system
-    # hands out zeroed, not a copy written page by page (tens of columns of a byte a row).
-    any_failed = bool(failed.any())
+    # write into a mask when a cell is set: the rows of one block, allocated once. With no failed
+    # row, fresh zeros: memory the system hands out zeroed, not a copy written page by page (tens
+    # of columns of a byte a row).
+    count = 2 + len(rules.dimension_ids) + len(rules.scenario_ids)
+    if failed.any():
+        masks = iter(np.repeat(failed[np.newaxis, :], count, axis=0))
+    else:
+        masks = iter(np.zeros((count, table.rows), dtype=bool))
 
     def mask() -> np.ndarray:
-        return failed.copy() if any_failed else np.zeros(table.rows, dtype=bool)
+        return next(masks)
 
     out["level"] = IntegerArray(result["level"], mask())
     out["total"] = FloatingArray(result["total"], mask())
@@ -132,8 +137,13 @@ class _PandasTable:
             return series.to_numpy()
         if dtype.kind == "b":
             return series.astype(str).to_numpy(dtype=object)
-        if _arrow_backed(dtype) and hasattr(series, "__arrow_c_stream__"):
-            return series.__arrow_c_stream__()
+        if _arrow_backed(dtype):
+            # The array's own chunks: Series.__arrow_c_stream__ goes through pa.array.
+            array = series.array
+            if hasattr(array, "__arrow_array__"):
+                return array.__arrow_array__().__arrow_c_stream__()
+            if hasattr(series, "__arrow_c_stream__"):
+                return series.__arrow_c_stream__()
         return series.to_numpy(dtype=object)
 
     def values(self, name: Any) -> pd.Series:
