@@ -46,6 +46,8 @@ ROOMS: list[tuple[str, set[str]]] = [
             "projects.h",
             "composition.h",
             "self_evaluation.h",
+            "pilot_needs.h",
+            "case_booklet.h",
         },
     ),
 ]

@@ -47,5 +47,7 @@
 #include "smedx/self_evaluation.h"
 #include "smedx/subsidy.h"
 #include "smedx/subsidy_rule.h"
+#include "smedx/pilot_needs.h"
+#include "smedx/case_booklet.h"
 // match: the cheapest catalogue products to a target level, the 产品矩阵
 #include "smedx/match.h"

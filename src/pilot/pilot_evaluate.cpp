@@ -8,6 +8,7 @@
 #include <set>
 
 #include "pilot/composition_evaluate.h"
+#include "pilot/needs_evaluate.h"
 #include "pilot/pilot_state.h"
 #include "pilot/projects_evaluate.h"
 #include "pilot/subsidy_evaluate.h"
@@ -706,6 +707,7 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
   result.subsidy = detail::evaluate_subsidy(s, result.acceptance);
   result.projects = detail::evaluate_projects(s, when);
   result.composition = detail::evaluate_composition(s, result.acceptance, when);
+  result.needs = detail::evaluate_needs(s);
   return result;
 }
 

@@ -587,6 +587,7 @@ void Pilot::add_selected(std::istream& in, std::string_view source, TableFormat 
 void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat format,
                         const Engine* engine, unsigned threads) {
   State& s = *s_;
+  s.threads = threads;
   const Engine& eng = engine ? *engine : s.engine;
   const RuleSet& rules = eng.rules();
   std::vector<CodedSurvey> block;
@@ -687,6 +688,19 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
         }
         block.push_back(coded);
         slots.emplace_back(&slot, it->second);
+        if (phase == "baseline" && &eng == &s.engine) {
+          // Kept for the 改造需求清单, grouped by the register's industry.
+          if (s.baseline_coded.size() < s.enterprises.size())
+            s.baseline_coded.resize(s.enterprises.size());
+          CodedSurvey& kept = s.baseline_coded[it->second].emplace(coded);
+          bool has = false;
+          for (auto& [k, v] : kept.enterprise)
+            if (k == "industry") {
+              v = s.enterprises[it->second].industry;
+              has = true;
+            }
+          if (!has) kept.enterprise.emplace_back("industry", s.enterprises[it->second].industry);
+        }
         if (block.size() == 1024) flush();
       },
       options);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "smedx/coded_survey.h"
 #include "smedx/pilot.h"
 #include "smedx/subsidy.h"
 
@@ -54,6 +55,10 @@ struct Pilot::State {
   std::vector<Location> project_where;
 
   std::vector<std::optional<Snapshot>> baseline, acceptance;
+  // The baseline surveys scored under the programme's rule set, as coded (their industry the
+  // register's): what the 改造需求清单 diagnoses. `threads`: as add_surveys was given.
+  std::vector<std::optional<CodedSurvey>> baseline_coded;
+  unsigned threads = 0;
   std::optional<Date> latest;  // the latest assessment date seen
 };
 
