@@ -65,7 +65,8 @@ for ((k = 1; k <= selected; k++)); do
   for ((i = 2; i <= pages; i++)); do
     pdftotext -f "$i" -l "$i" -layout "$work/cases.pdf" "$work/pk.txt"
     first=$(grep -m1 -v '^[[:space:]]*$' "$work/pk.txt" || true)
-    case "$first" in *"案例$k　"*) found=1 ;; esac
+    # pdftotext gives the ideographic space after 案例k as a space or as it is.
+    if echo "$first" | grep -Eq "^[[:space:]]*案例$k([[:space:]]|　)"; then found=1; fi
   done
   [ "$found" = 1 ] || { echo "FAIL: booklet: case $k does not start a page"; exit 1; }
 done

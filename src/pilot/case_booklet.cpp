@@ -101,7 +101,8 @@ std::string case_booklet_html(const Programme& prog, const PilotResult& result) 
   std::string h = "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>" +
                   esc(prog.title) + " 典型案例集</title>" + detail::pilot_page_style() +
                   "<style>.case{break-before:page}.cover{text-align:center;margin-top:30%}"
-                  ".facts th{width:7em}.changes td:nth-child(4){font-size:90%}</style>"
+                  ".facts th{width:7em}.changes td:nth-child(-n+3){white-space:nowrap}"
+                  ".changes td:nth-child(4){font-size:90%}</style>"
                   "</head><body>";
   int selected = 0;
   for (const auto& k : result.cases) selected += k.selected;
