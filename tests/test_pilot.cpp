@@ -835,17 +835,15 @@ TEST_SUITE("pilot.driver") {
       CAPTURE(e.id);
       CHECK(section.find("<h2>案例" + std::to_string(n + 1) + "　" + e.name + "</h2>") !=
             std::string::npos);
-      CHECK(section.find("<td class='industry'>" +
-                         run.programme().find_industry(e.industry)->zh + "</td>") !=
-            std::string::npos);
+      CHECK(section.find("<td class='industry'>" + run.programme().find_industry(e.industry)->zh +
+                         "</td>") != std::string::npos);
       for (const auto& p : result.providers)
         if (!e.providers.empty() && p.id == e.providers[0])
           CHECK(section.find(p.name) != std::string::npos);
       for (const auto& sol : e.solutions) CHECK(section.find(sol) != std::string::npos);
       CHECK(section.find(fmt::format("<td class='n level-before'>{}级</td><td class='n "
                                      "level-after'>{}级</td>",
-                                     r.baseline->level, r.acceptance->level)) !=
-            std::string::npos);
+                                     r.baseline->level, r.acceptance->level)) != std::string::npos);
       // What changed: a row per scenario whose level rose, per item that gained points.
       int scenarios = 0, items = 0, gained = 0;
       for (std::size_t p = section.find("<tr class='scenario'>"); p != std::string::npos;
@@ -924,8 +922,9 @@ TEST_SUITE("pilot.driver") {
               .find("constraint_scenarios_kept: ") != std::string::npos);
     // acceptance.jsonl keeps the codes for programs and gives each reason in Chinese.
     const std::string jsonl = test::read_file((tmp.path / "en" / "acceptance.jsonl").string());
-    CHECK(jsonl.find("\"check\":\"constraint_scenarios_kept\",\"outcome\":\"failed\",\"message\":") !=
-          std::string::npos);
+    CHECK(
+        jsonl.find("\"check\":\"constraint_scenarios_kept\",\"outcome\":\"failed\",\"message\":") !=
+        std::string::npos);
     CHECK(jsonl.find("\"zh\":\"") != std::string::npos);
   }
 
@@ -1232,8 +1231,8 @@ TEST_SUITE("pilot.driver") {
     CHECK(eligible5.issues_text().find("subsidy eligible_level 5 does not exist") !=
           std::string::npos);
     CHECK(eligible5.issues_text().find("  at subsidy.tiers[0].level\n") != std::string::npos);
-    const auto prog = load_programme_from_string(
-        test::read_file(tmp.path / "programme.yaml"), "programme.yaml");
+    const auto prog =
+        load_programme_from_string(test::read_file(tmp.path / "programme.yaml"), "programme.yaml");
     REQUIRE(prog.ok());
     CHECK_THROWS_WITH_AS(Pilot(*prog.programme, test::miit2024()),
                          doctest::Contains("subsidy tier level 6 does not exist in rule set "

@@ -144,7 +144,8 @@ TEST_SUITE("pilot.needs") {
     const PilotNeeds& n = *run.result().needs;
     std::size_t common = 0, individual = 0;
     for (const auto& g : n.industries) common += g.common.size();
-    for (const auto& e : n.enterprises) individual += std::max<std::size_t>(1, e.requirements.size());
+    for (const auto& e : n.enterprises)
+      individual += std::max<std::size_t>(1, e.requirements.size());
     const std::string zh = needs_common_csv(n, CsvHeaders::zh);
     CHECK(zh.starts_with("行业,类型,编号,名称,约束性场景,需要的企业数,低于目标等级企业数,"));
     CHECK(lines(zh) == common + 1);
@@ -176,8 +177,8 @@ TEST_SUITE("pilot.needs") {
     request.headers = CsvHeaders::zh;
     const PilotRun run = run_pilot(request);
     REQUIRE(run.ok());
-    const auto dir = std::filesystem::temp_directory_path() /
-                     fmt::format("smedx-test-needs-{}", ::getpid());
+    const auto dir =
+        std::filesystem::temp_directory_path() / fmt::format("smedx-test-needs-{}", ::getpid());
     std::filesystem::remove_all(dir);
     CHECK_FALSE(run.write_folder(dir, false));
     const std::string bom = "\xEF\xBB\xBF";

@@ -8,6 +8,7 @@
 
 #include "bindings.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_run.h"
 #include "smedx/projects.h"
 #include "smedx/subsidy.h"
@@ -54,7 +55,7 @@ void bind_pilot(py::module_& m) {
         std::optional<PilotRun> run;
         std::optional<std::string> refused;
         std::vector<std::string> acceptance, errors;
-        std::string progress, provider_json, cases, subsidy, projects_text;
+        std::string progress, provider_json, cases, subsidy, projects_text, needs;
         {
           py::gil_scoped_release release;
           run.emplace(run_pilot(request));
@@ -68,6 +69,7 @@ void bind_pilot(py::module_& m) {
             cases = cases_json(r.cases, run->rules());
             if (r.subsidy) subsidy = subsidy_json(run->programme(), *r.subsidy);
             if (r.projects) projects_text = projects_json(run->programme(), *r.projects);
+            if (r.needs) needs = needs_json(*r.needs);
             for (const auto& e : run->errors()) errors.push_back(e.to_string());
           }
         }
@@ -85,6 +87,7 @@ void bind_pilot(py::module_& m) {
         out["subsidy"] = subsidy.empty() ? py::object(py::none()) : py::object(py::str(subsidy));
         out["projects"] =
             projects_text.empty() ? py::object(py::none()) : py::object(py::str(projects_text));
+        out["needs"] = needs.empty() ? py::object(py::none()) : py::object(py::str(needs));
         out["errors"] = errors;
         const PilotCounts& counts = run->counts();
         py::dict c;

@@ -253,8 +253,9 @@ std::string acceptance_json(const AcceptanceRecord& r, const RuleSet& rules);
 enum class CsvHeaders { en, zh };
 std::string acceptance_csv_header(CsvHeaders headers = CsvHeaders::en);
 std::string acceptance_csv(const AcceptanceRecord& r);
-// The same; under zh headers the values are for people too: the decision as 通过/未通过/待补/待验收,
-// industry and batch by their names, 是/否, and the reasons in Chinese (as the driver writes).
+// The same; under zh headers the values are for people too: the decision as
+// 通过/未通过/待补/待验收, industry and batch by their names, 是/否, and the reasons in Chinese (as
+// the driver writes).
 std::string acceptance_csv(const AcceptanceRecord& r, const Programme& programme,
                            CsvHeaders headers);
 std::string progress_json(const Progress& p);

@@ -1,5 +1,5 @@
-// The cohort's 共性+个性 改造需求清单 (transformation needs list) of a pilot: the baseline surveys of
-// the enterprises below the programme's target level, diagnosed by the library's cohort
+// The cohort's 共性+个性 改造需求清单 (transformation needs list) of a pilot: the baseline surveys
+// of the enterprises below the programme's target level, diagnosed by the library's cohort
 // diagnosis (smedx/diagnose_cohort.h) per programme industry. A requirement is 共性 in an
 // industry when at least the rule set's common share of that industry's below-target
 // enterprises, and at least two of them, need it; every enterprise's own path is its 个性 list,
@@ -27,12 +27,12 @@ struct CommonNeed {
 };
 
 struct IndustryNeeds {
-  std::string industry, zh;  // the programme's industry id and name
-  int baseline = 0;          // baseline surveys scored under the programme's rule set
-  int at_or_above = 0;       // of which at or above the target level already
-  int below = 0;             // below it: diagnosed, and what 共性 is counted among
-  int unreachable = 0;       // of those, with no path to the target
-  int individual = 0;        // requirements that are an enterprise's own (个性 only)
+  std::string industry, zh;        // the programme's industry id and name
+  int baseline = 0;                // baseline surveys scored under the programme's rule set
+  int at_or_above = 0;             // of which at or above the target level already
+  int below = 0;                   // below it: diagnosed, and what 共性 is counted among
+  int unreachable = 0;             // of those, with no path to the target
+  int individual = 0;              // requirements that are an enterprise's own (个性 only)
   std::vector<CommonNeed> common;  // most needed first, then the rule set's order
 };
 
@@ -50,7 +50,7 @@ struct PilotNeeds {
   Decimal threshold;  // the share that makes a requirement 共性 (the rule set's)
   // Baselines the list leaves out: scored under another rule set, or not scorable.
   int other_rule_set = 0, unscored = 0;
-  std::vector<IndustryNeeds> industries;    // the programme's order
+  std::vector<IndustryNeeds> industries;     // the programme's order
   std::vector<EnterpriseNeeds> enterprises;  // register order: the below-target ones
 };
 

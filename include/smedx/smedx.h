@@ -39,15 +39,15 @@
 
 #include "smedx/catalogue.h"
 // pilot: a city programme's acceptance, progress and ratings, and the job's driver
+#include "smedx/case_booklet.h"
 #include "smedx/composition.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
 #include "smedx/projects.h"
 #include "smedx/self_evaluation.h"
 #include "smedx/subsidy.h"
 #include "smedx/subsidy_rule.h"
-#include "smedx/pilot_needs.h"
-#include "smedx/case_booklet.h"
 // match: the cheapest catalogue products to a target level, the 产品矩阵
 #include "smedx/match.h"

@@ -58,8 +58,8 @@ std::string one_case(const Programme& prog, const PilotResult& result, const Cas
       "<td class='n up'>{:+}级</td></tr>"
       "<tr><td>总分</td><td class='n'>{}</td><td class='n'>{}</td><td class='n up'>{}</td></tr>"
       "</tbody></table>",
-      r.baseline->assessed_on.to_string(), r.acceptance->assessed_on.to_string(),
-      r.baseline->level, r.acceptance->level, k.level_steps, r.baseline->total.to_string(),
+      r.baseline->assessed_on.to_string(), r.acceptance->assessed_on.to_string(), r.baseline->level,
+      r.acceptance->level, k.level_steps, r.baseline->total.to_string(),
       r.acceptance->total.to_string(), signed_delta(k.points));
   h += "<h3>改造内容（等级提高的场景、得分提高的指标项）</h3>";
   if (!r.comparable) {

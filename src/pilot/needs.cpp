@@ -121,8 +121,8 @@ std::shared_ptr<const PilotNeeds> evaluate_needs(const Pilot::State& s) {
         c.constraint = sc->constraint;
       // count / below as a percent, rounded half up to thousandths.
       const std::int64_t den = std::max(1, group.scored);
-      c.share_percent = Decimal::from_thousandths((std::int64_t{c.count} * 200'000 + den) /
-                                                  (2 * den));
+      c.share_percent =
+          Decimal::from_thousandths((std::int64_t{c.count} * 200'000 + den) / (2 * den));
       g.common.push_back(std::move(c));
     }
   }
@@ -239,17 +239,18 @@ std::string needs_json(const PilotNeeds& n) {
 }
 
 std::string needs_common_csv(const PilotNeeds& n, CsvHeaders headers) {
-  std::string out = headers == CsvHeaders::zh
-                        ? "行业,类型,编号,名称,约束性场景,需要的企业数,低于目标等级企业数,占比（%）,"
-                          "企业编号,行业代码,类型代码,指标代码\n"
-                        : "industry_zh,kind_zh,code,zh,constraint,count,below_target,"
-                          "share_percent,enterprises,industry,kind,id\n";
+  std::string out =
+      headers == CsvHeaders::zh
+          ? "行业,类型,编号,名称,约束性场景,需要的企业数,低于目标等级企业数,占比（%）,"
+            "企业编号,行业代码,类型代码,指标代码\n"
+          : "industry_zh,kind_zh,code,zh,constraint,count,below_target,"
+            "share_percent,enterprises,industry,kind,id\n";
   for (const auto& g : n.industries)
     for (const auto& c : g.common)
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(g.zh),
-                         need_kind_zh(c.kind), cell(c.code), cell(c.zh), c.constraint ? "是" : "否",
-                         c.count, g.below, c.share_percent.to_string(),
-                         cell(joined(c.enterprises, "|")), cell(g.industry), c.kind, cell(c.id));
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(g.zh), need_kind_zh(c.kind),
+                         cell(c.code), cell(c.zh), c.constraint ? "是" : "否", c.count, g.below,
+                         c.share_percent.to_string(), cell(joined(c.enterprises, "|")),
+                         cell(g.industry), c.kind, cell(c.id));
   return out;
 }
 
@@ -273,12 +274,12 @@ std::string needs_individual_csv(const PilotNeeds& n, CsvHeaders headers) {
     }
     for (const auto& r : e.requirements) {
       const bool scenario = r.change.kind == Change::Kind::scenario;
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(x.id),
-                         cell(x.name), cell(ind), cell(x.district), e.level, n.target,
-                         scenario ? "场景" : "指标项", cell(r.change.code), cell(r.zh),
-                         cell(need_change_text(r.change)), r.common ? "共性" : "个性",
-                         need_priority_zh(r.priority), cell(r.meaning), cell(x.industry),
-                         scenario ? "scenario" : "item", cell(r.change.id));
+      out +=
+          fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(x.id), cell(x.name),
+                      cell(ind), cell(x.district), e.level, n.target, scenario ? "场景" : "指标项",
+                      cell(r.change.code), cell(r.zh), cell(need_change_text(r.change)),
+                      r.common ? "共性" : "个性", need_priority_zh(r.priority), cell(r.meaning),
+                      cell(x.industry), scenario ? "scenario" : "item", cell(r.change.id));
     }
   }
   return out;
@@ -291,8 +292,8 @@ std::string needs_html_section(const PilotNeeds& n) {
       "达到目标等级所需的全部改造项，见随附的个性需求清单（每家企业每项一行）。",
       n.target, Decimal::from_thousandths(n.threshold.thousandths() * 100).to_string());
   if (n.other_rule_set || n.unscored)
-    h += fmt::format("另有 {} 家基线按其他规则集评测、{} 家基线无法评分，未列入。", n.other_rule_set,
-                     n.unscored);
+    h += fmt::format("另有 {} 家基线按其他规则集评测、{} 家基线无法评分，未列入。",
+                     n.other_rule_set, n.unscored);
   h += "</p>";
   h += "<table id='needs-industries'><thead><tr><th>行业</th><th>基线评测</th><th>已达目标</th>"
        "<th>低于目标</th><th>无法达到</th><th>共性需求</th><th>个性需求</th></tr></thead><tbody>";
@@ -319,8 +320,8 @@ std::string needs_html_section(const PilotNeeds& n) {
       h += fmt::format(
           "<tr><td>{}</td><td class='id'>{}</td><td>{}{}</td><td class='n'>{} / {}</td><td "
           "class='n'>{}%</td></tr>",
-          need_kind_zh(c.kind), esc(c.code), esc(c.zh), c.constraint ? "★" : "", c.count,
-          g.below, c.share_percent.to_string());
+          need_kind_zh(c.kind), esc(c.code), esc(c.zh), c.constraint ? "★" : "", c.count, g.below,
+          c.share_percent.to_string());
     h += "</tbody></table>";
   }
   return h;

@@ -207,12 +207,12 @@ std::string acceptance_csv(const AcceptanceRecord& r, const Programme& programme
   const Batch* batch = programme.find_batch(e.batch);
   std::vector<std::string> reasons;
   for (const auto& x : r.reasons) reasons.push_back(x.zh.empty() ? x.message : x.zh);
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_cell(e.id),
-                     csv_cell(e.name), csv_cell(ind && !ind->zh.empty() ? ind->zh : e.industry),
-                     csv_cell(e.district), csv_cell(batch && !batch->zh.empty() ? batch->zh : e.batch),
-                     csv_cell(join(e.providers, "|")), status_zh(r), level(r.baseline),
-                     level(r.acceptance), total(r.baseline), total(r.acceptance), on(r.baseline),
-                     on(r.acceptance), r.on_time ? "是" : "否", csv_cell(join(reasons, "；")));
+  return fmt::format(
+      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_cell(e.id), csv_cell(e.name),
+      csv_cell(ind && !ind->zh.empty() ? ind->zh : e.industry), csv_cell(e.district),
+      csv_cell(batch && !batch->zh.empty() ? batch->zh : e.batch), csv_cell(join(e.providers, "|")),
+      status_zh(r), level(r.baseline), level(r.acceptance), total(r.baseline), total(r.acceptance),
+      on(r.baseline), on(r.acceptance), r.on_time ? "是" : "否", csv_cell(join(reasons, "；")));
 }
 
 std::string progress_json(const Progress& p) {

@@ -271,7 +271,8 @@ void PilotRun::write(OutputFolder& folder) const {
   folder.write("follow_up_by_provider.csv", follow_up_csv(*s.programme, s.result, true));
   if (s.result.subsidy) {
     folder.write("subsidy.json", subsidy_json(*s.programme, *s.result.subsidy));
-    folder.write("subsidy.csv", std::string(kBom) + subsidy_csv(*s.programme, *s.result.subsidy, s.headers));
+    folder.write("subsidy.csv",
+                 std::string(kBom) + subsidy_csv(*s.programme, *s.result.subsidy, s.headers));
     folder.write(
         "subsidy_ledger.csv",
         std::string(kBom) + subsidy_ledger_csv(*s.programme, *s.result.subsidy, s.headers));

@@ -188,8 +188,8 @@ std::string subsidy_rows(const Programme* programme, const SubsidyResult& r, Csv
         zh ? decision_zh(e.decision) : to_string(e.decision), e.level,
         zh ? status_zh(e.status) : to_string(e.status), e.lines, yuan(e.invested_fen),
         yuan(e.base_fen), e.tier ? e.tier->rate_percent.to_string() : "", yuan(e.computed_fen),
-        e.tier ? yuan(e.tier->cap_fen) : "",
-        e.capped ? (zh ? "是" : "yes") : (zh ? "否" : "no"), yuan(e.subsidy_fen),
+        e.tier ? yuan(e.tier->cap_fen) : "", e.capped ? (zh ? "是" : "yes") : (zh ? "否" : "no"),
+        yuan(e.subsidy_fen),
         e.payout ? cell(zh && !e.payout->zh.empty() ? e.payout->zh : e.payout->id) : "",
         cell(reasons));
   }
@@ -201,10 +201,11 @@ std::string subsidy_rows(const Programme* programme, const SubsidyResult& r, Csv
 std::string subsidy_ledger_csv(const Programme& programme, const SubsidyResult& r,
                                CsvHeaders headers) {
   const SubsidyRule& rule = *programme.subsidy;
-  std::string out = headers == CsvHeaders::zh
-                        ? "文件,行,企业编号,类别代码,类别名称,项目,金额（元）,发票号,计入基数,说明\n"
-                        : "source,line,enterprise_id,category,category_zh,item,amount_yuan,invoice,"
-                          "counted,reason\n";
+  std::string out =
+      headers == CsvHeaders::zh
+          ? "文件,行,企业编号,类别代码,类别名称,项目,金额（元）,发票号,计入基数,说明\n"
+          : "source,line,enterprise_id,category,category_zh,item,amount_yuan,invoice,"
+            "counted,reason\n";
   for (const auto& e : r.ledger) {
     const InvestmentLine& l = *e.line;
     const SubsidyCategory* c = rule.find_category(l.category);

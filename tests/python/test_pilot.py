@@ -346,3 +346,25 @@ def test_pilot_to_excel_adds_the_subsidy_and_stage_sheets_when_given(
         "验收结果",
         "服务商评星",
     ]
+
+
+def test_pilot_needs_from_the_baselines_below_the_target(root: Path) -> None:
+    result = run(root)
+    detail = result.needs_detail
+    assert detail is not None and detail["target_level"] == 2
+    below = {g["industry"]: g["below_target"] for g in detail["industries"]}
+    # As many enterprises as have a scored baseline below 二级, per industry.
+    frame = result.acceptance
+    scored = frame[frame["level_before"].notna() & (frame["level_before"] < 2)]
+    assert below == scored.groupby("industry").size().to_dict()
+    needs = result.needs
+    assert set(needs["id"]) <= set(scored["id"])
+    # 共性 in an industry: needed by at least the rule set's share of its below-target
+    # enterprises (0.5 for miit-2024), and by two at least.
+    share = Decimal(detail["common_threshold"])
+    for g in detail["industries"]:
+        rows = needs[needs["industry"] == g["industry"]]
+        counts = rows.groupby(["kind", "requirement"]).size()
+        common = {k for k, n in counts.items() if n >= 2 and n >= share * g["below_target"]}
+        assert {(c["kind"], c["id"]) for c in g["common"]} == common
+        assert set(rows[rows["common"]].set_index(["kind", "requirement"]).index) == common

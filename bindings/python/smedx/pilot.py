@@ -44,6 +44,11 @@ class PilotResult:
         projects: with ``projects``, each enterprise's stage, status and overdue milestones
             (``projects.json``'s ``enterprises``), else None.
         projects_detail: ``projects.json`` as a dict (milestones, funnels), or None.
+        needs: the 改造需求清单 from the baselines below the target level, a row per enterprise
+            and requirement (``common``: 共性 in its industry), when the rule set has diagnosis
+            settings, else None.
+        needs_detail: ``needs.json`` as a dict (per industry the counts and the 共性
+            requirements; per enterprise its requirements), or None.
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
@@ -89,11 +94,37 @@ class PilotResult:
             pd.DataFrame(self.projects_detail["enterprises"]) if self.projects_detail else None
         )
 
+        nd = raw.get("needs")
+        self.needs_detail: dict[str, Any] | None = load(nd) if nd is not None else None
+        self.needs: pd.DataFrame | None = (
+            pd.DataFrame(
+                [
+                    {
+                        "id": e["id"],
+                        "industry": e["industry"],
+                        "level": e["level"],
+                        "kind": r["kind"],
+                        "requirement": r["id"],
+                        "code": r["code"],
+                        "zh": r["zh"],
+                        "change": r["change"],
+                        "common": r["common"],
+                        "priority": r["priority"],
+                    }
+                    for e in self.needs_detail["enterprises"]
+                    for r in e["requirements"]
+                ],
+                columns=_NEEDS,
+            )
+            if self.needs_detail is not None
+            else None
+        )
+
     def to_excel(self, path: _Path) -> None:
         """Write the operator's tables as one .xlsx workbook for Chinese Excel: 督办清单 (the
-        follow-up list, by district), 验收结果 and 服务商评星, and with ``investments`` 奖补 (amounts
-        in 元), with ``projects`` 项目阶段 (a date column per milestone); Chinese headers and
-        values, providers by name.
+        follow-up list, by district), 验收结果 and 服务商评星, and with ``investments`` 奖补
+        (amounts in 元), with ``projects`` 项目阶段 (a date column per milestone); Chinese
+        headers and values, providers by name.
         Needs openpyxl (``pip install 'smedx[excel]'``). The command writes the same tables as
         CSV files with a byte order mark; this is the Python door's extra."""
         from .excel import _openpyxl
@@ -137,7 +168,9 @@ class PilotResult:
         ]
         industries = {r["key"]: r["zh"] for r in self.progress_detail["by_industry"]}
         if self.subsidy_detail is not None:
-            sheets.append(("奖补", _SUBSIDY_ZH, _subsidy_rows(self.subsidy_detail, industries, batches)))
+            sheets.append(
+                ("奖补", _SUBSIDY_ZH, _subsidy_rows(self.subsidy_detail, industries, batches))
+            )
         if self.projects_detail is not None:
             milestones = self.projects_detail["milestones"]
             sheets.append(
@@ -276,6 +309,19 @@ _ACCEPTANCE_ZH = [
     "按时验收",
 ]
 
+
+_NEEDS = [
+    "id",
+    "industry",
+    "level",
+    "kind",
+    "requirement",
+    "code",
+    "zh",
+    "change",
+    "common",
+    "priority",
+]
 
 _SUBSIDY_ZH = [
     "企业编号",
