@@ -118,6 +118,9 @@ def test_pilot_writes_its_folder(root: Path, tmp_path: Path) -> None:
         "dashboard.html",
         "follow_up_by_district.csv",
         "follow_up_by_provider.csv",
+        "needs.json",  # the rule set has diagnosis settings: the 改造需求清单
+        "needs_common.csv",
+        "needs_individual.csv",
         "progress.json",
         "providers.csv",
         "providers.json",
