@@ -64,8 +64,8 @@ std::shared_ptr<const PilotNeeds> evaluate_needs(const Pilot::State& s) {
   std::vector<CodedSurvey> below;
   std::vector<std::size_t> who;
   for (std::size_t i = 0; i < s.enterprises.size(); ++i) {
-    const auto& b = i < s.baseline.size() ? s.baseline[i] : std::nullopt;
-    if (!b) continue;
+    if (i >= s.baseline.size() || !s.baseline[i]) continue;
+    const Snapshot* b = &*s.baseline[i];
     if (!b->ok()) {
       ++n.unscored;
       continue;

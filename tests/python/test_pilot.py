@@ -304,6 +304,10 @@ def test_pilot_to_excel_writes_the_operators_tables(root: Path, tmp_path: Path) 
     )
     accepted = list(book["验收结果"].values)
     assert len(accepted) == 61 and accepted[0][6] == "验收结论"
+    # The values people read are Chinese too: decision, industry, batch, reasons, on time.
+    for row in accepted[1:]:
+        assert row[6] in ("通过", "未通过", "待补") and row[14] in ("是", "否")
+        assert not re.search(r"[a-z]{3,}", (row[2] or "") + (row[4] or "") + (row[7] or ""))
     providers = list(book["服务商评星"].values)
     assert providers[1][:3] == ("P03", "胜利工业互联网服务有限公司", 1)
     assert providers[1][list(providers[0]).index("composite")] == 86.844

@@ -158,7 +158,7 @@ class PilotResult:
             (
                 "验收结果",
                 _ACCEPTANCE_ZH,
-                _rows(self.acceptance[_ACCEPTANCE]),
+                _rows(self._acceptance_zh()[_ACCEPTANCE]),
             ),
             (
                 "服务商评星",
@@ -188,6 +188,18 @@ class PilotResult:
                 sheet.append([_cell(v) for v in row])
             sheet.freeze_panes = "A2"
         book.save(str(path))
+
+    def _acceptance_zh(self) -> pd.DataFrame:
+        """The acceptance frame with the values people read in Chinese, as ``--headers zh``
+        writes acceptance.csv: industry, batch and decision by name, reasons in Chinese, 是/否."""
+        frame = self.acceptance.copy()
+        for column in ("industry", "batch", "decision"):
+            frame[column] = frame[column + "_zh"].fillna(frame[column])
+        frame["reasons"] = [
+            "；".join(x.get("zh") or x["message"] for x in r["reasons"]) for r in self.records
+        ]
+        frame["on_time"] = frame["on_time"].map({True: "是", False: "否"})
+        return frame
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.acceptance, self.progress, self.providers, self.cases))
