@@ -12,12 +12,14 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "smedx/pilot.h"
 #include "smedx/pilot_needs.h"
 #include "smedx/pilot_run.h"
+#include "smedx/survey_text.h"
 #include "support.h"
 
 using namespace smedx;
@@ -44,8 +46,9 @@ std::size_t lines(const std::string& text) {
   return n;
 }
 
-std::string key(const Requirement& r) {
-  return (r.change.kind == Change::Kind::scenario ? "scenario:" : "item:") + r.change.id;
+std::string key(const RuleSet& rules, const NeedRow& r) {
+  const NeedText t = need_text(rules, r);
+  return std::string(t.kind) + ":" + std::string(t.id);
 }
 
 }  // namespace
@@ -91,7 +94,7 @@ TEST_SUITE("pilot.needs") {
         CHECK(e.level < n.target);
         if (e.status == PathStatus::reachable) CHECK_FALSE(e.requirements.empty());
         for (const auto& r : e.requirements) {
-          who[key(r)].push_back(e.enterprise->id);
+          who[key(rules, r)].push_back(e.enterprise->id);
           individual += !r.common;
         }
       }
@@ -131,7 +134,8 @@ TEST_SUITE("pilot.needs") {
       // Each enterprise's requirement is marked 共性 exactly when its industry shares it.
       for (const auto& e : n.enterprises)
         if (e.enterprise->industry == g.industry)
-          for (const auto& r : e.requirements) CHECK(r.common == (common.count(key(r)) == 1));
+          for (const auto& r : e.requirements)
+            CHECK(r.common == (common.count(key(rules, r)) == 1));
     }
     int with_common = 0;
     for (const auto& g : n.industries) with_common += !g.common.empty();
@@ -157,12 +161,13 @@ TEST_SUITE("pilot.needs") {
     // The first enterprise's first requirement, as people read it.
     const EnterpriseNeeds& first = n.enterprises.front();
     REQUIRE_FALSE(first.requirements.empty());
-    const Requirement& r = first.requirements.front();
+    const NeedText t = need_text(run.rules(), first.requirements.front());
     CHECK(each.find(fmt::format("\n{},{},{},", first.enterprise->id, first.enterprise->name,
                                 run.programme().find_industry(first.enterprise->industry)->zh)) !=
           std::string::npos);
-    CHECK(each.find(fmt::format(",{},{},{},{},", r.change.code, r.zh, need_change_text(r.change),
-                                r.common ? "共性" : "个性")) != std::string::npos);
+    CHECK(each.find(fmt::format(",{},{},{},{},", t.code, t.zh, t.change,
+                                first.requirements.front().common ? "共性" : "个性")) !=
+          std::string::npos);
     // The dashboard has the section, with the count it is counted among.
     const std::string page = dashboard_html(run.programme(), run.result());
     CHECK(page.find("共性+个性改造需求清单") != std::string::npos);
@@ -188,6 +193,41 @@ TEST_SUITE("pilot.needs") {
           bom + needs_individual_csv(*run.result().needs, CsvHeaders::zh));
     CHECK(test::read_file((dir / "needs.json").string()) == needs_json(*run.result().needs));
     std::filesystem::remove_all(dir);
+  }
+
+  TEST_CASE("pilot.needs rows read back as the diagnosis words them") {
+    const PilotRun run = run_pilot(example());
+    REQUIRE(run.ok());
+    const PilotNeeds& n = *run.result().needs;
+    const RuleSet& rules = run.rules();
+    // The baseline of the first few enterprises, diagnosed alone: the same requirements.
+    const std::string text =
+        test::read_file(std::string(SMEDX_SOURCE_DIR) + "/examples/pilot/baseline.jsonl");
+    std::istringstream lines_in(text);
+    std::string line;
+    int compared = 0;
+    const Engine engine(rules);
+    const Diagnoser alone(engine);
+    while (std::getline(lines_in, line) && compared < 8) {
+      const SurveyParse survey = parse_survey_json(line, "baseline.jsonl");
+      REQUIRE(survey.survey);
+      for (const auto& e : n.enterprises) {
+        if (e.enterprise->id != survey.survey->enterprise_id) continue;
+        const Diagnosis d = alone.diagnose(*survey.survey, n.target);
+        REQUIRE(d.requirements.size() == e.requirements.size());
+        for (std::size_t k = 0; k < d.requirements.size(); ++k) {
+          const Requirement& r = d.requirements[k];
+          const NeedText t = need_text(rules, e.requirements[k]);
+          CHECK(t.id == r.change.id);
+          CHECK(t.zh == r.zh);
+          CHECK(t.change == need_change_text(r.change));
+          CHECK(t.meaning == r.meaning);
+          CHECK(t.priority == r.priority);
+        }
+        ++compared;
+      }
+    }
+    CHECK(compared == 8);
   }
 
   TEST_CASE("pilot.needs change text: scenario levels and item options, in Chinese") {

@@ -6,7 +6,9 @@
 // each requirement marked 共性 or not. Rules: docs/programmes.md.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "smedx/decimal.h"
@@ -36,16 +38,38 @@ struct IndustryNeeds {
   std::vector<CommonNeed> common;  // most needed first, then the rule set's order
 };
 
+// One requirement of one enterprise, kept small (a large pilot lists millions): its names and
+// texts are the rule set's, read when written (need_text).
+struct NeedRow {
+  bool item = false;        // an item upgrade; else a scenario level raise
+  std::uint32_t index = 0;  // the scenario's place in RuleSet::scenarios, the item's in items()
+  std::uint32_t from = 0, to = 0;  // scenario: levels; item: options (bit k: option A + k)
+  bool common = false;             // 共性 in the enterprise's industry
+  char priority = 'n';             // h, m, n: high, medium, normal (as the diagnosis ranks)
+};
+
+// A NeedRow as people read it.
+struct NeedText {
+  std::string_view kind;  // scenario or item
+  std::string_view id, code, zh;
+  bool constraint = false;
+  std::string change;         // 1级→2级, B→B、C
+  std::string meaning;        // the level reached, or the new options
+  std::string_view priority;  // high, medium or normal
+};
+NeedText need_text(const RuleSet& rules, const NeedRow& row);
+
 // One below-target enterprise's path to the target: its requirements (each with `common` set).
 struct EnterpriseNeeds {
   const Enterprise* enterprise = nullptr;
   int level = 0;  // baseline level
   PathStatus status = PathStatus::unreachable;
-  std::string reason;                     // why unreachable
-  std::vector<Requirement> requirements;  // priority order, as the diagnosis gives them
+  std::string reason;                 // why unreachable
+  std::vector<NeedRow> requirements;  // priority order, as the diagnosis gives them
 };
 
 struct PilotNeeds {
+  const RuleSet* rules = nullptr;  // the programme's, which the rows point into
   int target = 0;
   Decimal threshold;  // the share that makes a requirement 共性 (the rule set's)
   // Baselines the list leaves out: scored under another rule set, or not scorable.

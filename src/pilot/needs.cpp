@@ -34,13 +34,75 @@ std::string need_change_text(const Change& c) {
   return letters(c.from) + "→" + letters(c.to);
 }
 
+NeedText need_text(const RuleSet& rules, const NeedRow& row) {
+  NeedText t;
+  Change c;
+  if (!row.item) {
+    const Scenario& sc = rules.scenarios[row.index];
+    t.kind = "scenario";
+    t.id = sc.id;
+    t.code = sc.code;
+    t.zh = sc.zh;
+    t.constraint = sc.constraint;
+    c.kind = Change::Kind::scenario;
+    c.from_level = static_cast<int>(row.from);
+    c.to_level = static_cast<int>(row.to);
+    if (row.to >= 1 && row.to <= sc.levels.size()) t.meaning = sc.levels[row.to - 1].zh;
+  } else {
+    const Item& item = *rules.items()[row.index];
+    t.kind = "item";
+    t.id = item.id;
+    t.code = item.code;
+    t.zh = item.zh;
+    c.kind = Change::Kind::item;
+    for (std::uint32_t k = 0; k < 32; ++k) {
+      const char letter = static_cast<char>('A' + k);
+      if (row.from >> k & 1u) c.from.push_back(letter);
+      if (!(row.to >> k & 1u)) continue;
+      c.to.push_back(letter);
+      // As the diagnosis words it: each option gained, with its text.
+      if (row.from >> k & 1u) continue;
+      const auto* option = item.find_option(letter);
+      t.meaning += (t.meaning.empty() ? "" : "；") + std::string(1, letter) + " " +
+                   (option ? option->zh : std::string());
+    }
+  }
+  t.change = need_change_text(c);
+  t.priority = row.priority == 'h' ? "high" : row.priority == 'm' ? "medium" : "normal";
+  return t;
+}
+
 namespace detail {
+
+namespace {
+
+NeedRow row_of(const RuleSet& rules, const std::vector<const Item*>& items, const Requirement& r) {
+  NeedRow row;
+  row.common = r.common;
+  row.priority = r.priority == "high" ? 'h' : r.priority == "medium" ? 'm' : 'n';
+  if (r.change.kind == Change::Kind::scenario) {
+    for (std::size_t k = 0; k < rules.scenarios.size(); ++k)
+      if (rules.scenarios[k].id == r.change.id) row.index = static_cast<std::uint32_t>(k);
+    row.from = static_cast<std::uint32_t>(r.change.from_level);
+    row.to = static_cast<std::uint32_t>(r.change.to_level);
+    return row;
+  }
+  row.item = true;
+  for (std::size_t k = 0; k < items.size(); ++k)
+    if (items[k]->id == r.change.id) row.index = static_cast<std::uint32_t>(k);
+  for (const char c : r.change.from) row.from |= 1u << (c - 'A');
+  for (const char c : r.change.to) row.to |= 1u << (c - 'A');
+  return row;
+}
+
+}  // namespace
 
 std::shared_ptr<const PilotNeeds> evaluate_needs(const Pilot::State& s) {
   const RuleSet& rules = s.engine.rules();
   if (!rules.diagnosis.present) return nullptr;
   auto out = std::make_shared<PilotNeeds>();
   PilotNeeds& n = *out;
+  n.rules = &rules;
   n.target = s.programme.target_level;
   n.threshold = rules.diagnosis.common_threshold;
   std::map<std::string, std::size_t> at;  // programme industry id -> place in n.industries
@@ -61,8 +123,6 @@ std::shared_ptr<const PilotNeeds> evaluate_needs(const Pilot::State& s) {
     }
     return n.industries[it->second];
   };
-  std::vector<CodedSurvey> below;
-  std::vector<std::size_t> who;
   for (std::size_t i = 0; i < s.enterprises.size(); ++i) {
     if (i >= s.baseline.size() || !s.baseline[i]) continue;
     const Snapshot* b = &*s.baseline[i];
@@ -70,33 +130,41 @@ std::shared_ptr<const PilotNeeds> evaluate_needs(const Pilot::State& s) {
       ++n.unscored;
       continue;
     }
-    if (b->engine != &s.engine || i >= s.baseline_coded.size() || !s.baseline_coded[i]) {
+    if (b->engine != &s.engine) {
       ++n.other_rule_set;
       continue;
     }
     IndustryNeeds& g = industry(s.enterprises[i].industry);
     ++g.baseline;
-    if (b->level >= n.target) {
+    if (b->level >= n.target)
       ++g.at_or_above;
-      continue;
-    }
-    ++g.below;
-    below.push_back(*s.baseline_coded[i]);
-    who.push_back(i);
+    else
+      ++g.below;  // held in s.below_coded since add_surveys
   }
-  // Only the below-target enterprises go in: the 共性 share is theirs.
+  // Only the below-target enterprises go in: the 共性 share is theirs. The cohort is counted
+  // without keeping its diagnoses (memory stays flat however large the pilot); each enterprise
+  // is then diagnosed again, tagged against the cohort, and only its list kept.
   const CohortDiagnoser diagnoser(s.engine, n.target);
   CohortOptions options;
   options.batch.threads = s.threads;
-  CohortRun run = diagnoser.run(std::span<const CodedSurvey>(below), options);
-  for (std::size_t k = 0; k < run.diagnoses.size() && k < who.size(); ++k) {
-    Diagnosis& d = run.diagnoses[k];
+  options.keep = false;
+  const CohortRun run = diagnoser.run(std::span<const CodedSurvey>(s.below_coded), options);
+  std::vector<std::size_t> by_register(s.below_who.size());
+  for (std::size_t k = 0; k < by_register.size(); ++k) by_register[k] = k;
+  std::sort(by_register.begin(), by_register.end(),
+            [&](std::size_t a, std::size_t b) { return s.below_who[a] < s.below_who[b]; });
+  n.enterprises.reserve(by_register.size());
+  const auto items = rules.items();
+  for (const std::size_t k : by_register) {
+    Diagnosis d = diagnoser.diagnoser().diagnose(s.below_coded[k], n.target);
+    run.cohort.tag(d);
     EnterpriseNeeds e;
-    e.enterprise = &s.enterprises[who[k]];
+    e.enterprise = &s.enterprises[s.below_who[k]];
     e.level = d.assessment.level;
     e.status = d.path.status;
     e.reason = d.path.reason;
-    e.requirements = std::move(d.requirements);
+    e.requirements.reserve(d.requirements.size());
+    for (const auto& r : d.requirements) e.requirements.push_back(row_of(rules, items, r));
     IndustryNeeds& g = industry(e.enterprise->industry);
     if (e.status == PathStatus::unreachable) ++g.unreachable;
     for (const auto& r : e.requirements) g.individual += !r.common;
@@ -168,6 +236,16 @@ const IndustryNeeds* industry_of(const PilotNeeds& n, const std::string& id) {
 }  // namespace
 
 std::string needs_json(const PilotNeeds& n) {
+  std::string whole;
+  detail::needs_json_chunks(n, [&](std::string& part) {
+    whole += part;
+    part.clear();
+  });
+  return whole;
+}
+
+void detail::needs_json_chunks(const PilotNeeds& n,
+                               const std::function<void(std::string&)>& flush) {
   detail::Writer w;
   w.open('{');
   w.raw("target_level", std::to_string(n.target));
@@ -218,24 +296,26 @@ std::string needs_json(const PilotNeeds& n) {
     w.key("requirements");
     w.open('[');
     for (const auto& r : e.requirements) {
+      const NeedText t = need_text(*n.rules, r);
       w.item_sep();
       w.open('{');
-      const bool scenario = r.change.kind == Change::Kind::scenario;
-      w.str("kind", scenario ? "scenario" : "item");
-      w.str("id", r.change.id);
-      w.str("code", r.change.code);
-      w.str("zh", r.zh);
-      w.str("change", need_change_text(r.change));
+      w.str("kind", t.kind);
+      w.str("id", t.id);
+      w.str("code", t.code);
+      w.str("zh", t.zh);
+      w.str("change", t.change);
       w.raw("common", r.common ? "true" : "false");
-      w.str("priority", r.priority);
+      w.str("priority", t.priority);
       w.close('}');
     }
     w.close(']');
     w.close('}');
+    if (w.out.size() >= (1u << 20)) flush(w.out);  // a chunk at a time: memory stays flat
   }
   w.close(']');
   w.close('}');
-  return w.out + "\n";
+  w.out += '\n';
+  flush(w.out);
 }
 
 std::string needs_common_csv(const PilotNeeds& n, CsvHeaders headers) {
@@ -255,6 +335,16 @@ std::string needs_common_csv(const PilotNeeds& n, CsvHeaders headers) {
 }
 
 std::string needs_individual_csv(const PilotNeeds& n, CsvHeaders headers) {
+  std::string whole;
+  detail::needs_individual_chunks(n, headers, [&](std::string& part) {
+    whole += part;
+    part.clear();
+  });
+  return whole;
+}
+
+void detail::needs_individual_chunks(const PilotNeeds& n, CsvHeaders headers,
+                                     const std::function<void(std::string&)>& flush) {
   std::string out = headers == CsvHeaders::zh
                         ? "企业编号,企业名称,行业,区县,基线等级,目标等级,类型,编号,名称,改造内容,"
                           "共性或个性,优先级,说明,行业代码,类型代码,指标代码\n"
@@ -273,16 +363,16 @@ std::string needs_individual_csv(const PilotNeeds& n, CsvHeaders headers) {
       continue;
     }
     for (const auto& r : e.requirements) {
-      const bool scenario = r.change.kind == Change::Kind::scenario;
-      out +=
-          fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(x.id), cell(x.name),
-                      cell(ind), cell(x.district), e.level, n.target, scenario ? "场景" : "指标项",
-                      cell(r.change.code), cell(r.zh), cell(need_change_text(r.change)),
-                      r.common ? "共性" : "个性", need_priority_zh(r.priority), cell(r.meaning),
-                      cell(x.industry), scenario ? "scenario" : "item", cell(r.change.id));
+      const NeedText t = need_text(*n.rules, r);
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(x.id),
+                         cell(x.name), cell(ind), cell(x.district), e.level, n.target,
+                         need_kind_zh(t.kind), cell(t.code), cell(t.zh), cell(t.change),
+                         r.common ? "共性" : "个性", need_priority_zh(t.priority), cell(t.meaning),
+                         cell(x.industry), t.kind, cell(t.id));
     }
+    if (out.size() >= (1u << 20)) flush(out);  // a chunk at a time: memory stays flat
   }
-  return out;
+  flush(out);
 }
 
 std::string needs_html_section(const PilotNeeds& n) {

@@ -599,6 +599,9 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
   };
   // Keeps each survey's snapshot; scored a block at a time.
   std::vector<std::pair<std::optional<Snapshot>*, std::size_t>> slots;
+  // Per survey of the block: a baseline under the programme's rule set, which the 改造需求清单
+  // keeps when it is below the target level.
+  std::vector<bool> keep;
   auto flush = [&] {
     eng.score_block(block, scores);
     const std::size_t ni = rules.items().size();
@@ -619,9 +622,23 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
       copy(snap.sub_indicators, scores.sub_points, ns);
       copy(snap.items, scores.item_points, ni);
       snap.scenarios = block[r].levels;
+      if (keep[r] && snap.level < s.programme.target_level) {
+        // Grouped by the register's industry, whatever the survey says.
+        CodedSurvey& kept = s.below_coded.emplace_back(std::move(block[r]));
+        const std::string& industry = s.enterprises[slots[r].second].industry;
+        bool has = false;
+        for (auto& [k, v] : kept.enterprise)
+          if (k == "industry") {
+            v = industry;
+            has = true;
+          }
+        if (!has) kept.enterprise.emplace_back("industry", industry);
+        s.below_who.push_back(slots[r].second);
+      }
     }
     block.clear();
     slots.clear();
+    keep.clear();
   };
   BatchOptions options;
   options.threads = threads;
@@ -688,19 +705,7 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
         }
         block.push_back(coded);
         slots.emplace_back(&slot, it->second);
-        if (phase == "baseline" && &eng == &s.engine) {
-          // Kept for the 改造需求清单, grouped by the register's industry.
-          if (s.baseline_coded.size() < s.enterprises.size())
-            s.baseline_coded.resize(s.enterprises.size());
-          CodedSurvey& kept = s.baseline_coded[it->second].emplace(coded);
-          bool has = false;
-          for (auto& [k, v] : kept.enterprise)
-            if (k == "industry") {
-              v = s.enterprises[it->second].industry;
-              has = true;
-            }
-          if (!has) kept.enterprise.emplace_back("industry", s.enterprises[it->second].industry);
-        }
+        keep.push_back(phase == "baseline" && &eng == &s.engine);
         if (block.size() == 1024) flush();
       },
       options);

@@ -16,6 +16,7 @@
 
 #include "common/file_names.h"
 #include "common/utf8.h"
+#include "pilot/needs_evaluate.h"
 #include "pilot/programme_check.h"
 #include "smedx/case_booklet.h"
 #include "smedx/composition.h"
@@ -292,11 +293,17 @@ void PilotRun::write(OutputFolder& folder) const {
   }
   // The 共性+个性 改造需求清单: per industry, and per enterprise and requirement.
   if (s.result.needs) {
-    folder.write("needs.json", needs_json(*s.result.needs));
+    auto chunks = [&](const std::string& name) {
+      return [&folder, name](std::string& part) {
+        folder.append(name, part);
+        part.clear();
+      };
+    };
+    detail::needs_json_chunks(*s.result.needs, chunks("needs.json"));
     folder.write("needs_common.csv",
                  std::string(kBom) + needs_common_csv(*s.result.needs, s.headers));
-    folder.write("needs_individual.csv",
-                 std::string(kBom) + needs_individual_csv(*s.result.needs, s.headers));
+    folder.write("needs_individual.csv", kBom);
+    detail::needs_individual_chunks(*s.result.needs, s.headers, chunks("needs_individual.csv"));
   }
   // The 典型案例集, when the city has selected its cases.
   if (s.selected) folder.write("cases.html", case_booklet_html(*s.programme, s.result));

@@ -55,9 +55,11 @@ struct Pilot::State {
   std::vector<Location> project_where;
 
   std::vector<std::optional<Snapshot>> baseline, acceptance;
-  // The baseline surveys scored under the programme's rule set, as coded (their industry the
-  // register's): what the 改造需求清单 diagnoses. `threads`: as add_surveys was given.
-  std::vector<std::optional<CodedSurvey>> baseline_coded;
+  // The baseline surveys scored under the programme's rule set below its target level, as
+  // coded (their industry the register's), in the order read, and whose each is: what the
+  // 改造需求清单 diagnoses. Only those are held. `threads`: as add_surveys was given.
+  std::vector<CodedSurvey> below_coded;
+  std::vector<std::size_t> below_who;
   unsigned threads = 0;
   std::optional<Date> latest;  // the latest assessment date seen
 };
