@@ -19,6 +19,7 @@
 #include "smedx/load.h"
 #include "smedx/output_files.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
 #include "support.h"
@@ -758,6 +759,15 @@ TEST_SUITE("pilot.driver") {
     REQUIRE(r.acceptance);
     CHECK(r.acceptance->engine != r.baseline->engine);  // another engine, the same rule set
     CHECK(r.comparable);
+    // The baselines given so too: the 改造需求清单 is the same as without.
+    auto baseline_at = example_request();
+    baseline_at.surveys[0] += "@" + std::string(SMEDX_SOURCE_DIR) + "/indicators/miit-2024";
+    const PilotRun again = run_pilot(baseline_at);
+    REQUIRE(again.ok());
+    REQUIRE(again.result().needs);
+    CHECK(again.result().needs->other_rule_set == 0);
+    CHECK(needs_json(*again.result().needs) ==
+          needs_json(*run_pilot(example_request()).result().needs));
   }
 
   TEST_CASE("pilot.driver stops at the first problem, located, as the command prints it") {

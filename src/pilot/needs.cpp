@@ -130,7 +130,9 @@ std::shared_ptr<const PilotNeeds> evaluate_needs(const Pilot::State& s) {
       ++n.unscored;
       continue;
     }
-    if (b->engine != &s.engine) {
+    const RuleSet& own = b->engine->rules();
+    if (b->engine != &s.engine &&
+        (own.meta.id != rules.meta.id || own.meta.version != rules.meta.version)) {
       ++n.other_rule_set;
       continue;
     }
