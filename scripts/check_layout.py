@@ -47,6 +47,8 @@ ROOMS: list[tuple[str, set[str]]] = [
             "composition.h",
             "self_evaluation.h",
             "pilot_products.h",
+            "pilot_needs.h",
+            "case_booklet.h",
         },
     ),
 ]

@@ -41,6 +41,7 @@ echo "   open out/pilot/dashboard.html in a browser (each enterprise's acceptanc
 echo "   奖补: out/pilot/subsidy.csv and subsidy_ledger.csv; 项目阶段: out/pilot/projects.csv; 绩效自评: out/pilot/self_evaluation.html"
 echo "   follow-up lists for the 县区 and the providers: out/pilot/follow_up_by_district.csv, follow_up_by_provider.csv"
 echo "   产品矩阵 and product rating (以评促建): out/pilot/product_matrix.csv, product_rating.csv, products.json"
+echo "   改造需求清单: out/pilot/needs_common.csv (共性, per industry) and needs_individual.csv (个性); 典型案例集: out/pilot/cases.html"
 
 echo
 echo "== smedx match --rules indicators/miit-2024 --catalogue catalogues/dongying-2026 … -o out/match/plans.jsonl"

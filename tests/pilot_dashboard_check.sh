@@ -47,6 +47,8 @@ expect "$work/page.dom" 'id="total-before">13\.75<.*id="total-after">40<' "page 
 expect "$work/dashboard.dom" 'id="bar-cases"[^>]*>.*6 / 30（20\.0%）' \
   "dashboard: the cases target counts the 6 selected candidates (CN-DY-009 has not passed)"
 expect "$work/dashboard.dom" 'id="kpi-follow-up"[^>]*>18<' "dashboard: 18 enterprises to follow up"
+expect "$work/dashboard.dom" 'id="needs-below-chem_new_materials">32<' \
+  "dashboard: 共性 of 化工 counted among its 32 enterprises below the target"
 
 # The print checks need poppler-utils: without it the DOM checks above still ran, and the test
 # says it was skipped rather than passed.

@@ -15,9 +15,11 @@
 
 #include <filesystem>
 
+#include "smedx/case_booklet.h"
 #include "smedx/load.h"
 #include "smedx/output_files.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
 #include "support.h"
@@ -707,13 +709,14 @@ TEST_SUITE("pilot.driver") {
     TempFolder tmp("pilot-driver");
     CHECK_FALSE(run.write_folder(tmp.path / "out", false));
     const auto files = tmp.files("out");
-    // 10 files (composition.json: the programme has a composition section), the manifest, a
-    // page per enterprise
-    CHECK(files.size() == 11 + 60);
+    // 13 files (composition.json: the programme has a composition section; needs.json and its
+    // two CSVs: the rule set has diagnosis settings), the manifest, a page per enterprise
+    CHECK(files.size() == 14 + 60);
     for (const char* name :
          {"acceptance.jsonl", "acceptance.csv", "progress.json", "providers.json", "providers.csv",
           "cases.json", "dashboard.html", ".smedx-manifest", "CN-DY-001.html",
-          "follow_up_by_district.csv", "follow_up_by_provider.csv", "composition.json"})
+          "follow_up_by_district.csv", "follow_up_by_provider.csv", "composition.json",
+          "needs.json", "needs_common.csv", "needs_individual.csv"})
       CHECK_MESSAGE(files.count(name) == 1, name);
     CHECK(test::read_file((tmp.path / "out" / "progress.json").string()) ==
           progress_json(run.result().progress));
@@ -723,7 +726,7 @@ TEST_SUITE("pilot.driver") {
     auto request = example_request();
     request.pages = false;
     CHECK_FALSE(run_pilot(request).write_folder(tmp.path / "out", false));
-    CHECK(tmp.files("out").size() == 11);
+    CHECK(tmp.files("out").size() == 14);
   }
 
   TEST_CASE("pilot.driver never writes over an input, even with force") {
@@ -756,6 +759,15 @@ TEST_SUITE("pilot.driver") {
     REQUIRE(r.acceptance);
     CHECK(r.acceptance->engine != r.baseline->engine);  // another engine, the same rule set
     CHECK(r.comparable);
+    // The baselines given so too: the 改造需求清单 is the same as without.
+    auto baseline_at = example_request();
+    baseline_at.surveys[0] += "@" + std::string(SMEDX_SOURCE_DIR) + "/indicators/miit-2024";
+    const PilotRun again = run_pilot(baseline_at);
+    REQUIRE(again.ok());
+    REQUIRE(again.result().needs);
+    CHECK(again.result().needs->other_rule_set == 0);
+    CHECK(needs_json(*again.result().needs) ==
+          needs_json(*run_pilot(example_request()).result().needs));
   }
 
   TEST_CASE("pilot.driver stops at the first problem, located, as the command prints it") {
@@ -805,6 +817,127 @@ TEST_SUITE("pilot.driver") {
                                    "holds mini 1\n");
   }
 
+  TEST_CASE("pilot.driver the 典型案例集: the selected cases, one a page, with what changed") {
+    auto request = example_request();
+    request.selected = std::string(SMEDX_SOURCE_DIR) + "/examples/pilot/selected.csv";
+    request.pages = false;
+    const PilotRun run = run_pilot(request);
+    REQUIRE_MESSAGE(run.ok(), run.issues_text());
+    const PilotResult& result = run.result();
+    const std::string h = case_booklet_html(run.programme(), result);
+    std::vector<const CaseCandidate*> selected;
+    for (const auto& k : result.cases)
+      if (k.selected) selected.push_back(&k);
+    REQUIRE(selected.size() >= 2);
+    CHECK(h.find(fmt::format("id='case-count'>{}<", selected.size())) != std::string::npos);
+    CHECK(h.find("size:A4") != std::string::npos);  // the pilot pages' print style
+    CHECK(h.find(".case{break-before:page}") != std::string::npos);
+    std::size_t at = 0;
+    for (std::size_t n = 0; n < selected.size(); ++n) {
+      // In rank order, each in a section of its own up to the next.
+      const std::size_t start = h.find(fmt::format("<section class='case' id='case-{}'>", n + 1));
+      REQUIRE(start != std::string::npos);
+      CHECK(start >= at);
+      at = start;
+      const std::string section = h.substr(start, h.find("</section>", start) - start);
+      const AcceptanceRecord& r = *selected[n]->record;
+      const Enterprise& e = *r.enterprise;
+      CAPTURE(e.id);
+      CHECK(section.find("<h2>案例" + std::to_string(n + 1) + "　" + e.name + "</h2>") !=
+            std::string::npos);
+      CHECK(section.find("<td class='industry'>" + run.programme().find_industry(e.industry)->zh +
+                         "</td>") != std::string::npos);
+      for (const auto& p : result.providers)
+        if (!e.providers.empty() && p.id == e.providers[0])
+          CHECK(section.find(p.name) != std::string::npos);
+      for (const auto& sol : e.solutions) CHECK(section.find(sol) != std::string::npos);
+      CHECK(section.find(fmt::format("<td class='n level-before'>{}级</td><td class='n "
+                                     "level-after'>{}级</td>",
+                                     r.baseline->level, r.acceptance->level)) != std::string::npos);
+      // What changed: a row per scenario whose level rose, per item that gained points.
+      int scenarios = 0, items = 0, gained = 0;
+      for (std::size_t p = section.find("<tr class='scenario'>"); p != std::string::npos;
+           p = section.find("<tr class='scenario'>", p + 1))
+        ++scenarios;
+      for (std::size_t p = section.find("<tr class='item'>"); p != std::string::npos;
+           p = section.find("<tr class='item'>", p + 1))
+        ++items;
+      for (std::size_t j = 0; j < r.baseline->items.size(); ++j)
+        gained += r.baseline->items[j] < r.acceptance->items[j];
+      CHECK(scenarios == selected[n]->scenarios_raised);
+      CHECK(items == gained);
+    }
+    CHECK(h.find("<section class='case' id='case-" + std::to_string(selected.size() + 1)) ==
+          std::string::npos);
+    // Written by the driver only when the city's selection is given.
+    TempFolder tmp("pilot-booklet");
+    CHECK_FALSE(run.write_folder(tmp.path / "out", false));
+    CHECK(test::read_file((tmp.path / "out" / "cases.html").string()) == h);
+    CHECK_FALSE(run_pilot(example_request()).write_folder(tmp.path / "none", false));
+    CHECK(tmp.files("none").count("cases.html") == 0);
+  }
+
+  TEST_CASE("pilot.driver under zh headers the CSV values are Chinese too; en keeps the codes") {
+    const std::string ex = std::string(SMEDX_SOURCE_DIR) + "/examples/pilot/";
+    auto request = example_request();
+    request.investments = ex + "investments.csv";
+    request.projects = ex + "projects.csv";
+    request.pages = false;
+    TempFolder tmp("pilot-zh-values");
+    request.headers = CsvHeaders::zh;
+    REQUIRE_FALSE(run_pilot(request).write_folder(tmp.path / "zh", false));
+    request.headers = CsvHeaders::en;
+    REQUIRE_FALSE(run_pilot(request).write_folder(tmp.path / "en", false));
+    // Every cell of these columns: no ASCII letter under zh (ids are in other columns).
+    auto column = [&](const std::string& lang, const std::string& file, std::size_t col) {
+      std::vector<std::string> out;
+      std::istringstream in(test::read_file((tmp.path / lang / file).string()));
+      std::string line;
+      std::getline(in, line);  // the header
+      while (std::getline(in, line)) {
+        // The columns checked come before any quoted cell with a comma in it.
+        std::size_t from = 0;
+        for (std::size_t k = 0; k < col; ++k) from = line.find(',', from) + 1;
+        out.push_back(line.substr(from, line.find(',', from) - from));
+      }
+      return out;
+    };
+    auto ascii_free = [](const std::vector<std::string>& cells) {
+      for (const auto& c : cells)
+        for (const char ch : c)
+          if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) return c;
+      return std::string();
+    };
+    // subsidy.csv: industry, batch, decision, status, capped, payout.
+    for (std::size_t col : {2u, 4u, 5u, 7u, 14u, 16u}) {
+      CAPTURE(col);
+      CHECK(ascii_free(column("zh", "subsidy.csv", col)) == "");
+    }
+    CHECK(column("en", "subsidy.csv", 7)[0].find_first_of("abcdefghijklmnopqrstuvwxyz") !=
+          std::string::npos);  // the codes, as before
+    // projects.csv: industry, batch, status, stage, next.
+    for (std::size_t col : {2u, 4u, 6u, 7u, 8u}) {
+      CAPTURE(col);
+      CHECK(ascii_free(column("zh", "projects.csv", col)) == "");
+    }
+    // acceptance.csv: industry, batch, decision, on time, reasons (the last column).
+    for (std::size_t col : {2u, 4u, 6u, 13u}) {
+      CAPTURE(col);
+      CHECK(ascii_free(column("zh", "acceptance.csv", col)) == "");
+    }
+    const std::string acc = test::read_file((tmp.path / "zh" / "acceptance.csv").string());
+    CHECK(acc.find("constraint_scenarios_kept") == std::string::npos);
+    CHECK(acc.find("assessed") == std::string::npos);
+    CHECK(test::read_file((tmp.path / "en" / "acceptance.csv").string())
+              .find("constraint_scenarios_kept: ") != std::string::npos);
+    // acceptance.jsonl keeps the codes for programs and gives each reason in Chinese.
+    const std::string jsonl = test::read_file((tmp.path / "en" / "acceptance.jsonl").string());
+    CHECK(
+        jsonl.find("\"check\":\"constraint_scenarios_kept\",\"outcome\":\"failed\",\"message\":") !=
+        std::string::npos);
+    CHECK(jsonl.find("\"zh\":\"") != std::string::npos);
+  }
+
   TEST_CASE("pilot.driver page names: refused characters become '_', repeats are numbered") {
     TempFolder tmp("pilot-driver-pages");
     {
@@ -812,7 +945,7 @@ TEST_SUITE("pilot.driver") {
       providers << kProviders;
       std::ofstream reg(tmp.path / "register.csv");
       reg << kHeader;
-      for (const char* id : {"a/b", "a_b", "a:b", ".hidden", "dashboard", "E1"})
+      for (const char* id : {"a/b", "a_b", "a:b", ".hidden", "dashboard", "E1", "cases"})
         reg << id << ",一号,chem_new_materials,河口区,batch1,,A,2026-03-01,2026-07-31,100,MES\n";
     }
     PilotRequest request;
@@ -825,7 +958,7 @@ TEST_SUITE("pilot.driver") {
     CHECK_FALSE(run.write_folder(tmp.path / "out", false));
     const auto files = tmp.files("out");
     for (const char* name : {"a_b.html", "a_b-2.html", "a_b-3.html", "enterprise.hidden.html",
-                             "dashboard-2.html", "E1.html", "dashboard.html"})
+                             "dashboard-2.html", "E1.html", "dashboard.html", "cases-2.html"})
       CHECK_MESSAGE(files.count(name) == 1, name);
   }
 }
@@ -1083,6 +1216,40 @@ TEST_SUITE("pilot.driver") {
                          std::invalid_argument);
   }
 
+  TEST_CASE("pilot.driver refuses a subsidy tier at a level the rule set does not have, located") {
+    TempFolder tmp("pilot-tier-level");
+    const auto tier5 = run_pilot(small_request(
+        tmp.path,
+        programme_with(tmp.path, {{"{level: 3, rate_percent: 40", "{level: 5, rate_percent: 40"}}),
+        ""));
+    CHECK_FALSE(tier5.ok());
+    CHECK(tier5.issues_text() ==
+          "error: " + (tmp.path / "programme.yaml").string() +
+              ":83:15: subsidy tier level 5 does not exist in rule set miit-2024: its levels are "
+              "1–4\n"
+              "  at subsidy.tiers[0].level\n"
+              "   83 |     - {level: 5, rate_percent: 40, cap: 500000}\n"
+              "      |               ^\n"
+              "1 error, 0 warnings\n");
+    // The level the tiers start from too; and a Pilot made directly is refused as well.
+    const auto eligible5 = run_pilot(small_request(
+        tmp.path,
+        programme_with(tmp.path, {{"eligible_level: 2", "eligible_level: 5"},
+                                  {"{level: 3, rate_percent: 40", "{level: 6, rate_percent: 40"}}),
+        ""));
+    CHECK_FALSE(eligible5.ok());
+    CHECK(eligible5.issues_text().find("subsidy eligible_level 5 does not exist") !=
+          std::string::npos);
+    CHECK(eligible5.issues_text().find("  at subsidy.tiers[0].level\n") != std::string::npos);
+    const auto prog =
+        load_programme_from_string(test::read_file(tmp.path / "programme.yaml"), "programme.yaml");
+    REQUIRE(prog.ok());
+    CHECK_THROWS_WITH_AS(Pilot(*prog.programme, test::miit2024()),
+                         doctest::Contains("subsidy tier level 6 does not exist in rule set "
+                                           "miit-2024: its levels are 1–4"),
+                         std::invalid_argument);
+  }
+
   TEST_CASE("pilot.driver satisfaction weights are summed exactly: 2^32 + 100 is refused") {
     TempFolder tmp("pilot-weights");
     // 429 weights of 9,999,999 and one of 4,967,825 add up to 2^32 + 100.
@@ -1127,7 +1294,7 @@ TEST_SUITE("pilot.driver") {
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       CHECK_MESSAGE(folded.insert(lower).second, f);  // distinct on a case-blind file system
     }
-    CHECK(files.size() == 11 + 12);
+    CHECK(files.size() == 14 + 12);  // needs.json and its two CSVs too
     for (const char* name : {"a.html", "A-2.html", "_CON.html", "_nul.txt.html", "_Com1.html",
                              "x#1.html", "50%.html", "E1_.html", "E2_.html", "Dashboard-2.html"})
       CHECK_MESSAGE(files.count(name) == 1, name);

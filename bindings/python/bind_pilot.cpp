@@ -8,6 +8,7 @@
 
 #include "bindings.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_products.h"
 #include "smedx/pilot_run.h"
 #include "smedx/projects.h"
@@ -56,7 +57,7 @@ void bind_pilot(py::module_& m) {
         std::optional<PilotRun> run;
         std::optional<std::string> refused;
         std::vector<std::string> acceptance, errors;
-        std::string progress, provider_json, cases, subsidy, projects_text, products;
+        std::string progress, provider_json, cases, subsidy, projects_text, products, needs;
         std::vector<std::string> warnings;
         {
           py::gil_scoped_release release;
@@ -75,6 +76,7 @@ void bind_pilot(py::module_& m) {
               products = pilot_products_json(run->programme(), *r.products, r);
               for (const auto& w : r.products->warnings) warnings.push_back(w.to_string());
             }
+            if (r.needs) needs = needs_json(*r.needs);
             for (const auto& e : run->errors()) errors.push_back(e.to_string());
           }
         }
@@ -92,6 +94,7 @@ void bind_pilot(py::module_& m) {
         out["subsidy"] = subsidy.empty() ? py::object(py::none()) : py::object(py::str(subsidy));
         out["projects"] =
             projects_text.empty() ? py::object(py::none()) : py::object(py::str(projects_text));
+        out["needs"] = needs.empty() ? py::object(py::none()) : py::object(py::str(needs));
         out["errors"] = errors;
         out["products"] = products.empty() ? py::object(py::none()) : py::object(py::str(products));
         out["warnings"] = warnings;

@@ -188,6 +188,7 @@ struct ProjectsResult;     // smedx/projects.h
 struct CompositionResult;  // smedx/composition.h
 struct PilotProducts;      // smedx/pilot_products.h
 struct Catalogue;          // smedx/catalogue.h
+struct PilotNeeds;         // smedx/pilot_needs.h
 
 struct PilotResult {
   std::vector<AcceptanceRecord> acceptance;  // register order
@@ -202,6 +203,8 @@ struct PilotResult {
   std::shared_ptr<const CompositionResult> composition;
   // The 产品矩阵 and product rating: when a catalogue was set (Pilot::set_catalogue).
   std::shared_ptr<const PilotProducts> products;
+  // The 共性+个性 改造需求清单 from the baseline surveys: when the rule set has diagnosis settings.
+  std::shared_ptr<const PilotNeeds> needs;
 };
 
 // Collects a programme's inputs, then evaluates them. Add providers, then the register, then
@@ -259,6 +262,11 @@ std::string acceptance_json(const AcceptanceRecord& r, const RuleSet& rules);
 enum class CsvHeaders { en, zh };
 std::string acceptance_csv_header(CsvHeaders headers = CsvHeaders::en);
 std::string acceptance_csv(const AcceptanceRecord& r);
+// The same; under zh headers the values are for people too: the decision as
+// 通过/未通过/待补/待验收, industry and batch by their names, 是/否, and the reasons in Chinese (as
+// the driver writes).
+std::string acceptance_csv(const AcceptanceRecord& r, const Programme& programme,
+                           CsvHeaders headers);
 std::string progress_json(const Progress& p);
 std::string providers_json(const std::vector<ProviderScore>& providers);
 std::string providers_csv(const std::vector<ProviderScore>& providers,

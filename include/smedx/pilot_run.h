@@ -78,7 +78,9 @@ class PilotRun {
   // The output files into `folder` (not committed): acceptance.jsonl and .csv, progress.json,
   // providers.json and .csv, cases.json, one <id>.html per enterprise (unless !pages) and
   // dashboard.html, which links them; with investments, subsidy.json, subsidy.csv and
-  // subsidy_ledger.csv; with projects, projects.json and projects.csv.
+  // subsidy_ledger.csv; with projects, projects.json and projects.csv; with diagnosis settings
+  // in the rule set, the 改造需求清单 needs.json, needs_common.csv and needs_individual.csv; with
+  // selected, the 典型案例集 booklet cases.html.
   void write(OutputFolder& folder) const;
   // The same into `dir` as an OutputFolder of `smedx pilot` (refused when it holds the inputs,
   // or files smedx did not write unless `force`), committed: the problem that refused the

@@ -39,8 +39,10 @@
 
 #include "smedx/catalogue.h"
 // pilot: a city programme's acceptance, progress and ratings, and the job's driver
+#include "smedx/case_booklet.h"
 #include "smedx/composition.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_run.h"
 #include "smedx/programme.h"
 #include "smedx/projects.h"

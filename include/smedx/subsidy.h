@@ -83,6 +83,9 @@ struct SubsidyResult {
 std::string subsidy_json(const Programme& programme, const SubsidyResult& r);
 // CSV without the BOM (the driver writes it); `headers` zh: Chinese column names.
 std::string subsidy_csv(const SubsidyResult& r, CsvHeaders headers = CsvHeaders::en);
+// The same; under zh headers the values are for people too (decision, status, industry, batch,
+// payout by their Chinese names, 是/否), as the driver writes subsidy.csv.
+std::string subsidy_csv(const Programme& programme, const SubsidyResult& r, CsvHeaders headers);
 std::string subsidy_ledger_csv(const Programme& programme, const SubsidyResult& r,
                                CsvHeaders headers = CsvHeaders::en);
 // The dashboard's 专项资金奖补 section (a fragment of HTML).

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "pilot/composition_evaluate.h"
+#include "pilot/needs_evaluate.h"
 #include "pilot/pilot_state.h"
 #include "pilot/products_evaluate.h"
 #include "pilot/projects_evaluate.h"
@@ -746,6 +747,7 @@ PilotResult Pilot::run(std::optional<Date> as_of) const {
   result.projects = detail::evaluate_projects(s, when);
   result.composition = detail::evaluate_composition(s, result.acceptance, when);
   if (s.catalogue) result.products = detail::evaluate_products(s, result.acceptance);
+  result.needs = detail::evaluate_needs(s);
   return result;
 }
 

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include "common/html_escape.h"
+#include "pilot/pilot_page.h"
 
 #include <algorithm>
 #include <initializer_list>
 
 #include "smedx/composition.h"
 #include "smedx/pilot.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_products.h"
 #include "smedx/projects.h"
 #include "smedx/subsidy.h"
@@ -373,6 +375,7 @@ std::string dashboard_html(const Programme& prog, const PilotResult& result,
   if (result.projects) h += projects_html_section(prog, *result.projects);
   if (result.subsidy) h += subsidy_html_section(prog, *result.subsidy);
   if (result.products) h += products_html_section(prog, *result.products, result);
+  if (result.needs) h += needs_html_section(*result.needs);
   h += "<h2>全部企业验收结果</h2>" +
        table_head("acceptance", {"企业编号", "名称", "批次", "基线", "验收", "结论", "原因"});
   for (const auto& r : result.acceptance) {
@@ -506,3 +509,9 @@ std::string acceptance_html(const Programme& prog, const AcceptanceRecord& r, co
 }
 
 }  // namespace smedx
+
+// The shared style and signature block, for the pilot's other pages (pilot/pilot_page.h).
+namespace smedx::detail {
+const char* pilot_page_style() noexcept { return kStyle; }
+const char* pilot_page_signature() noexcept { return kSignature; }
+}  // namespace smedx::detail

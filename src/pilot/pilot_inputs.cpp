@@ -615,6 +615,7 @@ void Pilot::set_catalogue(std::shared_ptr<const Catalogue> catalogue, unsigned t
 void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat format,
                         const Engine* engine, unsigned threads) {
   State& s = *s_;
+  s.threads = threads;
   const Engine& eng = engine ? *engine : s.engine;
   const RuleSet& rules = eng.rules();
   std::vector<CodedSurvey> block;
@@ -626,6 +627,9 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
   };
   // Keeps each survey's snapshot; scored a block at a time.
   std::vector<std::pair<std::optional<Snapshot>*, std::size_t>> slots;
+  // Per survey of the block: a baseline under the programme's rule set, which the 改造需求清单
+  // keeps when it is below the target level.
+  std::vector<bool> keep;
   auto flush = [&] {
     eng.score_block(block, scores);
     const std::size_t ni = rules.items().size();
@@ -646,9 +650,23 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
       copy(snap.sub_indicators, scores.sub_points, ns);
       copy(snap.items, scores.item_points, ni);
       snap.scenarios = block[r].levels;
+      if (keep[r] && snap.level < s.programme.target_level) {
+        // Grouped by the register's industry, whatever the survey says.
+        CodedSurvey& kept = s.below_coded.emplace_back(std::move(block[r]));
+        const std::string& industry = s.enterprises[slots[r].second].industry;
+        bool has = false;
+        for (auto& [k, v] : kept.enterprise)
+          if (k == "industry") {
+            v = industry;
+            has = true;
+          }
+        if (!has) kept.enterprise.emplace_back("industry", industry);
+        s.below_who.push_back(slots[r].second);
+      }
     }
     block.clear();
     slots.clear();
+    keep.clear();
   };
   BatchOptions options;
   options.threads = threads;
@@ -719,6 +737,12 @@ void Pilot::add_surveys(std::istream& in, std::string_view source, InputFormat f
           s.baseline_coded[it->second] = coded;
         block.push_back(coded);
         slots.emplace_back(&slot, it->second);
+        // The same rule set given again (FILE@RULES) codes the same way: its surveys line up,
+        // as the acceptance's comparison takes them.
+        keep.push_back(
+            phase == "baseline" &&
+            (&eng == &s.engine || (rules.meta.id == s.engine.rules().meta.id &&
+                                   rules.meta.version == s.engine.rules().meta.version)));
         if (block.size() == 1024) flush();
       },
       options);

@@ -127,6 +127,7 @@ std::string acceptance_json(const AcceptanceRecord& r, const RuleSet& rules) {
     w.str("check", reason.check);
     w.str("outcome", to_string(reason.outcome));
     w.str("message", reason.message);
+    w.str("zh", reason.zh);  // for people; check, outcome and message are for programs
     w.close('}');
   }
   w.close(']');
@@ -193,6 +194,25 @@ std::string acceptance_csv(const AcceptanceRecord& r) {
                      level(r.baseline), level(r.acceptance), total(r.baseline), total(r.acceptance),
                      on(r.baseline), on(r.acceptance), r.on_time ? "true" : "false",
                      csv_cell(join(reasons, "; ")));
+}
+
+std::string acceptance_csv(const AcceptanceRecord& r, const Programme& programme,
+                           CsvHeaders headers) {
+  if (headers != CsvHeaders::zh) return acceptance_csv(r);
+  const Enterprise& e = *r.enterprise;
+  auto level = [](const Snapshot* s) { return s && s->ok() ? std::to_string(s->level) : ""; };
+  auto total = [](const Snapshot* s) { return s && s->ok() ? s->total.to_string() : ""; };
+  auto on = [](const Snapshot* s) { return s ? s->assessed_on.to_string() : ""; };
+  const ProgrammeIndustry* ind = programme.find_industry(e.industry);
+  const Batch* batch = programme.find_batch(e.batch);
+  std::vector<std::string> reasons;
+  for (const auto& x : r.reasons) reasons.push_back(x.zh.empty() ? x.message : x.zh);
+  return fmt::format(
+      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_cell(e.id), csv_cell(e.name),
+      csv_cell(ind && !ind->zh.empty() ? ind->zh : e.industry), csv_cell(e.district),
+      csv_cell(batch && !batch->zh.empty() ? batch->zh : e.batch), csv_cell(join(e.providers, "|")),
+      status_zh(r), level(r.baseline), level(r.acceptance), total(r.baseline), total(r.acceptance),
+      on(r.baseline), on(r.acceptance), r.on_time ? "是" : "否", csv_cell(join(reasons, "；")));
 }
 
 std::string progress_json(const Progress& p) {

@@ -16,11 +16,14 @@
 
 #include "common/file_names.h"
 #include "common/utf8.h"
+#include "pilot/needs_evaluate.h"
 #include "pilot/programme_check.h"
+#include "smedx/case_booklet.h"
 #include "smedx/catalogue.h"
 #include "smedx/composition.h"
 #include "smedx/data_path.h"
 #include "smedx/load.h"
+#include "smedx/pilot_needs.h"
 #include "smedx/pilot_products.h"
 #include "smedx/projects.h"
 #include "smedx/self_evaluation.h"
@@ -42,6 +45,7 @@ struct PilotRun::State {
   bool pages = true;
   CsvHeaders headers = CsvHeaders::en;
   std::optional<ReportKind> self_evaluation;  // the 绩效自评 to write
+  bool selected = false;                      // the city's cases given: the booklet is written
   bool ok = false;
 
   // One problem that stops the run.
@@ -80,6 +84,7 @@ PilotRun run_pilot(const PilotRequest& request) {
   auto s = std::make_unique<PilotRun::State>();
   s->pages = request.pages;
   s->headers = request.headers;
+  s->selected = !request.selected.empty();
   if (!request.report.empty()) {
     s->self_evaluation = report_kind(request.report);
     if (!s->self_evaluation) {
@@ -282,7 +287,7 @@ void PilotRun::write(OutputFolder& folder) const {
     };
     for (const auto& r : s.result.acceptance) {
       jsonl += acceptance_json(r, rules) + "\n";
-      csv += acceptance_csv(r) + "\n";
+      csv += acceptance_csv(r, *s.programme, s.headers) + "\n";
       flush(false);
     }
     flush(true);
@@ -296,7 +301,8 @@ void PilotRun::write(OutputFolder& folder) const {
   folder.write("follow_up_by_provider.csv", follow_up_csv(*s.programme, s.result, true));
   if (s.result.subsidy) {
     folder.write("subsidy.json", subsidy_json(*s.programme, *s.result.subsidy));
-    folder.write("subsidy.csv", std::string(kBom) + subsidy_csv(*s.result.subsidy, s.headers));
+    folder.write("subsidy.csv",
+                 std::string(kBom) + subsidy_csv(*s.programme, *s.result.subsidy, s.headers));
     folder.write(
         "subsidy_ledger.csv",
         std::string(kBom) + subsidy_ledger_csv(*s.programme, *s.result.subsidy, s.headers));
@@ -323,10 +329,26 @@ void PilotRun::write(OutputFolder& folder) const {
         "product_matrix.csv",
         std::string(kBom) + product_matrix_csv(*s.programme, products, s.result, s.headers));
   }
+  // The 共性+个性 改造需求清单: per industry, and per enterprise and requirement.
+  if (s.result.needs) {
+    auto chunks = [&](const std::string& name) {
+      return [&folder, name](std::string& part) {
+        folder.append(name, part);
+        part.clear();
+      };
+    };
+    detail::needs_json_chunks(*s.result.needs, chunks("needs.json"));
+    folder.write("needs_common.csv",
+                 std::string(kBom) + needs_common_csv(*s.result.needs, s.headers));
+    folder.write("needs_individual.csv", kBom);
+    detail::needs_individual_chunks(*s.result.needs, s.headers, chunks("needs_individual.csv"));
+  }
+  // The 典型案例集, when the city has selected its cases.
+  if (s.selected) folder.write("cases.html", case_booklet_html(*s.programme, s.result));
   // The dashboard links each enterprise's acceptance page, beside it as <id>.html.
   std::vector<std::string> pages;
   if (s.pages) {
-    detail::FileNames names{"dashboard"};
+    detail::FileNames names{"dashboard", "cases"};  // cases.html: the booklet
     for (const auto& r : s.result.acceptance) {
       const std::string name = names.stem(r.enterprise->id) + ".html";
       folder.write(name, acceptance_html(*s.programme, r, rules, &s.result));

@@ -63,6 +63,12 @@ struct Pilot::State {
   std::vector<std::optional<CodedSurvey>> baseline_coded;
   std::vector<Issue> solution_warnings;
   unsigned match_threads = 0;
+  // The baseline surveys scored under the programme's rule set below its target level, as
+  // coded (their industry the register's), in the order read, and whose each is: what the
+  // 改造需求清单 diagnoses. Only those are held. `threads`: as add_surveys was given.
+  std::vector<CodedSurvey> below_coded;
+  std::vector<std::size_t> below_who;
+  unsigned threads = 0;
   std::optional<Date> latest;  // the latest assessment date seen
 };
 

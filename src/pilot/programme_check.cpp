@@ -16,6 +16,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "smedx/subsidy_rule.h"
 #include "yaml/source_line.h"
 #include "yaml/yaml_file.h"
 #include "yaml/yaml_tree.h"
@@ -102,6 +103,28 @@ std::vector<Issue> check_programme(const Programme& p, const RuleSet& rules,
     if (!target_ok && (item ? level == nullptr : c.level == p.target_level)) continue;
     out.push_back(src.error(no_level("level_at_least level", c.level),
                             fmt::format("acceptance[{}].level", index), level ? level : item));
+  }
+  // The 奖补 rule's levels: a tier at a level the rule set does not have is never reached (above
+  // its top) or pays an enterprise that reached no level (0).
+  if (p.subsidy) {
+    const SubsidyRule& rule = *p.subsidy;
+    const YamlNode* eligible = src.at({"subsidy", "eligible_level"});
+    // Without a level of its own it takes target_level's, which is reported above.
+    if ((rule.eligible_level < 1 || rule.eligible_level > top) &&
+        (target_ok || eligible || src.file.empty()))
+      out.push_back(src.error(no_level("subsidy eligible_level", rule.eligible_level),
+                              "subsidy.eligible_level", eligible ? eligible : src.at({"subsidy"})));
+    const YamlNode* tiers = src.at({"subsidy", "tiers"});
+    for (std::size_t k = 1; k < rule.tiers.size(); ++k) {  // tiers[0]: the base, at eligible_level
+      const int level = rule.tiers[k].level;
+      if (level >= 1 && level <= top) continue;
+      const YamlNode* tier = tiers && tiers->kind == Kind::sequence && k - 1 < tiers->items.size()
+                                 ? &tiers->items[k - 1]
+                                 : nullptr;
+      const YamlNode* at = tier && tier->kind == Kind::map ? tier->find("level") : nullptr;
+      out.push_back(src.error(no_level("subsidy tier level", level),
+                              fmt::format("subsidy.tiers[{}].level", k - 1), at ? at : tier));
+    }
   }
   for (std::size_t k = 0; k < p.acceptance.size(); ++k) {
     for (const auto& id : p.acceptance[k].evidence)

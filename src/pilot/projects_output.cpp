@@ -147,12 +147,21 @@ std::string projects_csv(const Programme& programme, const ProjectsResult& r, Cs
     for (const auto& o : p.overdue)
       overdue += fmt::format("{}{}（应于 {}，逾期 {} 天）", overdue.empty() ? "" : "；",
                              ms[o.milestone].zh, o.due.to_string(), o.days_over);
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{}", cell(p.enterprise->id),
-                       cell(p.enterprise->name), cell(p.enterprise->industry),
-                       cell(p.enterprise->district), cell(p.enterprise->batch), cell(providers),
-                       p.status, p.reached >= 0 ? ms[static_cast<std::size_t>(p.reached)].id : "",
-                       p.next >= 0 ? ms[static_cast<std::size_t>(p.next)].id : "",
-                       p.next_due ? p.next_due->to_string() : "");
+    // Under Chinese headers the values are for people too: names, not ids (docs/programmes.md).
+    auto stage = [&](int k) -> std::string {
+      if (k < 0) return "";
+      const Milestone& m = ms[static_cast<std::size_t>(k)];
+      return zh ? m.zh : m.id;
+    };
+    const ProgrammeIndustry* ind = programme.find_industry(p.enterprise->industry);
+    const Batch* batch = programme.find_batch(p.enterprise->batch);
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{},{}", cell(p.enterprise->id), cell(p.enterprise->name),
+        cell(zh && ind && !ind->zh.empty() ? ind->zh : p.enterprise->industry),
+        cell(p.enterprise->district),
+        cell(zh && batch && !batch->zh.empty() ? batch->zh : p.enterprise->batch), cell(providers),
+        zh ? project_status_zh(p.status) : p.status, cell(stage(p.reached)), cell(stage(p.next)),
+        p.next_due ? p.next_due->to_string() : "");
     for (std::size_t k = 0; k < ms.size(); ++k)
       out += "," + (p.dates[k] ? p.dates[k]->to_string() : std::string());
     out += "," + cell(overdue) + "\n";

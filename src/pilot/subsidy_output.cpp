@@ -57,6 +57,10 @@ void totals(Writer& w, std::string_view key, const std::vector<SubsidyTotal>& ro
 
 }  // namespace
 
+namespace {
+std::string subsidy_rows(const Programme* programme, const SubsidyResult& r, CsvHeaders headers);
+}  // namespace
+
 std::string subsidy_json(const Programme& programme, const SubsidyResult& r) {
   const SubsidyRule& rule = *programme.subsidy;
   Writer w;
@@ -152,6 +156,19 @@ std::string subsidy_json(const Programme& programme, const SubsidyResult& r) {
 }
 
 std::string subsidy_csv(const SubsidyResult& r, CsvHeaders headers) {
+  return subsidy_rows(nullptr, r, headers);
+}
+
+std::string subsidy_csv(const Programme& programme, const SubsidyResult& r, CsvHeaders headers) {
+  return subsidy_rows(&programme, r, headers);
+}
+
+namespace {
+
+// Under Chinese headers the values are Chinese too (decision, status, industry, batch, payout,
+// 是/否): the file is then for people; under English ones they stay the codes programs read.
+std::string subsidy_rows(const Programme* programme, const SubsidyResult& r, CsvHeaders headers) {
+  const bool zh = headers == CsvHeaders::zh;
   std::string out =
       headers == CsvHeaders::zh
           ? "企业编号,企业名称,行业,区县,批次,验收结论,验收等级,奖补状态,投入清单条数,投入（元）,"
@@ -163,29 +180,41 @@ std::string subsidy_csv(const SubsidyResult& r, CsvHeaders headers) {
     for (const auto& x : e.reasons) reasons += (reasons.empty() ? "" : "；") + x;
     out += fmt::format(
         "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(e.enterprise->id),
-        cell(e.enterprise->name), cell(e.enterprise->industry), cell(e.enterprise->district),
-        cell(e.enterprise->batch), to_string(e.decision), e.level, to_string(e.status), e.lines,
-        yuan(e.invested_fen), yuan(e.base_fen), e.tier ? e.tier->rate_percent.to_string() : "",
-        yuan(e.computed_fen), e.tier ? yuan(e.tier->cap_fen) : "", e.capped ? "yes" : "no",
-        yuan(e.subsidy_fen), e.payout ? cell(e.payout->id) : "", cell(reasons));
+        cell(e.enterprise->name),
+        cell(zh && programme ? industry_zh(*programme, e.enterprise->industry)
+                             : e.enterprise->industry),
+        cell(e.enterprise->district),
+        cell(zh && programme ? batch_zh(*programme, e.enterprise->batch) : e.enterprise->batch),
+        zh ? decision_zh(e.decision) : to_string(e.decision), e.level,
+        zh ? status_zh(e.status) : to_string(e.status), e.lines, yuan(e.invested_fen),
+        yuan(e.base_fen), e.tier ? e.tier->rate_percent.to_string() : "", yuan(e.computed_fen),
+        e.tier ? yuan(e.tier->cap_fen) : "", e.capped ? (zh ? "是" : "yes") : (zh ? "否" : "no"),
+        yuan(e.subsidy_fen),
+        e.payout ? cell(zh && !e.payout->zh.empty() ? e.payout->zh : e.payout->id) : "",
+        cell(reasons));
   }
   return out;
 }
 
+}  // namespace
+
 std::string subsidy_ledger_csv(const Programme& programme, const SubsidyResult& r,
                                CsvHeaders headers) {
   const SubsidyRule& rule = *programme.subsidy;
-  std::string out = headers == CsvHeaders::zh
-                        ? "文件,行,企业编号,类别,类别名称,项目,金额（元）,发票号,计入基数,说明\n"
-                        : "source,line,enterprise_id,category,category_zh,item,amount_yuan,invoice,"
-                          "counted,reason\n";
+  std::string out =
+      headers == CsvHeaders::zh
+          ? "文件,行,企业编号,类别代码,类别名称,项目,金额（元）,发票号,计入基数,说明\n"
+          : "source,line,enterprise_id,category,category_zh,item,amount_yuan,invoice,"
+            "counted,reason\n";
   for (const auto& e : r.ledger) {
     const InvestmentLine& l = *e.line;
     const SubsidyCategory* c = rule.find_category(l.category);
     out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", cell(l.where.file), l.where.line,
                        cell(r.enterprises[l.enterprise].enterprise->id), cell(l.category),
                        cell(c ? c->zh : ""), cell(l.item), yuan(l.amount_fen), cell(l.invoice),
-                       e.counted ? "yes" : "no", cell(e.reason));
+                       e.counted ? (headers == CsvHeaders::zh ? "是" : "yes")
+                                 : (headers == CsvHeaders::zh ? "否" : "no"),
+                       cell(e.reason));
   }
   return out;
 }

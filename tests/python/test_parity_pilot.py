@@ -94,8 +94,9 @@ def test_the_example_pilot_writes_the_same_files(tmp_path: Path) -> None:
     cli, result = _both(tmp_path)
     assert cli.returncode == 0, cli.stderr.decode()
     files = _same_files(tmp_path)
-    # 9 files, the manifest, the dashboard and one page per enterprise
-    assert len(files) == 11 + 60  # composition.json too: the programme has composition targets
+    # 12 files, the manifest, the dashboard and one page per enterprise: composition.json (the
+    # programme has composition targets) and the 改造需求清单's needs.json and two CSVs too
+    assert len(files) == 14 + 60
     assert {"acceptance.jsonl", "dashboard.html", "CN-DY-001.html"} <= set(files)
     assert len(result.acceptance) == 60
 
@@ -105,6 +106,8 @@ def test_selected_cases_and_chinese_headers_write_the_same_files(tmp_path: Path)
     assert cli.returncode == 0, cli.stderr.decode()
     files = _same_files(tmp_path)
     assert files["acceptance.csv"].startswith("\ufeff企业编号,".encode())
+    assert files["needs_common.csv"].startswith("\ufeff行业,".encode())
+    assert "cases.html" in files  # the 典型案例集
     assert result.cases["selected"].sum() == 6
 
 

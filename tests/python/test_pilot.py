@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -117,6 +118,9 @@ def test_pilot_writes_its_folder(root: Path, tmp_path: Path) -> None:
         "dashboard.html",
         "follow_up_by_district.csv",
         "follow_up_by_provider.csv",
+        "needs.json",  # the rule set has diagnosis settings: the 改造需求清单
+        "needs_common.csv",
+        "needs_individual.csv",
         "progress.json",
         "providers.csv",
         "providers.json",
@@ -267,7 +271,14 @@ def test_pilot_csv_files_have_a_bom_and_chinese_headers_on_request(
     zh = pd.read_csv(tmp_path / "zh" / "acceptance.csv", encoding="utf-8-sig", dtype=str)
     assert list(en.columns)[:3] == ["id", "name", "industry"]
     assert list(zh.columns)[:3] == ["企业编号", "企业名称", "行业"]
-    assert en.values.tolist() == zh.values.tolist()  # the values stay as they are
+    # The ids, names, levels, scores and dates stay as they are; the decision, industry, batch,
+    # on-time and reasons are for people under zh: Chinese.
+    for column in ("id", "name", "district", "providers", "level_before", "total_after"):
+        k = list(en.columns).index(column)
+        assert en.iloc[:, k].tolist() == zh.iloc[:, k].tolist(), column
+    assert set(zh["验收结论"]) <= {"通过", "未通过", "待补", "待验收"}
+    assert set(zh["按时验收"]) <= {"是", "否"}
+    assert not zh["原因"].dropna().str.contains(r"[a-z]{3,}").any()
     providers = pd.read_csv(tmp_path / "zh" / "providers.csv", encoding="utf-8-sig")
     assert list(providers.columns)[:4] == ["排名", "并列", "服务商编号", "服务商名称"]
     with pytest.raises(ValueError, match="headers 'fr' is not one of: en, zh"):
@@ -293,6 +304,74 @@ def test_pilot_to_excel_writes_the_operators_tables(root: Path, tmp_path: Path) 
     )
     accepted = list(book["验收结果"].values)
     assert len(accepted) == 61 and accepted[0][6] == "验收结论"
+    # The values people read are Chinese too: decision, industry, batch, reasons, on time.
+    for row in accepted[1:]:
+        assert row[6] in ("通过", "未通过", "待补") and row[14] in ("是", "否")
+        assert not re.search(r"[a-z]{3,}", (row[2] or "") + (row[4] or "") + (row[7] or ""))
     providers = list(book["服务商评星"].values)
     assert providers[1][:3] == ("P03", "胜利工业互联网服务有限公司", 1)
     assert providers[1][list(providers[0]).index("composite")] == 86.844
+
+
+def test_pilot_to_excel_adds_the_subsidy_and_stage_sheets_when_given(
+    root: Path, tmp_path: Path
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    ex = root / "examples" / "pilot"
+    result = run(root, investments=ex / "investments.csv", projects=ex / "projects.csv")
+    result.to_excel(tmp_path / "pilot.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "pilot.xlsx")
+    assert book.sheetnames == ["督办清单", "验收结果", "服务商评星", "奖补", "项目阶段"]
+    subsidy = list(book["奖补"].values)
+    assert subsidy[0][:3] == ("企业编号", "企业名称", "行业")
+    assert "奖补（元）" in subsidy[0] and "奖补状态" in subsidy[0]
+    assert len(subsidy) == 1 + len(result.subsidy)
+    at = {name: k for k, name in enumerate(subsidy[0])}
+    # Each enterprise's 奖补 in 元, from the exact fen of subsidy.json; the status in Chinese.
+    for row, e in zip(subsidy[1:], result.subsidy_detail["enterprises"], strict=True):
+        assert row[0] == e["id"]
+        assert round(row[at["奖补（元）"]] * 100) == e["subsidy_fen"]
+        assert row[at["奖补状态"]] == e["status_zh"]
+        assert row[at["封顶"]] in ("是", "否")
+        assert not re.search(r"[a-z]", row[at["验收结论"]] + row[at["行业"]] + row[at["批次"]])
+    assert sum(r[at["奖补（元）"]] * 100 for r in subsidy[1:]) == pytest.approx(
+        result.subsidy_detail["total"]["subsidy_fen"]
+    )
+    stages = list(book["项目阶段"].values)
+    milestones = result.projects_detail["milestones"]
+    assert stages[0][:7] == ("企业编号", "企业名称", "行业", "区县", "批次", "服务商", "状态")
+    assert list(stages[0][10:-1]) == [m["zh"] for m in milestones]
+    assert stages[0][-1] == "逾期节点"
+    assert len(stages) == 1 + len(result.projects)
+    for row, p in zip(stages[1:], result.projects_detail["enterprises"], strict=True):
+        assert row[0] == p["id"] and row[6] == p["status_zh"]
+        assert list(row[10:-1]) == [p["dates"][m["id"]] for m in milestones]
+    # Without those inputs, the three sheets as before.
+    run(root).to_excel(tmp_path / "plain.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "plain.xlsx").sheetnames == [
+        "督办清单",
+        "验收结果",
+        "服务商评星",
+    ]
+
+
+def test_pilot_needs_from_the_baselines_below_the_target(root: Path) -> None:
+    result = run(root)
+    detail = result.needs_detail
+    assert detail is not None and detail["target_level"] == 2
+    below = {g["industry"]: g["below_target"] for g in detail["industries"]}
+    # As many enterprises as have a scored baseline below 二级, per industry.
+    frame = result.acceptance
+    scored = frame[frame["level_before"].notna() & (frame["level_before"] < 2)]
+    assert below == scored.groupby("industry").size().to_dict()
+    needs = result.needs
+    assert set(needs["id"]) <= set(scored["id"])
+    # 共性 in an industry: needed by at least the rule set's share of its below-target
+    # enterprises (0.5 for miit-2024), and by two at least.
+    share = Decimal(detail["common_threshold"])
+    for g in detail["industries"]:
+        rows = needs[needs["industry"] == g["industry"]]
+        counts = rows.groupby(["kind", "requirement"]).size()
+        common = {k for k, n in counts.items() if n >= 2 and n >= share * g["below_target"]}
+        assert {(c["kind"], c["id"]) for c in g["common"]} == common
+        assert set(rows[rows["common"]].set_index(["kind", "requirement"]).index) == common

@@ -97,6 +97,7 @@ PAGES = (
     "EP-DY-014.html",
     "CN-DY-006.html",
     "CN-DY-005.html",
+    "cases.html",
 )
 
 

@@ -54,6 +54,11 @@ class PilotResult:
             condition, the rating, the warnings), or None.
         warnings: the register's solutions that name no catalogue product, as the located
             warnings ``smedx pilot`` prints (not errors).
+        needs: the 改造需求清单 from the baselines below the target level, a row per enterprise
+            and requirement (``common``: 共性 in its industry), when the rule set has diagnosis
+            settings, else None.
+        needs_detail: ``needs.json`` as a dict (per industry the counts and the 共性
+            requirements; per enterprise its requirements), or None.
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
@@ -109,10 +114,37 @@ class PilotResult:
                 pd.DataFrame(self.products_detail["matrix"]["products"], columns=_MATRIX)
             )
 
+        nd = raw.get("needs")
+        self.needs_detail: dict[str, Any] | None = load(nd) if nd is not None else None
+        self.needs: pd.DataFrame | None = (
+            pd.DataFrame(
+                [
+                    {
+                        "id": e["id"],
+                        "industry": e["industry"],
+                        "level": e["level"],
+                        "kind": r["kind"],
+                        "requirement": r["id"],
+                        "code": r["code"],
+                        "zh": r["zh"],
+                        "change": r["change"],
+                        "common": r["common"],
+                        "priority": r["priority"],
+                    }
+                    for e in self.needs_detail["enterprises"]
+                    for r in e["requirements"]
+                ],
+                columns=_NEEDS,
+            )
+            if self.needs_detail is not None
+            else None
+        )
+
     def to_excel(self, path: _Path) -> None:
         """Write the operator's tables as one .xlsx workbook for Chinese Excel: 督办清单 (the
-        follow-up list, by district), 验收结果 and 服务商评星 (and 产品评价 with a catalogue),
-        Chinese headers, providers by name.
+        follow-up list, by district), 验收结果 and 服务商评星; with ``investments`` 奖补 (amounts
+        in 元), with ``projects`` 项目阶段 (a date column per milestone), with a catalogue 产品评价;
+        Chinese headers and values, providers by name.
         Needs openpyxl (``pip install 'smedx[excel]'``). The command writes the same tables as
         CSV files with a byte order mark; this is the Python door's extra."""
         from .excel import _openpyxl
@@ -146,7 +178,7 @@ class PilotResult:
             (
                 "验收结果",
                 _ACCEPTANCE_ZH,
-                _rows(self.acceptance[_ACCEPTANCE]),
+                _rows(self._acceptance_zh()[_ACCEPTANCE]),
             ),
             (
                 "服务商评星",
@@ -156,6 +188,20 @@ class PilotResult:
         ]
         if self.products is not None:  # with a catalogue: the product rating, by name
             sheets.append(("产品评价", _PRODUCTS_ZH, _rows(self.products[_PRODUCTS])))
+        industries = {r["key"]: r["zh"] for r in self.progress_detail["by_industry"]}
+        if self.subsidy_detail is not None:
+            sheets.append(
+                ("奖补", _SUBSIDY_ZH, _subsidy_rows(self.subsidy_detail, industries, batches))
+            )
+        if self.projects_detail is not None:
+            milestones = self.projects_detail["milestones"]
+            sheets.append(
+                (
+                    "项目阶段",
+                    _PROJECTS_ZH + [m["zh"] for m in milestones] + ["逾期节点"],
+                    _projects_rows(self.projects_detail, industries, batches, names),
+                )
+            )
         book.remove(book.active)
         for title, header, rows in sheets:
             sheet = book.create_sheet(title)
@@ -164,6 +210,18 @@ class PilotResult:
                 sheet.append([_cell(v) for v in row])
             sheet.freeze_panes = "A2"
         book.save(str(path))
+
+    def _acceptance_zh(self) -> pd.DataFrame:
+        """The acceptance frame with the values people read in Chinese, as ``--headers zh``
+        writes acceptance.csv: industry, batch and decision by name, reasons in Chinese, 是/否."""
+        frame = self.acceptance.copy()
+        for column in ("industry", "batch", "decision"):
+            frame[column] = frame[column + "_zh"].fillna(frame[column])
+        frame["reasons"] = [
+            "；".join(x.get("zh") or x["message"] for x in r["reasons"]) for r in self.records
+        ]
+        frame["on_time"] = frame["on_time"].map({True: "是", False: "否"})
+        return frame
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.acceptance, self.progress, self.providers, self.cases))
@@ -326,6 +384,113 @@ _ACCEPTANCE_ZH = [
     "验收评测日期",
     "按时验收",
 ]
+
+
+_NEEDS = [
+    "id",
+    "industry",
+    "level",
+    "kind",
+    "requirement",
+    "code",
+    "zh",
+    "change",
+    "common",
+    "priority",
+]
+
+_SUBSIDY_ZH = [
+    "企业编号",
+    "企业名称",
+    "行业",
+    "区县",
+    "批次",
+    "验收结论",
+    "验收等级",
+    "奖补状态",
+    "投入（元）",
+    "可计入基数（元）",
+    "比例（%）",
+    "按比例计算（元）",
+    "上限（元）",
+    "封顶",
+    "奖补（元）",
+    "兑现批次",
+    "说明",
+]
+_PROJECTS_ZH = [
+    "企业编号",
+    "企业名称",
+    "行业",
+    "区县",
+    "批次",
+    "服务商",
+    "状态",
+    "当前阶段",
+    "下一节点",
+    "下一节点期限",
+]
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    """Integer fen as exact 元 (two places), as subsidy.csv writes them."""
+    return None if fen is None else Decimal(int(fen)).scaleb(-2)
+
+
+def _subsidy_rows(
+    detail: dict[str, Any], industries: dict[str, str], batches: dict[str, str]
+) -> list[list[Any]]:
+    payouts = {p["key"]: p["zh"] for p in detail["by_payout"]}
+    return [
+        [
+            e["id"],
+            e["name"],
+            industries.get(e["industry"], e["industry"]),
+            e["district"],
+            batches.get(e["batch"], e["batch"]),
+            _DECISION_ZH.get(e["decision"], e["decision"]),
+            e.get("level"),
+            e["status_zh"],
+            _yuan(e["invested_fen"]),
+            _yuan(e["base_fen"]),
+            e["rate_percent"],
+            _yuan(e["computed_fen"]),
+            _yuan(e["cap_fen"]),
+            "是" if e["capped"] else "否",
+            _yuan(e["subsidy_fen"]),
+            payouts.get(e["payout"], e["payout"]) if e["payout"] else None,
+            "；".join(e["reasons"]),
+        ]
+        for e in detail["enterprises"]
+    ]
+
+
+def _projects_rows(
+    detail: dict[str, Any],
+    industries: dict[str, str],
+    batches: dict[str, str],
+    providers: dict[str, str],
+) -> list[list[Any]]:
+    zh = {m["id"]: m["zh"] for m in detail["milestones"]}
+    return [
+        [
+            p["id"],
+            p["name"],
+            industries.get(p["industry"], p["industry"]),
+            p["district"],
+            batches.get(p["batch"], p["batch"]),
+            "、".join(providers.get(x, x) for x in p["providers"]),
+            p["status_zh"],
+            p["stage_zh"] or None,
+            zh.get(p["next"]) if p["next"] else None,
+            p["next_due"],
+            *[p["dates"].get(m["id"]) for m in detail["milestones"]],
+            "；".join(
+                f"{o['zh']}（应于 {o['due']}，逾期 {o['days_over']} 天）" for o in p["overdue"]
+            ),
+        ]
+        for p in detail["enterprises"]
+    ]
 
 
 def _rows(frame: pd.DataFrame) -> list[list[Any]]:
