@@ -139,7 +139,7 @@ bool CsvRowCoder::code(std::string_view row, const Location& where, MissingPolic
   coder.enterprise_id(id);
   for (std::size_t i = 0; i < columns.size(); ++i)
     if (columns[i].kind == Kind::field) coder.enterprise_field(columns[i].name, cells[i]);
-  static const std::vector<std::string> no_problems;
+  static const std::vector<Issue> no_problems;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].kind != Kind::item || cells[i].empty()) continue;
     if (masks[i] >= 0) {
@@ -153,7 +153,9 @@ bool CsvRowCoder::code(std::string_view row, const Location& where, MissingPolic
     if (columns[i].kind == Kind::scenario && !cells[i].empty())
       coder.scenario(columns[i].name, levels[i], &where);
   coder.finish();
-  return true;
+  // A row with problems is sent back: the Survey path places each at its cell (line:column),
+  // which this path, made for the usual row, does not track.
+  return out.errors.empty();
 }
 
 }  // namespace smedx::detail
