@@ -798,8 +798,14 @@ class SliceScorer {
   }
 
   // Row r has errors: the first one's message is its text, and all of them its issues.
+  // The text is every message, in Chinese, as the CSV output's error cell has it.
   void error(std::size_t r, std::vector<Issue> all) {
-    errors.entries.emplace_back(r, all.front().message);
+    std::string text;
+    for (const Issue& i : all) {
+      if (!text.empty()) text += "；";
+      text += message_text(i, Lang::zh);
+    }
+    errors.entries.emplace_back(r, std::move(text));
     issues.emplace_back(r, std::move(all));
     for (std::size_t k = 0; k < plan_.scenarios; ++k) out_.scenario_levels[k * rows_ + r] = 0;
   }

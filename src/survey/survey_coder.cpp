@@ -410,7 +410,7 @@ void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
   for (auto& p : problems) error(a.where, path(), std::move(p));
   if (!note.message.empty() && problems.empty()) {
     note.path = path();
-    note.where = a.where ? *a.where : where_;
+    note.where = where_;  // a warning is the record's, wherever its cell (records show no place)
     out_.warnings.push_back(std::move(note));
   }
   if (problems.empty()) out_.selected[i] = mask;

@@ -22,9 +22,9 @@ class CsvRowCoder {
   // Codes `row` as parse_survey_csv followed by code_survey would, when the row is in the usual
   // form: no quote, the header's number of fields, every non-empty item cell letters (joined
   // with '|' for a multi item) or a number, every non-empty scenario cell a whole number.
-  // Returns false for any other row, and for a row with errors (`out` then holds a partial
-  // coding, to be overwritten): the caller then takes the Survey path, which words what is wrong
-  // and places each problem at its cell, so both paths give the same record for every row.
+  // Returns false, having left `out` alone, for any other row: the caller then takes the Survey
+  // path, which words what is wrong, so both paths give the same record for every row. A row's
+  // errors are placed at their cells (line:column) as the Survey path places them.
   // `where` (the row's location) must outlive the call.
   bool code(std::string_view row, const Location& where, MissingPolicy missing,
             CodedSurvey& out) const;

@@ -218,6 +218,6 @@ def test_extreme_integers_are_errors_not_a_crash(rules: smedx.RuleSet, cohort_cs
     frame = smedx.read_surveys(cohort_csv)
     frame["quality"] = frame["quality"].astype("int64")
     frame.loc[0, "quality"] = -(2**63)
-    out = smedx.score_frame(frame, rules)
+    out = smedx.score_frame(frame, rules, lang="en")
     assert "scenario level" in out.loc[0, "error"]
     assert out["error"].notna().sum() == 1

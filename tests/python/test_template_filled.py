@@ -139,7 +139,7 @@ def test_a_filled_template_gives_every_problem_in_one_pass_with_cells_and_sugges
     assert option["suggestion"] == "C（多个业务环节（2个及以上））"
     assert option["message"].endswith("是否应为 C（多个业务环节（2个及以上））？")
     assert by_code["E-LEVEL-FORMAT"].iloc[0]["cell"] == f"问卷!{column['product_design']}4"
-    assert "F8" in by_code["E-ANSWER-MISSING"].iloc[0]["message"]  # talent is F8
+    assert "M3 人才建设" in by_code["E-ANSWER-MISSING"].iloc[0]["message"]  # talent
     assert by_code["E-ANSWER-MISSING"].iloc[0]["cell"] == "问卷!4:4"  # the row: no one cell
 
     # score_frame's error column says the same, every problem, each at its cell.
