@@ -9,7 +9,6 @@
 #include <stdexcept>
 
 #include "smedx/diagnostics.h"
-#include "smedx/text.h"
 
 namespace smedx {
 

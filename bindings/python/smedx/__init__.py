@@ -18,7 +18,7 @@ from .frame import (
     read_surveys,
     score_frame,
     survey_frame,
-    survey_issues,  # noqa: E402  (issue 20: every problem of a row, with codes)
+    survey_issues,
 )
 from .match import match
 from .pilot import PilotResult, pilot

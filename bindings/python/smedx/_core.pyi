@@ -4,13 +4,25 @@ Compiled core of smedx; use the smedx package instead.
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'add_data_folder', 'check_csv_rows', 'data_path', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'find_data', 'format_issues', 'input_format', 'load', 'match_files', 'match_text', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
+__all__: list[str] = ['Issue', 'Loaded', 'add_data_folder', 'check_csv_rows', 'data_path', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'find_data', 'format_issues', 'input_format', 'load', 'match_files', 'match_text', 'message_kinds', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
     """
     def __str__(self) -> str:
         ...
+    def text(self, lang: str = 'zh') -> str:
+        """
+        The message in Chinese ('zh') or English ('en').
+        """
+    @property
+    def args(self) -> list[str]:
+        ...
+    @property
+    def code(self) -> str:
+        """
+        A survey problem's stable code (docs/messages.md).
+        """
     @property
     def column(self) -> int:
         ...
@@ -31,6 +43,9 @@ class Issue:
         ...
     @property
     def source_line(self) -> str:
+        ...
+    @property
+    def suggestion(self) -> str:
         ...
 class Loaded:
     """
@@ -142,6 +157,10 @@ def match_files(rules: Loaded, catalogue: str, files: collections.abc.Sequence[s
 def match_text(rules: Loaded, catalogue: str, text: str, format: str = 'jsonl', target: typing.SupportsInt | typing.SupportsIndex | None = None, years: typing.SupportsInt | typing.SupportsIndex = 1, budget: typing.SupportsInt | typing.SupportsIndex | None = None, alternatives: typing.SupportsInt | typing.SupportsIndex = 0, missing: str = 'error', threads: typing.Any = 0) -> tuple[list[str], str]:
     """
     Matches the surveys of a JSON Lines or CSV text to a catalogue: ([plan JSON], 产品矩阵 JSON), as `smedx match` writes them.
+    """
+def message_kinds() -> list[tuple[str, str, str, str]]:
+    """
+    Every kind of survey problem: (code, severity, Chinese template, English template).
     """
 def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None) -> dict:
     """
