@@ -30,15 +30,16 @@ namespace {
 
 // A distinct cell value, read and checked once for all the rows that hold it.
 struct Cell {
-  // Each issue below is none while its message is empty; path and place are the row's.
-  Issue unreadable;             // the cell is not an answer of any form (as in CSV)
-  std::uint32_t mask = 0;       // item cells: the options selected
-  std::vector<Issue> problems;  // item cells: what is wrong with the answer
-  int level = 0;                // scenario cells
-  Issue problem;                // scenario cells: a level outside the rule's range
-  Issue note;                   // how a band percentage of at most 1 was read
-  bool clean = false;           // nothing wrong with the cell (a note aside)
-  std::int64_t points = 0;      // clean item cells: the points of the options selected
+  // unreadable, problem, note: none or one issue (path and place are the row's); a vector is
+  // small while empty, and a table has a Cell for each distinct value of every column.
+  std::vector<Issue> unreadable;  // the cell is not an answer of any form (as in CSV)
+  std::uint32_t mask = 0;         // item cells: the options selected
+  std::vector<Issue> problems;    // item cells: what is wrong with the answer
+  int level = 0;                  // scenario cells
+  std::vector<Issue> problem;     // scenario cells: a level outside the rule's range
+  std::vector<Issue> note;        // how a band percentage of at most 1 was read
+  bool clean = false;             // nothing wrong with the cell (a note aside)
+  std::int64_t points = 0;        // clean item cells: the points of the options selected
 };
 
 struct PreparedColumn {
@@ -77,7 +78,7 @@ struct PreparedColumn {
   std::string path() const { return (scenario ? "scenarios." : "answers.") + column->name; }
   // The note of row r's cell, placed.
   Issue note(std::size_t r, const Location& where) const {
-    Issue n = cell(r)->note;
+    Issue n = cell(r)->note.front();
     n.path = path();
     n.where = where;
     return n;
@@ -260,11 +261,11 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
     Cell& cell = p.cells[v];
     if (p.scenario) {
       if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
-        cell.unreadable = std::move(*bad);
+        cell.unreadable.push_back(std::move(*bad));
       } else if (cell.level < 0 || cell.level > top_level) {
-        cell.problem =
+        cell.problem.push_back(
             detail::scenario_issue("E-LEVEL-RANGE", index.rules.scenarios[p.index],
-                                   {std::to_string(cell.level), std::to_string(top_level)});
+                                   {std::to_string(cell.level), std::to_string(top_level)}));
       }
       continue;
     }
@@ -276,7 +277,7 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
     }
     Answer answer;
     if (auto bad = detail::cell_answer(col.values[v], it, col.name, answer)) {
-      cell.unreadable = std::move(*bad);
+      cell.unreadable.push_back(std::move(*bad));
       continue;
     }
     detail::AnswerView view;
@@ -287,7 +288,9 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
     view.percent = answer.percent;
     view.before = answer.before;
     view.after = answer.after;
-    cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
+    Issue note;
+    cell.mask = detail::code_answer(it, view, cell.problems, &note);
+    if (!note.message.empty()) cell.note.push_back(std::move(note));
   }
 }
 
@@ -298,9 +301,8 @@ void pack(const detail::RuleIndex& index, PreparedColumn& p) {
   // the row's warnings as the coder would.
   p.all_clean = true;
   for (Cell& cell : p.cells) {
-    cell.clean =
-        cell.unreadable.message.empty() && cell.problems.empty() && cell.problem.message.empty();
-    p.all_clean = p.all_clean && cell.clean && cell.note.message.empty();
+    cell.clean = cell.unreadable.empty() && cell.problems.empty() && cell.problem.empty();
+    p.all_clean = p.all_clean && cell.clean && cell.note.empty();
     if (p.scenario || !cell.clean) continue;
     // The points of the options selected, summed into the row's dimension by a gather.
     for (std::uint32_t mask = cell.mask; mask; mask &= mask - 1)
@@ -312,9 +314,8 @@ void pack(const detail::RuleIndex& index, PreparedColumn& p) {
   p.packed.push_back({0, PreparedColumn::kBad, 0});
   if (p.scenario) p.levels.push_back(-1);
   for (const Cell& cell : p.cells) {
-    const auto flags =
-        static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
-                                  (cell.note.message.empty() ? 0 : PreparedColumn::kNoted));
+    const auto flags = static_cast<std::uint8_t>((cell.clean ? 0 : PreparedColumn::kBad) |
+                                                 (cell.note.empty() ? 0 : PreparedColumn::kNoted));
     p.packed.push_back(
         {p.scenario ? static_cast<std::uint32_t>(cell.level) : cell.mask, flags, cell.points});
     // A clean cell's level is within 0 to the top level, which an int8 holds (as the output).
@@ -428,7 +429,7 @@ class RowCoder {
       for (const auto& col : read_.columns) {
         const Cell* cell = col.cell(r);
         if (!cell) continue;
-        if (!cell->unreadable.message.empty()) {  // a stand-in, as the CSV reader gives the coder
+        if (!cell->unreadable.empty()) {  // a stand-in, as the CSV reader gives the coder
           static const std::vector<Issue> none;
           if (col.scenario)
             coder.coded_scenario(col.index, col.column->name, 0);
@@ -437,10 +438,11 @@ class RowCoder {
           continue;
         }
         if (col.scenario) {
-          coder.coded_scenario(col.index, col.column->name, cell->level, &cell->problem);
+          coder.coded_scenario(col.index, col.column->name, cell->level,
+                               cell->problem.empty() ? nullptr : &cell->problem.front());
         } else {
           coder.coded_answer(col.index, col.column->name, cell->mask, cell->problems);
-          if (!cell->note.message.empty()) noted.push_back(&col);
+          if (!cell->note.empty()) noted.push_back(&col);
         }
       }
       coder.finish();
@@ -485,8 +487,8 @@ class RowCoder {
   void unreadable(std::size_t r, const Location& where, std::vector<Issue>& out) const {
     for (const auto& col : read_.columns) {
       const Cell* cell = col.cell(r);
-      if (cell && !cell->unreadable.message.empty()) {
-        out.push_back(cell->unreadable);
+      if (cell && !cell->unreadable.empty()) {
+        out.push_back(cell->unreadable.front());
         out.back().path = col.path();
         out.back().where = where;
       }
@@ -814,9 +816,9 @@ class SliceScorer {
   void notes(std::size_t r) {
     for (const auto& col : read_.columns) {
       const Cell* cell = col.cell(r);
-      if (!cell || cell->note.message.empty()) continue;
+      if (!cell || cell->note.empty()) continue;
       if (!said_.empty()) said_ += "; ";
-      said_ += cell->note.message;
+      said_ += cell->note.front().message;
     }
   }
 
