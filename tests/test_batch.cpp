@@ -102,7 +102,10 @@ TEST_SUITE("batch") {
     for (const auto& [input, message] : cases) {
       for (const unsigned threads : {1u, 2u}) {
         const std::string line = run(input, smedx::InputFormat::jsonl, threads, 4);
-        CHECK_MESSAGE(line.find("\"error\":{\"message\":\"" + message) != std::string::npos, line);
+        // A shape problem's English words inside its Chinese message (E-SURVEY-SHAPE).
+        CHECK_MESSAGE(
+            line.find("\"error\":{\"message\":\"问卷结构错误：" + message) != std::string::npos,
+            line);
       }
       // The survey path (a platform's one survey) says the same.
       const auto parsed = smedx::parse_survey_json(input);

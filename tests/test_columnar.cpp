@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "batch/csv_row.h"
 #include "smedx/batch.h"
 #include "smedx/columnar.h"
 #include "smedx/columns.h"
@@ -102,9 +103,14 @@ TEST_SUITE("columnar") {
         for (std::size_t s = 0; s < rules.scenarios.size(); ++s)
           CHECK(fields[6 + s] == std::to_string(got.scenario_levels[s * f.table.rows + r]));
       }
-      CHECK(got.errors.at(12) == "unknown option 'Q' for item 'network' (valid: A–E)");
-      CHECK(got.errors.at(13) == "missing answers for items: F1 network");
-      CHECK(got.errors.at(14) == "missing enterprise.id");
+      // Every error of the row, in Chinese (issue 20); the English is each issue's message.
+      CHECK(got.errors.at(12) == "F1 网络建设没有选项“Q”（可选 A–E）");
+      CHECK(got.errors.at(13) == "以下题目未作答：F1 网络建设");
+      CHECK(got.errors.at(14) == "缺少企业编号（enterprise.id）");
+      REQUIRE(got.issues.size() == 3);
+      CHECK(got.issues[0].second.front().message ==
+            "unknown option 'Q' for item 'network' (valid: A–E)");
+      CHECK(got.issues[0].second.front().code == "E-ANSWER-OPTION");
     }
   }
 
@@ -192,7 +198,7 @@ TEST_SUITE("columnar") {
     const auto want = smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1);
     auto same = [&](const smedx::ColumnarScores& got) {
       CHECK(got.errors.at(f.table.rows - 1) == want.errors.at(f.table.rows - 1));
-      CHECK(got.errors.at(f.table.rows - 1) == "missing answers for items: F1 network");
+      CHECK(got.errors.at(f.table.rows - 1) == "以下题目未作答：F1 网络建设");
       for (std::size_t r = 0; r < f.table.rows; ++r) {
         CAPTURE(r);
         CHECK(got.level[r] == want.level[r]);
@@ -246,7 +252,7 @@ TEST_SUITE("columnar") {
       CHECK(got.dim_points == want.dim_points);
       CHECK(got.scenario_levels == want.scenario_levels);
       CHECK(got.errors.entries == want.errors.entries);
-      CHECK(want.errors.at(2).starts_with("missing levels for scenarios"));
+      CHECK(want.errors.at(2).starts_with("以下场景未填等级"));
     }
   }
 }
@@ -317,8 +323,8 @@ TEST_SUITE("columnar") {
     std::ostringstream expected;
     smedx::score_stream(
         engine(), in, "t.csv", smedx::InputFormat::csv,
-        [](const smedx::ScoredRecord& r) {
-          if (!r.ok()) return "error: " + r.survey.errors.front().message;
+        [zh = smedx::Lang::zh](const smedx::ScoredRecord& r) {
+          if (!r.ok()) return "error: " + smedx::detail::csv_error_text(r.survey.errors, zh);
           const auto a = r.assessment();
           std::string line = std::to_string(a.level) + " " + a.total.to_string();
           for (const auto& s : a.scenarios) line += " " + std::to_string(s.second);
@@ -426,7 +432,8 @@ TEST_SUITE("columnar") {
             CHECK(g.errors[k].path == w.errors[k].path);
           }
           // The frame's scores say what its coded rows say.
-          CHECK(scores.errors.at(r) == (g.ok() ? "" : g.errors.front().message));
+          CHECK(scores.errors.at(r) ==
+                (g.ok() ? "" : smedx::detail::csv_error_text(g.errors, smedx::Lang::zh)));
           errors += !g.ok();
           if (!g.ok()) continue;
           CHECK(g.selected == w.selected);

@@ -78,8 +78,9 @@ TEST_SUITE("diagnose_run") {
                                             "{\"enterprise\":{\"id\":\"A\"},\"answers\":{}}");
     REQUIRE(bad.ok());
     CHECK(bad.survey_errors);
-    CHECK(bad.json.find("\"error\":{\"message\":\"missing required key 'scenarios'") !=
-          std::string::npos);
+    CHECK(
+        bad.json.find("\"error\":{\"message\":\"问卷结构错误：missing required key 'scenarios'") !=
+        std::string::npos);
   }
 
   TEST_CASE("diagnose_run.the request is checked before anything is read or written") {

@@ -135,6 +135,7 @@ TEST_SUITE("record output") {
     std::ostringstream out;
     smedx::OutputFormat format;
     format.fields = {"total", "enterprise_id", "level"};
+    format.lang = smedx::Lang::en;  // the English kept for platform logs
     smedx::score_stream(engine(), in, "a.jsonl", smedx::InputFormat::jsonl, format, out);
     const std::string text = out.str();
     const std::string first = text.substr(0, text.find('\n') + 1);

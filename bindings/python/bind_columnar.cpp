@@ -1109,6 +1109,7 @@ void bind_columnar(py::module_& m) {
             to_numpy(std::move(scores.scenario_levels), {static_cast<py::ssize_t>(scen), n});
         out["failed"] = to_numpy(std::move(failed), {n}).attr("view")("bool");
         out["errors"] = texts(scores.errors, rows);
+        out["issues"] = std::move(scores.issues);  // every error of each failed row (issue 20)
         if (warnings) out["warnings"] = texts(scores.warnings, rows);
         return out;
       },

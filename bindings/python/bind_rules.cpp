@@ -22,7 +22,27 @@ void bind_rules(py::module_& m) {
       .def_property_readonly("line", [](const Issue& i) { return i.where.line; })
       .def_property_readonly("column", [](const Issue& i) { return i.where.column; })
       .def_readonly("source_line", &Issue::source_line)
+      .def_readonly("code", &Issue::code, "A survey problem's stable code (docs/messages.md).")
+      .def_readonly("args", &Issue::args)
+      .def_readonly("suggestion", &Issue::suggestion)
+      .def(
+          "text",
+          [](const Issue& i, const std::string& lang) {
+            const auto l = parse_lang(lang);
+            if (!l) throw py::value_error("lang: expected 'zh' or 'en', got '" + lang + "'");
+            return message_text(i, *l);
+          },
+          py::arg("lang") = "zh", "The message in Chinese ('zh') or English ('en').")
       .def("__str__", &Issue::to_string);
+  m.def(
+      "message_kinds",
+      [] {
+        std::vector<std::tuple<std::string, std::string, std::string, std::string>> out;
+        for (const auto& k : message_kinds())
+          out.emplace_back(k.code, to_string(k.severity), k.zh, k.en);
+        return out;
+      },
+      "Every kind of survey problem: (code, severity, Chinese template, English template).");
 
   py::class_<Loaded, std::shared_ptr<Loaded>>(m, "Loaded", "A rule set as loaded, with its engine.")
       .def_property_readonly("ok", [](const Loaded& l) { return l.result.ok(); })

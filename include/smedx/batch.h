@@ -65,6 +65,8 @@ struct OutputFormat {
   std::vector<std::string> fields;
   // csv: the enterprise fields to write after enterprise_id (see csv_enterprise_fields).
   std::vector<std::string> csv_fields;
+  // The language of error messages (each issue also carries its code).
+  Lang lang = Lang::zh;
 };
 
 // The enterprise fields a CSV input's header names (the columns that are neither the id nor an

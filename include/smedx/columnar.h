@@ -112,8 +112,10 @@ struct ColumnarScores {
   ScoreColumn<std::int64_t> dim_points;      // dimensions x rows, thousandths
   ScoreColumn<std::int32_t> level;           // rows
   ScoreColumn<std::int8_t> scenario_levels;  // scenarios x rows, rule-set order
-  RowTexts errors;                           // the first error of each row that has one
-  RowTexts warnings;                         // warning messages of a row joined with "; "
+  RowTexts errors;  // every error of each row that has one, in Chinese, joined with "；"
+  // Every error of each row that has one (each with its code, args and path), in row order.
+  std::vector<std::pair<std::size_t, std::vector<Issue>>> issues;
+  RowTexts warnings;  // warning messages of a row joined with "; "
 };
 
 // Scores every row on `threads` threads (0: every core). Thread-safe; touches no Python.

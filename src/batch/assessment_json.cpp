@@ -20,10 +20,13 @@ void issues(Writer& w, std::string_view name, const std::vector<Issue>& list) {
   for (const auto& i : list) {
     w.item_sep();
     w.open('{');
-    w.str("message", i.message);
+    if (!i.code.empty()) w.str("code", i.code);
+    w.str("message", message_text(i, Lang::zh));
     if (!i.path.empty()) w.str("path", i.path);
     if (!i.where.file.empty()) w.str("file", i.where.file);
     if (i.where.known()) w.raw("line", std::to_string(i.where.line));
+    if (i.where.known() && i.where.column > 1) w.raw("column", std::to_string(i.where.column));
+    if (!i.suggestion.empty()) w.str("suggestion", i.suggestion);
     w.close('}');
   }
   w.close(']');
@@ -126,7 +129,7 @@ void write_json(Writer& w, const Assessment& a) {
   if (!a.ok()) {
     w.key("error");
     w.open('{');
-    w.str("message", a.errors.front().message);
+    w.str("message", message_text(a.errors.front(), Lang::zh));
     issues(w, "issues", a.errors);
     w.close('}');
     if (!a.provenance.rule_set_id.empty()) provenance(w, a.provenance);

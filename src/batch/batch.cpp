@@ -69,19 +69,21 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
   // summary.fatal), each later one points at the header. Nothing is dropped.
   std::optional<CsvLayout> layout;
   std::vector<Issue> header_problems;
-  std::string not_read;
+  std::string not_read_line;  // the line of a CSV header that does not read
   if (format == InputFormat::csv) {
     RawRecord header;
     if (!reader.next(header)) return summary;  // an empty file has no records
     if (!header.problem.empty()) {
-      header_problems.push_back(Issue{Severity::error, header.problem, "",
-                                      Location{src, header.line, header.column}, ""});
+      header_problems.push_back(
+          coded_issue("E-RECORD", {header.problem}, "", Location{src, header.line, header.column}));
     } else {
       layout = read_csv_header(header.text, engine.rules(), source, header_problems);
+      for (Issue& i : header_problems)  // the header's own words, under one code
+        if (i.code.empty()) i = coded_issue("E-CSV-COLUMN", {i.message}, i.path, i.where);
     }
     detail::cap_issues(header_problems);
     summary.fatal = header_problems;
-    not_read = fmt::format("not read: the CSV header on line {} has errors", header.line);
+    not_read_line = std::to_string(header.line);
   }
 
   std::optional<detail::CsvRowCoder> csv_coder;
@@ -93,11 +95,14 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
   auto code = [&](RawRecord& raw, CodedSurvey& coded, Location& where, bool first) {
     if (!raw.problem.empty() || !header_problems.empty()) {
       coded = CodedSurvey{};
-      coded.errors = !header_problems.empty() && first
-                         ? header_problems
-                         : std::vector<Issue>{Issue{
-                               Severity::error, header_problems.empty() ? raw.problem : not_read,
-                               "", Location{src, raw.line, raw.column}, ""}};
+      coded.errors =
+          !header_problems.empty() && first
+              ? header_problems
+              : std::vector<Issue>{header_problems.empty()
+                                       ? coded_issue("E-RECORD", {raw.problem}, "",
+                                                     Location{src, raw.line, raw.column})
+                                       : coded_issue("E-CSV-HEADER", {not_read_line}, "",
+                                                     Location{src, raw.line, raw.column})};
       return;
     }
     if (format == InputFormat::jsonl || format == InputFormat::json) {
@@ -330,7 +335,7 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
         engine, in, source, format, options,
         [&rules, &output](std::string& buffer, const CodedSurvey& coded, const BlockScores& scores,
                           std::size_t row) {
-          detail::append_csv_row(buffer, rules, coded, scores, row, output.csv_fields);
+          detail::append_csv_row(buffer, rules, coded, scores, row, output.csv_fields, output.lang);
         },
         write, progress);
   }
@@ -341,7 +346,7 @@ BatchSummary score_stream(const Engine& engine, std::istream& in, std::string_vi
     if (k == keys.end()) throw std::invalid_argument(fmt::format("unknown record field '{}'", f));
     fields |= 1u << (k - keys.begin());
   }
-  const detail::JsonRecordWriter writer(engine, fields);
+  const detail::JsonRecordWriter writer(engine, fields, output.lang);
   return stream_records(
       engine, in, source, format, options,
       [&writer](std::string& buffer, const CodedSurvey& coded, const BlockScores& scores,

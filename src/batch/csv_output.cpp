@@ -59,11 +59,21 @@ void error_row(std::string& out, const RuleSet& rules, std::string_view id,
 
 }  // namespace
 
+std::string detail::csv_error_text(const std::vector<Issue>& errors, Lang lang) {
+  std::string text;
+  for (const Issue& e : errors) {
+    if (!text.empty()) text += lang == Lang::zh ? "；" : "; ";
+    text += message_text(e, lang);
+  }
+  return text;
+}
+
 void detail::append_csv_row(std::string& out, const RuleSet& rules, const CodedSurvey& s,
                             const BlockScores& scores, std::size_t row,
-                            const std::vector<std::string>& fields) {
+                            const std::vector<std::string>& fields, Lang lang) {
   if (!s.ok())
-    return error_row(out, rules, s.enterprise_id, s.enterprise, fields, s.errors.front().message);
+    return error_row(out, rules, s.enterprise_id, s.enterprise, fields,
+                     csv_error_text(s.errors, lang));
   append_csv_text(out, s.enterprise_id);
   field_cells(out, s.enterprise, fields);
   // The numbers go into a scratch buffer of this thread first, then into `out` at once.
@@ -102,7 +112,7 @@ std::string csv_header(const RuleSet& rules, const std::vector<std::string>& fie
 std::string to_csv(const Assessment& a, const RuleSet& rules) {
   std::string out;
   if (!a.ok()) {
-    error_row(out, rules, a.enterprise_id, {}, {}, a.errors.front().message);
+    error_row(out, rules, a.enterprise_id, {}, {}, detail::csv_error_text(a.errors, Lang::zh));
     return out;
   }
   detail::append_csv_text(out, a.enterprise_id);

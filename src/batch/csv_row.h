@@ -27,6 +27,9 @@ inline std::string csv_text(std::string_view text) {
 // `fields` named (empty where the survey has none), then the scores.
 void append_csv_row(std::string& out, const RuleSet& rules, const CodedSurvey& s,
                     const BlockScores& scores, std::size_t row,
-                    const std::vector<std::string>& fields = {});
+                    const std::vector<std::string>& fields = {}, Lang lang = Lang::zh);
+
+// The error cell of a CSV row: every error's message in `lang`, joined with "; " ("；").
+std::string csv_error_text(const std::vector<Issue>& errors, Lang lang);
 
 }  // namespace smedx::detail

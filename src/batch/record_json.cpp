@@ -49,8 +49,8 @@ std::string member_key(std::size_t k, std::string_view key) {
 
 }  // namespace
 
-JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields)
-    : rules_(engine.rules()), levels_(rules_.level_rule), fields_(fields) {
+JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields, Lang lang)
+    : rules_(engine.rules()), levels_(rules_.level_rule), fields_(fields), lang_(lang) {
   const RuleSet& r = rules_;
   const LevelRule& rule = r.level_rule;
   const int top = rule.top_level();
@@ -199,12 +199,19 @@ RawOut JsonRecordWriter::write_error(RawOut out, const CodedSurvey& s) const {
   out = write_enterprise(out, s);
   if (out.p != start) out += ',';
   out += "\"error\":{\"message\":";
-  escape_to(out, s.errors.front().message);
+  escape_to(out, message_text(s.errors.front(), lang_));
   out += ",\"issues\":[";
   for (std::size_t k = 0; k < s.errors.size(); ++k) {
     const Issue& i = s.errors[k];
-    out += k ? ",{\"message\":" : "{\"message\":";
-    escape_to(out, i.message);
+    if (k) out += ',';
+    if (!i.code.empty()) {
+      out += "{\"code\":";
+      escape_to(out, i.code);
+      out += ",\"message\":";
+    } else {
+      out += "{\"message\":";
+    }
+    escape_to(out, message_text(i, lang_));
     if (!i.path.empty()) {
       out += ",\"path\":";
       escape_to(out, i.path);
@@ -216,6 +223,14 @@ RawOut JsonRecordWriter::write_error(RawOut out, const CodedSurvey& s) const {
     if (i.where.known()) {
       out += ",\"line\":";
       out.integer(i.where.line);
+      if (i.where.column > 1) {  // a cell's own column (a CSV row's problems)
+        out += ",\"column\":";
+        out.integer(i.where.column);
+      }
+    }
+    if (!i.suggestion.empty()) {
+      out += ",\"suggestion\":";
+      escape_to(out, i.suggestion);
     }
     out += '}';
   }
@@ -284,8 +299,13 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
   for (const auto& [k, v] : s.enterprise) bound += 6 * (k.size() + v.size()) + 8;
   for (const Issue& w : s.warnings) bound += 6 * (w.path.size() + w.message.size()) + 40;
   bound += s.fired.size() * (longest_fired_ + 1);
-  for (const Issue& e : s.errors)
-    bound += 6 * (2 * e.message.size() + e.path.size() + e.where.file.size()) + 64;
+  // An error's message in Chinese may run to three times its English bytes.
+  for (const Issue& e : s.errors) {
+    bound += 6 * (3 * e.message.size() + e.path.size() + e.where.file.size() + e.code.size() +
+                  2 * e.suggestion.size()) +
+             512;
+    for (const auto& arg : e.args) bound += 6 * 2 * arg.size();
+  }
   // Written into a scratch buffer of this thread and copied over whole: making the room in
   // `out` itself would mean zero-filling it first.
   thread_local std::vector<char> scratch;

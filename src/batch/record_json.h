@@ -34,7 +34,7 @@ class JsonRecordWriter {
   static constexpr unsigned all = (1u << std::size(keys)) - 1;
 
   // A record with errors always has its "error" key, whatever `fields` selects.
-  explicit JsonRecordWriter(const Engine& engine, unsigned fields = all);
+  explicit JsonRecordWriter(const Engine& engine, unsigned fields = all, Lang lang = Lang::zh);
 
   // Appends the record of row `row` of `scores` (no newline).
   void append(std::string& out, const CodedSurvey& s, const BlockScores& scores,
@@ -72,6 +72,7 @@ class JsonRecordWriter {
   const RuleSet& rules_;
   LevelTable levels_;  // the level rule, for the explanation's conditions
   unsigned fields_;
+  Lang lang_;
   // The rule set's fixed text, each piece escaped once, with the keys and punctuation around it.
   TextPool pool_;
   std::vector<Piece> level_text_;       // per level 0..top: "level":L,"level_name":"…" as chosen

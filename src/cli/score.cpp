@@ -82,7 +82,50 @@ struct ScoreOptions {
   unsigned threads = 0;
   std::string fields;  // one comma-separated list, so that input files after it stay inputs
   std::string encoding = "auto";
+  std::string lang = "zh";  // of error messages: records and --check
+  bool check = false;       // list every problem on stderr instead of writing records
 };
+
+// --check: every problem of every survey, lint style, on stderr; no records. Exit 1 when any
+// survey has errors.
+int check_surveys(const smedx::Engine& engine, const std::vector<std::string>& inputs,
+                  const std::vector<smedx::InputFormat>& formats,
+                  const smedx::BatchOptions& options, smedx::Lang lang) {
+  std::size_t records = 0, failed = 0, problems = 0;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    std::ifstream in;
+    if (inputs[k] != "-") in.open(inputs[k], std::ios::binary);
+    std::istream& source = inputs[k] == "-" ? std::cin : in;
+    const std::string name = inputs[k] == "-" ? "<stdin>" : inputs[k];
+    const auto summary = smedx::visit_stream(
+        engine, source, name, formats[k],
+        [&](const smedx::CodedSurvey& s) {
+          ++records;
+          failed += !s.ok();
+          for (const auto& e : s.errors) {
+            std::string text = smedx::issue_text(e, lang);
+            // The code after the message's first line: "… [E-ANSWER-OPTION]"
+            if (!e.code.empty()) {
+              const std::size_t eol = text.find('\n');
+              text.insert(std::min(eol, text.size()), " [" + e.code + "]");
+            }
+            std::fputs(text.c_str(), stderr);
+            ++problems;
+          }
+        },
+        options);
+    if (summary.records == 0 && !summary.fatal.empty()) {
+      for (const auto& e : summary.fatal) std::fputs(smedx::issue_text(e, lang).c_str(), stderr);
+      ++failed;
+    }
+  }
+  if (lang == smedx::Lang::zh)
+    std::fprintf(stderr, "共 %zu 条记录，%zu 条有错误，%zu 个问题\n", records, failed, problems);
+  else
+    std::fprintf(stderr, "%zu record%s, %zu with errors, %zu problem%s\n", records,
+                 records == 1 ? "" : "s", failed, problems, problems == 1 ? "" : "s");
+  return failed ? 1 : 0;
+}
 
 std::vector<std::string> split_fields(const std::string& text) {
   std::vector<std::string> out;
@@ -137,6 +180,15 @@ int score(const ScoreOptions& o) {
   if (!loaded) return 2;
   const smedx::Engine engine(loaded->rules());
   const smedx::RuleSet& rules = engine.rules();
+  const smedx::Lang lang = *smedx::parse_lang(o.lang);
+  if (o.check) {
+    smedx::BatchOptions options;
+    options.threads = o.threads;
+    options.encoding = *smedx::parse_text_encoding(o.encoding);
+    options.missing =
+        o.missing == "zero" ? smedx::MissingPolicy::zero : smedx::MissingPolicy::error;
+    return check_surveys(engine, inputs, formats, options, lang);
+  }
 
   const auto keys = smedx::json_record_keys();
   const std::vector<std::string> fields = split_fields(o.fields);
@@ -171,11 +223,13 @@ int score(const ScoreOptions& o) {
     }
     out << smedx::csv_header(rules, output.csv_fields) << '\n';
     output.kind = smedx::OutputFormat::Kind::csv;
+    output.lang = lang;
   } else if (o.format == "table") {
     out << table_header(rules) << '\n';
     formatter = [&rules](const smedx::ScoredRecord& r) { return table_row(r.assessment(), rules); };
   } else {
     output.fields = fields;
+    output.lang = lang;
   }
 
   smedx::BatchOptions options;
@@ -257,6 +311,13 @@ Command add_score(CLI::App& app) {
                   "with a warning")
       ->check(CLI::IsMember({"error", "zero"}));
   add_encoding_option(cmd, o->encoding);
+  cmd->add_option("--lang", o->lang,
+                  "language of error messages: zh (default) or en, for platform logs; every "
+                  "error also carries its code (docs/messages.md)")
+      ->check(CLI::IsMember({"zh", "en"}));
+  cmd->add_flag("--check", o->check,
+                "list every problem of every survey on stderr (file:line:column, code, "
+                "suggestion), lint style, instead of writing records; exit 1 when any has errors");
 
   return {cmd, [o] { return score(*o); }};
 }

@@ -30,14 +30,16 @@ namespace {
 
 // A distinct cell value, read and checked once for all the rows that hold it.
 struct Cell {
-  std::string unreadable;             // the cell is not an answer of any form (as in CSV)
-  std::uint32_t mask = 0;             // item cells: the options selected
-  std::vector<std::string> problems;  // item cells: what is wrong with the answer
-  int level = 0;                      // scenario cells
-  std::string problem;                // scenario cells: a level outside the rule's range
-  std::string note;                   // how a band percentage of at most 1 was read
-  bool clean = false;                 // nothing wrong with the cell (a note aside)
-  std::int64_t points = 0;            // clean item cells: the points of the options selected
+  // unreadable, problem, note: none or one issue (path and place are the row's); a vector is
+  // small while empty, and a table has a Cell for each distinct value of every column.
+  std::vector<Issue> unreadable;  // the cell is not an answer of any form (as in CSV)
+  std::uint32_t mask = 0;         // item cells: the options selected
+  std::vector<Issue> problems;    // item cells: what is wrong with the answer
+  int level = 0;                  // scenario cells
+  std::vector<Issue> problem;     // scenario cells: a level outside the rule's range
+  std::vector<Issue> note;        // how a band percentage of at most 1 was read
+  bool clean = false;             // nothing wrong with the cell (a note aside)
+  std::int64_t points = 0;        // clean item cells: the points of the options selected
 };
 
 struct PreparedColumn {
@@ -74,6 +76,13 @@ struct PreparedColumn {
   }
   // The path of an issue about this column's cell, as the CSV reader words it.
   std::string path() const { return (scenario ? "scenarios." : "answers.") + column->name; }
+  // The note of row r's cell, placed.
+  Issue note(std::size_t r, const Location& where) const {
+    Issue n = cell(r)->note.front();
+    n.path = path();
+    n.where = where;
+    return n;
+  }
 };
 
 // A consistency condition that is one test (or the negation of one), evaluated straight on a
@@ -252,10 +261,11 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
     Cell& cell = p.cells[v];
     if (p.scenario) {
       if (auto bad = detail::cell_level(col.values[v], col.name, cell.level)) {
-        cell.unreadable = std::move(*bad);
+        cell.unreadable.push_back(std::move(*bad));
       } else if (cell.level < 0 || cell.level > top_level) {
-        cell.problem = fmt::format("scenario level {} for '{}' is outside 0–{}", cell.level,
-                                   index.rules.scenarios[p.index].id, top_level);
+        cell.problem.push_back(
+            detail::scenario_issue("E-LEVEL-RANGE", index.rules.scenarios[p.index],
+                                   {std::to_string(cell.level), std::to_string(top_level)}));
       }
       continue;
     }
@@ -267,7 +277,7 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
     }
     Answer answer;
     if (auto bad = detail::cell_answer(col.values[v], it, col.name, answer)) {
-      cell.unreadable = std::move(*bad);
+      cell.unreadable.push_back(std::move(*bad));
       continue;
     }
     detail::AnswerView view;
@@ -278,7 +288,9 @@ void read_cells(const detail::RuleIndex& index, PreparedColumn& p, std::size_t b
     view.percent = answer.percent;
     view.before = answer.before;
     view.after = answer.after;
-    cell.mask = detail::code_answer(it, view, cell.problems, &cell.note);
+    Issue note;
+    cell.mask = detail::code_answer(it, view, cell.problems, &note);
+    if (!note.message.empty()) cell.note.push_back(std::move(note));
   }
 }
 
@@ -389,8 +401,8 @@ class RowCoder {
     c.fired.clear();
     for (const ConsistencyRule* rule : detail::failing_rules(index_, c)) {
       if (rule->severity == Severity::error) {
-        c.errors.push_back(Issue{rule->severity, rule->message, "consistency." + rule->id,
-                                 Location{"<frame>", static_cast<int>(r + 1), 1}, ""});
+        c.errors.push_back(
+            detail::consistency_issue(*rule, Location{"<frame>", static_cast<int>(r + 1), 1}));
       } else {
         c.fired.push_back(static_cast<std::uint16_t>(rule - index_.rules.consistency.data()));
       }
@@ -418,15 +430,16 @@ class RowCoder {
         const Cell* cell = col.cell(r);
         if (!cell) continue;
         if (!cell->unreadable.empty()) {  // a stand-in, as the CSV reader gives the coder
-          static const std::vector<std::string> none;
+          static const std::vector<Issue> none;
           if (col.scenario)
-            coder.coded_scenario(col.index, col.column->name, 0, "");
+            coder.coded_scenario(col.index, col.column->name, 0);
           else
             coder.coded_answer(col.index, col.column->name, 1, none);
           continue;
         }
         if (col.scenario) {
-          coder.coded_scenario(col.index, col.column->name, cell->level, cell->problem);
+          coder.coded_scenario(col.index, col.column->name, cell->level,
+                               cell->problem.empty() ? nullptr : &cell->problem.front());
         } else {
           coder.coded_answer(col.index, col.column->name, cell->mask, cell->problems);
           if (!cell->note.empty()) noted.push_back(&col);
@@ -434,8 +447,7 @@ class RowCoder {
       }
       coder.finish();
     }
-    for (const PreparedColumn* col : noted)
-      c.warnings.push_back(Issue{Severity::warning, col->cell(r)->note, col->path(), where, ""});
+    for (const PreparedColumn* col : noted) c.warnings.push_back(col->note(r, where));
     if (!unread.empty()) {  // cells that did not read, then the row's other problems (as CSV)
       std::erase_if(c.errors, [](const Issue& e) { return e.path.starts_with("consistency."); });
       c.errors.insert(c.errors.begin(), unread.begin(), unread.end());
@@ -460,9 +472,7 @@ class RowCoder {
       }
       check_rules(r, c);
       for (const auto& col : read_.columns)
-        if (col.at(r).flags & PreparedColumn::kNoted)
-          c.warnings.push_back(
-              Issue{Severity::warning, col.cell(r)->note, col.path(), c.where, ""});
+        if (col.at(r).flags & PreparedColumn::kNoted) c.warnings.push_back(col.note(r, c.where));
     } else {
       code(r, c);
     }
@@ -477,8 +487,11 @@ class RowCoder {
   void unreadable(std::size_t r, const Location& where, std::vector<Issue>& out) const {
     for (const auto& col : read_.columns) {
       const Cell* cell = col.cell(r);
-      if (cell && !cell->unreadable.empty())
-        out.push_back(Issue{Severity::error, cell->unreadable, col.path(), where, ""});
+      if (cell && !cell->unreadable.empty()) {
+        out.push_back(cell->unreadable.front());
+        out.back().path = col.path();
+        out.back().where = where;
+      }
     }
   }
 
@@ -589,6 +602,7 @@ class SliceScorer {
   }
 
   RowTexts errors, warnings;
+  std::vector<std::pair<std::size_t, std::vector<Issue>>> issues;
 
  private:
   // The tile's cells, a column at a time: answers, levels, points by dimension, the OR of each
@@ -711,7 +725,9 @@ class SliceScorer {
   void finish_flat(std::size_t r, std::size_t j) {
     if (const std::uint32_t bad = broken_[j] & plan_.error_rules) {
       zero(r);
-      error(r, index_.rules.consistency[static_cast<std::size_t>(std::countr_zero(bad))].message);
+      const auto k = static_cast<std::size_t>(std::countr_zero(bad));
+      error(r, {detail::consistency_issue(index_.rules.consistency[k],
+                                          Location{"<frame>", static_cast<int>(r + 1), 1})});
       return;
     }
     if (table_.warnings) {
@@ -742,7 +758,7 @@ class SliceScorer {
     coder_.check_rules(r, c_);
     if (!c_.ok()) {
       zero(r);
-      error(r, c_.errors.front().message);
+      error(r, std::move(c_.errors));
       return;
     }
     if (table_.warnings && (mark_[j] & PreparedColumn::kNoted)) notes(r);
@@ -755,7 +771,7 @@ class SliceScorer {
   void finish_coded(std::size_t r) {
     coder_.code(r, c_);
     if (!c_.ok()) {
-      error(r, c_.errors.front().message);
+      error(r, std::move(c_.errors));
       return;
     }
     note(r);
@@ -783,8 +799,16 @@ class SliceScorer {
     for (std::size_t k = 0; k < plan_.scenarios; ++k) out_.scenario_levels[k * rows_ + r] = 0;
   }
 
-  void error(std::size_t r, const std::string& message) {
-    errors.entries.emplace_back(r, message);
+  // Row r has errors: the first one's message is its text, and all of them its issues.
+  // The text is every message, in Chinese, as the CSV output's error cell has it.
+  void error(std::size_t r, std::vector<Issue> all) {
+    std::string text;
+    for (const Issue& i : all) {
+      if (!text.empty()) text += "；";
+      text += message_text(i, Lang::zh);
+    }
+    errors.entries.emplace_back(r, std::move(text));
+    issues.emplace_back(r, std::move(all));
     for (std::size_t k = 0; k < plan_.scenarios; ++k) out_.scenario_levels[k * rows_ + r] = 0;
   }
 
@@ -794,7 +818,7 @@ class SliceScorer {
       const Cell* cell = col.cell(r);
       if (!cell || cell->note.empty()) continue;
       if (!said_.empty()) said_ += "; ";
-      said_ += cell->note;
+      said_ += cell->note.front().message;
     }
   }
 
@@ -874,6 +898,7 @@ void join_texts(std::vector<std::pair<std::size_t, SliceScorer*>>& slices, Colum
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [begin, slice] : slices) {
     for (auto& e : slice->errors.entries) out.errors.entries.push_back(std::move(e));
+    for (auto& i : slice->issues) out.issues.push_back(std::move(i));
     for (auto& w : slice->warnings.entries) out.warnings.entries.push_back(std::move(w));
   }
 }

@@ -20,16 +20,13 @@ bool starts_number(std::string_view cell) noexcept {
 
 }  // namespace
 
-std::optional<std::string> cell_answer(std::string_view cell, const Item& item,
-                                       std::string_view column, Answer& a) {
+std::optional<Issue> cell_answer(std::string_view cell, const Item& item, std::string_view column,
+                                 Answer& a) {
   const bool multi = item.kind == ItemKind::multi;
   a = Answer{};
   if (const std::size_t cut = cell.find(figures_separator); cut != std::string_view::npos) {
     const std::string_view before = cell.substr(0, cut), after = cell.substr(cut + 1);
-    if (before.empty() || after.empty())
-      return fmt::format("'{}' has {} figure but no {} figure", clip(column),
-                         before.empty() ? "an after" : "a before",
-                         before.empty() ? "before" : "after");
+    if (before.empty() || after.empty()) return figures_half(column, !before.empty());
     a.kind = Answer::Kind::figures;
     a.before = std::string(before);
     a.after = std::string(after);
@@ -89,11 +86,17 @@ std::optional<std::uint32_t> plain_cell_answer(const Item& item, std::uint32_t n
   return plain_letters(item, none_options, view);
 }
 
-std::optional<std::string> cell_level(std::string_view cell, std::string_view column, int& level) {
+Issue figures_half(std::string_view column, bool before) {
+  return coded_issue("E-FIGURES-HALF",
+                     {clip(column), before ? "a before" : "an after", before ? "after" : "before",
+                      before ? "基期" : "当期", before ? "当期" : "基期"},
+                     "", Location{});
+}
+
+std::optional<Issue> cell_level(std::string_view cell, std::string_view column, int& level) {
   const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), level);
   if (ec != std::errc{} || ptr != cell.data() + cell.size()) {
-    return fmt::format("expected a whole-number scenario level for '{}', got '{}'", clip(column),
-                       clip(cell));
+    return coded_issue("E-LEVEL-FORMAT", {clip(column), "'" + clip(cell) + "'"}, "", Location{});
   }
   return std::nullopt;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "smedx/diagnostics.h"
 #include "smedx/rules.h"
 #include "smedx/survey.h"
 
@@ -22,8 +23,11 @@ inline constexpr char figures_separator = '\x1F';
 // number does (not for a multi item), plain letters joined with '|', else the text as written,
 // which the coder reads (answer_text.h). Returns the error message when it is not an answer of
 // any form (today every cell is one; the coder words what is wrong with it).
-std::optional<std::string> cell_answer(std::string_view cell, const Item& item,
-                                       std::string_view column, Answer& out);
+std::optional<Issue> cell_answer(std::string_view cell, const Item& item, std::string_view column,
+                                 Answer& out);
+
+// "'R1.before' has a before figure but no after figure" (E-FIGURES-HALF), no path or place yet.
+Issue figures_half(std::string_view column, bool before);
 
 // The options of item `item` that a cell selects, when it is in the usual form that cell_answer
 // and code_answer take without a word: capital letters joined with '|' (one for an item that is
@@ -34,6 +38,6 @@ std::optional<std::uint32_t> plain_cell_answer(const Item& item, std::uint32_t n
                                                std::string_view cell);
 
 // Reads a non-empty cell of scenario column `column`.
-std::optional<std::string> cell_level(std::string_view cell, std::string_view column, int& level);
+std::optional<Issue> cell_level(std::string_view cell, std::string_view column, int& level);
 
 }  // namespace smedx::detail

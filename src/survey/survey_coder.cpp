@@ -55,11 +55,10 @@ std::string letters_text(std::span<const char> letters) {
   return out;
 }
 
-std::string unknown(std::string_view what, std::string_view key,
-                    const std::vector<std::string_view>& ids) {
-  const std::string hint = nearest(key, ids);
-  return hint.empty() ? fmt::format("unknown {} '{}'", what, clip(key))
-                      : fmt::format("unknown {} '{}' (did you mean '{}'?)", what, clip(key), hint);
+// An unknown item or scenario key, with the nearest name as the suggestion.
+Issue unknown(std::string_view code, std::string_view key, const std::vector<std::string_view>& ids,
+              std::string path, const Location& where) {
+  return coded_issue(code, {clip(key)}, std::move(path), where, nearest(key, ids));
 }
 
 // The band a percentage falls in: (lower, upper], the first band closed. -1 when outside 0-100.
@@ -184,17 +183,17 @@ void cap_issues(std::vector<Issue>& issues, std::size_t dropped) {
   dropped += issues.size() - std::min(issues.size(), max_issues);
   issues.resize(std::min(issues.size(), max_issues));
   const Location where = issues.empty() ? Location{} : issues.back().where;
-  issues.push_back(
-      Issue{Severity::error, fmt::format("… and {} more errors", dropped), "", where, ""});
+  issues.push_back(coded_issue("E-MORE", {std::to_string(dropped)}, "", where));
 }
 
-void SurveyCoder::error(const Location* where, std::string path, std::string message) {
+void SurveyCoder::error(const Location* where, std::string path, Issue issue) {
   if (out_.errors.size() > max_issues) {  // one over: cap_issues still sees that some are left
     ++dropped_;
     return;
   }
-  out_.errors.push_back(
-      Issue{Severity::error, std::move(message), std::move(path), where ? *where : where_, ""});
+  issue.path = std::move(path);
+  issue.where = where ? *where : where_;
+  out_.errors.push_back(std::move(issue));
 }
 
 void SurveyCoder::enterprise_id(std::string_view id) { out_.enterprise_id.assign(id); }
@@ -219,14 +218,11 @@ namespace {
 
 // A part of an answer that names no option: the letters the item has, and the option meant
 // when one is close.
-std::string unknown_option(const Item& item, const UnknownOption& u) {
-  const std::string hint =
-      u.suggestion >= 0
-          ? fmt::format("; did you mean {}?",
-                        option_label(item.options[static_cast<std::size_t>(u.suggestion)]))
-          : "";
-  return fmt::format("unknown option '{}' for item '{}' (valid: A–{}{})", clip(u.part), item.id,
-                     item.options.back().letter, hint);
+Issue unknown_option(const Item& item, const UnknownOption& u) {
+  return item_issue(
+      "E-ANSWER-OPTION", item, {clip(u.part), std::string(1, item.options.back().letter)},
+      u.suggestion >= 0 ? option_label(item.options[static_cast<std::size_t>(u.suggestion)])
+                        : std::string());
 }
 
 // A percentage as written, without a trailing '%' (spreadsheets write "72.5%").
@@ -253,10 +249,27 @@ std::string times_100(std::string_view number) {
 
 }  // namespace
 
-std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std::string>& problems,
-                          std::string* note) {
-  const char last = item.options.back().letter;
-  const char* expects = item.kind == ItemKind::multi ? "a list of letters" : "a letter";
+Issue item_issue(std::string_view code, const Item& item, std::vector<std::string> more,
+                 std::string suggestion) {
+  std::vector<std::string> args{item.id, item.code, item.zh};
+  for (auto& m : more) args.push_back(std::move(m));
+  return coded_issue(code, std::move(args), "", Location{}, std::move(suggestion));
+}
+
+Issue scenario_issue(std::string_view code, const Scenario& sc, std::vector<std::string> more) {
+  std::vector<std::string> args{sc.id, sc.code, sc.zh};
+  for (auto& m : more) args.push_back(std::move(m));
+  return coded_issue(code, std::move(args), "", Location{});
+}
+
+std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<Issue>& problems,
+                          Issue* note) {
+  const std::string last(1, item.options.back().letter);
+  const bool multi_item = item.kind == ItemKind::multi;
+  auto expects = [&] {
+    return std::vector<std::string>{multi_item ? "a list of letters" : "a letter",
+                                    multi_item ? "字母列表" : "一个字母"};
+  };
   std::uint32_t mask = 0;
   switch (a.kind) {
     case Answer::Kind::letters: {
@@ -275,59 +288,52 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
         list = item.kind == ItemKind::multi || read.size() > 1;
       }
       if (item.kind == ItemKind::multi && !list) {
-        problems.push_back(
-            fmt::format("item '{}' takes a list of letters, got a single letter", item.id));
+        problems.push_back(item_issue("E-ANSWER-LIST", item));
         return 0;
       }
       if (item.kind != ItemKind::multi && (list || given.size() != 1)) {
-        problems.push_back(fmt::format("item '{}' takes one letter, got {}", item.id,
-                                       list ? "a list" : letters_text(given)));
+        problems.push_back(item_issue(
+            "E-ANSWER-SINGLE", item,
+            {list ? "a list" : letters_text(given), list ? "多项" : letters_text(given)}));
         return 0;
       }
       if (list && given.empty()) {
-        problems.push_back(fmt::format(
-            "item '{}' needs at least one letter (tick the 'none' option for none)", item.id));
+        problems.push_back(item_issue("E-ANSWER-EMPTY", item));
         return 0;
       }
       bool has_none = false;
       for (char c : given) {
         const std::size_t k = static_cast<std::size_t>(c - 'A');
         if (c < 'A' || k >= item.options.size()) {
-          problems.push_back(
-              fmt::format("unknown option '{}' for item '{}' (valid: A–{})", c, item.id, last));
+          problems.push_back(item_issue("E-ANSWER-OPTION", item, {std::string(1, c), last}));
           continue;
         }
         if (mask & bit(k)) {
-          problems.push_back(fmt::format("option '{}' repeated for item '{}'", c, item.id));
+          problems.push_back(item_issue("E-ANSWER-REPEATED", item, {std::string(1, c)}));
         }
         mask |= bit(k);
         has_none = has_none || item.options[k].none;
       }
       if (has_none && given.size() > 1) {
-        problems.push_back(fmt::format("'none' excludes other options for item '{}', got {}",
-                                       item.id, letters_text(given)));
+        problems.push_back(item_issue("E-ANSWER-NONE-ALONE", item, {letters_text(given)}));
       }
       break;
     }
     case Answer::Kind::percent: {
       if (item.kind != ItemKind::band) {
-        problems.push_back(fmt::format("item '{}' takes {}, got a number", item.id, expects));
+        problems.push_back(item_issue("E-ANSWER-NUMBER", item, expects()));
         return 0;
       }
       bool sign = false;
       const std::string_view number = percent_number(a.percent, sign);
       const auto v = Exact::parse(number);
       if (!v) {
-        problems.push_back(
-            fmt::format("percentage '{}' for item '{}' is not a plain decimal number (at most 12 "
-                        "digits before the point and 18 after)",
-                        clip(a.percent), item.id));
+        problems.push_back(item_issue("E-PERCENT-FORMAT", item, {clip(a.percent)}));
         return 0;
       }
       const int band = band_of(item, *v);
       if (band < 0) {
-        problems.push_back(
-            fmt::format("percentage {} for item '{}' is outside 0–100", a.percent, item.id));
+        problems.push_back(item_issue("E-ANSWER-RANGE", item, {std::string(a.percent)}));
         return 0;
       }
       mask = bit(static_cast<std::size_t>(band));
@@ -335,36 +341,24 @@ std::uint32_t code_answer(const Item& item, const AnswerView& a, std::vector<std
       // is read as the percentage it says, with a warning saying so.
       if (note && !sign && v->value > 0 && *v <= Exact::of(Decimal::from_thousandths(1000))) {
         const bool plain = number.find_first_of("eE") == std::string_view::npos;
-        const std::string share = plain ? times_100(number) : "";
-        *note = plain ? fmt::format(
-                            "percentage {} for item '{}' read as {}%; if it is a share "
-                            "({}%), write {} or \"{}%\"",
-                            number, item.id, number, share, share, share)
-                      : fmt::format(
-                            "percentage {} for item '{}' read as {}%; if it is a share, "
-                            "write it times 100",
-                            number, item.id, number);
+        *note = item_issue("W-PERCENT-FRACTION", item, {std::string(number)},
+                           plain ? times_100(number) : "");
       }
       break;
     }
     case Answer::Kind::figures: {
       if (item.kind != ItemKind::trend) {
-        problems.push_back(
-            fmt::format("item '{}' takes {}, got before/after figures", item.id, expects));
+        problems.push_back(item_issue("E-ANSWER-FIGURES", item, expects()));
         return 0;
       }
       const auto b = Exact::parse(a.before), f = Exact::parse(a.after);
       if (!b || !f) {
-        problems.push_back(
-            fmt::format("figures for item '{}' must be plain decimal numbers (at most 12 digits "
-                        "before the point and 18 after), got {} and {}",
-                        item.id, clip(a.before), clip(a.after)));
+        problems.push_back(item_issue("E-FIGURES-FORMAT", item, {clip(a.before), clip(a.after)}));
         return 0;
       }
       if (b->value <= 0 || f->value < 0) {
         problems.push_back(
-            fmt::format("figures for item '{}' need before > 0 and after >= 0, got {} and {}",
-                        item.id, a.before, a.after));
+            item_issue("E-FIGURES-RANGE", item, {std::string(a.before), std::string(a.after)}));
         return 0;
       }
       mask = bit(static_cast<std::size_t>(trend_of(item, *b, *f)));
@@ -397,28 +391,28 @@ void SurveyCoder::answer_checked(std::string_view key, const AnswerView& a,
                                  std::optional<std::uint32_t> found) {
   auto path = [key] { return "answers." + clip(key); };  // built only for an error
   if (!found) {
-    error(a.where, path(), unknown("item", key, index_.item_ids));
+    error(a.where, path(), unknown("E-ITEM-UNKNOWN", key, index_.item_ids, "", Location{}));
     return;
   }
   const std::uint32_t i = *found;
   const Item& item = *index_.items[i];
   if (answered_[i].data()) {
-    error(a.where, path(),
-          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, clip(answered_[i]),
-                      clip(key)));
+    error(a.where, path(), item_issue("E-ITEM-TWICE", item, {clip(answered_[i]), clip(key)}));
     return;
   }
   answered_[i] = key.data() ? key : std::string_view("", 0);
   ++answered_count_;
-  thread_local std::vector<std::string> problems;
-  thread_local std::string note;
+  thread_local std::vector<Issue> problems;
+  thread_local Issue note;
   problems.clear();
-  note.clear();
+  note = Issue{};
   const std::uint32_t mask = code_answer(item, a, problems, &note);
   for (auto& p : problems) error(a.where, path(), std::move(p));
-  if (!note.empty() && problems.empty())
-    out_.warnings.push_back(
-        Issue{Severity::warning, note, path(), a.where ? *a.where : where_, ""});
+  if (!note.message.empty() && problems.empty()) {
+    note.path = path();
+    note.where = where_;  // a warning is the record's, wherever its cell (records show no place)
+    out_.warnings.push_back(std::move(note));
+  }
   if (problems.empty()) out_.selected[i] = mask;
 }
 
@@ -426,55 +420,51 @@ void SurveyCoder::scenario_checked(std::string_view key, int level, const Locati
                                    std::optional<std::uint32_t> found) {
   auto path = [key] { return "scenarios." + clip(key); };
   if (!found) {
-    error(where, path(), unknown("scenario", key, index_.scenario_ids));
+    error(where, path(), unknown("E-SCENARIO-UNKNOWN", key, index_.scenario_ids, "", Location{}));
     return;
   }
   const std::uint32_t s = *found;
-  const std::string& id = index_.rules.scenarios[s].id;
+  const Scenario& sc = index_.rules.scenarios[s];
   if (rated_[s].data()) {
-    error(where, path(),
-          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, clip(rated_[s]),
-                      clip(key)));
+    error(where, path(), scenario_issue("E-SCENARIO-TWICE", sc, {clip(rated_[s]), clip(key)}));
     return;
   }
   rated_[s] = key.data() ? key : std::string_view("", 0);
   ++rated_count_;
   if (level < 0 || level > top_) {
     error(where, path(),
-          fmt::format("scenario level {} for '{}' is outside 0–{}", level, id, top_));
+          scenario_issue("E-LEVEL-RANGE", sc, {std::to_string(level), std::to_string(top_)}));
     return;
   }
   out_.levels[s] = static_cast<std::int8_t>(level);
 }
 
 void SurveyCoder::coded_answer(std::uint32_t i, std::string_view key, std::uint32_t mask,
-                               const std::vector<std::string>& problems) {
+                               const std::vector<Issue>& problems, const Location* where) {
   const Item& item = *index_.items[i];
   if (answered_[i].data()) {
-    error(nullptr, "answers." + clip(key),
-          fmt::format("item '{}' answered twice (as '{}' and '{}')", item.id, clip(answered_[i]),
-                      clip(key)));
+    error(where, "answers." + clip(key),
+          item_issue("E-ITEM-TWICE", item, {clip(answered_[i]), clip(key)}));
     return;
   }
   answered_[i] = key;
   answered_count_ += key.data() != nullptr;  // as in answer_checked, a null key leaves it open
-  for (const auto& p : problems) error(nullptr, "answers." + clip(key), p);
+  for (const auto& p : problems) error(where, "answers." + clip(key), p);
   if (problems.empty()) out_.selected[i] = mask;
 }
 
 void SurveyCoder::coded_scenario(std::uint32_t s, std::string_view key, int level,
-                                 const std::string& problem) {
-  const std::string& id = index_.rules.scenarios[s].id;
+                                 const Issue* problem, const Location* where) {
+  const Scenario& sc = index_.rules.scenarios[s];
   if (rated_[s].data()) {
-    error(nullptr, "scenarios." + clip(key),
-          fmt::format("scenario '{}' rated twice (as '{}' and '{}')", id, clip(rated_[s]),
-                      clip(key)));
+    error(where, "scenarios." + clip(key),
+          scenario_issue("E-SCENARIO-TWICE", sc, {clip(rated_[s]), clip(key)}));
     return;
   }
   rated_[s] = key;
   rated_count_ += key.data() != nullptr;
-  if (!problem.empty()) {
-    error(nullptr, "scenarios." + clip(key), problem);
+  if (problem && !problem->message.empty()) {
+    error(where, "scenarios." + clip(key), *problem);
     return;
   }
   out_.levels[s] = static_cast<std::int8_t>(level);
@@ -483,10 +473,10 @@ void SurveyCoder::coded_scenario(std::uint32_t s, std::string_view key, int leve
 void SurveyCoder::finish() {
   const RuleSet& rules = index_.rules;
   if (out_.enterprise_id.empty()) {
-    out_.errors.insert(out_.errors.begin(), Issue{Severity::error, "missing enterprise.id",
-                                                  "enterprise.id", where_, ""});
+    out_.errors.insert(out_.errors.begin(),
+                       coded_issue("E-ID-MISSING", {}, "enterprise.id", where_));
   }
-  std::string missing_items, missing_scenarios;
+  std::string missing_items, missing_scenarios, missing_items_zh, missing_scenarios_zh;
   const bool all_answered = answered_count_ == index_.items.size();
   for (std::size_t i = 0; !all_answered && i < index_.items.size(); ++i) {
     if (answered_[i].data()) continue;
@@ -494,15 +484,17 @@ void SurveyCoder::finish() {
     if (missing_ == MissingPolicy::zero) {
       const std::size_t k = lowest_option(item);
       out_.selected[i] = bit(k);
-      out_.warnings.push_back(
-          Issue{Severity::warning,
-                fmt::format("missing answer for item '{}' scored as option {} "
-                            "({} points)",
-                            item.id, item.options[k].letter, item.options[k].points.to_string()),
-                "answers." + item.id, where_, ""});
+      Issue w =
+          item_issue("W-ANSWER-MISSING", item,
+                     {std::string(1, item.options[k].letter), item.options[k].points.to_string()});
+      w.path = "answers." + item.id;
+      w.where = where_;
+      out_.warnings.push_back(std::move(w));
     } else {
       missing_items +=
           fmt::format("{}{} {}", missing_items.empty() ? "" : ", ", item.code, item.id);
+      missing_items_zh +=
+          fmt::format("{}{} {}", missing_items_zh.empty() ? "" : "、", item.code, item.zh);
     }
   }
   const bool all_rated = rated_count_ == rules.scenarios.size();
@@ -510,18 +502,24 @@ void SurveyCoder::finish() {
     if (rated_[s].data()) continue;
     const Scenario& sc = rules.scenarios[s];
     if (missing_ == MissingPolicy::zero) {
-      out_.warnings.push_back(Issue{
-          Severity::warning, fmt::format("missing level for scenario '{}' scored as 0", sc.id),
-          "scenarios." + sc.id, where_, ""});
+      Issue w = scenario_issue("W-LEVEL-MISSING", sc, {});
+      w.path = "scenarios." + sc.id;
+      w.where = where_;
+      out_.warnings.push_back(std::move(w));
     } else {
       missing_scenarios +=
           fmt::format("{}{} {}", missing_scenarios.empty() ? "" : ", ", sc.code, sc.id);
+      missing_scenarios_zh +=
+          fmt::format("{}{} {}", missing_scenarios_zh.empty() ? "" : "、", sc.code, sc.zh);
     }
   }
   if (!missing_items.empty())
-    error(nullptr, "answers", "missing answers for items: " + missing_items);
+    error(nullptr, "answers",
+          coded_issue("E-ANSWER-MISSING", {missing_items, missing_items_zh}, "", Location{}));
   if (!missing_scenarios.empty())
-    error(nullptr, "scenarios", "missing levels for scenarios: " + missing_scenarios);
+    error(
+        nullptr, "scenarios",
+        coded_issue("E-LEVEL-MISSING", {missing_scenarios, missing_scenarios_zh}, "", Location{}));
   if (!out_.errors.empty()) {
     cap_issues(out_.errors, dropped_);
     return;
@@ -536,9 +534,7 @@ void SurveyCoder::finish() {
     const RuleIndex::Rule& r = index_.consistency[k];
     const bool fail = fails(r, out_);
     if (r.rule->severity == Severity::error) {  // the same way for every survey
-      if (fail)
-        out_.errors.push_back(
-            Issue{r.rule->severity, r.rule->message, "consistency." + r.rule->id, where_, ""});
+      if (fail) out_.errors.push_back(consistency_issue(*r.rule, where_));
       continue;
     }
     out_.fired[fired] = static_cast<std::uint16_t>(k);
@@ -546,6 +542,11 @@ void SurveyCoder::finish() {
   }
   out_.fired.resize(fired);
   cap_issues(out_.errors);
+}
+
+Issue consistency_issue(const ConsistencyRule& rule, const Location& where) {
+  return coded_issue(rule.severity == Severity::error ? "E-CONSISTENCY" : "W-CONSISTENCY",
+                     {rule.id, rule.message}, "consistency." + rule.id, where);
 }
 
 std::vector<const ConsistencyRule*> failing_rules(const RuleIndex& index, const CodedSurvey& s) {

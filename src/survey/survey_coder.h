@@ -67,8 +67,18 @@ struct AnswerView {
 // Checks one answer of `item` and returns the options it selects; what is wrong with it goes to
 // `problems` (and the options are then not to be used). `note`, when given, receives a warning
 // on how an answer that may mean something else was read (a band percentage of at most 1).
-std::uint32_t code_answer(const Item& item, const AnswerView& answer,
-                          std::vector<std::string>& problems, std::string* note = nullptr);
+std::uint32_t code_answer(const Item& item, const AnswerView& answer, std::vector<Issue>& problems,
+                          Issue* note = nullptr);
+
+// An issue about `item` (`scenario`): its args are the id, code and Chinese name, then `more`;
+// no path or place yet (the caller's).
+Issue item_issue(std::string_view code, const Item& item, std::vector<std::string> more = {},
+                 std::string suggestion = {});
+Issue scenario_issue(std::string_view code, const Scenario& scenario,
+                     std::vector<std::string> more = {});
+
+// The issue of a consistency rule that a survey fails (E-CONSISTENCY or W-CONSISTENCY).
+Issue consistency_issue(const ConsistencyRule& rule, const Location& where);
 
 // At most this many errors a record, then one "… and K more errors": a row of bad cells says
 // what is wrong without burying the output. Warnings are not capped: there is at most one a
@@ -153,15 +163,17 @@ class SurveyCoder {
   }
   // For readers that checked a value already (the columnar path reads each distinct cell once):
   // an answer to item `item` under `key` that selects `mask`, or has `problems`.
+  // `where`: the cell's place, when it has its own (nullptr: the survey's).
   void coded_answer(std::uint32_t item, std::string_view key, std::uint32_t mask,
-                    const std::vector<std::string>& problems);
-  // A scenario rating under `key`: its level, or the problem with it.
+                    const std::vector<Issue>& problems, const Location* where = nullptr);
+  // A scenario rating under `key`: its level, or the problem with it (nullptr or an empty issue
+  // for none).
   void coded_scenario(std::uint32_t scenario, std::string_view key, int level,
-                      const std::string& problem);
+                      const Issue* problem = nullptr, const Location* where = nullptr);
   void finish();
 
  private:
-  void error(const Location* where, std::string path, std::string message);
+  void error(const Location* where, std::string path, Issue issue);
   void coded(std::string_view key, const AnswerView& a, std::optional<std::uint32_t> found) {
     if (found && key.data() && !answered_[*found].data()) {
       const Item& item = *index_.items[*found];

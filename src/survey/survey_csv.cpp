@@ -54,11 +54,49 @@ struct TextBuffer : std::streambuf {
   }
 };
 
+// The place of each field of a CSV record: its line (a quoted field may hold line breaks) and
+// 1-based column in code points, as split_csv splits it. Only for rows with problems to place.
+std::vector<Location> field_places(std::string_view record, std::string_view source, int line) {
+  std::vector<Location> out;
+  int at_line = line, column = 1;
+  bool quoted = false, start = true, empty = true;  // `empty`: the field holds nothing yet
+  for (std::size_t i = 0; i <= record.size(); ++i) {
+    if (start) {
+      out.push_back(Location{std::string(source), at_line, column});
+      start = false;
+      empty = true;
+    }
+    if (i == record.size()) break;
+    const char c = record[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < record.size() && record[i + 1] == '"') {
+        ++i, ++column, empty = false;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        empty = false;
+      }
+    } else if (c == '"' && empty) {
+      quoted = true;
+    } else if (c == ',') {
+      start = true;
+    } else {
+      empty = false;
+    }
+    if (c == '\n') {
+      ++at_line, column = 1;
+    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++column;  // a code point starts here
+    }
+  }
+  return out;
+}
+
 // A trend item's two figures from its `.before` and `.after` columns, as one answer keyed by the
 // item's name as the columns write it ("R1"); one of the two alone is an error.
 void pair_figures(const CsvLayout& layout,
                   std::vector<std::pair<std::size_t, std::string>>& figures, Survey& s,
-                  std::vector<Issue>& issues, const Location& where) {
+                  std::vector<Issue>& issues, const std::vector<Location>& places) {
   for (std::size_t a = 0; a < figures.size(); ++a) {
     if (figures[a].first == std::size_t(-1)) continue;  // paired already
     const CsvLayout::Column& col = layout.columns[figures[a].first];
@@ -74,12 +112,10 @@ void pair_figures(const CsvLayout& layout,
       }
     }
     if (!other) {
-      const bool before = col.part == TableColumn::Part::before;
-      issues.push_back(
-          Issue{Severity::error,
-                fmt::format("'{}' has {} figure but no {} figure", col.name,
-                            before ? "a before" : "an after", before ? "after" : "before"),
-                "answers." + std::string(name), where, ""});
+      Issue issue = detail::figures_half(col.name, col.part == TableColumn::Part::before);
+      issue.path = "answers." + std::string(name);
+      issue.where = places[figures[a].first];
+      issues.push_back(std::move(issue));
       Answer stand_in;  // as for a scenario cell that does not read: the rest is still checked
       stand_in.letters = {col.item->options.front().letter};
       stand_in.list = col.item->kind == ItemKind::multi;
@@ -91,7 +127,7 @@ void pair_figures(const CsvLayout& layout,
     const bool before_first = col.part == TableColumn::Part::before;
     answer.before = before_first ? figures[a].second : *other;
     answer.after = before_first ? *other : figures[a].second;
-    answer.where = where;
+    answer.where = places[figures[a].first];
     s.answers.emplace_back(std::string(name), std::move(answer));
   }
 }
@@ -173,22 +209,22 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
   const Location where{std::string(source), line, 1};
   auto fields = split_csv(row);
   if (!fields) {
-    out.issues.push_back(
-        Issue{Severity::error, "malformed CSV row: unclosed quote", "", where, ""});
+    out.issues.push_back(coded_issue("E-CSV-QUOTE", {}, "", where));
     return out;
   }
   if (fields->size() != layout.columns.size()) {
     if (!fields->empty() && !layout.columns.empty() &&
         layout.columns[0].kind == CsvLayout::Column::Kind::enterprise_id)
       out.enterprise_id = (*fields)[0];
-    out.issues.push_back(Issue{Severity::error,
-                               fmt::format("malformed CSV row: {} fields, the header has {}",
-                                           fields->size(), layout.columns.size()),
-                               "", where, ""});
+    out.issues.push_back(coded_issue(
+        "E-CSV-FIELDS", {std::to_string(fields->size()), std::to_string(layout.columns.size())}, "",
+        where));
     return out;
   }
   Survey s;
   s.where = where;
+  // Each cell's own place, for its problems: "survey.csv:5:12".
+  const std::vector<Location> places = field_places(row, source, line);
   std::vector<std::pair<std::size_t, std::string>> figures;  // (column, cell) of R1.before …
   for (std::size_t i = 0; i < fields->size(); ++i) {
     const auto& col = layout.columns[i];
@@ -210,11 +246,12 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
         }
         Answer a;
         if (auto problem = detail::cell_answer(cell, *col.item, col.name, a)) {
-          out.issues.push_back(
-              Issue{Severity::error, std::move(*problem), "answers." + col.name, where, ""});
+          problem->path = "answers." + col.name;
+          problem->where = places[i];
+          out.issues.push_back(std::move(*problem));
           continue;
         }
-        a.where = where;
+        a.where = places[i];
         s.answers.emplace_back(col.name, std::move(a));
         break;
       }
@@ -222,21 +259,22 @@ SurveyParse parse_survey_csv(const CsvLayout& layout, std::string_view row, std:
         if (cell.empty()) break;
         int level = 0;
         if (auto problem = detail::cell_level(cell, col.name, level)) {
-          out.issues.push_back(
-              Issue{Severity::error, std::move(*problem), "scenarios." + col.name, where, ""});
+          problem->path = "scenarios." + col.name;
+          problem->where = places[i];
+          out.issues.push_back(std::move(*problem));
           // A stand-in, so that the coder checks the rest of the row without calling this
           // scenario missing: the row is not scored, and says every problem at once.
           s.scenarios.emplace_back(col.name, 0);
-          s.scenario_where.push_back(where);
+          s.scenario_where.push_back(places[i]);
           continue;
         }
         s.scenarios.emplace_back(col.name, level);
-        s.scenario_where.push_back(where);
+        s.scenario_where.push_back(places[i]);
         break;
       }
     }
   }
-  pair_figures(layout, figures, s, out.issues, where);
+  pair_figures(layout, figures, s, out.issues, places);
   out.enterprise_id = s.enterprise_id;
   // With cells that did not read, the survey too, their stand-ins in it: the caller codes it
   // for the row's other problems and reports them all.

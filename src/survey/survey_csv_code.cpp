@@ -53,6 +53,25 @@ bool read_answer(std::string_view cell, bool multi, std::string& letters, Answer
   return true;
 }
 
+// A row's errors at their cells (line:column), as the Survey path places them: only for a row
+// with errors, which the usual row is not. `row` has no quote (the fast path's rows).
+void place_errors(std::string_view row, const CsvLayout& layout, CodedSurvey& out) {
+  for (Issue& e : out.errors) {
+    const std::string_view path = e.path;
+    const std::size_t dot = path.find('.');
+    if (dot == std::string_view::npos || path.starts_with("consistency.")) continue;
+    const std::string_view name = path.substr(dot + 1);
+    std::size_t field = 0, at = 0;
+    for (; field < layout.columns.size() && layout.columns[field].name != name; ++field)
+      at = std::min(row.find(',', at), row.size()) + 1;
+    if (field == layout.columns.size()) continue;
+    int column = 1;  // code points before the cell
+    for (std::size_t k = 0; k < at && k < row.size(); ++k)
+      column += (static_cast<unsigned char>(row[k]) & 0xC0) != 0x80;
+    e.where.column = column;
+  }
+}
+
 }  // namespace
 
 CsvRowCoder::CsvRowCoder(const CsvLayout& layout, const RuleIndex& index)
@@ -139,7 +158,7 @@ bool CsvRowCoder::code(std::string_view row, const Location& where, MissingPolic
   coder.enterprise_id(id);
   for (std::size_t i = 0; i < columns.size(); ++i)
     if (columns[i].kind == Kind::field) coder.enterprise_field(columns[i].name, cells[i]);
-  static const std::vector<std::string> no_problems;
+  static const std::vector<Issue> no_problems;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].kind != Kind::item || cells[i].empty()) continue;
     if (masks[i] >= 0) {
@@ -153,6 +172,7 @@ bool CsvRowCoder::code(std::string_view row, const Location& where, MissingPolic
     if (columns[i].kind == Kind::scenario && !cells[i].empty())
       coder.scenario(columns[i].name, levels[i], &where);
   coder.finish();
+  if (!out.errors.empty()) place_errors(row, layout, out);
   return true;
 }
 

@@ -23,7 +23,8 @@ class CsvRowCoder {
   // form: no quote, the header's number of fields, every non-empty item cell letters (joined
   // with '|' for a multi item) or a number, every non-empty scenario cell a whole number.
   // Returns false, having left `out` alone, for any other row: the caller then takes the Survey
-  // path, which words what is wrong, so both paths give the same record for every row.
+  // path, which words what is wrong, so both paths give the same record for every row. A row's
+  // errors are placed at their cells (line:column) as the Survey path places them.
   // `where` (the row's location) must outlive the call.
   bool code(std::string_view row, const Location& where, MissingPolicy missing,
             CodedSurvey& out) const;

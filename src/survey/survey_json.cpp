@@ -224,13 +224,16 @@ struct SurveyBuilder {
 template <typename Sink>
 void walk(std::string_view json, std::size_t capacity, const Location& where, Sink& sink,
           std::vector<Issue>& issues) {
-  auto error = [&](std::string path, std::string message) {
-    issues.push_back(Issue{Severity::error, std::move(message), std::move(path), where, ""});
+  // A shape problem, in its English words under E-SURVEY-SHAPE, unless a code of its own is
+  // given with its args.
+  auto error = [&](std::string path, std::string message, std::string_view code = {},
+                   std::vector<std::string> args = {}) {
+    issues.push_back(
+        code.empty() ? coded_issue("E-SURVEY-SHAPE", {std::move(message)}, std::move(path), where)
+                     : coded_issue(code, std::move(args), std::move(path), where));
   };
   if (auto number = too_precise(json)) {
-    error("", fmt::format("number {} has more than 15 significant digits, more than a JSON number "
-                          "holds exactly; write it with fewer digits",
-                          *number));
+    error("", "", "E-JSON-PRECISION", {std::string(*number)});
     return;
   }
   thread_local simdjson::dom::parser parser;
@@ -239,7 +242,7 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
   const char* text = json.data() ? json.data() : "";
   const bool padded = json.data() && capacity >= json.size() + simdjson::SIMDJSON_PADDING;
   if (auto err = parser.parse(text, json.size(), /*realloc_if_needed=*/!padded).get(root)) {
-    error("", fmt::format("malformed JSON: {}", simdjson::error_message(err)));
+    error("", "", "E-JSON-SYNTAX", {simdjson::error_message(err)});
     return;
   }
   simdjson::dom::object obj;
@@ -386,9 +389,8 @@ void walk(std::string_view json, std::size_t capacity, const Location& where, Si
       for (auto [k, v] : scenarios) {
         int64_t level = 0;
         if (v.get_int64().get(level)) {
-          error(fmt::format("scenarios.{}", detail::clip(k)),
-                fmt::format("expected a whole-number scenario level for '{}', got {}",
-                            detail::clip(k), type_name(v)));
+          error(fmt::format("scenarios.{}", detail::clip(k)), "", "E-LEVEL-FORMAT",
+                {detail::clip(k), std::string(type_name(v))});
           continue;
         }
         // Far out of range stays out of range: the coder reports it against the rule's levels.

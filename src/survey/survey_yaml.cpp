@@ -63,7 +63,7 @@ class SurveyReader {
  private:
   Location loc(const YamlNode& n) const { return Location{file_, n.line, n.column}; }
   void error(const YamlNode& at, const std::string& path, std::string message) {
-    issues_.push_back(Issue{Severity::error, std::move(message), path, loc(at), ""});
+    issues_.push_back(coded_issue("E-SURVEY-SHAPE", {std::move(message)}, path, loc(at)));
   }
 
   void enterprise(const YamlNode& n, const std::string& path, Survey& s) {

@@ -52,7 +52,8 @@ def test_batches_never_raise_for_a_bad_survey(rules: smedx.RuleSet, cohort_jsonl
     out = list(rules.score_many(surveys))
     assert len(out) == len(surveys)
     assert [a.ok for a in out].count(False) == 1
-    assert out[4].error["message"] == "item 'planning' takes one letter, got a list"
+    assert out[4].error["issues"][0]["code"] == "E-ANSWER-SINGLE"
+    assert out[4].error["message"].endswith("只能选一项，收到 多项")  # Chinese by default
     assert out[4].error["issues"][0]["line"] == 5  # the record's number in the batch
 
 

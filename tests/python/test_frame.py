@@ -64,7 +64,7 @@ def test_missing_answers_follow_the_policy(rules: smedx.RuleSet, cohort_csv: Pat
     frame = smedx.read_surveys(cohort_csv)
     frame.loc[2, "network"] = np.nan
     frame.loc[3, "quality"] = None
-    out = smedx.score_frame(frame, rules)
+    out = smedx.score_frame(frame, rules, lang="en")  # the English kept for platform logs
     assert out.loc[2, "error"] == "missing answers for items: F1 network"
     assert out.loc[3, "error"] == "missing levels for scenarios: S07 quality"
     assert pd.isna(out.loc[2, "level"]) and pd.isna(out.loc[2, "total"])
@@ -84,7 +84,7 @@ def test_a_lone_surrogate_fails_its_row_only(rules: smedx.RuleSet, cohort_csv: P
     # whole frame with a UnicodeEncodeError (issue 21).
     frame = smedx.read_surveys(cohort_csv).astype(object)
     frame.loc[4, "planning"] = "D\udc80"
-    out = smedx.score_frame(frame, rules)
+    out = smedx.score_frame(frame, rules, lang="en")
     assert out.loc[4, "error"].startswith("unknown option 'D")
     assert "D\\udc80" in out.loc[4, "error"]
     assert out["error"].isna().sum() == len(frame) - 1
@@ -114,7 +114,7 @@ def test_bad_cells_are_errors_in_their_row_only(rules: smedx.RuleSet, cohort_csv
     frame.loc[0, "network"] = "B|Q"
     frame.loc[1, "equipment_networking"] = "137.5"
     frame.loc[4, "quality"] = "2.5"
-    out = smedx.score_frame(frame, rules)
+    out = smedx.score_frame(frame, rules, lang="en")
     assert out.loc[0, "error"] == "unknown option 'Q' for item 'network' (valid: A–E)"
     assert (
         out.loc[1, "error"] == "percentage 137.5 for item 'equipment_networking' is outside 0–100"
@@ -218,6 +218,6 @@ def test_extreme_integers_are_errors_not_a_crash(rules: smedx.RuleSet, cohort_cs
     frame = smedx.read_surveys(cohort_csv)
     frame["quality"] = frame["quality"].astype("int64")
     frame.loc[0, "quality"] = -(2**63)
-    out = smedx.score_frame(frame, rules)
+    out = smedx.score_frame(frame, rules, lang="en")
     assert "scenario level" in out.loc[0, "error"]
     assert out["error"].notna().sum() == 1

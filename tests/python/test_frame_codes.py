@@ -104,7 +104,7 @@ def test_whole_numbers_out_of_range_or_few(rules: smedx.RuleSet, texts: pd.DataF
         ints = cells.astype({s: "int64" for s in rules.scenario_ids})
         got = smedx.score_frame(ints, rules)
         assert_same_scores(got, smedx.score_frame(cells, rules))
-        assert "outside 0–4" in got.loc[20, "error"], bad
+        assert "超出 0–4" in got.loc[20, "error"], bad  # E-LEVEL-RANGE, in Chinese
     # Fewer rows than the values they may hold (levels up to 4 in 2 rows), a strided column.
     two = full.iloc[:2].astype({s: "int8" for s in rules.scenario_ids})
     assert_same_scores(smedx.score_frame(two, rules), smedx.score_frame(full.iloc[:2], rules))

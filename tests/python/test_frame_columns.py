@@ -114,7 +114,7 @@ def test_every_column_kind_scores_as_the_cli_does(
 
 def test_the_row_messages_are_the_csv_messages(rules: smedx.RuleSet, messy: Any) -> None:
     frame, _ = messy
-    out = smedx.score_frame(frame, rules)
+    out = smedx.score_frame(frame, rules, lang="en")  # the English kept for platform logs
     assert out.loc[1, "error"] == "unknown option 'Q' for item 'network' (valid: A–E)"
     assert out.loc[3, "error"] == "expected a whole-number scenario level for 'quality', got '2.5'"
     assert out.loc[11, "error"] == "missing enterprise.id"
@@ -133,7 +133,7 @@ def test_integer_columns_with_nulls(rules: smedx.RuleSet, messy: Any) -> None:
     got = smedx.score_frame(polars, rules)
     assert got["error"].tolist() == want["error"].tolist()
     assert got["total"].equals(want["total"])
-    assert want.loc[0, "error"] == "missing levels for scenarios: S07 quality"
+    assert want.loc[0, "error"].startswith("以下场景未填等级：S07 ")
 
 
 def test_pass_through_columns_reach_the_json_output(root: Path, messy: Any) -> None:
@@ -143,7 +143,8 @@ def test_pass_through_columns_reach_the_json_output(root: Path, messy: Any) -> N
     assert records[1]["enterprise"]["contact_phone"] == "0571-8801"
     assert records[3]["enterprise"]["contact_phone"] == "0571-8803"
     # A cell that does not read (2.5 for a scenario) still leaves the row's fields.
-    assert records[3]["error"]["message"].startswith("expected a whole-number scenario level")
+    assert records[3]["error"]["message"].startswith("场景“quality”的等级应为整数")
+    assert records[3]["error"]["issues"][0]["code"] == "E-LEVEL-FORMAT"
     assert records[4]["level"] >= 0 and records[4]["enterprise"]["name"]
 
 
@@ -156,8 +157,10 @@ def test_a_misspelt_column_is_the_same_error_in_both(
     bad.to_csv(path, index=False)
     want = cli_scores(root, path)
     # The header's problem once, on the first row; every later row points at the header.
-    assert want["error"].iloc[0] == "unknown column 'netwrk' (did you mean 'network'?)"
-    assert set(want["error"].iloc[1:]) == {"not read: the CSV header on line 1 has errors"}
+    assert (
+        want["error"].iloc[0] == "CSV 表头有误：unknown column 'netwrk' (did you mean 'network'?)"
+    )
+    assert set(want["error"].iloc[1:]) == {"未读取：第 1 行的 CSV 表头有错误"}
     with pytest.raises(ValueError) as e:
         smedx.score_frame(bad, rules)
     assert str(e.value) == "unknown column 'netwrk' (did you mean 'network'?)"
@@ -203,7 +206,7 @@ def test_padded_and_blank_short_texts_read_alike_on_every_kind(
     frame.loc[4, "enterprise_id"] = "  "
     frame.loc[len(frame) - 1, "planning"] = "C"
     want = smedx.score_frame(frame, rules)
-    assert want.loc[4, "error"] == "missing enterprise.id"
+    assert want.loc[4, "error"] == "缺少企业编号（enterprise.id）"
     assert want["error"].drop(index=4).isna().all()
     for kind, make in kinds().items():
         got = smedx.score_frame(make(frame), rules)
@@ -239,5 +242,5 @@ def test_object_cells_python_must_read_score_as_their_text(
         got.drop(columns="enterprise_id"), want.drop(columns="enterprise_id")
     )
     assert got.loc[2, "error"] == want.loc[2, "error"] and got.loc[2, "error"] is not None
-    assert "'Ｑ'" in got.loc[4, "error"]
+    assert "“Ｑ”" in got.loc[4, "error"]  # E-ANSWER-OPTION, in Chinese by default
     assert got.loc[[0, 1, 3, 5], "error"].isna().all()

@@ -14,7 +14,12 @@ from ._errors import RuleSetError, SurveyError
 from .assessment import Assessment
 from .diagnosis import CohortDiagnosis, Diagnosis, diagnose_files, diagnose_frame
 from .excel import read_xlsx, write_template
-from .frame import read_surveys, score_frame, survey_frame
+from .frame import (
+    read_surveys,
+    score_frame,
+    survey_frame,
+    survey_issues,
+)
 from .match import match
 from .pilot import PilotResult, pilot
 from .rules import RuleSet, load_rules
@@ -39,4 +44,5 @@ __all__ = [
     "score_frame",
     "survey_frame",
     "write_template",
+    "survey_issues",
 ]

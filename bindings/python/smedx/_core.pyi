@@ -4,13 +4,25 @@ Compiled core of smedx; use the smedx package instead.
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Issue', 'Loaded', 'add_data_folder', 'check_csv_rows', 'data_path', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'find_data', 'format_issues', 'input_format', 'load', 'match_files', 'match_text', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
+__all__: list[str] = ['Issue', 'Loaded', 'add_data_folder', 'check_csv_rows', 'data_path', 'decode_text', 'diagnose_columns', 'diagnose_files', 'diagnose_text', 'find_data', 'format_issues', 'input_format', 'load', 'match_files', 'match_text', 'message_kinds', 'pilot_files', 'score_arrays', 'score_json', 'score_jsonl', 'table_columns']
 class Issue:
     """
     One diagnostic: severity, message, place.
     """
     def __str__(self) -> str:
         ...
+    def text(self, lang: str = 'zh') -> str:
+        """
+        The message in Chinese ('zh') or English ('en').
+        """
+    @property
+    def args(self) -> list[str]:
+        ...
+    @property
+    def code(self) -> str:
+        """
+        A survey problem's stable code (docs/messages.md).
+        """
     @property
     def column(self) -> int:
         ...
@@ -31,6 +43,9 @@ class Issue:
         ...
     @property
     def source_line(self) -> str:
+        ...
+    @property
+    def suggestion(self) -> str:
         ...
 class Loaded:
     """
@@ -107,11 +122,11 @@ def decode_text(data: bytes, encoding: str = 'auto') -> tuple[str, str, str | No
     """
     A survey file's bytes decoded as smedx score decodes them (docs/surveys.md, Encodings): (text, encoding read, problem, line). `problem` is None when every byte decoded, else what did not ('invalid UTF-8 byte 0xff on line 3 at byte offset 706'), on line `line`, and text is empty. Raises ValueError for an encoding that is not auto, utf-8 or gb18030.
     """
-def diagnose_columns(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, fields: collections.abc.Sequence[tuple[str, typing.Any]], rows: typing.SupportsInt | typing.SupportsIndex, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0, diagnosed_on: str = '', organisation: str = '', diagnostician: str = '', catalogue: str | None = None, years: typing.SupportsInt | typing.SupportsIndex = 1, budget: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[list[tuple[str, str]], str]:
+def diagnose_columns(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, fields: collections.abc.Sequence[tuple[str, typing.Any]], rows: typing.SupportsInt | typing.SupportsIndex, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
     """
     Diagnoses a frame's columns (as score_arrays takes them, with the enterprise fields) as a cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx diagnose` writes.
     """
-def diagnose_files(rules: Loaded, files: collections.abc.Sequence[str], format: str | None = None, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', encoding: str = 'auto', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0, diagnosed_on: str = '', organisation: str = '', diagnostician: str = '', catalogue: str | None = None, years: typing.SupportsInt | typing.SupportsIndex = 1, budget: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[list[tuple[str, str]], str]:
+def diagnose_files(rules: Loaded, files: collections.abc.Sequence[str], format: str | None = None, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', encoding: str = 'auto', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
     """
     Diagnoses the surveys of files (.jsonl, .csv, .json, .yaml) as one cohort, as `smedx diagnose` does: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes its folder.
     """
@@ -143,9 +158,13 @@ def match_text(rules: Loaded, catalogue: str, text: str, format: str = 'jsonl', 
     """
     Matches the surveys of a JSON Lines or CSV text to a catalogue: ([plan JSON], 产品矩阵 JSON), as `smedx match` writes them.
     """
-def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None, catalogue: str | None = None) -> dict:
+def message_kinds() -> list[tuple[str, str, str, str]]:
     """
-    Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files. `catalogue`: the 产品矩阵 and product rating (products.json) and the register's solution warnings.
+    Every kind of survey problem: (code, severity, Chinese template, English template).
+    """
+def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None) -> dict:
+    """
+    Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files.
     """
 def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.Any = 0, warnings: bool = False) -> dict:
     """

@@ -108,6 +108,7 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
         columns.append((cell.column, name))
 
     records: list[list[Any]] = []
+    numbers: list[int] = []  # the sheet row of each record
     blanks: list[tuple[int, int, str]] = []  # cells read as empty: a formula may hide there
     for number in sorted(r for r in rows if r > header_row):
         row = rows[number]
@@ -136,13 +137,25 @@ def read_xlsx(path: str | PathLike[str]) -> pd.DataFrame:
                     )
                 )
         records.append(values)
+        numbers.append(number)
     if blanks:
         problems.extend(_unsaved_formulas(openpyxl, path, index, title, blanks))
     if problems:
         problems.sort(key=lambda p: _order(p[0]))
         _raise(str(path), problems)
     # dtype=str as read_csv(dtype=str) in read_surveys: the same frame whichever the file
-    return pd.DataFrame(records, columns=[name for _, name in columns], dtype=str)
+    frame = pd.DataFrame(records, columns=[name for _, name in columns], dtype=str)
+    # Where each row and column came from, so that score_frame and survey_issues name the Excel
+    # cell of a problem (问卷!I5). Plain values (a string, a tuple, a dict of strings): cheap
+    # for pandas to carry along.
+    from openpyxl.utils import get_column_letter
+
+    frame.attrs["smedx.cells"] = {
+        "sheet": _ref(title, "A1")[: -len("!A1")],
+        "rows": tuple(numbers),
+        "columns": {name: get_column_letter(column) for column, name in columns},
+    }
+    return frame
 
 
 def _measure(openpyxl: Any, path: Path) -> int:

@@ -25,6 +25,7 @@ def score_frame(
     threads: int | None = None,
     warnings: bool = False,
     keep: Sequence[str] | None = None,
+    lang: str = "zh",
 ) -> pd.DataFrame:
     """Score a table of surveys in the CSV survey layout (``docs/surveys.md``): a pandas
     DataFrame, a pyarrow Table or a Polars DataFrame with an ``enterprise_id`` column, one
@@ -40,7 +41,10 @@ def score_frame(
     index (a pandas input's), with the columns of ``smedx score --format csv``:
     ``enterprise_id``, the enterprise columns in ``keep`` (default: every column that is not
     an item or a scenario, in input order), ``level``, ``total``, one column per dimension, one
-    per scenario, and ``error`` (``None`` when the row scored); with ``warnings=True`` also
+    per scenario, and ``error`` (``None`` when the row scored): every problem of the row, in
+    Chinese (``lang="en"``: English, for platform logs), joined with "；" ("; "), each led by
+    its Excel cell (``问卷!I5：``) when the frame came from :func:`smedx.read_xlsx`;
+    :func:`survey_issues` gives the same problems one a row, with codes. With ``warnings=True`` also
     ``warnings``: the consistency and plausibility messages of the row, joined with "; "
     (``None`` when none). Rows with errors have ``<NA>`` scores.
 
@@ -63,6 +67,7 @@ def score_frame(
                     f"keep: '{name}' is not an enterprise column of the frame"
                     f" (columns: {', '.join(map(str, fields)) or 'none'})"
                 )
+    _check_lang(lang)
     result = _core.score_arrays(
         rules._loaded, columns, table.cells(id_name), table.rows, missing, threads or 0, warnings
     )
@@ -96,9 +101,112 @@ def score_frame(
     for s, scenario in enumerate(rules.scenario_ids):
         out[scenario] = IntegerArray(result["scenarios"][s], mask())
     out["error"] = texts(result["errors"])
+    if result["issues"]:  # every problem of each failed row, placed (issue 20)
+        errors = out["error"].copy()
+        places = _Places(df, table)
+        join = "；" if lang == "zh" else "; "
+        for row, issues in result["issues"]:
+            errors.iat[row] = join.join(
+                (f"{cell}：" if lang == "zh" else f"{cell}: ") + i.text(lang)
+                if (cell := places.cell(row, i))
+                else i.text(lang)
+                for i in issues
+            )
+        out["error"] = errors
     if warnings:
         out["warnings"] = texts(result["warnings"])
     return pd.DataFrame(out, index=table.index, copy=False)
+
+
+def survey_issues(
+    df: Any, rules: RuleSet, *, missing: str = "error", lang: str = "zh"
+) -> pd.DataFrame:
+    """Every problem of every row of a survey table, one a row, as :func:`score_frame` finds
+    them (the same problems as ``smedx score`` of the same table): ``row`` (the frame's index
+    label), ``enterprise_id``, ``code`` (stable, ``docs/messages.md``), ``severity``, ``cell``
+    (the Excel cell, ``问卷!I5``, for a frame read by :func:`smedx.read_xlsx`; else None),
+    ``column`` (the frame's column, where the problem has one), ``path``
+    (``answers.network``), ``message`` (Chinese, or English with ``lang="en"``) and
+    ``suggestion`` (the option or name meant, ``C（多个业务环节（2个及以上））``, or None). Empty
+    when every row scores.
+
+    >>> smedx.survey_issues(smedx.read_surveys("问卷.xlsx"), rules)[["cell", "message"]]
+    """
+    _check_lang(lang)
+    table, columns, _fields, id_name = _engine_columns(df, rules)
+    result = _core.score_arrays(
+        rules._loaded, columns, table.cells(id_name), table.rows, missing, 0, False
+    )
+    places = _Places(df, table)
+    ids = table.values(id_name)
+    records = []
+    for row, issues in result["issues"]:
+        label = table.index[row]
+        for i in issues:
+            records.append(
+                {
+                    "row": label,
+                    "enterprise_id": _plain_id(ids, row),
+                    "code": i.code or None,
+                    "severity": i.severity,
+                    "cell": places.cell(row, i),
+                    "column": places.column(i),
+                    "path": i.path or None,
+                    "message": i.text(lang),
+                    "suggestion": i.suggestion or None,
+                }
+            )
+    names = ["row", "enterprise_id", "code", "severity", "cell", "column", "path", "message"]
+    return pd.DataFrame(records, columns=[*names, "suggestion"], dtype=object)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang: expected 'zh' or 'en', got {lang!r}")
+
+
+def _plain_id(ids: Any, row: int) -> Any:
+    value = ids.iloc[row] if hasattr(ids, "iloc") else ids[row]
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+class _Places:
+    """Where a frame's problem is: its column, and for a frame read from a workbook (which
+    carries ``attrs["smedx.cells"]``: the sheet, each row label's sheet row, each column's
+    letter) the Excel cell, ``问卷!I5``; the row (``问卷!5:5``) for a problem of the whole row."""
+
+    def __init__(self, df: Any, table: Any) -> None:
+        self.table = table
+        attrs = getattr(df, "attrs", None) or {}
+        self.cells = attrs.get("smedx.cells") if isinstance(df, pd.DataFrame) else None
+        self.names = {str(n) for n in table.names()}
+
+    def column(self, issue: Any) -> str | None:
+        path = issue.path or ""
+        name = path.split(".", 1)[1] if path.startswith(("answers.", "scenarios.")) else None
+        if name is None:
+            return None
+        if name in self.names:
+            return name
+        for part in (".before", ".after"):  # a trend item's figures, from their two columns
+            arg = issue.args[0] if issue.args else ""
+            if arg.endswith(part) and arg in self.names:
+                return arg
+        return name
+
+    def cell(self, row: int, issue: Any) -> str | None:
+        if not self.cells:
+            return None
+        sheet, rows, letters = self.cells["sheet"], self.cells["rows"], self.cells["columns"]
+        label = self.table.index[row]
+        if not isinstance(label, (int, np.integer)) or not 0 <= label < len(rows):
+            return None
+        number = rows[int(label)]
+        column = self.column(issue)
+        if column is None or column not in letters:
+            figures = [letters[n] for n in letters if column and n.startswith(column + ".")]
+            return f"{sheet}!{figures[0]}{number}" if figures else f"{sheet}!{number}:{number}"
+        return f"{sheet}!{letters[column]}{number}"
 
 
 def _check_columns(df: pd.DataFrame, rules: RuleSet) -> dict[str, str]:
