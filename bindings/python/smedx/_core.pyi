@@ -122,11 +122,11 @@ def decode_text(data: bytes, encoding: str = 'auto') -> tuple[str, str, str | No
     """
     A survey file's bytes decoded as smedx score decodes them (docs/surveys.md, Encodings): (text, encoding read, problem, line). `problem` is None when every byte decoded, else what did not ('invalid UTF-8 byte 0xff on line 3 at byte offset 706'), on line `line`, and text is empty. Raises ValueError for an encoding that is not auto, utf-8 or gb18030.
     """
-def diagnose_columns(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, fields: collections.abc.Sequence[tuple[str, typing.Any]], rows: typing.SupportsInt | typing.SupportsIndex, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
+def diagnose_columns(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, fields: collections.abc.Sequence[tuple[str, typing.Any]], rows: typing.SupportsInt | typing.SupportsIndex, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0, diagnosed_on: str = '', organisation: str = '', diagnostician: str = '', catalogue: str | None = None, years: typing.SupportsInt | typing.SupportsIndex = 1, budget: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[list[tuple[str, str]], str]:
     """
     Diagnoses a frame's columns (as score_arrays takes them, with the enterprise fields) as a cohort: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes the folder `smedx diagnose` writes.
     """
-def diagnose_files(rules: Loaded, files: collections.abc.Sequence[str], format: str | None = None, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', encoding: str = 'auto', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0) -> tuple[list[tuple[str, str]], str]:
+def diagnose_files(rules: Loaded, files: collections.abc.Sequence[str], format: str | None = None, target: typing.SupportsInt | typing.SupportsIndex | None = None, threshold: str | None = None, by_district: bool = False, missing: str = 'error', encoding: str = 'auto', html: bool = False, output: str | None = None, force: bool = False, threads: typing.Any = 0, diagnosed_on: str = '', organisation: str = '', diagnostician: str = '', catalogue: str | None = None, years: typing.SupportsInt | typing.SupportsIndex = 1, budget: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[list[tuple[str, str]], str]:
     """
     Diagnoses the surveys of files (.jsonl, .csv, .json, .yaml) as one cohort, as `smedx diagnose` does: ([(diagnosis JSON, HTML)], cohort JSON); with `output`, writes its folder.
     """
@@ -162,9 +162,9 @@ def message_kinds() -> list[tuple[str, str, str, str]]:
     """
     Every kind of survey problem: (code, severity, Chinese template, English template).
     """
-def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None) -> dict:
+def pilot_files(programme: str, rules: Loaded, providers: str, register: str, surveys: collections.abc.Sequence[str], evidence: str | None = None, satisfaction: str | None = None, as_of: str | None = None, threads: typing.Any = 0, pages: bool = True, output: str | None = None, force: bool = False, selected: str | None = None, headers: str = 'en', investments: str | None = None, projects: str | None = None, report: str | None = None, catalogue: str | None = None) -> dict:
     """
-    Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files.
+    Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files. `catalogue`: the 产品矩阵 and product rating (products.json) and the register's solution warnings.
     """
 def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.Any = 0, warnings: bool = False) -> dict:
     """
