@@ -76,8 +76,8 @@ struct Match {
   std::vector<Contribution> explanation;
   std::vector<ConditionState> conditions;  // the target level's, in rule order
   std::vector<Plan> alternatives;
-  // Always true: the search for alternatives runs to its end (it once stopped at a limit of
-  // sets and set this false). Kept so that code reading it still builds.
+  // False when the search for alternatives reached its limit of sets (docs/matching.md): the
+  // alternatives are the cheapest found, not proved the next ones. The best plan is exact.
   bool alternatives_complete = true;
   // When not reached: why, in Chinese, and the conditions no allowed product covers (the gap;
   // empty when the products could cover them but not within the budget or prerequisites).

@@ -138,6 +138,9 @@ namespace {
 using detail::MatchRules;
 using detail::MatchState;
 constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max() / 4;
+// The sets the alternatives' search visits at most for one enterprise (a few hundred
+// milliseconds at most): a count, not a time, so that a run gives the same plans on every machine.
+constexpr std::size_t alternative_sets = 100000;
 
 // The order of plans: least cost, fewer products, shorter longest implementation, then the
 // products' ids in order, compared as byte strings.
@@ -231,7 +234,7 @@ using Need = std::array<std::int64_t, 3>;
 class Search {
  public:
   Search(const MatchRules& r, const Catalogue& cat, const MatchState& survey, int target,
-         std::int64_t budget, int alternatives, std::vector<Offer> offers)
+         std::int64_t budget, int alternatives, std::vector<Offer> offers, std::size_t limit = 0)
       : r_(r),
         cat_(cat),
         target_(target),
@@ -240,7 +243,8 @@ class Search {
         levels_(deciding_levels(r, target)),
         offers_(std::move(offers)),
         survey_(survey),
-        scratch_(survey) {
+        scratch_(survey),
+        limit_(limit) {
     by_scenario_ = r.constraint.size() <= 64;
     const std::size_t n = offers_.size();
     prefix_.assign(n + 1, 0);
@@ -289,6 +293,7 @@ class Search {
   }
 
   std::size_t visited() const noexcept { return visited_; }
+  bool cut() const noexcept { return cut_; }
 
  private:
   // One set of the search: its state and, once visited, what each later offer brings to it.
@@ -850,6 +855,10 @@ class Search {
   // does is left.
   void visit(std::size_t depth, std::size_t from, std::int64_t cost,
              std::vector<std::size_t>& chosen) {
+    if (limit_ && visited_ >= limit_) {
+      cut_ = true;
+      return;
+    }
     ++visited_;
     Node& nd = nodes_[depth];
     if (!chosen.empty() && reached(nd) && prerequisites_met(chosen)) {
@@ -908,6 +917,8 @@ class Search {
   std::vector<Node> nodes_;
   std::vector<Plan> best_;
   std::size_t visited_ = 0;
+  std::size_t limit_ = 0;  // the sets visited at most (0: no limit)
+  bool cut_ = false;       // the limit was reached: the plans kept may not be the first
   mutable std::vector<bool> prepared_;  // tabulate's: the levels whose scenario tables are set
 };
 
@@ -1091,10 +1102,16 @@ Match Matcher::match(const CodedSurvey& c) const {
   std::vector<Plan> plans =
       Search(r, catalogue_, survey, target_, budget, 0, std::move(offers)).run();
   // The alternatives: a search of its own over every offer, which proves that no other set
-  // comes before the K it keeps (to the end of the sets when fewer plans exist).
+  // comes before the K it keeps. Alternatives must be irredundant (no product can be dropped),
+  // so when few plans exist nothing bounds the search but the sets themselves, and on a real
+  // catalogue that can take minutes for one enterprise: it stops after a fixed number of sets
+  // (a count, not a time, so every machine gives the same plans) and says so. The best plan
+  // above is exact either way.
   if (!plans.empty() && options_.alternatives > 0) {
-    std::vector<Plan> found =
-        Search(r, catalogue_, survey, target_, budget, options_.alternatives, all_offers).run();
+    Search more(r, catalogue_, survey, target_, budget, options_.alternatives, all_offers,
+                alternative_sets);
+    std::vector<Plan> found = more.run();
+    m.alternatives_complete = !more.cut();
     for (Plan& p : found)
       if (p.products != plans.front().products &&
           plans.size() < static_cast<std::size_t>(options_.alternatives) + 1)
