@@ -6,6 +6,7 @@
 
 #include "common/html_escape.h"
 #include "pilot/pilot_page.h"
+#include "smedx/pilot_products.h"
 
 namespace smedx {
 
@@ -22,6 +23,15 @@ std::string provider_names(const PilotResult& result, const Enterprise& e) {
     out += (out.empty() ? "" : "、") + esc(name);
   }
   return out.empty() ? std::string("—") : out;
+}
+
+// A register solution as people name it: the catalogue product's name when the pilot has a
+// catalogue and the solution is one of its ids, else as the register writes it (words).
+const std::string& solution_name(const PilotResult& result, const std::string& solution) {
+  if (result.products && result.products->catalogue)
+    for (const auto& p : result.products->catalogue->products)
+      if (p.id == solution) return p.name;
+  return solution;
 }
 
 std::string signed_delta(Decimal d) { return (d < Decimal{} ? "" : "+") + d.to_string(); }
@@ -46,7 +56,8 @@ std::string one_case(const Programme& prog, const PilotResult& result, const Cas
       provider_names(result, e), esc(batch && !batch->zh.empty() ? batch->zh : e.batch),
       [&] {
         std::string s;
-        for (const auto& x : e.solutions) s += (s.empty() ? "" : "、") + esc(x);
+        for (const auto& x : e.solutions)
+          s += (s.empty() ? "" : "、") + esc(solution_name(result, x));
         return s.empty() ? std::string("—") : s;
       }(),
       e.investment.to_string(), k.rank, k.tied ? "（并列）" : "");
