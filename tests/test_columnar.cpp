@@ -134,10 +134,16 @@ TEST_SUITE("columnar") {
     f.table.warnings = true;
     const auto got = smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1);
     CHECK(got.errors.at(0).empty());
-    CHECK(got.warnings.at(0).find("percentage 0.725 for item 'funding' read as 0.725%; if it is a "
-                                  "share (72.5%), write 72.5 or \"72.5%\"") !=
+    // In Chinese by default, as the errors are; English when asked.
+    CHECK(got.warnings.at(0).find("M4 资金保障的百分数 0.725 按 0.725% 计；如是比例（72.5%），"
+                                  "请填 72.5 或“72.5%”") != std::string_view::npos);
+    CHECK(got.warnings.at(1).find("百分数") == std::string_view::npos);
+    f.table.lang = smedx::Lang::en;
+    const auto en = smedx::score_columns(engine(), f.table, smedx::MissingPolicy::error, 1);
+    CHECK(en.warnings.at(0).find("percentage 0.725 for item 'funding' read as 0.725%; if it is a "
+                                 "share (72.5%), write 72.5 or \"72.5%\"") !=
           std::string_view::npos);
-    CHECK(got.warnings.at(1).find("percentage") == std::string_view::npos);
+    CHECK(en.warnings.at(1).find("percentage") == std::string_view::npos);
   }
 
   TEST_CASE("columnar.a band note comes before the consistency warnings of its row, as in CSV") {
@@ -167,7 +173,7 @@ TEST_SUITE("columnar") {
           std::string joined;
           if (r.ok())
             for (const auto& w : r.assessment().warnings)
-              joined += (joined.empty() ? "" : "; ") + w.message;
+              joined += (joined.empty() ? "" : "; ") + smedx::message_text(w, smedx::Lang::zh);
           return joined;
         },
         expected);
@@ -328,7 +334,7 @@ TEST_SUITE("columnar") {
           const auto a = r.assessment();
           std::string line = std::to_string(a.level) + " " + a.total.to_string();
           for (const auto& s : a.scenarios) line += " " + std::to_string(s.second);
-          for (const auto& w : a.warnings) line += "; " + w.message;
+          for (const auto& w : a.warnings) line += "; " + smedx::message_text(w, zh);
           return line;
         },
         expected);

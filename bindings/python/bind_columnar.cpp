@@ -1070,12 +1070,15 @@ void bind_columnar(py::module_& m) {
       "score_arrays",
       [](const Loaded& rules, const std::vector<std::pair<std::string, py::object>>& columns,
          const py::object& ids, std::size_t rows, const std::string& missing,
-         const pybind11::object& threads_arg, bool warnings) {
+         const pybind11::object& threads_arg, bool warnings, const std::string& lang) {
         const unsigned threads = thread_count(threads_arg);
+        const auto l = parse_lang(lang);
+        if (!l) throw py::value_error("lang: expected 'zh' or 'en', got '" + lang + "'");
         const Engine& engine = rules.checked_engine();
         const MissingPolicy policy = missing_policy(missing);
         FrameColumns frame(columns, ids, {}, rows, threads, false);
         frame.table().warnings = warnings;
+        frame.table().lang = *l;
         const auto& r = engine.rules();
         const std::size_t dims = r.dimensions.size(), scen = r.scenarios.size();
         // What goes out, each written whole below: no zeroing first. Kept columns (column_pool.h),
@@ -1115,11 +1118,13 @@ void bind_columnar(py::module_& m) {
       },
       py::arg("rules"), py::arg("columns"), py::arg("ids"), py::arg("rows"),
       py::arg("missing") = "error", py::arg("threads") = 0, py::arg("warnings") = false,
+      py::arg("lang") = "zh",
       "Scores a table given as (name, cells) columns in the CSV survey layout; cells are an "
       "Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. "
       "`ids` is the enterprise_id column in the same forms. Returns numpy columns: level "
       "(int8), total (float), points (each dimension, float), scenarios (one row each, int8), "
-      "failed (bool), errors and warnings (object, None where there is nothing to say).");
+      "failed (bool), errors and warnings (object, None where there is nothing to say; warnings "
+      "in `lang`).");
 }
 
 }  // namespace smedx::python

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "smedx/diagnostics.h"
 #include "smedx/engine.h"
 
 namespace smedx {
@@ -62,6 +63,7 @@ struct ColumnarSurveys {
   std::vector<Column> columns;           // columns that are neither items nor scenarios are ignored
   const std::uint8_t* has_id = nullptr;  // one per row, 0 = enterprise_id missing; null: all there
   bool warnings = true;                  // build the warnings text of each row
+  Lang lang = Lang::zh;                  // of the warnings text (Chinese unless logs ask English)
   // The enterprise's own columns, for code_columns (scoring reads only whether an id is there):
   // the enterprise_id column (where has_id is null, a missing id is its code -1) and the
   // enterprise fields (name, industry, district, any other), in the order a coded survey lists

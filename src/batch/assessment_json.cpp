@@ -4,6 +4,7 @@
 
 #include "batch/assessment_json.h"
 #include "common/json_writer.h"
+#include "smedx/diagnostics.h"
 #include "smedx/record.h"
 #include "smedx/survey_text.h"
 
@@ -117,7 +118,7 @@ Assessment failed_assessment(std::string enterprise_id, std::vector<Issue> error
 
 namespace detail {
 
-void write_json(Writer& w, const Assessment& a) {
+void write_json(Writer& w, const Assessment& a, Lang lang) {
   w.open('{');
   w.str("enterprise_id", a.enterprise_id);
   if (!a.enterprise.empty()) {
@@ -206,12 +207,13 @@ void write_json(Writer& w, const Assessment& a) {
   for (const auto& i : a.warnings) {
     w.item_sep();
     w.open('{');
+    if (!i.code.empty()) w.str("code", i.code);
     if (i.path.rfind("consistency.", 0) == 0) {
       w.str("rule", i.path.substr(i.path.find('.') + 1));
     } else {
       w.str("path", i.path);  // a missing answer scored as zero
     }
-    w.str("message", i.message);
+    w.str("message", message_text(i, lang));
     w.close('}');
   }
   w.close(']');

@@ -159,7 +159,8 @@ JsonRecordWriter::JsonRecordWriter(const Engine& engine, unsigned fields, Lang l
 
   warnings_head_ = add("\"warnings\":[");
   for (const auto& c : r.consistency) {
-    fired_.push_back(add("{\"rule\":" + quoted(c.id) + ",\"message\":" + quoted(c.message) + "}"));
+    fired_.push_back(add("{\"code\":\"W-CONSISTENCY\",\"rule\":" + quoted(c.id) +
+                         ",\"message\":" + quoted(c.message) + "}"));
     longest_fired_ = std::max<std::size_t>(longest_fired_, fired_.back().size);
   }
   provenance_ = add("\"provenance\":{\"rule_set\":" + quoted(r.meta.id) + ",\"version\":" +
@@ -297,7 +298,11 @@ void JsonRecordWriter::append(std::string& out, const CodedSurvey& s, const Bloc
   // of the rule set and the survey's own, each byte of which may take 6 escaped.
   std::size_t bound = fixed_bound_ + RawOut::slack + 6 * s.enterprise_id.size();
   for (const auto& [k, v] : s.enterprise) bound += 6 * (k.size() + v.size()) + 8;
-  for (const Issue& w : s.warnings) bound += 6 * (w.path.size() + w.message.size()) + 40;
+  // A warning's message in Chinese may run to three times its English bytes, as an error's.
+  for (const Issue& w : s.warnings) {
+    bound += 6 * (w.path.size() + 3 * w.message.size() + w.code.size()) + 128;
+    for (const auto& arg : w.args) bound += 6 * 2 * arg.size();
+  }
   bound += s.fired.size() * (longest_fired_ + 1);
   // An error's message in Chinese may run to three times its English bytes.
   for (const Issue& e : s.errors) {
@@ -430,6 +435,11 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
       for (const Issue& i : s.warnings) {
         o += any ? ",{" : "{";
         any = true;
+        if (!i.code.empty()) {
+          o += "\"code\":";
+          escape_to(o, i.code);
+          o += ',';
+        }
         if (i.path.rfind("consistency.", 0) == 0) {
           o += "\"rule\":";
           escape_to(o, std::string_view(i.path).substr(i.path.find('.') + 1));
@@ -438,7 +448,7 @@ RawOut JsonRecordWriter::write_scored(RawOut out, const CodedSurvey& s, const Bl
           escape_to(o, i.path);
         }
         o += ",\"message\":";
-        escape_to(o, i.message);
+        escape_to(o, message_text(i, lang_));
         o += '}';
       }
     });

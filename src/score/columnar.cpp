@@ -818,7 +818,7 @@ class SliceScorer {
       const Cell* cell = col.cell(r);
       if (!cell || cell->note.empty()) continue;
       if (!said_.empty()) said_ += "; ";
-      said_ += cell->note.front().message;
+      said_ += message_text(cell->note.front(), table_.lang);
     }
   }
 
@@ -832,7 +832,7 @@ class SliceScorer {
     if (!table_.warnings) return;
     for (const auto& w : c_.warnings) {
       if (!said_.empty()) said_ += "; ";
-      said_ += w.message;
+      said_ += message_text(w, table_.lang);
     }
     for (std::uint16_t k : c_.fired) {
       if (!said_.empty()) said_ += "; ";

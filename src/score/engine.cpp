@@ -184,7 +184,7 @@ Assessment Engine::assessment(const CodedSurvey& s, const BlockScores& scores,
   a.warnings = s.warnings;
   for (std::uint16_t k : s.fired) {
     const ConsistencyRule& rule = c.rules.consistency[k];
-    a.warnings.push_back(Issue{rule.severity, rule.message, "consistency." + rule.id, s.where, ""});
+    a.warnings.push_back(detail::consistency_issue(rule, s.where));  // coded W-CONSISTENCY
   }
   const auto& items = c.index.items;
   const auto& dims = c.rules.dimensions;

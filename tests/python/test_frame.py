@@ -72,8 +72,11 @@ def test_missing_answers_follow_the_policy(rules: smedx.RuleSet, cohort_csv: Pat
 
     zero = smedx.score_frame(frame, rules, missing="zero", warnings=True)
     assert zero["error"].isna().all()
+    assert zero.loc[2, "warnings"] == "F1 网络建设未作答，按选项 A（0 分）计"
+    zero_en = smedx.score_frame(frame, rules, missing="zero", warnings=True, lang="en")
     assert (
-        zero.loc[2, "warnings"] == "missing answer for item 'network' scored as option A (0 points)"
+        zero_en.loc[2, "warnings"]
+        == "missing answer for item 'network' scored as option A (0 points)"
     )
     full = smedx.score_frame(smedx.read_surveys(cohort_csv), rules)
     assert zero.loc[2, "foundation"] < full.loc[2, "foundation"]

@@ -71,12 +71,18 @@ def test_score_frame_warns_how_a_band_value_of_at_most_1_was_read(
 ) -> None:
     frame = smedx.read_surveys(root / "examples" / "surveys" / "cohort.csv").head(2).copy()
     frame["funding"] = ["0.725", "72.5%"]
-    out = smedx.score_frame(frame, rules, warnings=True)
+    out = smedx.score_frame(frame, rules, warnings=True)  # in Chinese, as the errors are
+    assert (
+        "M4 资金保障的百分数 0.725 按 0.725% 计；如是比例（72.5%），请填 72.5 或“72.5%”"
+        in out.loc[0, "warnings"]
+    )
+    assert "百分数" not in str(out.loc[1, "warnings"])
+    en = smedx.score_frame(frame, rules, warnings=True, lang="en")
     assert (
         "percentage 0.725 for item 'funding' read as 0.725%; if it is a share (72.5%), write 72.5 "
-        'or "72.5%"' in out.loc[0, "warnings"]
+        'or "72.5%"' in en.loc[0, "warnings"]
     )
-    assert "percentage" not in str(out.loc[1, "warnings"])
+    assert "percentage" not in str(en.loc[1, "warnings"])
 
 
 def test_csv_rows_with_a_field_too_many_or_too_few_are_located(tmp_path: Path, root: Path) -> None:

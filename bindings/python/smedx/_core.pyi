@@ -166,9 +166,9 @@ def pilot_files(programme: str, rules: Loaded, providers: str, register: str, su
     """
     Runs a pilot programme over its input files (run_pilot, as `smedx pilot`); the outputs as the JSON `smedx pilot` writes. `rules` None: the programme's own rule set. `output`: also writes the folder `smedx pilot -o` writes, the same files. `catalogue`: the 产品矩阵 and product rating (products.json) and the register's solution warnings.
     """
-def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.Any = 0, warnings: bool = False) -> dict:
+def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.Any = 0, warnings: bool = False, lang: str = 'zh') -> dict:
     """
-    Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), total (float), points (each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say).
+    Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), total (float), points (each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say; warnings in `lang`).
     """
 def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, list[Issue]]:
     """

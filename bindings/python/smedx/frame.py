@@ -45,8 +45,8 @@ def score_frame(
     Chinese (``lang="en"``: English, for platform logs), joined with "；" ("; "), each led by
     its Excel cell (``问卷!I5：``) when the frame came from :func:`smedx.read_xlsx`;
     :func:`survey_issues` gives the same problems one a row, with codes. With ``warnings=True`` also
-    ``warnings``: the consistency and plausibility messages of the row, joined with "; "
-    (``None`` when none). Rows with errors have ``<NA>`` scores.
+    ``warnings``: the consistency and plausibility messages of the row, in ``lang`` as the
+    errors are, joined with "; " (``None`` when none). Rows with errors have ``<NA>`` scores.
 
     Columns go to the engine whole, not one dict per row: Arrow-backed columns (pandas' default
     strings with pyarrow installed, pyarrow, Polars) and categoricals are read straight from
@@ -69,7 +69,14 @@ def score_frame(
                 )
     _check_lang(lang)
     result = _core.score_arrays(
-        rules._loaded, columns, table.cells(id_name), table.rows, missing, threads or 0, warnings
+        rules._loaded,
+        columns,
+        table.cells(id_name),
+        table.rows,
+        missing,
+        threads or 0,
+        warnings,
+        lang,
     )
 
     failed = result["failed"]
