@@ -312,7 +312,7 @@ TEST_SUITE("catalogue") {
     const auto unnamed = load(with("{P01: 甲公司, P02: \"\"}"));
     CHECK_FALSE(unnamed.ok());
     CHECK(first(unnamed) ==
-          "error: c.yaml:5:30: expected a non-empty string for 'P02', got ''\n"
+          "error: c.yaml:5:28: expected a non-empty string for 'P02', got ''\n"
           "  at providers.P02\n");
     const auto listed = load(with("[P01, P02]"));
     CHECK_FALSE(listed.ok());
