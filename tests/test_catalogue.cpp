@@ -291,6 +291,52 @@ TEST_SUITE("catalogue") {
           "the price can count for 奖补\n  at products.P-1.eligible\n");
   }
 
+  TEST_CASE("catalogue.providers name the products' providers, each once and by a name") {
+    const auto with = [](const std::string& providers) {
+      return edit("products:\n", "providers: " + providers + "\nproducts:\n");
+    };
+    const auto named = load(with("{P01: 甲公司, P02: 乙公司}"));
+    REQUIRE_MESSAGE(named.ok(), format_issues(named.issues));
+    CHECK(named.catalogue->provider_name("P02") == "乙公司");
+    CHECK(named.catalogue->provider_name("P09").empty());
+    CHECK(load(base).catalogue->providers.empty());  // optional: without it any id will do
+    const auto missing = load(with("{P01: 甲公司, P03: 丙公司}"));
+    CHECK_FALSE(missing.ok());
+    CHECK(first(missing) ==
+          "error: c.yaml:24:15: provider 'P02' is not in the catalogue's providers (did you mean "
+          "'P01'?) (they are: P01, P03)\n  at products.P-2.provider\n");
+    const auto twice = load(with("{P01: 甲公司, P01: 乙公司}"));
+    CHECK_FALSE(twice.ok());
+    CHECK(first(twice).find("c.yaml:5:") != std::string::npos);
+    CHECK(first(twice).find("duplicate key 'P01'") != std::string::npos);
+    const auto unnamed = load(with("{P01: 甲公司, P02: \"\"}"));
+    CHECK_FALSE(unnamed.ok());
+    CHECK(first(unnamed) ==
+          "error: c.yaml:5:28: expected a non-empty string for 'P02', got ''\n"
+          "  at providers.P02\n");
+    const auto listed = load(with("[P01, P02]"));
+    CHECK_FALSE(listed.ok());
+    CHECK(first(listed).find("expected a mapping of provider id to name for 'providers'") !=
+          std::string::npos);
+    const auto bad_id = load(with("{P 1: 甲公司, P01: 甲公司, P02: 乙公司}"));
+    CHECK_FALSE(bad_id.ok());
+    CHECK(first(bad_id).find("invalid provider id 'P 1'") != std::string::npos);
+  }
+
+  TEST_CASE("catalogue.the dongying-2026 example names its providers as the pilot does") {
+    std::ifstream csv(SMEDX_SOURCE_DIR "/examples/pilot/providers.csv");
+    std::string line;
+    std::getline(csv, line);  // id,name
+    std::size_t n = 0;
+    while (std::getline(csv, line)) {
+      const auto comma = line.find(',');
+      CHECK(example().provider_name(line.substr(0, comma)) == line.substr(comma + 1));
+      ++n;
+    }
+    CHECK(n == 6);
+    CHECK(example().providers.size() == n);
+  }
+
   TEST_CASE("catalogue.an unknown deployment, category or industry is refused") {
     CHECK(first_of("deployment: device", "deployment: devise") ==
           "error: c.yaml:25:17: unknown deployment 'devise' (did you mean 'device'?) (expected "

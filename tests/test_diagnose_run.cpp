@@ -223,9 +223,14 @@ TEST_SUITE("diagnose_run.pages") {
         ++planned;
         CHECK(html.find("id='plan-cost'>" + std::to_string(m.plan.cost) + " 元</b>") !=
               std::string::npos);
-        for (std::size_t p : m.plan.products)
-          CHECK(html.find("<tr><td>" + cat.catalogue->products[p].name + "</td>") !=
-                std::string::npos);
+        for (std::size_t p : m.plan.products) {
+          const smedx::Product& product = cat.catalogue->products[p];
+          // The provider by the catalogue's name for it, its id beside it.
+          const std::string name(cat.catalogue->provider_name(product.provider));
+          REQUIRE_FALSE(name.empty());
+          CHECK(html.find("<tr><td>" + product.name + "</td><td>" + name + "（<span class='id'>" +
+                          product.provider + "</span>）</td>") != std::string::npos);
+        }
       }
     }
     CHECK(planned > 0);

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -107,9 +108,14 @@ struct Catalogue {
   std::filesystem::path rule_set_path;  // resolved against the catalogue folder; may be empty
   std::vector<std::string> categories;  // the business areas products are filed under
   std::vector<Product> products;        // in file order
-  std::string origin;                   // the file it was read from
+  // Provider id → name (YAML `providers`), for pages that show a provider by name; empty when
+  // the catalogue names none (then a product's provider is any id).
+  std::map<std::string, std::string, std::less<>> providers;
+  std::string origin;  // the file it was read from
 
   const Product* find_product(std::string_view id) const noexcept;
+  // A provider's name, or "" when the catalogue does not name it.
+  std::string_view provider_name(std::string_view id) const noexcept;
   // The index of a product in `products`, or -1.
   int index_of(std::string_view id) const noexcept;
 };

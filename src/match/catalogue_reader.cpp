@@ -100,6 +100,8 @@ class Reader : detail::Walker {
   }
 
   void read_header(const YamlNode& n, const Path& p, Catalogue& out);
+  void read_providers(const YamlNode& n, const Path& p, Catalogue& out);
+  void check_providers(const YamlNode& products, const Catalogue& cat);
   void read_product(const YamlNode& n, const Path& p, const Catalogue& cat, Product& out);
   void read_effects(const YamlNode& n, const Path& p, Use use, ProductEffects& out);
   void check_requirements(const YamlNode& products, const Catalogue& cat);
@@ -145,6 +147,43 @@ void Reader::read_header(const YamlNode& n, const Path& p, Catalogue& out) {
           fmt::format("the catalogue is for version '{}' of rule set '{}', but it is checked "
                       "against version '{}'",
                       out.rule_set_version, out.rule_set_id, rules_.meta.version));
+}
+
+// `providers: {P01: 名称, ...}`: ids as the pilot's providers file writes them, each with a name.
+// A repeated id is the YAML parser's duplicate key.
+void Reader::read_providers(const YamlNode& n, const Path& p, Catalogue& out) {
+  if (n.kind != Kind::map) {
+    error(n, p,
+          fmt::format("expected a mapping of provider id to name for 'providers', got {}",
+                      describe(n)));
+    return;
+  }
+  static const std::regex id_re(R"([A-Za-z0-9][A-Za-z0-9_.\-]{0,63})");
+  for (const auto& [k, v] : n.entries) {
+    if (!std::regex_match(k.value, id_re)) {
+      error(k, p.key(k.value),
+            fmt::format("invalid provider id '{}': use letters, digits, '-', '_' and '.' (at "
+                        "most 64), starting with a letter or digit",
+                        k.value));
+      continue;
+    }
+    std::string name = nonempty_text(n, k.value, p);
+    if (!name.empty()) out.providers.emplace(k.value, std::move(name));
+  }
+}
+
+// With a `providers` list, every product's provider is on it.
+void Reader::check_providers(const YamlNode& products, const Catalogue& cat) {
+  std::vector<std::string> ids;
+  for (const auto& [id, name] : cat.providers) ids.push_back(id);
+  for (std::size_t i = 0; i < products.items.size() && i < cat.products.size(); ++i) {
+    const Product& prod = cat.products[i];
+    const YamlNode* at = products.items[i].find("provider");
+    if (!at || prod.provider.empty() || cat.providers.contains(prod.provider)) continue;
+    error(*at, Path{}.element("products", i, "products", prod.id).key("provider"),
+          fmt::format("provider '{}' is not in the catalogue's providers{} (they are: {})",
+                      prod.provider, hint_of(prod.provider, ids), fmt::join(ids, ", ")));
+  }
 }
 
 void Reader::read_effects(const YamlNode& n, const Path& p, Use use, ProductEffects& out) {
@@ -458,12 +497,15 @@ void Reader::check_requirements(const YamlNode& products, const Catalogue& cat) 
 
 void Reader::read(const YamlNode& root, Catalogue& out) {
   const Path top;
-  if (!check_map(root, top, "the catalogue", {"catalogue", "products"}, {"catalogue", "products"}))
+  if (!check_map(root, top, "the catalogue", {"catalogue", "providers", "products"},
+                 {"catalogue", "products"}))
     return;
   // The seed's areas unless the header lists its own: a broken header does not make every
   // product's category unknown as well.
   out.categories = default_categories();
   if (const YamlNode* c = root.find("catalogue")) read_header(*c, top.key("catalogue"), out);
+  if (const YamlNode* v = field(root, "providers", top))
+    read_providers(*v, top.key("providers"), out);
   // Product ids are the catalogue's own (QX-MES-01 as suppliers write them): letters, digits,
   // '-', '_' and '.', so not the walker's lowercase rule-set ids; unique all the same.
   const std::size_t before = issue_count();
@@ -504,6 +546,9 @@ void Reader::read(const YamlNode& root, Catalogue& out) {
   }
   if (issue_count() == before)
     if (const YamlNode* prods = root.find("products")) check_requirements(*prods, out);
+  if (const YamlNode* prods = root.find("products");
+      prods && prods->kind == Kind::sequence && !out.providers.empty())
+    check_providers(*prods, out);
 }
 
 }  // namespace
@@ -530,6 +575,11 @@ bool Product::allowed_for(std::string_view industry) const noexcept {
 const Product* Catalogue::find_product(std::string_view id) const noexcept {
   const int i = index_of(id);
   return i < 0 ? nullptr : &products[static_cast<std::size_t>(i)];
+}
+
+std::string_view Catalogue::provider_name(std::string_view id) const noexcept {
+  const auto it = providers.find(id);
+  return it == providers.end() ? std::string_view{} : std::string_view{it->second};
 }
 
 int Catalogue::index_of(std::string_view id) const noexcept {

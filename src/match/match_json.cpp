@@ -92,6 +92,7 @@ std::string to_json(const Match& m, const Matcher& matcher) {
     w.str("product", p.id);
     w.str("name", p.name);
     w.str("provider", p.provider);
+    w.str("provider_name", cat.provider_name(p.provider));
     number(w, "cost", p.cost(matcher.options().years));
     number(w, "weeks", p.weeks);
     w.str("points", c.points.to_string());

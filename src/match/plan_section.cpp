@@ -91,10 +91,16 @@ class PlanSection final : public EnterpriseSection {
         "</th><th>年费（元/年）</th><th>实施周期（周）</th><th>补齐的条件</th></tr></thead><tbody>";
     for (const Contribution& c : m.explanation) {
       const Product& product = catalogue_.products[c.product];
-      h += fmt::format(
-          "<tr><td>{}</td><td class='id'>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-          html_escape(product.name), html_escape(product.provider), product.price, product.annual,
-          product.weeks, html_escape(closes(c, rules, catalogue_, target_zh)));
+      // By name when the catalogue names the provider, its id beside it for the pilot's files.
+      const std::string_view name = catalogue_.provider_name(product.provider);
+      const std::string provider =
+          name.empty() ? "<span class='id'>" + html_escape(product.provider) + "</span>"
+                       : html_escape(name) + "（<span class='id'>" + html_escape(product.provider) +
+                             "</span>）";
+      h +=
+          fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                      html_escape(product.name), provider, product.price, product.annual,
+                      product.weeks, html_escape(closes(c, rules, catalogue_, target_zh)));
     }
     return h + "</tbody></table>";
   }

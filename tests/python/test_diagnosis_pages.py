@@ -7,8 +7,8 @@ by id, the rule set), a status word of the JSON (reachable, common, high, …), 
 English word (three letters or more). Elements of class ``id`` (the 企业编号, the rule set's
 hash and the engine's name) are left out: there the id is the point. Item and scenario codes
 (F2, S06) are what the standard prints and are allowed. The pages carry the 改造方案 of the
-example catalogue: its product ids must not show either (the products are named); the
-provider's id is of class ``id`` (the catalogue has no provider names).
+example catalogue: its product ids must not show either (the products are named); a provider
+shows by the catalogue's name for it, its id beside it of class ``id``.
 """
 
 from __future__ import annotations
@@ -102,6 +102,10 @@ def test_cohort_page_counts_common_among_those_below_target(folder: Path) -> Non
     assert "企业名单" in page
 
 
-def test_the_plan_is_on_the_page(folder: Path) -> None:
+def test_the_plan_is_on_the_page(folder: Path, root: Path) -> None:
     page = visible_text((folder / "CN-2025-006.html").read_text("utf-8"))
     assert "改造方案" in page and "补齐的条件" in page
+    catalogue = yaml.safe_load(
+        (root / "catalogues" / "dongying-2026" / "catalogue.yaml").read_text()
+    )
+    assert any(name in page for name in catalogue["providers"].values())

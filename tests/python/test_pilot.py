@@ -309,8 +309,15 @@ def test_pilot_to_excel_writes_the_operators_tables(root: Path, tmp_path: Path) 
         assert row[6] in ("通过", "未通过", "待补") and row[14] in ("是", "否")
         assert not re.search(r"[a-z]{3,}", (row[2] or "") + (row[4] or "") + (row[7] or ""))
     providers = list(book["服务商评星"].values)
-    assert providers[1][:3] == ("P03", "胜利工业互联网服务有限公司", 1)
-    assert providers[1][list(providers[0]).index("composite")] == 86.844
+    assert len(providers) == 1 + len(result.providers)
+    # Chinese headers as providers.csv's with --headers zh, and tied / flag in Chinese.
+    assert not any(re.search(r"[A-Za-z]", h) for h in providers[0])
+    header = list(providers[0])
+    assert providers[1][:4] == (1, "否", "P03", "胜利工业互联网服务有限公司")
+    assert providers[1][header.index("综合得分")] == 86.844
+    for row in providers[1:]:
+        assert row[header.index("并列")] in ("是", "否")
+        assert row[header.index("动态调整")] in ("正常", "预警", "数据不足")
 
 
 def test_pilot_to_excel_adds_the_subsidy_and_stage_sheets_when_given(

@@ -182,8 +182,8 @@ class PilotResult:
             ),
             (
                 "服务商评星",
-                list(self.providers.columns),
-                _rows(self.providers),
+                _PROVIDERS_ZH,
+                _provider_rows(self.providers),
             ),
         ]
         if self.products is not None:  # with a catalogue: the product rating, by name
@@ -384,6 +384,63 @@ _ACCEPTANCE_ZH = [
     "验收评测日期",
     "按时验收",
 ]
+
+# The provider rating's sheet: its columns and their headers (as providers.csv's, with
+# --headers zh); tied and the dynamic-adjustment flag in Chinese, as the pilot's page words them.
+_PROVIDERS = [
+    "rank",
+    "tied",
+    "id",
+    "name",
+    "composite",
+    "stars",
+    "flag",
+    "performance",
+    "satisfaction",
+    "enterprises",
+    "accepted",
+    "passed",
+    "failed",
+    "incomplete",
+    "pass_rate_percent",
+    "mean_level_gain",
+    "mean_point_gain",
+    "on_time_percent",
+    "ratings",
+    "mean_satisfaction",
+    "notes",
+]
+_PROVIDERS_ZH = [
+    "排名",
+    "并列",
+    "服务商编号",
+    "服务商名称",
+    "综合得分",
+    "星级",
+    "动态调整",
+    "服务绩效",
+    "企业满意度",
+    "服务企业数",
+    "已验收",
+    "通过",
+    "未通过",
+    "待补",
+    "通过率（%）",
+    "平均提升等级",
+    "平均提升分数",
+    "按时率（%）",
+    "满意度评价数",
+    "平均满意度",
+    "说明",
+]
+_FLAG_ZH = {"ok": "正常", "warn": "预警", "insufficient_data": "数据不足"}
+
+
+def _provider_rows(providers: pd.DataFrame) -> list[list[Any]]:
+    frame = providers.reindex(columns=_PROVIDERS).copy()
+    frame["tied"] = frame["tied"].map({True: "是", False: "否"})
+    frame["flag"] = frame["flag"].map(lambda f: _FLAG_ZH.get(f, f))
+    return _rows(frame)
 
 
 _NEEDS = [
