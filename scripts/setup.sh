@@ -23,9 +23,11 @@ echo "== smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl 
 build/default/smedx score --rules indicators/miit-2024 examples/surveys/cohort.jsonl --format table
 
 echo
-echo "== smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl -o out/diagnosis"
-build/default/smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl -o out/diagnosis
-echo "   open out/diagnosis/CN-2025-004.html (one enterprise) or out/diagnosis/cohort.html in a browser"
+echo "== smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl --catalogue catalogues/dongying-2026 -o out/diagnosis"
+build/default/smedx diagnose --rules indicators/miit-2024 examples/surveys/cohort.jsonl \
+  --catalogue catalogues/dongying-2026 --organisation 东营市中小企业数字化转型服务中心（示例） \
+  -o out/diagnosis
+echo "   open out/diagnosis/CN-2025-004.html (one enterprise, with its 改造方案) or out/diagnosis/cohort.html in a browser"
 
 echo
 echo "== smedx pilot --programme programmes/dongying-2026 … examples/pilot/ -o out/pilot"
