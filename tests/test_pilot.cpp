@@ -504,7 +504,8 @@ TEST_SUITE("pilot.providers") {
     CHECK(r.providers[0].flag == "insufficient_data");
     CHECK(r.providers[0].rank == 0);
     CHECK(r.providers[0].stars == 0);
-    CHECK(r.providers[0].notes == std::vector<std::string>{"2 accepted enterprises, fewer than 3"});
+    CHECK(r.providers[0].notes ==
+          std::vector<std::string>{"已验收企业 2 家，少于 3 家：数据不足，不评星"});
   }
   TEST_CASE("pilot.providers without ratings have no composite") {
     Fixture f("min_accepted: 3", "min_accepted: 1");
@@ -517,11 +518,10 @@ TEST_SUITE("pilot.providers") {
     const auto r = f.pilot.run();
     CHECK_FALSE(r.providers[0].composite);
     CHECK(r.providers[0].flag == "insufficient_data");
-    CHECK(r.providers[0].notes ==
-          std::vector<std::string>{"no satisfaction ratings: no 企业满意度"});
-    CHECK(r.providers[1].notes == std::vector<std::string>{"no accepted enterprise: no 服务绩效",
-                                                           "no satisfaction ratings: no 企业满意度",
-                                                           "0 accepted enterprises, fewer than 1"});
+    CHECK(r.providers[0].notes == std::vector<std::string>{"没有满意度评价：无企业满意度"});
+    CHECK(r.providers[1].notes ==
+          std::vector<std::string>{"没有已验收的企业：无服务绩效", "没有满意度评价：无企业满意度",
+                                   "已验收企业 0 家，少于 1 家：数据不足，不评星"});
   }
 }
 
@@ -539,8 +539,8 @@ TEST_SUITE("pilot.cases") {
     CHECK(r.cases[0].points.to_string() == "51.725");
     CHECK(r.cases[0].suggested);
     CHECK_FALSE(r.cases[0].selected);  // suggested by the rule, not chosen by the city
-    CHECK(r.cases[0].why == "top 3 of chem_new_materials");
-    CHECK(r.cases[1].why == "top 3 of equipment_parts");
+    CHECK(r.cases[0].why == "特色化工新材料制造前 3 名");
+    CHECK(r.cases[1].why == "特色装备零部件加工制造前 3 名");
     CHECK(r.cases[0].summary.starts_with(
         "一号：等级 0→3（+3），总分 13.75→65.475（+51.725）；场景变化："));
   }
@@ -1607,7 +1607,8 @@ TEST_SUITE("pilot.cases") {
     CHECK(r.progress.targets[3].actual == 1);  // E3; E2 failed, not a candidate
     CHECK(r.progress.selected_not_candidates == std::vector<std::string>{"E2"});
     const std::string json = cases_json(r.cases, f.engine.rules());
-    CHECK(json.find("\"suggested\":true,\"selected\":true,\"why\":\"top 3 of equipment_parts\","
-                    "\"id\":\"E3\"") != std::string::npos);
+    CHECK(
+        json.find("\"suggested\":true,\"selected\":true,\"why\":\"特色装备零部件加工制造前 3 名\","
+                  "\"id\":\"E3\"") != std::string::npos);
   }
 }

@@ -553,21 +553,21 @@ std::vector<ProviderScore> rate(const Pilot::State& s,
         if (gain_score < Ratio::of(0, 1)) gain_score = Ratio::of(0, 1);
         if (Ratio::of(1, 1) < gain_score) gain_score = Ratio::of(1, 1);
       } else {
-        p.notes.push_back("no enterprise with both assessments scored: level gain counts 0");
+        p.notes.push_back("没有两次评测均计分的企业：等级提升按 0 计");
       }
       perf = Ratio::of(m.weight_pass_rate, 1) * pass +
              Ratio::of(m.weight_level_gain, 1) * gain_score +
              Ratio::of(m.weight_on_time, 1) * on_time;
       p.performance = perf->decimal();
     } else {
-      p.notes.push_back("no accepted enterprise: no 服务绩效");
+      p.notes.push_back("没有已验收的企业：无服务绩效");
     }
     if (p.ratings > 0) {
       p.mean_satisfaction = sats[k].mean()->decimal();
       sat = sats[k].score(prog);
       p.satisfaction = sat->decimal();
     } else {
-      p.notes.push_back("no satisfaction ratings: no 企业满意度");
+      p.notes.push_back("没有满意度评价：无企业满意度");
     }
     if (perf && sat) {
       composite[k] = (Ratio::of(m.weight_performance, 1) * *perf +
@@ -584,8 +584,8 @@ std::vector<ProviderScore> rate(const Pilot::State& s,
     if (!p.composite || p.accepted < m.min_accepted) {
       p.flag = "insufficient_data";
       if (p.accepted < m.min_accepted)
-        p.notes.push_back(fmt::format("{} accepted enterprise{}, fewer than {}", p.accepted,
-                                      p.accepted == 1 ? "" : "s", m.min_accepted));
+        p.notes.push_back(fmt::format("已验收企业 {} 家，少于 {} 家：数据不足，不评星", p.accepted,
+                                      m.min_accepted));
     } else {
       p.flag = *composite[k] < Ratio::of(m.warn_below.thousandths(), 1000) ? "warn" : "ok";
     }
@@ -692,7 +692,7 @@ std::vector<CaseCandidate> cases_of(const Pilot::State& s,
       if (taken >= prog.cases.per_industry || chosen >= prog.cases.target) break;
       if (k.record->enterprise->industry != ind.id) continue;
       k.suggested = true;
-      k.why = fmt::format("top {} of {}", prog.cases.per_industry, ind.id);
+      k.why = fmt::format("{}前 {} 名", ind.zh.empty() ? ind.id : ind.zh, prog.cases.per_industry);
       ++taken;
       ++chosen;
     }
@@ -701,7 +701,7 @@ std::vector<CaseCandidate> cases_of(const Pilot::State& s,
     if (chosen >= prog.cases.target) break;
     if (k.suggested) continue;
     k.suggested = true;
-    k.why = "overall rank";
+    k.why = "总排名";
     ++chosen;
   }
   // The city's choice, whatever the rank: what the 典型案例 target counts.
@@ -719,7 +719,7 @@ std::vector<CaseCandidate> cases_of(const Pilot::State& s,
     if (k.suggested) suggested_ranks.insert(k.rank);
   for (auto& k : c)
     if (!k.suggested && k.tied && suggested_ranks.count(k.rank))
-      k.why = "tied with a suggested candidate; left out by id order at the target";
+      k.why = "与推荐候选并列；达到目标数后按编号顺序未列入";
   return c;
 }
 

@@ -89,17 +89,16 @@ std::shared_ptr<const PilotProducts> evaluate_products(const Pilot::State& s,
       x.satisfaction = sats[p].score(s.programme)->decimal();
     }
     if (x.enterprises.empty()) {
-      x.notes.push_back("no registered enterprise names it in solutions");
+      x.notes.push_back("登记表中没有企业选用该产品");
       continue;
     }
-    if (t.accepted == 0) x.notes.push_back("no accepted enterprise: no pass rate");
+    if (t.accepted == 0) x.notes.push_back("没有已验收的企业：无通过率");
     if (t.n_gain == 0)
-      x.notes.push_back("no accepted enterprise with both assessments scored: no level gain");
+      x.notes.push_back("没有两次评测均计分的已验收企业：无等级提升");
     else if (t.level_gain <= 0)
-      x.notes.push_back("no level gained: no cost per level step");
+      x.notes.push_back("等级没有提升：无每提升一级成本");
     if (x.ratings == 0)
-      x.notes.push_back(fmt::format("no satisfaction rating of provider '{}' by its enterprises",
-                                    product.provider));
+      x.notes.push_back(fmt::format("选用企业没有对服务商 {} 的满意度评价", product.provider));
   }
   return out;
 }
