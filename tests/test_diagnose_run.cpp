@@ -249,8 +249,11 @@ TEST_SUITE("diagnose_run.pages") {
       smedx::visit_stream(engine, in, "one", smedx::InputFormat::json,
                           [&](const smedx::CodedSurvey& c) { coded = c; });
     }
-    for (const auto& [target, budget] :
+    // Not a structured binding: clang 14 cannot capture one in CAPTURE/CHECK.
+    for (const auto& case_ :
          {std::pair<int, std::optional<std::int64_t>>{4, std::nullopt}, {2, 1000}}) {
+      const int target = case_.first;
+      const std::optional<std::int64_t> budget = case_.second;
       CAPTURE(target);
       smedx::MatchOptions options;
       options.budget = budget;
