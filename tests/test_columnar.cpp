@@ -497,3 +497,143 @@ TEST_SUITE("columnar") {
     CHECK(got[1].errors[2].message == want[1].errors[2].message);
   }
 }
+
+namespace {
+
+// `rows` random surveys of `rules` as a CSV text: answers of every kind (a few blank or with a
+// letter no item has), scenario levels from missing to one over the top, a few rows without
+// an id. Enough rows for several tiles of the row loop and a last one of an odd size.
+std::string random_csv(const smedx::RuleSet& rules, std::size_t rows, std::uint32_t seed) {
+  std::uint32_t state = seed;
+  auto next = [&state](std::uint32_t n) {  // a small LCG: the same table on every platform
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % n;
+  };
+  std::string csv = "enterprise_id";
+  for (const smedx::Item* item : rules.items()) csv += "," + item->id;
+  for (const auto& s : rules.scenarios) csv += "," + s.id;
+  csv += "\n";
+  const int top = rules.level_rule.top_level();
+  for (std::size_t r = 0; r < rows; ++r) {
+    // How far the enterprise has come, 0 to 100: its answers and levels lean on it, so that
+    // the rows reach every level of the rule set (uniform answers would all sit in the middle).
+    const std::uint32_t q = next(101);
+    auto near = [&](std::uint32_t n) {  // an index of n, around q % of the way, give or take one
+      const auto at = static_cast<std::int64_t>((q * (n - 1) + 50) / 100) + next(3) - 1;
+      return static_cast<std::size_t>(std::clamp<std::int64_t>(at, 0, n - 1));
+    };
+    if (next(50) != 0) csv += "E" + std::to_string(r);
+    for (const smedx::Item* item : rules.items()) {
+      csv += ",";
+      const std::uint32_t roll = next(200);
+      if (roll == 0) continue;  // blank
+      if (roll == 1) {
+        csv += "Z";
+        continue;
+      }
+      const auto& options = item->options;
+      if (item->kind != smedx::ItemKind::multi) {
+        csv += options[near(static_cast<std::uint32_t>(options.size()))].letter;
+        continue;
+      }
+      std::string picked;
+      for (const auto& o : options) {
+        if (o.none || next(100) >= q) continue;
+        if (!picked.empty()) picked += "|";
+        picked += o.letter;
+      }
+      csv += picked.empty() ? std::string(1, options.front().letter) : picked;
+    }
+    for (std::size_t s = 0; s < rules.scenarios.size(); ++s) {
+      csv += ",";
+      const std::uint32_t roll = next(100);
+      if (roll == 0) continue;  // blank
+      if (roll == 1) {          // one over the top
+        csv += std::to_string(top + 1);
+        continue;
+      }
+      csv += std::to_string(near(static_cast<std::uint32_t>(top) + 1));
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+// Every row of `csv` scored as columns (on 1 and 3 threads) as it scores as CSV.
+void same_as_csv(const smedx::Engine& engine, const std::string& csv) {
+  std::istringstream in(csv);
+  std::ostringstream expected;
+  smedx::score_stream(
+      engine, in, "t.csv", smedx::InputFormat::csv,
+      [](const smedx::ScoredRecord& r) { return smedx::to_csv(r); }, expected);
+  const auto f = factorize(csv);
+  const auto& rules = engine.rules();
+  const std::size_t first_scenario = 3 + rules.dimensions.size();
+  for (unsigned threads : {1u, 3u}) {
+    const auto got = smedx::score_columns(engine, f.table, smedx::MissingPolicy::error, threads);
+    std::istringstream want(expected.str());
+    std::size_t scored = 0, levels_seen = 0;
+    for (std::size_t r = 0; r < f.table.rows; ++r) {
+      std::string line;
+      REQUIRE(std::getline(want, line));
+      const auto fields = *smedx::split_csv(line);
+      CAPTURE(r);
+      CAPTURE(threads);
+      REQUIRE(fields.back() == got.errors.at(r));
+      if (!fields.back().empty()) continue;
+      ++scored;
+      levels_seen |= 1u << got.level[r];
+      CHECK(fields[1] == std::to_string(got.level[r]));
+      CHECK(fields[2] == smedx::Decimal::from_thousandths(got.total[r]).to_string());
+      for (std::size_t d = 0; d < rules.dimensions.size(); ++d)
+        CHECK(fields[3 + d] ==
+              smedx::Decimal::from_thousandths(got.dim_points[d * f.table.rows + r]).to_string());
+      for (std::size_t s = 0; s < rules.scenarios.size(); ++s)
+        CHECK(fields[first_scenario + s] ==
+              std::to_string(got.scenario_levels[s * f.table.rows + r]));
+    }
+    // The table is a test of the row loop only if most rows score and they reach every level.
+    CHECK(scored > f.table.rows / 2);
+    CHECK(levels_seen == (2u << rules.level_rule.top_level()) - 1);
+  }
+}
+
+}  // namespace
+
+TEST_SUITE("columnar") {
+  TEST_CASE("columnar.random tables of several tiles score as their CSV") {
+    same_as_csv(engine(), random_csv(engine().rules(), 2'500, 7));
+  }
+
+  TEST_CASE("columnar.a rule set of six levels, random tables, scores as its CSV") {
+    // More levels than the row loop counts at once (four), and a rule on any scenario's level.
+    std::string yaml = read(SMEDX_SOURCE_DIR "/tests/data/minimal.yaml");
+    auto replace = [&yaml](std::string_view from, std::string_view to) {
+      const auto at = yaml.find(from);
+      REQUIRE(at != std::string::npos);
+      yaml.replace(at, from.size(), to);
+    };
+    const std::string more =
+        "      3: {zh: 三}\n      4: {zh: 四}\n      5: {zh: 五}\n      6: {zh: 六}\n";
+    replace("      2: {zh: 系统管理}\n", "      2: {zh: 系统管理}\n" + more);
+    replace("      2: {zh: 系统采集}\n", "      2: {zh: 系统采集}\n" + more);
+    replace("min_constraint: 1}\nconsistency:",
+            "min_constraint: 1}\n"
+            "    - {level: 3, zh: 三级, min_points: 8, min_scenarios: 2, min_constraint: 1}\n"
+            "    - {level: 4, zh: 四级, min_points: 8, min_scenarios: 2, min_constraint: 1}\n"
+            "    - {level: 5, zh: 五级, min_points: 9, min_scenarios: 2, min_constraint: 1}\n"
+            "    - {level: 6, zh: 六级, min_points: 9.5, min_scenarios: 2, min_constraint: 1}\n"
+            "consistency:");
+    replace("    message: C需要B\n",
+            "    message: C需要B\n"
+            "  - id: high_needs_b\n    severity: error\n"
+            "    if: {any_scenario_at_least: 5}\n    then: {item: network, has: B}\n"
+            "    message: 高等级需要B\n");
+    const auto loaded = smedx::load_rules_from_string(yaml, "six.yaml");
+    for (const auto& i : loaded.issues()) MESSAGE(i.message);
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded.rules().level_rule.top_level() == 6);
+    const smedx::Engine six(loaded.rules());
+    same_as_csv(six, random_csv(six.rules(), 3'001, 11));
+  }
+}

@@ -1088,13 +1088,14 @@ void bind_columnar(py::module_& m) {
         scores.dim_points = ColumnPool<std::int64_t>::take(rows * dims);
         scores.level = ColumnPool<std::int32_t>::take(rows);
         scores.scenario_levels = ColumnPool<std::int8_t>::take(rows * scen);
-        ScoreColumn<std::int8_t> level = ColumnPool<std::int8_t>::take(rows);
+        // The exact thousandths become floats and the levels bytes as each block of rows is
+        // scored, in place.
+        scores.frame_units = true;
+        scores.level_bytes = ColumnPool<std::int8_t>::take(rows);
         ScoreColumn<std::uint8_t> failed = ColumnPool<std::uint8_t>::take(rows);
         {
           py::gil_scoped_release release;
           score_columns(engine, frame.table(), policy, threads, scores);
-          // The exact thousandths become floats on the same threads, in place.
-          to_frame_units(scores, level, threads);
           std::fill(failed.begin(), failed.end(), 0);
           for (const auto& [row, text] : scores.errors.entries) failed[row] = 1;
           ColumnPool<std::int32_t>::give(std::move(scores.level));
@@ -1104,7 +1105,7 @@ void bind_columnar(py::module_& m) {
         // they are.
         const auto n = static_cast<py::ssize_t>(rows);
         py::dict out;
-        out["level"] = to_numpy(std::move(level), {n});
+        out["level"] = to_numpy(std::move(scores.level_bytes), {n});
         out["total"] = to_numpy_as<double>(std::move(scores.total), {n});
         out["points"] =
             to_numpy_as<double>(std::move(scores.dim_points), {static_cast<py::ssize_t>(dims), n});

@@ -118,6 +118,11 @@ struct ColumnarScores {
   // Every error of each row that has one (each with its code, args and path), in row order.
   std::vector<std::pair<std::size_t, std::vector<Issue>>> issues;
   RowTexts warnings;  // warning messages of a row joined with "; "
+  // Set before scoring for the types of a data frame's columns, as to_frame_units leaves them,
+  // each block of rows turned while it is still in cache: `total` and `dim_points` hold doubles'
+  // bits (points) and `level_bytes` each row's level as a byte.
+  bool frame_units = false;
+  ScoreColumn<std::int8_t> level_bytes;  // rows, with frame_units
 };
 
 // Scores every row on `threads` threads (0: every core). Thread-safe; touches no Python.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -542,6 +543,14 @@ struct ScorePlan {
         need_highest = need_highest || leaf.kind == Condition::Kind::any_scenario_at_least;
     for (std::size_t k = 0; flat_rules && k < leaves.size(); ++k)
       if (rules.consistency[k].severity == Severity::error) error_rules |= std::uint32_t{1} << k;
+    // Which items' answers the row loop keeps: with flat rules, only those a rule tests (3 of
+    // the 15 of the 2024 indicators); the rest add their points and are done.
+    kept_answers.assign(items, flat_rules ? 0 : 1);
+    for (const auto& [when, then] : leaves)
+      for (const Leaf& leaf : {when, then})
+        if (flat_rules && leaf.kind != Condition::Kind::scenario_at_least &&
+            leaf.kind != Condition::Kind::any_scenario_at_least && leaf.target < items)
+          kept_answers[leaf.target] = 1;
     constraint.resize(scenarios);
     for (std::size_t k = 0; k < scenarios; ++k) constraint[k] = rules.scenarios[k].constraint;
   }
@@ -554,8 +563,24 @@ struct ScorePlan {
   bool flat_rules = false;                    // every rule a pair of leaves, checked along tiles
   bool need_highest = false;      // each row's highest scenario level, for the leaves that test it
   std::uint32_t error_rules = 0;  // flat_rules: bit k set when rule k is an error
+  std::vector<std::uint8_t> kept_answers;  // per item: 1 when a row's answer is read later
   std::vector<int> constraint;    // per scenario: 1 for a constraint scenario
 };
+
+// Rows [begin, end) of `scores` in a data frame's types (to_frame_units): each row's level
+// into `level` as a byte, and each 8-byte slot of `total` and `dim_points` given the bits of
+// its points as a double.
+void frame_units_of(ColumnarScores& scores, std::size_t rows, std::size_t begin, std::size_t end,
+                    std::int8_t* level) {
+  const std::size_t dims = rows ? scores.dim_points.size() / rows : 0;
+  auto to_double = [](std::int64_t& v) {
+    v = std::bit_cast<std::int64_t>(static_cast<double>(v) / 1000.0);
+  };
+  for (std::size_t i = begin; i < end; ++i) level[i] = static_cast<std::int8_t>(scores.level[i]);
+  for (std::size_t i = begin; i < end; ++i) to_double(scores.total[i]);
+  for (std::size_t d = 0; d < dims; ++d)
+    for (std::size_t i = begin; i < end; ++i) to_double(scores.dim_points[d * rows + i]);
+}
 
 // Scores rows [begin, end) on one thread. Slices are disjoint: nothing mutable is shared but
 // the texts, which each slice collects apart (`errors`, `warnings`) for join_texts. Rows go in
@@ -588,16 +613,16 @@ class SliceScorer {
         at_tile_(plan.top * tile),
         con_tile_(plan.top * tile),
         broken_(tile),
+        totals_(tile),
         when_(tile),
         then_(tile) {}
 
+  // Rows [begin, end), then their scores in frame units when asked, while they are in cache.
   void run(std::size_t begin, std::size_t end) {
     for (std::size_t t0 = begin; t0 < end; t0 += tile) {
-      const std::size_t m = std::min(end - t0, tile);
-      read_tile(t0, m);
-      if (plan_.flat_rules) check_flat_rules(m);
-      write_tile(t0, m);
-      for (std::size_t j = 0; j < m; ++j) finish_row(t0 + j, j);
+      const std::size_t t1 = std::min(end, t0 + tile);
+      score_tile(t0, t1 - t0);
+      if (out_.frame_units) frame_units_of(out_, rows_, t0, t1, out_.level_bytes.data());
     }
   }
 
@@ -605,15 +630,30 @@ class SliceScorer {
   std::vector<std::pair<std::size_t, std::vector<Issue>>> issues;
 
  private:
+  // One tile of rows, t0 to t0 + m.
+  void score_tile(std::size_t t0, std::size_t m) {
+    read_tile(t0, m);
+    if (plan_.flat_rules) check_flat_rules(m);
+    write_tile(t0, m);
+    if (!(plan_.flat_rules && plan_.byte_counts)) {
+      for (std::size_t j = 0; j < m; ++j) finish_row(t0 + j, j);
+      return;
+    }
+    // The tile's levels along the tile; then only the rows with more to do than a level (a
+    // cell not clean, a rule broken, a note or a warning to say) one by one.
+    plan_.levels.tile_levels(m, &out_.total[t0], at_tile_.data(), con_tile_.data(), tile,
+                             totals_.data(), &out_.level[t0]);
+    const std::uint8_t say = table_.warnings ? PreparedColumn::kNoted : 0;
+    const std::uint32_t told = table_.warnings ? ~std::uint32_t{0} : plan_.error_rules;
+    for (std::size_t j = 0; j < m; ++j)
+      if ((mark_[j] & (PreparedColumn::kBad | say)) || (broken_[j] & told)) finish_row(t0 + j, j);
+  }
+
   // The tile's cells, a column at a time: answers, levels, points by dimension, the OR of each
-  // row's cells' flags, counts of scenarios at each level or above, highest levels.
+  // row's cells' flags; then scenario_tile.
   void read_tile(std::size_t t0, std::size_t m) {
-    const std::size_t top = plan_.top;
     std::fill_n(mark_.begin(), m, read_.complete ? 0 : PreparedColumn::kBad);
     std::fill_n(pts_.begin(), tile * plan_.dims, 0);
-    std::fill_n(highest_.begin(), m, 0);
-    std::fill(at_tile_.begin(), at_tile_.end(), 0);
-    std::fill(con_tile_.begin(), con_tile_.end(), 0);
     std::fill_n(broken_.begin(), m, 0);
     if (table_.has_id || table_.enterprise_id)
       for (std::size_t j = 0; j < m; ++j)
@@ -627,8 +667,7 @@ class SliceScorer {
         const std::size_t at_item = col.index, d = col.scenario ? 0 : plan_.item_dim[col.index];
         std::uint8_t* __restrict marks = mark_.data();
         if (col.scenario) {
-          // The levels, -1 for a cell that is not clean; then, along the tile, the row marks
-          // and counts from them, a byte a row.
+          // The levels, -1 for a cell that is not clean (scenario_tile reads them).
           const std::int8_t* __restrict level_of = col.levels.data() + 1;
           std::int8_t* __restrict rated = &lev_[at_item * tile];
           if (col.codes_are_levels) {  // a narrowing and a select the compiler vectorises
@@ -640,27 +679,14 @@ class SliceScorer {
           } else {
             for (std::size_t j = 0; j < m; ++j) rated[j] = level_of[codes[j]];
           }
-          for (std::size_t j = 0; j < m; ++j)
-            marks[j] |= static_cast<std::uint8_t>(rated[j] < 0 ? PreparedColumn::kBad : 0);
-          if (plan_.byte_counts) {
-            const bool constrains = plan_.constraint[at_item] != 0;
-            for (std::size_t l = 0; l < top; ++l) {
-              const auto above = static_cast<std::int8_t>(l + 1);
-              std::uint8_t* __restrict at_least = &at_tile_[l * tile];
-              for (std::size_t j = 0; j < m; ++j) at_least[j] += rated[j] >= above ? 1 : 0;
-              if (!constrains) continue;
-              std::uint8_t* __restrict con_least = &con_tile_[l * tile];
-              for (std::size_t j = 0; j < m; ++j) con_least[j] += rated[j] >= above ? 1 : 0;
-            }
-          }
-          if (plan_.need_highest) {
-            std::int8_t* __restrict high = highest_.data();
-            for (std::size_t j = 0; j < m; ++j) high[j] = std::max(high[j], rated[j]);
-          }
         } else {
           std::uint32_t* __restrict answers = &sel_[at_item * tile];
           std::int64_t* __restrict points = &pts_[d * tile];
           if (col.all_clean && !any_missing(codes, m)) {  // nothing to mark
+            if (!plan_.kept_answers[at_item]) {
+              for (std::size_t j = 0; j < m; ++j) points[j] += cells[codes[j]].points;
+              return;
+            }
             for (std::size_t j = 0; j < m; ++j) {
               const PreparedColumn::Packed& cell = cells[codes[j]];
               answers[j] = cell.value;
@@ -676,6 +702,80 @@ class SliceScorer {
           }
         }
       });
+    }
+    scenario_tile(m);
+  }
+
+  // Along the tile's scenario levels, once all are in: each row's mark for a cell that is not
+  // clean, its highest level (with need_highest) and, with byte_counts, the counts of scenarios
+  // at each level or above and of constraint scenarios among them. Sixteen rows at a time, every
+  // scenario in turn, the counts held in registers: column by column, each count would be
+  // loaded and stored again for every scenario (the most of the row loop's time, profiled).
+  // Rows past m, up to the next multiple of 16 within the tile, are counted and ignored.
+  void scenario_tile(std::size_t m) {
+    const std::size_t top = plan_.byte_counts ? plan_.top : 0;
+    std::size_t l0 = 0;
+    do {  // levels four at a time, so that the counts stay within the vector registers
+      switch (std::min<std::size_t>(top - l0, 4)) {
+        case 0:
+          level_block<0>(m, l0);
+          break;
+        case 1:
+          level_block<1>(m, l0);
+          break;
+        case 2:
+          level_block<2>(m, l0);
+          break;
+        case 3:
+          level_block<3>(m, l0);
+          break;
+        default:
+          level_block<4>(m, l0);
+          break;
+      }
+      l0 += 4;
+    } while (l0 < top);
+  }
+
+  // scenario_tile for levels l0 + 1 to l0 + N; the first block also marks rows and finds the
+  // highest levels. GNU vectors (gcc and clang): 16 bytes, what every x86-64 has.
+  template <std::size_t N>
+  void level_block(std::size_t m, std::size_t l0) {
+    using Bytes = std::int8_t __attribute__((vector_size(16)));
+    constexpr std::size_t w = sizeof(Bytes);
+    const bool first = l0 == 0, highest = first && plan_.need_highest;
+    const Bytes bad_mark = Bytes{} + static_cast<std::int8_t>(PreparedColumn::kBad);
+    for (std::size_t j = 0; j < m; j += w) {
+      Bytes at[N + 1] = {}, con[N + 1] = {};  // N + 1: no array of size 0
+      Bytes any = {}, high = {};  // the OR of the levels (negative: a cell not clean), the top
+      for (std::size_t k = 0; k < plan_.scenarios; ++k) {
+        Bytes rated;
+        std::memcpy(&rated, &lev_[k * tile + j], w);
+        any |= rated;
+        if (highest) {
+          const Bytes above = rated > high;
+          high = (rated & above) | (high & ~above);
+        }
+        if constexpr (N > 0) {
+          const bool constrains = plan_.constraint[k] != 0;
+          for (std::size_t l = 0; l < N; ++l) {
+            const Bytes over = rated > static_cast<std::int8_t>(l0 + l);  // -1 where at l0+l+1
+            at[l] -= over;
+            if (constrains) con[l] -= over;
+          }
+        }
+      }
+      if (first) {
+        Bytes marks;
+        std::memcpy(&marks, &mark_[j], w);
+        marks |= (any < 0) & bad_mark;
+        std::memcpy(&mark_[j], &marks, w);
+        if (highest) std::memcpy(&highest_[j], &high, w);
+      }
+      for (std::size_t l = 0; l < N; ++l) {
+        std::memcpy(&at_tile_[(l0 + l) * tile + j], &at[l], w);
+        std::memcpy(&con_tile_[(l0 + l) * tile + j], &con[l], w);
+      }
     }
   }
 
@@ -887,6 +987,7 @@ class SliceScorer {
   std::vector<std::int8_t> highest_;              // each row's highest scenario level
   std::vector<std::uint8_t> at_tile_, con_tile_;  // levels x tile, with byte_counts
   std::vector<std::uint32_t> broken_;             // bit k: consistency rule k fails
+  std::vector<std::int32_t> totals_;              // tile_levels' scratch
   std::vector<std::uint8_t> when_, then_;
 };
 
@@ -930,6 +1031,7 @@ void score_columns(const Engine& engine, const ColumnarSurveys& given, MissingPo
   out.dim_points.resize(rows * plan.dims);
   out.level.resize(rows);
   out.scenario_levels.resize(rows * plan.scenarios);
+  if (out.frame_units) out.level_bytes.resize(rows);
 
   std::mutex joining;
   std::vector<std::unique_ptr<SliceScorer>> scorers;
@@ -965,20 +1067,10 @@ std::vector<CodedSurvey> code_columns(const Engine& engine, const ColumnarSurvey
 
 void to_frame_units(ColumnarScores& scores, ScoreColumn<std::int8_t>& level, unsigned threads) {
   const std::size_t rows = scores.total.size();
-  const std::size_t dims = rows ? scores.dim_points.size() / rows : 0;
   level.resize(rows);
-  // Each 8-byte integer's slot takes its double's bits.
-  auto to_double = [](std::int64_t& v) {
-    v = std::bit_cast<std::int64_t>(static_cast<double>(v) / 1000.0);
-  };
   detail::parallel_slices(rows, std::min(detail::thread_count(threads), (rows + 65535) / 65536),
                           [&](std::size_t begin, std::size_t end) {
-                            for (std::size_t i = begin; i < end; ++i)
-                              level[i] = static_cast<std::int8_t>(scores.level[i]);
-                            for (std::size_t i = begin; i < end; ++i) to_double(scores.total[i]);
-                            for (std::size_t d = 0; d < dims; ++d)
-                              for (std::size_t i = begin; i < end; ++i)
-                                to_double(scores.dim_points[d * rows + i]);
+                            frame_units_of(scores, rows, begin, end, level.data());
                           });
 }
 
