@@ -81,6 +81,7 @@ void BytePipe::cancel() {
 
 bool BytePipe::drain(const Sink& sink) {
   std::unique_lock lock(mutex_);
+  draining_ = true;
   for (;;) {
     if (cancelled_) return false;
     if (!queue_.empty()) {
@@ -99,8 +100,8 @@ bool BytePipe::drain(const Sink& sink) {
       continue;
     }
     if (closed_) return true;
-    // Nothing queued and more to come: the writer writes through `sink` from now on. It can
-    // have queued a block meanwhile only before seeing the sink lent; the loop takes those.
+    // Nothing queued and more to come: the writer writes through `sink` from now on. A block
+    // it queues meanwhile (the last one it gathered, or at the close) is taken by the loop.
     lent_ = &sink;
     writable_.notify_all();
     readable_.wait(lock, [this] { return cancelled_ || closed_ || !queue_.empty(); });
@@ -111,9 +112,11 @@ bool BytePipe::drain(const Sink& sink) {
 int BytePipe::pass(const char* data, std::size_t n) {
   const Sink* sink = nullptr;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (!cancelled_ && !draining_) return 0;
+    // Blocks queued before go first: wait for the reader to take them and lend its sink again.
+    writable_.wait(lock, [this] { return cancelled_ || (lent_ && queue_.empty()); });
     if (cancelled_) return -1;
-    if (!lent_ || !queue_.empty()) return 0;
     sink = lent_;
   }
   // Outside the lock: drain() waits for the close (or a cancel) and does not touch the sink.
@@ -157,10 +160,16 @@ bool PipeWriter::close() {
 std::streamsize PipeWriter::xsputn(const char* s, std::streamsize n) {
   if (n <= 0) return 0;
   const auto size = static_cast<std::size_t>(n);
-  // Through the reader's sink once it is lent (what is gathered goes first, in order);
-  // otherwise into blocks. A short write sets badbit: the pipe was cancelled.
-  if (!block_.empty() && !pipe_.put(block_)) return 0;
-  if (const int passed = pipe_.pass(s, size); passed != 0) return passed > 0 ? n : 0;
+  // Through the reader's sink once it drains the pipe (what is gathered goes first, in order);
+  // before that into blocks. A short write sets badbit: the pipe was cancelled.
+  if (!block_.empty()) {
+    const int passed = pipe_.pass(block_.data(), block_.size());
+    if (passed < 0) return 0;
+    if (passed > 0) block_.clear();
+  }
+  if (block_.empty()) {
+    if (const int passed = pipe_.pass(s, size); passed != 0) return passed > 0 ? n : 0;
+  }
   return gather_into(pipe_, block_, s, size) ? n : 0;
 }
 

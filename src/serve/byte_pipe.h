@@ -69,9 +69,9 @@ class BytePipe {
   // false when `sink` failed (the pipe is then cancelled) or the pipe was cancelled.
   using Sink = std::function<bool(const char*, std::size_t)>;
   bool drain(const Sink& sink);
-  // The writer: when the reader has lent its sink and nothing is queued, writes `n` bytes
-  // through it. Returns 1 when written, 0 when not lent (queue them instead), -1 when the sink
-  // failed or the pipe is cancelled.
+  // The writer: once the reader drains the pipe, writes `n` bytes through its sink (after the
+  // blocks queued before, which it waits for). Returns 1 when written, 0 when the reader does
+  // not drain yet (queue them instead), -1 when the sink failed or the pipe is cancelled.
   int pass(const char* data, std::size_t n);
 
  private:
@@ -84,6 +84,7 @@ class BytePipe {
   bool closed_ = false, cancelled_ = false;
   // Lent by drain(): while set, only the writer calls it, and drain() waits for the close.
   const Sink* lent_ = nullptr;
+  bool draining_ = false;  // drain() has started: the writer passes instead of queueing
 };
 
 // The reading end as a stream buffer: an istream over it reads the blocks in order and ends at
