@@ -20,7 +20,7 @@ namespace smedx::detail {
 // Buffers of one size, kept for the next block once read: a stream of 50 MB in and 150 MB out
 // would otherwise touch fresh memory for every block, and the page faults of that were a tenth
 // of the server's time in a profile. At most `keep` bytes of buffers are kept between requests
-// (the server's --max-body: memory it holds for one request anyway).
+// (the server keeps as much as one request's body may hold: --max-body, at most 64 MiB).
 class BlockPool {
  public:
   static constexpr std::size_t block = 2048u << 10;

@@ -569,19 +569,18 @@ class Service {
                       [&run](const char* data, std::size_t n) { run->feed(data, n); }))
       return;
     run->end_input();
+    // A client gone stops the scoring. Without the last chunk the client sees an incomplete
+    // answer, not a short one.
+    auto answer = [run, body](std::size_t, httplib::DataSink& sink) {
+      const auto chunk = [&sink](const char* data, std::size_t n) {
+        return write_chunk(sink, std::string_view(data, n));
+      };
+      if (!run->drain(chunk) || !sink.write("0\r\n\r\n", 5)) return false;
+      sink.done();
+      return true;
+    };
     res.set_header("Transfer-Encoding", "chunked");
-    res.set_content_provider("application/x-ndjson",
-                             [run, body](std::size_t, httplib::DataSink& sink) {
-                               // A client gone stops the scoring. Without the last chunk the client
-                               // sees an incomplete answer, not a short one.
-                               if (!run->drain([&sink](const char* data, std::size_t n) {
-                                     return write_chunk(sink, std::string_view(data, n));
-                                   }) ||
-                                   !sink.write("0\r\n\r\n", 5))
-                                 return false;
-                               sink.done();
-                               return true;
-                             });
+    res.set_content_provider("application/x-ndjson", std::move(answer));
   }
 
   // One survey diagnosed alone by the library's driver (diagnose_survey): the bytes
@@ -690,10 +689,12 @@ class Service {
   const Options& o_;
   std::map<std::string, std::unique_ptr<Served>, std::less<>> sets_;
   Pool* pool_ = nullptr;
-  std::atomic<int> in_flight_{0};          // requests from routing to their answer written
-  std::atomic<bool> draining_{false};      // set once by drain()
-  std::atomic<std::size_t> held_{0};       // bytes of request bodies held now (Body)
-  detail::BlockPool blocks_{o_.max_body};  // the buffers of JSON Lines streams (score_lines)
+  std::atomic<int> in_flight_{0};      // requests from routing to their answer written
+  std::atomic<bool> draining_{false};  // set once by drain()
+  std::atomic<std::size_t> held_{0};   // bytes of request bodies held now (Body)
+  // The buffers of JSON Lines streams (score_lines), as many kept between requests as one
+  // request's body may hold.
+  detail::BlockPool blocks_{std::min<std::size_t>(o_.max_body, 64u << 20)};
   Catalogues catalogues_;
 };
 
