@@ -129,6 +129,24 @@ def test_a_half_duplex_client_gets_an_answer_larger_than_the_spool(tmp_path):
         assert s.stop() == 0
 
 
+def test_streams_one_after_another_on_one_keep_alive_connection(big):
+    path, expected = big
+    lines = path.read_bytes()
+    s, idle = started()
+    try:
+        conn = http.client.HTTPConnection(s.host, s.port, timeout=60)
+        for _ in range(3):
+            conn.request("POST", SCORE, body=lines, headers=NDJSON)
+            res = conn.getresponse()
+            assert res.status == 200 and res.read() == expected
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().status == 200
+        conn.close()
+        settle(s, idle)
+    finally:
+        assert s.stop() == 0
+
+
 def test_a_client_gone_mid_upload_leaves_no_thread_behind(big):
     path, expected = big
     lines = path.read_bytes()
