@@ -43,8 +43,7 @@ Command add_serve(CLI::App& app) {
                   "connection)")
       ->check(CLI::Range(0, 3600));
   cmd->add_option("--batch-threads", o->batch_threads,
-                  "threads of one JSON Lines stream (default 0: one a core, and one more that "
-                  "writes the answer)");
+                  "threads of one JSON Lines stream (default 0: one a core)");
   cmd->add_option("--token", o->token,
                   "require 'Authorization: Bearer <token>' on /v1/ (or set SMEDX_SERVE_TOKEN)");
   cmd->add_flag("!--no-access-log", o->access_log, "no line per request on stderr");

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "serve/match_route.h"
+#include "serve/piped_run.h"
 #include "serve/problem.h"
 #include "smedx/batch.h"
 #include "smedx/data_path.h"
@@ -134,42 +135,19 @@ class Body {
   std::size_t reserved_ = 0;
 };
 
-// The request body read as a stream in place (an istringstream would copy it).
-class ViewBuf : public std::streambuf {
- public:
-  explicit ViewBuf(std::string& text) { setg(text.data(), text.data(), text.data() + text.size()); }
-};
-
 // The answer of a JSON Lines stream, framed as HTTP chunks here: httplib 0.11.4's chunked writer
 // copies every block three times (into a payload, then into size line + payload + CRLF), a
-// seventh of the stream's time in a profile. Here each block the batch driver writes goes to
-// the socket as it is, between its size line and its CRLF. The response is a content provider
-// without length and with Transfer-Encoding set, so httplib passes these bytes on untouched.
-class ChunkedOut : public std::streambuf {
- public:
-  explicit ChunkedOut(httplib::DataSink& sink) : sink_(sink) {}
-  // Writes the last chunk; false when the client has gone.
-  bool finish() { return ok_ && sink_.write("0\r\n\r\n", 5); }
-
- protected:
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    if (n <= 0) return 0;
-    char size[24];
-    const int k = std::snprintf(size, sizeof size, "%zx\r\n", static_cast<std::size_t>(n));
-    ok_ = ok_ && sink_.write(size, static_cast<std::size_t>(k)) &&
-          sink_.write(s, static_cast<std::size_t>(n)) && sink_.write("\r\n", 2);
-    return ok_ ? n : 0;  // a short write sets badbit: the client has gone
-  }
-  int_type overflow(int_type c) override {
-    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-    const char one = traits_type::to_char_type(c);
-    return xsputn(&one, 1) == 1 ? c : traits_type::eof();
-  }
-
- private:
-  httplib::DataSink& sink_;
-  bool ok_ = true;
-};
+// seventh of the stream's time in a profile. Here each block of records goes to the socket as
+// it is, between its size line and its CRLF. The response is a content provider without length
+// and with Transfer-Encoding set, so httplib passes these bytes on untouched. False when the
+// client has gone.
+bool write_chunk(httplib::DataSink& sink, std::string_view block) {
+  if (block.empty()) return true;  // an empty chunk would end the answer
+  char size[24];
+  const int k = std::snprintf(size, sizeof size, "%zx\r\n", block.size());
+  return sink.write(size, static_cast<std::size_t>(k)) && sink.write(block.data(), block.size()) &&
+         sink.write("\r\n", 2);
+}
 
 bool media_type_is(const httplib::Request& req, std::string_view type) {
   std::string v = req.get_header_value("Content-Type");
@@ -381,9 +359,21 @@ class Service {
     return nullptr;
   }
 
-  // Reads the body within the limit; false (and the response set) when it is too large.
+  // Reads the body within the limits into `held`; false (and the response set) when it is
+  // too large, too slow or does not fit the memory of all bodies.
   bool read_body(const httplib::Request& req, httplib::Response& res,
                  const httplib::ContentReader& reader, Body& held) {
+    if (!admit_body(req, res, reader, held)) return false;
+    // Room for the JSON parser to read in place.
+    held.text.reserve(req.get_header_value<std::uint64_t>("Content-Length") + 64);
+    return receive_body(res, reader, held,
+                        [&held](const char* data, std::size_t n) { held.text.append(data, n); });
+  }
+
+  // Refuses a body whose announced length is over --max-body (413) or does not fit the memory
+  // set aside for all bodies (503, --max-bodies), and counts it there otherwise.
+  bool admit_body(const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader& reader, Body& held) {
     const auto length = req.get_header_value<std::uint64_t>("Content-Length");
     if (length > o_.max_body) {
       reader([](const char*, std::size_t) { return true; });  // httplib skips it: keep-alive
@@ -391,23 +381,31 @@ class Service {
       fill_problem(res, 413, too_large(length));
       return false;
     }
-    std::string& body = held.text;
     if (!held.reserve(length + 64, o_.max_bodies)) {
       discard(reader);
       res.body.clear();
       busy(res);
       return false;
     }
-    body.reserve(length + 64);  // room for the JSON parser to read in place
+    return true;
+  }
+
+  // Reads an admitted body within the limits, handing each piece to `take` as it arrives; false
+  // (and the response set) when it grows too large, too slow or past the memory of all bodies.
+  // `held` counts it whether it is kept whole or passed on: a stream's pipe may hold as much of
+  // it when scoring falls behind.
+  bool receive_body(httplib::Response& res, const httplib::ContentReader& reader, Body& held,
+                    const std::function<void(const char*, std::size_t)>& take) {
+    std::size_t size = 0;
     bool over = false, late = false, full = false;
     const auto deadline = request_start + std::chrono::seconds(o_.request_timeout);
     const bool ok = reader([&](const char* data, std::size_t n) {
-      if (body.size() + n > o_.max_body) {
+      if (size + n > o_.max_body) {
         over = true;
         return false;
       }
       // A body of no announced length is counted a MiB at a time as it grows.
-      if (body.size() + n + 64 > held.reserved() &&
+      if (size + n + 64 > held.reserved() &&
           !held.reserve(std::max<std::size_t>(n, 1u << 20), o_.max_bodies)) {
         full = true;
         return false;
@@ -418,7 +416,8 @@ class Service {
         late = true;
         return false;
       }
-      body.append(data, n);
+      size += n;
+      take(data, n);
       return true;
     });
     if (full) {
@@ -512,36 +511,26 @@ class Service {
 
   void score(const httplib::Request& req, httplib::Response& res,
              const httplib::ContentReader& reader) {
+    if (!media_type_is(req, "application/json")) {
+      // JSON Lines (post_prelude turns other types away); with a 'missing' that does not read,
+      // the 400 comes after the body as for one survey.
+      httplib::Response scratch;
+      const auto missing = missing_of(req, scratch);
+      const bool ndjson =
+          media_type_is(req, "application/x-ndjson") || media_type_is(req, "application/jsonl");
+      if (ndjson && missing) {
+        if (const Served* s = find(req, res))
+          score_lines(*s, *missing, req, res, reader);
+        else
+          discard(reader);
+        return;
+      }
+    }
     auto body = std::make_shared<Body>(held_);  // released when the answer is written
     const Served* s = post_prelude(req, res, reader, true, *body);
     if (!s) return;
     const auto missing = missing_of(req, res);
     if (!missing) return;
-    if (!media_type_is(req, "application/json")) {
-      // JSON Lines: one record out per record in, written by the batch driver as its blocks
-      // finish. The body is held (within --max-body); the output is not.
-      BatchOptions options;
-      // The driver's calling thread writes the answer and waits on the client's reading most of
-      // the time: by default it comes on top of a scorer on every core, so that scoring goes on
-      // while it waits (`smedx score` writes to a file, which never makes it wait long).
-      options.threads = o_.batch_threads ? o_.batch_threads
-                                         : std::max(1u, std::thread::hardware_concurrency()) + 1;
-      options.missing = *missing;
-      const Engine* engine = s->engine.get();
-      res.set_header("Transfer-Encoding", "chunked");
-      res.set_content_provider("application/x-ndjson", [engine, body, options](
-                                                           std::size_t, httplib::DataSink& sink) {
-        ViewBuf view(body->text);
-        std::istream in(&view);
-        ChunkedOut chunks(sink);
-        std::ostream out(&chunks);
-        score_stream(*engine, in, "<request>", InputFormat::jsonl, OutputFormat{}, out, options);
-        chunks.finish();
-        sink.done();
-        return true;
-      });
-      return;
-    }
     const auto survey = parse_one(body->text, res);
     if (!survey) return;
     const Assessment a = s->engine->score(*survey, *missing);
@@ -550,6 +539,48 @@ class Service {
       return;
     }
     res.set_content(to_json(a) + "\n", "application/json");
+  }
+
+  // JSON Lines in, JSON Lines out: one record out per record in, written by the batch driver,
+  // which runs on its own thread from the start of the body (PipedRun), so that scoring goes on
+  // while the body arrives. Its records wait in a spool of at most `spool_cap` bytes until the
+  // body is complete and the answer starts (then the driver waits); after that it writes them
+  // to the socket itself. The body is counted against the limits as a body read whole is.
+  static constexpr std::size_t spool_cap = 16u << 20;
+  void score_lines(const Served& s, MissingPolicy missing, const httplib::Request& req,
+                   httplib::Response& res, const httplib::ContentReader& reader) {
+    auto body = std::make_shared<Body>(held_);  // released when the answer is written
+    if (!admit_body(req, res, reader, *body)) return;
+    BatchOptions options;
+    // One thread a core by default, as `smedx score`. The request's thread reads the body
+    // beside them; one thread more than the cores (once meant to score while the calling
+    // thread waited on the client) only made them take turns: 8-10 % slower on 2 cores.
+    options.threads = o_.batch_threads;
+    options.missing = missing;
+    const Engine* engine = s.engine.get();
+    // Ended and joined by its destructor however the request ends: here when the body does not
+    // arrive whole, else when httplib drops the response (answer written, client gone, or the
+    // server stopped before the answer started).
+    auto run = std::make_shared<detail::PipedRun>(
+        blocks_, spool_cap, [engine, options](std::istream& in, std::ostream& out) {
+          score_stream(*engine, in, "<request>", InputFormat::jsonl, OutputFormat{}, out, options);
+        });
+    if (!receive_body(res, reader, *body,
+                      [&run](const char* data, std::size_t n) { run->feed(data, n); }))
+      return;
+    run->end_input();
+    // A client gone stops the scoring. Without the last chunk the client sees an incomplete
+    // answer, not a short one.
+    auto answer = [run, body](std::size_t, httplib::DataSink& sink) {
+      const auto chunk = [&sink](const char* data, std::size_t n) {
+        return write_chunk(sink, std::string_view(data, n));
+      };
+      if (!run->drain(chunk) || !sink.write("0\r\n\r\n", 5)) return false;
+      sink.done();
+      return true;
+    };
+    res.set_header("Transfer-Encoding", "chunked");
+    res.set_content_provider("application/x-ndjson", std::move(answer));
   }
 
   // One survey diagnosed alone by the library's driver (diagnose_survey): the bytes
@@ -661,6 +692,9 @@ class Service {
   std::atomic<int> in_flight_{0};      // requests from routing to their answer written
   std::atomic<bool> draining_{false};  // set once by drain()
   std::atomic<std::size_t> held_{0};   // bytes of request bodies held now (Body)
+  // The buffers of JSON Lines streams (score_lines), as many kept between requests as one
+  // request's body may hold.
+  detail::BlockPool blocks_{std::min<std::size_t>(o_.max_body, 64u << 20)};
   Catalogues catalogues_;
 };
 

@@ -22,7 +22,7 @@ struct Options {
   unsigned timeout_ms = 10000;          // milliseconds a read or a write of a request may take
   unsigned request_timeout = 60;        // seconds a whole request body may take to arrive
   unsigned keep_alive = 5;              // seconds an idle keep-alive connection is kept; 0: none
-  unsigned batch_threads = 0;           // threads of one JSON Lines stream; 0: cores + 1
+  unsigned batch_threads = 0;           // threads of one JSON Lines stream; 0: one a core
   std::string token;                    // when set, /v1/ needs "Authorization: Bearer <token>"
   bool access_log = true;               // one line per request on stderr
   std::string cors_origin;  // when set, pages from this origin ('*': any) may call from a browser
