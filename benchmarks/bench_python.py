@@ -2,7 +2,7 @@
 kind of column users hold: pandas' default strings (arrow-backed with pandas 3 and pyarrow),
 object strings, categoricals, a pyarrow Table and a Polars DataFrame.
 
-    pip install ".[test]" && python3 benchmarks/bench_python.py [rows [repeat]]
+    pip install ".[test]" && python3 benchmarks/bench_python.py [rows [repeat]] [--busy N]
                                                      (default 1,000,000 rows, fastest of 3)
 
 Both sides are timed alike: each kind runs `repeat` rounds of smedx (every core), smedx (one
@@ -29,8 +29,17 @@ import numpy as np
 import pandas as pd
 import smedx
 
-ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 else 3  # rounds of each side; the fastest counts
+# `--busy N` (anywhere among the arguments): N processes spin on the machine's cores for the
+# whole run, a busy machine made on purpose and alike for both sides, rather than waiting for
+# others' builds (whose load comes and goes between rounds).
+ARGS = sys.argv[1:]
+BUSY = 0
+if "--busy" in ARGS:
+    at = ARGS.index("--busy")
+    BUSY = int(ARGS[at + 1])
+    del ARGS[at : at + 2]
+ROWS = int(ARGS[0]) if len(ARGS) > 0 else 1_000_000
+REPEAT = int(ARGS[1]) if len(ARGS) > 1 else 3  # rounds of each side; the fastest counts
 TARGET = 20  # issue 10: score_frame at least 20 times the pandas version on every kind
 
 
@@ -211,7 +220,28 @@ def frames(frame: pd.DataFrame, items: list) -> dict:
     return kinds
 
 
+def _spin() -> None:
+    while True:
+        pass
+
+
 def main() -> None:
+    if BUSY:
+        import multiprocessing
+
+        spinners = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(BUSY)]
+        for p in spinners:
+            p.start()
+        try:
+            run()
+        finally:
+            for p in spinners:
+                p.terminate()
+        return
+    run()
+
+
+def run() -> None:
     rules = smedx.load_rules("miit-2024")
     items = [i[0] for i in rules.items()]
     frame, gen_s = timed(synthetic_frame, rules, ROWS)
@@ -224,7 +254,7 @@ def main() -> None:
     print(
         f"{', '.join(versions)}, Python {platform.python_version()}, {os.cpu_count()} cores; "
         f"{ROWS:,} rows (generated in {gen_s:.1f} s); each side the fastest of {REPEAT} "
-        "interleaved rounds"
+        "interleaved rounds" + (f"; {BUSY} processes spinning meanwhile" if BUSY else "")
     )
     print(
         f"{'columns':28s} {'smedx':>8s} {'1 thread':>9s} {'pandas':>8s} {'speed-up':>9s}"

@@ -595,6 +595,19 @@ void same_as_csv(const smedx::Engine& engine, const std::string& csv) {
     // The table is a test of the row loop only if most rows score and they reach every level.
     CHECK(scored > f.table.rows / 2);
     CHECK(levels_seen == (2u << rules.level_rule.top_level()) - 1);
+
+    // In a data frame's units, block by block as scored: what to_frame_units makes afterwards.
+    smedx::ColumnarScores units;
+    units.frame_units = true;
+    smedx::score_columns(engine, f.table, smedx::MissingPolicy::error, threads, units);
+    auto after = got;
+    smedx::ScoreColumn<std::int8_t> level;
+    smedx::to_frame_units(after, level, threads);
+    CHECK(units.total == after.total);
+    CHECK(units.dim_points == after.dim_points);
+    CHECK(units.scenario_levels == after.scenario_levels);
+    CHECK(units.level_bytes == level);
+    CHECK(units.errors.entries == after.errors.entries);
   }
 }
 

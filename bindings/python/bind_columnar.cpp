@@ -614,6 +614,9 @@ class ArrowStream {
     auto* p =
         static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream"));
     if (!p) throw py::error_already_set();
+    // A stream is read once: its capsule is left released (a second read would call into
+    // freed memory).
+    if (!p->release) throw py::value_error("an Arrow stream that was read already");
     stream_ = *p;
     p->release = nullptr;
   }
@@ -622,30 +625,22 @@ class ArrowStream {
   ~ArrowStream() {
     for (ArrowArray& chunk : chunks_)
       if (chunk.release) chunk.release(&chunk);
+    if (schema_.release) schema_.release(&schema_);
     if (stream_.release) stream_.release(&stream_);
   }
+
+  // The number of values of the stream (read whole first); 0 when it does not read, which
+  // code() then reports.
+  std::size_t length() { return read() ? 0 : length_; }
 
   // Codes every value of the stream into `codes`, which has one slot per row; or, for a stream
   // of one chunk whose values can be their own codes (whole numbers, a dictionary's indices),
   // sets `in_place` to them, valid while this stream lives.
   std::optional<std::string> code(Factorizer& f, Codes& codes, std::optional<ColumnCodes>& in_place,
                                   ScoreColumn<std::int8_t>& bytes) {
-    ArrowSchema schema{};
-    if (stream_.get_schema(&stream_, &schema)) return last_error();
-    struct SchemaGuard {
-      ArrowSchema& s;
-      ~SchemaGuard() {
-        if (s.release) s.release(&s);
-      }
-    } schema_guard{schema};
-    std::size_t at = 0;
-    for (;;) {  // the chunks stay until this stream goes: one may be read in place
-      ArrowArray chunk{};
-      if (stream_.get_next(&stream_, &chunk)) return last_error();
-      if (!chunk.release) break;  // the end of the stream
-      chunks_.push_back(chunk);
-      at += static_cast<std::size_t>(chunk.length);
-    }
+    if (auto bad = read()) return bad;
+    const ArrowSchema& schema = schema_;
+    std::size_t at = length_;
     if (at != codes.size()) return fmt::format("has {} values for {} rows", at, codes.size());
     if (chunks_.size() == 1 && (in_place = own_codes(schema, chunks_[0], f, bytes)))
       return std::nullopt;
@@ -692,8 +687,28 @@ class ArrowStream {
     return out;
   }
 
+  // Reads the schema and every chunk, once: the chunks stay until this stream goes (one may be
+  // read in place).
+  std::optional<std::string> read() {
+    if (read_) return error_;
+    read_ = true;
+    if (stream_.get_schema(&stream_, &schema_)) return error_ = last_error();
+    for (;;) {
+      ArrowArray chunk{};
+      if (stream_.get_next(&stream_, &chunk)) return error_ = last_error();
+      if (!chunk.release) break;  // the end of the stream
+      chunks_.push_back(chunk);
+      length_ += static_cast<std::size_t>(chunk.length);
+    }
+    return std::nullopt;
+  }
+
   ArrowArrayStream stream_{};
+  ArrowSchema schema_{};
   std::vector<ArrowArray> chunks_;
+  std::size_t length_ = 0;
+  bool read_ = false;
+  std::optional<std::string> error_;  // of read()
 };
 
 // --- numpy ----------------------------------------------------------------------------------
@@ -890,9 +905,21 @@ struct Source {
         categorical =
             categorical
                 ->cast<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>>();
-      auto categories = pair[1].cast<py::array>();
-      category_codes.resize(static_cast<std::size_t>(categories.size()));
-      code_numpy(categories, *factorizer, category_codes);
+      if (py::isinstance<py::capsule>(pair[1])) {  // Arrow categories: pandas' default strings
+        ArrowStream categories(py::reinterpret_borrow<py::capsule>(pair[1]));
+        category_codes.resize(categories.length());
+        std::optional<ColumnCodes> own;
+        ScoreColumn<std::int8_t> narrowed;
+        if (auto bad = categories.code(*factorizer, category_codes, own, narrowed))
+          throw py::type_error(fmt::format("column '{}': categories {}", name, *bad));
+        if (own)  // whole numbers 0, 1, 2, ...: each category is its own code
+          for (std::size_t k = 0; k < category_codes.size(); ++k)
+            category_codes[k] = static_cast<std::int32_t>((*own)[k]);
+      } else {
+        auto categories = pair[1].cast<py::array>();
+        category_codes.resize(static_cast<std::size_t>(categories.size()));
+        code_numpy(categories, *factorizer, category_codes);
+      }
       check_size(static_cast<std::size_t>(categorical->size()));
     } else {
       auto array = cells.cast<py::array>();

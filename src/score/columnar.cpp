@@ -564,7 +564,7 @@ struct ScorePlan {
   bool need_highest = false;      // each row's highest scenario level, for the leaves that test it
   std::uint32_t error_rules = 0;  // flat_rules: bit k set when rule k is an error
   std::vector<std::uint8_t> kept_answers;  // per item: 1 when a row's answer is read later
-  std::vector<int> constraint;    // per scenario: 1 for a constraint scenario
+  std::vector<int> constraint;             // per scenario: 1 for a constraint scenario
 };
 
 // Rows [begin, end) of `scores` in a data frame's types (to_frame_units): each row's level
@@ -691,6 +691,14 @@ class SliceScorer {
               const PreparedColumn::Packed& cell = cells[codes[j]];
               answers[j] = cell.value;
               points[j] += cell.points;
+            }
+            return;
+          }
+          if (!plan_.kept_answers[at_item]) {
+            for (std::size_t j = 0; j < m; ++j) {
+              const PreparedColumn::Packed& cell = cells[codes[j]];
+              points[j] += cell.points;
+              marks[j] |= cell.flags;
             }
             return;
           }

@@ -109,10 +109,10 @@ class LevelTable {
         const Minimum at = minima_[k];
         const auto level = static_cast<std::int32_t>(k + 1);
         for (std::size_t j = 0; j < m; ++j)
-          out[j] = holds<true>(at, total[j], at_or_above[k * stride + j],
-                               constraint[k * stride + j])
-                       ? level
-                       : out[j];
+          out[j] =
+              holds<true>(at, total[j], at_or_above[k * stride + j], constraint[k * stride + j])
+                  ? level
+                  : out[j];
       }
       return;
     }
@@ -127,8 +127,8 @@ class LevelTable {
       const std::uint8_t* __restrict con = constraint + k * stride;
       const auto level = static_cast<std::int32_t>(k + 1);
       for (std::size_t j = 0; j < m; ++j) {
-        const bool met = (int{scratch[j] >= points} & int{at[j] >= scenarios} &
-                          int{con[j] >= constraints}) != 0;
+        const bool met =
+            (int{scratch[j] >= points} & int{at[j] >= scenarios} & int{con[j] >= constraints}) != 0;
         out[j] = met ? level : out[j];
       }
     }

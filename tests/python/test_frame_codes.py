@@ -87,6 +87,42 @@ def test_categoricals_of_numbers(
     assert_same_scores(smedx.score_frame(numbers, rules, warnings=True), want)
 
 
+@pytest.mark.parametrize("storage", ["object", "pyarrow", "integers"])
+def test_categories_of_each_kind(
+    rules: smedx.RuleSet, texts: pd.DataFrame, want: pd.DataFrame, storage: str
+) -> None:
+    """Categories held as Python objects (read one by one), as Arrow strings (pandas' default
+    with pyarrow: read from their buffers) or as Arrow whole numbers (levels)."""
+    pytest.importorskip("pyarrow")
+    cats = texts.copy()
+    for name in texts.columns:
+        values = texts[name]
+        distinct = sorted({v for v in values if not pd.isna(v)})
+        if storage == "integers" and name in rules.scenario_ids:
+            values = pd.to_numeric(values).astype("Int64")
+            index = pd.Index(sorted(set(values.dropna())), dtype="int64[pyarrow]")
+        elif storage == "integers":
+            continue
+        else:
+            dtype = object if storage == "object" else pd.StringDtype("pyarrow")
+            index = pd.Index(distinct, dtype=dtype)
+        cats[name] = pd.Categorical(values, categories=index)
+    kind = cats["quality"].dtype.categories.dtype
+    assert isinstance(kind, np.dtype) == (storage == "object"), kind  # numpy: objects
+    assert_same_scores(smedx.score_frame(cats, rules, warnings=True), want)
+
+
+def test_an_arrow_stream_read_twice_is_an_error_not_a_crash(rules: smedx.RuleSet) -> None:
+    """The engine reads an Arrow stream once and leaves its capsule released: given it again (a
+    caller keeping the columns of one call for the next), it says so."""
+    pa = pytest.importorskip("pyarrow")
+    frame = pa.table(random_frame(rules, 20, seed=3).astype(str))
+    table, columns, _fields, id_name = smedx.frame._engine_columns(frame, rules)
+    smedx._core.score_arrays(rules._loaded, columns, table.cells(id_name), table.rows)
+    with pytest.raises(ValueError, match="read already"):
+        smedx._core.score_arrays(rules._loaded, columns, table.cells(id_name), table.rows)
+
+
 @pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64"])
 def test_whole_numbers_read_in_place(rules: smedx.RuleSet, texts: pd.DataFrame, dtype: str) -> None:
     full = texts.drop(index=6).reset_index(drop=True)  # no missing level: a numpy column

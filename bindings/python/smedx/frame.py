@@ -242,8 +242,12 @@ class _PandasTable:
         dtype = series.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             categories = dtype.categories
+            codes = series.array.codes  # the Categorical's own codes: a view, not a copy
+            if _arrow_backed(categories.dtype) and hasattr(categories.array, "__arrow_array__"):
+                # pandas' default strings: read from Arrow, no Python str made of each category
+                return (codes, categories.array.__arrow_array__().__arrow_c_stream__())
             return (
-                series.array.codes,  # the Categorical's own codes: a view, not a copy
+                codes,
                 categories.to_numpy()
                 if categories.dtype.kind in "iuf"
                 else categories.to_numpy(dtype=object),
