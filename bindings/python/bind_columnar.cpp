@@ -1148,7 +1148,8 @@ void bind_columnar(py::module_& m) {
       py::arg("missing") = "error", py::arg("threads") = 0, py::arg("warnings") = false,
       py::arg("lang") = "zh",
       "Scores a table given as (name, cells) columns in the CSV survey layout; cells are an "
-      "Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. "
+      "Arrow stream PyCapsule, a (codes, categories) pair (numpy codes; categories a numpy array "
+      "or an Arrow stream PyCapsule), or a numpy array. "
       "`ids` is the enterprise_id column in the same forms. Returns numpy columns: level "
       "(int8), total (float), points (each dimension, float), scenarios (one row each, int8), "
       "failed (bool), errors and warnings (object, None where there is nothing to say; warnings "

@@ -168,7 +168,7 @@ def pilot_files(programme: str, rules: Loaded, providers: str, register: str, su
     """
 def score_arrays(rules: Loaded, columns: collections.abc.Sequence[tuple[str, typing.Any]], ids: typing.Any, rows: typing.SupportsInt | typing.SupportsIndex, missing: str = 'error', threads: typing.Any = 0, warnings: bool = False, lang: str = 'zh') -> dict:
     """
-    Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair of numpy arrays, or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), total (float), points (each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say; warnings in `lang`).
+    Scores a table given as (name, cells) columns in the CSV survey layout; cells are an Arrow stream PyCapsule, a (codes, categories) pair (numpy codes; categories a numpy array or an Arrow stream PyCapsule), or a numpy array. `ids` is the enterprise_id column in the same forms. Returns numpy columns: level (int8), total (float), points (each dimension, float), scenarios (one row each, int8), failed (bool), errors and warnings (object, None where there is nothing to say; warnings in `lang`).
     """
 def score_json(rules: Loaded, json: str, missing: str = 'error') -> tuple[str, list[Issue]]:
     """
