@@ -13,12 +13,12 @@ shows by the catalogue's name for it, its id beside it of class ``id``.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import pytest
 import smedx
+from page_text import visible_text
 
 import yaml
 
@@ -37,13 +37,6 @@ STATUS = (
     "true",
     "false",
 )
-
-
-def visible_text(page: str) -> str:
-    body = page[page.index("<body") :]
-    body = re.sub(r"<(\w+)[^>]*class='id'[^>]*>.*?</\1>", " ", body, flags=re.S)
-    body = re.sub(r"<[^>]+>", " ", body)
-    return html.unescape(body)
 
 
 def forbidden_words(root: Path) -> set[str]:

@@ -14,12 +14,12 @@ or more: the old reasons were English sentences); names from the rule set may ho
 from __future__ import annotations
 
 import csv
-import html
 import re
 from pathlib import Path
 
 import pytest
 import smedx
+from page_text import visible_text
 
 import yaml
 
@@ -35,14 +35,6 @@ CHECKS = (
     "evidence_complete",
     "constraint_scenarios_kept",
 )
-
-
-def visible_text(page: str) -> str:
-    body = page[page.index("<body") :]
-    # Elements of class id, innermost first: the id is the point there.
-    body = re.sub(r"<(\w+)[^>]*class='id'[^>]*>.*?</\1>", " ", body, flags=re.S)
-    body = re.sub(r"<[^>]+>", " ", body)
-    return html.unescape(body)
 
 
 def forbidden_words(root: Path) -> set[str]:
