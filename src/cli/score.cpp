@@ -82,7 +82,7 @@ struct ScoreOptions {
   unsigned threads = 0;
   std::string fields;  // one comma-separated list, so that input files after it stay inputs
   std::string encoding = "auto";
-  std::string lang = "zh";  // of error messages: records and --check
+  std::string lang = "zh";  // of error and warning messages: records and --check
   bool check = false;       // list every problem on stderr instead of writing records
 };
 
@@ -311,9 +311,10 @@ Command add_score(CLI::App& app) {
                   "with a warning")
       ->check(CLI::IsMember({"error", "zero"}));
   add_encoding_option(cmd, o->encoding);
-  cmd->add_option("--lang", o->lang,
-                  "language of error messages: zh (default) or en, for platform logs; every "
-                  "error also carries its code (docs/messages.md)")
+  cmd->add_option(
+         "--lang", o->lang,
+         "language of error and warning messages: zh (default) or en, for platform logs; every "
+         "error also carries its code (docs/messages.md)")
       ->check(CLI::IsMember({"zh", "en"}));
   cmd->add_flag("--check", o->check,
                 "list every problem of every survey on stderr (file:line:column, code, "
