@@ -9,10 +9,18 @@ Starts the server on a free port and measures (the best of --repeat rounds):
 and prints the ratios of the server's surveys/s to the CLI's. Before timing, one untimed POST is
 checked byte for byte against the CLI's output. The server, wrk, curl and the CLI share the
 machine's cores, so run it on a quiet machine (wrk's and curl's own CPU time is counted against
-the server's share). Usage:
+the server's share).
+
+With --pin SERVER:CLIENT (default 1:0) the stream and the CLI are also measured on the same
+cores, as servers are usually benchmarked, with the load generator on a core of its own: a second
+server runs on the SERVER cores (`taskset -c`) with --batch-threads N, the CLI on the same cores
+with --threads N (N: how many cores SERVER names), and curl on the CLIENT cores. Both the
+unpinned and the pinned figures are printed; all four runs take turns in every round, and the
+pinned server's answer is checked byte for byte too. Usage:
 
     python3 benchmarks/bench_serve.py [--cli build/default/smedx] [--connections 32]
         [--duration 10] [--copies 4000] [--input FILE] [--repeat 3] [--no-single]
+        [--pin [SERVER:CLIENT]]
 """
 
 from __future__ import annotations
@@ -40,9 +48,16 @@ f:close()
 """
 
 
-def start(cli: Path, threads: int) -> tuple[subprocess.Popen, int]:
+def on(cpus: str | None) -> list[str]:
+    """The prefix that runs a command on the given cores (`taskset` execs it: same pid)."""
+    return ["taskset", "-c", cpus] if cpus else []
+
+
+def start(cli: Path, threads: int, cpus: str | None = None, batch_threads: int = 0):
     proc = subprocess.Popen(
-        [str(cli), "serve", "--rules", str(RULES), "--port", "0", "--threads", str(threads)],
+        on(cpus)
+        + [str(cli), "serve", "--rules", str(RULES), "--port", "0", "--threads", str(threads)]
+        + ["--batch-threads", str(batch_threads)],
         stderr=subprocess.PIPE,
     )
     first = proc.stderr.readline().decode()
@@ -80,9 +95,12 @@ def wrk(port: int, connections: int, duration: int, script: Path) -> dict:
     return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(non2xx.group(1)) if non2xx else 0}
 
 
-def post_stream(port: int, path: Path, output: str) -> subprocess.CompletedProcess:
+def post_stream(
+    port: int, path: Path, output: str, cpus: str | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
+        on(cpus)
+        + [
             "curl",
             "-sS",
             "--fail",
@@ -114,28 +132,69 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def stream(port: int, path: Path, server: int) -> tuple[float, int, float, float]:
+def stream(
+    port: int, path: Path, server: int, cpus: str | None = None
+) -> tuple[float, int, float, float]:
     """One POST of the whole file with curl, the answer to /dev/null as the CLI's is (a client
     in Python would take more of the shared cores than the server does): seconds, bytes, the
     server's CPU seconds, curl's CPU seconds."""
     cpu, client = cpu_of(server), children_cpu()
     start = time.perf_counter()
-    out = post_stream(port, path, "/dev/null")
+    out = post_stream(port, path, "/dev/null", cpus)
     seconds = time.perf_counter() - start
     return seconds, int(out.stdout), cpu_of(server) - cpu, children_cpu() - client
 
 
-def cli_run(cli: Path, path: Path, output) -> tuple[float, float]:
+def cli_run(
+    cli: Path, path: Path, output, cpus: str | None = None, threads: int = 0
+) -> tuple[float, float]:
     """Seconds and CPU seconds of one `smedx score`."""
     cpu = children_cpu()
     start = time.perf_counter()
     subprocess.run(
-        [str(cli), "score", "--rules", str(RULES), str(path)],
+        on(cpus)
+        + [str(cli), "score", "--rules", str(RULES), str(path)]
+        + (["--threads", str(threads)] if threads else []),
         stdout=output,
         stderr=subprocess.DEVNULL,
         check=True,
     )
     return time.perf_counter() - start, children_cpu() - cpu
+
+
+def cores(spec: str) -> int:
+    """How many cores a `taskset -c` list names ("1", "2,3", "0-3")."""
+    n = 0
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        n += int(hi or lo) - int(lo) + 1
+    return n
+
+
+def report(label: str, surveys: int, size: int, answer: int, cli: list, streamed: list) -> float:
+    """The fastest of the rounds of each, and their ratio."""
+    cli_seconds, cli_cpu = min(cli)
+    cli_rate = surveys / cli_seconds
+    print(f"{label}:")
+    print(
+        f"  CLI smedx score: {surveys} surveys in {cli_seconds:.3f} s = {cli_rate:,.0f} surveys/s "
+        f"(CPU {min(c for _, c in cli):.3f} s)"
+    )
+    seconds = min(r[0] for r in streamed)
+    server_cpu, curl_cpu = min(r[2] for r in streamed), min(r[3] for r in streamed)
+    assert all(r[1] == answer for r in streamed), (streamed, answer)
+    rate = surveys / seconds
+    print(
+        f"  HTTP JSON Lines stream: {surveys} surveys in {seconds:.3f} s, "
+        f"{size / seconds / 1e6:.1f} MB/s in, "
+        f"{rate:,.0f} surveys/s = {rate / cli_rate:.0%} of the CLI "
+        f"(CPU: server {server_cpu:.3f} s, curl {curl_cpu:.3f} s)"
+    )
+    print(
+        "  rounds (stream s, CLI s): "
+        + ", ".join(f"({st[0]:.3f}, {c[0]:.3f})" for st, c in zip(streamed, cli))
+    )
+    return cli_rate
 
 
 def main() -> None:
@@ -152,7 +211,17 @@ def main() -> None:
         default=True,
         help="also drive single-survey requests with wrk",
     )
+    ap.add_argument(
+        "--pin",
+        nargs="?",
+        const="1:0",
+        metavar="SERVER:CLIENT",
+        help="also measure the stream and the CLI on the SERVER cores (taskset -c list, the "
+        "same thread count for both) with curl on the CLIENT cores (default 1:0)",
+    )
     a = ap.parse_args()
+    pin_server, pin_client = a.pin.split(":") if a.pin else (None, None)
+    pin_threads = cores(pin_server) if pin_server else 0
 
     data = a.input.read_bytes() * a.copies
     surveys = data.count(b"\n")
@@ -162,47 +231,58 @@ def main() -> None:
         script = Path(tmp) / "post.lua"
         script.write_text(WRK_SCRIPT.format(body=ONE), encoding="utf-8")
         proc, port = start(a.cli, max(a.connections, 8))
+        pinned = start(a.cli, 8, pin_server, pin_threads) if pin_server else None
         try:
-            # Untimed: the stream answers what the CLI writes, byte for byte.
+            # Untimed: the stream answers what the CLI writes, byte for byte (both servers).
             with open(Path(tmp) / "cli.jsonl", "wb") as f:
                 cli_run(a.cli, big, f)
-            post_stream(port, big, str(Path(tmp) / "served.jsonl"))
             expected = (Path(tmp) / "cli.jsonl").read_bytes()
-            assert (Path(tmp) / "served.jsonl").read_bytes() == expected, "not the CLI's bytes"
+            served = Path(tmp) / "served.jsonl"
+            post_stream(port, big, str(served))
+            assert served.read_bytes() == expected, "not the CLI's bytes"
+            if pinned:
+                post_stream(pinned[1], big, str(served), pin_client)
+                assert served.read_bytes() == expected, "not the CLI's bytes (pinned server)"
             single = []
             if a.single and shutil.which("wrk"):
                 for _ in range(a.repeat):
                     single.append(wrk(port, a.connections, a.duration, script))
-            streamed, cli = [], []
-            for _ in range(a.repeat):  # in turns, so that both see the same minute
+            streamed, cli, streamed_pinned, cli_pinned = [], [], [], []
+            for _ in range(a.repeat):  # in turns, so that all see the same minute
                 streamed.append(stream(port, big, proc.pid))
                 cli.append(cli_run(a.cli, big, subprocess.DEVNULL))
+                if pinned:
+                    streamed_pinned.append(stream(pinned[1], big, pinned[0].pid, pin_client))
+                    cli_pinned.append(
+                        cli_run(a.cli, big, subprocess.DEVNULL, pin_server, pin_threads)
+                    )
         finally:
-            proc.terminate()
-            proc.wait()
+            for p in (proc, pinned[0] if pinned else None):
+                if p:
+                    p.terminate()
+                    p.wait()
 
-    cli_seconds, cli_cpu = min(cli)
-    cli_rate = surveys / cli_seconds
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"input: {a.input.name} x {a.copies}, {surveys} surveys, {len(data) / 1e6:.1f} MB")
-    print(
-        f"CLI smedx score: {surveys} surveys in {cli_seconds:.3f} s = {cli_rate:,.0f} surveys/s "
-        f"(CPU {min(c for _, c in cli):.3f} s)"
+    cli_rate = report(
+        "unpinned (server, curl and CLI share every core; server --batch-threads 0, CLI all cores)",
+        surveys,
+        len(data),
+        len(expected),
+        cli,
+        streamed,
     )
-    seconds = min(r[0] for r in streamed)
-    server_cpu, curl_cpu = min(r[2] for r in streamed), min(r[3] for r in streamed)
-    assert all(r[1] == len(expected) for r in streamed), (streamed, len(expected))
-    rate = surveys / seconds
-    print(
-        f"HTTP JSON Lines stream: {surveys} surveys in {seconds:.3f} s, "
-        f"{len(data) / seconds / 1e6:.1f} MB/s in, "
-        f"{rate:,.0f} surveys/s = {rate / cli_rate:.0%} of the CLI "
-        f"(CPU: server {server_cpu:.3f} s, curl {curl_cpu:.3f} s)"
-    )
-    print(
-        "rounds (stream s, CLI s): "
-        + ", ".join(f"({st[0]:.3f}, {c[0]:.3f})" for st, c in zip(streamed, cli))
-    )
+    if pinned:
+        report(
+            f"pinned (server and CLI on cores {pin_server}, {pin_threads} thread(s) each: "
+            f"server --batch-threads {pin_threads}, CLI --threads {pin_threads}; "
+            f"curl on cores {pin_client})",
+            surveys,
+            len(data),
+            len(expected),
+            cli_pinned,
+            streamed_pinned,
+        )
     if single:
         best = max(single, key=lambda r: r["rps"])
         print(

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "batch/block_shelf.h"
 #include "smedx/batch.h"
 #include "smedx/load.h"
 #include "smedx/record.h"
@@ -226,5 +227,84 @@ TEST_SUITE("batch") {
     REQUIRE(yaml.issues.size() == 1);
     CHECK(yaml.issues[0].message == "duplicate key 'planning'");
     CHECK(yaml.issues[0].where.line == 2);
+  }
+
+  TEST_CASE("batch.blocks kept from one call carry nothing into the next") {
+    // The driver's blocks go back to a process-wide shelf after each call and the next call,
+    // of any engine, input or output, takes them with what its records left in them.
+    const smedx::Engine mini(
+        smedx::load_rules(SMEDX_SOURCE_DIR "/tests/data/minimal.yaml").rules());
+    const std::string mini_lines =
+        R"({"enterprise":{"id":"m1","name":"甲"},"answers":{"network":["C"],"rate":60,)"
+        R"("energy":"C"},"scenarios":{"quality":2,"energy_use":1}})"
+        "\n"
+        R"({"enterprise":{"id":"m2"},"answers":{"network":["Z"]}})"
+        "\n";
+    std::string mini_input;
+    for (int i = 0; i < 40; ++i) mini_input += mini_lines;
+    const std::string huge = R"({"enterprise":{"id":"E1","note":")" + std::string(200'000, 'Z') +
+                             R"("},"answers":{"planning":"Q"},"scenarios":{}})"
+                             "\n";
+    smedx::OutputFormat csv;
+    csv.kind = smedx::OutputFormat::Kind::csv;
+    struct Call {
+      const smedx::Engine& engine;
+      std::string input;
+      smedx::InputFormat format;
+      smedx::OutputFormat output;
+      unsigned threads;
+      std::size_t block;
+    };
+    const std::vector<Call> calls = {
+        {engine(), huge + mixed_batch(20), smedx::InputFormat::jsonl, {}, 1, 16},
+        {mini, mini_input, smedx::InputFormat::jsonl, {}, 1, 16},
+        {engine(), read(SMEDX_SOURCE_DIR "/examples/surveys/cohort.csv"), smedx::InputFormat::csv,
+         csv, 2, 3},
+        {mini, mini_input, smedx::InputFormat::jsonl, csv, 2, 5},
+    };
+    auto score = [](const Call& c) {
+      std::istringstream in(c.input);
+      std::ostringstream out;
+      smedx::BatchOptions options;
+      options.threads = c.threads;
+      options.block_size = c.block;
+      smedx::score_stream(c.engine, in, "calls", c.format, c.output, out, options);
+      return out.str();
+    };
+    auto& shelf = smedx::detail::BlockShelf::shared();
+    std::vector<std::string> fresh;
+    for (const Call& c : calls) {
+      shelf.clear();
+      fresh.push_back(score(c));
+    }
+    CHECK(shelf.bytes() > 0);  // the last call's blocks are kept, for the next
+    for (int round = 0; round < 2; ++round) {
+      for (std::size_t i = 0; i < calls.size(); ++i) {
+        CAPTURE(i);
+        CHECK(score(calls[i]) == fresh[i]);
+        CHECK(shelf.bytes() > 0);
+      }
+    }
+    CHECK(std::count(fresh[1].begin(), fresh[1].end(), '\n') == 80);
+  }
+
+  TEST_CASE("batch.the block shelf keeps no more than its bound") {
+    using smedx::detail::BlockShelf;
+    BlockShelf shelf;
+    std::vector<smedx::detail::RecordBlock> blocks = shelf.take(3);
+    for (auto& b : blocks) {  // as if each had held a block of records
+      b.raw.emplace_back();
+      b.out.reserve(BlockShelf::max_bytes / 2 + 1);  // not touched: cheap
+    }
+    shelf.give_back(blocks);
+    CHECK(blocks.empty());
+    CHECK(shelf.bytes() > BlockShelf::max_bytes / 2);
+    CHECK(shelf.bytes() <= BlockShelf::max_bytes);  // one of the three kept
+    blocks = shelf.take(3);
+    CHECK(blocks.size() == 3);
+    CHECK(shelf.bytes() == 0);
+    CHECK(std::count_if(blocks.begin(), blocks.end(), [](const auto& b) {
+            return b.out.capacity() > BlockShelf::max_bytes / 2;
+          }) == 1);
   }
 }

@@ -1,6 +1,8 @@
 // Batch scoring: stream surveys from JSON Lines or CSV through an engine and write one output
 // record per input record, in input order, whatever the number of threads. Memory stays flat:
-// records move through in blocks.
+// records move through in blocks, whose buffers are kept after a call for the next one (at most
+// 64 MiB in the whole process), so that a server scoring one stream after another does not grow
+// them afresh each time.
 #pragma once
 
 #include <cstddef>

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "batch/block_shelf.h"
 #include "batch/csv_row.h"
 #include "batch/record_json.h"
 #include "common/parallel.h"
@@ -32,19 +33,7 @@ namespace {
 
 using detail::RawRecord;
 using detail::RecordReader;
-
-// A block of records as it moves through the pipeline: read on the calling thread, coded,
-// scored and formatted on a worker, then handed on in input order on the calling thread.
-struct Block {
-  std::vector<RawRecord> raw;
-  std::vector<CodedSurvey> coded;
-  std::size_t n = 0;
-  std::string out;  // the block's formatted records, each followed by '\n'
-  std::size_t errors = 0;
-  std::size_t first = 0;      // the stream's index of the block's first record
-  std::size_t formatted = 0;  // records formatted into `out`
-  bool done = false;          // guarded by the pipeline's mutex
-};
+using Block = detail::RecordBlock;
 
 // Appends one record's output line (without the newline), on a worker thread.
 using RecordFormat =
@@ -169,7 +158,9 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
   const std::size_t threads = detail::thread_count(options.threads);
   const std::size_t workers = threads - 1;
   const std::size_t block = std::max<std::size_t>(1, options.block_size);
-  std::vector<Block> blocks(threads + 2);  // one being read, one being written, one a thread
+  // One being read, one being written, one a thread; kept from an earlier call when the shelf
+  // has them (their buffers already grown), given back at the end.
+  std::vector<Block> blocks = detail::BlockShelf::shared().take(threads + 2);
   std::mutex mutex;
   std::condition_variable work_ready, block_done;
   std::deque<Block*> queue;
@@ -284,6 +275,8 @@ BatchSummary stream_records(const Engine& engine, std::istream& in, std::string_
       b->done = true;
     }
   }
+  // Every block is written: the workers wait for work and touch none of them any more.
+  detail::BlockShelf::shared().give_back(blocks);
   return summary;
 }
 
