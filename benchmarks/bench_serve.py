@@ -20,7 +20,11 @@ pinned server's answer is checked byte for byte too. Usage:
 
     python3 benchmarks/bench_serve.py [--cli build/default/smedx] [--connections 32]
         [--duration 10] [--copies 4000] [--input FILE] [--repeat 3] [--no-single]
-        [--pin [SERVER:CLIENT]]
+        [--pin [SERVER:CLIENT]] [--files]
+
+With --files (and --pin), the pinned pair is measured a third way: writing its records to files
+in the temporary folder, as a user keeps them (`smedx score FILE > out.jsonl`, a platform storing
+the answer), where /dev/null costs the CLI nothing and the socket costs the server a copy.
 """
 
 from __future__ import annotations
@@ -133,14 +137,14 @@ def children_cpu() -> float:
 
 
 def stream(
-    port: int, path: Path, server: int, cpus: str | None = None
+    port: int, path: Path, server: int, cpus: str | None = None, output: str = "/dev/null"
 ) -> tuple[float, int, float, float]:
     """One POST of the whole file with curl, the answer to /dev/null as the CLI's is (a client
-    in Python would take more of the shared cores than the server does): seconds, bytes, the
-    server's CPU seconds, curl's CPU seconds."""
+    in Python would take more of the shared cores than the server does), or to `output`:
+    seconds, bytes, the server's CPU seconds, curl's CPU seconds."""
     cpu, client = cpu_of(server), children_cpu()
     start = time.perf_counter()
-    out = post_stream(port, path, "/dev/null", cpus)
+    out = post_stream(port, path, output, cpus)
     seconds = time.perf_counter() - start
     return seconds, int(out.stdout), cpu_of(server) - cpu, children_cpu() - client
 
@@ -219,6 +223,12 @@ def main() -> None:
         help="also measure the stream and the CLI on the SERVER cores (taskset -c list, the "
         "same thread count for both) with curl on the CLIENT cores (default 1:0)",
     )
+    ap.add_argument(
+        "--files",
+        action="store_true",
+        help="with --pin, also the pinned pair writing its records to files in the temporary "
+        "folder (curl -o FILE, smedx score > FILE), as users keep them, rather than /dev/null",
+    )
     a = ap.parse_args()
     pin_server, pin_client = a.pin.split(":") if a.pin else (None, None)
     pin_threads = cores(pin_server) if pin_server else 0
@@ -248,6 +258,8 @@ def main() -> None:
                 for _ in range(a.repeat):
                     single.append(wrk(port, a.connections, a.duration, script))
             streamed, cli, streamed_pinned, cli_pinned = [], [], [], []
+            streamed_files, cli_files = [], []
+            answer_file, records_file = Path(tmp) / "answer.jsonl", Path(tmp) / "records.jsonl"
             for _ in range(a.repeat):  # in turns, so that all see the same minute
                 streamed.append(stream(port, big, proc.pid))
                 cli.append(cli_run(a.cli, big, subprocess.DEVNULL))
@@ -256,6 +268,12 @@ def main() -> None:
                     cli_pinned.append(
                         cli_run(a.cli, big, subprocess.DEVNULL, pin_server, pin_threads)
                     )
+                if pinned and a.files:  # each run writes its file anew (curl -o truncates)
+                    streamed_files.append(
+                        stream(pinned[1], big, pinned[0].pid, pin_client, str(answer_file))
+                    )
+                    with open(records_file, "wb") as f:
+                        cli_files.append(cli_run(a.cli, big, f, pin_server, pin_threads))
         finally:
             for p in (proc, pinned[0] if pinned else None):
                 if p:
@@ -282,6 +300,16 @@ def main() -> None:
             len(expected),
             cli_pinned,
             streamed_pinned,
+        )
+    if streamed_files:
+        report(
+            f"pinned as above, records written to files in {tempfile.gettempdir()} "
+            "(curl -o FILE, smedx score > FILE)",
+            surveys,
+            len(data),
+            len(expected),
+            cli_files,
+            streamed_files,
         )
     if single:
         best = max(single, key=lambda r: r["rps"])
