@@ -10,8 +10,8 @@ set -euo pipefail
 smedx=$1
 work=${2:-$(mktemp -d)}
 root=$(cd "$(dirname "$0")/.." && pwd)
-browser=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$browser" ] || { echo "chromium not installed: skipped"; exit 77; }
+# shellcheck source=page_check.sh
+. "$root/tests/page_check.sh"  # the browser (or exit 77), render, expect, print_pdf, a4, ...
 
 ex=$root/examples/pilot
 rm -rf "$work/out"
@@ -21,13 +21,7 @@ rm -rf "$work/out"
   --surveys "$ex/baseline.jsonl" "$ex/acceptance.jsonl" --as-of 2027-03-15 --no-pages \
   -o "$work/out" 2>/dev/null
 
-expect() {  # expect FILE REGEX WHAT
-  grep -Eq "$2" "$1" || { echo "FAIL: $3 (no match for $2 in $1)"; exit 1; }
-  echo "ok: $3"
-}
-timeout 60 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
-  --user-data-dir="$work/profile" --dump-dom "file://$work/out/cases.html" 2>/dev/null \
-  >"$work/cases.dom"
+render "$work/out/cases.html" >"$work/cases.dom"
 # The selected candidates, as cases.json counts them: the booklet has exactly those.
 selected=$(grep -o '"selected":true' "$work/out/cases.json" | wc -l)
 [ "$selected" -ge 2 ] || { echo "FAIL: the example selects fewer than 2 passed cases"; exit 1; }
@@ -44,17 +38,10 @@ expect "$work/cases.dom" '<td class="industry">特色(化工新材料|装备零�
 expect "$work/cases.dom" 'class="changes"' "booklet: what changed"
 expect "$work/cases.dom" 'id="signature"' "booklet: the 编制/审核 block"
 
-if ! command -v pdfinfo >/dev/null || ! command -v pdftotext >/dev/null; then
-  echo "poppler-utils (pdfinfo, pdftotext) not installed: A4 print checks skipped"
-  exit 77
-fi
-timeout 90 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
-  --user-data-dir="$work/profile" --no-pdf-header-footer --print-to-pdf="$work/cases.pdf" \
-  "file://$work/out/cases.html" >/dev/null 2>&1
-sizes=$(pdfinfo -f 1 -l 999 "$work/cases.pdf" | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1 \2/p' | awk '{printf "%.0f %.0f\n", $1, $2}' | sort -u)
-[ "$sizes" = "595 842" ] || { echo "FAIL: booklet is not A4 (pages: $sizes)"; exit 1; }
-pages=$(pdfinfo "$work/cases.pdf" | sed -n 's/^Pages: *//p')
-echo "ok: booklet prints on A4 ($pages pages)"
+need_poppler
+print_pdf "$work/out/cases.html" "$work/cases.pdf"
+a4 "$work/cases.pdf" booklet
+pages=$(pages_of "$work/cases.pdf")
 [ "$pages" -ge $((selected + 1)) ] || { echo "FAIL: booklet: fewer pages than cover + cases"; exit 1; }
 # Page 1 is the cover alone; case k starts a page: its heading is first on that page.
 pdftotext -f 1 -l 1 -layout "$work/cases.pdf" "$work/p1.txt"

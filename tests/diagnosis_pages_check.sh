@@ -12,8 +12,8 @@ set -euo pipefail
 smedx=$1
 work=${2:-$(mktemp -d)}
 root=$(cd "$(dirname "$0")/.." && pwd)
-browser=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$browser" ] || { echo "chromium not installed: skipped"; exit 77; }
+# shellcheck source=page_check.sh
+. "$root/tests/page_check.sh"  # the browser (or exit 77), render, expect, print_pdf, a4, ...
 rm -rf "$work/out" "$work/big" "$work/big.jsonl" "$work/strict"
 mkdir -p "$work"
 
@@ -27,18 +27,6 @@ for k in 1 2 3 4 5 6; do
 done >"$work/big.jsonl"
 "$smedx" diagnose --rules "$root/indicators/miit-2024" "$work/big.jsonl" -o "$work/big" >/dev/null
 
-render() {  # the DOM after Chromium has loaded the page
-  timeout 60 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
-    --user-data-dir="$work/profile" --dump-dom "file://$1" 2>/dev/null
-}
-expect() {  # expect FILE REGEX WHAT
-  grep -Eq "$2" "$1" || { echo "FAIL: $3 (no match for $2 in $1)"; exit 1; }
-  echo "ok: $3"
-}
-refuse() {  # refuse FILE REGEX WHAT
-  if grep -Eq "$2" "$1"; then echo "FAIL: $3 ($2 found in $1)"; exit 1; fi
-  echo "ok: $3"
-}
 # The plan's figures as the enterprise's JSON gives them: the page must show the same.
 plan_field() { sed -n "s/.*\"plan\":{.*\"reached\":true,.*\"level_after\":[0-9]*,\"$1\":\([0-9]*\),.*/\1/p" "$2"; }
 
@@ -70,22 +58,7 @@ expect "$work/cohort.dom" '<a href="CN-2025-006.html">诊断档案</a>' "cohort:
 render "$work/strict/cohort.html" >"$work/strict.dom"
 expect "$work/strict.dom" 'id="common-[0-9]+">无（' "cohort: 无 when nothing is common"
 
-if ! command -v pdfinfo >/dev/null || ! command -v pdftotext >/dev/null; then
-  echo "poppler-utils (pdfinfo, pdftotext) not installed: A4 print checks skipped"
-  exit 77
-fi
-print_pdf() {  # print_pdf HTML PDF: as Chromium prints it, without its own header and footer
-  timeout 90 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
-    --user-data-dir="$work/profile" --no-pdf-header-footer --print-to-pdf="$2" "file://$1" \
-    >/dev/null 2>&1
-}
-a4() {  # a4 PDF WHAT: every page 595×842 pt
-  local sizes
-  sizes=$(pdfinfo -f 1 -l 999 "$1" | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1 \2/p' | sort -u)
-  [ "$(echo "$sizes" | awk '{printf "%.0f %.0f\n", $1, $2}' | sort -u)" = "595 842" ] ||
-    { echo "FAIL: $2 is not A4 (pages: $sizes)"; exit 1; }
-  echo "ok: $2 prints on A4 ($(pdfinfo "$1" | sed -n 's/^Pages: *//p') pages)"
-}
+need_poppler
 # No id of the rule set, the catalogue or a status where the page has a Chinese name for it:
 # industry, scenario and item ids, product ids, status words, and no lowercase English word
 # (smedx, the engine's name in the provenance line, aside).

@@ -10,8 +10,8 @@ set -euo pipefail
 smedx=$1
 work=${2:-$(mktemp -d)}
 root=$(cd "$(dirname "$0")/.." && pwd)
-browser=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$browser" ] || { echo "chromium not installed: skipped"; exit 77; }
+# shellcheck source=page_check.sh
+. "$root/tests/page_check.sh"  # the browser (or exit 77), render, expect, print_pdf, a4, ...
 
 ex=$root/examples/pilot
 "$smedx" pilot --programme "$root/programmes/dongying-2026" --providers "$ex/providers.csv" \
@@ -19,14 +19,6 @@ ex=$root/examples/pilot
   --satisfaction "$ex/satisfaction.jsonl" --selected "$ex/selected.csv" --surveys "$ex/baseline.jsonl" "$ex/acceptance.jsonl" \
   --as-of 2027-03-15 -o "$work/out" 2>/dev/null
 
-render() {  # the DOM after Chromium has loaded the page
-  timeout 60 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
-    --user-data-dir="$work/profile" --dump-dom "file://$1" 2>/dev/null
-}
-expect() {  # expect FILE REGEX WHAT
-  grep -Eq "$2" "$1" || { echo "FAIL: $3 (no match for $2 in $1)"; exit 1; }
-  echo "ok: $3"
-}
 
 render "$work/out/dashboard.html" >"$work/dashboard.dom"
 expect "$work/dashboard.dom" 'id="kpi-registered"[^>]*>60 / 730<' "dashboard: 60 of 730 registered"
@@ -50,34 +42,8 @@ expect "$work/dashboard.dom" 'id="kpi-follow-up"[^>]*>18<' "dashboard: 18 enterp
 expect "$work/dashboard.dom" 'id="needs-below-chem_new_materials">32<' \
   "dashboard: 共性 of 化工 counted among its 32 enterprises below the target"
 
-# The print checks need poppler-utils: without it the DOM checks above still ran, and the test
-# says it was skipped rather than passed.
-if ! command -v pdfinfo >/dev/null || ! command -v pdftotext >/dev/null; then
-  echo "poppler-utils (pdfinfo, pdftotext) not installed: A4 print checks skipped"
-  exit 77
-fi
+need_poppler
 
-print_pdf() {  # print_pdf HTML PDF: as Chromium prints it, without its own header and footer
-  timeout 90 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
-    --user-data-dir="$work/profile" --no-pdf-header-footer --print-to-pdf="$2" "file://$1" \
-    >/dev/null 2>&1
-}
-a4() {  # a4 PDF WHAT: every page 595×842 pt (pdfinfo gives the first; -l the rest)
-  local sizes
-  sizes=$(pdfinfo -f 1 -l 999 "$1" | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1 \2/p' | sort -u)
-  [ "$(echo "$sizes" | awk '{printf "%.0f %.0f\n", $1, $2}' | sort -u)" = "595 842" ] ||
-    { echo "FAIL: $2 is not A4 (pages: $sizes)"; exit 1; }
-  echo "ok: $2 prints on A4 ($(pdfinfo "$1" | sed -n 's/^Pages: *//p') pages)"
-}
-pages_with() {  # pages_with PDF TEXT: how many pages show TEXT
-  local n k=0
-  n=$(pdfinfo "$1" | sed -n 's/^Pages: *//p')
-  for ((i = 1; i <= n; i++)); do
-    pdftotext -f "$i" -l "$i" -layout "$1" "$work/one-page.txt"
-    grep -q "$2" "$work/one-page.txt" && k=$((k + 1))
-  done
-  echo "$k"
-}
 print_pdf "$work/out/dashboard.html" "$work/dashboard.pdf"
 a4 "$work/dashboard.pdf" "dashboard"
 # 结论 is only in the header of the table of every enterprise, which runs over pages.
