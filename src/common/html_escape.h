@@ -1,4 +1,5 @@
-// Text into HTML: the one escaping both report writers (diagnosis files, pilot pages) use.
+// Text into HTML: the one escaping both report writers (diagnosis files, pilot pages) use, and
+// the one way they write a file name into a link.
 #pragma once
 
 #include <string>
@@ -42,6 +43,28 @@ inline std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   html_escape_to(out, s);
+  return out;
+}
+
+// A file name as the relative URL that opens it: ASCII other than letters, digits and -._~
+// percent-encoded, so that `x#1.html` is not read as `x` and a fragment, nor `50%.html` as an
+// escape; UTF-8 (page names hold no other bytes) left as it is, which HTML allows in a link.
+inline std::string href(std::string_view file) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(file.size());
+  for (const char ch : file) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool plain = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (plain) {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
   return out;
 }
 

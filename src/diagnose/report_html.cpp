@@ -534,18 +534,7 @@ std::string enterprise_html(const Diagnosis& d, const RuleSet& rules,
 namespace {
 std::string esc(std::string_view s) { return detail::html_escape(s); }
 
-// A file name in a link: bytes other than plain ASCII letters, digits and -._~ percent-encoded
-// (UTF-8 names are left as they are: browsers take them).
-std::string href(std::string_view file) {
-  std::string out;
-  for (const char ch : file) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool plain = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    out += plain ? std::string(1, ch) : fmt::format("%{:02X}", c);
-  }
-  return out;
-}
+using detail::href;
 
 // The percentage of a share, one decimal, exact (rounded half up).
 std::string percent(std::int64_t part, std::int64_t whole) {

@@ -21,19 +21,7 @@ namespace {
 
 std::string esc(std::string_view s) { return detail::html_escape(s); }
 
-// A file name as the relative URL that opens it: ASCII other than letters, digits and -._~
-// percent-encoded, so that `x#1.html` is not read as `x` and a fragment, nor `50%.html` as an
-// escape; UTF-8 (page names hold no other bytes) left as it is, which HTML allows in a link.
-std::string href(std::string_view file) {
-  std::string out;
-  for (const char ch : file) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool plain = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    out += plain ? std::string(1, ch) : fmt::format("%{:02X}", c);
-  }
-  return out;
-}
+using detail::href;
 
 const char* kStyle =
     "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px;"
