@@ -164,6 +164,22 @@ CatalogueLint lint_catalogue(const std::filesystem::path& folder_or_file,
 // or a catalogue (`smedx lint`).
 bool is_catalogue_path(const std::filesystem::path& path);
 
+// The application rule for one item, on its options as bits: the answer the item holds once a
+// product delivers `e`, from the answer `held`. A multi-choice item gains the options (its
+// "none" option no longer holds); a single-choice or band item takes the delivered option when
+// it is unanswered or holds one scoring less (mask: the options below it). Inline: the plan
+// search applies it millions of times.
+inline std::uint32_t delivered_answer(const ItemEffect& e, std::uint32_t held) noexcept {
+  if (e.multi) return (held & ~e.mask) | e.options;
+  return held == 0 || (held & e.mask) != 0 ? e.options : held;
+}
+// Whether the answer `held` meets a `requires` item `e`: a multi-choice item holding every named
+// option (mask == options), a single-choice or band item an option scoring at least the named
+// one (mask: those options).
+inline bool meets_answer(const ItemEffect& e, std::uint32_t held) noexcept {
+  return e.multi ? (held & e.mask) == e.mask : (held & e.mask) != 0;
+}
+
 // Applies one product's `delivers` to a coded survey (the application rule above).
 void apply_product(CodedSurvey& survey, const Product& product) noexcept;
 // Applies several products of `catalogue` by index; the order does not change the score.

@@ -16,14 +16,7 @@ void apply_product(CodedSurvey& survey, const Product& product) noexcept {
   for (const auto& e : product.delivers.items) {
     const auto i = static_cast<std::size_t>(e.item);
     if (i >= survey.selected.size()) continue;
-    std::uint32_t& held = survey.selected[i];
-    if (e.multi) {
-      // Gains the options; a "none" option no longer holds.
-      held = (held & ~e.mask) | e.options;
-    } else if (held == 0 || (held & e.mask) != 0) {
-      // Takes the delivered option when the held one scores less (mask: the options below it).
-      held = e.options;
-    }
+    survey.selected[i] = delivered_answer(e, survey.selected[i]);
   }
 }
 
@@ -41,10 +34,7 @@ bool meets_requirements(const CodedSurvey& survey, const Product& product) noexc
   for (const auto& e : product.prerequisites.items) {
     const auto i = static_cast<std::size_t>(e.item);
     if (i >= survey.selected.size()) return false;
-    const std::uint32_t held = survey.selected[i];
-    // multi: every named option held (mask == options); single/band: an option scoring at
-    // least the named one (mask: those options).
-    if (e.multi ? (held & e.mask) != e.mask : (held & e.mask) == 0) return false;
+    if (!meets_answer(e, survey.selected[i])) return false;
   }
   return true;
 }

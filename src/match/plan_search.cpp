@@ -85,13 +85,7 @@ void MatchRules::apply(MatchState& s, const Product& p) const noexcept {
 void MatchRules::apply_items(MatchState& s, const Product& p) const noexcept {
   for (const ItemEffect& e : p.delivers.items) {
     const auto i = static_cast<std::size_t>(e.item);
-    const std::uint32_t before = s.selected[i];
-    std::uint32_t after = before;
-    if (e.multi) {
-      after = (before & ~e.mask) | e.options;
-    } else if (before == 0 || (before & e.mask)) {
-      after = e.options;
-    }
+    const std::uint32_t before = s.selected[i], after = delivered_answer(e, before);
     if (after != before) {
       s.total += points(i, after) - points(i, before);
       s.selected[i] = after;
@@ -103,8 +97,7 @@ bool MatchRules::meets(const MatchState& s, const Product& p) noexcept {
   for (const ScenarioEffect& e : p.prerequisites.scenarios)
     if (s.levels[static_cast<std::size_t>(e.scenario)] < e.level) return false;
   for (const ItemEffect& e : p.prerequisites.items) {
-    const std::uint32_t have = s.selected[static_cast<std::size_t>(e.item)];
-    if (e.multi ? (have & e.mask) != e.mask : (have & e.mask) == 0) return false;
+    if (!meets_answer(e, s.selected[static_cast<std::size_t>(e.item)])) return false;
   }
   return true;
 }
@@ -364,13 +357,7 @@ class Search {
     if (points)
       for (const ItemEffect& e : p.delivers.items) {
         const auto i = static_cast<std::size_t>(e.item);
-        const std::uint32_t before = s.selected[i];
-        std::uint32_t after = before;
-        if (e.multi) {
-          after = (before & ~e.mask) | e.options;
-        } else if (before == 0 || (before & e.mask)) {
-          after = e.options;
-        }
+        const std::uint32_t before = s.selected[i], after = delivered_answer(e, before);
         if (after != before)
           g[0] += std::max<std::int64_t>(0, r_.points(i, after) - r_.points(i, before));
       }
